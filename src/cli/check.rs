@@ -1,0 +1,5 @@
+//! `warroom check RUNBOOK` (being built).
+use std::path::Path;
+pub fn run(_runbook: &Path, _c: &super::Common) -> i32 {
+    super::common::bad_input("check: being built")
+}

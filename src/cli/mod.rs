@@ -1,0 +1,145 @@
+//! The command line (SPEC §1). One file per command; this file only parses
+//! and dispatches. Every command returns its exit code.
+
+pub mod approve;
+pub mod check;
+pub mod common;
+pub mod demo;
+pub mod mark;
+pub mod note;
+pub mod open;
+pub mod probe;
+pub mod report;
+pub mod verify;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "warroom",
+    version,
+    about = "A terminal war room for production go-lives, deploy windows and incidents",
+    long_about = "warroom turns a runbook (TOML) into a live, keyboard-driven console: steps run from it, \
+the go/no-go checklist is ticked in it, probes and logs are watched in it, the escalation clock runs in it, \
+and every act is written to a tamper-evident journal shared by everyone in the room.\n\n\
+Start with `warroom demo`."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Common {
+    /// Journal file (default: the runbook's session journal in the user's data directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Name written on every act (default: $WARROOM_OPERATOR, else $USER@host).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub operator: Option<String>,
+    /// Screen layout: t0, validation, monitor, or a file name in the config dir's layouts/.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub layout: Option<String>,
+    /// Colour theme: dark, light, high-contrast, mono, or a file name in the config dir's themes/.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Watch without acting: nothing is written to the journal.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Line-by-line output for screen readers (automatic with TERM=dumb).
+    #[arg(long, global = true)]
+    pub plain: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The whole console on a built-in runbook against a built-in local platform.
+    Demo,
+    /// The console on a runbook file.
+    Open {
+        /// Runbook file (TOML).
+        runbook: PathBuf,
+    },
+    /// Validate a runbook; print every problem as FILE:LINE:COL: message.
+    Check { runbook: PathBuf },
+    /// Run every probe once, headless.
+    Probe {
+        runbook: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a checklist verdict into the live session (for scripts and CI jobs).
+    Mark {
+        runbook: PathBuf,
+        criterion: String,
+        verdict: VerdictArg,
+        /// Why, or what was checked.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Add a timeline note to the live session.
+    Note { runbook: PathBuf, text: String },
+    /// Approve a rollback that needs several operators, as this operator.
+    Approve { runbook: PathBuf, rollback: String },
+    /// Check a journal's hash chain and sequence.
+    Verify { journal: PathBuf },
+    /// The session as a timeline and summary (post-mortem).
+    Report {
+        journal: PathBuf,
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
+        /// Runbook, for titles, severities and time zone (default: found from the journal's session).
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerdictArg {
+    Pass,
+    Fail,
+    Na,
+    Pending,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Md,
+    Json,
+}
+
+/// Entry point: parse, dispatch, map to an exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    dispatch(cli)
+}
+
+fn dispatch(cli: Cli) -> i32 {
+    let c = &cli.common;
+    match cli.command {
+        Command::Demo => demo::run(c),
+        Command::Open { runbook } => open::run(&runbook, c),
+        Command::Check { runbook } => check::run(&runbook, c),
+        Command::Probe { runbook, json } => probe::run(&runbook, json, c),
+        Command::Mark { runbook, criterion, verdict, note } => {
+            mark::run(&runbook, &criterion, verdict, note.as_deref(), c)
+        }
+        Command::Note { runbook, text } => note::run(&runbook, &text, c),
+        Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
+        Command::Verify { journal } => verify::run(&journal, c),
+        Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
+    }
+}

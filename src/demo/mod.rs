@@ -1,0 +1,1 @@
+//! `warroom demo` (being built).

@@ -1,0 +1,288 @@
+//! What the journal records (SPEC §3). A record's `kind` + `data` deserialize
+//! into `EventKind`; unknown kinds (from a newer warroom) are kept as raw
+//! records and skipped by the fold, never fatal.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Na,
+    #[default]
+    Pending,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Na => "na",
+            Verdict::Pending => "pending",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Verdict> {
+        match s {
+            "pass" => Some(Verdict::Pass),
+            "fail" => Some(Verdict::Fail),
+            "na" => Some(Verdict::Na),
+            "pending" => Some(Verdict::Pending),
+            _ => None,
+        }
+    }
+}
+
+/// Who set a verdict: a person, the auto-binding, or a person overriding the auto-binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkSource {
+    #[default]
+    Manual,
+    Auto,
+    Override,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    #[serde(rename = "GO")]
+    Go,
+    #[serde(rename = "NO-GO")]
+    NoGo,
+    #[serde(rename = "ROLLBACK")]
+    Rollback,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Go => "GO",
+            Decision::NoGo => "NO-GO",
+            Decision::Rollback => "ROLLBACK",
+        }
+    }
+}
+
+/// How a process run (step or rollback) ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunOutcome {
+    /// Exit code 0.
+    Ok,
+    /// Non-zero exit code or killed by a signal it was not sent by us.
+    Failed,
+    TimedOut,
+    /// Stopped by an operator (abort key or quit).
+    Aborted,
+    /// Could not be started at all (e.g. /bin/sh missing); `error` says why.
+    Error,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProbeHealth {
+    Up,
+    Down,
+}
+
+/// What a process was started for; steps and rollbacks share the runner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunKind {
+    Step,
+    Rollback,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data")]
+pub enum EventKind {
+    /// A console or CLI attached to the session. `runbook` is the runbook id.
+    #[serde(rename = "session.opened")]
+    SessionOpened {
+        runbook: String,
+        title: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client: Option<String>,
+    },
+    #[serde(rename = "session.closed")]
+    SessionClosed {},
+    /// The person at the keyboard changed (pairing in one tmux session).
+    #[serde(rename = "operator.switched")]
+    OperatorSwitched { from: String, to: String },
+
+    #[serde(rename = "criterion.marked")]
+    CriterionMarked {
+        criterion: String,
+        verdict: Verdict,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        #[serde(default)]
+        source: MarkSource,
+        /// For auto verdicts: what caused it ("probe homepage DOWN: [STATUS] == 200 failed (503)").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<String>,
+    },
+    #[serde(rename = "note.added")]
+    NoteAdded { text: String },
+
+    #[serde(rename = "step.started")]
+    StepStarted {
+        step: String,
+        run: u32,
+        /// The command line as run (vars substituted; never holds env: secrets).
+        command: String,
+        /// Output file name, relative to the journal's folder.
+        output: String,
+    },
+    #[serde(rename = "step.finished")]
+    StepFinished {
+        step: String,
+        run: u32,
+        outcome: RunOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signal: Option<i32>,
+        duration_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
+    /// A manual step ticked (done = true) or unticked.
+    #[serde(rename = "step.ticked")]
+    StepTicked { step: String, done: bool },
+    /// An operator lets later steps run although this one failed with on_fail = stop.
+    #[serde(rename = "step.overridden")]
+    StepOverridden { step: String, reason: String },
+
+    #[serde(rename = "probe.changed")]
+    ProbeChanged {
+        probe: String,
+        health: ProbeHealth,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<String>,
+    },
+
+    #[serde(rename = "decision.recorded")]
+    DecisionRecorded {
+        decision: Decision,
+        reason: String,
+        /// The recommendation on screen when it was taken, for the post-mortem.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recommendation: Option<String>,
+    },
+
+    #[serde(rename = "incident.declared")]
+    IncidentDeclared {
+        /// Escalation level name it starts at (e.g. "L1").
+        level: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        summary: Option<String>,
+    },
+    #[serde(rename = "incident.escalated")]
+    IncidentEscalated {
+        level: String,
+        /// true when the clock ran out, false when escalated by hand.
+        #[serde(default)]
+        automatic: bool,
+    },
+    #[serde(rename = "incident.acknowledged")]
+    IncidentAcknowledged { level: String },
+    #[serde(rename = "incident.resolved")]
+    IncidentResolved {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+
+    #[serde(rename = "trigger.fired")]
+    TriggerFired { trigger: String, propose: String, cause: String },
+    #[serde(rename = "trigger.cleared")]
+    TriggerCleared { trigger: String },
+
+    #[serde(rename = "rollback.approved")]
+    RollbackApproved { rollback: String },
+    #[serde(rename = "rollback.started")]
+    RollbackStarted { rollback: String, run: u32, command: String, output: String },
+    #[serde(rename = "rollback.finished")]
+    RollbackFinished {
+        rollback: String,
+        run: u32,
+        outcome: RunOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signal: Option<i32>,
+        duration_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
+
+    /// A communication template copied to the clipboard.
+    #[serde(rename = "message.copied")]
+    MessageCopied { template: String, text: String },
+}
+
+impl EventKind {
+    /// The `kind` string as written in the journal.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::SessionOpened { .. } => "session.opened",
+            EventKind::SessionClosed {} => "session.closed",
+            EventKind::OperatorSwitched { .. } => "operator.switched",
+            EventKind::CriterionMarked { .. } => "criterion.marked",
+            EventKind::NoteAdded { .. } => "note.added",
+            EventKind::StepStarted { .. } => "step.started",
+            EventKind::StepFinished { .. } => "step.finished",
+            EventKind::StepTicked { .. } => "step.ticked",
+            EventKind::StepOverridden { .. } => "step.overridden",
+            EventKind::ProbeChanged { .. } => "probe.changed",
+            EventKind::DecisionRecorded { .. } => "decision.recorded",
+            EventKind::IncidentDeclared { .. } => "incident.declared",
+            EventKind::IncidentEscalated { .. } => "incident.escalated",
+            EventKind::IncidentAcknowledged { .. } => "incident.acknowledged",
+            EventKind::IncidentResolved { .. } => "incident.resolved",
+            EventKind::TriggerFired { .. } => "trigger.fired",
+            EventKind::TriggerCleared { .. } => "trigger.cleared",
+            EventKind::RollbackApproved { .. } => "rollback.approved",
+            EventKind::RollbackStarted { .. } => "rollback.started",
+            EventKind::RollbackFinished { .. } => "rollback.finished",
+            EventKind::MessageCopied { .. } => "message.copied",
+        }
+    }
+
+    /// Splits into the journal's `kind` and `data` fields.
+    pub fn to_parts(&self) -> (String, serde_json::Value) {
+        let v = serde_json::to_value(self).expect("event kinds always serialize");
+        let data = v.get("data").cloned().unwrap_or_else(|| serde_json::json!({}));
+        (self.name().to_string(), data)
+    }
+
+    /// Rebuilds from `kind` + `data`; `None` for kinds this version does not know.
+    pub fn from_parts(kind: &str, data: &serde_json::Value) -> Option<EventKind> {
+        serde_json::from_value(serde_json::json!({ "kind": kind, "data": data })).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_parts() {
+        let e = EventKind::CriterionMarked {
+            criterion: "homepage-200".into(),
+            verdict: Verdict::Pass,
+            note: Some("checked by hand".into()),
+            source: MarkSource::Manual,
+            cause: None,
+        };
+        let (k, d) = e.to_parts();
+        assert_eq!(k, "criterion.marked");
+        assert_eq!(d["verdict"], "pass");
+        assert_eq!(EventKind::from_parts(&k, &d), Some(e));
+        let closed = EventKind::SessionClosed {};
+        let (k, d) = closed.to_parts();
+        assert_eq!(EventKind::from_parts(&k, &d), Some(closed));
+        assert_eq!(EventKind::from_parts("future.kind", &serde_json::json!({})), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! The pure core: runbook model and loader, journal events and the state folded
+//! from them, the decision rule, escalation clock, triggers, templates.
+//! No terminal, network, clock reads or async runtime here (a test holds this line).
+
+pub mod approvals;
+pub mod auto_verdict;
+pub mod condition;
+pub mod decision;
+pub mod diagnostic;
+pub mod duration;
+pub mod escalation;
+pub mod event;
+pub mod loader;
+pub mod record;
+pub mod report;
+pub mod runbook;
+pub mod sanitize;
+pub mod state;
+pub mod template;
+pub mod trigger;
+pub mod vars;

@@ -1,0 +1,284 @@
+//! The runbook as the rest of the program sees it: validated, typed, with ids
+//! resolved. Produced by `domain::loader` from TOML (SPEC §2); never built from
+//! raw strings elsewhere. Text fields keep the user's bytes exactly (any
+//! language, even mojibake); they are sanitised only when drawn.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use regex::Regex;
+
+use super::condition::Condition;
+use super::duration::Dur;
+
+#[derive(Clone, Debug)]
+pub struct Runbook {
+    /// The file it was loaded from, as given on the command line.
+    pub path: PathBuf,
+    /// Folder that step commands run in (the runbook's folder).
+    pub dir: PathBuf,
+    pub id: String,
+    pub title: String,
+    /// Shown beside UTC; `None` means UTC only.
+    pub timezone: Option<chrono_tz::Tz>,
+    pub vars: BTreeMap<String, String>,
+    pub phases: Vec<Phase>,
+    pub steps: Vec<Step>,
+    pub probes: Vec<Probe>,
+    pub logs: Vec<LogSource>,
+    pub criteria: Vec<Criterion>,
+    pub escalation: Option<Escalation>,
+    pub rollbacks: Vec<Rollback>,
+    pub triggers: Vec<Trigger>,
+    pub templates: Vec<Template>,
+}
+
+impl Runbook {
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+    pub fn probe(&self, id: &str) -> Option<&Probe> {
+        self.probes.iter().find(|p| p.id == id)
+    }
+    pub fn log(&self, id: &str) -> Option<&LogSource> {
+        self.logs.iter().find(|l| l.id == id)
+    }
+    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.id == id)
+    }
+    pub fn rollback(&self, id: &str) -> Option<&Rollback> {
+        self.rollbacks.iter().find(|r| r.id == id)
+    }
+    pub fn phase(&self, id: &str) -> Option<&Phase> {
+        self.phases.iter().find(|p| p.id == id)
+    }
+    pub fn template(&self, id: &str) -> Option<&Template> {
+        self.templates.iter().find(|t| t.id == id)
+    }
+    pub fn trigger(&self, id: &str) -> Option<&Trigger> {
+        self.triggers.iter().find(|t| t.id == id)
+    }
+    /// Steps of one phase, in file order.
+    pub fn steps_of<'a>(&'a self, phase: &'a str) -> impl Iterator<Item = &'a Step> + 'a {
+        self.steps.iter().filter(move |s| s.phase == phase)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Phase {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StepOnFail {
+    /// Later steps of the phase are blocked until an operator overrides.
+    #[default]
+    Stop,
+    Continue,
+    /// The console asks whether to go on.
+    Ask,
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub id: String,
+    pub phase: String,
+    pub title: String,
+    /// The command as written, `{vars}` not yet substituted (see `domain::vars`).
+    /// `None` for manual steps.
+    pub run: Option<String>,
+    pub timeout: Option<Dur>,
+    pub on_fail: StepOnFail,
+    pub manual: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HeaderValue {
+    Literal(String),
+    /// `env:NAME`: read from the environment when the probe runs; never shown or journaled.
+    Env(String),
+}
+
+#[derive(Clone, Debug)]
+pub enum ProbeTarget {
+    Http {
+        url: String,
+        method: String,
+        headers: Vec<(String, HeaderValue)>,
+    },
+    /// `host:port`
+    Tcp {
+        addr: String,
+    },
+    /// Run by `/bin/sh -c`; exit 0 is UP.
+    Command {
+        run: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Probe {
+    pub id: String,
+    pub title: String,
+    pub target: ProbeTarget,
+    pub every: Dur,
+    pub timeout: Dur,
+    pub conditions: Vec<Condition>,
+    pub failure_threshold: u32,
+    pub success_threshold: u32,
+}
+
+#[derive(Clone, Debug)]
+pub enum LogTarget {
+    File {
+        path: PathBuf,
+    },
+    /// A long-running command whose output is followed, restarted with back-off.
+    Command {
+        run: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct LogSource {
+    pub id: String,
+    pub title: String,
+    pub target: LogTarget,
+    pub error: Option<Regex>,
+    pub warn: Option<Regex>,
+    /// Ring buffer size in lines (default 10,000).
+    pub buffer: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+        }
+    }
+}
+
+/// What failing this criterion means (the seed's "Falla" column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CriterionOnFail {
+    Rollback,
+    Evaluate,
+    Monitor,
+    FixAsync,
+}
+
+impl CriterionOnFail {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CriterionOnFail::Rollback => "rollback",
+            CriterionOnFail::Evaluate => "evaluate",
+            CriterionOnFail::Monitor => "monitor",
+            CriterionOnFail::FixAsync => "fix-async",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AutoBinding {
+    /// Pass while the probe is UP; with `max_p95`, also while p95 latency over `window` is within it.
+    Probe { probe: String, max_p95: Option<Dur>, window: Option<Dur> },
+    /// Pass when the step's last run exited 0.
+    Step { step: String },
+    /// Pass while errors counted in `window` are at most `max_errors`.
+    Log { log: String, max_errors: u64, window: Dur },
+}
+
+impl AutoBinding {
+    /// Short label for the Checklist pane: `probe:homepage`, `step:preflight`, `log:php-errors`.
+    pub fn label(&self) -> String {
+        match self {
+            AutoBinding::Probe { probe, max_p95: Some(p), .. } => format!("probe:{probe} p95<{p}"),
+            AutoBinding::Probe { probe, .. } => format!("probe:{probe}"),
+            AutoBinding::Step { step } => format!("step:{step}"),
+            AutoBinding::Log { log, max_errors, window } => format!("log:{log} ≤{max_errors}/{window}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Criterion {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub on_fail: CriterionOnFail,
+    pub auto: Option<AutoBinding>,
+    /// Optional longer text: how to verify it by hand.
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum EscalationStart {
+    #[default]
+    OnIncident,
+    OnOpen,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EscalationLevel {
+    pub name: String,
+    pub who: String,
+    pub respond_within: Dur,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Escalation {
+    pub start: EscalationStart,
+    pub levels: Vec<EscalationLevel>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Confirm {
+    /// The operator types the rollback id.
+    #[default]
+    Type,
+    /// A yes/no question naming the action.
+    Yes,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rollback {
+    pub id: String,
+    pub title: String,
+    pub run: String,
+    pub confirm: Confirm,
+    /// Distinct operators who must approve before it runs (≥ 1).
+    pub approvals: u32,
+    pub timeout: Option<Dur>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TriggerWhen {
+    ProbeDown { probe: String, down_for: Dur },
+    LogErrorRate { log: String, errors_per_min: u64, for_: Dur },
+}
+
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub id: String,
+    pub title: String,
+    pub when: TriggerWhen,
+    /// Rollback id proposed when the trigger holds. Never fired automatically.
+    pub propose: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Template {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+}

@@ -1,0 +1,341 @@
+//! The session as a fold of the journal: `SessionState::apply(record)` for each
+//! record in order gives exactly what the screen shows, after a restart too.
+//! Pure: no I/O, no clock (times come from the records).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+
+use super::event::{Decision, EventKind, MarkSource, ProbeHealth, RunOutcome, Verdict};
+use super::record::Record;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CriterionState {
+    pub verdict: Verdict,
+    pub by: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+    pub source: MarkSource,
+    pub cause: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRecord {
+    pub run: u32,
+    pub command: String,
+    /// Output file, relative to the journal's folder.
+    pub output: String,
+    pub started_at: DateTime<Utc>,
+    pub started_by: String,
+    pub finished: Option<RunEnd>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunEnd {
+    pub at: DateTime<Utc>,
+    pub outcome: RunOutcome,
+    pub exit_code: Option<i32>,
+    pub signal: Option<i32>,
+    pub duration_ms: u64,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StepState {
+    pub runs: Vec<RunRecord>,
+    /// Manual steps: ticked done.
+    pub ticked: Option<(bool, String, DateTime<Utc>)>,
+    /// Set when an operator let later steps go on despite this one failing.
+    pub overridden: Option<(String, String, DateTime<Utc>)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    NotStarted,
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+    /// A manual step ticked done.
+    Done,
+}
+
+impl StepState {
+    pub fn last_run(&self) -> Option<&RunRecord> {
+        self.runs.last()
+    }
+    pub fn status(&self) -> StepStatus {
+        if let Some((done, _, _)) = &self.ticked {
+            if *done {
+                return StepStatus::Done;
+            }
+        }
+        match self.runs.last() {
+            None => StepStatus::NotStarted,
+            Some(r) => match &r.finished {
+                None => StepStatus::Running,
+                Some(end) => match end.outcome {
+                    RunOutcome::Ok => StepStatus::Succeeded,
+                    RunOutcome::Failed | RunOutcome::Error => StepStatus::Failed,
+                    RunOutcome::TimedOut => StepStatus::TimedOut,
+                    RunOutcome::Aborted => StepStatus::Aborted,
+                },
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProbeChange {
+    pub health: ProbeHealth,
+    pub at: DateTime<Utc>,
+    pub cause: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionRecord {
+    pub decision: Decision,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub recommendation: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stamp {
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncidentLevelEntry {
+    pub level: String,
+    pub since: DateTime<Utc>,
+    pub automatic: bool,
+    pub acknowledged: Option<Stamp>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncidentState {
+    pub declared: Stamp,
+    pub summary: Option<String>,
+    /// Levels entered, in order; the last is the current one.
+    pub levels: Vec<IncidentLevelEntry>,
+    pub resolved: Option<Stamp>,
+}
+
+impl IncidentState {
+    pub fn current(&self) -> Option<&IncidentLevelEntry> {
+        self.levels.last()
+    }
+    pub fn is_open(&self) -> bool {
+        self.resolved.is_none()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TriggerState {
+    pub fired_at: DateTime<Utc>,
+    pub propose: String,
+    pub cause: String,
+    pub cleared_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RollbackState {
+    /// Distinct operators who approved since the last run ended.
+    pub approvals: BTreeMap<String, DateTime<Utc>>,
+    pub runs: Vec<RunRecord>,
+}
+
+impl RollbackState {
+    pub fn running(&self) -> bool {
+        self.runs.last().is_some_and(|r| r.finished.is_none())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoteEntry {
+    pub text: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageEntry {
+    pub template: String,
+    pub text: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SessionState {
+    /// `seq` of the last record folded in (0 before any).
+    pub last_seq: u64,
+    pub first_at: Option<DateTime<Utc>>,
+    pub last_at: Option<DateTime<Utc>>,
+    /// Everyone who wrote to the session.
+    pub operators: BTreeSet<String>,
+    pub criteria: BTreeMap<String, CriterionState>,
+    pub steps: BTreeMap<String, StepState>,
+    /// Last journaled health change per probe.
+    pub probes: BTreeMap<String, ProbeChange>,
+    /// Every probe change, for outage reporting: (probe, change).
+    pub probe_history: Vec<(String, ProbeChange)>,
+    pub decision: Option<DecisionRecord>,
+    /// Earlier decisions, superseded by later ones.
+    pub decisions: Vec<DecisionRecord>,
+    pub notes: Vec<NoteEntry>,
+    pub incident: Option<IncidentState>,
+    /// Past incidents (resolved, then a new one declared).
+    pub past_incidents: Vec<IncidentState>,
+    pub triggers: BTreeMap<String, TriggerState>,
+    pub rollbacks: BTreeMap<String, RollbackState>,
+    pub messages: Vec<MessageEntry>,
+    /// Records of kinds this version does not know (skipped, counted).
+    pub unknown_records: u64,
+}
+
+impl SessionState {
+    pub fn from_records<'a>(records: impl IntoIterator<Item = &'a Record>) -> Self {
+        let mut s = SessionState::default();
+        for r in records {
+            s.apply(r);
+        }
+        s
+    }
+
+    pub fn verdict(&self, criterion: &str) -> Verdict {
+        self.criteria.get(criterion).map(|c| c.verdict).unwrap_or_default()
+    }
+
+    pub fn step_status(&self, step: &str) -> StepStatus {
+        self.steps.get(step).map(|s| s.status()).unwrap_or(StepStatus::NotStarted)
+    }
+
+    /// Fold one record in. Records are trusted to be in `seq` order (the store checks).
+    pub fn apply(&mut self, r: &Record) {
+        self.last_seq = r.seq;
+        self.first_at.get_or_insert(r.ts);
+        self.last_at = Some(r.ts);
+        self.operators.insert(r.operator.clone());
+        let Some(ev) = r.event() else {
+            self.unknown_records += 1;
+            return;
+        };
+        self.apply_event(&r.operator, r.ts, ev);
+    }
+
+    /// Fold one typed event stamped with who and when.
+    pub fn apply_event(&mut self, by: &str, at: DateTime<Utc>, ev: EventKind) {
+        let stamp = || Stamp { by: by.to_string(), at };
+        match ev {
+            EventKind::SessionOpened { .. } | EventKind::SessionClosed {} | EventKind::OperatorSwitched { .. } => {}
+            EventKind::CriterionMarked { criterion, verdict, note, source, cause } => {
+                self.criteria.insert(
+                    criterion,
+                    CriterionState { verdict, by: Some(by.to_string()), at: Some(at), note, source, cause },
+                );
+            }
+            EventKind::NoteAdded { text } => self.notes.push(NoteEntry { text, by: by.to_string(), at }),
+            EventKind::StepStarted { step, run, command, output } => {
+                let st = self.steps.entry(step).or_default();
+                st.ticked = None;
+                st.runs.push(RunRecord {
+                    run,
+                    command,
+                    output,
+                    started_at: at,
+                    started_by: by.to_string(),
+                    finished: None,
+                });
+            }
+            EventKind::StepFinished { step, run, outcome, exit_code, signal, duration_ms, error } => {
+                let st = self.steps.entry(step).or_default();
+                if let Some(r) = st.runs.iter_mut().rev().find(|r| r.run == run) {
+                    r.finished = Some(RunEnd { at, outcome, exit_code, signal, duration_ms, error });
+                }
+            }
+            EventKind::StepTicked { step, done } => {
+                self.steps.entry(step).or_default().ticked = Some((done, by.to_string(), at));
+            }
+            EventKind::StepOverridden { step, reason } => {
+                self.steps.entry(step).or_default().overridden = Some((reason, by.to_string(), at));
+            }
+            EventKind::ProbeChanged { probe, health, cause } => {
+                let ch = ProbeChange { health, at, cause };
+                self.probe_history.push((probe.clone(), ch.clone()));
+                self.probes.insert(probe, ch);
+            }
+            EventKind::DecisionRecorded { decision, reason, recommendation } => {
+                let d = DecisionRecord { decision, reason, by: by.to_string(), at, recommendation };
+                if let Some(old) = self.decision.replace(d) {
+                    self.decisions.push(old);
+                }
+            }
+            EventKind::IncidentDeclared { level, summary } => {
+                if let Some(old) = self.incident.take() {
+                    self.past_incidents.push(old);
+                }
+                self.incident = Some(IncidentState {
+                    declared: stamp(),
+                    summary,
+                    levels: vec![IncidentLevelEntry { level, since: at, automatic: false, acknowledged: None }],
+                    resolved: None,
+                });
+            }
+            EventKind::IncidentEscalated { level, automatic } => {
+                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
+                    inc.levels.push(IncidentLevelEntry { level, since: at, automatic, acknowledged: None });
+                }
+            }
+            EventKind::IncidentAcknowledged { level } => {
+                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
+                    if let Some(cur) = inc.levels.last_mut().filter(|l| l.level == level) {
+                        cur.acknowledged.get_or_insert_with(stamp);
+                    }
+                }
+            }
+            EventKind::IncidentResolved { .. } => {
+                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
+                    inc.resolved = Some(stamp());
+                }
+            }
+            EventKind::TriggerFired { trigger, propose, cause } => {
+                self.triggers.insert(trigger, TriggerState { fired_at: at, propose, cause, cleared_at: None });
+            }
+            EventKind::TriggerCleared { trigger } => {
+                if let Some(t) = self.triggers.get_mut(&trigger) {
+                    t.cleared_at = Some(at);
+                }
+            }
+            EventKind::RollbackApproved { rollback } => {
+                self.rollbacks.entry(rollback).or_default().approvals.entry(by.to_string()).or_insert(at);
+            }
+            EventKind::RollbackStarted { rollback, run, command, output } => {
+                let rb = self.rollbacks.entry(rollback).or_default();
+                rb.runs.push(RunRecord {
+                    run,
+                    command,
+                    output,
+                    started_at: at,
+                    started_by: by.to_string(),
+                    finished: None,
+                });
+            }
+            EventKind::RollbackFinished { rollback, run, outcome, exit_code, signal, duration_ms, error } => {
+                let rb = self.rollbacks.entry(rollback).or_default();
+                if let Some(r) = rb.runs.iter_mut().rev().find(|r| r.run == run) {
+                    r.finished = Some(RunEnd { at, outcome, exit_code, signal, duration_ms, error });
+                }
+                // A new run of the same rollback needs fresh approvals.
+                rb.approvals.clear();
+            }
+            EventKind::MessageCopied { template, text } => {
+                self.messages.push(MessageEntry { template, text, by: by.to_string(), at })
+            }
+        }
+    }
+}
