@@ -81,6 +81,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> 
                 Diagnostic::error(&file, l, c, format!("TOML syntax: {}", e.message().trim()))
             })
             .collect();
+        diags.sort_by_key(|d| (d.line, d.col));
         diags.dedup();
         return Err(diags);
     }

@@ -189,6 +189,13 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     pub fn dur(&self, ctx: &mut Ctx, key: &str) -> Option<Dur> {
+        if let Some(v) = self.get(key).filter(|v| !v.get_ref().is_str()) {
+            ctx.error(
+                &v.span(),
+                format!("{key} in {} must be a duration in quotes, like \"30s\", \"5m\" or \"500ms\"", self.what),
+            );
+            return None;
+        }
         let s = self.str(ctx, key)?;
         match parse_duration(s.get_ref()) {
             Ok(d) => Some(d),
