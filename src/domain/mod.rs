@@ -17,6 +17,7 @@ pub mod report;
 pub mod runbook;
 pub mod sanitize;
 pub mod state;
+pub mod step_gate;
 pub mod template;
 pub mod trigger;
 pub mod vars;
