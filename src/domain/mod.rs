@@ -11,6 +11,7 @@ pub mod duration;
 pub mod escalation;
 pub mod event;
 pub mod loader;
+pub mod log_window;
 pub mod probe_history;
 pub mod record;
 pub mod report;
