@@ -10,6 +10,8 @@ pub mod diagnostic;
 pub mod duration;
 pub mod escalation;
 pub mod event;
+#[cfg(test)]
+pub mod fixtures;
 pub mod loader;
 pub mod log_window;
 pub mod probe_history;
