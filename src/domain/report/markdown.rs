@@ -7,34 +7,15 @@ use std::fmt::Write;
 use super::text::fmt_when;
 use super::{Report, RunReport, Ts};
 
-/// Backslash-escapes every ASCII punctuation character Markdown (CommonMark,
-/// GFM tables and HTML) could read as markup.
+/// Backslash-escapes the characters Markdown (CommonMark, GFM tables and
+/// inline HTML) could read as markup inside a line: emphasis, code, links and
+/// images (`[`, so `](` and `![` are inert too), HTML tags and entities, table
+/// cells, strikethrough. Line-start markup (`#`, `-`, `>`, `1.`) cannot occur:
+/// journal text never starts a line here.
 pub fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`'
-                | '*'
-                | '_'
-                | '{'
-                | '}'
-                | '['
-                | ']'
-                | '<'
-                | '>'
-                | '('
-                | ')'
-                | '#'
-                | '+'
-                | '-'
-                | '!'
-                | '|'
-                | '~'
-                | '&'
-                | '$'
-                | '='
-        ) {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&') {
             out.push('\\');
         }
         out.push(c);
@@ -69,7 +50,11 @@ pub fn render(r: &Report) -> String {
     if let Some(tz) = &r.timezone {
         let _ = writeln!(o, "- Time zone: UTC and {}", md(tz));
     }
-    let ops: Vec<String> = r.operators.iter().map(|op| format!("{} ({} acts)", md(&op.operator), op.acts)).collect();
+    let ops: Vec<String> = r
+        .operators
+        .iter()
+        .map(|op| format!("{} ({} act{})", md(&op.operator), op.acts, if op.acts == 1 { "" } else { "s" }))
+        .collect();
     let _ = writeln!(o, "- Operators: {}", if ops.is_empty() { "—".into() } else { ops.join(", ") });
     if r.unknown_records > 0 {
         let _ = writeln!(o, "- Records of kinds this version does not know: {}", r.unknown_records);

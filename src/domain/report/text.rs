@@ -6,28 +6,11 @@ use crate::domain::event::{EventKind, ProbeHealth};
 
 use super::outcome_word;
 
-/// Journal text made safe to print: control characters (C0, DEL, C1) and
-/// bidi controls are shown as `<U+001B>`, so no escape sequence, line break
-/// or reordering survives into a terminal, a Markdown file or a chat paste.
-///
-/// Hand-written stand-in until `domain::sanitize::clean` (the one sanitiser,
-/// task "procs") is on main; then this should call it.
+/// Journal text made safe to print, through the one sanitiser (S1, S3):
+/// escape sequences removed whole, other controls shown in caret or `<U+…>`
+/// form, bidi controls made visible. Nothing is interpreted (S4).
 pub fn printable(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c == '\t' {
-            out.push(' ');
-        } else if c.is_control() || is_bidi(c) {
-            out.push_str(&format!("<U+{:04X}>", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn is_bidi(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    crate::domain::sanitize::clean(s)
 }
 
 /// `850ms`, `12s`, `3m 04s`, `1h 02m 03s`.
@@ -164,8 +147,8 @@ mod tests {
     fn printable_neutralises_controls_and_bidi() {
         let evil = "ok\u{1b}]52;c;aGk=\u{7}\u{1b}[2J\r\nnext\u{202e}\u{9b}31m\u{7f}";
         let out = printable(evil);
-        assert!(out.chars().all(|c| !c.is_control() && !is_bidi(c)), "{out:?}");
-        assert!(out.contains("<U+001B>]52;"));
+        assert!(out.chars().all(|c| !c.is_control() && !crate::domain::sanitize::is_bidi(c)), "{out:?}");
+        assert!(!out.contains("]52;") && out.starts_with("ok") && out.contains("next"), "{out:?}");
         assert_eq!(printable("café 日本 [red] {var} %s"), "café 日本 [red] {var} %s");
     }
 
