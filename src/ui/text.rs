@@ -5,9 +5,14 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 /// Every piece of outside text (journal text from other writers, runbook
-/// text, log lines) goes through this before it is drawn.
+/// text, log lines) goes through the one sanitiser (S1) before it is drawn.
 pub fn clean(s: &str) -> String {
-    crate::ui::sanitize_bridge::clean(s)
+    crate::domain::sanitize::clean(s)
+}
+
+/// Multi-line outside text, one cleaned line each.
+pub fn clean_lines(s: &str) -> Vec<String> {
+    crate::domain::sanitize::clean_lines(s)
 }
 
 /// Display width of one grapheme cluster: emoji presentation sequences and

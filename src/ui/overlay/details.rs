@@ -52,7 +52,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             }
             if let Some(d) = &c.description {
                 out.push(Line::from(""));
-                out.extend(clean(d).lines().map(|l| Line::from(l.to_string())));
+                out.extend(crate::ui::text::clean_lines(d).into_iter().map(Line::from));
             }
         }
         PaneId::Steps => {

@@ -1,5 +1,6 @@
 //! Escalation: the runbook's levels, the incident from the journal, and the
-//! time left at the current level (from journal timestamps and the clock).
+//! countdown to the next level (`domain::escalation::clock`, from journal
+//! timestamps and the clock).
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -7,6 +8,7 @@ use ratatui::widgets::{List, ListItem, Paragraph};
 use ratatui::Frame;
 
 use super::PaneId;
+use crate::domain::escalation::{self, ClockStatus};
 use crate::ui::app::App;
 use crate::ui::chrome::{pane_block, plain, styled};
 use crate::ui::text::{clean, pad};
@@ -15,10 +17,13 @@ use crate::ui::timefmt;
 
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let rb = &app.runbook;
-    let incident = app.state.incident.as_ref().filter(|i| i.is_open());
-    let extra = match incident {
+    let view = escalation::clock(rb, &app.state, app.now);
+    let extra = match &view {
         None => "no incident".to_string(),
-        Some(i) => format!("INCIDENT since {}", timefmt::hm(i.declared.at)),
+        Some(v) if v.status == ClockStatus::Resolved => {
+            format!("resolved at {}", v.resolved.as_ref().map_or(String::new(), |r| timefmt::hm(r.at)))
+        }
+        Some(v) => format!("INCIDENT since {} · {}", timefmt::hm(v.started_at), v.status.label()),
     };
     let block = pane_block(app, PaneId::Escalation, &extra);
     let inner = block.inner(area);
@@ -29,37 +34,38 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     };
     let w = inner.width as usize;
     let sel = app.selected(PaneId::Escalation);
-    let current = incident.and_then(|i| i.current());
     let mut rows = Vec::new();
     for (i, l) in esc.levels.iter().enumerate() {
-        let is_cur = current.is_some_and(|c| c.level == l.name);
-        let marker = if is_cur { app.symbols.focus_marker() } else { " " };
-        let state = match current.filter(|_| is_cur) {
-            Some(c) if c.acknowledged.is_some() => "ACKED".to_string(),
-            Some(c) => {
-                let left = (c.since + l.respond_within.to_chrono() - app.now).num_seconds();
-                if left < 0 {
-                    format!("OVERDUE {}", timefmt::countdown(left))
-                } else {
-                    format!("next in {}", timefmt::countdown(left))
+        let cur = view.as_ref().filter(|v| v.level == l.name && v.status != ClockStatus::Resolved);
+        let marker = if cur.is_some() { app.symbols.focus_marker() } else { " " };
+        let (state, role) = match cur {
+            Some(v) => {
+                let cd = v.countdown.map(|c| timefmt::countdown(c.num_seconds())).unwrap_or_default();
+                match v.status {
+                    ClockStatus::Acknowledged => (format!("ACKED {cd}"), Role::Ok),
+                    ClockStatus::Overdue => (format!("OVERDUE {cd}"), Role::Alarm),
+                    _ => (format!("NOW {cd} left"), Role::Warn),
                 }
             }
-            None => l.respond_within.to_string(),
+            None => (format!("within {}", l.respond_within), Role::Muted),
         };
-        let role = if is_cur { Role::Alarm } else { Role::Text };
         let name_w = 8;
-        let state_w = 18;
+        let state_w = 20;
         let mut line = Line::from(vec![
-            styled(app, role, pad(&format!("{marker} {}", clean(&l.name)), name_w)),
+            styled(
+                app,
+                if cur.is_some() { Role::Alarm } else { Role::Text },
+                pad(&format!("{marker} {}", clean(&l.name)), name_w),
+            ),
             plain(pad(&clean(&l.who), w.saturating_sub(name_w + state_w))),
-            styled(app, if is_cur { Role::Warn } else { Role::Muted }, pad(&format!(" {state}"), state_w)),
+            styled(app, role, pad(&format!(" {state}"), state_w)),
         ]);
         if i == sel {
             line = line.style(app.theme.style(Role::Selection));
         }
         rows.push(ListItem::new(line));
     }
-    if incident.is_none() {
+    if view.is_none() {
         rows.push(ListItem::new(Line::from(styled(app, Role::Muted, " no incident declared (i declares one)"))));
     }
     let st = &mut app.lists[PaneId::Escalation.index()];
