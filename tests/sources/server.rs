@@ -77,7 +77,7 @@ pub async fn start() -> TestServer {
             let mut buf = [0u8; 1024];
             let _ = tokio::time::timeout(Duration::from_millis(500), sock.readable()).await;
             let _ = sock.try_read(&mut buf);
-            let _ = sock.set_linger(Some(Duration::ZERO));
+            let _ = sock.set_zero_linger();
             drop(sock);
         }
     });
