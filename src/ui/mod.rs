@@ -1,1 +1,2 @@
 //! The console (being built).
+pub mod clipboard;
