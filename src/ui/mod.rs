@@ -27,3 +27,5 @@ pub mod terminal;
 pub mod text;
 pub mod theme;
 pub mod timefmt;
+//! The console (being built).
+pub mod clipboard;
