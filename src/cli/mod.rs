@@ -10,6 +10,7 @@ pub mod note;
 pub mod open;
 pub mod probe;
 pub mod report;
+pub mod runbook_file;
 pub mod verify;
 
 use std::path::PathBuf;

@@ -1,0 +1,6 @@
+//! Sources against the real world: real processes (process groups, timeouts,
+//! aborts, stdin), a real HTTP server on 127.0.0.1 for probes, and the
+//! sanitiser on everything they bring in.
+
+#[path = "sources/processes.rs"]
+mod processes;
