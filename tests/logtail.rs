@@ -332,7 +332,8 @@ fn binary_garbage_and_escape_sequences_are_neutralised() {
     fs::write(&log, "").expect("create");
     let mut tail = Tail::file(&log, false);
     tail.wait_for_status("following", following);
-    let mut bytes: Vec<u8> = b"\x1b[2J\x1b]52;c;ZXZpbA==\x07\x1b]0;title\x07 ERROR \x00\x01\x7f\x9b\xff\xfe\xc3 \xe2\x80\xae end\n".to_vec();
+    let mut bytes: Vec<u8> =
+        b"\x1b[2J\x1b]52;c;ZXZpbA==\x07\x1b]0;title\x07 ERROR \x00\x01\x7f\x9b\xff\xfe\xc3 \xe2\x80\xae end\n".to_vec();
     bytes.extend((0u8..=255).cycle().take(5000).filter(|&b| b != b'\n'));
     bytes.extend_from_slice(b"\nok\n");
     append(&log, &bytes);
@@ -364,10 +365,9 @@ fn error_and_warn_lines_are_classified() {
 fn command_log_shows_stderr_and_restarts_with_backoff() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut tail = Tail::command("echo out1; echo 'an error here' >&2; exit 3", dir.path());
-    tail.wait_for(
-        "two restarts",
-        |t| t.count_status(|s| matches!(s, LogStatus::Restarting { .. })) >= 2 && t.content().len() >= 4,
-    );
+    tail.wait_for("two restarts", |t| {
+        t.count_status(|s| matches!(s, LogStatus::Restarting { .. })) >= 2 && t.content().len() >= 4
+    });
     let restarts: Vec<_> = tail
         .statuses
         .iter()

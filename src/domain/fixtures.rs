@@ -18,7 +18,7 @@ pub fn t(secs: i64) -> DateTime<Utc> {
 }
 
 pub fn level(name: &str, who: &str, mins: u64) -> EscalationLevel {
-    EscalationLevel { name: name.into(), who: who.into(), respond_within: Dur::from_secs(mins * 60) }
+    EscalationLevel { name: name.into(), who: who.into(), respond_within: Dur::from_secs(mins * 60), when: None }
 }
 
 /// L1 30m, L2 15m, L3 5m (the SPEC's example).
