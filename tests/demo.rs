@@ -406,6 +406,23 @@ mod runbook_loads {
     }
 
     #[test]
+    fn each_http_probe_has_a_control_file_named_like_it() {
+        let s = DemoSession::start().unwrap();
+        let rb = load(&std::fs::read_to_string(s.runbook_path()).unwrap(), s.runbook_path()).runbook;
+        let rt = s.handle().unwrap();
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+        for probe in &rb.probes {
+            let warroom::domain::runbook::ProbeTarget::Http { url, method, .. } = &probe.target else { continue };
+            let url = vars::render_text(url, &rb.vars).unwrap();
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let status = || rt.block_on(async { client.request(method.clone(), &url).send().await.unwrap().status() });
+            assert_ne!(status().as_u16(), 500, "{} healthy to begin with", probe.id);
+            std::fs::write(s.dir().join("control").join(&probe.id), "failing\n").unwrap();
+            assert_eq!(status().as_u16(), 500, "control/{} breaks probe {}", probe.id, probe.id);
+        }
+    }
+
+    #[test]
     fn cron_command_probe_passes_against_the_live_demo() {
         let s = DemoSession::start().unwrap();
         let rb = load(&std::fs::read_to_string(s.runbook_path()).unwrap(), s.runbook_path()).runbook;
