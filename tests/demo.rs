@@ -265,6 +265,36 @@ mod command {
         assert_eq!(String::from_utf8(out.stdout).unwrap(), runbook::TEMPLATE);
     }
 
+    /// Starts `warroom demo --serve` and returns it with its folder once it is ready.
+    fn serve() -> (std::process::Child, PathBuf) {
+        let mut child =
+            warroom().args(["demo", "--serve"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut folder = None;
+        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+            let line = line.unwrap();
+            if let Some(f) = line.strip_prefix("folder: ") {
+                folder = Some(PathBuf::from(f));
+            }
+            if line.starts_with("ready:") {
+                break;
+            }
+        }
+        (child, folder.expect("folder printed"))
+    }
+
+    #[test]
+    fn a_demo_killed_hard_is_cleaned_up_by_the_next_one() {
+        let (mut killed, folder) = serve();
+        killed.kill().unwrap(); // SIGKILL: no cleanup runs
+        killed.wait().unwrap();
+        assert!(folder.exists());
+        let (mut next, next_folder) = serve();
+        assert!(!folder.exists(), "{} left behind by a killed demo", folder.display());
+        drop(next.stdin.take());
+        assert!(next.wait().unwrap().success());
+        assert!(!next_folder.exists());
+    }
+
     #[test]
     fn serve_runs_until_input_ends_then_removes_its_folder() {
         let mut child =
