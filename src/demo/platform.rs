@@ -112,7 +112,7 @@ fn latency(control: &Control, endpoint: &str, mode: Mode) -> Duration {
         ms += rng.random_range(200..600);
     }
     if heat > 0.0 {
-        ms += (heat * rng.random_range(700.0..1400.0)) as u64;
+        ms += (heat * rng.random_range(400.0..900.0)) as u64;
     }
     if mode == Mode::Slow {
         ms += rng.random_range(1800..3200);
