@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod chrome;
+pub mod clipboard;
 pub mod config_error;
 pub mod effect;
 pub mod event;
@@ -27,5 +28,3 @@ pub mod terminal;
 pub mod text;
 pub mod theme;
 pub mod timefmt;
-//! The console (being built).
-pub mod clipboard;
