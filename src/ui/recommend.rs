@@ -16,7 +16,7 @@ pub fn label(rb: &Runbook, st: &SessionState) -> String {
     } else if failing(Severity::High) {
         "fix within 30 min or ROLLBACK".into()
     } else if pending {
-        "none yet (criteria pending)".into()
+        "none yet".into()
     } else {
         "GO".into()
     }
