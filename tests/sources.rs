@@ -2,5 +2,9 @@
 //! aborts, stdin), a real HTTP server on 127.0.0.1 for probes, and the
 //! sanitiser on everything they bring in.
 
+#[path = "sources/probes.rs"]
+mod probes;
 #[path = "sources/processes.rs"]
 mod processes;
+#[path = "sources/server.rs"]
+mod server;

@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod chrome;
+pub mod clipboard;
 pub mod config_error;
 pub mod effect;
 pub mod event;
