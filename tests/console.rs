@@ -523,7 +523,7 @@ fn decision_dialog_records_with_reason_and_recommendation() {
         [Effect::Append { event: EventKind::DecisionRecorded { decision, reason, recommendation }, .. }] => {
             assert_eq!(*decision, Decision::NoGo);
             assert_eq!(reason, "checkout fails; q is a letter here");
-            assert_eq!(recommendation.as_deref(), Some("ROLLBACK"));
+            assert_eq!(recommendation.as_deref(), Some("ROLLBACK (1 critical failing)"));
         }
         other => panic!("{other:?}"),
     }
