@@ -89,7 +89,10 @@ impl Session {
                         self.app.dirty = true;
                     }
                 }
-                Effect::Copy(_) => self.app.say("copy: not available yet", MsgKind::Warn),
+                Effect::Copy(text) => match super::clipboard::copy(&text) {
+                    Ok(report) => self.app.say(report.message(), MsgKind::Info),
+                    Err(e) => self.app.say(e, MsgKind::Error),
+                },
             }
         }
         quit
