@@ -33,15 +33,28 @@ impl Session {
     }
 
     fn launch(&self, w: u16, h: u16) {
+        let open = format!("{} open {}", env!("CARGO_BIN_EXE_warroom"), runbook().display());
+        self.launch_cmd(w, h, &open);
+    }
+
+    /// Every byte the console writes, recorded by `script` (T11's byte capture).
+    fn launch_recorded(&self, w: u16, h: u16) -> PathBuf {
+        let file = self.data.path().join("typescript");
+        let open = format!("{} open {}", env!("CARGO_BIN_EXE_warroom"), runbook().display());
+        self.launch_cmd(w, h, &format!("script -qfec '{open}' {}", file.display()));
+        file
+    }
+
+    /// Runs `open` in the session's pane; afterwards the shell prints the exit
+    /// status and whether the terminal is back in cooked mode.
+    fn launch_cmd(&self, w: u16, h: u16, open: &str) {
         let cmd = format!(
-            "cd {dir} && WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana TERM=xterm-256color {bin} open {rb}; \
+            "cd {dir} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana TERM=xterm-256color && {open}; \
              echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon' | sed 's/^/MODE=/'; sleep 600",
             dir = env!("CARGO_MANIFEST_DIR"),
             data = self.data.path().display(),
-            bin = env!("CARGO_BIN_EXE_warroom"),
-            rb = runbook().display(),
         );
-        if tmux(&["has-session", "-t", &self.name]).is_empty() && self.exists() {
+        if self.exists() {
             tmux(&["respawn-pane", "-k", "-t", &self.name, &cmd]);
         } else {
             tmux(&["new-session", "-d", "-s", &self.name, "-x", &w.to_string(), "-y", &h.to_string(), &cmd]);
@@ -49,7 +62,10 @@ impl Session {
     }
 
     fn exists(&self) -> bool {
-        Command::new("tmux").args(["-L", SOCK, "has-session", "-t", &self.name]).status().is_ok_and(|s| s.success())
+        Command::new("tmux")
+            .args(["-L", SOCK, "has-session", "-t", &self.name])
+            .output()
+            .is_ok_and(|o| o.status.success())
     }
 
     fn screen(&self) -> String {
@@ -94,10 +110,7 @@ impl Session {
     }
 
     fn pid(&self) -> u32 {
-        let out = Command::new("pgrep")
-            .args(["-f", &format!("{} open {}", env!("CARGO_BIN_EXE_warroom"), runbook().display())])
-            .output()
-            .unwrap();
+        let out = Command::new("pgrep").args(["-x", "warroom"]).output().unwrap();
         // Several tests may run consoles at once: pick ours by its data dir in /proc/PID/environ.
         for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
             let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
@@ -218,4 +231,45 @@ fn bad_keymap_names_file_and_line_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("keys.toml:3: unknown action \"launch\""), "{err}");
+}
+
+/// How often `needle` occurs in `hay`.
+fn count(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+#[test]
+fn teardown_runs_exactly_once_on_quit_sigterm_sighup_and_sigint() {
+    for (how, signal, code) in
+        [("quit", None, 0), ("term", Some("-TERM"), 143), ("hup", Some("-HUP"), 129), ("int", Some("-INT"), 130)]
+    {
+        let data = tempfile::tempdir().unwrap();
+        let s = Session { name: format!("teardown-{how}-{}", std::process::id()), data };
+        let file = s.launch_recorded(100, 30);
+        s.wait_screen("Release 4.2");
+        // Mouse on, so there is something to turn off.
+        s.keys(&["M"]);
+        s.wait_screen("mouse capture on");
+        match signal {
+            None => s.keys(&["q"]),
+            Some(sig) => {
+                Command::new("kill").args([sig, &s.pid().to_string()]).status().unwrap();
+            }
+        }
+        s.wait_screen(&format!("EXIT={code}"));
+        s.wait_screen("MODE=icanon");
+        let bytes = std::fs::read(&file).unwrap();
+        for (what, seq) in [
+            ("leave the alternate screen", &b"\x1b[?1049l"[..]),
+            ("show the cursor", b"\x1b[?25h"),
+            ("mouse reporting off", b"\x1b[?1000l"),
+            ("bracketed paste off", b"\x1b[?2004l"),
+            ("focus reporting off", b"\x1b[?1004l"),
+        ] {
+            assert_eq!(count(&bytes, seq), 1, "{how}: {what} should be sent exactly once");
+        }
+        assert_eq!(count(&bytes, b"\x1b[?1049h"), 1, "{how}: entered the alternate screen once");
+        // The journal says goodbye whichever way it ended (T12: flushed).
+        s.wait("session.closed in the journal", |s| s.journal_text().contains("\"session.closed\""));
+    }
 }
