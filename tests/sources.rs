@@ -8,3 +8,5 @@ mod probes;
 mod processes;
 #[path = "sources/server.rs"]
 mod server;
+#[path = "sources/steps.rs"]
+mod steps;
