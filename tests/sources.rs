@@ -8,6 +8,8 @@ mod cli_probe;
 mod probes;
 #[path = "sources/processes.rs"]
 mod processes;
+#[path = "sources/sanitize.rs"]
+mod sanitize;
 #[path = "sources/server.rs"]
 mod server;
 #[path = "sources/steps.rs"]
