@@ -6,12 +6,13 @@
 //! - `when = { probe, down_for }`: the probe has been DOWN continuously for at
 //!   least `down_for` (the "down since" time comes from the caller: the live
 //!   probe state, or the journaled `probe.changed`, see [`journaled_down_since`]);
-//! - `when = { log, errors_per_min, for }`: the error rate stayed at or above
-//!   `errors_per_min` over the whole of `for`, checked per one-minute slice
-//!   ending now (a 2-minute rule needs both of the last two minutes at the
-//!   rate, so one burst does not fire it, and a freshly started tail with no
-//!   history cannot hold it yet). A `for` that is not a whole number of minutes
-//!   is cut into equal slices of at least a minute, each needing its share.
+//! - `when = { log, errors_per_min, for }`: the error count reached
+//!   `errors_per_min` in *each* of the last whole clock minutes covering `for`
+//!   (`for` rounds up to whole minutes, as the log window counts per minute).
+//!   So a 2-minute rule needs both of the last two complete minutes at the
+//!   rate: one burst does not fire it, a freshly started tail (zero-filled
+//!   history) cannot hold it yet, and it is judged on complete minutes only,
+//!   never on the partial current one.
 //!
 //! [`evaluate`] compares what holds with the folded `trigger.fired` /
 //! `trigger.cleared` state and returns only the changes, so calling it on every
@@ -19,7 +20,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::duration::Dur;
 use super::event::{EventKind, ProbeHealth};
+use super::log_window::LogWindow;
 use super::runbook::{Runbook, Trigger, TriggerWhen};
 use super::state::SessionState;
 
@@ -28,31 +31,40 @@ use super::state::SessionState;
 pub trait TriggerSignals {
     /// Since when the probe has been DOWN without a break, or `None` while it is UP / unknown.
     fn down_since(&self, probe: &str) -> Option<DateTime<Utc>>;
-    /// Errors counted in the log during `(now - window, now]`; `None` when the log has no data.
-    fn errors_in(&self, log: &str, window: Duration, now: DateTime<Utc>) -> Option<u64>;
+    /// Errors counted in each of the last `n` complete clock minutes before `now`'s minute,
+    /// oldest first (see [`complete_minutes`]); `None` when the log is not followed.
+    fn error_minutes(&self, log: &str, n: usize, now: DateTime<Utc>) -> Option<Vec<u64>>;
 }
 
 /// [`TriggerSignals`] from two closures.
 pub struct FnSignals<D, E>
 where
     D: Fn(&str) -> Option<DateTime<Utc>>,
-    E: Fn(&str, Duration, DateTime<Utc>) -> Option<u64>,
+    E: Fn(&str, usize, DateTime<Utc>) -> Option<Vec<u64>>,
 {
     pub down_since: D,
-    pub errors_in: E,
+    pub error_minutes: E,
 }
 
 impl<D, E> TriggerSignals for FnSignals<D, E>
 where
     D: Fn(&str) -> Option<DateTime<Utc>>,
-    E: Fn(&str, Duration, DateTime<Utc>) -> Option<u64>,
+    E: Fn(&str, usize, DateTime<Utc>) -> Option<Vec<u64>>,
 {
     fn down_since(&self, probe: &str) -> Option<DateTime<Utc>> {
         (self.down_since)(probe)
     }
-    fn errors_in(&self, log: &str, window: Duration, now: DateTime<Utc>) -> Option<u64> {
-        (self.errors_in)(log, window, now)
+    fn error_minutes(&self, log: &str, n: usize, now: DateTime<Utc>) -> Option<Vec<u64>> {
+        (self.error_minutes)(log, n, now)
     }
+}
+
+/// The last `n` complete minutes' error counts from a log window, oldest first
+/// (what [`TriggerSignals::error_minutes`] asks for).
+pub fn complete_minutes(window: &LogWindow, n: usize, now: DateTime<Utc>) -> Vec<u64> {
+    let mut m: Vec<u64> = window.per_minute(n + 1, now).iter().map(|b| b.errors).collect();
+    m.pop(); // the current, partial minute
+    m
 }
 
 /// "Down since" from the journal alone: the time of the last `probe.changed` to DOWN.
@@ -82,43 +94,32 @@ pub fn read(trigger: &Trigger, signals: &dyn TriggerSignals, now: DateTime<Utc>)
             None => Reading { holds: false, cause: format!("probe {probe} is not DOWN") },
         },
         TriggerWhen::LogErrorRate { log, errors_per_min, for_ } => {
-            let slices = slices(for_.to_chrono());
-            let mut counts = Vec::with_capacity(slices.len());
-            let mut holds = true;
-            for (k, (len, need)) in slices.iter().enumerate() {
-                let end = now - *len * k as i32;
-                let got = signals.errors_in(log, *len, end);
-                counts.push(got.map(|g| g.to_string()).unwrap_or_else(|| "no data".into()));
-                if got.is_none_or(|g| (g as f64) < *need * *errors_per_min as f64) {
-                    holds = false;
-                }
-            }
-            counts.reverse();
+            let n = whole_minutes(*for_);
+            let counts = signals.error_minutes(log, n, now).filter(|c| c.len() == n);
+            let holds = counts.as_ref().is_some_and(|c| c.iter().all(|&e| e >= *errors_per_min));
+            let seen = match &counts {
+                Some(c) => c.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", "),
+                None => "no data".into(),
+            };
+            let minutes = if n == 1 { "minute".to_string() } else { format!("{n} whole minutes") };
             Reading {
                 holds,
                 cause: format!(
-                    "log {log}: errors per {} slice over the last {for_}: {} (rule: ≥ {errors_per_min}/min for {for_})",
-                    human(slices[0].0),
-                    counts.join(", ")
+                    "log {log}: errors in the last {minutes}: {seen} (rule: ≥ {errors_per_min}/min for {for_})"
                 ),
             }
         }
     }
 }
 
-/// Equal slices covering `for_`, each at least a minute long (one slice if `for_` is shorter),
-/// with the fraction of a minute's rate each must reach.
-fn slices(for_: Duration) -> Vec<(Duration, f64)> {
-    let minute = Duration::minutes(1);
-    let n = (for_.num_milliseconds() / minute.num_milliseconds()).max(1);
-    let len = Duration::milliseconds((for_.num_milliseconds() / n).max(1));
-    let share = len.num_milliseconds() as f64 / minute.num_milliseconds() as f64;
-    (0..n).map(|_| (len, share)).collect()
+/// `for` rounded up to whole minutes, at least one.
+fn whole_minutes(for_: Dur) -> usize {
+    (for_.as_millis().div_ceil(60_000)).max(1) as usize
 }
 
 fn human(d: Duration) -> String {
     let ms = d.num_milliseconds().max(0) as u64;
-    super::duration::Dur::from_millis(ms / 1000 * 1000).to_string()
+    Dur::from_millis(ms / 1000 * 1000).to_string()
 }
 
 /// The trigger events to journal now: `trigger.fired` for each trigger that

@@ -30,7 +30,7 @@ fn log_rule(per_min: u64, for_secs: u64) -> Runbook {
     rb
 }
 
-/// Errors at given seconds (after t(0)); errors_in sums over (end - window, end].
+/// Errors at given seconds after t(0), counted per clock minute like the log window.
 struct Errors(BTreeMap<i64, u64>);
 impl Errors {
     fn steady(from: i64, to: i64, per_min: u64) -> Self {
@@ -44,21 +44,21 @@ impl Errors {
         }
         Errors(m)
     }
-    fn count(&self, window: Duration, end: DateTime<Utc>) -> u64 {
-        let e = (end - t(0)).num_seconds();
-        let w = window.num_seconds();
-        self.0.range(e - w + 1..=e).map(|(_, n)| n).sum()
+    /// The last `n` complete minutes before `now`'s minute (minute 0 = t(0)..t(59)), oldest first.
+    fn minutes(&self, n: usize, now: DateTime<Utc>) -> Vec<u64> {
+        let cur = (now - t(0)).num_seconds().div_euclid(60);
+        (1..=n as i64).rev().map(|k| self.0.range((cur - k) * 60..(cur - k + 1) * 60).map(|(_, c)| c).sum()).collect()
     }
 }
 
 fn signals<'a>(
     down: Option<DateTime<Utc>>,
     errors: &'a Errors,
-) -> FnSignals<impl Fn(&str) -> Option<DateTime<Utc>> + 'a, impl Fn(&str, Duration, DateTime<Utc>) -> Option<u64> + 'a>
+) -> FnSignals<impl Fn(&str) -> Option<DateTime<Utc>> + 'a, impl Fn(&str, usize, DateTime<Utc>) -> Option<Vec<u64>> + 'a>
 {
     FnSignals {
         down_since: move |p: &str| if p == "homepage" { down } else { None },
-        errors_in: move |l: &str, w, end| if l == "php" { Some(errors.count(w, end)) } else { None },
+        error_minutes: move |l: &str, n, now| if l == "php" { Some(errors.minutes(n, now)) } else { None },
     }
 }
 
@@ -126,14 +126,14 @@ fn journaled_probe_state_gives_down_since() {
 fn log_rate_must_hold_over_the_whole_window() {
     let rb = log_rule(60, 120);
     let s = session(&[(0, "ana", opened())]);
-    // 60 errors/min starting at t(0): after one minute not yet; after two it holds.
-    let errs = Errors::steady(1, 10_000, 60);
+    // 60 errors/min from t(0): after one whole minute not yet; after two it holds.
+    let errs = Errors::steady(0, 10_000, 60);
     assert!(evaluate(&rb, &s, &signals(None, &errs), t(60)).is_empty());
     assert!(evaluate(&rb, &s, &signals(None, &errs), t(119)).is_empty());
     let fired = evaluate(&rb, &s, &signals(None, &errs), t(120));
     assert_eq!(fired.len(), 1);
     if let EventKind::TriggerFired { cause, .. } = &fired[0] {
-        assert_eq!(cause, "log php: errors per 1m slice over the last 2m: 60, 60 (rule: ≥ 60/min for 2m)");
+        assert_eq!(cause, "log php: errors in the last 2 whole minutes: 60, 60 (rule: ≥ 60/min for 2m)");
     }
     // Below the rate (40/min < 60/min) it does not hold.
     let low = Errors::steady(0, 10_000, 40);
@@ -161,9 +161,9 @@ fn log_rule_clears_when_the_rate_drops_and_needs_data() {
     );
     let s = session(&events);
     assert_eq!(active(&s).len(), 1);
-    assert!(evaluate(&rb, &s, &signals(None, &errs), t(150)).is_empty(), "still ≥ 50 in each of the last two minutes");
+    assert!(evaluate(&rb, &s, &signals(None, &errs), t(200)).is_empty(), "minutes 1 and 2 still at 60");
     assert_eq!(
-        evaluate(&rb, &s, &signals(None, &errs), t(200)),
+        evaluate(&rb, &s, &signals(None, &errs), t(240)),
         vec![EventKind::TriggerCleared { trigger: "errors".into() }]
     );
     // A log with no data never holds.
@@ -175,17 +175,28 @@ fn log_rule_clears_when_the_rate_drops_and_needs_data() {
 }
 
 #[test]
-fn short_and_uneven_windows_scale_the_rate() {
-    // 30s window at 60/min needs 30 errors in the last 30s.
-    let rb = log_rule(60, 30);
+fn windows_round_up_to_whole_minutes() {
     let s = session(&[(0, "ana", opened())]);
-    let errs = Errors::steady(1, 1000, 60);
-    assert!(evaluate(&rb, &s, &signals(None, &errs), t(29)).is_empty());
-    assert_eq!(evaluate(&rb, &s, &signals(None, &errs), t(30)).len(), 1);
-    // 90s → one slice of 90s needing 1.5 × the per-minute rate.
+    let errs = Errors::steady(0, 1000, 60);
+    // 30s → the last whole minute.
+    let rb = log_rule(60, 30);
+    assert!(evaluate(&rb, &s, &signals(None, &errs), t(59)).is_empty());
+    assert_eq!(evaluate(&rb, &s, &signals(None, &errs), t(60)).len(), 1);
+    // 90s → the last two whole minutes.
     let rb = log_rule(60, 90);
-    assert!(evaluate(&rb, &s, &signals(None, &errs), t(89)).is_empty());
-    assert_eq!(evaluate(&rb, &s, &signals(None, &errs), t(90)).len(), 1);
+    assert!(evaluate(&rb, &s, &signals(None, &errs), t(119)).is_empty());
+    assert_eq!(evaluate(&rb, &s, &signals(None, &errs), t(120)).len(), 1);
+}
+
+#[test]
+fn complete_minutes_from_a_log_window_skip_the_current_minute() {
+    use crate::domain::log_window::LogWindow;
+    use crate::sources::{LineLevel, LogLine};
+    let mut w = LogWindow::new(100, Duration::minutes(60));
+    let line = |s: i64| LogLine { at: t(s), level: LineLevel::Error, text: "ERROR x".into(), marker: false };
+    w.push([line(5), line(10), line(70), line(130), line(131), line(132)]);
+    assert_eq!(complete_minutes(&w, 2, t(150)), vec![2, 1]);
+    assert_eq!(complete_minutes(&w, 3, t(185)), vec![2, 1, 3]);
 }
 
 proptest! {
