@@ -1,0 +1,146 @@
+//! Turns raw lines into sanitised, classified `LogLine`s and sends them as
+//! `SourceEvent::LogLines` in batches: at most every [`BATCH_EVERY`], or sooner
+//! when [`BATCH_LINES`] lines or [`BATCH_BYTES`] of text are waiting — so a log
+//! at a million lines a second costs the UI a few events a second, and a batch
+//! never holds more than about a megabyte.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::log_window::classify;
+use crate::domain::runbook::LogSource;
+use crate::sources::{EventSender, LineLevel, LogLine, LogStatus, SourceEvent};
+
+pub const BATCH_EVERY: Duration = Duration::from_millis(50);
+pub const BATCH_LINES: usize = 1000;
+pub const BATCH_BYTES: usize = 1 << 20;
+
+/// Marker text for a line cut at 64 KiB.
+pub const CUT_MARKER: &str = "[line cut at 64 KiB]";
+
+/// Sanitises one line for display. Printable ASCII — nearly every log line —
+/// is already clean and skips the full sanitiser (same result, ~10× faster,
+/// which is what lets the tail keep up with a million lines a second).
+pub fn clean_line(bytes: &[u8]) -> String {
+    if bytes.iter().all(|&b| (0x20..0x7f).contains(&b)) {
+        // Printable ASCII is valid UTF-8.
+        String::from_utf8(bytes.to_vec()).unwrap_or_default()
+    } else {
+        interim_clean(bytes)
+    }
+}
+
+/// Stand-in until `domain::sanitize::clean_bytes` lands on main: every control,
+/// C1 and bidi character shown visibly, so no escape sequence reaches the terminal.
+fn interim_clean(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for c in String::from_utf8_lossy(bytes).chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            '\r' => {}
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push((c as u8 + 0x40) as char);
+            }
+            '\u{7f}' => out.push_str("^?"),
+            c if ('\u{80}'..='\u{9f}').contains(&c)
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}') =>
+            {
+                out.push_str(&format!("<U+{:04X}>", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub struct Batcher {
+    source: LogSource,
+    tx: EventSender,
+    lines: Vec<LogLine>,
+    bytes: usize,
+    since: Option<Instant>,
+    now: DateTime<Utc>,
+    status: Option<LogStatus>,
+    closed: bool,
+}
+
+impl Batcher {
+    pub fn new(source: LogSource, tx: EventSender) -> Self {
+        Batcher { source, tx, lines: Vec::new(), bytes: 0, since: None, now: Utc::now(), status: None, closed: false }
+    }
+
+    /// Timestamp for the lines pushed next (one clock read per chunk read, not per line).
+    pub fn stamp(&mut self) {
+        self.now = Utc::now();
+    }
+
+    /// A line as read; `prefix` marks its stream (e.g. stderr).
+    pub fn push_raw(&mut self, raw: &[u8], prefix: &str) {
+        let mut text = clean_line(raw);
+        // Classified on the line itself, so a prefix never matches an `error` regex.
+        let level = classify(&self.source, &text);
+        if !prefix.is_empty() {
+            text.insert_str(0, prefix);
+        }
+        self.push(LogLine { at: self.now, level, text, marker: false });
+    }
+
+    /// A line the tailer adds ("— truncated —", "[line cut at 64 KiB]").
+    pub fn push_marker(&mut self, text: &str) {
+        self.push(LogLine { at: self.now, level: LineLevel::Info, text: text.to_string(), marker: true });
+    }
+
+    fn push(&mut self, line: LogLine) {
+        self.bytes += line.text.len();
+        self.lines.push(line);
+        self.since.get_or_insert_with(Instant::now);
+        if self.lines.len() >= BATCH_LINES || self.bytes >= BATCH_BYTES {
+            self.flush();
+        }
+    }
+
+    /// When the waiting lines must be sent, if any wait.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.since.map(|t| t + BATCH_EVERY)
+    }
+
+    /// Sends the waiting lines if their time has come.
+    pub fn flush_if_due(&mut self) {
+        if self.deadline().is_some_and(|d| Instant::now() >= d) {
+            self.flush();
+        }
+    }
+
+    pub fn flush(&mut self) {
+        self.since = None;
+        self.bytes = 0;
+        if self.lines.is_empty() {
+            return;
+        }
+        let lines = std::mem::take(&mut self.lines);
+        if self.tx.send(SourceEvent::LogLines { log: self.source.id.clone(), lines }).is_err() {
+            self.closed = true;
+        }
+    }
+
+    /// Sends a status when it differs from the last one sent (lines before it go first).
+    pub fn status(&mut self, status: LogStatus) {
+        if self.status.as_ref() == Some(&status) {
+            return;
+        }
+        self.flush();
+        self.status = Some(status.clone());
+        if self.tx.send(SourceEvent::LogStatus { log: self.source.id.clone(), status }).is_err() {
+            self.closed = true;
+        }
+    }
+
+    /// The receiver is gone (the console closed): stop reading.
+    pub fn is_closed(&self) -> bool {
+        self.closed || self.tx.is_closed()
+    }
+}
