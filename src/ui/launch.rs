@@ -77,7 +77,7 @@ pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventS
         now: Utc::now(),
     });
     app.fold(&opened.records);
-    let mut session = Session { app, journal: opened.journal };
+    let mut session = Session { app, journal: opened.journal, repaint: false };
     if session.app.read_only.is_none() {
         let ev = EventKind::SessionOpened {
             runbook: session.app.runbook.id.clone(),
@@ -107,7 +107,7 @@ pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventS
         Ok(Exit::Signal(s)) => match s {
             super::event::Signal::Interrupt => 130,
             super::event::Signal::Terminate => 143,
-            super::event::Signal::Hangup => 129,
+            super::event::Signal::Hangup | super::event::Signal::Stop => 129,
         },
         Ok(Exit::InputClosed(_)) => 129,
         Err(e) => {

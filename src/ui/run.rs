@@ -60,6 +60,8 @@ fn spawn_input(tx: mpsc::UnboundedSender<Inbound>) {
 pub struct Session {
     pub app: App,
     pub journal: Journal,
+    /// The screen's content is unknown (after Ctrl-Z): repaint it whole.
+    pub repaint: bool,
 }
 
 impl Session {
@@ -87,6 +89,7 @@ impl Session {
                             let _ = terminal::set_mouse(true);
                         }
                         self.app.dirty = true;
+                        self.repaint = true;
                     }
                 }
                 Effect::Copy(text) => match super::clipboard::copy(&text) {
@@ -133,6 +136,14 @@ impl Session {
     }
 }
 
+/// Clears the screen and forgets what was drawn, so the next frame is drawn
+/// whole. Not `Terminal::clear`: that asks the terminal for the cursor
+/// position, a query that stalls while our input thread reads the replies.
+fn full_repaint(term: &mut Terminal<CrosstermBackend<io::Stdout>>) -> io::Result<()> {
+    let size = term.size()?;
+    term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+}
+
 /// Runs the console until quit, a signal or the terminal going away.
 /// `sources` is the sending half handed to source tasks; their events arrive on `source_rx`.
 pub async fn run(mut session: Session, sources: EventSender, mut source_rx: EventReceiver) -> io::Result<Exit> {
@@ -142,7 +153,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     // Never dropped: ratatui's drop would show the cursor a second time after
     // `terminal::restore` (or after the panic hook), and teardown runs exactly once (T11).
     let mut term = std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
-    term.clear()?;
+    full_repaint(&mut term)?;
 
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Inbound>();
     spawn_input(in_tx);
@@ -151,6 +162,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigtstp = signal(SignalKind::from_raw(libc::SIGTSTP))?;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
@@ -159,6 +171,9 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
         if session.app.dirty {
             let wait = FRAME.saturating_sub(last_draw.elapsed());
             if wait.is_zero() {
+                if std::mem::take(&mut session.repaint) {
+                    full_repaint(&mut term)?;
+                }
                 session.app.dirty = false;
                 term.draw(|f| super::render::draw(f, &mut session.app))?;
                 last_draw = Instant::now();
@@ -175,6 +190,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             _ = sigint.recv() => Inbound::Signal(Signal::Interrupt),
             _ = sigterm.recv() => Inbound::Signal(Signal::Terminate),
             _ = sighup.recv() => Inbound::Signal(Signal::Hangup),
+            _ = sigtstp.recv() => Inbound::Signal(Signal::Stop),
             _ = async { if let Some(d) = deadline { tokio::time::sleep_until(d).await } else { std::future::pending::<()>().await } } => continue,
         };
         let effects = match inbound {
@@ -189,6 +205,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                 Vec::new()
             }
             Inbound::Source(ev) => session.app.on_source(ev),
+            Inbound::Signal(Signal::Stop) => vec![Effect::Suspend],
             Inbound::Signal(s) => break Exit::Signal(s),
             Inbound::InputClosed(why) => break Exit::InputClosed(why),
         };
