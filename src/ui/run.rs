@@ -62,6 +62,10 @@ pub struct Session {
     pub journal: Journal,
     /// The screen's content is unknown (after Ctrl-Z): repaint it whole.
     pub repaint: bool,
+    /// For effects that start source tasks (a step run, a rollback): they
+    /// `tokio::spawn` with a clone of this, and their events come back through
+    /// `App::on_source`. Set by `run` before the first event.
+    pub sources: Option<EventSender>,
 }
 
 impl Session {
@@ -158,6 +162,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Inbound>();
     spawn_input(in_tx);
     let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
+    session.sources = Some(sources.clone());
 
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
