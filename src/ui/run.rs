@@ -15,8 +15,9 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
 use crate::domain::event::EventKind;
+use crate::domain::record::Record;
 use crate::domain::state::SessionState;
-use crate::sources::journal::{spawn_watcher, Journal};
+use crate::sources::journal::{spawn_watcher, Journal, JournalError};
 use crate::sources::{EventReceiver, EventSender};
 
 use super::app::{App, MsgKind};
@@ -74,8 +75,12 @@ impl Session {
         let mut quit = false;
         for e in effects {
             match e {
-                Effect::Append { operator, event } => self.append(&operator, &event),
-                Effect::PollJournal => self.poll(),
+                Effect::Append { operator, event } => {
+                    self.append(&operator, &event);
+                }
+                Effect::PollJournal => {
+                    self.poll();
+                }
                 Effect::Quit => quit = true,
                 Effect::SetMouse(on) => {
                     if terminal::is_active() {
@@ -105,14 +110,18 @@ impl Session {
         quit
     }
 
-    fn fold_result(&mut self, got: Result<Vec<crate::domain::record::Record>, crate::sources::journal::JournalError>) {
+    /// Folds what the journal returned; gives back the records that were new.
+    fn fold_result(&mut self, got: Result<Vec<Record>, JournalError>) -> Vec<Record> {
+        let mut new = Vec::new();
         match got {
             Ok(records) => {
                 if self.journal.take_reloaded() {
                     self.app.state = SessionState::default();
                     self.app.say("journal was replaced or shrank: reloaded from the start", MsgKind::Warn);
                 }
+                let last = self.app.state.last_seq;
                 self.app.fold(&records);
+                new = records.into_iter().filter(|r| r.seq > last).collect();
             }
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
@@ -124,19 +133,22 @@ impl Session {
         for w in self.journal.take_warnings() {
             self.app.say(w, MsgKind::Warn);
         }
+        new
     }
 
-    pub fn append(&mut self, operator: &str, event: &EventKind) {
+    /// Appends as `operator` (nothing when read-only); returns the new records folded in.
+    pub fn append(&mut self, operator: &str, event: &EventKind) -> Vec<Record> {
         if self.app.read_only.is_some() {
-            return;
+            return Vec::new();
         }
         let got = self.journal.append(operator, Utc::now(), event);
-        self.fold_result(got);
+        self.fold_result(got)
     }
 
-    pub fn poll(&mut self) {
+    /// Reads others' new records; returns them, folded in.
+    pub fn poll(&mut self) -> Vec<Record> {
         let got = self.journal.poll();
-        self.fold_result(got);
+        self.fold_result(got)
     }
 }
 

@@ -351,3 +351,45 @@ fn bad_layout_or_theme_file_exits_2_naming_file_and_line() {
         String::from_utf8_lossy(&out.stderr).contains("no layout \"nope\": use one of t0, validation, monitor, mine")
     );
 }
+
+#[test]
+fn plain_mode_is_line_by_line_with_no_escapes_and_records_commands() {
+    use std::io::Write;
+    for (flag, term) in [(Some("--plain"), "xterm-256color"), (None, "dumb")] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_warroom"));
+        cmd.args(["open", runbook().to_str().unwrap()]);
+        if let Some(f) = flag {
+            cmd.arg(f);
+        }
+        let mut child = cmd
+            .env("WARROOM_DATA_DIR", dir.path())
+            .env("WARROOM_OPERATOR", "ana")
+            .env("TERM", term)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"pass checkout by hand\nfail nosuch\ndecide no-go search is broken\nquit\n")
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{term}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains('\u{1b}'), "{term}: escape sequence in plain output");
+        assert!(
+            !text.chars().any(|c| ('\u{2500}'..='\u{257f}').contains(&c) || c == '✓' || c == '✗'),
+            "{term}: {text}"
+        );
+        assert!(text.contains("critical checkout: PENDING"), "{text}");
+        assert!(text.contains("ana: marked checkout PASS (by hand)"), "{text}");
+        assert!(text.contains("error: no criterion \"nosuch\""), "{text}");
+        assert!(text.contains("recorded the decision NO-GO: search is broken"), "{text}");
+        let journal = std::fs::read_to_string(dir.path().join("sessions/console-small/journal.jsonl")).unwrap();
+        assert!(journal.contains("\"decision.recorded\"") && journal.contains("\"session.closed\""));
+    }
+}
