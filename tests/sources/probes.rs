@@ -241,3 +241,26 @@ async fn a_hanging_probe_never_delays_another() {
     assert_eq!(history.health(), Some(ProbeHealth::Up));
     drop(handle);
 }
+
+#[tokio::test]
+async fn certificate_expiry_is_read_from_the_handshake() {
+    use warroom::sources::probes::cert::{hours_left, not_after_hours};
+    let srv = server::start().await;
+    let now = chrono::Utc::now();
+    let hours = hours_left("localhost", srv.tls_addr.port(), Duration::from_secs(5), now).await.unwrap();
+    let expected = not_after_hours(server::CERT_DER, now).unwrap();
+    assert!((hours - expected).abs() < 1.0 && hours > 24.0 * 365.0, "{hours} vs {expected}");
+    // Read later than its notAfter, the same certificate has negative hours left.
+    let later = now + chrono::Duration::days(365 * 12);
+    assert!(not_after_hours(server::CERT_DER, later).unwrap() < 0.0);
+    assert!(not_after_hours(b"not a certificate", now).unwrap_err().starts_with("TLS: cannot read"));
+
+    // The probe's own request verifies the chain: a self-signed certificate is a TLS error in words.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("https://localhost:{}/", srv.tls_addr.port());
+    let rb = runbook(dir.path(), &http_probe("tls", &url, r#"conditions = ["[CERTIFICATE_EXPIRATION] > 720h"]"#));
+    let r = once(&rb, "tls").await;
+    let err = r.error.clone().unwrap();
+    assert!(!r.success, "{r:?}");
+    assert_eq!(err, "TLS: the certificate of localhost is self-signed (not trusted)");
+}

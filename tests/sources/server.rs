@@ -14,6 +14,8 @@ use axum::Router;
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// HTTPS (self-signed certificate for localhost, see `fixtures/`).
+    pub tls_addr: SocketAddr,
     /// A port that accepts and resets every connection.
     pub reset_addr: SocketAddr,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -81,5 +83,43 @@ pub async fn start() -> TestServer {
             drop(sock);
         }
     });
-    TestServer { addr, reset_addr, tasks: vec![http, resetter] }
+    let (tls_addr, tls) = start_tls().await;
+    TestServer { addr, reset_addr, tls_addr, tasks: vec![http, resetter, tls] }
+}
+
+pub const CERT_DER: &[u8] = include_bytes!("fixtures/localhost.crt.der");
+const KEY_DER: &[u8] = include_bytes!("fixtures/localhost.key.der");
+
+/// A minimal HTTPS server: handshake, then one fixed answer per connection.
+async fn start_tls() -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from(CERT_DER.to_vec())],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(KEY_DER.to_vec())),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((sock, _)) = listener.accept().await else { continue };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(sock).await {
+                    let mut buf = [0u8; 2048];
+                    let _ = tls.read(&mut buf).await;
+                    let _ = tls.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok").await;
+                    let _ = tls.shutdown().await;
+                }
+            });
+        }
+    });
+    (addr, task)
 }

@@ -60,6 +60,10 @@ pub fn http_words(e: &reqwest::Error, url_host: &str, timeout_after: Duration) -
     let mut innermost = None;
     while let Some(s) = src {
         if let Some(io) = s.downcast_ref::<io::Error>() {
+            // An io::Error hides its payload from `source()`: TLS errors travel inside one.
+            if let Some(tls) = tls_inside(io) {
+                return tls_words(tls, url_host);
+            }
             match io.kind() {
                 io::ErrorKind::ConnectionRefused
                 | io::ErrorKind::ConnectionReset
@@ -70,7 +74,7 @@ pub fn http_words(e: &reqwest::Error, url_host: &str, timeout_after: Duration) -
             }
         }
         if let Some(tls) = s.downcast_ref::<rustls::Error>() {
-            return format!("TLS: {}", clean(&tls.to_string()));
+            return tls_words(tls, url_host);
         }
         innermost = Some(s.to_string());
         src = s.source();
@@ -87,5 +91,35 @@ pub fn http_words(e: &reqwest::Error, url_host: &str, timeout_after: Duration) -
         format!("cannot connect to {url_host}: {}", clean(&inner))
     } else {
         clean(&inner)
+    }
+}
+
+/// The rustls error inside (possibly nested) io::Errors, if any.
+fn tls_inside(io: &io::Error) -> Option<&rustls::Error> {
+    let inner = io.get_ref()?;
+    if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+        return Some(tls);
+    }
+    inner.downcast_ref::<io::Error>().and_then(tls_inside)
+}
+
+/// Words for a TLS failure; certificate problems say what to check.
+pub fn tls_words(e: &rustls::Error, host: &str) -> String {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::Expired | C::ExpiredContext { .. } => format!("TLS: the certificate of {host} has expired"),
+            C::NotValidYet | C::NotValidYetContext { .. } => format!("TLS: the certificate of {host} is not valid yet"),
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                format!("TLS: the certificate is not valid for the name {host}")
+            }
+            C::UnknownIssuer => format!("TLS: the certificate of {host} is not trusted (unknown issuer)"),
+            C::Revoked => format!("TLS: the certificate of {host} is revoked"),
+            C::Other(o) if format!("{o:?}").contains("CaUsedAsEndEntity") => {
+                format!("TLS: the certificate of {host} is self-signed (not trusted)")
+            }
+            other => format!("TLS: the certificate of {host} was rejected ({})", clean(&format!("{other:?}"))),
+        },
+        other => format!("TLS: {}", clean(&other.to_string())),
     }
 }
