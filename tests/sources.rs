@@ -4,6 +4,8 @@
 
 #[path = "sources/cli_probe.rs"]
 mod cli_probe;
+#[path = "sources/console_wiring.rs"]
+mod console_wiring;
 #[path = "sources/probes.rs"]
 mod probes;
 #[path = "sources/processes.rs"]

@@ -28,3 +28,4 @@ pub mod terminal;
 pub mod text;
 pub mod theme;
 pub mod timefmt;
+pub mod wiring;
