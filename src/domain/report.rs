@@ -525,3 +525,6 @@ fn incidents(state: &SessionState) -> Vec<IncidentReport> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

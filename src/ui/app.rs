@@ -192,11 +192,13 @@ impl App {
         match self.keymap.action_for(self.focus, &key) {
             Some(a) => self.update(a),
             None => {
-                if let Some((pane, a)) = self.keymap.elsewhere(&key) {
-                    self.say(
-                        format!("{}: {} — works in {}", key_name(&key), a.describe(), pane.title()),
-                        MsgKind::Info,
-                    );
+                let places = self.keymap.elsewhere(&key);
+                if !places.is_empty() {
+                    let list: Vec<String> = places
+                        .iter()
+                        .map(|(p, a)| format!("{} in {} ({})", a.name(), p.title(), p.index() + 1))
+                        .collect();
+                    self.say(format!("{}: {}", key_name(&key), list.join(", ")), MsgKind::Info);
                 }
                 Vec::new()
             }

@@ -9,7 +9,7 @@ use super::app::App;
 use super::panes::PaneId;
 use super::theme::Role;
 
-pub fn pane_block<'a>(app: &App, pane: PaneId, extra: &str) -> Block<'a> {
+pub fn pane_block<'a>(app: &App, pane: PaneId, extra: &str, width: u16) -> Block<'a> {
     let focused = app.focus == pane && app.overlay.as_ref().is_none_or(|o| o.name() == "search");
     let n = pane.index() + 1;
     let (border, title_style, title) = if focused {
@@ -22,8 +22,10 @@ pub fn pane_block<'a>(app: &App, pane: PaneId, extra: &str) -> Block<'a> {
         (app.theme.style(Role::Border), app.theme.style(Role::Title), format!(" {n} {} ", pane.title()))
     };
     let mut spans = vec![Span::styled(title, title_style)];
-    if !extra.is_empty() {
-        spans.push(Span::styled(format!("{extra} "), app.theme.style(Role::Muted)));
+    let room = (width as usize).saturating_sub(crate::ui::text::width(&spans[0].content) + 3);
+    if !extra.is_empty() && room > 1 {
+        let fitted = crate::ui::text::fit(extra, room - 1);
+        spans.push(Span::styled(format!("{fitted} "), app.theme.style(Role::Muted)));
     }
     Block::default()
         .borders(Borders::ALL)

@@ -347,13 +347,16 @@ impl Keymap {
             .copied()
     }
 
-    /// A pane section where this key means something else (for "works in Checklist" hints).
-    pub fn elsewhere(&self, key: &KeyEvent) -> Option<(PaneId, Action)> {
-        let spec = KeySpec::from_event(key)?;
-        self.map.iter().find_map(|(s, m)| match s {
-            Section::Pane(p) => m.get(&spec).map(|a| (*p, *a)),
-            Section::Global => None,
-        })
+    /// Pane sections where this key means something (for "works in Checklist" hints).
+    pub fn elsewhere(&self, key: &KeyEvent) -> Vec<(PaneId, Action)> {
+        let Some(spec) = KeySpec::from_event(key) else { return Vec::new() };
+        self.map
+            .iter()
+            .filter_map(|(s, m)| match s {
+                Section::Pane(p) => m.get(&spec).map(|a| (*p, *a)),
+                Section::Global => None,
+            })
+            .collect()
     }
 
     /// Keys bound to an action, per section, for help and the palette.
@@ -406,7 +409,7 @@ mod tests {
         assert_eq!(k.action_for(PaneId::Steps, &ev(KeyCode::Char('?'), none)), Some(Action::Help));
         assert_eq!(k.action_for(PaneId::Steps, &ev(KeyCode::Char('q'), none)), Some(Action::Quit));
         assert_eq!(k.action_for(PaneId::Probes, &ev(KeyCode::Char(' '), none)), None);
-        assert_eq!(k.elsewhere(&ev(KeyCode::Char(' '), none)).map(|(_, a)| a).is_some(), true);
+        assert_eq!(k.elsewhere(&ev(KeyCode::Char(' '), none)).len(), 2);
     }
 
     #[test]

@@ -95,7 +95,10 @@ impl Session {
                         self.app.dirty = true;
                     }
                 }
-                Effect::Copy(_) => self.app.say("copy: not available yet", MsgKind::Warn),
+                Effect::Copy(text) => match super::clipboard::copy(&text) {
+                    Ok(report) => self.app.say(report.message(), MsgKind::Info),
+                    Err(e) => self.app.say(e, MsgKind::Error),
+                },
                 other => {
                     self.run_proc_effect(&other);
                 }
@@ -153,7 +156,9 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     terminal::install_panic_hook();
     terminal::enter()?;
     let _guard = terminal::Guard;
-    let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // Never dropped: ratatui's drop would show the cursor a second time after
+    // `terminal::restore` (or after the panic hook), and teardown runs exactly once (T11).
+    let mut term = std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
     term.clear()?;
 
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Inbound>();

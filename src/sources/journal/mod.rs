@@ -22,3 +22,6 @@ pub use fsinfo::nfs_warning;
 pub use store::{torn_path, Journal, Opened};
 pub use verify::{verify_file, Verified};
 pub use watcher::{spawn_watcher, WatchHandle};
+
+#[cfg(test)]
+mod tests;

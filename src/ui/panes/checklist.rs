@@ -19,14 +19,14 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let rb = &app.runbook;
     let crit = items::criteria(rb);
     let count = |v: Verdict| crit.iter().filter(|c| app.state.verdict(&c.id) == v).count();
-    let summary = format!(
-        "{} pass · {} fail · {} n/a · {} pending",
-        count(Verdict::Pass),
-        count(Verdict::Fail),
-        count(Verdict::Na),
-        count(Verdict::Pending)
-    );
-    let block = pane_block(app, PaneId::Checklist, &summary);
+    let (pass, fail, na, pending) =
+        (count(Verdict::Pass), count(Verdict::Fail), count(Verdict::Na), count(Verdict::Pending));
+    let summary = if area.width >= 64 {
+        format!("{pass} pass · {fail} fail · {na} n/a · {pending} pending")
+    } else {
+        format!("{fail} fail · {pending} pending")
+    };
+    let block = pane_block(app, PaneId::Checklist, &summary, area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if crit.is_empty() {
@@ -51,20 +51,16 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         let verdict = st.map(|s| s.verdict).unwrap_or_default();
         let (sym, word, role) = app.symbols.verdict(verdict);
         let who = match st.and_then(|s| s.by.as_ref().zip(s.at)) {
+            Some((_, at)) if st.is_some_and(|s| s.source == MarkSource::Auto) => format!("auto {}", timefmt::hm(at)),
             Some((by, at)) if verdict != Verdict::Pending || st.is_some_and(|s| s.source != MarkSource::Manual) => {
-                let src = match st.map(|s| s.source) {
-                    Some(MarkSource::Auto) => "auto ",
-                    Some(MarkSource::Override) => "override ",
-                    _ => "",
-                };
-                format!("{src}{} {}", clean(by), timefmt::hm(at))
+                format!("{} {}", clean(by), timefmt::hm(at))
             }
             _ => String::new(),
         };
-        let auto = c.auto.as_ref().map(|a| format!("[{}]", a.label())).unwrap_or_default();
+        let auto = c.auto.as_ref().map(|a| a.label()).unwrap_or_default();
         let state_w = 11;
         let right =
-            if w >= 100 { format!(" {} {}", pad(&who, 22), pad(&auto, 22)) } else { format!(" {}", pad(&who, 16)) };
+            if w >= 90 { format!(" {} {}", pad(&who, 18), pad(&auto, 20)) } else { format!(" {}", pad(&who, 16)) };
         let title_w = w.saturating_sub(state_w + crate::ui::text::width(&right));
         let mut line = Line::from(vec![
             styled(app, role, pad(&format!(" {sym} {word}"), state_w)),

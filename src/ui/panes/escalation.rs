@@ -23,9 +23,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         Some(v) if v.status == ClockStatus::Resolved => {
             format!("resolved at {}", v.resolved.as_ref().map_or(String::new(), |r| timefmt::hm(r.at)))
         }
-        Some(v) => format!("INCIDENT since {} · {}", timefmt::hm(v.started_at), v.status.label()),
+        Some(v) => format!("INCIDENT {} {}", timefmt::hm(v.started_at), v.status.label()),
     };
-    let block = pane_block(app, PaneId::Escalation, &extra);
+    let block = pane_block(app, PaneId::Escalation, &extra, area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(esc) = &rb.escalation else {
@@ -42,15 +42,15 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             Some(v) => {
                 let cd = v.countdown.map(|c| timefmt::countdown(c.num_seconds())).unwrap_or_default();
                 match v.status {
-                    ClockStatus::Acknowledged => (format!("ACKED {cd}"), Role::Ok),
+                    ClockStatus::Acknowledged => ("ACKED".to_string(), Role::Ok),
                     ClockStatus::Overdue => (format!("OVERDUE {cd}"), Role::Alarm),
-                    _ => (format!("NOW {cd} left"), Role::Warn),
+                    _ => (format!("{cd} left"), Role::Warn),
                 }
             }
-            None => (format!("within {}", l.respond_within), Role::Muted),
+            None => (l.respond_within.to_string(), Role::Muted),
         };
         let name_w = 8;
-        let state_w = 20;
+        let state_w = 15;
         let mut line = Line::from(vec![
             styled(
                 app,

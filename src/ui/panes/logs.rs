@@ -16,7 +16,7 @@ use crate::ui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let rb = &app.runbook;
-    let block = pane_block(app, PaneId::Logs, "");
+    let block = pane_block(app, PaneId::Logs, "", area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if rb.logs.is_empty() {

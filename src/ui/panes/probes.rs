@@ -26,7 +26,7 @@ pub fn percentile(lat_ms: &mut [u64], p: usize) -> Option<u64> {
 
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let rb = &app.runbook;
-    let block = pane_block(app, PaneId::Probes, "");
+    let block = pane_block(app, PaneId::Probes, "", area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if rb.probes.is_empty() {

@@ -23,57 +23,63 @@ pub fn clock(app: &App) -> String {
     }
 }
 
+/// The clock for narrow screens: `06:10:00Z 07:10 CET`.
+pub fn short_clock(app: &App) -> String {
+    let utc = app.now.format("%H:%M:%SZ").to_string();
+    match app.runbook.timezone {
+        Some(tz) => format!("{utc} {}", app.now.with_timezone(&tz).format("%H:%M %Z")),
+        None => utc,
+    }
+}
+
 pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
-    let mut left: Vec<Span> = Vec::new();
+    let rec = format!("rec: {}", recommend::label(&app.runbook, &app.state));
+    let (decision, dec_role) = match &app.state.decision {
+        Some(d) => (
+            format!("{} by {}", d.decision.as_str(), clean(&d.by)),
+            match d.decision {
+                Decision::Go => Role::Ok,
+                Decision::NoGo => Role::Warn,
+                Decision::Rollback => Role::Fail,
+            },
+        ),
+        None => ("none".to_string(), Role::Muted),
+    };
+    let narrow = w < 120;
+    let clock = if narrow { short_clock(app) } else { clock(app) };
+    let dec_label = if narrow { " │ dec: " } else { " │ decision: " };
+    // What must show (recommendation, decision, clock) is laid out first;
+    // the title and the operators share what is left.
+    let fixed = width(&rec) + width(&decision) + width(" │ ") + width(dec_label) + width(&clock) + 2;
+    let mut rest = w.saturating_sub(fixed);
+    let mut spans: Vec<Span> = Vec::new();
     if let Some(reason) = &app.read_only {
-        left.push(styled(app, Role::Alarm, format!(" READ-ONLY: {} ", clean(reason))));
-        left.push(Span::raw(" "));
+        // The word always shows; the reason as far as it fits (details in the message line).
+        let room = (rest / 2).saturating_sub(12);
+        let badge = if room > 3 { format!(" READ-ONLY: {} ", fit(&clean(reason), room)) } else { " READ-ONLY ".into() };
+        rest = rest.saturating_sub(width(&badge));
+        spans.push(styled(app, Role::Alarm, badge));
     }
     let others: Vec<String> = app.state.operators.iter().filter(|o| **o != app.operator).map(|o| clean(o)).collect();
-    let ops = if others.is_empty() {
-        clean(&app.operator)
-    } else {
-        format!("{} (+{})", clean(&app.operator), others.join(", "))
-    };
-    let rec = recommend::label(&app.runbook, &app.state);
-    let decision = match &app.state.decision {
-        Some(d) => format!("{} by {}", d.decision.as_str(), clean(&d.by)),
-        None => "none".into(),
-    };
-    let dec_role = match app.state.decision.as_ref().map(|d| d.decision) {
-        Some(Decision::Go) => Role::Ok,
-        Some(Decision::NoGo) => Role::Warn,
-        Some(Decision::Rollback) => Role::Fail,
-        None => Role::Muted,
-    };
-    let clock = clock(app);
-    let fixed = width(&clock) + 2;
-    let title_room = w.saturating_sub(fixed).saturating_sub(left.iter().map(|s| width(&s.content)).sum());
-    let rest = format!(" │ {ops} │ rec: {rec} │ decision: ");
-    let title = fit(&clean(&app.runbook.title), (title_room / 3).max(8));
-    left.push(styled(app, Role::Title, format!(" {title}")));
-    left.push(styled(app, Role::Status, rest));
-    left.push(styled(app, dec_role, decision).patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)));
-    // Cut the left part so the clock always shows.
-    let mut line_spans = Vec::new();
-    let mut used = 0;
-    let room = w.saturating_sub(fixed);
-    for s in left {
-        let sw = width(&s.content);
-        if used + sw <= room {
-            used += sw;
-            line_spans.push(s);
-        } else {
-            let cut = fit(&s.content, room - used);
-            used += width(&cut);
-            line_spans.push(Span::styled(cut, s.style));
-            break;
-        }
-    }
-    line_spans.push(Span::raw(" ".repeat(room.saturating_sub(used) + 1)));
-    line_spans.push(styled(app, Role::Accent, format!("{clock} ")));
-    frame.render_widget(Paragraph::new(Line::from(line_spans)), area);
+    let me = clean(&app.operator);
+    let ops_full = if others.is_empty() { me.clone() } else { format!("{me} (+{})", others.join(", ")) };
+    let ops_short = if others.is_empty() { me.clone() } else { format!("{me} +{}", others.len()) };
+    let title = clean(&app.runbook.title);
+    let ops_want = if width(&ops_full) + width(&title) + 4 <= rest { width(&ops_full) } else { width(&ops_short) };
+    let title = fit(&title, rest.saturating_sub(ops_want.min(rest / 2) + 4).max(1));
+    let ops_room = rest.saturating_sub(width(&title) + 4);
+    let ops = if width(&ops_full) <= ops_room { ops_full } else { fit(&ops_short, ops_room) };
+    spans.push(styled(app, Role::Title, format!(" {title}")));
+    spans.push(styled(app, Role::Status, format!(" │ {ops} │ ")));
+    spans.push(styled(app, Role::Accent, rec));
+    spans.push(styled(app, Role::Status, dec_label));
+    spans.push(styled(app, dec_role, decision).patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)));
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let gap = w.saturating_sub(used + width(&clock) + 1);
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.push(styled(app, Role::Accent, format!("{clock} ")));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {

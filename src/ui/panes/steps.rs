@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         .iter()
         .filter(|s| matches!(app.state.step_status(&s.id), StepStatus::Succeeded | StepStatus::Done))
         .count();
-    let block = pane_block(app, PaneId::Steps, &format!("{done}/{}", steps.len()));
+    let block = pane_block(app, PaneId::Steps, &format!("{done}/{}", steps.len()), area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if steps.is_empty() {
@@ -63,7 +63,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             .unwrap_or_default();
         let tail = format!("{}{exit}", duration(app, &s.id));
         let manual = if s.manual { " [manual]" } else { "" };
-        let state_w = 10;
+        let state_w = 11;
         let title_w = w.saturating_sub(state_w + tail.chars().count() + 2);
         let title = format!("{}{manual}", clean(&s.title));
         let mut line = Line::from(vec![
