@@ -98,7 +98,8 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
         ),
     };
     on_yes.push(start);
-    let question = format!("{question}\n$ {}\n(y: run · n/Esc: cancel)", clean(&command));
+    // One paragraph (the dialog wraps it): the question, then the exact command.
+    let question = format!("{question}  Command: {}", clean(&command));
     app.overlay = Some(Overlay::Confirm(Confirm { title, question, on_yes }));
     app.dirty = true;
     Vec::new()
@@ -125,7 +126,7 @@ pub fn abort_selected(app: &mut App) -> Vec<Effect> {
     app.overlay = Some(Overlay::Confirm(Confirm {
         title: "Abort step?".into(),
         question: format!(
-            "Abort step {} — {title}? Its whole process group gets TERM, then KILL after 3 s. (y: abort · n/Esc: keep running)",
+            "Abort step {} — {title}? Its whole process group gets TERM, then KILL after 3 s.",
             clean(&id)
         ),
         on_yes: vec![Effect::AbortRun { kind: RunKind::Step, id }],
