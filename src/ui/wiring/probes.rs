@@ -34,6 +34,11 @@ pub fn on_probe(app: &mut App, r: &ProbeResult) -> Vec<Effect> {
     }]
 }
 
+/// A probe's health: this console's live history (thresholds applied) first, else the journal's.
+pub fn health(app: &App, probe: &str) -> Option<crate::domain::event::ProbeHealth> {
+    app.procs.histories.get(probe).and_then(|h| h.health()).or_else(|| app.state.probes.get(probe).map(|c| c.health))
+}
+
 /// Errors in the console's log buffers within `window` before `now`.
 fn log_errors(app: &App) -> impl Fn(&str, Dur, DateTime<Utc>) -> Option<u64> + '_ {
     move |log: &str, window: Dur, now: DateTime<Utc>| {
