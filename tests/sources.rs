@@ -16,3 +16,5 @@ mod sanitize;
 mod server;
 #[path = "sources/steps.rs"]
 mod steps;
+#[path = "sources/tmux_steps.rs"]
+mod tmux_steps;
