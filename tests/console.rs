@@ -603,7 +603,7 @@ fn read_only_refuses_to_write_and_says_why() {
 
 #[test]
 fn features_of_other_tasks_say_not_available_yet() {
-    for k in ['r', 'B', 'i', 'I', 'a', 'c'] {
+    for k in ['B', 'i', 'I', 'a', 'c'] {
         let mut a = app();
         let e = press(&mut a, &[ch(k)]);
         assert!(e.is_empty());

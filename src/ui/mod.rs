@@ -29,3 +29,4 @@ pub mod terminal;
 pub mod text;
 pub mod theme;
 pub mod timefmt;
+pub mod wiring;
