@@ -123,9 +123,19 @@ fn following(s: &LogStatus) -> bool {
     matches!(s, LogStatus::Following | LogStatus::Polling)
 }
 
+/// Kills the writer when a test fails half-way, so no process outlives the test.
+struct Writer(Child);
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A writer process appending "line N" through one open descriptor, reopening
 /// the path on SIGHUP (as a daemon does after logrotate), until `stop` exists.
-fn start_writer(path: &Path, stop: &Path) -> Child {
+fn start_writer(path: &Path, stop: &Path) -> Writer {
     let script = r#"
         F="$1"; STOP="$2"
         exec 3>>"$F"
@@ -136,7 +146,9 @@ fn start_writer(path: &Path, stop: &Path) -> Child {
             if [ $((i % 50)) -eq 0 ]; then sleep 0.002; fi
         done
     "#;
-    Command::new("/bin/sh").arg("-c").arg(script).arg("writer").arg(path).arg(stop).spawn().expect("start writer")
+    Writer(
+        Command::new("/bin/sh").arg("-c").arg(script).arg("writer").arg(path).arg(stop).spawn().expect("start writer"),
+    )
 }
 
 fn lines_on_disk(dir: &Path) -> usize {
@@ -163,14 +175,18 @@ fn rotation_loses_nothing(polling: bool) {
         tail.wait_for("the writer's lines", |t| t.content().len() > seen + 200);
         fs::rename(&log, dir.path().join(format!("app.log.{round}"))).expect("rotate: rename");
         fs::write(&log, "").expect("rotate: create");
+        // The daemon is told to reopen only later (logrotate's postrotate): until
+        // then its lines still go to the renamed file and must be shown.
+        let seen = tail.content().len();
+        tail.wait_for("lines written to the renamed file", |t| t.content().len() > seen + 100);
         // SAFETY: signalling our own child.
-        unsafe { libc::kill(writer.id() as i32, libc::SIGHUP) };
+        unsafe { libc::kill(writer.0.id() as i32, libc::SIGHUP) };
         tail.wait_for("the switch to the new file", |t| t.count_status(|s| *s == LogStatus::Rotated) == round);
     }
     let seen = tail.content().len();
     tail.wait_for("lines after the last rotation", |t| t.content().len() > seen + 200);
     fs::write(&stop, "").expect("stop writer");
-    assert!(writer.wait().expect("writer ends").success());
+    assert!(writer.0.wait().expect("writer ends").success());
     let total = lines_on_disk(dir.path());
     tail.wait_for(&format!("all {total} lines"), |t| t.content().len() >= total);
     let expected: Vec<String> = (1..=total).map(|i| format!("line {i}")).collect();
@@ -332,7 +348,8 @@ fn binary_garbage_and_escape_sequences_are_neutralised() {
     fs::write(&log, "").expect("create");
     let mut tail = Tail::file(&log, false);
     tail.wait_for_status("following", following);
-    let mut bytes: Vec<u8> = b"\x1b[2J\x1b]52;c;ZXZpbA==\x07\x1b]0;title\x07 ERROR \x00\x01\x7f\x9b\xff\xfe\xc3 \xe2\x80\xae end\n".to_vec();
+    let mut bytes: Vec<u8> =
+        b"\x1b[2J\x1b]52;c;ZXZpbA==\x07\x1b]0;title\x07 ERROR \x00\x01\x7f\x9b\xff\xfe\xc3 \xe2\x80\xae end\n".to_vec();
     bytes.extend((0u8..=255).cycle().take(5000).filter(|&b| b != b'\n'));
     bytes.extend_from_slice(b"\nok\n");
     append(&log, &bytes);
@@ -364,10 +381,9 @@ fn error_and_warn_lines_are_classified() {
 fn command_log_shows_stderr_and_restarts_with_backoff() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut tail = Tail::command("echo out1; echo 'an error here' >&2; exit 3", dir.path());
-    tail.wait_for(
-        "two restarts",
-        |t| t.count_status(|s| matches!(s, LogStatus::Restarting { .. })) >= 2 && t.content().len() >= 4,
-    );
+    tail.wait_for("two restarts", |t| {
+        t.count_status(|s| matches!(s, LogStatus::Restarting { .. })) >= 2 && t.content().len() >= 4
+    });
     let restarts: Vec<_> = tail
         .statuses
         .iter()
