@@ -1,5 +1,65 @@
-//! `warroom approve` (being built).
+//! `warroom approve RUNBOOK ROLLBACK`: a second person, in their own SSH
+//! session, approves a rollback that needs several operators. Exit 0 approved,
+//! 1 refused (same operator twice, read-only, running), 2 bad input (unknown
+//! rollback — the known ones are listed — bad runbook, unreadable journal).
+
 use std::path::Path;
-pub fn run(_runbook: &Path, _rollback: &str, _c: &super::Common) -> i32 {
-    super::common::bad_input("approve: being built")
+
+use chrono::Utc;
+
+use super::common::{self, EXIT_BAD_INPUT, EXIT_FAIL, EXIT_OK};
+use super::runbook_file;
+use crate::domain::approvals::{self, Refusal};
+use crate::domain::sanitize::clean;
+use crate::domain::state::SessionState;
+use crate::sources::journal::Journal;
+
+pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
+    let loaded = match runbook_file::load(runbook_path) {
+        Ok(l) => l,
+        Err(diags) => {
+            runbook_file::print_diagnostics(&diags);
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let runbook = loaded.runbook;
+    let operator = common::operator(c);
+    let path = common::journal_path(c, &runbook.id);
+
+    // Unknown ids are bad input whatever the session holds: answer before touching the journal.
+    if let Err(r @ Refusal::UnknownRollback { .. }) =
+        approvals::can_approve(&runbook, &SessionState::default(), rollback, &operator, false)
+    {
+        eprintln!("warroom: {}: {}", common::display(runbook_path), clean(&r.to_string()));
+        return EXIT_BAD_INPUT;
+    }
+    if c.read_only {
+        eprintln!("warroom: approval refused: {}", Refusal::ReadOnly);
+        return EXIT_FAIL;
+    }
+
+    let opened = match Journal::open(&path) {
+        Ok(o) => o,
+        Err(e) => return common::bad_input(clean(&e.to_string())),
+    };
+    for w in &opened.warnings {
+        eprintln!("warroom: warning: {}", clean(w));
+    }
+    let mut state = SessionState::from_records(&opened.records);
+    if let Some(reason) = &opened.read_only_reason {
+        eprintln!("warroom: approval refused: the journal can only be read: {}", clean(reason));
+        return EXIT_FAIL;
+    }
+    if let Err(refusal) = approvals::can_approve(&runbook, &state, rollback, &operator, false) {
+        eprintln!("warroom: approval refused: {}", clean(&refusal.to_string()));
+        return if refusal.is_unknown() { EXIT_BAD_INPUT } else { EXIT_FAIL };
+    }
+    let mut journal = opened.journal;
+    match journal.append(&operator, Utc::now(), &approvals::approval_event(rollback)) {
+        Ok(records) => records.iter().for_each(|r| state.apply(r)),
+        Err(e) => return common::bad_input(clean(&e.to_string())),
+    }
+    println!("{}", approvals::approval_message(&runbook, &state, rollback));
+    println!("rollback {rollback}: approved by {}", clean(&approvals::approvers(&state, rollback).join(", ")));
+    EXIT_OK
 }

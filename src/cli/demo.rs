@@ -1,4 +1,85 @@
-//! `warroom demo` (being built).
-pub fn run(_c: &super::Common) -> i32 {
-    super::common::bad_input("demo: being built")
+//! `warroom demo`: the whole war room on a built-in runbook, against a local
+//! platform and generated logs in a temp folder of its own, with nothing to set up.
+
+use std::io::Read;
+
+use clap::Args;
+
+use super::common::{self, EXIT_FAIL, EXIT_OK};
+use super::Common;
+use crate::demo::{runbook, DemoSession};
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct DemoArgs {
+    /// Print the demo's runbook (a starting point for your own) and exit.
+    #[arg(long)]
+    pub print_runbook: bool,
+    /// Run the platform and log generator without the console, print where
+    /// everything is, and stop on Ctrl-C or end of input (for scripts and tests).
+    #[arg(long, hide = true)]
+    pub serve: bool,
+}
+
+pub fn run(args: &DemoArgs, c: &Common) -> i32 {
+    if args.print_runbook {
+        print!("{}", runbook::TEMPLATE);
+        return EXIT_OK;
+    }
+    let session = match DemoSession::start() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "warroom: demo: could not start the local platform in a temp folder: {e}. \
+                 Check that the temp folder ($TMPDIR or /tmp) is writable and that 127.0.0.1 is available."
+            );
+            return EXIT_FAIL;
+        }
+    };
+    let _ = c;
+    let code = serve(&session);
+    finish(session, code)
+}
+
+/// Prints where everything is and waits for Ctrl-C, SIGTERM or end of input.
+fn serve(session: &DemoSession) -> i32 {
+    println!("site: {}", session.places().site);
+    println!("database: {}", session.places().database);
+    println!("folder: {}", session.dir().display());
+    println!("runbook: {}", session.runbook_path().display());
+    println!("journal: {}", session.journal_path().display());
+    println!("ready: press Ctrl-C (or Ctrl-D) to stop and remove the folder");
+    let Some(handle) = session.handle() else { return EXIT_FAIL };
+    let (eof_tx, eof_rx) = tokio::sync::oneshot::channel::<()>();
+    // Reading stdin blocks: a plain thread, so it never holds up the runtime.
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 256];
+        let mut stdin = std::io::stdin();
+        while matches!(stdin.read(&mut buf), Ok(n) if n > 0) {}
+        let _ = eof_tx.send(());
+    });
+    handle.block_on(async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let sigterm = async {
+            match term.as_mut() {
+                Some(t) => {
+                    t.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = sigterm => {}
+            _ = eof_rx => {}
+        }
+    });
+    EXIT_OK
+}
+
+fn finish(session: DemoSession, code: i32) -> i32 {
+    let dir = session.dir().to_path_buf();
+    if let Err(e) = session.stop() {
+        eprintln!("warroom: demo: could not remove the temp folder {}: {e}", common::display(&dir));
+    }
+    code
 }

@@ -9,7 +9,9 @@ pub mod mark;
 pub mod note;
 pub mod open;
 pub mod probe;
+pub mod record_act;
 pub mod report;
+pub mod runbook_file;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -59,7 +61,7 @@ pub struct Common {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// The whole console on a built-in runbook against a built-in local platform.
-    Demo,
+    Demo(demo::DemoArgs),
     /// The console on a runbook file.
     Open {
         /// Runbook file (TOML).
@@ -130,7 +132,7 @@ pub fn main() -> i32 {
 fn dispatch(cli: Cli) -> i32 {
     let c = &cli.common;
     match cli.command {
-        Command::Demo => demo::run(c),
+        Command::Demo(args) => demo::run(&args, c),
         Command::Open { runbook } => open::run(&runbook, c),
         Command::Check { runbook } => check::run(&runbook, c),
         Command::Probe { runbook, json } => probe::run(&runbook, json, c),

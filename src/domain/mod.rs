@@ -10,13 +10,17 @@ pub mod diagnostic;
 pub mod duration;
 pub mod escalation;
 pub mod event;
+#[cfg(test)]
+pub mod fixtures;
 pub mod loader;
 pub mod log_window;
+pub mod probe_history;
 pub mod record;
 pub mod report;
 pub mod runbook;
 pub mod sanitize;
 pub mod state;
+pub mod step_gate;
 pub mod template;
 pub mod trigger;
 pub mod vars;

@@ -1,10 +1,12 @@
 //! One journal line (SPEC §3) and its hash chain.
 //!
 //! The hash is SHA-256 over `prev` and the other fields in a fixed canonical
-//! order; see `canonical_bytes`. Owned by the journal work (issue "Core").
+//! order; see `canonical_bytes` and `docs/journal.md`, which documents the
+//! form so that other tools can verify a journal.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::event::EventKind;
 
@@ -14,6 +16,8 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub seq: u64,
+    /// Always whole milliseconds, written as `2026-02-12T06:14:03.512Z`.
+    #[serde(with = "ts_millis")]
     pub ts: DateTime<Utc>,
     pub operator: String,
     pub kind: String,
@@ -26,5 +30,329 @@ impl Record {
     /// The typed event, or `None` for a kind this version does not know.
     pub fn event(&self) -> Option<EventKind> {
         EventKind::from_parts(&self.kind, &self.data)
+    }
+
+    /// A new record chained after `prev_hash`. `ts` is cut to whole
+    /// milliseconds, the precision the journal keeps, so that what is hashed
+    /// is exactly what is written and read back.
+    pub fn new(prev_hash: &str, seq: u64, ts: DateTime<Utc>, operator: &str, ev: &EventKind) -> Record {
+        let ts = truncate_to_millis(ts);
+        let (kind, data) = ev.to_parts();
+        let hash = compute_hash(prev_hash, seq, &ts, operator, &kind, &data);
+        Record { seq, ts, operator: operator.to_string(), kind, data, prev: prev_hash.to_string(), hash }
+    }
+
+    /// One JSON line, without the trailing `\n`.
+    pub fn to_line(&self) -> String {
+        // Serializing plain strings, numbers and a Value cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The hash this record should carry, from its fields.
+    pub fn expected_hash(&self) -> String {
+        compute_hash(&self.prev, self.seq, &self.ts, &self.operator, &self.kind, &self.data)
+    }
+}
+
+/// Drops sub-millisecond precision (the journal keeps milliseconds).
+pub fn truncate_to_millis(ts: DateTime<Utc>) -> DateTime<Utc> {
+    let ms = ts.timestamp_millis();
+    DateTime::from_timestamp_millis(ms).unwrap_or(ts)
+}
+
+/// `2026-02-12T06:14:03.512Z`: RFC 3339, UTC, exactly three fraction digits.
+pub fn format_ts(ts: &DateTime<Utc>) -> String {
+    ts.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The bytes the hash is taken over:
+/// `prev \n seq \n ts \n operator \n kind \n canonical-json(data)`.
+pub fn canonical_bytes(
+    prev: &str,
+    seq: u64,
+    ts: &DateTime<Utc>,
+    operator: &str,
+    kind: &str,
+    data: &serde_json::Value,
+) -> Vec<u8> {
+    let mut s = String::with_capacity(160);
+    s.push_str(prev);
+    s.push('\n');
+    s.push_str(&seq.to_string());
+    s.push('\n');
+    s.push_str(&format_ts(ts));
+    s.push('\n');
+    s.push_str(operator);
+    s.push('\n');
+    s.push_str(kind);
+    s.push('\n');
+    write_canonical_json(data, &mut s);
+    s.into_bytes()
+}
+
+/// Hex SHA-256 of `canonical_bytes`.
+pub fn compute_hash(
+    prev: &str,
+    seq: u64,
+    ts: &DateTime<Utc>,
+    operator: &str,
+    kind: &str,
+    data: &serde_json::Value,
+) -> String {
+    hex::encode(Sha256::digest(canonical_bytes(prev, seq, ts, operator, kind, data)))
+}
+
+/// Compact JSON with object keys sorted by their UTF-8 bytes at every level.
+/// Written by hand (a few lines) rather than relying on serde_json's map
+/// order: a dependency turning on serde_json's `preserve_order` feature
+/// would otherwise silently change every hash.
+pub fn write_canonical_json(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match v {
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            out.push_str(&serde_json::to_string(v).unwrap_or_default())
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical_json(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push(':');
+                write_canonical_json(&map[k], out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Parses one journal line (without its `\n`) and checks its shape: the
+/// fields are present with the right types, `ts` is in the canonical form,
+/// `prev`/`hash` are 64 lowercase hex digits, and `operator`/`kind` hold no
+/// newline (which would make the canonical form ambiguous). It does not check
+/// the hash; `verify_chain` does.
+pub fn parse_line(line: &str) -> Result<Record, String> {
+    let r: Record = serde_json::from_str(line).map_err(|e| format!("not a journal record: {e}"))?;
+    if r.seq == 0 {
+        return Err("seq must start at 1".into());
+    }
+    if !is_hex64(&r.prev) {
+        return Err("`prev` is not 64 lowercase hex digits".into());
+    }
+    if !is_hex64(&r.hash) {
+        return Err("`hash` is not 64 lowercase hex digits".into());
+    }
+    if r.operator.contains('\n') || r.kind.contains('\n') {
+        return Err("`operator` and `kind` must not contain a newline".into());
+    }
+    if r.kind.is_empty() {
+        return Err("`kind` is empty".into());
+    }
+    Ok(r)
+}
+
+fn is_hex64(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Checks one record against the one before it (`None` for the first line):
+/// `seq` follows on, `prev` links, `hash` matches.
+pub fn check_link(prev: Option<(u64, &str)>, r: &Record) -> Result<(), String> {
+    let (want_seq, want_prev) = match prev {
+        None => (1, GENESIS),
+        Some((seq, hash)) => (seq + 1, hash),
+    };
+    if r.seq != want_seq {
+        return Err(format!("seq {} where {} was expected (a record is missing, repeated or moved)", r.seq, want_seq));
+    }
+    if r.prev != want_prev {
+        return Err(format!("`prev` does not match the hash of the record before (seq {})", want_seq - 1));
+    }
+    if r.hash != r.expected_hash() {
+        return Err(format!("hash mismatch: record seq {} was changed after it was written", r.seq));
+    }
+    Ok(())
+}
+
+/// Checks a whole journal, given its lines without `\n` (as `str::lines`
+/// gives them): every line parses, `seq` runs 1, 2, 3… with no gaps, each
+/// `prev` is the hash of the line before, and each hash matches its record.
+/// Returns the number of records, or the 1-based number of the first bad line
+/// and why it is bad.
+pub fn verify_chain<'a>(lines: impl Iterator<Item = &'a str>) -> Result<u64, (usize, String)> {
+    let mut last: Option<(u64, String)> = None;
+    let mut count = 0u64;
+    for (i, line) in lines.enumerate() {
+        let n = i + 1;
+        let r = parse_line(line).map_err(|e| (n, e))?;
+        check_link(last.as_ref().map(|(s, h)| (*s, h.as_str())), &r).map_err(|e| (n, e))?;
+        last = Some((r.seq, r.hash));
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Serde for `ts`: written with exactly three fraction digits and `Z`; read
+/// back only in that same form, so that a line cannot carry more precision
+/// (or another offset) than the hash covers.
+mod ts_millis {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(ts: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_ts(ts))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let ts = DateTime::parse_from_rfc3339(&text)
+            .map_err(|e| serde::de::Error::custom(format!("`ts` is not an RFC 3339 time ({e})")))?
+            .with_timezone(&Utc);
+        if super::format_ts(&ts) != text {
+            return Err(serde::de::Error::custom(
+                "`ts` must be UTC with exactly three fraction digits, like 2026-02-12T06:14:03.512Z",
+            ));
+        }
+        Ok(ts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::event::{MarkSource, Verdict};
+    use chrono::TimeZone;
+
+    fn ts() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 2, 12, 6, 14, 3).unwrap() + chrono::Duration::microseconds(512_345)
+    }
+
+    fn mark(c: &str) -> EventKind {
+        EventKind::CriterionMarked {
+            criterion: c.into(),
+            verdict: Verdict::Pass,
+            note: Some("checked by hand".into()),
+            source: MarkSource::Manual,
+            cause: None,
+        }
+    }
+
+    fn chain(n: u64) -> Vec<String> {
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|seq| {
+                let r = Record::new(&prev, seq, ts(), "ana@bastion", &mark(&format!("c{seq}")));
+                prev = r.hash.clone();
+                r.to_line()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn canonical_form_is_as_documented() {
+        let data = serde_json::json!({"verdict":"pass","criterion":"homepage-200","z":{"b":1,"a":[true,null]}});
+        let t = truncate_to_millis(ts());
+        let bytes = canonical_bytes(GENESIS, 1, &t, "ana@bastion", "criterion.marked", &data);
+        let want = format!(
+            "{GENESIS}\n1\n2026-02-12T06:14:03.512Z\nana@bastion\ncriterion.marked\n\
+             {{\"criterion\":\"homepage-200\",\"verdict\":\"pass\",\"z\":{{\"a\":[true,null],\"b\":1}}}}"
+        );
+        assert_eq!(String::from_utf8(bytes).unwrap(), want);
+    }
+
+    #[test]
+    fn pinned_hash_of_the_documented_example() {
+        let t = DateTime::parse_from_rfc3339("2026-02-12T06:14:03.512Z").unwrap().with_timezone(&Utc);
+        let data =
+            serde_json::json!({"criterion":"homepage-200","note":"checked by hand","source":"manual","verdict":"pass"});
+        let h = compute_hash(GENESIS, 1, &t, "ana@bastion", "criterion.marked", &data);
+        let text = format!(
+            "{GENESIS}\n1\n2026-02-12T06:14:03.512Z\nana@bastion\ncriterion.marked\n\
+             {{\"criterion\":\"homepage-200\",\"note\":\"checked by hand\",\"source\":\"manual\",\"verdict\":\"pass\"}}"
+        );
+        assert_eq!(h, hex::encode(Sha256::digest(text.as_bytes())));
+        // The same figure docs/journal.md gives, computed there with python's hashlib.
+        assert_eq!(h, "e1069c7fa199f6e2de0a1a8cce8a3388185b5736f22701c19084366c42353bcf");
+    }
+
+    #[test]
+    fn line_round_trips_and_keeps_millis() {
+        let r = Record::new(GENESIS, 1, ts(), "ana@bastion", &mark("homepage-200"));
+        let line = r.to_line();
+        assert!(!line.contains('\n'));
+        assert!(line.contains("\"ts\":\"2026-02-12T06:14:03.512Z\""), "{line}");
+        let back = parse_line(&line).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(back.hash, back.expected_hash());
+        assert_eq!(back.event(), Some(mark("homepage-200")));
+    }
+
+    #[test]
+    fn ts_in_another_form_is_refused() {
+        let r = Record::new(GENESIS, 1, ts(), "ana", &mark("a"));
+        for bad in ["2026-02-12T06:14:03.512345Z", "2026-02-12T07:14:03.512+01:00", "2026-02-12T06:14:03Z"] {
+            let line = r.to_line().replace("2026-02-12T06:14:03.512Z", bad);
+            assert!(parse_line(&line).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn intact_chain_verifies() {
+        let lines = chain(20);
+        assert_eq!(verify_chain(lines.iter().map(|s| s.as_str())), Ok(20));
+        assert_eq!(verify_chain(std::iter::empty()), Ok(0));
+    }
+
+    #[test]
+    fn any_edit_or_deletion_names_the_line() {
+        let lines = chain(8);
+        for i in 0..lines.len() {
+            // Edit a field inside the data.
+            let mut edited = lines.clone();
+            edited[i] = edited[i].replace(&format!("\"c{}\"", i + 1), "\"zz\"");
+            let (n, _) = verify_chain(edited.iter().map(|s| s.as_str())).unwrap_err();
+            assert_eq!(n, i + 1, "edit of line {}", i + 1);
+            // Change who did it.
+            let mut who = lines.clone();
+            who[i] = who[i].replace("ana@bastion", "eve@bastion");
+            assert_eq!(verify_chain(who.iter().map(|s| s.as_str())).unwrap_err().0, i + 1);
+            // Delete it: the next line (now at position i+1) is the first bad one.
+            if i + 1 < lines.len() {
+                let mut deleted = lines.clone();
+                deleted.remove(i);
+                assert_eq!(verify_chain(deleted.iter().map(|s| s.as_str())).unwrap_err().0, i + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn rehashed_edit_still_breaks_the_link() {
+        let lines = chain(3);
+        let mut r = parse_line(&lines[1]).unwrap();
+        r.operator = "eve".into();
+        r.hash = r.expected_hash();
+        let forged = [lines[0].clone(), r.to_line(), lines[2].clone()];
+        let (n, why) = verify_chain(forged.iter().map(|s| s.as_str())).unwrap_err();
+        assert_eq!(n, 3, "{why}");
+    }
+
+    #[test]
+    fn malformed_lines_are_errors_not_panics() {
+        for bad in ["", "{", "null", "{\"seq\":1}", "[1,2]", "\u{0}\u{1}", "{\"seq\":-1,\"ts\":3}"] {
+            assert!(parse_line(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -233,6 +233,8 @@ pub struct EscalationLevel {
     pub name: String,
     pub who: String,
     pub respond_within: Dur,
+    /// When this level applies, in the runbook's words (the seed's "Criterio" column).
+    pub when: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

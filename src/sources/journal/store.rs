@@ -1,0 +1,510 @@
+//! `Journal`: one session's append-only, hash-chained file.
+//!
+//! How it stays whole with several writers and crashes (REQUIREMENTS D1–D6):
+//! - Every append holds an exclusive `flock` (fs4) for its whole read-check-
+//!   write-fsync, so writers never interleave; the kernel drops the lock when a
+//!   holder dies, even by `kill -9` (D4).
+//! - Under the lock the writer first reads what others appended since its
+//!   offset, so the new record chains after theirs; bytes after the last `\n`
+//!   (a write torn by power loss) are appended to `<journal>.torn` and cut off
+//!   before writing (D1).
+//! - A record is one `write` of one `\n`-terminated line, then `fdatasync`,
+//!   and only then acknowledged (D3).
+//! - Readers only ever take complete lines, so they never see half a record;
+//!   they resume from their byte offset, and reload from the start when the
+//!   file shrank or was replaced (a different inode) (D6).
+//! - A complete line that does not parse or chain makes the session read-only
+//!   on the records before it (D2).
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::error::JournalError;
+use super::fsinfo::nfs_warning;
+use super::reader::{read_chunk, Chunk};
+use crate::domain::event::EventKind;
+use crate::domain::record::{Record, GENESIS};
+
+/// What `Journal::open` found.
+pub struct Opened {
+    pub journal: Journal,
+    /// Every good record, in order: fold these to get the session's state.
+    pub records: Vec<Record>,
+    /// Things the user should see (torn tail set aside, network filesystem…).
+    pub warnings: Vec<String>,
+    /// Set when the journal refuses writes, saying why (e.g. the damaged line, D2).
+    pub read_only_reason: Option<String>,
+}
+
+pub struct Journal {
+    path: PathBuf,
+    /// `None` only for a read-only journal whose file does not exist yet.
+    file: Option<File>,
+    /// Why writes are refused regardless of content (--read-only, no permission).
+    base_read_only: Option<String>,
+    /// The damaged line that stopped reading, as a read-only reason (D2).
+    corrupt_reason: Option<String>,
+    /// Bytes of complete, checked lines read so far.
+    offset: u64,
+    /// Lines read so far (line numbers for messages).
+    lines: usize,
+    /// (seq, hash) of the last record read or written.
+    last: Option<(u64, String)>,
+    /// (device, inode) of the open file, to notice a replaced file.
+    identity: Option<(u64, u64)>,
+    /// Records read during a failed append, handed out by the next `poll`.
+    backlog: Vec<Record>,
+    /// An error found by `poll` after it had records to return; reported next time.
+    pending_error: Option<JournalError>,
+    reloaded: bool,
+    warnings: Vec<String>,
+}
+
+/// Where torn tails are set aside: `<journal>.torn` beside the journal.
+pub fn torn_path(journal: &Path) -> PathBuf {
+    let mut name = journal.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".torn");
+    journal.with_file_name(name)
+}
+
+impl Journal {
+    fn blank(path: &Path, file: Option<File>, base_read_only: Option<String>) -> Journal {
+        Journal {
+            path: path.to_path_buf(),
+            file,
+            base_read_only,
+            corrupt_reason: None,
+            offset: 0,
+            lines: 0,
+            last: None,
+            identity: None,
+            backlog: Vec::new(),
+            pending_error: None,
+            reloaded: false,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Opens (creating the file and its folders if missing) for reading and
+    /// appending, reads and checks every record, sets a torn last line aside
+    /// (D1), and opens read-only on the records before a damaged line (D2).
+    /// Without permission to write, opens read-only and says so.
+    pub fn open(path: &Path) -> Result<Opened, JournalError> {
+        let dir = parent_dir(path);
+        std::fs::create_dir_all(&dir).map_err(|e| JournalError::io(&dir, e))?;
+        let existed = path.exists();
+        let file = match OpenOptions::new().read(true).append(true).create(true).open(path) {
+            Ok(f) => f,
+            Err(e) if matches!(e.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem) => {
+                return Self::open_read_only_because(path, format!("no permission to write {}", path.display()));
+            }
+            Err(e) => return Err(JournalError::io(path, e)),
+        };
+        if !existed {
+            // The new file's name must survive a crash too (D3).
+            sync_dir(&dir);
+        }
+        let mut j = Journal::blank(path, Some(file), None);
+        let mut warnings = Vec::new();
+        let records = {
+            let lock = Lock::exclusive(j.file()?, path)?;
+            j.identity = Some(identity(&lock.file.metadata().map_err(|e| JournalError::io(path, e))?));
+            let buf = read_from(&lock.file, 0).map_err(|e| JournalError::io(path, e))?;
+            let chunk = read_chunk(&buf, 1, None);
+            j.take_chunk(&chunk);
+            if let Some((line, why)) = &chunk.bad {
+                j.mark_corrupt(*line, why);
+            } else if let Some(tail) = &chunk.tail {
+                warnings.push(j.set_aside_tail(&lock.file, tail)?);
+            }
+            chunk.records
+        };
+        warnings.extend(nfs_warning(path));
+        Ok(Opened { read_only_reason: j.read_only_reason(), journal: j, records, warnings })
+    }
+
+    /// Opens for watching only: nothing is ever written, a torn tail is
+    /// reported but left in place, and a journal that does not exist yet is
+    /// waited for (`poll` picks it up once it appears).
+    pub fn open_read_only(path: &Path) -> Result<Opened, JournalError> {
+        Self::open_read_only_because(path, "opened read-only".to_string())
+    }
+
+    fn open_read_only_because(path: &Path, why: String) -> Result<Opened, JournalError> {
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let j = Journal::blank(path, None, Some(why));
+                let warnings =
+                    vec![format!("journal {} does not exist yet; waiting for the first record.", path.display())];
+                return Ok(Opened {
+                    read_only_reason: j.read_only_reason(),
+                    journal: j,
+                    records: Vec::new(),
+                    warnings,
+                });
+            }
+            Err(e) => return Err(JournalError::io(path, e)),
+        };
+        let mut j = Journal::blank(path, Some(file), Some(why));
+        let mut warnings = Vec::new();
+        let records = {
+            // A shared lock only so that an unterminated last line is surely torn, not being written.
+            let lock = Lock::shared(j.file()?, path).ok();
+            let f = j.file()?;
+            let id = identity(&f.metadata().map_err(|e| JournalError::io(path, e))?);
+            let buf = read_from(f, 0).map_err(|e| JournalError::io(path, e))?;
+            drop(lock);
+            j.identity = Some(id);
+            let chunk = read_chunk(&buf, 1, None);
+            j.take_chunk(&chunk);
+            if let Some((line, why)) = &chunk.bad {
+                j.mark_corrupt(*line, why);
+            } else if let Some(tail) = &chunk.tail {
+                warnings.push(format!(
+                    "journal {}: line {} is incomplete ({} bytes, no line end), probably cut short by a crash; \
+                     it is not shown, and the next console that writes will set it aside.",
+                    path.display(),
+                    j.lines + 1,
+                    tail.len()
+                ));
+            }
+            chunk.records
+        };
+        warnings.extend(nfs_warning(path));
+        Ok(Opened { read_only_reason: j.read_only_reason(), journal: j, records, warnings })
+    }
+
+    /// Appends one event as `operator` at `ts`, under the exclusive lock (D1,
+    /// D3, D4). Returns the records others appended since we last read,
+    /// followed by ours — fold them all, in order. If the file was replaced
+    /// or shrank meanwhile, the returned records are the whole journal and
+    /// `take_reloaded` says so.
+    pub fn append(&mut self, operator: &str, ts: DateTime<Utc>, ev: &EventKind) -> Result<Vec<Record>, JournalError> {
+        if let Some(why) = self.read_only_reason() {
+            return Err(JournalError::ReadOnly(why));
+        }
+        let mut out = std::mem::take(&mut self.backlog);
+        let mut attempts = 0;
+        let lock = loop {
+            if self.replaced()? {
+                out = self.reload()?;
+            }
+            let lock = Lock::exclusive(self.file()?, &self.path)?;
+            // Replaced while we waited for the lock? Then lock the new file instead.
+            attempts += 1;
+            if attempts >= 3 || !self.replaced()? {
+                break lock;
+            }
+        };
+        let len = lock.file.metadata().map_err(|e| JournalError::io(&self.path, e))?.len();
+        if len < self.offset {
+            out = self.reload()?;
+        }
+        let buf = read_from(&lock.file, self.offset).map_err(|e| JournalError::io(&self.path, e))?;
+        let chunk = read_chunk(&buf, self.lines + 1, self.last_ref());
+        self.take_chunk(&chunk);
+        out.extend(chunk.records);
+        if let Some((line, why)) = &chunk.bad {
+            let err = self.mark_corrupt(*line, why);
+            self.backlog = out;
+            return Err(err);
+        }
+        if let Some(tail) = &chunk.tail {
+            let w = self.set_aside_tail(&lock.file, tail)?;
+            self.warnings.push(w);
+        }
+
+        let (seq, prev) = match &self.last {
+            Some((s, h)) => (s + 1, h.clone()),
+            None => (1, GENESIS.to_string()),
+        };
+        let rec = Record::new(&prev, seq, ts, operator, ev);
+        let mut line = rec.to_line().into_bytes();
+        line.push(b'\n');
+        // One write of the whole line; O_APPEND puts it at the end. Only a synced record is acknowledged.
+        if let Err(e) = (&lock.file).write_all(&line).and_then(|_| lock.file.sync_data()) {
+            // Leave no partial line behind for the next writer to set aside.
+            let _ = lock.file.set_len(self.offset);
+            self.backlog = out;
+            return Err(JournalError::io(&self.path, e));
+        }
+        drop(lock);
+        self.offset += line.len() as u64;
+        self.lines += 1;
+        self.last = Some((rec.seq, rec.hash.clone()));
+        out.push(rec);
+        Ok(out)
+    }
+
+    /// New complete records others appended since our offset (D6). A shrunk
+    /// or replaced file is reloaded from the start: then the records are the
+    /// whole journal and `take_reloaded` returns true. A damaged line stops
+    /// reading there and makes the journal read-only (reported once as an
+    /// error, after any good records before it have been returned).
+    pub fn poll(&mut self) -> Result<Vec<Record>, JournalError> {
+        if let Some(e) = self.pending_error.take() {
+            return Err(e);
+        }
+        let mut out = std::mem::take(&mut self.backlog);
+        if self.replaced()? {
+            return self.reload();
+        }
+        let Some(file) = self.file.as_ref() else { return Ok(out) };
+        if self.corrupt_reason.is_some() {
+            let shrunk = file.metadata().map(|m| m.len() < self.offset).unwrap_or(false);
+            return if shrunk { self.reload() } else { Ok(out) };
+        }
+        let len = file.metadata().map_err(|e| JournalError::io(&self.path, e))?.len();
+        if len < self.offset {
+            return self.reload();
+        }
+        if len == self.offset {
+            return Ok(out);
+        }
+        let buf = read_from(file, self.offset).map_err(|e| JournalError::io(&self.path, e))?;
+        // The tail after the last `\n` is a write in progress (or torn); it is read once complete.
+        let chunk = read_chunk(&buf, self.lines + 1, self.last_ref());
+        self.take_chunk(&chunk);
+        let had_records = !out.is_empty() || !chunk.records.is_empty();
+        out.extend(chunk.records);
+        if let Some((line, why)) = &chunk.bad {
+            let err = self.mark_corrupt(*line, why);
+            if !had_records {
+                return Err(err);
+            }
+            self.pending_error = Some(err);
+        }
+        Ok(out)
+    }
+
+    /// True once after `poll` or `append` reloaded the journal from the start
+    /// (file replaced or shrunk): the caller must rebuild its state from the
+    /// records that call returned instead of folding them on.
+    pub fn take_reloaded(&mut self) -> bool {
+        std::mem::take(&mut self.reloaded)
+    }
+
+    /// Warnings that arose after `open` (a torn tail set aside, a reload).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Folder beside the journal for step and rollback output files.
+    pub fn runs_dir(&self) -> PathBuf {
+        parent_dir(&self.path).join("runs")
+    }
+
+    /// Output file name for one run, relative to the journal's folder, e.g.
+    /// `runs/step-preflight-3.log`. Characters other than `[A-Za-z0-9_-]` are
+    /// replaced so the name can never leave `runs/`.
+    pub fn next_output_name(&self, kind: &str, id: &str, run: u32) -> String {
+        format!("runs/{}-{}-{run}.log", file_safe(kind), file_safe(id))
+    }
+
+    /// Why writes are refused, if they are.
+    pub fn read_only_reason(&self) -> Option<String> {
+        self.base_read_only.clone().or_else(|| self.corrupt_reason.clone())
+    }
+
+    /// The damaged line that stopped reading (D2), if any, as a sentence.
+    pub fn damaged(&self) -> Option<&str> {
+        self.corrupt_reason.as_deref()
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.base_read_only.is_some() || self.corrupt_reason.is_some()
+    }
+
+    /// `seq` of the last record read or written (0 for an empty journal).
+    pub fn last_seq(&self) -> u64 {
+        self.last.as_ref().map(|(s, _)| *s).unwrap_or(0)
+    }
+
+    /// Hash of the last record (GENESIS for an empty journal).
+    pub fn last_hash(&self) -> &str {
+        self.last.as_ref().map(|(_, h)| h.as_str()).unwrap_or(GENESIS)
+    }
+
+    fn file(&self) -> Result<&File, JournalError> {
+        self.file.as_ref().ok_or_else(|| {
+            JournalError::io(&self.path, io::Error::new(io::ErrorKind::NotFound, "the journal file does not exist"))
+        })
+    }
+
+    fn last_ref(&self) -> Option<(u64, &str)> {
+        self.last.as_ref().map(|(s, h)| (*s, h.as_str()))
+    }
+
+    fn take_chunk(&mut self, chunk: &Chunk) {
+        self.offset += chunk.consumed as u64;
+        self.lines += chunk.lines;
+        if let Some(r) = chunk.records.last() {
+            self.last = Some((r.seq, r.hash.clone()));
+        }
+    }
+
+    fn mark_corrupt(&mut self, line: usize, why: &str) -> JournalError {
+        let err = JournalError::Corrupt { path: self.path.clone(), line, reason: why.to_string() };
+        self.corrupt_reason = Some(format!(
+            "{}:{line}: {why}; showing the {} records before it, read-only — run `warroom verify {}`",
+            self.path.display(),
+            self.last_seq(),
+            self.path.display()
+        ));
+        err
+    }
+
+    /// Has the file at our path been replaced (another inode), or appeared
+    /// (read-only journal opened before it existed)? A deleted file is an
+    /// error for writers (recording into an unlinked file would lose it) and
+    /// "no change" for readers.
+    fn replaced(&self) -> Result<bool, JournalError> {
+        match std::fs::metadata(&self.path) {
+            Ok(m) => Ok(self.identity != Some(identity(&m))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound && self.base_read_only.is_some() => Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(JournalError::io(
+                &self.path,
+                io::Error::new(io::ErrorKind::NotFound, "the journal was deleted or moved while open"),
+            )),
+            Err(e) => Err(JournalError::io(&self.path, e)),
+        }
+    }
+
+    /// Reopens the path and reads every record from the start.
+    fn reload(&mut self) -> Result<Vec<Record>, JournalError> {
+        let file = if self.base_read_only.is_some() {
+            File::open(&self.path)
+        } else {
+            OpenOptions::new().read(true).append(true).open(&self.path)
+        }
+        .map_err(|e| JournalError::io(&self.path, e))?;
+        self.identity = Some(identity(&file.metadata().map_err(|e| JournalError::io(&self.path, e))?));
+        let buf = read_from(&file, 0).map_err(|e| JournalError::io(&self.path, e))?;
+        self.file = Some(file);
+        self.offset = 0;
+        self.lines = 0;
+        self.last = None;
+        self.corrupt_reason = None;
+        self.backlog.clear();
+        self.pending_error = None;
+        let chunk = read_chunk(&buf, 1, None);
+        self.take_chunk(&chunk);
+        if let Some((line, why)) = &chunk.bad {
+            self.mark_corrupt(*line, why);
+        }
+        self.reloaded = true;
+        self.warnings.push(format!(
+            "journal {} was replaced or shrank on disk; reloaded from the start ({} records).",
+            self.path.display(),
+            chunk.records.len()
+        ));
+        Ok(chunk.records)
+    }
+
+    /// D1: moves the bytes after the last `\n` to `<journal>.torn` (appended,
+    /// synced) and cuts them off the journal. Called with the exclusive lock held.
+    fn set_aside_tail(&mut self, file: &File, tail: &[u8]) -> Result<String, JournalError> {
+        let torn = torn_path(&self.path);
+        let mut bytes = tail.to_vec();
+        bytes.push(b'\n');
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&torn)
+            .and_then(|mut t| t.write_all(&bytes).and_then(|_| t.sync_all()))
+            .map_err(|e| JournalError::io(&torn, e))?;
+        sync_dir(&parent_dir(&self.path));
+        file.set_len(self.offset).and_then(|_| file.sync_all()).map_err(|e| JournalError::io(&self.path, e))?;
+        Ok(format!(
+            "journal {}: line {} was incomplete ({} bytes, no line end) — a write cut short by a crash or power \
+             loss, never acknowledged. It was moved to {} and the session goes on after seq {}.",
+            self.path.display(),
+            self.lines + 1,
+            tail.len(),
+            torn.display(),
+            self.last_seq()
+        ))
+    }
+}
+
+/// An advisory lock held on a duplicate of the journal's descriptor (same
+/// open file description, so same lock); released on drop, and by the kernel
+/// if the process dies.
+struct Lock {
+    file: File,
+}
+
+impl Lock {
+    fn exclusive(file: &File, path: &Path) -> Result<Lock, JournalError> {
+        Self::take(file, path, true)
+    }
+    fn shared(file: &File, path: &Path) -> Result<Lock, JournalError> {
+        Self::take(file, path, false)
+    }
+    fn take(file: &File, path: &Path, exclusive: bool) -> Result<Lock, JournalError> {
+        let file = file.try_clone().map_err(|e| JournalError::io(path, e))?;
+        loop {
+            let r = if exclusive {
+                fs4::fs_std::FileExt::lock_exclusive(&file)
+            } else {
+                fs4::fs_std::FileExt::lock_shared(&file)
+            };
+            match r {
+                Ok(()) => return Ok(Lock { file }),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(JournalError::io(path, e)),
+            }
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs4::fs_std::FileExt::unlock(&self.file);
+    }
+}
+
+fn read_from(file: &File, offset: u64) -> io::Result<Vec<u8>> {
+    let mut f = file;
+    f.seek(SeekFrom::Start(offset))?;
+    let mut buf = Vec::new();
+    f.read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn identity(m: &std::fs::Metadata) -> (u64, u64) {
+    (m.dev(), m.ino())
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Best effort: makes a new directory entry durable.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn file_safe(s: &str) -> String {
+    let t: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+    if t.is_empty() {
+        "_".into()
+    } else {
+        t
+    }
+}

@@ -1,0 +1,100 @@
+//! Process groups: every command runs in a new session (so it has no
+//! controlling terminal and cannot read our keys, S6), and is stopped as a
+//! whole group — TERM, a grace period, then KILL (S7).
+
+use std::time::Duration;
+
+/// Pre-exec hook for `Command::pre_exec`: start a new session (and with it a
+/// new process group whose id is the child's pid).
+pub fn new_session() -> std::io::Result<()> {
+    // SAFETY: setsid is async-signal-safe and takes no pointers.
+    if unsafe { libc::setsid() } == -1 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Sends `sig` to every process of the group. A group that is already gone is not an error.
+pub fn signal_group(pgid: i32, sig: i32) {
+    if pgid > 1 {
+        // SAFETY: plain syscall; pgid > 1 so we never signal our own group (0) or everyone (-1).
+        unsafe {
+            libc::killpg(pgid, sig);
+        }
+    }
+}
+
+/// True while some process of the group is alive (zombies waiting for a reaper do not count:
+/// they run nothing and hold no pipe).
+pub fn group_alive(pgid: i32) -> bool {
+    if pgid <= 1 {
+        return false;
+    }
+    // SAFETY: signal 0 only checks for existence.
+    if unsafe { libc::killpg(pgid, 0) } == -1 {
+        return false;
+    }
+    match group_members(pgid) {
+        Some(members) => !members.is_empty(),
+        // No /proc: trust killpg.
+        None => true,
+    }
+}
+
+/// Live (non-zombie) pids whose process group is `pgid`, from /proc. `None` when /proc is unreadable.
+pub fn group_members(pgid: i32) -> Option<Vec<i32>> {
+    let dir = std::fs::read_dir("/proc").ok()?;
+    let mut out = Vec::new();
+    for entry in dir.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // Fields after the last ')' (the command name may hold spaces and parens):
+        // state ppid pgrp ...
+        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else { continue };
+        let mut f = rest.split_whitespace();
+        let state = f.next().unwrap_or("");
+        let _ppid = f.next();
+        let pgrp = f.next().and_then(|s| s.parse::<i32>().ok());
+        if pgrp == Some(pgid) && state != "Z" && state != "X" {
+            out.push(pid);
+        }
+    }
+    Some(out)
+}
+
+/// TERM the group, wait up to `grace` for it to go, then KILL what is left.
+/// Returns true when KILL had to be sent.
+pub async fn terminate_group(pgid: i32, grace: Duration) -> bool {
+    if !group_alive(pgid) {
+        return false;
+    }
+    signal_group(pgid, libc::SIGTERM);
+    // A stopped process cannot act on TERM until continued.
+    signal_group(pgid, libc::SIGCONT);
+    let deadline = tokio::time::Instant::now() + grace;
+    while tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        if !group_alive(pgid) {
+            return false;
+        }
+    }
+    signal_group(pgid, libc::SIGKILL);
+    true
+}
+
+/// The same, blocking, for places with no runtime left (a handle dropped while the app quits).
+pub fn terminate_group_blocking(pgid: i32, grace: Duration) {
+    if !group_alive(pgid) {
+        return;
+    }
+    signal_group(pgid, libc::SIGTERM);
+    signal_group(pgid, libc::SIGCONT);
+    let start = std::time::Instant::now();
+    while start.elapsed() < grace {
+        std::thread::sleep(Duration::from_millis(25));
+        if !group_alive(pgid) {
+            return;
+        }
+    }
+    signal_group(pgid, libc::SIGKILL);
+}

@@ -1,0 +1,167 @@
+//! Incident tooling as a user meets it: `warroom approve` from two operators'
+//! shells against a real journal, the clipboard landing in a real tmux paste
+//! buffer, and the example runbooks' templates filling in.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+use warroom::domain::record::{parse_line, verify_chain};
+use warroom::domain::state::SessionState;
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+}
+
+/// `warroom approve` as `operator` on a journal in `dir`.
+fn approve(dir: &Path, operator: &str, rollback: &str, extra: &[&str]) -> std::process::Output {
+    let mut cmd = Command::cargo_bin("warroom").expect("warroom binary");
+    cmd.env("WARROOM_DATA_DIR", dir.join("data"))
+        .env_remove("WARROOM_OPERATOR")
+        .arg("approve")
+        .arg(example("golive-platform.toml"))
+        .arg(rollback)
+        .args(["--operator", operator, "--journal"])
+        .arg(dir.join("journal.jsonl"))
+        .args(extra);
+    cmd.output().expect("run warroom approve")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn folded(journal: &Path) -> SessionState {
+    let body = std::fs::read_to_string(journal).expect("journal exists");
+    let records: Vec<_> = body.lines().map(|l| parse_line(l).expect("valid journal line")).collect();
+    SessionState::from_records(&records)
+}
+
+#[test]
+fn approve_needs_two_distinct_operators() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let first = approve(dir.path(), "ana@bastion", "full", &[]);
+    assert_eq!(first.status.code(), Some(0), "stderr: {}", text(&first.stderr));
+    assert!(text(&first.stdout).contains("approved (1/2)"), "{}", text(&first.stdout));
+
+    // The same operator again: refused, exit 1, nothing journaled.
+    let again = approve(dir.path(), "ana@bastion", "full", &[]);
+    assert_eq!(again.status.code(), Some(1), "stdout: {}", text(&again.stdout));
+    assert!(text(&again.stderr).contains("ana@bastion already approved"), "{}", text(&again.stderr));
+    let s = folded(&dir.path().join("journal.jsonl"));
+    assert_eq!(s.rollbacks["full"].approvals.len(), 1);
+
+    // A second operator, in their own shell: accepted, ready to fire.
+    let second = approve(dir.path(), "bob@bastion", "full", &[]);
+    assert_eq!(second.status.code(), Some(0), "stderr: {}", text(&second.stderr));
+    assert!(
+        text(&second.stdout).contains("approved (2/2): ready to fire from the console"),
+        "{}",
+        text(&second.stdout)
+    );
+    let s = folded(&dir.path().join("journal.jsonl"));
+    let approvers: Vec<&String> = s.rollbacks["full"].approvals.keys().collect();
+    assert_eq!(approvers, ["ana@bastion", "bob@bastion"]);
+
+    // The journal is still a valid hash chain.
+    let body = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+    assert_eq!(verify_chain(body.lines()), Ok(2));
+}
+
+#[test]
+fn approve_refuses_read_only_and_unknown_rollbacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let ro = approve(dir.path(), "ana@bastion", "full", &["--read-only"]);
+    assert_eq!(ro.status.code(), Some(1));
+    assert!(text(&ro.stderr).contains("read-only"), "{}", text(&ro.stderr));
+    assert!(!dir.path().join("journal.jsonl").exists(), "read-only wrote a journal");
+
+    let unknown = approve(dir.path(), "ana@bastion", "fulll", &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let err = text(&unknown.stderr);
+    assert!(err.contains("unknown rollback \"fulll\"") && err.contains("known rollbacks are full"), "{err}");
+
+    let missing = Command::cargo_bin("warroom")
+        .unwrap()
+        .env("WARROOM_DATA_DIR", dir.path().join("data"))
+        .args(["approve", "/nonexistent/runbook.toml", "full"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("/nonexistent/runbook.toml"), "{}", text(&missing.stderr));
+}
+
+/// A private tmux server for this test file; sessions made here are killed on drop.
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    const SOCKET: &'static str = "wr-incident";
+
+    fn cmd() -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", Self::SOCKET]);
+        c
+    }
+
+    fn start(session: &str) -> Tmux {
+        let ok = Self::cmd()
+            .args(["new-session", "-d", "-s", session, "-x", "80", "-y", "24", "sleep 600"])
+            .status()
+            .expect("tmux is installed");
+        assert!(ok.success(), "could not start a tmux session");
+        Tmux { session: session.into() }
+    }
+
+    /// What `$TMUX` holds for a program running inside this session.
+    fn tmux_env(&self) -> String {
+        let out = Self::cmd()
+            .args(["display-message", "-p", "-t", &self.session, "#{socket_path},#{pid},#{session_id}"])
+            .output()
+            .unwrap();
+        let v = text(&out.stdout).trim().replace(",$", ",");
+        assert!(!v.is_empty(), "tmux display-message gave nothing: {}", text(&out.stderr));
+        v
+    }
+
+    fn show_buffer(&self) -> String {
+        text(&Self::cmd().arg("show-buffer").output().unwrap().stdout)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Self::cmd().args(["kill-session", "-t", &self.session]).status();
+    }
+}
+
+#[test]
+fn clipboard_lands_in_the_tmux_paste_buffer() {
+    use warroom::ui::clipboard::{copy_to, CopyMethod, Target};
+    let tmux = Tmux::start(&format!("incident-clip-{}", std::process::id()));
+    let target = Target::Tmux { tmux_env: tmux.tmux_env() };
+    let message = "[GO-LIVE] Deploy COMPLETED\nTime: 07:10 CET ✓\nnote: \x1b]0;pwned\x07 done\n";
+    let report = copy_to(message, &target).expect("copy through tmux");
+    assert_eq!(report.method, CopyMethod::TmuxBuffer);
+    let pasted = tmux.show_buffer();
+    // Lines kept, the smuggled title-setting sequence gone (S3).
+    assert_eq!(pasted, "[GO-LIVE] Deploy COMPLETED\nTime: 07:10 CET ✓\nnote:  done\n");
+    assert!(report.message().contains("tmux paste buffer"));
+}
+
+#[test]
+fn example_templates_fill_in_completely() {
+    use warroom::domain::template::{render, Context};
+    let loaded = warroom::cli::runbook_file::load(&example("golive-platform.toml")).expect("example loads");
+    let rb = loaded.runbook;
+    let state = SessionState::default();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-02-12T06:14:00Z").unwrap().with_timezone(&chrono::Utc);
+    assert!(!rb.templates.is_empty());
+    for t in &rb.templates {
+        let out = render(&t.text, &Context { runbook: &rb, state: &state, now, operator: "ana", vars: &rb.vars });
+        assert!(!out.contains("?}"), "template {} left a field unfilled:\n{out}", t.id);
+        assert!(out.contains("07:14 CET"), "template {} time not in Europe/Madrid:\n{out}", t.id);
+    }
+}
