@@ -72,7 +72,7 @@ pub fn visible<'a>(app: &'a App, log: &str, room: usize) -> Vec<&'a LogLine> {
 /// Short words for a log's condition.
 pub fn status_word(status: Option<&LogStatus>) -> String {
     match status {
-        None => "starting".into(),
+        None => "not started".into(),
         Some(LogStatus::Following) => "following".into(),
         Some(LogStatus::Polling) => "following (polling)".into(),
         Some(LogStatus::Waiting) => "waiting for file".into(),

@@ -44,7 +44,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             status
         };
         let id_w = (w / 3).min(24);
-        let state_w = (w.saturating_sub(id_w) * 2 / 3).max(20);
+        let state_w = if buf.is_some() { (w.saturating_sub(id_w) * 2 / 3).max(20) } else { 20 };
         let mut line = Line::from(vec![
             plain(pad(&format!(" {}", clean(&l.id)), id_w)),
             styled(app, if errors > 0 { Role::Fail } else { Role::Muted }, pad(&state, state_w)),
