@@ -39,7 +39,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         };
         let status = logs_live::status_word(app.live.log_view.status.get(&l.id));
         let state = if buf.is_some() {
-            format!("{errors} err/min · {warns} warn/min · {:.0} lines/min · {status}", rate.lines)
+            let lines = if w >= 100 { format!(" · {:.0} lines", rate.lines) } else { String::new() };
+            format!("{errors} err · {warns} warn{lines} /min · {status}")
         } else {
             status
         };
