@@ -525,6 +525,9 @@ mod console {
         assert!(!tmux.screen().contains("while paused"), "view held while follow is off");
         tmux.run(&["send-keys", "-t", "logs", "F"]);
         tmux.wait_screen("follow back on", |s| s.contains("while paused") && !s.contains("follow off"));
+        tmux.run(&["send-keys", "-t", "logs", "/", "b", "o", "o", "m"]);
+        tmux.wait_screen("search counting matching lines", |s| s.contains("/boom: 1 line(s)"));
+        tmux.run(&["send-keys", "-t", "logs", "Enter"]);
         tmux.run(&["send-keys", "-t", "logs", "q"]);
     }
 }

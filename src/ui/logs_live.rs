@@ -12,6 +12,8 @@ use crate::domain::runbook::Runbook;
 use crate::sources::logtail::{spawn_log, LogHandle};
 use crate::sources::{EventSender, LogLine, LogStatus};
 use crate::ui::app::{App, MsgKind};
+use crate::ui::overlay::Overlay;
+use crate::ui::panes::PaneId;
 
 /// Starts a tail for every `[[log]]`; relative paths are taken from `dir` (the
 /// runbook's folder). Keep the handles for as long as the console runs: dropping
@@ -83,4 +85,19 @@ pub fn status_word(status: Option<&LogStatus>) -> String {
         }
         Some(LogStatus::Error(e)) => format!("error: {e}"),
     }
+}
+
+/// The text searched for in the Logs pane (while typing after `/`, then the last
+/// search), lower-cased; lines containing it are highlighted.
+pub fn search_query(app: &App) -> Option<String> {
+    let q = match &app.overlay {
+        Some(Overlay::Search(s)) if s.pane == PaneId::Logs => Some(s.query.as_str()),
+        _ => app.last_search.as_ref().filter(|(p, _)| *p == PaneId::Logs).map(|(_, q)| q.as_str()),
+    };
+    q.filter(|q| !q.is_empty()).map(str::to_lowercase)
+}
+
+/// Kept lines of `log` containing `query` (lower-cased).
+pub fn count_matches(app: &App, log: &str, query: &str) -> usize {
+    app.live.logs.get(log).map_or(0, |w| w.iter().filter(|l| l.text.to_lowercase().contains(query)).count())
 }

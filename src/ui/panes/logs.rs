@@ -17,7 +17,13 @@ use crate::ui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let rb = &app.runbook;
-    let extra = if app.live.log_view.paused_at.is_some() { "follow off (F)" } else { "" };
+    let query = logs_live::search_query(app);
+    let mut extra = if app.live.log_view.paused_at.is_some() { "follow off (F)".to_string() } else { String::new() };
+    if let (Some(q), Some(l)) = (&query, rb.logs.get(app.selected(PaneId::Logs))) {
+        let n = logs_live::count_matches(app, &l.id, q);
+        extra = format!("{extra} /{}: {n} line(s)", clean(q)).trim().to_string();
+    }
+    let extra = extra.as_str();
     let block = pane_block(app, PaneId::Logs, extra, area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -68,11 +74,13 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                         LineLevel::Info if ln.marker => (" ", Role::Muted),
                         LineLevel::Info => (" ", Role::Text),
                     };
-                    rows.push(ListItem::new(Line::from(styled(
-                        app,
-                        role,
-                        pad(&format!(" {sym} {}", clean(&ln.text)), w),
-                    ))));
+                    let hit = query.as_ref().is_some_and(|q| ln.text.to_lowercase().contains(q.as_str()));
+                    let mut row = Line::from(styled(app, role, pad(&format!(" {sym} {}", clean(&ln.text)), w)));
+                    if hit {
+                        // Reverse video, so a match shows without colour too.
+                        row = row.style(app.theme.style(Role::Selection));
+                    }
+                    rows.push(ListItem::new(row));
                 }
             }
         }
