@@ -14,7 +14,7 @@ use crate::domain::event::{EventKind, MarkSource, Verdict};
 use crate::domain::record::Record;
 use crate::domain::runbook::Runbook;
 use crate::domain::state::{SessionState, StepStatus};
-use crate::sources::{LogLine, ProbeResult, SourceEvent};
+use crate::sources::{ProbeResult, SourceEvent};
 
 use super::action::Action;
 use super::effect::Effect;
@@ -38,7 +38,9 @@ pub enum MsgKind {
 #[derive(Clone, Debug, Default)]
 pub struct Live {
     pub probes: BTreeMap<String, Vec<ProbeResult>>,
-    pub logs: BTreeMap<String, Vec<LogLine>>,
+    /// Per log: ring buffer + per-minute counts (`ui::logs_live`).
+    pub logs: BTreeMap<String, crate::domain::log_window::LogWindow>,
+    pub log_view: super::logs_live::LogsView,
 }
 
 /// Everything the console needs at start.
@@ -165,15 +167,13 @@ impl App {
                 changed
             }
             SourceEvent::LogLines { log, lines } => {
-                let cap = self.runbook.log(&log).map_or(10_000, |l| l.buffer.max(1));
-                let buf = self.live.logs.entry(log).or_default();
-                buf.extend(lines);
-                let excess = buf.len().saturating_sub(cap);
-                buf.drain(..excess);
+                super::logs_live::on_lines(self, log, lines);
                 Vec::new()
             }
-            // Log status is drawn once its task wires it in.
-            SourceEvent::LogStatus { .. } => Vec::new(),
+            SourceEvent::LogStatus { log, status } => {
+                super::logs_live::on_status(self, log, status);
+                Vec::new()
+            }
         };
         effects.extend(super::wiring::probes::auto_verdicts(self));
         effects
@@ -452,6 +452,7 @@ impl App {
                 self.overlay =
                     Some(Overlay::Search(overlay::search::SearchPrompt::new(self.focus, self.selected(self.focus))))
             }
+            Action::Follow => super::logs_live::toggle_follow(self),
             Action::SearchNext => self.search_step(true),
             Action::SearchPrev => self.search_step(false),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
@@ -474,12 +475,7 @@ impl App {
             }
             Action::RunStep => return super::wiring::steps::run_selected(self),
             Action::AbortStep => return super::wiring::steps::abort_selected(self),
-            Action::Rollback
-            | Action::DeclareIncident
-            | Action::Escalate
-            | Action::Acknowledge
-            | Action::Follow
-            | Action::Templates => {
+            Action::Rollback | Action::DeclareIncident | Action::Escalate | Action::Acknowledge | Action::Templates => {
                 self.say(format!("{}: not available yet", action.describe()), MsgKind::Warn);
             }
         }

@@ -18,6 +18,7 @@ pub mod items;
 pub mod keymap;
 pub mod launch;
 pub mod layout;
+pub mod logs_live;
 pub mod overlay;
 pub mod panes;
 pub mod plain;
