@@ -320,7 +320,7 @@ fn describe_run(id: &str, r: &RunRecord, rb: &Runbook) -> String {
 fn last_step(rb: &Runbook, st: &SessionState) -> String {
     st.steps
         .iter()
-        .filter_map(|(id, s)| s.runs.iter().filter(|r| r.finished.is_some()).next_back().map(|r| (id, r)))
+        .filter_map(|(id, s)| s.runs.iter().rfind(|r| r.finished.is_some()).map(|r| (id, r)))
         .max_by_key(|(_, r)| r.finished.as_ref().map(|e| e.at))
         .map(|(id, r)| describe_run(id, r, rb))
         .unwrap_or_else(|| "none".into())
