@@ -265,6 +265,36 @@ mod command {
         assert_eq!(String::from_utf8(out.stdout).unwrap(), runbook::TEMPLATE);
     }
 
+    /// Starts `warroom demo --serve` and returns it with its folder once it is ready.
+    fn serve() -> (std::process::Child, PathBuf) {
+        let mut child =
+            warroom().args(["demo", "--serve"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut folder = None;
+        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+            let line = line.unwrap();
+            if let Some(f) = line.strip_prefix("folder: ") {
+                folder = Some(PathBuf::from(f));
+            }
+            if line.starts_with("ready:") {
+                break;
+            }
+        }
+        (child, folder.expect("folder printed"))
+    }
+
+    #[test]
+    fn a_demo_killed_hard_is_cleaned_up_by_the_next_one() {
+        let (mut killed, folder) = serve();
+        killed.kill().unwrap(); // SIGKILL: no cleanup runs
+        killed.wait().unwrap();
+        assert!(folder.exists());
+        let (mut next, next_folder) = serve();
+        assert!(!folder.exists(), "{} left behind by a killed demo", folder.display());
+        drop(next.stdin.take());
+        assert!(next.wait().unwrap().success());
+        assert!(!next_folder.exists());
+    }
+
     #[test]
     fn serve_runs_until_input_ends_then_removes_its_folder() {
         let mut child =
@@ -294,5 +324,152 @@ mod command {
         let status = child.wait().unwrap();
         assert!(status.success());
         assert!(!folder.exists(), "{} left behind", folder.display());
+    }
+}
+
+mod runbook_loads {
+    use super::*;
+    use warroom::demo::DemoSession;
+    use warroom::domain::loader::load_bytes;
+    use warroom::domain::runbook::{AutoBinding, LogTarget, Severity, TriggerWhen};
+    use warroom::domain::vars;
+
+    fn load(text: &str, path: &Path) -> warroom::domain::loader::Loaded {
+        match load_bytes(path, text.as_bytes()) {
+            Ok(l) => l,
+            Err(diags) => panic!("{}", diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")),
+        }
+    }
+
+    #[test]
+    fn embedded_runbook_with_real_values_passes_the_loader_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let places = DemoPlaces::new("http://127.0.0.1:40001", dir.path(), "127.0.0.1:40002");
+        let loaded = load(&runbook::render(&places), &dir.path().join("runbook.toml"));
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        let rb = loaded.runbook;
+
+        let phases: Vec<&str> = rb.phases.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(phases, ["pre-deploy", "deploy", "validation", "decision"]);
+        assert!(rb.steps.len() >= 12, "about a dozen steps");
+        assert!(rb.steps.iter().any(|s| s.manual), "a manual step");
+        assert!(rb.criteria.len() >= 15);
+        for sev in [Severity::Critical, Severity::High, Severity::Medium] {
+            assert!(rb.criteria.iter().any(|c| c.severity == sev), "{sev:?} criteria");
+        }
+        let autos: Vec<&AutoBinding> = rb.criteria.iter().filter_map(|c| c.auto.as_ref()).collect();
+        assert!(autos.iter().any(|a| matches!(a, AutoBinding::Probe { max_p95: Some(_), .. })));
+        assert!(autos.iter().any(|a| matches!(a, AutoBinding::Step { .. })));
+        assert!(autos.iter().any(|a| matches!(a, AutoBinding::Log { .. })));
+        let levels: Vec<&str> = rb.escalation.as_ref().unwrap().levels.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(levels, ["L1", "L2", "L3"]);
+        assert_eq!(rb.rollbacks.len(), 2);
+        assert!(rb.rollbacks.iter().any(|r| r.approvals == 2));
+        assert!(rb.triggers.iter().any(|t| matches!(&t.when,
+            TriggerWhen::ProbeDown { down_for, .. } if down_for.as_duration() == Duration::from_secs(30))));
+        assert!(!rb.templates.is_empty());
+
+        assert_eq!(rb.vars["site"], "http://127.0.0.1:40001");
+        for log in &rb.logs {
+            let LogTarget::File { path } = &log.target else { panic!("file logs") };
+            assert!(path.starts_with(dir.path()), "{} inside the demo folder", path.display());
+        }
+    }
+
+    #[test]
+    fn the_written_runbook_passes_warroom_check() {
+        let s = DemoSession::start().unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("warroom"))
+            .arg("check")
+            .arg(s.runbook_path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+        assert!(!stderr.contains("warning"), "{stderr}");
+    }
+
+    /// Runs a step's command as the step runner does: `/bin/sh -c`, vars shell-quoted, cwd = runbook folder.
+    fn run_step(rb: &warroom::domain::runbook::Runbook, id: &str) -> std::process::Output {
+        let step = rb.step(id).unwrap_or_else(|| panic!("step {id}"));
+        let cmd = vars::render_command(step.run.as_deref().unwrap(), &rb.vars).unwrap();
+        std::process::Command::new("/bin/sh")
+            .arg("-c")
+            .arg(cmd)
+            .current_dir(&rb.dir)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    #[test]
+    fn steps_run_for_real_one_fails_until_retried_and_chaos_breaks_the_api() {
+        let s = DemoSession::start().unwrap();
+        let text = std::fs::read_to_string(s.runbook_path()).unwrap();
+        let rb = load(&text, s.runbook_path()).runbook;
+        let mut failed = Vec::new();
+        for step in rb.steps.iter().filter(|s| !s.manual && s.id != "chaos-drill") {
+            let out = run_step(&rb, &step.id);
+            if !out.status.success() {
+                failed.push(step.id.clone());
+            }
+        }
+        assert_eq!(failed, ["cache-rebuild"], "exactly one step fails on its first run");
+        assert!(run_step(&rb, "cache-rebuild").status.success(), "and succeeds when run again");
+        assert!(std::fs::read_dir(s.dir().join("backups"))
+            .unwrap()
+            .any(|e| { e.unwrap().file_name().to_string_lossy().starts_with("db_pre_deploy_") }));
+        assert!(s.dir().join("outbox/golive.txt").exists());
+
+        let api = format!("{}/api/health", s.places().site);
+        let rt = s.handle().unwrap();
+        let status = || {
+            rt.block_on(async {
+                let c = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+                c.get(&api).send().await.map(|r| r.status().as_u16()).ok()
+            })
+        };
+        assert_eq!(status(), Some(200));
+        assert!(run_step(&rb, "chaos-drill").status.success());
+        assert_eq!(status(), Some(500));
+    }
+
+    #[test]
+    fn each_http_probe_has_a_control_file_named_like_it() {
+        let s = DemoSession::start().unwrap();
+        let rb = load(&std::fs::read_to_string(s.runbook_path()).unwrap(), s.runbook_path()).runbook;
+        let rt = s.handle().unwrap();
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+        for probe in &rb.probes {
+            let warroom::domain::runbook::ProbeTarget::Http { url, method, .. } = &probe.target else { continue };
+            let url = vars::render_text(url, &rb.vars).unwrap();
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let status = || rt.block_on(async { client.request(method.clone(), &url).send().await.unwrap().status() });
+            assert_ne!(status().as_u16(), 500, "{} healthy to begin with", probe.id);
+            std::fs::write(s.dir().join("control").join(&probe.id), "failing\n").unwrap();
+            assert_eq!(status().as_u16(), 500, "control/{} breaks probe {}", probe.id, probe.id);
+        }
+    }
+
+    #[test]
+    fn cron_command_probe_passes_against_the_live_demo() {
+        let s = DemoSession::start().unwrap();
+        let rb = load(&std::fs::read_to_string(s.runbook_path()).unwrap(), s.runbook_path()).runbook;
+        let probe = rb.probe("cron").unwrap();
+        let warroom::domain::runbook::ProbeTarget::Command { run } = &probe.target else { panic!("command probe") };
+        let cmd = vars::render_command(run, &rb.vars).unwrap();
+        let out = std::process::Command::new("/bin/sh").arg("-c").arg(cmd).current_dir(&rb.dir).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("last cron run"));
+    }
+
+    #[test]
+    fn the_minimal_runbook_in_the_format_guide_loads() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/runbook-format.md")).unwrap();
+        let after = doc.split("## A minimal complete runbook").nth(1).expect("section present");
+        let block = after.split("```toml\n").nth(1).unwrap().split("```").next().unwrap();
+        let loaded = load(block, Path::new("minimal.toml"));
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     }
 }

@@ -2,5 +2,15 @@
 //! aborts, stdin), a real HTTP server on 127.0.0.1 for probes, and the
 //! sanitiser on everything they bring in.
 
+#[path = "sources/cli_probe.rs"]
+mod cli_probe;
+#[path = "sources/probes.rs"]
+mod probes;
 #[path = "sources/processes.rs"]
 mod processes;
+#[path = "sources/sanitize.rs"]
+mod sanitize;
+#[path = "sources/server.rs"]
+mod server;
+#[path = "sources/steps.rs"]
+mod steps;

@@ -9,6 +9,7 @@ pub mod mark;
 pub mod note;
 pub mod open;
 pub mod probe;
+pub mod record_act;
 pub mod report;
 pub mod runbook_file;
 pub mod verify;

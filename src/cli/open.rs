@@ -1,5 +1,28 @@
-//! `warroom open RUNBOOK` (being built).
+//! `warroom open RUNBOOK`: load and check the runbook (errors print and exit 2
+//! before the terminal is touched), open the session's journal, run the console.
+
 use std::path::Path;
-pub fn run(_runbook: &Path, _c: &super::Common) -> i32 {
-    super::common::bad_input("open: being built")
+
+use super::common;
+use super::runbook_file;
+use super::Common;
+use crate::ui::launch::{launch, Launch};
+
+pub fn run(runbook: &Path, c: &Common) -> i32 {
+    if c.plain {
+        return common::bad_input(
+            "--plain (line-by-line output for screen readers) is not available yet: run without it",
+        );
+    }
+    let loaded = match runbook_file::load(runbook) {
+        Ok(l) => l,
+        Err(diags) => {
+            runbook_file::print_diagnostics(&diags);
+            return common::EXIT_BAD_INPUT;
+        }
+    };
+    runbook_file::print_diagnostics(&loaded.warnings);
+    let journal_path = common::journal_path(c, &loaded.runbook.id);
+    let warnings = loaded.warnings.iter().map(|d| d.to_string()).collect();
+    launch(Launch { runbook: loaded.runbook, journal_path, warnings }, c, |_, _| {})
 }

@@ -1,5 +1,52 @@
-//! `warroom report JOURNAL` (being built).
+//! `warroom report JOURNAL [--format md|json] [--runbook FILE]`: the session as
+//! a timeline and summary. The journal is read, never written; a damaged
+//! journal is reported on the records before the damage, with a warning.
+//! Exit 0, or 2 when the journal or runbook cannot be read.
+
+use std::io::Write;
 use std::path::Path;
-pub fn run(_journal: &Path, _f: super::ReportFormat, _rb: Option<&Path>, _c: &super::Common) -> i32 {
-    super::common::bad_input("report: being built")
+
+use super::common::{bad_input, EXIT_OK};
+use super::record_act::load_runbook;
+use super::{Common, ReportFormat};
+use crate::domain::report::{build, markdown};
+use crate::domain::sanitize::clean;
+use crate::sources::journal::Journal;
+
+pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Common) -> i32 {
+    if !journal.is_file() {
+        let why = if journal.is_dir() { "is a folder, not a journal file" } else { "does not exist" };
+        return bad_input(format!("journal {} {why}; give the session's journal.jsonl.", journal.display()));
+    }
+    let loaded = match runbook.map(load_runbook).transpose() {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let opened = match Journal::open_read_only(journal) {
+        Ok(o) => o,
+        Err(e) => return bad_input(e),
+    };
+    for w in &opened.warnings {
+        eprintln!("warroom: {}", clean(w));
+    }
+    if let Some(damage) = opened.journal.damaged() {
+        eprintln!(
+            "warroom: the journal is damaged ({}); this report covers only the records before the damage.",
+            clean(damage)
+        );
+    }
+    let report = build(loaded.as_ref().map(|l| &l.runbook), &opened.records);
+    let text = match format {
+        ReportFormat::Md => markdown::render(&report),
+        ReportFormat::Json => match serde_json::to_string_pretty(&report) {
+            Ok(s) => s + "\n",
+            Err(e) => return bad_input(format!("could not write the report as JSON: {e}")),
+        },
+    };
+    // A closed pipe (`| head`) is the reader's choice, not an error worth a panic.
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => bad_input(format!("could not write the report: {e}")),
+        _ => EXIT_OK,
+    }
 }

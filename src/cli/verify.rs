@@ -1,5 +1,53 @@
-//! `warroom verify JOURNAL` (being built).
+//! `warroom verify JOURNAL`: checks the hash chain and sequence.
+//! Exit 0 intact, 1 tampered or damaged (prints `JOURNAL:LINE: reason`),
+//! 2 unreadable. A torn last line (no line end) is a crash artefact, not
+//! tampering: it is reported on stderr and the exit code stays 0.
+
 use std::path::Path;
-pub fn run(_journal: &Path, _c: &super::Common) -> i32 {
-    super::common::bad_input("verify: being built")
+
+use super::common::{bad_input, EXIT_FAIL, EXIT_OK};
+use crate::domain::record::format_ts;
+use crate::domain::report::text::printable;
+use crate::sources::journal::verify_file;
+
+pub fn run(journal: &Path, _c: &super::Common) -> i32 {
+    if journal.is_dir() {
+        return bad_input(format!(
+            "{} is a folder, not a journal file; pass the journal.jsonl inside it.",
+            journal.display()
+        ));
+    }
+    let v = match verify_file(journal) {
+        Ok(v) => v,
+        Err(e) => return bad_input(e),
+    };
+    let name = journal.display();
+    if let Some((line, why)) = &v.bad {
+        println!("{name}:{line}: {}", printable(why));
+        eprintln!(
+            "warroom: journal {name} is NOT intact: line {line} is the first bad line ({} good records before it). \
+             Keep the file as evidence; a console opens it read-only up to line {}.",
+            v.records,
+            line.saturating_sub(1)
+        );
+        return EXIT_FAIL;
+    }
+    if let Some(bytes) = v.torn_tail_bytes {
+        eprintln!(
+            "warroom: {name}:{}: the last line is incomplete ({bytes} bytes, no line end) — a write cut short by a \
+             crash, never acknowledged; the next console that writes moves it to the .torn file.",
+            v.records + 1
+        );
+    }
+    match (v.first_ts, v.last_ts, &v.last_hash) {
+        (Some(a), Some(b), Some(h)) => println!(
+            "{name}: intact — {} records, seq 1..{}, {} to {}, last hash {h}",
+            v.records,
+            v.records,
+            format_ts(&a),
+            format_ts(&b)
+        ),
+        _ => println!("{name}: intact — empty journal (0 records)"),
+    }
+    EXIT_OK
 }

@@ -2,6 +2,10 @@
 //! person in another terminal) write to change how the platform behaves.
 //!
 //! - `control/<endpoint>`: `ok`, `slow`, `failing` (HTTP 500) or `down` (no answer).
+//!   Endpoints are named like the runbook's probes: `homepage`, `login`, `api`,
+//!   `analytics`, `billing-webhook`, `admin-health`, `database` (not `ok`: port
+//!   closed), plus `marketplace`; `control/cache` set to anything but `ok` makes
+//!   the admin health page report its cache DOWN.
 //! - `control/deploy`: written when traffic switches; latency is raised for
 //!   [`DEPLOY_WARMUP`] after the file's modification time, then settles.
 //! - `control/chaos`: names an endpoint (default `api`) that fails for

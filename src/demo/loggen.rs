@@ -219,7 +219,7 @@ pub fn app_line(rng: &mut impl Rng, weather: &Weather, now: DateTime<Utc>) -> (L
         }
     }
     let roll: f64 = rng.random();
-    if roll < 0.008 {
+    if roll < 0.004 {
         let msg = ["payment provider timed out after 10s", "template render failed: missing field 'price'"];
         let path = PAGES[rng.random_range(0..PAGES.len())];
         return (
@@ -228,7 +228,7 @@ pub fn app_line(rng: &mut impl Rng, weather: &Weather, now: DateTime<Utc>) -> (L
         );
     }
     let slow_chance = 0.03 + 0.4 * weather.deploy_heat;
-    if roll < 0.008 + slow_chance {
+    if roll < 0.004 + slow_chance {
         let ms = rng.random_range(1500..4000);
         let path = PAGES[rng.random_range(0..PAGES.len())];
         return (Level::Warn, format!("{ts} WARN  [web] GET {path} 200 {ms}ms user={user} req={req} slow request"));
@@ -258,13 +258,13 @@ pub fn watchdog_line(rng: &mut impl Rng, weather: &Weather, now: DateTime<Utc>) 
         );
     }
     let roll: f64 = rng.random();
-    if roll < 0.01 {
+    if roll < 0.002 {
         return (
             Level::Error,
             format!("{ts} [error] php: Uncaught TypeError in MentoringController::book(), line 212."),
         );
     }
-    if roll < 0.08 {
+    if roll < 0.06 {
         let w = [
             "php: Deprecated function: strftime() is deprecated in DateFormatter.php line 88.",
             "mail: Sending mail to a bounced address was skipped.",

@@ -95,8 +95,8 @@ fn base_latency(endpoint: &str) -> (u64, u64) {
         "marketplace" => (120, 260),
         "api" => (15, 60),
         "analytics" => (150, 380),
-        "webhook" => (10, 40),
-        "admin" => (30, 90),
+        "billing-webhook" => (10, 40),
+        "admin-health" => (30, 90),
         _ => (5, 20),
     }
 }
@@ -112,7 +112,7 @@ fn latency(control: &Control, endpoint: &str, mode: Mode) -> Duration {
         ms += rng.random_range(200..600);
     }
     if heat > 0.0 {
-        ms += (heat * rng.random_range(700.0..1400.0)) as u64;
+        ms += (heat * rng.random_range(400.0..900.0)) as u64;
     }
     if mode == Mode::Slow {
         ms += rng.random_range(1800..3200);
@@ -211,7 +211,7 @@ async fn analytics(State(c): State<Control>) -> Response {
 /// Like a payment provider's webhook endpoint: a call without a signature is
 /// rejected with 400, which is what the probe expects from a healthy endpoint.
 async fn billing_webhook(State(c): State<Control>, headers: HeaderMap) -> Response {
-    if let Some(r) = behave(&c, "webhook").await {
+    if let Some(r) = behave(&c, "billing-webhook").await {
         return r;
     }
     if headers.contains_key("billing-signature") {
@@ -222,7 +222,7 @@ async fn billing_webhook(State(c): State<Control>, headers: HeaderMap) -> Respon
 }
 
 async fn admin_health(State(c): State<Control>) -> Response {
-    if let Some(r) = behave(&c, "admin").await {
+    if let Some(r) = behave(&c, "admin-health").await {
         return r;
     }
     let cache = if c.mode("cache") == Mode::Ok { "UP" } else { "DOWN" };

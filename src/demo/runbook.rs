@@ -1,8 +1,8 @@
 //! The demo's built-in runbook (`runbook.toml`, embedded) and how it is made
 //! concrete for one run: the real platform URL, temp folder and database port
-//! are written into its `[vars]`, and into the few fields that name a place
-//! directly (log `path`, probe `tcp`), so the file on disk is a plain runbook
-//! that `warroom check` and `warroom open` accept as is.
+//! are written into its `[vars]` (and the database port into the one `tcp`
+//! probe), so the file on disk is a plain runbook that `warroom check` and
+//! `warroom open` accept as is.
 
 use std::path::Path;
 
@@ -16,7 +16,7 @@ pub struct DemoPlaces {
     pub site: String,
     /// The demo's temp folder.
     pub demo_dir: String,
-    /// `host:port` of the platform's database port.
+    /// `host:port` of the platform's database port (written into the `tcp` probe).
     pub database: String,
 }
 
@@ -29,7 +29,6 @@ impl DemoPlaces {
         match var {
             "site" => Some(&self.site),
             "demo_dir" => Some(&self.demo_dir),
-            "database" => Some(&self.database),
             _ => None,
         }
     }
@@ -48,8 +47,8 @@ pub fn render(places: &DemoPlaces) -> String {
         }
         let rendered = if section == "[vars]" {
             replace_var_value(line, places)
-        } else if trimmed.starts_with("path = ") || trimmed.starts_with("tcp = ") {
-            Some(fill_placeholders(line, places))
+        } else if trimmed.starts_with("tcp = ") {
+            Some(format!("tcp = {}", toml_string(&places.database)))
         } else {
             None
         };
@@ -64,17 +63,6 @@ fn replace_var_value(line: &str, places: &DemoPlaces) -> Option<String> {
     let (key, _) = line.split_once('=')?;
     let value = places.value_of(key.trim())?;
     Some(format!("{} = {}", key.trim(), toml_string(value)))
-}
-
-/// Replaces `{site}`, `{demo_dir}`, `{database}` inside a basic TOML string
-/// value, escaping the substituted text for that string.
-fn fill_placeholders(line: &str, places: &DemoPlaces) -> String {
-    let mut out = line.to_string();
-    for var in ["site", "demo_dir", "database"] {
-        let value = places.value_of(var).unwrap_or_default();
-        out = out.replace(&format!("{{{var}}}"), &toml_escape(value));
-    }
-    out
 }
 
 fn toml_string(value: &str) -> String {
@@ -118,9 +106,6 @@ mod tests {
         let vars = t["vars"].as_table().unwrap();
         assert_eq!(vars["site"].as_str(), Some("http://127.0.0.1:4321"));
         assert_eq!(vars["demo_dir"].as_str(), Some("/tmp/wr demo \"x\""));
-        assert_eq!(vars["database"].as_str(), Some("127.0.0.1:5555"));
-        let logs = t["log"].as_array().unwrap();
-        assert_eq!(logs[0]["path"].as_str(), Some("/tmp/wr demo \"x\"/logs/app.log"));
         let db = t["probe"].as_array().unwrap().iter().find(|p| p["id"].as_str() == Some("database")).unwrap();
         assert_eq!(db["tcp"].as_str(), Some("127.0.0.1:5555"));
     }

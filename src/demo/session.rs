@@ -14,6 +14,11 @@ use super::loggen::{self, LogGen, LogPaths};
 use super::platform::Platform;
 use super::runbook::{self, DemoPlaces};
 
+const PREFIX: &str = "warroom-demo-";
+/// Names the process that owns a demo folder, so a later demo can remove
+/// folders left behind by one that was killed (`kill -9` skips all cleanup).
+const PID_FILE: &str = "warroom-demo.pid";
+
 pub struct DemoSession {
     places: DemoPlaces,
     runbook_path: PathBuf,
@@ -32,7 +37,9 @@ impl DemoSession {
     }
 
     pub fn start_with(log_options: loggen::Options) -> io::Result<DemoSession> {
-        let dir = tempfile::Builder::new().prefix("warroom-demo-").tempdir()?;
+        sweep_abandoned(&std::env::temp_dir());
+        let dir = tempfile::Builder::new().prefix(PREFIX).tempdir()?;
+        std::fs::write(dir.path().join(PID_FILE), format!("{}\n", std::process::id()))?;
         for sub in ["control", "logs", "state", "backups", "session"] {
             std::fs::create_dir_all(dir.path().join(sub))?;
         }
@@ -109,8 +116,62 @@ impl DemoSession {
     }
 }
 
+/// Removes demo folders whose owning process is gone. Folders without a
+/// readable pid file, or whose process still runs, are left alone.
+pub fn sweep_abandoned(temp: &Path) {
+    let Ok(entries) = std::fs::read_dir(temp) else { return };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(PREFIX) {
+            continue;
+        }
+        let dir = entry.path();
+        let Some(pid) = std::fs::read_to_string(dir.join(PID_FILE)).ok().and_then(|t| t.trim().parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if pid > 0 && !process_alive(pid) {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+}
+
+fn process_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks whether the process exists; nothing is sent.
+    let rc = unsafe { libc::kill(pid, 0) };
+    // EPERM: it exists but belongs to someone else.
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
 impl Drop for DemoSession {
     fn drop(&mut self) {
         let _ = self.shutdown();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_removes_only_folders_of_dead_owners() {
+        let temp = tempfile::tempdir().unwrap();
+        let make = |name: &str, pid: Option<String>| {
+            let d = temp.path().join(name);
+            std::fs::create_dir(&d).unwrap();
+            if let Some(p) = pid {
+                std::fs::write(d.join(PID_FILE), p).unwrap();
+            }
+            d
+        };
+        // A pid that cannot be running: beyond the kernel's pid_max.
+        let dead = make("warroom-demo-dead", Some("2147483646\n".into()));
+        let alive = make("warroom-demo-alive", Some(format!("{}\n", std::process::id())));
+        let unknown = make("warroom-demo-nopid", None);
+        let other = make("something-else", Some("2147483646\n".into()));
+        sweep_abandoned(temp.path());
+        assert!(!dead.exists());
+        assert!(alive.exists());
+        assert!(unknown.exists());
+        assert!(other.exists());
     }
 }

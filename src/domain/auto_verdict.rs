@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 
 use super::duration::Dur;
 use super::event::{EventKind, MarkSource, ProbeHealth, RunOutcome, Verdict};
+use super::log_window::LogWindow;
 use super::probe_history::ProbeHistory;
 use super::runbook::{AutoBinding, Criterion, Runbook};
 use super::state::SessionState;
@@ -30,7 +31,7 @@ use super::state::SessionState;
 /// p95 window when a criterion gives `max_p95` without `window`.
 pub const DEFAULT_P95_WINDOW: Duration = Duration::from_secs(300);
 
-/// Error counts of followed logs. Implemented for closures (and, by the logs work, for its windows).
+/// Error counts of followed logs. Implemented for closures and for the console's `LogWindow`s.
 pub trait LogErrors {
     /// Errors of log `log` in the `window` before `now`; `None` when the log is not followed (yet).
     fn errors_in(&self, log: &str, window: Dur, now: DateTime<Utc>) -> Option<u64>;
@@ -39,6 +40,13 @@ pub trait LogErrors {
 impl<F: Fn(&str, Dur, DateTime<Utc>) -> Option<u64>> LogErrors for F {
     fn errors_in(&self, log: &str, window: Dur, now: DateTime<Utc>) -> Option<u64> {
         self(log, window, now)
+    }
+}
+
+/// The console's followed logs, by log id.
+impl LogErrors for BTreeMap<String, LogWindow> {
+    fn errors_in(&self, log: &str, window: Dur, now: DateTime<Utc>) -> Option<u64> {
+        self.get(log).map(|w| w.errors_in(window.to_chrono(), now))
     }
 }
 
@@ -391,6 +399,25 @@ mod tests {
         );
         let none = |_: &str, _: Dur, _: DateTime<Utc>| Some(0);
         let inp = Inputs { runbook: &rb, state: &state, probes: &probes, logs: &none, now: t(0) };
+        assert_eq!(marked(&AutoVerdicts::new().evaluate(&inp))[0].1, Verdict::Pass);
+    }
+
+    #[test]
+    fn log_windows_feed_the_log_binding() {
+        use crate::sources::{LineLevel, LogLine};
+        let rb = runbook(vec![criterion(
+            "quiet",
+            AutoBinding::Log { log: "php".into(), max_errors: 1, window: Dur::from_secs(600) },
+        )]);
+        let mut w = LogWindow::new(100, chrono::Duration::minutes(15));
+        let line = |s: i64, level| LogLine { at: t(s), level, text: "x".into(), marker: false };
+        w.push([line(0, LineLevel::Error), line(1, LineLevel::Info), line(2, LineLevel::Error)]);
+        let logs = BTreeMap::from([("php".to_string(), w)]);
+        let (state, probes) = (SessionState::default(), BTreeMap::new());
+        let inp = Inputs { runbook: &rb, state: &state, probes: &probes, logs: &logs, now: t(3) };
+        assert_eq!(marked(&AutoVerdicts::new().evaluate(&inp))[0].2, "log php: 2 errors in 10m (max 1)");
+        // An hour later the errors are out of the window.
+        let inp = Inputs { runbook: &rb, state: &state, probes: &probes, logs: &logs, now: t(3600) };
         assert_eq!(marked(&AutoVerdicts::new().evaluate(&inp))[0].1, Verdict::Pass);
     }
 

@@ -1,1 +1,530 @@
-//! (being built)
+//! The session report (post-mortem): records (+ the runbook, when known) in, a
+//! `Report` out, rendered as Markdown (`report::markdown`) or JSON (serde).
+//! Pure: `cli/report.rs` reads the files.
+//!
+//! Every piece of text that came from the journal is made printable
+//! (`text::printable`) when the report is built, so neither output can carry
+//! control or escape sequences; the Markdown renderer also escapes markup, so
+//! a note like `**[click](x)**` shows literally (REQUIREMENTS S3, S4).
+
+pub mod markdown;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Serialize, Serializer};
+
+use super::decision::recommend;
+use super::event::{EventKind, ProbeHealth, RunOutcome};
+use super::record::{format_ts, Record};
+use super::runbook::Runbook;
+use super::state::{RunRecord, SessionState, StepStatus};
+use text::{describe, fmt_duration_ms, printable};
+
+/// A time in the journal's form (`2026-02-12T06:14:03.512Z`) in JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ts(pub DateTime<Utc>);
+
+impl Serialize for Ts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_ts(&self.0))
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub runbook_id: Option<String>,
+    pub title: Option<String>,
+    /// IANA name of the runbook's time zone, shown beside UTC.
+    pub timezone: Option<String>,
+    #[serde(skip)]
+    pub tz: Option<chrono_tz::Tz>,
+    pub records: u64,
+    pub started: Option<Ts>,
+    pub ended: Option<Ts>,
+    pub duration: Option<String>,
+    pub operators: Vec<OperatorActs>,
+    pub recommendation: Option<RecommendationReport>,
+    pub decision: Option<DecisionReport>,
+    pub earlier_decisions: Vec<DecisionReport>,
+    pub checklist: Vec<CriterionReport>,
+    pub phases: Vec<PhaseReport>,
+    pub probe_outages: Vec<Outage>,
+    pub incidents: Vec<IncidentReport>,
+    pub triggers: Vec<TriggerReport>,
+    pub approvals: Vec<ApprovalReport>,
+    pub rollbacks: Vec<RollbackReport>,
+    pub messages: Vec<MessageReport>,
+    pub notes: Vec<NoteReport>,
+    pub timeline: Vec<TimelineEntry>,
+    /// Records of kinds this version does not know (listed in the timeline).
+    pub unknown_records: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OperatorActs {
+    pub operator: String,
+    pub acts: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RecommendationReport {
+    pub label: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DecisionReport {
+    pub decision: String,
+    pub reason: String,
+    pub by: String,
+    pub at: Ts,
+    /// What the console recommended when it was taken.
+    pub recommendation: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CriterionReport {
+    pub id: String,
+    pub title: Option<String>,
+    pub severity: Option<String>,
+    pub verdict: String,
+    pub by: Option<String>,
+    pub at: Option<Ts>,
+    pub note: Option<String>,
+    /// manual, auto or override.
+    pub source: Option<String>,
+    pub cause: Option<String>,
+    /// Every mark, oldest first (a verdict may change during a window).
+    pub history: Vec<MarkReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MarkReport {
+    pub verdict: String,
+    pub by: String,
+    pub at: Ts,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PhaseReport {
+    pub id: Option<String>,
+    pub title: String,
+    pub started: Option<Ts>,
+    pub ended: Option<Ts>,
+    pub duration: Option<String>,
+    pub steps: Vec<StepReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StepReport {
+    pub id: String,
+    pub title: Option<String>,
+    pub status: String,
+    pub runs: Vec<RunReport>,
+    /// Manual steps: (done, by, at).
+    pub ticked: Option<(bool, String, Ts)>,
+    /// (reason, by, at) when an operator let later steps go on despite a failure.
+    pub overridden: Option<(String, String, Ts)>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RunReport {
+    pub run: u32,
+    pub command: String,
+    pub output: String,
+    pub started: Ts,
+    pub by: String,
+    pub ended: Option<Ts>,
+    pub outcome: Option<String>,
+    pub exit_code: Option<i32>,
+    pub signal: Option<i32>,
+    pub duration_ms: Option<u64>,
+    pub duration: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Outage {
+    pub probe: String,
+    pub down_at: Ts,
+    /// `None`: still down at the end of the journal.
+    pub up_at: Option<Ts>,
+    pub duration: Option<String>,
+    pub cause: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentReport {
+    pub declared_at: Ts,
+    pub declared_by: String,
+    pub summary: Option<String>,
+    pub levels: Vec<LevelReport>,
+    pub resolved_at: Option<Ts>,
+    pub resolved_by: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LevelReport {
+    pub level: String,
+    pub since: Ts,
+    pub automatic: bool,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<Ts>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TriggerReport {
+    pub trigger: String,
+    pub fired_at: Ts,
+    pub propose: String,
+    pub cause: String,
+    pub cleared_at: Option<Ts>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ApprovalReport {
+    pub rollback: String,
+    pub by: String,
+    pub at: Ts,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RollbackReport {
+    pub id: String,
+    pub title: Option<String>,
+    pub runs: Vec<RunReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MessageReport {
+    pub template: String,
+    pub by: String,
+    pub at: Ts,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NoteReport {
+    pub by: String,
+    pub at: Ts,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineEntry {
+    pub seq: u64,
+    pub at: Ts,
+    pub operator: String,
+    pub kind: String,
+    /// What happened, in words.
+    pub what: String,
+}
+
+/// Builds the report from the journal's records (already checked), with the
+/// runbook for titles, severities, phases, the recommendation and the time zone.
+pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
+    let state = SessionState::from_records(records);
+    let p = |s: &str| printable(s);
+    let po = |s: &Option<String>| s.as_deref().map(printable);
+
+    let mut acts: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in records {
+        *acts.entry(r.operator.as_str()).or_default() += 1;
+    }
+    let runbook_id = runbook.map(|rb| rb.id.clone()).or_else(|| session_runbook(records)).map(|s| p(&s));
+    let title = runbook.map(|rb| rb.title.clone()).or_else(|| session_title(records)).map(|s| p(&s));
+
+    let decision_report = |d: &super::state::DecisionRecord| DecisionReport {
+        decision: d.decision.as_str().to_string(),
+        reason: p(&d.reason),
+        by: p(&d.by),
+        at: Ts(d.at),
+        recommendation: po(&d.recommendation),
+    };
+
+    Report {
+        runbook_id,
+        title,
+        timezone: runbook.and_then(|rb| rb.timezone).map(|tz| tz.name().to_string()),
+        tz: runbook.and_then(|rb| rb.timezone),
+        records: records.len() as u64,
+        started: state.first_at.map(Ts),
+        ended: state.last_at.map(Ts),
+        duration: match (state.first_at, state.last_at) {
+            (Some(a), Some(b)) => Some(fmt_duration_ms((b - a).num_milliseconds().max(0) as u64)),
+            _ => None,
+        },
+        operators: acts.into_iter().map(|(o, n)| OperatorActs { operator: p(o), acts: n }).collect(),
+        recommendation: runbook.map(|rb| {
+            let r = recommend(rb, &state);
+            RecommendationReport { label: r.label(), reason: p(&r.reason()) }
+        }),
+        decision: state.decision.as_ref().map(decision_report),
+        earlier_decisions: state.decisions.iter().map(decision_report).collect(),
+        checklist: checklist(runbook, &state, records),
+        phases: phases(runbook, &state),
+        probe_outages: outages(&state),
+        incidents: incidents(&state),
+        triggers: state
+            .triggers
+            .iter()
+            .map(|(id, t)| TriggerReport {
+                trigger: p(id),
+                fired_at: Ts(t.fired_at),
+                propose: p(&t.propose),
+                cause: p(&t.cause),
+                cleared_at: t.cleared_at.map(Ts),
+            })
+            .collect(),
+        approvals: records
+            .iter()
+            .filter_map(|r| match r.event() {
+                Some(EventKind::RollbackApproved { rollback }) => {
+                    Some(ApprovalReport { rollback: p(&rollback), by: p(&r.operator), at: Ts(r.ts) })
+                }
+                _ => None,
+            })
+            .collect(),
+        rollbacks: state
+            .rollbacks
+            .iter()
+            .filter(|(_, rb)| !rb.runs.is_empty())
+            .map(|(id, rb)| RollbackReport {
+                id: p(id),
+                title: runbook.and_then(|b| b.rollback(id)).map(|r| p(&r.title)),
+                runs: rb.runs.iter().map(run_report).collect(),
+            })
+            .collect(),
+        messages: state
+            .messages
+            .iter()
+            .map(|m| MessageReport { template: p(&m.template), by: p(&m.by), at: Ts(m.at), text: p(&m.text) })
+            .collect(),
+        notes: state.notes.iter().map(|n| NoteReport { by: p(&n.by), at: Ts(n.at), text: p(&n.text) }).collect(),
+        timeline: records
+            .iter()
+            .map(|r| TimelineEntry {
+                seq: r.seq,
+                at: Ts(r.ts),
+                operator: p(&r.operator),
+                kind: p(&r.kind),
+                what: match r.event() {
+                    Some(ev) => describe(&ev),
+                    None => format!("{} (a kind this version does not know)", p(&r.kind)),
+                },
+            })
+            .collect(),
+        unknown_records: state.unknown_records,
+    }
+}
+
+fn session_runbook(records: &[Record]) -> Option<String> {
+    records.iter().find_map(|r| match r.event() {
+        Some(EventKind::SessionOpened { runbook, .. }) => Some(runbook),
+        _ => None,
+    })
+}
+
+fn session_title(records: &[Record]) -> Option<String> {
+    records.iter().find_map(|r| match r.event() {
+        Some(EventKind::SessionOpened { title, .. }) => Some(title),
+        _ => None,
+    })
+}
+
+fn checklist(runbook: Option<&Runbook>, state: &SessionState, records: &[Record]) -> Vec<CriterionReport> {
+    let mut history: BTreeMap<String, Vec<MarkReport>> = BTreeMap::new();
+    for r in records {
+        if let Some(EventKind::CriterionMarked { criterion, verdict, source, .. }) = r.event() {
+            history.entry(criterion).or_default().push(MarkReport {
+                verdict: verdict.as_str().to_string(),
+                by: printable(&r.operator),
+                at: Ts(r.ts),
+                source: format!("{source:?}").to_lowercase(),
+            });
+        }
+    }
+    let one = |id: &str, title: Option<String>, severity: Option<String>| {
+        let c = state.criteria.get(id);
+        CriterionReport {
+            id: printable(id),
+            title: title.map(|t| printable(&t)),
+            severity,
+            verdict: state.verdict(id).as_str().to_string(),
+            by: c.and_then(|c| c.by.as_deref()).map(printable),
+            at: c.and_then(|c| c.at).map(Ts),
+            note: c.and_then(|c| c.note.as_deref()).map(printable),
+            source: c.filter(|c| c.by.is_some()).map(|c| format!("{:?}", c.source).to_lowercase()),
+            cause: c.and_then(|c| c.cause.as_deref()).map(printable),
+            history: history.get(id).cloned().unwrap_or_default(),
+        }
+    };
+    match runbook {
+        Some(rb) => {
+            let mut criteria: Vec<_> = rb.criteria.iter().collect();
+            criteria.sort_by_key(|c| c.severity);
+            let mut out: Vec<_> = criteria
+                .into_iter()
+                .map(|c| one(&c.id, Some(c.title.clone()), Some(c.severity.as_str().to_string())))
+                .collect();
+            out.extend(state.criteria.keys().filter(|id| rb.criterion(id).is_none()).map(|id| one(id, None, None)));
+            out
+        }
+        None => state.criteria.keys().map(|id| one(id, None, None)).collect(),
+    }
+}
+
+fn run_report(r: &RunRecord) -> RunReport {
+    let end = r.finished.as_ref();
+    RunReport {
+        run: r.run,
+        command: printable(&r.command),
+        output: printable(&r.output),
+        started: Ts(r.started_at),
+        by: printable(&r.started_by),
+        ended: end.map(|e| Ts(e.at)),
+        outcome: end.map(|e| outcome_word(e.outcome).to_string()),
+        exit_code: end.and_then(|e| e.exit_code),
+        signal: end.and_then(|e| e.signal),
+        duration_ms: end.map(|e| e.duration_ms),
+        duration: end.map(|e| fmt_duration_ms(e.duration_ms)),
+        error: end.and_then(|e| e.error.as_deref()).map(printable),
+    }
+}
+
+pub fn outcome_word(o: RunOutcome) -> &'static str {
+    match o {
+        RunOutcome::Ok => "ok",
+        RunOutcome::Failed => "failed",
+        RunOutcome::TimedOut => "timed out",
+        RunOutcome::Aborted => "aborted",
+        RunOutcome::Error => "could not start",
+    }
+}
+
+fn status_word(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::NotStarted => "not started",
+        StepStatus::Running => "running (no end recorded)",
+        StepStatus::Succeeded => "succeeded",
+        StepStatus::Failed => "failed",
+        StepStatus::TimedOut => "timed out",
+        StepStatus::Aborted => "aborted",
+        StepStatus::Done => "done (manual)",
+    }
+}
+
+fn step_report(id: &str, title: Option<&str>, state: &SessionState) -> StepReport {
+    let st = state.steps.get(id);
+    StepReport {
+        id: printable(id),
+        title: title.map(printable),
+        status: status_word(state.step_status(id)).to_string(),
+        runs: st.map(|s| s.runs.iter().map(run_report).collect()).unwrap_or_default(),
+        ticked: st.and_then(|s| s.ticked.as_ref()).map(|(d, by, at)| (*d, printable(by), Ts(*at))),
+        overridden: st
+            .and_then(|s| s.overridden.as_ref())
+            .map(|(why, by, at)| (printable(why), printable(by), Ts(*at))),
+    }
+}
+
+fn phase_report(id: Option<String>, title: String, steps: Vec<StepReport>) -> PhaseReport {
+    let started = steps.iter().flat_map(|s| s.runs.iter().map(|r| r.started)).min();
+    let ended = steps.iter().flat_map(|s| s.runs.iter().filter_map(|r| r.ended)).max();
+    let duration = match (started, ended) {
+        (Some(a), Some(b)) if b.0 >= a.0 => Some(fmt_duration_ms((b.0 - a.0).num_milliseconds() as u64)),
+        _ => None,
+    };
+    PhaseReport { id, title, started, ended, duration, steps }
+}
+
+fn phases(runbook: Option<&Runbook>, state: &SessionState) -> Vec<PhaseReport> {
+    let mut out = Vec::new();
+    match runbook {
+        Some(rb) => {
+            for ph in &rb.phases {
+                let steps = rb.steps_of(&ph.id).map(|s| step_report(&s.id, Some(&s.title), state)).collect();
+                out.push(phase_report(Some(printable(&ph.id)), printable(&ph.title), steps));
+            }
+            let orphans: Vec<_> = rb
+                .steps
+                .iter()
+                .filter(|s| rb.phase(&s.phase).is_none())
+                .map(|s| step_report(&s.id, Some(&s.title), state))
+                .chain(state.steps.keys().filter(|id| rb.step(id).is_none()).map(|id| step_report(id, None, state)))
+                .collect();
+            if !orphans.is_empty() {
+                out.push(phase_report(None, "Steps not in a phase of the runbook".into(), orphans));
+            }
+        }
+        None => {
+            let steps: Vec<_> = state.steps.keys().map(|id| step_report(id, None, state)).collect();
+            if !steps.is_empty() {
+                out.push(phase_report(None, "Steps".into(), steps));
+            }
+        }
+    }
+    out
+}
+
+/// DOWN→UP spans per probe, in the order they began.
+fn outages(state: &SessionState) -> Vec<Outage> {
+    let mut open: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut out: Vec<Outage> = Vec::new();
+    for (probe, ch) in &state.probe_history {
+        match ch.health {
+            ProbeHealth::Down => {
+                if !open.contains_key(probe.as_str()) {
+                    open.insert(probe, out.len());
+                    out.push(Outage {
+                        probe: printable(probe),
+                        down_at: Ts(ch.at),
+                        up_at: None,
+                        duration: None,
+                        cause: ch.cause.as_deref().map(printable),
+                    });
+                }
+            }
+            ProbeHealth::Up => {
+                if let Some(i) = open.remove(probe.as_str()) {
+                    let o = &mut out[i];
+                    o.up_at = Some(Ts(ch.at));
+                    o.duration = Some(fmt_duration_ms((ch.at - o.down_at.0).num_milliseconds().max(0) as u64));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn incidents(state: &SessionState) -> Vec<IncidentReport> {
+    state
+        .past_incidents
+        .iter()
+        .chain(state.incident.iter())
+        .map(|i| IncidentReport {
+            declared_at: Ts(i.declared.at),
+            declared_by: printable(&i.declared.by),
+            summary: i.summary.as_deref().map(printable),
+            levels: i
+                .levels
+                .iter()
+                .map(|l| LevelReport {
+                    level: printable(&l.level),
+                    since: Ts(l.since),
+                    automatic: l.automatic,
+                    acknowledged_by: l.acknowledged.as_ref().map(|a| printable(&a.by)),
+                    acknowledged_at: l.acknowledged.as_ref().map(|a| Ts(a.at)),
+                })
+                .collect(),
+            resolved_at: i.resolved.as_ref().map(|r| Ts(r.at)),
+            resolved_by: i.resolved.as_ref().map(|r| printable(&r.by)),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

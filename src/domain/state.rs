@@ -339,3 +339,6 @@ impl SessionState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -156,6 +156,8 @@ pub fn render_text(template: &str, vars: &BTreeMap<String, String>) -> Result<St
 
 /// The declared vars with run-time overrides: `WARROOM_VAR_<name>` in the
 /// environment replaces a declared var's value (e.g. a backup timestamp).
+/// For names a shell cannot export (`backup-ts`), the upper-case form with
+/// `_` also works (`WARROOM_VAR_BACKUP_TS`); the exact name wins.
 /// Undeclared names are ignored, so the environment cannot add placeholders.
 pub fn effective_vars(
     runbook_vars: &BTreeMap<String, String>,
@@ -163,7 +165,12 @@ pub fn effective_vars(
 ) -> BTreeMap<String, String> {
     runbook_vars
         .iter()
-        .map(|(k, v)| (k.clone(), env(&format!("WARROOM_VAR_{k}")).unwrap_or_else(|| v.clone())))
+        .map(|(k, v)| {
+            let value = env(&format!("WARROOM_VAR_{k}"))
+                .or_else(|| env(&format!("WARROOM_VAR_{}", k.to_ascii_uppercase().replace('-', "_"))))
+                .unwrap_or_else(|| v.clone());
+            (k.clone(), value)
+        })
         .collect()
 }
 
@@ -264,14 +271,16 @@ mod tests {
 
     #[test]
     fn env_overrides_declared_vars_only() {
-        let v = vars(&[("backup_ts", "none")]);
+        let v = vars(&[("backup_ts", "none"), ("image-tag", "v1"), ("site", "s")]);
         let env = |k: &str| match k {
             "WARROOM_VAR_backup_ts" => Some("20260212_0600".to_string()),
+            "WARROOM_VAR_BACKUP_TS" => Some("loses to the exact name".to_string()),
+            "WARROOM_VAR_IMAGE_TAG" => Some("v2".to_string()),
             "WARROOM_VAR_other" => Some("x".to_string()),
             _ => None,
         };
         let e = effective_vars(&v, env);
-        assert_eq!(e, vars(&[("backup_ts", "20260212_0600")]));
+        assert_eq!(e, vars(&[("backup_ts", "20260212_0600"), ("image-tag", "v2"), ("site", "s")]));
     }
 
     #[test]

@@ -1,2 +1,30 @@
-//! The console (being built).
+//! The console: a full-screen ratatui app driven by the keyboard.
+//!
+//! - `app`: the state machine (`App::update(Action) -> Vec<Effect>`), no I/O.
+//! - `run`: the tokio loop that feeds it keys, ticks, source events and
+//!   signals, runs its effects and redraws when something changed.
+//! - `panes/`, `overlay/`: drawing; `keymap`, `theme`, `layout`: user files.
+//! - `terminal`: raw mode / alternate screen, restored exactly once.
+
+pub mod action;
+pub mod app;
+pub mod chrome;
 pub mod clipboard;
+pub mod config_error;
+pub mod effect;
+pub mod event;
+pub mod fuzzy;
+pub mod items;
+pub mod keymap;
+pub mod launch;
+pub mod layout;
+pub mod overlay;
+pub mod panes;
+pub mod recommend;
+pub mod render;
+pub mod run;
+pub mod symbols;
+pub mod terminal;
+pub mod text;
+pub mod theme;
+pub mod timefmt;

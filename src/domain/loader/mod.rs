@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 use crate::domain::diagnostic::{line_col, Diagnostic};
-use crate::domain::runbook::{Phase, Runbook};
+use crate::domain::runbook::{AutoBinding, Criterion, LogSource, Phase, Runbook, Trigger, TriggerWhen};
 use crate::domain::vars::suggest;
 use reader::{Ctx, Table};
 
@@ -195,6 +195,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let templates = read_all(ctx, doc, "template", response::template);
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
+    warn_logs_without_error_pattern(ctx, doc, &logs, &criteria, &triggers);
     let id = id.unwrap_or_default();
     Runbook {
         path: path.to_path_buf(),
@@ -213,6 +214,49 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         triggers,
         templates,
     }
+}
+
+/// A log with no `error` regex never counts an error, so a criterion or
+/// trigger watching its error count could never fail: say so.
+fn warn_logs_without_error_pattern(
+    ctx: &mut Ctx,
+    doc: &DeTable,
+    logs: &[LogSource],
+    criteria: &[Criterion],
+    triggers: &[Trigger],
+) {
+    let watched = criteria
+        .iter()
+        .filter_map(|c| match &c.auto {
+            Some(AutoBinding::Log { log, .. }) => Some((log.as_str(), format!("[[criterion]] \"{}\"", c.id))),
+            _ => None,
+        })
+        .chain(triggers.iter().filter_map(|t| match &t.when {
+            TriggerWhen::LogErrorRate { log, .. } => Some((log.as_str(), format!("[[trigger]] \"{}\"", t.id))),
+            _ => None,
+        }));
+    let mut warnings = Vec::new();
+    for (log, by) in watched {
+        if logs.iter().any(|l| l.id == log && l.error.is_none()) {
+            warnings.push((log.to_string(), by));
+        }
+    }
+    for (log, by) in warnings {
+        let span = entries_span(doc, "log", &log).unwrap_or(0..0);
+        ctx.warn(
+            &span,
+            format!("{by} counts errors of [[log]] \"{log}\", which has no error = \"regex\": it will never see one"),
+        );
+    }
+}
+
+/// Span of the `[[kind]]` entry whose id is `id`.
+fn entries_span(doc: &DeTable, kind: &str, id: &str) -> Option<Range<usize>> {
+    let DeValue::Array(items) = doc.get(kind)?.get_ref() else { return None };
+    items.iter().find_map(|item| match item.get_ref() {
+        DeValue::Table(t) if t.get("id").and_then(|v| v.get_ref().as_str()) == Some(id) => Some(item.span()),
+        _ => None,
+    })
 }
 
 fn warn_unused_vars(ctx: &mut Ctx, doc: &DeTable) {

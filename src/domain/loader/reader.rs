@@ -82,6 +82,18 @@ impl<'a> Ctx<'a> {
             let span = self.placeholder_span(&text.span(), inner);
             self.error(&span, msg);
         }
+        // `{now:FORMAT}` is a chrono strftime format: catch typos now, not mid-incident.
+        for (_, inner) in vars::placeholders(text.get_ref()) {
+            let Some(fmt) = inner.strip_prefix("now:") else { continue };
+            let bad = chrono::format::StrftimeItems::new(fmt).any(|i| matches!(i, chrono::format::Item::Error));
+            if bad {
+                let span = self.placeholder_span(&text.span(), &inner);
+                self.error(
+                    &span,
+                    format!("bad time format in {{{inner}}}: use strftime fields like %H:%M %Z or %Y-%m-%d"),
+                );
+            }
+        }
     }
 }
 

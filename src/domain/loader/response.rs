@@ -113,6 +113,9 @@ pub(super) fn escalation(ctx: &mut Ctx, t: &Table) -> Option<Escalation> {
             _ => ctx.error(&v.span(), "escalation levels are written as [[escalation.level]] tables"),
         },
     }
+    if levels.is_empty() && t.get("level").is_some_and(|v| matches!(v.get_ref(), DeValue::Array(a) if a.is_empty())) {
+        ctx.error(&t.span, "[escalation] needs at least one [[escalation.level]]");
+    }
     Some(Escalation { start, levels })
 }
 

@@ -351,3 +351,15 @@ proptest! {
         let _ = load(&t);
     }
 }
+
+#[test]
+fn template_time_formats_and_blind_log_criteria() {
+    let e = errors(&spec_with("Time: {now:%H:%M %Z}", "Time: {now:%H:%Q}"));
+    assert!(e.iter().any(|l| l.contains("bad time format in {now:%H:%Q}")), "{e:?}");
+    let l = load(&spec_with("error = \"(?i)\\\\b(error|fatal|critical)\\\\b\"\n", "")).unwrap();
+    let w: Vec<String> = l.warnings.iter().map(|d| d.to_string()).collect();
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(w[0].contains("[[criterion]] \"no-errors\" counts errors of [[log]] \"php-errors\""), "{w:?}");
+    let e = errors("[runbook]\nid = \"a\"\n[escalation]\nlevel = []\n");
+    assert!(e[0].contains("needs at least one"), "{e:?}");
+}

@@ -7,15 +7,21 @@
 //! - `store`: `Journal` — open (with torn-tail recovery), append, poll.
 //! - `reader`: splitting bytes into checked records.
 //! - `watcher`: tells the app when the file changed (notify + a 1 s stat poll).
+//! - `verify`: checking a whole file for `warroom verify`.
 //! - `fsinfo`: the network-filesystem warning (D5).
 
 mod error;
 mod fsinfo;
 mod reader;
 mod store;
+mod verify;
 mod watcher;
 
 pub use error::JournalError;
 pub use fsinfo::nfs_warning;
 pub use store::{torn_path, Journal, Opened};
+pub use verify::{verify_file, Verified};
 pub use watcher::{spawn_watcher, WatchHandle};
+
+#[cfg(test)]
+mod tests;

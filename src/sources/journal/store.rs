@@ -315,6 +315,11 @@ impl Journal {
         self.base_read_only.clone().or_else(|| self.corrupt_reason.clone())
     }
 
+    /// The damaged line that stopped reading (D2), if any, as a sentence.
+    pub fn damaged(&self) -> Option<&str> {
+        self.corrupt_reason.as_deref()
+    }
+
     pub fn is_read_only(&self) -> bool {
         self.base_read_only.is_some() || self.corrupt_reason.is_some()
     }

@@ -1,0 +1,284 @@
+//! The report as Markdown. Text from the journal is already printable; here
+//! it is also escaped (`md`), so a note like `**[click](http://x)**`, `<img>`
+//! or `| a | b |` shows literally instead of being read as markup (S4).
+
+use std::fmt::Write;
+
+use super::text::fmt_when;
+use super::{Report, RunReport, Ts};
+
+/// Backslash-escapes the characters Markdown (CommonMark, GFM tables and
+/// inline HTML) could read as markup inside a line: emphasis, code, links and
+/// images (`[`, so `](` and `![` are inert too), HTML tags and entities, table
+/// cells, strikethrough. Line-start markup (`#`, `-`, `>`, `1.`) cannot occur:
+/// journal text never starts a line here.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn mdo(s: &Option<String>) -> String {
+    s.as_deref().map(md).unwrap_or_else(|| "—".into())
+}
+
+/// Renders the whole report.
+pub fn render(r: &Report) -> String {
+    let tz = r.tz;
+    let when = |t: &Ts| fmt_when(&t.0, tz);
+    let short = |t: &Ts| match tz {
+        Some(tz) => format!("{} ({})", t.0.format("%H:%M:%S"), t.0.with_timezone(&tz).format("%H:%M:%S %Z")),
+        None => t.0.format("%H:%M:%S").to_string(),
+    };
+    let mut o = String::new();
+    let heading = match (&r.title, &r.runbook_id) {
+        (Some(t), Some(id)) => format!("{} ({})", md(t), md(id)),
+        (None, Some(id)) => md(id),
+        (Some(t), None) => md(t),
+        (None, None) => "(unknown runbook)".into(),
+    };
+    let _ = writeln!(o, "# Session report — {heading}\n");
+    let _ = writeln!(o, "- Journal: {} records", r.records);
+    if let (Some(a), Some(b)) = (&r.started, &r.ended) {
+        let _ = writeln!(o, "- From {} to {} ({})", when(a), when(b), r.duration.as_deref().unwrap_or("—"));
+    }
+    if let Some(tz) = &r.timezone {
+        let _ = writeln!(o, "- Time zone: UTC and {}", md(tz));
+    }
+    let ops: Vec<String> = r
+        .operators
+        .iter()
+        .map(|op| format!("{} ({} act{})", md(&op.operator), op.acts, if op.acts == 1 { "" } else { "s" }))
+        .collect();
+    let _ = writeln!(o, "- Operators: {}", if ops.is_empty() { "—".into() } else { ops.join(", ") });
+    if r.unknown_records > 0 {
+        let _ = writeln!(o, "- Records of kinds this version does not know: {}", r.unknown_records);
+    }
+
+    let _ = writeln!(o, "\n## Decision\n");
+    match &r.decision {
+        Some(d) => {
+            let _ = writeln!(o, "- **Recorded: {}** by {} at {}", d.decision, md(&d.by), when(&d.at));
+            let _ = writeln!(o, "- Reason: {}", md(&d.reason));
+            if let Some(rec) = &d.recommendation {
+                let _ = writeln!(o, "- Recommendation on screen when decided: {}", md(rec));
+            }
+        }
+        None => {
+            let _ = writeln!(o, "- No decision recorded.");
+        }
+    }
+    for d in &r.earlier_decisions {
+        let _ = writeln!(o, "- Earlier: {} by {} at {}: {}", d.decision, md(&d.by), when(&d.at), md(&d.reason));
+    }
+    if let Some(rec) = &r.recommendation {
+        let _ = writeln!(o, "- Recommendation from the final checklist: **{}** — {}", md(&rec.label), md(&rec.reason));
+    }
+
+    if !r.checklist.is_empty() {
+        let _ = writeln!(o, "\n## Checklist\n");
+        let _ = writeln!(o, "| Severity | Criterion | Verdict | By | When | Note |");
+        let _ = writeln!(o, "|---|---|---|---|---|---|");
+        for c in &r.checklist {
+            let name = match &c.title {
+                Some(t) => format!("{} ({})", md(t), md(&c.id)),
+                None => md(&c.id),
+            };
+            let mut note = c.note.as_deref().map(md).unwrap_or_default();
+            if let Some(cause) = &c.cause {
+                note = if note.is_empty() { md(cause) } else { format!("{note}; {}", md(cause)) };
+            }
+            if c.history.len() > 1 {
+                let h: Vec<String> =
+                    c.history.iter().map(|m| format!("{} {}", m.verdict.to_uppercase(), short(&m.at))).collect();
+                note = format!("{note} (history: {})", h.join(" → "));
+            }
+            let source = match c.source.as_deref() {
+                Some("auto") => " (auto)",
+                Some("override") => " (override)",
+                _ => "",
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {name} | {}{source} | {} | {} | {} |",
+                c.severity.as_deref().unwrap_or("—"),
+                verdict_word(&c.verdict),
+                mdo(&c.by),
+                c.at.as_ref().map(short).unwrap_or_else(|| "—".into()),
+                if note.trim().is_empty() { "—".to_string() } else { note.trim().to_string() }
+            );
+        }
+    }
+
+    if !r.phases.is_empty() {
+        let _ = writeln!(o, "\n## Phases and steps");
+        for ph in &r.phases {
+            let span = match (&ph.started, &ph.ended, &ph.duration) {
+                (Some(a), Some(b), Some(d)) => format!(" — {} to {} ({d})", short(a), short(b)),
+                _ => String::new(),
+            };
+            let _ = writeln!(o, "\n### {}{span}\n", md(&ph.title));
+            for s in &ph.steps {
+                let name = match &s.title {
+                    Some(t) => format!("{} ({})", md(t), md(&s.id)),
+                    None => md(&s.id),
+                };
+                let _ = writeln!(o, "- **{name}**: {}", s.status);
+                if let Some((done, by, at)) = &s.ticked {
+                    let _ =
+                        writeln!(o, "  - {} by {} at {}", if *done { "ticked" } else { "unticked" }, md(by), short(at));
+                }
+                for run in &s.runs {
+                    let _ = writeln!(o, "  - {}", run_line(run, &short));
+                }
+                if let Some((why, by, at)) = &s.overridden {
+                    let _ = writeln!(o, "  - overridden by {} at {}: {}", md(by), short(at), md(why));
+                }
+            }
+        }
+    }
+
+    if !r.probe_outages.is_empty() {
+        let _ = writeln!(o, "\n## Probe outages\n");
+        for p in &r.probe_outages {
+            let until = match (&p.up_at, &p.duration) {
+                (Some(u), Some(d)) => format!("UP again {} (down {d})", short(u)),
+                _ => "still DOWN at the end of the journal".into(),
+            };
+            let cause = p.cause.as_deref().map(|c| format!(" — {}", md(c))).unwrap_or_default();
+            let _ = writeln!(o, "- {}: DOWN {}, {until}{cause}", md(&p.probe), short(&p.down_at));
+        }
+    }
+
+    if !r.incidents.is_empty() {
+        let _ = writeln!(o, "\n## Incidents and escalations\n");
+        for i in &r.incidents {
+            let summary = i.summary.as_deref().map(|s| format!(": {}", md(s))).unwrap_or_default();
+            let _ = writeln!(o, "- Declared by {} at {}{summary}", md(&i.declared_by), when(&i.declared_at));
+            for l in &i.levels {
+                let ack = match (&l.acknowledged_by, &l.acknowledged_at) {
+                    (Some(by), Some(at)) => format!(", acknowledged by {} at {}", md(by), short(at)),
+                    _ => ", not acknowledged".into(),
+                };
+                let how = if l.automatic { " (clock ran out)" } else { "" };
+                let _ = writeln!(o, "  - {} from {}{how}{ack}", md(&l.level), short(&l.since));
+            }
+            match (&i.resolved_by, &i.resolved_at) {
+                (Some(by), Some(at)) => {
+                    let _ = writeln!(o, "  - resolved by {} at {}", md(by), short(at));
+                }
+                _ => {
+                    let _ = writeln!(o, "  - still open at the end of the journal");
+                }
+            }
+        }
+    }
+
+    if !r.triggers.is_empty() {
+        let _ = writeln!(o, "\n## Rollback triggers\n");
+        for t in &r.triggers {
+            let cleared = t.cleared_at.as_ref().map(|c| format!(", cleared {}", short(c))).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "- {} fired {} ({}), proposing {}{cleared}",
+                md(&t.trigger),
+                short(&t.fired_at),
+                md(&t.cause),
+                md(&t.propose)
+            );
+        }
+    }
+
+    if !r.approvals.is_empty() || !r.rollbacks.is_empty() {
+        let _ = writeln!(o, "\n## Rollbacks\n");
+        for a in &r.approvals {
+            let _ = writeln!(o, "- {} approved by {} at {}", md(&a.rollback), md(&a.by), short(&a.at));
+        }
+        for rb in &r.rollbacks {
+            let name = match &rb.title {
+                Some(t) => format!("{} ({})", md(t), md(&rb.id)),
+                None => md(&rb.id),
+            };
+            let _ = writeln!(o, "- **{name}**");
+            for run in &rb.runs {
+                let _ = writeln!(o, "  - {}", run_line(run, &short));
+            }
+        }
+    }
+
+    if !r.messages.is_empty() {
+        let _ = writeln!(o, "\n## Messages sent\n");
+        for m in &r.messages {
+            let _ = writeln!(o, "- {} copied by {} at {}: {}", md(&m.template), md(&m.by), short(&m.at), md(&m.text));
+        }
+    }
+
+    if !r.notes.is_empty() {
+        let _ = writeln!(o, "\n## Notes\n");
+        for n in &r.notes {
+            let _ = writeln!(o, "- {} {}: {}", short(&n.at), md(&n.by), md(&n.text));
+        }
+    }
+
+    let _ = writeln!(o, "\n## Timeline\n");
+    let local_col = r.timezone.is_some();
+    if local_col {
+        let _ = writeln!(
+            o,
+            "| # | UTC | {} | Who | What |\n|---|---|---|---|---|",
+            md(r.timezone.as_deref().unwrap_or(""))
+        );
+    } else {
+        let _ = writeln!(o, "| # | UTC | Who | What |\n|---|---|---|---|");
+    }
+    for e in &r.timeline {
+        let utc = e.at.0.format("%Y-%m-%d %H:%M:%S%.3f").to_string();
+        match tz {
+            Some(tz) => {
+                let local = e.at.0.with_timezone(&tz).format("%H:%M:%S %Z");
+                let _ = writeln!(o, "| {} | {utc} | {local} | {} | {} |", e.seq, md(&e.operator), md(&e.what));
+            }
+            None => {
+                let _ = writeln!(o, "| {} | {utc} | {} | {} |", e.seq, md(&e.operator), md(&e.what));
+            }
+        }
+    }
+    o
+}
+
+fn verdict_word(v: &str) -> &'static str {
+    // Symbol and word, never colour alone (A6).
+    match v {
+        "pass" => "✓ PASS",
+        "fail" => "✗ FAIL",
+        "na" => "– N/A",
+        _ => "· PENDING",
+    }
+}
+
+fn run_line(run: &RunReport, short: &dyn Fn(&Ts) -> String) -> String {
+    let mut s = format!("run {} started {} by {}", run.run, short(&run.started), md(&run.by));
+    match (&run.outcome, &run.duration) {
+        (Some(outcome), Some(d)) => {
+            s.push_str(&format!(": {outcome}"));
+            if let Some(c) = run.exit_code {
+                s.push_str(&format!(", exit code {c}"));
+            }
+            if let Some(sig) = run.signal {
+                s.push_str(&format!(", signal {sig}"));
+            }
+            s.push_str(&format!(", {d}"));
+            if let Some(e) = &run.error {
+                s.push_str(&format!(" — {}", md(e)));
+            }
+        }
+        _ => s.push_str(": no end recorded"),
+    }
+    s.push_str(&format!(" — `{}` — output {}", run.command.replace('`', "'"), md(&run.output)));
+    s
+}

@@ -1,0 +1,169 @@
+//! Words for the report: printable text, events in a sentence, durations, times.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::event::{EventKind, ProbeHealth};
+
+use super::outcome_word;
+
+/// Journal text made safe to print, through the one sanitiser (S1, S3):
+/// escape sequences removed whole, other controls shown in caret or `<U+…>`
+/// form, bidi controls made visible. Nothing is interpreted (S4).
+pub fn printable(s: &str) -> String {
+    crate::domain::sanitize::clean(s)
+}
+
+/// `850ms`, `12s`, `3m 04s`, `1h 02m 03s`.
+pub fn fmt_duration_ms(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let s = ms / 1000;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}h {m:02}m {s:02}s")
+    } else if m > 0 {
+        format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// `2026-02-12 06:14:03 UTC`, plus ` (07:14:03 CET)` when a zone is given.
+pub fn fmt_when(ts: &DateTime<Utc>, tz: Option<chrono_tz::Tz>) -> String {
+    let utc = ts.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    match tz {
+        Some(tz) => format!("{utc} ({})", ts.with_timezone(&tz).format("%H:%M:%S %Z")),
+        None => utc,
+    }
+}
+
+/// One event in a sentence, all outside text printable.
+pub fn describe(ev: &EventKind) -> String {
+    let p = |s: &str| printable(s);
+    match ev {
+        EventKind::SessionOpened { runbook, client, .. } => match client {
+            Some(c) => format!("opened the session on runbook {} ({})", p(runbook), p(c)),
+            None => format!("opened the session on runbook {}", p(runbook)),
+        },
+        EventKind::SessionClosed {} => "left the session".into(),
+        EventKind::OperatorSwitched { from, to } => format!("operator switched from {} to {}", p(from), p(to)),
+        EventKind::CriterionMarked { criterion, verdict, note, source, cause } => {
+            let mut s = format!("marked {} {}", p(criterion), verdict.as_str().to_uppercase());
+            match source {
+                crate::domain::event::MarkSource::Auto => s.push_str(" (automatic)"),
+                crate::domain::event::MarkSource::Override => s.push_str(" (overriding the automatic verdict)"),
+                crate::domain::event::MarkSource::Manual => {}
+            }
+            if let Some(c) = cause {
+                s.push_str(&format!(": {}", p(c)));
+            }
+            if let Some(n) = note {
+                s.push_str(&format!(" — note: {}", p(n)));
+            }
+            s
+        }
+        EventKind::NoteAdded { text } => format!("note: {}", p(text)),
+        EventKind::StepStarted { step, run, command, .. } => {
+            format!("started step {} (run {run}): {}", p(step), p(command))
+        }
+        EventKind::StepFinished { step, run, outcome, exit_code, signal, duration_ms, error } => {
+            let mut s = format!("step {} run {run} {}", p(step), outcome_word(*outcome));
+            if let Some(c) = exit_code {
+                s.push_str(&format!(", exit code {c}"));
+            }
+            if let Some(sig) = signal {
+                s.push_str(&format!(", signal {sig}"));
+            }
+            s.push_str(&format!(", after {}", fmt_duration_ms(*duration_ms)));
+            if let Some(e) = error {
+                s.push_str(&format!(": {}", p(e)));
+            }
+            s
+        }
+        EventKind::StepTicked { step, done } => {
+            format!("{} manual step {}", if *done { "ticked" } else { "unticked" }, p(step))
+        }
+        EventKind::StepOverridden { step, reason } => {
+            format!("let later steps run despite step {} failing: {}", p(step), p(reason))
+        }
+        EventKind::ProbeChanged { probe, health, cause } => {
+            let h = match health {
+                ProbeHealth::Up => "UP",
+                ProbeHealth::Down => "DOWN",
+            };
+            match cause {
+                Some(c) => format!("probe {} {h}: {}", p(probe), p(c)),
+                None => format!("probe {} {h}", p(probe)),
+            }
+        }
+        EventKind::DecisionRecorded { decision, reason, recommendation } => {
+            let mut s = format!("recorded the decision {}: {}", decision.as_str(), p(reason));
+            if let Some(r) = recommendation {
+                s.push_str(&format!(" (recommendation shown: {})", p(r)));
+            }
+            s
+        }
+        EventKind::IncidentDeclared { level, summary } => match summary {
+            Some(sm) => format!("declared an incident at {}: {}", p(level), p(sm)),
+            None => format!("declared an incident at {}", p(level)),
+        },
+        EventKind::IncidentEscalated { level, automatic } => {
+            format!("escalated to {}{}", p(level), if *automatic { " (clock ran out)" } else { "" })
+        }
+        EventKind::IncidentAcknowledged { level } => format!("acknowledged {}", p(level)),
+        EventKind::IncidentResolved { note } => match note {
+            Some(n) => format!("resolved the incident: {}", p(n)),
+            None => "resolved the incident".into(),
+        },
+        EventKind::TriggerFired { trigger, propose, cause } => {
+            format!("trigger {} fired ({}), proposing rollback {}", p(trigger), p(cause), p(propose))
+        }
+        EventKind::TriggerCleared { trigger } => format!("trigger {} cleared", p(trigger)),
+        EventKind::RollbackApproved { rollback } => format!("approved rollback {}", p(rollback)),
+        EventKind::RollbackStarted { rollback, run, command, .. } => {
+            format!("started rollback {} (run {run}): {}", p(rollback), p(command))
+        }
+        EventKind::RollbackFinished { rollback, run, outcome, exit_code, duration_ms, error, .. } => {
+            let mut s = format!("rollback {} run {run} {}", p(rollback), outcome_word(*outcome));
+            if let Some(c) = exit_code {
+                s.push_str(&format!(", exit code {c}"));
+            }
+            s.push_str(&format!(", after {}", fmt_duration_ms(*duration_ms)));
+            if let Some(e) = error {
+                s.push_str(&format!(": {}", p(e)));
+            }
+            s
+        }
+        EventKind::MessageCopied { template, .. } => format!("copied message {}", p(template)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_neutralises_controls_and_bidi() {
+        let evil = "ok\u{1b}]52;c;aGk=\u{7}\u{1b}[2J\r\nnext\u{202e}\u{9b}31m\u{7f}";
+        let out = printable(evil);
+        assert!(out.chars().all(|c| !c.is_control() && !crate::domain::sanitize::is_bidi(c)), "{out:?}");
+        assert!(!out.contains("]52;") && out.starts_with("ok") && out.contains("next"), "{out:?}");
+        assert_eq!(printable("café 日本 [red] {var} %s"), "café 日本 [red] {var} %s");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(fmt_duration_ms(850), "850ms");
+        assert_eq!(fmt_duration_ms(12_000), "12s");
+        assert_eq!(fmt_duration_ms(184_000), "3m 04s");
+        assert_eq!(fmt_duration_ms(3_723_000), "1h 02m 03s");
+    }
+
+    #[test]
+    fn local_time_beside_utc() {
+        let t = DateTime::parse_from_rfc3339("2026-02-12T06:14:03.512Z").unwrap().with_timezone(&Utc);
+        assert_eq!(fmt_when(&t, None), "2026-02-12 06:14:03 UTC");
+        assert_eq!(fmt_when(&t, Some(chrono_tz::Europe::Madrid)), "2026-02-12 06:14:03 UTC (07:14:03 CET)");
+    }
+}

@@ -1,0 +1,478 @@
+//! The console's state machine: keys become `Action`s, actions change view
+//! state or return `Effect`s (journal appends, quit, …) that the loop runs.
+//! No I/O here, so every path is testable with a `TestBackend`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+use ratatui::widgets::ListState;
+
+use crate::domain::event::{EventKind, MarkSource, Verdict};
+use crate::domain::record::Record;
+use crate::domain::runbook::Runbook;
+use crate::domain::state::{SessionState, StepStatus};
+use crate::sources::{LogLine, ProbeResult, SourceEvent};
+
+use super::action::Action;
+use super::effect::Effect;
+use super::items;
+use super::keymap::Keymap;
+use super::layout::Layout;
+use super::overlay::{self, Overlay};
+use super::panes::PaneId;
+use super::symbols::Symbols;
+use super::theme::{ColorDepth, Theme};
+
+/// How a status-line message reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MsgKind {
+    Info,
+    Warn,
+    Error,
+}
+
+/// Live data from sources, kept for drawing (not journaled).
+#[derive(Clone, Debug, Default)]
+pub struct Live {
+    pub probes: BTreeMap<String, Vec<ProbeResult>>,
+    pub logs: BTreeMap<String, Vec<LogLine>>,
+}
+
+/// Everything the console needs at start.
+pub struct AppConfig {
+    pub runbook: Runbook,
+    pub operator: String,
+    /// `Some(reason)`: nothing is written (`--read-only`, or a damaged journal).
+    pub read_only: Option<String>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub layout: Layout,
+    pub config_dir: Option<PathBuf>,
+    pub symbols: Symbols,
+    pub now: DateTime<Utc>,
+}
+
+pub struct App {
+    pub runbook: Runbook,
+    pub state: SessionState,
+    pub operator: String,
+    pub read_only: Option<String>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub layout: Layout,
+    pub config_dir: Option<PathBuf>,
+    pub symbols: Symbols,
+    pub now: DateTime<Utc>,
+    pub focus: PaneId,
+    /// Selected item per pane (index into `items::*` order).
+    pub selected: [usize; 5],
+    /// Scroll offsets per pane, kept across redraws and resizes.
+    pub lists: [ListState; 5],
+    /// Where each pane was last drawn (mouse hit-testing).
+    pub pane_areas: Vec<(PaneId, Rect)>,
+    pub overlay: Option<Overlay>,
+    pub message: Option<(String, MsgKind)>,
+    pub mouse: bool,
+    /// Last confirmed search, for `n` / `N`.
+    pub last_search: Option<(PaneId, String)>,
+    pub live: Live,
+    /// Something changed since the last draw.
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new(cfg: AppConfig) -> App {
+        App {
+            runbook: cfg.runbook,
+            state: SessionState::default(),
+            operator: cfg.operator,
+            read_only: cfg.read_only,
+            keymap: cfg.keymap,
+            theme: cfg.theme,
+            layout: cfg.layout,
+            config_dir: cfg.config_dir,
+            symbols: cfg.symbols,
+            now: cfg.now,
+            focus: PaneId::Steps,
+            selected: [0; 5],
+            lists: Default::default(),
+            pane_areas: Vec::new(),
+            overlay: None,
+            message: None,
+            mouse: false,
+            last_search: None,
+            live: Live::default(),
+            dirty: true,
+        }
+    }
+
+    /// Fold journal records in (ours and others').
+    pub fn fold(&mut self, records: &[Record]) {
+        for r in records {
+            if r.seq > self.state.last_seq {
+                self.state.apply(r);
+                self.dirty = true;
+            }
+        }
+    }
+
+    pub fn tick(&mut self, now: DateTime<Utc>) {
+        // The status line shows seconds: a new second is a change.
+        if now.timestamp() != self.now.timestamp() {
+            self.dirty = true;
+        }
+        self.now = now;
+    }
+
+    pub fn say(&mut self, text: impl Into<String>, kind: MsgKind) {
+        self.message = Some((text.into(), kind));
+        self.dirty = true;
+    }
+
+    pub fn selected(&self, pane: PaneId) -> usize {
+        self.selected[pane.index()]
+    }
+
+    pub fn select(&mut self, pane: PaneId, idx: usize) {
+        let n = items::count(&self.runbook, pane);
+        self.selected[pane.index()] = if n == 0 { 0 } else { idx.min(n - 1) };
+        self.dirty = true;
+    }
+
+    /// The one place sources plug in: each `SourceEvent` changes live view
+    /// state and may ask for effects (journal reads).
+    pub fn on_source(&mut self, ev: SourceEvent) -> Vec<Effect> {
+        self.dirty = true;
+        match ev {
+            SourceEvent::JournalChanged => vec![Effect::PollJournal],
+            SourceEvent::Probe(p) => {
+                let hist = self.live.probes.entry(p.probe.clone()).or_default();
+                hist.push(p);
+                let excess = hist.len().saturating_sub(120);
+                hist.drain(..excess);
+                Vec::new()
+            }
+            SourceEvent::LogLines { log, lines } => {
+                let cap = self.runbook.log(&log).map_or(10_000, |l| l.buffer.max(1));
+                let buf = self.live.logs.entry(log).or_default();
+                buf.extend(lines);
+                let excess = buf.len().saturating_sub(cap);
+                buf.drain(..excess);
+                Vec::new()
+            }
+            // Step/rollback output and log status are drawn once their tasks wire them in.
+            SourceEvent::RunOutput { .. } | SourceEvent::RunExited { .. } | SourceEvent::LogStatus { .. } => Vec::new(),
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        self.dirty = true;
+        if self.overlay.is_some() {
+            return overlay::on_key(self, key);
+        }
+        // A message stays until the next key.
+        self.message = None;
+        match self.keymap.action_for(self.focus, &key) {
+            Some(a) => self.update(a),
+            None => {
+                let places = self.keymap.elsewhere(&key);
+                if !places.is_empty() {
+                    let list: Vec<String> = places
+                        .iter()
+                        .map(|(p, a)| format!("{} in {} ({})", a.name(), p.title(), p.index() + 1))
+                        .collect();
+                    self.say(format!("{}: {}", key_name(&key), list.join(", ")), MsgKind::Info);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
+        let hit = self
+            .pane_areas
+            .iter()
+            .find(|(_, r)| r.contains(ratatui::layout::Position { x: m.column, y: m.row }))
+            .map(|(p, r)| (*p, *r));
+        match (m.kind, hit) {
+            (MouseEventKind::Down(_), Some((p, r))) => {
+                self.focus = p;
+                self.dirty = true;
+                let _ = r;
+            }
+            (MouseEventKind::ScrollDown, Some((p, _))) => {
+                self.focus = p;
+                return self.update(Action::MoveDown);
+            }
+            (MouseEventKind::ScrollUp, Some((p, _))) => {
+                self.focus = p;
+                return self.update(Action::MoveUp);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn writable(&mut self) -> bool {
+        if let Some(reason) = &self.read_only {
+            let r = reason.clone();
+            self.say(format!("read-only: {r}"), MsgKind::Warn);
+            return false;
+        }
+        true
+    }
+
+    fn append(&self, event: EventKind) -> Effect {
+        Effect::Append { operator: self.operator.clone(), event }
+    }
+
+    /// Marks the selected criterion; space on a passed criterion returns it to pending.
+    pub fn mark(&mut self, verdict: Verdict) -> Vec<Effect> {
+        if self.focus != PaneId::Checklist {
+            self.say(format!("{} marks criteria: focus the Checklist (2) first", verdict.as_str()), MsgKind::Info);
+            return Vec::new();
+        }
+        let Some(c) = items::criteria(&self.runbook).get(self.selected(PaneId::Checklist)).map(|c| (*c).clone()) else {
+            self.say("no criteria in this runbook", MsgKind::Info);
+            return Vec::new();
+        };
+        self.mark_criterion(&c.id, verdict)
+    }
+
+    pub fn mark_criterion(&mut self, id: &str, verdict: Verdict) -> Vec<Effect> {
+        if !self.writable() {
+            return Vec::new();
+        }
+        let Some(c) = self.runbook.criterion(id) else { return Vec::new() };
+        let current = self.state.verdict(id);
+        let verdict = if verdict == Verdict::Pass && current == Verdict::Pass { Verdict::Pending } else { verdict };
+        let source = if c.auto.is_some() { MarkSource::Override } else { MarkSource::Manual };
+        vec![self.append(EventKind::CriterionMarked {
+            criterion: id.to_string(),
+            verdict,
+            note: None,
+            source,
+            cause: None,
+        })]
+    }
+
+    /// Ticks a manual step done, or unticks it.
+    pub fn tick_step(&mut self, id: &str) -> Vec<Effect> {
+        let Some(step) = self.runbook.step(id) else { return Vec::new() };
+        if !step.manual {
+            self.say(format!("step {id} runs a command: r runs it (not a checkbox)"), MsgKind::Info);
+            return Vec::new();
+        }
+        if !self.writable() {
+            return Vec::new();
+        }
+        let done = self.state.step_status(id) != StepStatus::Done;
+        vec![self.append(EventKind::StepTicked { step: id.to_string(), done })]
+    }
+
+    /// Something is running that quitting would leave behind.
+    pub fn running(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .state
+            .steps
+            .iter()
+            .filter(|(_, s)| s.status() == StepStatus::Running)
+            .map(|(id, _)| format!("step {id}"))
+            .collect();
+        v.extend(self.state.rollbacks.iter().filter(|(_, r)| r.running()).map(|(id, _)| format!("rollback {id}")));
+        v
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let p = self.focus;
+        let n = items::count(&self.runbook, p) as isize;
+        if n == 0 {
+            return;
+        }
+        let cur = self.selected(p) as isize;
+        self.select(p, (cur + delta).clamp(0, n - 1) as usize);
+    }
+
+    fn page(&self) -> isize {
+        self.pane_areas.iter().find(|(p, _)| *p == self.focus).map_or(10, |(_, r)| r.height.saturating_sub(3).max(1))
+            as isize
+    }
+
+    fn focus_to(&mut self, p: PaneId) {
+        if !self.layout.contains(p) {
+            self.say(format!("{} is not in layout {} (L: next layout)", p.title(), self.layout.name), MsgKind::Info);
+            return;
+        }
+        self.focus = p;
+        self.dirty = true;
+    }
+
+    fn focus_step(&mut self, forward: bool) {
+        let order: Vec<PaneId> = PaneId::ALL.iter().copied().filter(|p| self.layout.contains(*p)).collect();
+        if order.is_empty() {
+            return;
+        }
+        let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
+        let n = order.len();
+        self.focus = order[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+    }
+
+    pub fn search_step(&mut self, forward: bool) {
+        let Some((pane, q)) = self.last_search.clone() else {
+            self.say("no search yet: / to search", MsgKind::Info);
+            return;
+        };
+        if pane != self.focus {
+            self.focus = pane;
+        }
+        let m = items::matches(&self.runbook, pane, &q);
+        if m.is_empty() {
+            self.say(format!("no match for \"{q}\""), MsgKind::Warn);
+            return;
+        }
+        let cur = self.selected(pane);
+        let next = if forward {
+            m.iter().copied().find(|i| *i > cur).unwrap_or(m[0])
+        } else {
+            m.iter().rev().copied().find(|i| *i < cur).unwrap_or(m[m.len() - 1])
+        };
+        self.select(pane, next);
+        let pos = m.iter().position(|i| *i == next).unwrap_or(0) + 1;
+        self.say(format!("/{q}: match {pos} of {}", m.len()), MsgKind::Info);
+    }
+
+    fn next_layout(&mut self) {
+        let names = super::layout::available(self.config_dir.as_deref());
+        let i = names.iter().position(|n| *n == self.layout.name).map_or(0, |i| (i + 1) % names.len());
+        match Layout::load(&names[i], self.config_dir.as_deref()) {
+            Ok(l) => {
+                self.layout = l;
+                if !self.layout.contains(self.focus) {
+                    self.focus_step(true);
+                }
+                self.say(format!("layout: {}", names[i]), MsgKind::Info);
+            }
+            Err(e) => self.say(format!("layout not switched: {e}"), MsgKind::Error),
+        }
+    }
+
+    fn next_theme(&mut self) {
+        let names = super::theme::available(self.config_dir.as_deref());
+        let i = names.iter().position(|n| *n == self.theme.name).map_or(0, |i| (i + 1) % names.len());
+        // NO_COLOR stays in force whatever theme is picked (T3).
+        let depth = if self.theme.depth == ColorDepth::None && self.theme.name != "mono" {
+            ColorDepth::None
+        } else {
+            super::theme::color_depth(None, &super::theme::process_env)
+        };
+        match Theme::load(&names[i], self.config_dir.as_deref(), depth) {
+            Ok(t) => {
+                self.theme = t;
+                self.say(format!("theme: {}", names[i]), MsgKind::Info);
+            }
+            Err(e) => self.say(format!("theme not switched: {e}"), MsgKind::Error),
+        }
+    }
+
+    /// One action, from a key, the palette or the help overlay.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        self.dirty = true;
+        match action {
+            Action::FocusNext => self.focus_step(true),
+            Action::FocusPrev => self.focus_step(false),
+            Action::FocusSteps => self.focus_to(PaneId::Steps),
+            Action::FocusChecklist => self.focus_to(PaneId::Checklist),
+            Action::FocusProbes => self.focus_to(PaneId::Probes),
+            Action::FocusLogs => self.focus_to(PaneId::Logs),
+            Action::FocusEscalation => self.focus_to(PaneId::Escalation),
+            Action::MoveDown => self.move_by(1),
+            Action::MoveUp => self.move_by(-1),
+            Action::PageDown => {
+                let p = self.page();
+                self.move_by(p)
+            }
+            Action::PageUp => {
+                let p = self.page();
+                self.move_by(-p)
+            }
+            Action::Top => self.select(self.focus, 0),
+            Action::Bottom => self.select(self.focus, usize::MAX),
+            Action::Details => {
+                if items::count(&self.runbook, self.focus) == 0 {
+                    self.say(format!("{} has nothing to show", self.focus.title()), MsgKind::Info);
+                } else {
+                    self.overlay =
+                        Some(Overlay::Details { pane: self.focus, index: self.selected(self.focus), scroll: 0 });
+                }
+            }
+            Action::MarkPass => return self.mark(Verdict::Pass),
+            Action::MarkFail => return self.mark(Verdict::Fail),
+            Action::MarkNa => return self.mark(Verdict::Na),
+            Action::TickStep => {
+                if let Some(id) = items::steps(&self.runbook).get(self.selected(PaneId::Steps)).map(|s| s.id.clone()) {
+                    return self.tick_step(&id);
+                }
+            }
+            Action::Decision => {
+                if self.writable() {
+                    self.overlay = Some(Overlay::Decision(overlay::decision::DecisionDialog::new()));
+                }
+            }
+            Action::Walkthrough => self.overlay = Some(Overlay::Walkthrough(Default::default())),
+            Action::SwitchOperator => {
+                if self.writable() {
+                    self.overlay = Some(Overlay::Operator(overlay::operator::OperatorDialog::new(&self.operator)));
+                }
+            }
+            Action::Search => {
+                self.overlay =
+                    Some(Overlay::Search(overlay::search::SearchPrompt::new(self.focus, self.selected(self.focus))))
+            }
+            Action::SearchNext => self.search_step(true),
+            Action::SearchPrev => self.search_step(false),
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Palette => self.overlay = Some(Overlay::Palette(Default::default())),
+            Action::NextLayout => self.next_layout(),
+            Action::NextTheme => self.next_theme(),
+            Action::Mouse => {
+                self.mouse = !self.mouse;
+                let word = if self.mouse { "on (shift+drag selects text)" } else { "off (text can be selected)" };
+                self.say(format!("mouse capture {word}"), MsgKind::Info);
+                return vec![Effect::SetMouse(self.mouse)];
+            }
+            Action::Suspend => return vec![Effect::Suspend],
+            Action::Quit => {
+                let running = self.running();
+                if running.is_empty() {
+                    return vec![Effect::Quit];
+                }
+                self.overlay = Some(Overlay::Confirm(overlay::confirm::Confirm::quit(&running)));
+            }
+            Action::RunStep
+            | Action::AbortStep
+            | Action::Rollback
+            | Action::DeclareIncident
+            | Action::Escalate
+            | Action::Acknowledge
+            | Action::Follow
+            | Action::Templates => {
+                self.say(format!("{}: not available yet", action.describe()), MsgKind::Warn);
+            }
+        }
+        Vec::new()
+    }
+}
+
+/// A key as the user would name it in a message.
+pub fn key_name(key: &KeyEvent) -> String {
+    super::keymap::KeySpec::from_event(key).map(|k| k.to_string()).unwrap_or_else(|| "key".into())
+}

@@ -1,0 +1,486 @@
+//! Keys → actions. The default map is embedded from `keys.toml` (the SPEC §4
+//! table); a user `keys.toml` in the config dir overrides single bindings.
+//! An unknown action, an unknown key or two actions on one key is an error
+//! naming file and line (A4).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+use super::action::Action;
+use super::config_error::{line_of, ConfigError};
+use super::panes::PaneId;
+
+pub const DEFAULT_KEYS: &str = include_str!("keys.toml");
+const DEFAULT_NAME: &str = "<built-in keys.toml>";
+
+/// A key as written in keys.toml, normalised so it compares with terminal events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeySpec {
+    pub code: KeyCodeOrd,
+    pub ctrl: bool,
+    pub alt: bool,
+    pub shift: bool,
+}
+
+/// `KeyCode` subset with an order (for stable help listings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyCodeOrd {
+    Char(char),
+    F(u8),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Insert,
+    Delete,
+}
+
+impl KeySpec {
+    pub fn parse(text: &str) -> Result<KeySpec, String> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut shift = false;
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if rest.chars().count() > 1 && lower.starts_with("ctrl-") {
+                ctrl = true;
+                rest = &rest[5..];
+            } else if rest.chars().count() > 1 && lower.starts_with("alt-") {
+                alt = true;
+                rest = &rest[4..];
+            } else if rest.chars().count() > 1 && lower.starts_with("shift-") {
+                shift = true;
+                rest = &rest[6..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => {
+                if ctrl || alt {
+                    KeyCodeOrd::Char(c.to_ascii_lowercase())
+                } else {
+                    KeyCodeOrd::Char(c)
+                }
+            }
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "space" => KeyCodeOrd::Char(' '),
+                "enter" | "return" => KeyCodeOrd::Enter,
+                "esc" | "escape" => KeyCodeOrd::Esc,
+                "tab" if shift => {
+                    shift = false;
+                    KeyCodeOrd::BackTab
+                }
+                "tab" => KeyCodeOrd::Tab,
+                "backtab" => KeyCodeOrd::BackTab,
+                "backspace" => KeyCodeOrd::Backspace,
+                "up" => KeyCodeOrd::Up,
+                "down" => KeyCodeOrd::Down,
+                "left" => KeyCodeOrd::Left,
+                "right" => KeyCodeOrd::Right,
+                "pageup" | "pgup" => KeyCodeOrd::PageUp,
+                "pagedown" | "pgdn" => KeyCodeOrd::PageDown,
+                "home" => KeyCodeOrd::Home,
+                "end" => KeyCodeOrd::End,
+                "insert" => KeyCodeOrd::Insert,
+                "delete" | "del" => KeyCodeOrd::Delete,
+                f if f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
+                    KeyCodeOrd::F(f[1..].parse().unwrap_or(1))
+                }
+                _ => return Err(format!("unknown key \"{text}\"")),
+            },
+        };
+        // Shift on a printable character is already in the character ("G").
+        if let KeyCodeOrd::Char(c) = code {
+            if shift && !ctrl && !alt {
+                let up: String = c.to_uppercase().collect();
+                let mut it = up.chars();
+                if let (Some(u), None) = (it.next(), it.next()) {
+                    return Ok(KeySpec { code: KeyCodeOrd::Char(u), ctrl, alt, shift: false });
+                }
+            }
+            shift = false;
+        }
+        Ok(KeySpec { code, ctrl, alt, shift })
+    }
+
+    /// The key a terminal event stands for, normalised like `parse`.
+    pub fn from_event(ev: &KeyEvent) -> Option<KeySpec> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = ev.modifiers.contains(KeyModifiers::ALT);
+        let mut shift = ev.modifiers.contains(KeyModifiers::SHIFT);
+        let code = match ev.code {
+            KeyCode::Char(c) => {
+                shift = false;
+                if ctrl || alt {
+                    KeyCodeOrd::Char(c.to_ascii_lowercase())
+                } else {
+                    KeyCodeOrd::Char(c)
+                }
+            }
+            KeyCode::F(n) => KeyCodeOrd::F(n),
+            KeyCode::Enter => KeyCodeOrd::Enter,
+            KeyCode::Esc => KeyCodeOrd::Esc,
+            KeyCode::Tab if shift => {
+                shift = false;
+                KeyCodeOrd::BackTab
+            }
+            KeyCode::Tab => KeyCodeOrd::Tab,
+            KeyCode::BackTab => {
+                shift = false;
+                KeyCodeOrd::BackTab
+            }
+            KeyCode::Backspace => KeyCodeOrd::Backspace,
+            KeyCode::Up => KeyCodeOrd::Up,
+            KeyCode::Down => KeyCodeOrd::Down,
+            KeyCode::Left => KeyCodeOrd::Left,
+            KeyCode::Right => KeyCodeOrd::Right,
+            KeyCode::PageUp => KeyCodeOrd::PageUp,
+            KeyCode::PageDown => KeyCodeOrd::PageDown,
+            KeyCode::Home => KeyCodeOrd::Home,
+            KeyCode::End => KeyCodeOrd::End,
+            KeyCode::Insert => KeyCodeOrd::Insert,
+            KeyCode::Delete => KeyCodeOrd::Delete,
+            _ => return None,
+        };
+        Some(KeySpec { code, ctrl, alt, shift })
+    }
+}
+
+impl fmt::Display for KeySpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("alt-")?;
+        }
+        if self.shift {
+            f.write_str("shift-")?;
+        }
+        match self.code {
+            KeyCodeOrd::Char(' ') => f.write_str("space"),
+            KeyCodeOrd::Char(c) => write!(f, "{c}"),
+            KeyCodeOrd::F(n) => write!(f, "f{n}"),
+            KeyCodeOrd::Enter => f.write_str("enter"),
+            KeyCodeOrd::Esc => f.write_str("esc"),
+            KeyCodeOrd::Tab => f.write_str("tab"),
+            KeyCodeOrd::BackTab => f.write_str("shift-tab"),
+            KeyCodeOrd::Backspace => f.write_str("backspace"),
+            KeyCodeOrd::Up => f.write_str("up"),
+            KeyCodeOrd::Down => f.write_str("down"),
+            KeyCodeOrd::Left => f.write_str("left"),
+            KeyCodeOrd::Right => f.write_str("right"),
+            KeyCodeOrd::PageUp => f.write_str("pageup"),
+            KeyCodeOrd::PageDown => f.write_str("pagedown"),
+            KeyCodeOrd::Home => f.write_str("home"),
+            KeyCodeOrd::End => f.write_str("end"),
+            KeyCodeOrd::Insert => f.write_str("insert"),
+            KeyCodeOrd::Delete => f.write_str("delete"),
+        }
+    }
+}
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    Global,
+    Pane(PaneId),
+}
+
+impl Section {
+    fn parse(name: &str) -> Option<Section> {
+        if name == "global" {
+            return Some(Section::Global);
+        }
+        PaneId::ALL.iter().copied().find(|p| p.key_section() == name).map(Section::Pane)
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Global => "global",
+            Section::Pane(p) => p.key_section(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum KeysValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Where a binding was written, for conflict messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Origin {
+    file: String,
+    line: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Keymap {
+    /// section → key → action
+    map: BTreeMap<Section, BTreeMap<KeySpec, Action>>,
+}
+
+type Bindings = BTreeMap<(Section, Action), (Vec<KeySpec>, Origin)>;
+
+fn parse_file(file: &str, text: &str, into: &mut Bindings) -> Result<(), ConfigError> {
+    type Raw = BTreeMap<String, BTreeMap<String, toml::Spanned<KeysValue>>>;
+    let raw: Raw = toml::from_str(text).map_err(|e| ConfigError::from_toml(file, text, &e))?;
+    for (sec_name, actions) in raw {
+        let first_line = actions.values().map(|v| line_of(text, v.span().start)).min().unwrap_or(0);
+        let section = Section::parse(&sec_name).ok_or_else(|| {
+            ConfigError::new(
+                file,
+                first_line.saturating_sub(1),
+                format!(
+                    "unknown section [{sec_name}]: use [global], [steps], [checklist], [probes], [logs] or [escalation]"
+                ),
+            )
+        })?;
+        for (action_name, value) in actions {
+            let line = line_of(text, value.span().start);
+            let action = Action::from_name(&action_name).ok_or_else(|| {
+                ConfigError::new(
+                    file,
+                    line,
+                    format!("unknown action \"{action_name}\" (press `:` in warroom to list every action)"),
+                )
+            })?;
+            let names = match value.into_inner() {
+                KeysValue::One(k) => vec![k],
+                KeysValue::Many(ks) => ks,
+            };
+            let mut keys = Vec::new();
+            for n in names {
+                keys.push(KeySpec::parse(&n).map_err(|m| ConfigError::new(file, line, m))?);
+            }
+            into.insert((section, action), (keys, Origin { file: file.to_string(), line }));
+        }
+    }
+    Ok(())
+}
+
+impl Keymap {
+    /// The built-in map only.
+    pub fn default_map() -> Keymap {
+        Keymap::from_texts(None).expect("the built-in keys.toml is valid")
+    }
+
+    /// The built-in map with `config_dir()/keys.toml` over it, if it exists.
+    pub fn load(config_dir: Option<&Path>) -> Result<Keymap, ConfigError> {
+        let Some(path) = config_dir.map(|d| d.join("keys.toml")).filter(|p| p.exists()) else {
+            return Keymap::from_texts(None);
+        };
+        let name = path.display().to_string();
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| ConfigError::new(&name, 0, format!("cannot read it: {e}")))?;
+        Keymap::from_texts(Some((&name, &text)))
+    }
+
+    /// Defaults, then the user's file (name, text) overriding single bindings.
+    pub fn from_texts(user: Option<(&str, &str)>) -> Result<Keymap, ConfigError> {
+        let mut bindings = Bindings::new();
+        parse_file(DEFAULT_NAME, DEFAULT_KEYS, &mut bindings)?;
+        if let Some((name, text)) = user {
+            parse_file(name, text, &mut bindings)?;
+        }
+        // Build key → action, refusing two actions on one key in one section.
+        let mut map: BTreeMap<Section, BTreeMap<KeySpec, (Action, Origin)>> = BTreeMap::new();
+        // User lines last so the conflict names the user's line.
+        let mut ordered: Vec<_> = bindings.into_iter().collect();
+        ordered.sort_by_key(|(_, (_, o))| (o.file != DEFAULT_NAME, o.line));
+        for ((section, action), (keys, origin)) in ordered {
+            let sec = map.entry(section).or_default();
+            for k in keys {
+                if let Some((other, o2)) = sec.get(&k) {
+                    if *other != action {
+                        return Err(ConfigError::new(
+                            &origin.file,
+                            origin.line,
+                            format!(
+                                "key \"{k}\" in [{}] is bound to both {} and {} ({}:{}); rebind one of them",
+                                section.name(),
+                                action.name(),
+                                other.name(),
+                                o2.file,
+                                o2.line
+                            ),
+                        ));
+                    }
+                }
+                sec.insert(k, (action, origin.clone()));
+            }
+        }
+        Ok(Keymap {
+            map: map.into_iter().map(|(s, m)| (s, m.into_iter().map(|(k, (a, _))| (k, a)).collect())).collect(),
+        })
+    }
+
+    /// The action for a key with `pane` focused: the pane's section first, then global.
+    pub fn action_for(&self, pane: PaneId, key: &KeyEvent) -> Option<Action> {
+        let spec = KeySpec::from_event(key)?;
+        self.lookup(pane, spec)
+    }
+
+    pub fn lookup(&self, pane: PaneId, spec: KeySpec) -> Option<Action> {
+        self.map
+            .get(&Section::Pane(pane))
+            .and_then(|m| m.get(&spec))
+            .or_else(|| self.map.get(&Section::Global).and_then(|m| m.get(&spec)))
+            .copied()
+    }
+
+    /// Pane sections where this key means something (for "works in Checklist" hints).
+    pub fn elsewhere(&self, key: &KeyEvent) -> Vec<(PaneId, Action)> {
+        let Some(spec) = KeySpec::from_event(key) else { return Vec::new() };
+        self.map
+            .iter()
+            .filter_map(|(s, m)| match s {
+                Section::Pane(p) => m.get(&spec).map(|a| (*p, *a)),
+                Section::Global => None,
+            })
+            .collect()
+    }
+
+    /// Keys bound to an action, per section, for help and the palette.
+    pub fn keys_of(&self, action: Action) -> Vec<(Section, KeySpec)> {
+        let mut out = Vec::new();
+        for (s, m) in &self.map {
+            for (k, a) in m {
+                if *a == action {
+                    out.push((*s, *k));
+                }
+            }
+        }
+        out
+    }
+
+    /// "space", "j/down", "x (checklist)" — the keys of an action as one label.
+    pub fn label(&self, action: Action) -> String {
+        let keys = self.keys_of(action);
+        keys.iter()
+            .map(|(s, k)| match s {
+                Section::Global => k.to_string(),
+                Section::Pane(p) => format!("{k} ({})", p.key_section()),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEvent;
+
+    fn ev(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn default_map_matches_the_spec_table() {
+        let k = Keymap::default_map();
+        let none = KeyModifiers::NONE;
+        assert_eq!(k.action_for(PaneId::Checklist, &ev(KeyCode::Char(' '), none)), Some(Action::MarkPass));
+        assert_eq!(k.action_for(PaneId::Checklist, &ev(KeyCode::Char('x'), none)), Some(Action::MarkFail));
+        assert_eq!(k.action_for(PaneId::Steps, &ev(KeyCode::Char('x'), none)), Some(Action::AbortStep));
+        assert_eq!(k.action_for(PaneId::Checklist, &ev(KeyCode::Char('n'), none)), Some(Action::MarkNa));
+        assert_eq!(k.action_for(PaneId::Logs, &ev(KeyCode::Char('n'), none)), Some(Action::SearchNext));
+        assert_eq!(k.action_for(PaneId::Logs, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
+        assert_eq!(k.action_for(PaneId::Logs, &ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::FocusPrev));
+        assert_eq!(k.action_for(PaneId::Steps, &ev(KeyCode::Char('3'), none)), Some(Action::FocusProbes));
+        assert_eq!(k.action_for(PaneId::Steps, &ev(KeyCode::Char('?'), none)), Some(Action::Help));
+        assert_eq!(k.action_for(PaneId::Steps, &ev(KeyCode::Char('q'), none)), Some(Action::Quit));
+        assert_eq!(k.action_for(PaneId::Probes, &ev(KeyCode::Char(' '), none)), None);
+        assert_eq!(k.elsewhere(&ev(KeyCode::Char(' '), none)).len(), 2);
+    }
+
+    #[test]
+    fn every_action_has_a_key() {
+        let k = Keymap::default_map();
+        for a in Action::ALL {
+            assert!(!k.keys_of(*a).is_empty(), "{} has no key", a.name());
+        }
+    }
+
+    #[test]
+    fn no_destructive_action_on_a_readline_or_tmux_control_key() {
+        // A5: Ctrl-a/b/d/k/w belong to tmux, readline and vim.
+        let k = Keymap::default_map();
+        for c in ['a', 'b', 'd', 'k', 'w'] {
+            for p in PaneId::ALL {
+                let a = k.action_for(*p, &ev(KeyCode::Char(c), KeyModifiers::CONTROL));
+                assert_eq!(a, None, "ctrl-{c} is bound in {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn user_file_overrides_single_bindings() {
+        let k = Keymap::from_texts(Some(("keys.toml", "[checklist]\nmark-na = \"-\"\n"))).unwrap();
+        let none = KeyModifiers::NONE;
+        assert_eq!(k.action_for(PaneId::Checklist, &ev(KeyCode::Char('-'), none)), Some(Action::MarkNa));
+        // n falls back to the global binding now.
+        assert_eq!(k.action_for(PaneId::Checklist, &ev(KeyCode::Char('n'), none)), Some(Action::SearchNext));
+        assert_eq!(k.action_for(PaneId::Checklist, &ev(KeyCode::Char('x'), none)), Some(Action::MarkFail));
+    }
+
+    #[test]
+    fn unknown_action_names_file_and_line() {
+        let e = Keymap::from_texts(Some(("my/keys.toml", "[global]\n\nlaunch-missiles = \"m\"\n"))).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("my/keys.toml", 3));
+        assert!(e.message.contains("launch-missiles"), "{e}");
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_line() {
+        let e = Keymap::from_texts(Some(("k.toml", "[global]\nhelp = \"hyper-q\"\n"))).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.to_string().starts_with("k.toml:2: unknown key"), "{e}");
+    }
+
+    #[test]
+    fn conflict_names_the_users_line() {
+        let e = Keymap::from_texts(Some(("k.toml", "[global]\nhelp = \"h\"\ntemplates = \"h\"\n"))).unwrap_err();
+        assert_eq!(e.file, "k.toml");
+        assert!(e.message.contains("bound to both"), "{e}");
+        // Rebinding onto a default key of another action is a conflict too.
+        let e = Keymap::from_texts(Some(("k.toml", "[global]\nhelp = \"q\"\n"))).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("k.toml", 2));
+    }
+
+    #[test]
+    fn bad_toml_and_unknown_section_name_a_line() {
+        let e = Keymap::from_texts(Some(("k.toml", "[global]\nhelp = \n"))).unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = Keymap::from_texts(Some(("k.toml", "[nowhere]\nhelp = \"h\"\n"))).unwrap_err();
+        assert!(e.message.contains("unknown section"), "{e}");
+        assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn key_specs_parse_and_print() {
+        for s in ["space", "ctrl-c", "G", "shift-tab", "enter", "f5", "alt-x", "/", "pagedown"] {
+            assert_eq!(KeySpec::parse(s).unwrap().to_string(), s);
+        }
+        assert_eq!(KeySpec::parse("shift-g").unwrap(), KeySpec::parse("G").unwrap());
+        assert!(KeySpec::parse("").is_err());
+    }
+}

@@ -1,0 +1,118 @@
+//! Starting the console: everything that can fail on bad input (keys, theme,
+//! layout, journal) is checked *before* the terminal is touched, so errors
+//! print as one paragraph on a normal screen with exit 2.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+
+use crate::cli::common::{self, EXIT_OK};
+use crate::cli::Common;
+use crate::domain::event::EventKind;
+use crate::domain::runbook::Runbook;
+use crate::sources::journal::Journal;
+use crate::sources::EventSender;
+
+use super::app::{App, AppConfig, MsgKind};
+use super::config_error::ConfigError;
+use super::keymap::Keymap;
+use super::layout::Layout;
+use super::run::{self, Exit, Session};
+use super::symbols::Symbols;
+use super::theme::{self, ColorDepth, Theme};
+
+pub const DEFAULT_THEME: &str = "dark";
+pub const DEFAULT_LAYOUT: &str = "t0";
+
+/// Keys, theme and layout from the command line and the config dir.
+pub struct Looks {
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub layout: Layout,
+}
+
+pub fn looks(c: &Common, config_dir: Option<&std::path::Path>) -> Result<Looks, ConfigError> {
+    let keymap = Keymap::load(config_dir)?;
+    let theme_name = c.theme.clone().unwrap_or_else(|| DEFAULT_THEME.to_string());
+    let explicit = (theme_name == "mono").then_some(ColorDepth::None);
+    let depth = theme::color_depth(explicit, &theme::process_env);
+    let theme = Theme::load(&theme_name, config_dir, depth)?;
+    let layout = Layout::load(c.layout.as_deref().unwrap_or(DEFAULT_LAYOUT), config_dir)?;
+    Ok(Looks { keymap, theme, layout })
+}
+
+/// What to open.
+pub struct Launch {
+    pub runbook: Runbook,
+    pub journal_path: PathBuf,
+    /// Shown in the message line at start (loader warnings, …).
+    pub warnings: Vec<String>,
+}
+
+/// Opens the console and runs it to the end; the exit code for the CLI.
+/// `start_sources` is called inside the runtime with the sender source tasks use.
+pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventSender)) -> i32 {
+    let config_dir = common::config_dir();
+    let looks = match looks(c, config_dir.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return common::bad_input(e),
+    };
+    let opened = if c.read_only { Journal::open_read_only(&l.journal_path) } else { Journal::open(&l.journal_path) };
+    let opened = match opened {
+        Ok(o) => o,
+        Err(e) => return common::bad_input(e),
+    };
+    let operator = common::operator(c);
+    let read_only =
+        if c.read_only { Some("--read-only: watching only".to_string()) } else { opened.read_only_reason.clone() };
+    let mut app = App::new(AppConfig {
+        runbook: l.runbook,
+        operator: operator.clone(),
+        read_only,
+        keymap: looks.keymap,
+        theme: looks.theme,
+        layout: looks.layout,
+        config_dir,
+        symbols: Symbols::for_term(std::env::var("TERM").ok().as_deref()),
+        now: Utc::now(),
+    });
+    app.fold(&opened.records);
+    let mut session = Session { app, journal: opened.journal };
+    if session.app.read_only.is_none() {
+        let ev = EventKind::SessionOpened {
+            runbook: session.app.runbook.id.clone(),
+            title: session.app.runbook.title.clone(),
+            client: Some(format!("warroom {} console", env!("CARGO_PKG_VERSION"))),
+        };
+        session.append(&operator, &ev);
+    }
+    let notes: Vec<String> = l.warnings.into_iter().chain(opened.warnings).collect();
+    if let Some(first) = notes.first() {
+        let more = if notes.len() > 1 { format!(" (+{} more)", notes.len() - 1) } else { String::new() };
+        session.app.say(format!("{first}{more}"), MsgKind::Warn);
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return common::bad_input(format!("cannot start the async runtime: {e}")),
+    };
+    let result = rt.block_on(async move {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        start_sources(&session.app.runbook, tx.clone());
+        run::run(session, tx, rx).await
+    });
+    // Source tasks may be blocked on I/O: do not wait for them.
+    rt.shutdown_background();
+    match result {
+        Ok(Exit::Quit) => EXIT_OK,
+        Ok(Exit::Signal(s)) => match s {
+            super::event::Signal::Interrupt => 130,
+            super::event::Signal::Terminate => 143,
+            super::event::Signal::Hangup => 129,
+        },
+        Ok(Exit::InputClosed(_)) => 129,
+        Err(e) => {
+            eprintln!("warroom: the terminal failed: {e}");
+            1
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! A yes/no question that names what it is about (A5). `y` does it; `n`,
+//! `Esc` or `q` back out.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{centered, is_close, Outcome, Overlay};
+use crate::ui::app::App;
+use crate::ui::chrome::{dialog_block, styled};
+use crate::ui::effect::Effect;
+use crate::ui::theme::Role;
+
+pub struct Confirm {
+    pub title: String,
+    pub question: String,
+    pub on_yes: Vec<Effect>,
+}
+
+impl Confirm {
+    pub fn quit(running: &[String]) -> Confirm {
+        Confirm {
+            title: "Quit?".into(),
+            question: format!("{} still running. Quit the console anyway? (y: quit · n/Esc: stay)", running.join(", ")),
+            on_yes: vec![Effect::Quit],
+        }
+    }
+}
+
+pub fn on_key(_app: &mut App, c: Confirm, key: KeyEvent) -> Outcome {
+    if is_close(&key, false) || key.code == KeyCode::Char('n') {
+        return Outcome::Close;
+    }
+    if key.code == KeyCode::Char('y') {
+        return Outcome::Done(c.on_yes);
+    }
+    Outcome::Keep(Overlay::Confirm(c))
+}
+
+pub fn draw(frame: &mut Frame, app: &App, main: Rect, c: &Confirm) {
+    let area = centered(main, 64, 7);
+    frame.render_widget(Clear, area);
+    let p = Paragraph::new(vec![Line::from(styled(app, Role::Warn, c.question.clone()))])
+        .wrap(Wrap { trim: true })
+        .block(dialog_block(app, &c.title, "y yes · n/Esc no"));
+    frame.render_widget(p, area);
+}

@@ -1,0 +1,201 @@
+//! `Enter`: everything known about the selected item.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{centered, is_close, Outcome, Overlay};
+use crate::domain::runbook::{AutoBinding, LogTarget, ProbeTarget};
+use crate::ui::app::App;
+use crate::ui::chrome::{plain, styled};
+use crate::ui::items;
+use crate::ui::panes::PaneId;
+use crate::ui::text::clean;
+use crate::ui::theme::Role;
+use crate::ui::timefmt;
+
+fn kv(app: &App, k: &str, v: impl Into<String>) -> Line<'static> {
+    Line::from(vec![styled(app, Role::Muted, format!("{k:<14}")), plain(v.into())])
+}
+
+pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static>>) {
+    let rb = &app.runbook;
+    let mut out = Vec::new();
+    let title;
+    match pane {
+        PaneId::Checklist => {
+            let Some(c) = items::criteria(rb).get(index).copied() else { return ("Criterion".into(), out) };
+            title = format!("Criterion {}", clean(&c.id));
+            let st = app.state.criteria.get(&c.id).cloned().unwrap_or_default();
+            let (sym, word, role) = app.symbols.verdict(st.verdict);
+            out.push(Line::from(vec![
+                styled(app, role, format!("{sym} {word}")),
+                plain(format!("  {}", clean(&c.title))),
+            ]));
+            out.push(kv(app, "severity", c.severity.as_str()));
+            out.push(kv(app, "if it fails", c.on_fail.as_str()));
+            out.push(kv(app, "auto", c.auto.as_ref().map_or("— (marked by hand)".into(), AutoBinding::label)));
+            if let (Some(by), Some(at)) = (&st.by, st.at) {
+                out.push(kv(
+                    app,
+                    "marked by",
+                    format!("{} at {} ({:?})", clean(by), timefmt::hms(at), st.source).to_lowercase(),
+                ));
+            }
+            if let Some(n) = &st.note {
+                out.push(kv(app, "note", clean(n)));
+            }
+            if let Some(cause) = &st.cause {
+                out.push(kv(app, "evidence", clean(cause)));
+            }
+            if let Some(d) = &c.description {
+                out.push(Line::from(""));
+                out.extend(crate::ui::text::clean_lines(d).into_iter().map(Line::from));
+            }
+        }
+        PaneId::Steps => {
+            let Some(s) = items::steps(rb).get(index).copied() else { return ("Step".into(), out) };
+            title = format!("Step {}", clean(&s.id));
+            let (sym, word, role) = app.symbols.step(app.state.step_status(&s.id));
+            out.push(Line::from(vec![
+                styled(app, role, format!("{sym} {word}")),
+                plain(format!("  {}", clean(&s.title))),
+            ]));
+            out.push(kv(app, "phase", rb.phase(&s.phase).map_or(s.phase.clone(), |p| clean(&p.title))));
+            if s.manual {
+                out.push(kv(app, "kind", "manual (a checkbox: space ticks it)"));
+            }
+            if let Some(r) = &s.run {
+                out.push(kv(app, "runs", clean(r)));
+            }
+            if let Some(t) = s.timeout {
+                out.push(kv(app, "timeout", t.to_string()));
+            }
+            out.push(kv(app, "on fail", format!("{:?}", s.on_fail).to_lowercase()));
+            if let Some(st) = app.state.steps.get(&s.id) {
+                for r in &st.runs {
+                    let end = match &r.finished {
+                        None => "running".to_string(),
+                        Some(e) => format!(
+                            "{:?}{} after {}",
+                            e.outcome,
+                            e.exit_code.map(|c| format!(", exit {c}")).unwrap_or_default(),
+                            timefmt::ms(e.duration_ms)
+                        )
+                        .to_lowercase(),
+                    };
+                    out.push(kv(
+                        app,
+                        &format!("run {}", r.run),
+                        format!(
+                            "{} by {}: {end} — output {}",
+                            timefmt::hms(r.started_at),
+                            clean(&r.started_by),
+                            clean(&r.output)
+                        ),
+                    ));
+                }
+                if let Some((done, by, at)) = &st.ticked {
+                    out.push(kv(
+                        app,
+                        "ticked",
+                        format!(
+                            "{} by {} at {}",
+                            if *done { "done" } else { "not done" },
+                            clean(by),
+                            timefmt::hms(*at)
+                        ),
+                    ));
+                }
+            }
+        }
+        PaneId::Probes => {
+            let Some(p) = rb.probes.get(index) else { return ("Probe".into(), out) };
+            title = format!("Probe {}", clean(&p.id));
+            let target = match &p.target {
+                ProbeTarget::Http { url, method, .. } => format!("{method} {url}"),
+                ProbeTarget::Tcp { addr } => format!("tcp {addr}"),
+                ProbeTarget::Command { run } => format!("command: {run}"),
+            };
+            out.push(kv(app, "target", clean(&target)));
+            out.push(kv(app, "every", format!("{} (timeout {})", p.every, p.timeout)));
+            out.push(kv(
+                app,
+                "thresholds",
+                format!("DOWN after {} failures, UP after {} successes", p.failure_threshold, p.success_threshold),
+            ));
+            for c in &p.conditions {
+                out.push(kv(app, "condition", clean(&format!("{c:?}"))));
+            }
+            match app.state.probes.get(&p.id) {
+                Some(ch) => out.push(kv(
+                    app,
+                    "journaled",
+                    format!(
+                        "{:?} since {}{}",
+                        ch.health,
+                        timefmt::hms(ch.at),
+                        ch.cause.as_ref().map(|c| format!(": {}", clean(c))).unwrap_or_default()
+                    ),
+                )),
+                None => out.push(kv(app, "journaled", "no health change recorded yet")),
+            }
+            let hist: Vec<_> = app.state.probe_history.iter().filter(|(id, _)| *id == p.id).collect();
+            for (_, ch) in hist.iter().rev().take(10) {
+                out.push(kv(app, "  history", format!("{} {:?}", timefmt::hms(ch.at), ch.health)));
+            }
+        }
+        PaneId::Logs => {
+            let Some(l) = rb.logs.get(index) else { return ("Log".into(), out) };
+            title = format!("Log {}", clean(&l.id));
+            let target = match &l.target {
+                LogTarget::File { path } => format!("file {}", path.display()),
+                LogTarget::Command { run } => format!("command: {run}"),
+            };
+            out.push(kv(app, "source", clean(&target)));
+            if let Some(r) = &l.error {
+                out.push(kv(app, "error lines", clean(r.as_str())));
+            }
+            if let Some(r) = &l.warn {
+                out.push(kv(app, "warn lines", clean(r.as_str())));
+            }
+            out.push(kv(app, "buffer", format!("{} lines", l.buffer)));
+        }
+        PaneId::Escalation => {
+            let Some(l) = rb.escalation.as_ref().and_then(|e| e.levels.get(index)) else {
+                return ("Escalation".into(), out);
+            };
+            title = format!("Escalation level {}", clean(&l.name));
+            out.push(kv(app, "who", clean(&l.who)));
+            out.push(kv(app, "respond within", l.respond_within.to_string()));
+        }
+    }
+    (title, out)
+}
+
+pub fn on_key(_app: &mut App, pane: PaneId, index: usize, scroll: u16, key: KeyEvent) -> Outcome {
+    if is_close(&key, false) || key.code == KeyCode::Enter {
+        return Outcome::Close;
+    }
+    let scroll = match key.code {
+        KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+        KeyCode::PageDown => scroll.saturating_add(10),
+        KeyCode::PageUp => scroll.saturating_sub(10),
+        _ => scroll,
+    };
+    Outcome::Keep(Overlay::Details { pane, index, scroll })
+}
+
+pub fn draw(frame: &mut Frame, app: &App, main: Rect, pane: PaneId, index: usize, scroll: u16) {
+    let (title, lines) = lines(app, pane, index);
+    let area = centered(main, 100, (lines.len() as u16 + 4).max(8).min(main.height.saturating_sub(2)));
+    frame.render_widget(Clear, area);
+    let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .block(crate::ui::chrome::dialog_block(app, &title, "j/k scroll · Enter/Esc/q close"));
+    frame.render_widget(p, area);
+}

@@ -1,0 +1,57 @@
+//! `?`: every action with its keys, read from the live keymap (A2).
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+use super::{centered, is_close, Outcome, Overlay};
+use crate::ui::action::Action;
+use crate::ui::app::App;
+use crate::ui::chrome::{dialog_block, styled};
+use crate::ui::text::pad;
+use crate::ui::theme::Role;
+
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for a in Action::ALL {
+        let keys = app.keymap.label(*a);
+        out.push(Line::from(vec![
+            styled(app, Role::Accent, pad(&keys, 24)),
+            styled(app, Role::Text, format!(" {:<17} ", a.name())),
+            styled(app, Role::Muted, a.describe()),
+        ]));
+    }
+    out.push(Line::from(""));
+    out.push(Line::from(styled(
+        app,
+        Role::Muted,
+        "In dialogs: Esc closes (q too, outside text fields). Keys come from keys.toml in the config dir.",
+    )));
+    out
+}
+
+pub fn on_key(app: &mut App, scroll: u16, key: KeyEvent) -> Outcome {
+    if is_close(&key, false) || key.code == KeyCode::Char('?') {
+        return Outcome::Close;
+    }
+    let max = lines(app).len() as u16;
+    let scroll = match key.code {
+        KeyCode::Down | KeyCode::Char('j') => (scroll + 1).min(max),
+        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+        KeyCode::PageDown => (scroll + 10).min(max),
+        KeyCode::PageUp => scroll.saturating_sub(10),
+        KeyCode::Home | KeyCode::Char('g') => 0,
+        _ => scroll,
+    };
+    Outcome::Keep(Overlay::Help { scroll })
+}
+
+pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
+    let area = centered(main, 100, main.height.saturating_sub(2));
+    frame.render_widget(Clear, area);
+    let p =
+        Paragraph::new(lines(app)).block(dialog_block(app, "Keys", "j/k scroll · Esc/q/? close")).scroll((scroll, 0));
+    frame.render_widget(p, area);
+}

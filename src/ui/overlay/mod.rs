@@ -1,0 +1,105 @@
+//! Dialogs and overlays drawn over the panes. Inside any of them `Esc`
+//! closes it and `q` never quits the app (A1): in overlays without a text
+//! field `q` closes too; in text fields it is just a letter.
+
+pub mod confirm;
+pub mod decision;
+pub mod details;
+pub mod help;
+pub mod operator;
+pub mod palette;
+pub mod search;
+pub mod walkthrough;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::Frame;
+
+use super::app::App;
+use super::effect::Effect;
+use super::panes::PaneId;
+
+pub enum Overlay {
+    Help { scroll: u16 },
+    Palette(palette::Palette),
+    Search(search::SearchPrompt),
+    Details { pane: PaneId, index: usize, scroll: u16 },
+    Decision(decision::DecisionDialog),
+    Walkthrough(walkthrough::Walkthrough),
+    Operator(operator::OperatorDialog),
+    Confirm(confirm::Confirm),
+}
+
+impl Overlay {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Overlay::Help { .. } => "help",
+            Overlay::Palette(_) => "palette",
+            Overlay::Search(_) => "search",
+            Overlay::Details { .. } => "details",
+            Overlay::Decision(_) => "decision",
+            Overlay::Walkthrough(_) => "walkthrough",
+            Overlay::Operator(_) => "operator",
+            Overlay::Confirm(_) => "confirm",
+        }
+    }
+}
+
+/// What a dialog's key handler decided.
+pub enum Outcome {
+    Keep(Overlay),
+    Close,
+    /// Close and run these effects.
+    Done(Vec<Effect>),
+}
+
+pub fn is_close(key: &KeyEvent, text_field: bool) -> bool {
+    key.code == KeyCode::Esc || (!text_field && key.code == KeyCode::Char('q') && key.modifiers.is_empty())
+}
+
+pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let Some(ov) = app.overlay.take() else { return Vec::new() };
+    let outcome = match ov {
+        Overlay::Help { scroll } => help::on_key(app, scroll, key),
+        Overlay::Palette(p) => palette::on_key(app, p, key),
+        Overlay::Search(s) => search::on_key(app, s, key),
+        Overlay::Details { pane, index, scroll } => details::on_key(app, pane, index, scroll, key),
+        Overlay::Decision(d) => decision::on_key(app, d, key),
+        Overlay::Walkthrough(w) => walkthrough::on_key(app, w, key),
+        Overlay::Operator(o) => operator::on_key(app, o, key),
+        Overlay::Confirm(c) => confirm::on_key(app, c, key),
+    };
+    match outcome {
+        Outcome::Keep(ov) => {
+            // A handler that ran an action may have opened another overlay; that one wins.
+            if app.overlay.is_none() {
+                app.overlay = Some(ov);
+            }
+            Vec::new()
+        }
+        Outcome::Close => Vec::new(),
+        Outcome::Done(e) => e,
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
+    let Some(ov) = app.overlay.take() else { return };
+    match &ov {
+        Overlay::Help { scroll } => help::draw(frame, app, main, *scroll),
+        Overlay::Palette(p) => palette::draw(frame, app, main, p),
+        Overlay::Search(_) => {} // drawn in the message line by the status pane
+        Overlay::Details { pane, index, scroll } => details::draw(frame, app, main, *pane, *index, *scroll),
+        Overlay::Decision(d) => decision::draw(frame, app, main, d),
+        Overlay::Walkthrough(w) => walkthrough::draw(frame, app, main, w),
+        Overlay::Operator(o) => operator::draw(frame, app, main, o),
+        Overlay::Confirm(c) => confirm::draw(frame, app, main, c),
+    }
+    app.overlay = Some(ov);
+}
+
+/// A centred box of at most `w`×`h` inside `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
+    let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(v);
+    r
+}

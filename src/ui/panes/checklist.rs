@@ -1,0 +1,79 @@
+//! Criteria by severity (critical → high → medium): verdict symbol and word,
+//! who and when, the auto-binding's source.
+
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{List, ListItem, Paragraph};
+use ratatui::Frame;
+
+use super::PaneId;
+use crate::domain::event::{MarkSource, Verdict};
+use crate::ui::app::App;
+use crate::ui::chrome::{pane_block, plain, styled};
+use crate::ui::items;
+use crate::ui::text::{clean, pad};
+use crate::ui::theme::Role;
+use crate::ui::timefmt;
+
+pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+    let rb = &app.runbook;
+    let crit = items::criteria(rb);
+    let count = |v: Verdict| crit.iter().filter(|c| app.state.verdict(&c.id) == v).count();
+    let (pass, fail, na, pending) =
+        (count(Verdict::Pass), count(Verdict::Fail), count(Verdict::Na), count(Verdict::Pending));
+    let summary = if area.width >= 64 {
+        format!("{pass} pass · {fail} fail · {na} n/a · {pending} pending")
+    } else {
+        format!("{fail} fail · {pending} pending")
+    };
+    let block = pane_block(app, PaneId::Checklist, &summary, area.width);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if crit.is_empty() {
+        frame.render_widget(Paragraph::new(styled(app, Role::Muted, "No criteria in this runbook.")), inner);
+        return;
+    }
+    let w = inner.width as usize;
+    let sel = app.selected(PaneId::Checklist);
+    let mut rows: Vec<ListItem> = Vec::new();
+    let mut sel_row = 0;
+    let mut last_sev = None;
+    for (i, c) in crit.iter().enumerate() {
+        if last_sev != Some(c.severity) {
+            rows.push(ListItem::new(Line::from(styled(
+                app,
+                Role::Header,
+                pad(&c.severity.as_str().to_uppercase(), w),
+            ))));
+            last_sev = Some(c.severity);
+        }
+        let st = app.state.criteria.get(&c.id);
+        let verdict = st.map(|s| s.verdict).unwrap_or_default();
+        let (sym, word, role) = app.symbols.verdict(verdict);
+        let who = match st.and_then(|s| s.by.as_ref().zip(s.at)) {
+            Some((_, at)) if st.is_some_and(|s| s.source == MarkSource::Auto) => format!("auto {}", timefmt::hm(at)),
+            Some((by, at)) if verdict != Verdict::Pending || st.is_some_and(|s| s.source != MarkSource::Manual) => {
+                format!("{} {}", clean(by), timefmt::hm(at))
+            }
+            _ => String::new(),
+        };
+        let auto = c.auto.as_ref().map(|a| a.label()).unwrap_or_default();
+        let state_w = 11;
+        let right =
+            if w >= 90 { format!(" {} {}", pad(&who, 18), pad(&auto, 20)) } else { format!(" {}", pad(&who, 16)) };
+        let title_w = w.saturating_sub(state_w + crate::ui::text::width(&right));
+        let mut line = Line::from(vec![
+            styled(app, role, pad(&format!(" {sym} {word}"), state_w)),
+            plain(pad(&clean(&c.title), title_w)),
+            styled(app, Role::Muted, right),
+        ]);
+        if i == sel {
+            sel_row = rows.len();
+            line = line.style(app.theme.style(Role::Selection));
+        }
+        rows.push(ListItem::new(line));
+    }
+    let st = &mut app.lists[PaneId::Checklist.index()];
+    st.select(Some(sel_row));
+    frame.render_stateful_widget(List::new(rows), inner, st);
+}

@@ -1,0 +1,99 @@
+//! Steps by phase: state symbol and word, duration, exit code; below, the
+//! selected step's last run.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::PaneId;
+use crate::domain::state::StepStatus;
+use crate::ui::app::App;
+use crate::ui::chrome::{pane_block, plain, styled};
+use crate::ui::items;
+use crate::ui::text::{clean, pad};
+use crate::ui::theme::Role;
+use crate::ui::timefmt;
+
+fn duration(app: &App, id: &str) -> String {
+    let Some(run) = app.state.steps.get(id).and_then(|s| s.last_run()) else { return String::new() };
+    match &run.finished {
+        Some(end) => timefmt::ms(end.duration_ms),
+        None => timefmt::ms((app.now - run.started_at).num_milliseconds().max(0) as u64),
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+    let rb = &app.runbook;
+    let steps = items::steps(rb);
+    let done = steps
+        .iter()
+        .filter(|s| matches!(app.state.step_status(&s.id), StepStatus::Succeeded | StepStatus::Done))
+        .count();
+    let block = pane_block(app, PaneId::Steps, &format!("{done}/{}", steps.len()), area.width);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if steps.is_empty() {
+        frame.render_widget(Paragraph::new(styled(app, Role::Muted, "No steps in this runbook.")), inner);
+        return;
+    }
+    let [list_area, run_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(if inner.height > 8 { 3 } else { 0 })]).areas(inner);
+    let w = list_area.width as usize;
+    let sel = app.selected(PaneId::Steps);
+    let mut rows: Vec<ListItem> = Vec::new();
+    let mut sel_row = 0;
+    let mut last_phase: Option<&str> = None;
+    for (i, s) in steps.iter().enumerate() {
+        if last_phase != Some(s.phase.as_str()) {
+            let title = rb.phase(&s.phase).map_or(s.phase.clone(), |p| p.title.clone());
+            rows.push(ListItem::new(Line::from(styled(app, Role::Header, pad(&clean(&title), w)))));
+            last_phase = Some(s.phase.as_str());
+        }
+        let status = app.state.step_status(&s.id);
+        let (sym, word, role) = app.symbols.step(status);
+        let exit = app
+            .state
+            .steps
+            .get(&s.id)
+            .and_then(|st| st.last_run())
+            .and_then(|r| r.finished.as_ref())
+            .and_then(|e| e.exit_code)
+            .map(|c| format!(" exit {c}"))
+            .unwrap_or_default();
+        let tail = format!("{}{exit}", duration(app, &s.id));
+        let manual = if s.manual { " [manual]" } else { "" };
+        let state_w = 11;
+        let title_w = w.saturating_sub(state_w + tail.chars().count() + 2);
+        let title = format!("{}{manual}", clean(&s.title));
+        let mut line = Line::from(vec![
+            styled(app, role, pad(&format!(" {sym} {word}"), state_w)),
+            plain(pad(&title, title_w)),
+            styled(app, Role::Muted, format!(" {tail} ")),
+        ]);
+        if i == sel {
+            sel_row = rows.len();
+            line = line.style(app.theme.style(Role::Selection));
+        }
+        rows.push(ListItem::new(line));
+    }
+    let st = &mut app.lists[PaneId::Steps.index()];
+    st.select(Some(sel_row));
+    frame.render_stateful_widget(List::new(rows), list_area, st);
+    if run_area.height > 0 {
+        let text = match steps.get(sel).and_then(|s| app.state.steps.get(&s.id)).and_then(|st| st.last_run()) {
+            None => "Not run yet.".to_string(),
+            Some(r) => format!(
+                "Run {} by {} at {} — {} — output: {}",
+                r.run,
+                clean(&r.started_by),
+                timefmt::hms(r.started_at),
+                r.finished.as_ref().map_or("running".into(), |e| format!("{:?}", e.outcome).to_lowercase()),
+                clean(&r.output)
+            ),
+        };
+        let p = Paragraph::new(vec![Line::from(styled(app, Role::Muted, "─ selected run ─")), Line::from(text)])
+            .wrap(Wrap { trim: true });
+        frame.render_widget(p, run_area);
+    }
+}

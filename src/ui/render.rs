@@ -1,0 +1,54 @@
+//! One frame: the panes of the current layout, the status and message lines,
+//! and any overlay; or, below 80×24, only the "too small" notice (T8).
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::app::App;
+use super::overlay::{self, Overlay};
+use super::panes::{self, PaneId};
+
+pub const MIN_W: u16 = 80;
+pub const MIN_H: u16 = 24;
+
+pub fn too_small_text(w: u16, h: u16) -> String {
+    format!("terminal too small: need {MIN_W}×{MIN_H}, have {w}×{h}")
+}
+
+pub fn draw(frame: &mut Frame, app: &mut App) {
+    let area = frame.area();
+    if area.width < MIN_W || area.height < MIN_H {
+        app.pane_areas.clear();
+        let p = Paragraph::new(too_small_text(area.width, area.height)).wrap(Wrap { trim: true });
+        frame.render_widget(p, area);
+        return;
+    }
+    let [main, status, message] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    if matches!(app.overlay, Some(Overlay::Walkthrough(_))) {
+        app.pane_areas.clear();
+    } else {
+        draw_panes(frame, app, main);
+    }
+    panes::status::draw_status(frame, app, status);
+    panes::status::draw_message(frame, app, message);
+    overlay::draw(frame, app, main);
+}
+
+fn draw_panes(frame: &mut Frame, app: &mut App, main: Rect) {
+    let areas = app.layout.areas(main);
+    for (pane, r) in &areas {
+        if r.width < 4 || r.height < 3 {
+            continue;
+        }
+        match pane {
+            PaneId::Steps => panes::steps::draw(frame, app, *r),
+            PaneId::Checklist => panes::checklist::draw(frame, app, *r),
+            PaneId::Probes => panes::probes::draw(frame, app, *r),
+            PaneId::Logs => panes::logs::draw(frame, app, *r),
+            PaneId::Escalation => panes::escalation::draw(frame, app, *r),
+        }
+    }
+    app.pane_areas = areas;
+}

@@ -1,0 +1,204 @@
+//! The console's loop: one `select!` over terminal input, the 1 s tick, source
+//! events and signals. Each input goes through the `App`; its effects run
+//! here (journal appends, polls, mouse mode, suspend, quit). Frames are drawn
+//! only when something changed, at most 20 per second, so resizes coalesce
+//! and an idle console only redraws the clock once a second.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event};
+use ratatui::Terminal;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+
+use crate::domain::event::EventKind;
+use crate::domain::state::SessionState;
+use crate::sources::journal::{spawn_watcher, Journal};
+use crate::sources::{EventReceiver, EventSender};
+
+use super::app::{App, MsgKind};
+use super::effect::Effect;
+use super::event::{Inbound, Signal};
+use super::terminal;
+
+/// At most one frame per this long (20 fps).
+pub const FRAME: Duration = Duration::from_millis(50);
+
+/// Why the loop ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    Signal(Signal),
+    /// The terminal went away (EOF/EIO on input).
+    InputClosed(String),
+}
+
+/// Reads terminal events on a plain thread (crossterm's reader blocks) and
+/// hands them to the loop. Ends when the loop is gone or input fails.
+fn spawn_input(tx: mpsc::UnboundedSender<Inbound>) {
+    let _ = std::thread::Builder::new().name("terminal-input".into()).spawn(move || loop {
+        let ev = match event::read() {
+            Ok(Event::Key(k)) => Inbound::Key(k),
+            Ok(Event::Mouse(m)) => Inbound::Mouse(m),
+            Ok(Event::Resize(w, h)) => Inbound::Resize(w, h),
+            Ok(_) => continue,
+            Err(e) => {
+                let _ = tx.send(Inbound::InputClosed(e.to_string()));
+                return;
+            }
+        };
+        if tx.send(ev).is_err() {
+            return;
+        }
+    });
+}
+
+/// The journal and the app, and running the app's effects against the journal.
+pub struct Session {
+    pub app: App,
+    pub journal: Journal,
+}
+
+impl Session {
+    /// Runs effects; returns true when one of them asks to quit.
+    pub fn run_effects(&mut self, effects: Vec<Effect>) -> bool {
+        let mut quit = false;
+        for e in effects {
+            match e {
+                Effect::Append { operator, event } => self.append(&operator, &event),
+                Effect::PollJournal => self.poll(),
+                Effect::Quit => quit = true,
+                Effect::SetMouse(on) => {
+                    if terminal::is_active() {
+                        if let Err(err) = terminal::set_mouse(on) {
+                            self.app.say(format!("mouse capture not changed: {err}"), MsgKind::Error);
+                        }
+                    }
+                }
+                Effect::Suspend => {
+                    if terminal::is_active() {
+                        if let Err(err) = terminal::suspend() {
+                            self.app.say(format!("could not take the terminal back: {err}"), MsgKind::Error);
+                        }
+                        if self.app.mouse {
+                            let _ = terminal::set_mouse(true);
+                        }
+                        self.app.dirty = true;
+                    }
+                }
+                Effect::Copy(text) => match super::clipboard::copy(&text) {
+                    Ok(report) => self.app.say(report.message(), MsgKind::Info),
+                    Err(e) => self.app.say(e, MsgKind::Error),
+                },
+            }
+        }
+        quit
+    }
+
+    fn fold_result(&mut self, got: Result<Vec<crate::domain::record::Record>, crate::sources::journal::JournalError>) {
+        match got {
+            Ok(records) => {
+                if self.journal.take_reloaded() {
+                    self.app.state = SessionState::default();
+                    self.app.say("journal was replaced or shrank: reloaded from the start", MsgKind::Warn);
+                }
+                self.app.fold(&records);
+            }
+            Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
+        }
+        if let Some(r) = self.journal.read_only_reason() {
+            if self.app.read_only.is_none() {
+                self.app.read_only = Some(r);
+            }
+        }
+        for w in self.journal.take_warnings() {
+            self.app.say(w, MsgKind::Warn);
+        }
+    }
+
+    pub fn append(&mut self, operator: &str, event: &EventKind) {
+        if self.app.read_only.is_some() {
+            return;
+        }
+        let got = self.journal.append(operator, Utc::now(), event);
+        self.fold_result(got);
+    }
+
+    pub fn poll(&mut self) {
+        let got = self.journal.poll();
+        self.fold_result(got);
+    }
+}
+
+/// Runs the console until quit, a signal or the terminal going away.
+/// `sources` is the sending half handed to source tasks; their events arrive on `source_rx`.
+pub async fn run(mut session: Session, sources: EventSender, mut source_rx: EventReceiver) -> io::Result<Exit> {
+    terminal::install_panic_hook();
+    terminal::enter()?;
+    let _guard = terminal::Guard;
+    // Never dropped: ratatui's drop would show the cursor a second time after
+    // `terminal::restore` (or after the panic hook), and teardown runs exactly once (T11).
+    let mut term = std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
+    term.clear()?;
+
+    let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Inbound>();
+    spawn_input(in_tx);
+    let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
+
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+
+    let mut last_draw = Instant::now() - FRAME;
+    let exit = loop {
+        if session.app.dirty {
+            let wait = FRAME.saturating_sub(last_draw.elapsed());
+            if wait.is_zero() {
+                session.app.dirty = false;
+                term.draw(|f| super::render::draw(f, &mut session.app))?;
+                last_draw = Instant::now();
+            }
+        }
+        let deadline = session.app.dirty.then(|| tokio::time::Instant::from_std(last_draw + FRAME));
+        let inbound = tokio::select! {
+            ev = in_rx.recv() => match ev {
+                Some(ev) => ev,
+                None => Inbound::InputClosed("input reader ended".into()),
+            },
+            Some(ev) = source_rx.recv() => Inbound::Source(ev),
+            _ = tick.tick() => Inbound::Tick,
+            _ = sigint.recv() => Inbound::Signal(Signal::Interrupt),
+            _ = sigterm.recv() => Inbound::Signal(Signal::Terminate),
+            _ = sighup.recv() => Inbound::Signal(Signal::Hangup),
+            _ = async { if let Some(d) = deadline { tokio::time::sleep_until(d).await } else { std::future::pending::<()>().await } } => continue,
+        };
+        let effects = match inbound {
+            Inbound::Key(k) => session.app.on_key(k),
+            Inbound::Mouse(m) => session.app.on_mouse(m),
+            Inbound::Resize(_, _) => {
+                session.app.dirty = true;
+                Vec::new()
+            }
+            Inbound::Tick => {
+                session.app.tick(Utc::now());
+                Vec::new()
+            }
+            Inbound::Source(ev) => session.app.on_source(ev),
+            Inbound::Signal(s) => break Exit::Signal(s),
+            Inbound::InputClosed(why) => break Exit::InputClosed(why),
+        };
+        if session.run_effects(effects) {
+            break Exit::Quit;
+        }
+    };
+    // Say goodbye in the journal (synced before we return: T12's "journal flushed").
+    let op = session.app.operator.clone();
+    session.append(&op, &EventKind::SessionClosed {});
+    terminal::restore();
+    Ok(exit)
+}

@@ -1,0 +1,248 @@
+//! `warroom check` as a user runs it, plus the promises the runbook format
+//! makes about commands (S5) and the examples shipped in `examples/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use warroom::cli::runbook_file;
+use warroom::domain::runbook::{LogTarget, ProbeTarget};
+use warroom::domain::vars::{effective_vars, render_command, render_text};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `warroom check` on `path` (relative to the crate root): (exit code, stdout, stderr).
+fn check(path: &Path) -> (i32, String, String) {
+    let out = Command::cargo_bin("warroom").unwrap().current_dir(root()).arg("check").arg(path).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn toml_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.strip_prefix(root()).unwrap().to_path_buf())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn examples_are_valid() {
+    let files = toml_files("examples");
+    assert!(files.len() >= 2, "{files:?}");
+    for f in files {
+        let (code, out, err) = check(&f);
+        assert_eq!(code, 0, "{}:\n{err}", f.display());
+        assert!(out.starts_with(&format!("{}: ok — ", f.display())), "{out}");
+        assert!(out.contains(" phases, ") && out.contains(" criteria, "), "{out}");
+    }
+}
+
+#[test]
+fn golive_example_has_the_seed_shape() {
+    let r = runbook_file::load(&root().join("examples/golive-platform.toml")).unwrap().runbook;
+    let phases: Vec<&str> = r.phases.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(phases, ["pre-deploy", "deploy", "validation", "decision"]);
+    assert_eq!(r.criteria.len(), 14);
+    assert_eq!(r.escalation.as_ref().unwrap().levels.len(), 3);
+    let full = r.rollback("full").unwrap();
+    assert_eq!(full.approvals, 2);
+    for id in ["homepage", "login", "api", "db", "cron"] {
+        assert!(r.probe(id).is_some(), "probe {id}");
+    }
+    assert!(matches!(r.probe("db").unwrap().target, ProbeTarget::Tcp { .. }));
+    assert!(matches!(r.probe("cron").unwrap().target, ProbeTarget::Command { .. }));
+    for l in &r.logs {
+        let LogTarget::File { path } = &l.target else { panic!("{} should be a file", l.id) };
+        assert!(path.starts_with("/tmp/warroom-example"), "{}", path.display());
+    }
+    for t in ["deploy-started", "deploy-done", "golive-confirmed", "rollback-done"] {
+        assert!(r.template(t).is_some(), "template {t}");
+    }
+}
+
+/// Every command in the go-live example runs here and succeeds, writing only
+/// under the work folder it is given (FAIL=1 makes the preflight fail).
+#[test]
+fn golive_example_commands_run_harmlessly() {
+    let r = runbook_file::load(&root().join("examples/golive-platform.toml")).unwrap().runbook;
+    let work = tempfile::tempdir_in("/tmp").unwrap();
+    let workdir = work.path().to_str().unwrap().to_string();
+    let vars = effective_vars(&r.vars, |k| (k == "WARROOM_VAR_workdir").then(|| workdir.clone()));
+    let mut commands: Vec<(String, String)> =
+        r.steps.iter().filter_map(|s| s.run.as_ref().map(|c| (s.id.clone(), c.clone()))).collect();
+    commands.extend(r.rollbacks.iter().map(|rb| (rb.id.clone(), rb.run.clone())));
+    commands.extend(r.probes.iter().filter_map(|p| match &p.target {
+        ProbeTarget::Command { run } => Some((p.id.clone(), run.clone())),
+        _ => None,
+    }));
+    assert!(commands.len() >= 10);
+    // Started together, then awaited: the scripts each sleep a second.
+    let children: Vec<_> = commands
+        .iter()
+        .map(|(id, cmd)| {
+            let line = render_command(cmd, &vars).unwrap();
+            let child = StdCommand::new("/bin/sh")
+                .arg("-c")
+                .arg(&line)
+                .current_dir(&r.dir)
+                .env_remove("FAIL")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            (id.clone(), line, child)
+        })
+        .collect();
+    for (id, line, child) in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{id}: {line}\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let backups: Vec<_> = std::fs::read_dir(work.path().join("backups")).unwrap().collect();
+    assert_eq!(backups.len(), 1);
+    let preflight = render_command(r.step("preflight").unwrap().run.as_ref().unwrap(), &vars).unwrap();
+    let failed =
+        StdCommand::new("/bin/sh").arg("-c").arg(&preflight).current_dir(&r.dir).env("FAIL", "1").output().unwrap();
+    assert_eq!(failed.status.code(), Some(1));
+}
+
+/// `# expect: LINE:COL message` lines at the top of a fixture.
+fn expectations(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map_while(|l| l.strip_prefix("# expect: "))
+        .map(|e| {
+            let (pos, msg) = e.split_once(' ').unwrap();
+            (pos.to_string(), msg.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn invalid_fixtures_report_each_problem_where_it_is() {
+    let files = toml_files("tests/fixtures/runbooks/invalid");
+    assert!(files.len() >= 20, "{files:?}");
+    for f in files {
+        let text = std::fs::read_to_string(root().join(&f)).unwrap();
+        let expected = expectations(&text);
+        assert!(!expected.is_empty(), "{} has no # expect: line", f.display());
+        let (code, out, err) = check(&f);
+        assert_eq!(code, 2, "{}: {out}{err}", f.display());
+        let error_lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+        for (pos, msg) in &expected {
+            let prefix = format!("{}:{pos}: error: ", f.display());
+            assert!(
+                error_lines.iter().any(|l| l.starts_with(&prefix) && l.contains(msg.as_str())),
+                "{}: expected {prefix}…{msg}\ngot:\n{err}",
+                f.display()
+            );
+        }
+        assert_eq!(error_lines.len(), expected.len(), "{}: one message per problem\n{err}", f.display());
+        let n = expected.len();
+        let summary = format!("{}: {n} error{}", f.display(), if n == 1 { "" } else { "s" });
+        assert!(err.contains(&summary), "{err}");
+    }
+}
+
+#[test]
+fn mojibake_and_accents_are_kept() {
+    let f = Path::new("tests/fixtures/runbooks/valid/mojibake.toml");
+    let (code, out, err) = check(f);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ok — 1 phase, 1 step"), "{out}");
+    let r = runbook_file::load(&root().join(f)).unwrap().runbook;
+    assert_eq!(r.title, "ViTo OPS ‚Äî Release, Patch & Incident Flow");
+    assert_eq!(r.criteria[0].title, "üéØ Estabilidad > Velocidad — módulos habilitados ✓");
+}
+
+#[test]
+fn non_utf8_empty_and_missing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = dir.path().join("latin1.toml");
+    std::fs::write(&latin1, b"[runbook]\nid = \"caf\xe9\"\n").unwrap();
+    let (code, _, err) = check(&latin1);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("{}:2:10: error: the file is not valid UTF-8", latin1.display())), "{err}");
+
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, b"").unwrap();
+    let (code, _, err) = check(&empty);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("{}:1:1: error: the runbook is empty", empty.display())), "{err}");
+
+    let missing = dir.path().join("nope.toml");
+    let (code, _, err) = check(&missing);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("{}: error: no such file", missing.display())), "{err}");
+}
+
+#[test]
+fn world_writable_runbook_warns_but_passes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("open.toml");
+    std::fs::write(&f, "[runbook]\nid = \"open\"\n").unwrap();
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let (code, out, err) = check(&f);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("warning: the runbook is world-writable"), "{err}");
+    assert!(out.contains("1 warning"), "{out}");
+}
+
+/// Values that try to break out of their quoting.
+fn hostile_value() -> impl Strategy<Value = String> {
+    let parts = prop::sample::select(vec![
+        "$(touch pwn)",
+        "`touch pwn2`",
+        "';touch pwn3;'",
+        "\"; touch pwn4; \"",
+        "\n touch pwn5\n",
+        "$HOME",
+        "${IFS}",
+        "\\",
+        "'",
+        "\"",
+        "*",
+        "&& touch pwn6",
+        "| tee pwn7",
+        "> pwn8",
+        "{x}",
+        "-n",
+        " ",
+    ]);
+    (prop::collection::vec(parts, 0..6), "[^\u{0}]{0,12}").prop_map(|(p, tail)| format!("{}{tail}", p.concat()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// S5: whatever a var holds, `printf %s {v}` prints exactly it and runs nothing.
+    #[test]
+    fn var_values_are_inert_in_commands(v in hostile_value()) {
+        let dir = tempfile::tempdir().unwrap();
+        let vars: BTreeMap<String, String> = [("v".to_string(), v.clone())].into();
+        let line = render_command("printf %s {v}", &vars).unwrap();
+        let out = StdCommand::new("/bin/sh").arg("-c").arg(&line).current_dir(dir.path()).output().unwrap();
+        prop_assert!(out.status.success(), "{line}");
+        prop_assert_eq!(String::from_utf8_lossy(&out.stdout).into_owned(), v);
+        let created: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        prop_assert!(created.is_empty(), "{line} created {created:?}");
+    }
+
+    /// S4: a value is substituted once and never read as a placeholder.
+    #[test]
+    fn substituted_text_is_not_read_again(v in hostile_value()) {
+        let vars: BTreeMap<String, String> =
+            [("v".to_string(), v.clone()), ("x".to_string(), "EXPANDED".to_string())].into();
+        prop_assert_eq!(render_text("<{v}>", &vars).unwrap(), format!("<{v}>"));
+    }
+}

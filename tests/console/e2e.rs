@@ -1,0 +1,275 @@
+//! The real binary in real tmux (one private server, `-L wr-console-test`,
+//! shared by these tests; each test its own session and data dir). Every
+//! wait is on a condition on the screen or the journal, never a fixed sleep.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const SOCK: &str = "wr-console-test";
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").arg("-L").arg(SOCK).args(args).output().expect("tmux runs");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+struct Session {
+    name: String,
+    data: tempfile::TempDir,
+}
+
+fn runbook() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/console-small.toml")
+}
+
+impl Session {
+    /// Starts `warroom open` in a new tmux session; after it exits, the shell
+    /// prints its status and whether the terminal is back in cooked mode.
+    fn start(name: &str, w: u16, h: u16) -> Session {
+        let data = tempfile::tempdir().unwrap();
+        let s = Session { name: format!("{name}-{}", std::process::id()), data };
+        s.launch(w, h);
+        s
+    }
+
+    fn launch(&self, w: u16, h: u16) {
+        let open = format!("{} open {}", env!("CARGO_BIN_EXE_warroom"), runbook().display());
+        self.launch_cmd(w, h, &open);
+    }
+
+    /// Every byte the console writes, recorded by `script` (T11's byte capture).
+    fn launch_recorded(&self, w: u16, h: u16) -> PathBuf {
+        let file = self.data.path().join("typescript");
+        let open = format!("{} open {}", env!("CARGO_BIN_EXE_warroom"), runbook().display());
+        self.launch_cmd(w, h, &format!("script -qfec '{open}' {}", file.display()));
+        file
+    }
+
+    /// Runs `open` in the session's pane; afterwards the shell prints the exit
+    /// status and whether the terminal is back in cooked mode.
+    fn launch_cmd(&self, w: u16, h: u16, open: &str) {
+        let cmd = format!(
+            "cd {dir} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana TERM=xterm-256color && {open}; \
+             echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon' | sed 's/^/MODE=/'; sleep 600",
+            dir = env!("CARGO_MANIFEST_DIR"),
+            data = self.data.path().display(),
+        );
+        if self.exists() {
+            tmux(&["respawn-pane", "-k", "-t", &self.name, &cmd]);
+        } else {
+            tmux(&["new-session", "-d", "-s", &self.name, "-x", &w.to_string(), "-y", &h.to_string(), &cmd]);
+        }
+    }
+
+    fn exists(&self) -> bool {
+        Command::new("tmux")
+            .args(["-L", SOCK, "has-session", "-t", &self.name])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn screen(&self) -> String {
+        tmux(&["capture-pane", "-p", "-t", &self.name])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.name.as_str()];
+        args.extend_from_slice(keys);
+        tmux(&args);
+    }
+
+    fn text(&self, text: &str) {
+        tmux(&["send-keys", "-t", &self.name, "-l", text]);
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.data.path().join("sessions/console-small/journal.jsonl")
+    }
+
+    fn journal_text(&self) -> String {
+        std::fs::read_to_string(self.journal()).unwrap_or_default()
+    }
+
+    fn wait(&self, what: &str, cond: impl Fn(&Session) -> bool) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if cond(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "timed out waiting for {what}\n--- screen ---\n{}\n--- journal ---\n{}",
+            self.screen(),
+            self.journal_text()
+        );
+    }
+
+    fn wait_screen(&self, needle: &str) {
+        self.wait(&format!("{needle:?} on screen"), |s| s.screen().contains(needle));
+    }
+
+    fn pid(&self) -> u32 {
+        let out = Command::new("pgrep").args(["-x", "warroom"]).output().unwrap();
+        // Several tests may run consoles at once: pick ours by its data dir in /proc/PID/environ.
+        for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+            let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            let needle = format!("WARROOM_DATA_DIR={}", self.data.path().display());
+            if env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
+                return pid.parse().unwrap();
+            }
+        }
+        panic!("no warroom process for {}", self.name);
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        tmux(&["kill-session", "-t", &self.name]);
+    }
+}
+
+#[test]
+fn mark_by_search_and_space_then_quit_restores_the_terminal() {
+    let s = Session::start("mark", 120, 40);
+    s.wait_screen("Release 4.2");
+    s.keys(&["2", "/"]);
+    s.text("checkout");
+    s.keys(&["Enter", "Space"]);
+    s.wait_screen("✓ PASS    Checkout completes");
+    s.wait("the verdict in the journal", |s| {
+        s.journal_text()
+            .lines()
+            .any(|l| l.contains("\"criterion.marked\"") && l.contains("\"checkout\"") && l.contains("\"pass\""))
+    });
+    s.keys(&["q"]);
+    s.wait_screen("EXIT=0");
+    s.wait_screen("MODE=icanon");
+    assert!(s.journal_text().contains("\"session.closed\""));
+}
+
+#[test]
+fn nogo_with_a_reason_survives_kill_9_and_reopen() {
+    let s = Session::start("nogo", 120, 40);
+    s.wait_screen("Release 4.2");
+    s.keys(&["2", "j", "x", "d", "Tab", "Tab"]);
+    s.text("checkout broken, card declined");
+    s.keys(&["Enter"]);
+    s.wait_screen("decision: NO-GO by ana");
+    s.wait("the decision in the journal", |s| s.journal_text().contains("\"NO-GO\""));
+    let pid = s.pid();
+    Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
+    s.wait_screen("EXIT=137");
+    s.launch(120, 40);
+    s.wait_screen("decision: NO-GO by ana");
+    s.wait_screen("✗ FAIL    Checkout completes");
+    s.keys(&["q"]);
+    s.wait_screen("EXIT=0");
+}
+
+#[test]
+fn resizes_to_80x24_and_below_the_minimum() {
+    let s = Session::start("resize", 160, 50);
+    s.wait_screen("Release 4.2");
+    tmux(&["resize-window", "-t", &s.name, "-x", "80", "-y", "24"]);
+    s.wait("an 80×24 screen", |s| s.screen().lines().count() <= 24 && s.screen().contains("? help"));
+    tmux(&["resize-window", "-t", &s.name, "-x", "60", "-y", "20"]);
+    s.wait_screen("terminal too small: need 80×24, have 60×20");
+    tmux(&["resize-window", "-t", &s.name, "-x", "120", "-y", "40"]);
+    s.wait_screen("Release 4.2");
+    s.keys(&["q"]);
+    s.wait_screen("EXIT=0");
+}
+
+#[test]
+fn a_second_writer_shows_up_within_a_second() {
+    let s = Session::start("outside", 120, 40);
+    s.wait_screen("Release 4.2");
+    s.wait("the session in the journal", |s| s.journal_text().contains("session.opened"));
+    // Another process writes to the same journal: a real second writer.
+    let mut other = warroom::sources::journal::Journal::open(&s.journal()).unwrap().journal;
+    let ev = warroom::domain::event::EventKind::CriterionMarked {
+        criterion: "search".into(),
+        verdict: warroom::domain::event::Verdict::Fail,
+        note: Some("ci job".into()),
+        source: warroom::domain::event::MarkSource::Manual,
+        cause: None,
+    };
+    other.append("ci@runner", chrono::Utc::now(), &ev).unwrap();
+    s.wait_screen("✗ FAIL    Search returns results");
+    s.wait_screen("ana (+ci@runner)");
+    s.keys(&["q"]);
+    s.wait_screen("EXIT=0");
+}
+
+#[test]
+fn bad_runbook_exits_2_before_touching_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[runbook]\nid = \"x\"\ntitle = 3\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["open", bad.to_str().unwrap()])
+        .env("WARROOM_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:"), "{err}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\u{1b}[?1049h"), "alternate screen entered");
+}
+
+#[test]
+fn bad_keymap_names_file_and_line_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("keys.toml"), "[global]\nhelp = \"h\"\nlaunch = \"l\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["open", runbook().to_str().unwrap()])
+        .env("WARROOM_DATA_DIR", dir.path())
+        .env("WARROOM_CONFIG_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("keys.toml:3: unknown action \"launch\""), "{err}");
+}
+
+/// How often `needle` occurs in `hay`.
+fn count(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+#[test]
+fn teardown_runs_exactly_once_on_quit_sigterm_sighup_and_sigint() {
+    for (how, signal, code) in
+        [("quit", None, 0), ("term", Some("-TERM"), 143), ("hup", Some("-HUP"), 129), ("int", Some("-INT"), 130)]
+    {
+        let data = tempfile::tempdir().unwrap();
+        let s = Session { name: format!("teardown-{how}-{}", std::process::id()), data };
+        let file = s.launch_recorded(100, 30);
+        s.wait_screen("Release 4.2");
+        // Mouse on, so there is something to turn off.
+        s.keys(&["M"]);
+        s.wait_screen("mouse capture on");
+        match signal {
+            None => s.keys(&["q"]),
+            Some(sig) => {
+                Command::new("kill").args([sig, &s.pid().to_string()]).status().unwrap();
+            }
+        }
+        s.wait_screen(&format!("EXIT={code}"));
+        s.wait_screen("MODE=icanon");
+        let bytes = std::fs::read(&file).unwrap();
+        for (what, seq) in [
+            ("leave the alternate screen", &b"\x1b[?1049l"[..]),
+            ("show the cursor", b"\x1b[?25h"),
+            ("mouse reporting off", b"\x1b[?1000l"),
+            ("bracketed paste off", b"\x1b[?2004l"),
+            ("focus reporting off", b"\x1b[?1004l"),
+        ] {
+            assert_eq!(count(&bytes, seq), 1, "{how}: {what} should be sent exactly once");
+        }
+        assert_eq!(count(&bytes, b"\x1b[?1049h"), 1, "{how}: entered the alternate screen once");
+        // The journal says goodbye whichever way it ended (T12: flushed).
+        s.wait("session.closed in the journal", |s| s.journal_text().contains("\"session.closed\""));
+    }
+}
