@@ -143,10 +143,9 @@ pub fn field(inner: &str, ctx: &Context) -> Option<String> {
     }
 }
 
-/// The decision rule's label. `domain::decision::recommend` is being written by
-/// the journal task; until it lands the field stays visible as `{recommendation?}`.
-fn recommendation_label(_rb: &Runbook, _st: &SessionState) -> Option<String> {
-    None
+/// The decision rule's label (`domain::decision`).
+fn recommendation_label(rb: &Runbook, st: &SessionState) -> Option<String> {
+    Some(super::decision::recommend(rb, st).label())
 }
 
 fn incident_field(name: &str, format: Option<&str>, ctx: &Context) -> Option<String> {
