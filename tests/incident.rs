@@ -165,3 +165,74 @@ fn example_templates_fill_in_completely() {
         assert!(out.contains("07:14 CET"), "template {} time not in Europe/Madrid:\n{out}", t.id);
     }
 }
+
+/// The console in real tmux: `i` declares (after a question naming the level),
+/// `a` acknowledges, `I` escalates (after a question naming who is called next).
+#[test]
+fn console_keys_drive_the_escalation_clock() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let name = format!("incident-keys-{}", std::process::id());
+    let cmd = format!(
+        "cd {root} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana \
+         TERM=xterm-256color && {bin} open {rb} --journal {journal}; sleep 600",
+        root = env!("CARGO_MANIFEST_DIR"),
+        data = dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+        rb = example("golive-platform.toml").display(),
+        journal = journal.display(),
+    );
+    let ok = Tmux::cmd().args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd]).status().unwrap();
+    assert!(ok.success());
+    let tmux = Tmux { session: name.clone() };
+    let screen = || text(&Tmux::cmd().args(["capture-pane", "-p", "-t", &name]).output().unwrap().stdout);
+    let keys = |k: &str| {
+        Tmux::cmd().args(["send-keys", "-t", &name, k]).status().unwrap();
+    };
+    let wait = |what: &str, cond: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if cond() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "timed out waiting for {what}\n--- screen ---\n{}\n--- journal ---\n{}",
+            screen(),
+            std::fs::read_to_string(&journal).unwrap_or_default()
+        );
+    };
+    let journaled = |kind: &str| std::fs::read_to_string(&journal).unwrap_or_default().contains(kind);
+
+    wait("the console", &|| screen().contains("no incident"));
+    keys("i");
+    wait("the declare question", &|| screen().contains("Declare an incident?"));
+    assert!(screen().contains("L1"), "{}", screen());
+    keys("y");
+    wait("incident.declared", &|| journaled("\"incident.declared\""));
+    wait("the countdown", &|| screen().contains("left"));
+
+    keys("a");
+    wait("incident.acknowledged", &|| journaled("\"incident.acknowledged\""));
+    wait("ACKED on screen", &|| screen().contains("ACKED"));
+
+    keys("I");
+    wait("the escalate question", &|| screen().contains("Escalate now?"));
+    assert!(screen().contains("Dev Lead"), "names who is called next:\n{}", screen());
+    keys("n");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!journaled("\"incident.escalated\""), "n must not escalate");
+    keys("I");
+    wait("the escalate question", &|| screen().contains("Escalate now?"));
+    keys("y");
+    wait("incident.escalated", &|| journaled("\"incident.escalated\""));
+
+    let s = folded(&journal);
+    let inc = s.incident.expect("an incident");
+    let levels: Vec<(&str, bool)> = inc.levels.iter().map(|l| (l.level.as_str(), l.automatic)).collect();
+    assert_eq!(levels, [("L1", false), ("L2", false)]);
+    assert_eq!(inc.levels[0].acknowledged.as_ref().map(|a| a.by.as_str()), Some("ana"));
+    drop(tmux);
+}

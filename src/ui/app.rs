@@ -457,14 +457,10 @@ impl App {
                 }
                 self.overlay = Some(Overlay::Confirm(overlay::confirm::Confirm::quit(&running)));
             }
-            Action::RunStep
-            | Action::AbortStep
-            | Action::Rollback
-            | Action::DeclareIncident
-            | Action::Escalate
-            | Action::Acknowledge
-            | Action::Follow
-            | Action::Templates => {
+            Action::DeclareIncident => return self.declare_incident(),
+            Action::Escalate => return self.escalate_incident(),
+            Action::Acknowledge => return self.acknowledge_incident(),
+            Action::RunStep | Action::AbortStep | Action::Rollback | Action::Follow | Action::Templates => {
                 self.say(format!("{}: not available yet", action.describe()), MsgKind::Warn);
             }
         }

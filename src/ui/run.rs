@@ -186,7 +186,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             }
             Inbound::Tick => {
                 session.app.tick(Utc::now());
-                Vec::new()
+                session.app.incident_tick()
             }
             Inbound::Source(ev) => session.app.on_source(ev),
             Inbound::Signal(s) => break Exit::Signal(s),
