@@ -188,6 +188,7 @@ mod tests {
             line(125, LineLevel::Error),
         ];
         assert_eq!(minute_error_counts(&lines, 2, t(130)), vec![1, 2]);
-        assert_eq!(minute_error_counts(&lines, 3, t(190)), vec![2, 1, 0]);
+        assert_eq!(minute_error_counts(&lines, 3, t(190)), vec![1, 2, 1]);
+        assert_eq!(minute_error_counts(&lines, 2, t(250)), vec![1, 0]);
     }
 }
