@@ -126,8 +126,10 @@ impl Tmux {
         v
     }
 
-    fn show_buffer(&self) -> String {
-        text(&Self::cmd().arg("show-buffer").output().unwrap().stdout)
+    /// Every paste buffer's content (tests in this file run in parallel on one server).
+    fn buffers() -> Vec<String> {
+        let names = text(&Self::cmd().args(["list-buffers", "-F", "#{buffer_name}"]).output().unwrap().stdout);
+        names.lines().map(|b| text(&Self::cmd().args(["show-buffer", "-b", b]).output().unwrap().stdout)).collect()
     }
 }
 
@@ -145,9 +147,10 @@ fn clipboard_lands_in_the_tmux_paste_buffer() {
     let message = "[GO-LIVE] Deploy COMPLETED\nTime: 07:10 CET ✓\nnote: \x1b]0;pwned\x07 done\n";
     let report = copy_to(message, &target).expect("copy through tmux");
     assert_eq!(report.method, CopyMethod::TmuxBuffer);
-    let pasted = tmux.show_buffer();
     // Lines kept, the smuggled title-setting sequence gone (S3).
-    assert_eq!(pasted, "[GO-LIVE] Deploy COMPLETED\nTime: 07:10 CET ✓\nnote:  done\n");
+    let want = "[GO-LIVE] Deploy COMPLETED\nTime: 07:10 CET ✓\nnote:  done\n";
+    assert!(Tmux::buffers().iter().any(|b| b == want), "not in any tmux buffer: {:?}", Tmux::buffers());
+    drop(tmux);
     assert!(report.message().contains("tmux paste buffer"));
 }
 
@@ -169,7 +172,7 @@ fn example_templates_fill_in_completely() {
 /// The console in real tmux: `i` declares (after a question naming the level),
 /// `a` acknowledges, `I` escalates (after a question naming who is called next).
 #[test]
-fn console_keys_drive_the_escalation_clock() {
+fn console_keys_drive_the_escalation_clock_and_copy_messages() {
     use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.jsonl");
@@ -234,5 +237,18 @@ fn console_keys_drive_the_escalation_clock() {
     let levels: Vec<(&str, bool)> = inc.levels.iter().map(|l| (l.level.as_str(), l.automatic)).collect();
     assert_eq!(levels, [("L1", false), ("L2", false)]);
     assert_eq!(inc.levels[0].acknowledged.as_ref().map(|a| a.by.as_str()), Some("ana"));
+
+    // `c`: the messages dialog previews the filled template; Enter copies it —
+    // from inside this tmux session, into the server's paste buffer — and journals it.
+    keys("c");
+    wait("the messages dialog", &|| screen().contains("[GO-LIVE] Deploy STARTED"));
+    assert!(screen().contains("Run by: ana"), "{}", screen());
+    keys("Enter");
+    wait("message.copied", &|| journaled("\"message.copied\""));
+    let s = folded(&journal);
+    let copied = &s.messages.last().expect("a message").text;
+    assert!(copied.starts_with("[GO-LIVE] Deploy STARTED\n") && copied.contains("Run by: ana"), "{copied}");
+    wait("the text in a tmux paste buffer", &|| Tmux::buffers().iter().any(|b| b == copied));
+    wait("the copy reported", &|| screen().contains("tmux paste buffer"));
     drop(tmux);
 }

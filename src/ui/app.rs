@@ -460,7 +460,8 @@ impl App {
             Action::DeclareIncident => return self.declare_incident(),
             Action::Escalate => return self.escalate_incident(),
             Action::Acknowledge => return self.acknowledge_incident(),
-            Action::RunStep | Action::AbortStep | Action::Rollback | Action::Follow | Action::Templates => {
+            Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
+            Action::RunStep | Action::AbortStep | Action::Rollback | Action::Follow => {
                 self.say(format!("{}: not available yet", action.describe()), MsgKind::Warn);
             }
         }

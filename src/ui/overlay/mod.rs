@@ -9,6 +9,7 @@ pub mod help;
 pub mod operator;
 pub mod palette;
 pub mod search;
+pub mod templates;
 pub mod walkthrough;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -28,6 +29,7 @@ pub enum Overlay {
     Walkthrough(walkthrough::Walkthrough),
     Operator(operator::OperatorDialog),
     Confirm(confirm::Confirm),
+    Templates(templates::TemplatesDialog),
 }
 
 impl Overlay {
@@ -41,6 +43,7 @@ impl Overlay {
             Overlay::Walkthrough(_) => "walkthrough",
             Overlay::Operator(_) => "operator",
             Overlay::Confirm(_) => "confirm",
+            Overlay::Templates(_) => "templates",
         }
     }
 }
@@ -68,6 +71,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Walkthrough(w) => walkthrough::on_key(app, w, key),
         Overlay::Operator(o) => operator::on_key(app, o, key),
         Overlay::Confirm(c) => confirm::on_key(app, c, key),
+        Overlay::Templates(t) => templates::on_key(app, t, key),
     };
     match outcome {
         Outcome::Keep(ov) => {
@@ -93,6 +97,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Walkthrough(w) => walkthrough::draw(frame, app, main, w),
         Overlay::Operator(o) => operator::draw(frame, app, main, o),
         Overlay::Confirm(c) => confirm::draw(frame, app, main, c),
+        Overlay::Templates(t) => templates::draw(frame, app, main, t),
     }
     app.overlay = Some(ov);
 }
