@@ -250,5 +250,29 @@ fn console_keys_drive_the_escalation_clock_and_copy_messages() {
     assert!(copied.starts_with("[GO-LIVE] Deploy STARTED\n") && copied.contains("Run by: ana"), "{copied}");
     wait("the text in a tmux paste buffer", &|| Tmux::buffers().iter().any(|b| b == copied));
     wait("the copy reported", &|| screen().contains("tmux paste buffer"));
+
+    // `B`: choose the rollback, type its id to approve (a wrong id approves nothing).
+    let literal = |t: &str| {
+        Tmux::cmd().args(["send-keys", "-t", &name, "-l", t]).status().unwrap();
+    };
+    keys("B");
+    wait("the rollback dialog", &|| screen().contains("approvals 0/2"));
+    keys("Enter");
+    wait("the typed confirmation", &|| screen().contains("Type full to approve"));
+    literal("ful");
+    keys("Enter");
+    wait("a mismatch message", &|| screen().contains("type full exactly"));
+    assert!(!journaled("\"rollback.approved\""));
+    literal("full");
+    keys("Enter");
+    wait("rollback.approved", &|| journaled("\"rollback.approved\""));
+    wait("the approval message", &|| screen().contains("approved (1/2)"));
+    keys("B");
+    wait("the rollback dialog", &|| screen().contains("approvals 1/2 by ana"));
+    keys("Enter");
+    literal("full");
+    keys("Enter");
+    wait("the same operator refused", &|| screen().contains("ana already approved"));
+    assert_eq!(folded(&journal).rollbacks["full"].approvals.len(), 1);
     drop(tmux);
 }

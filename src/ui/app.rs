@@ -461,7 +461,8 @@ impl App {
             Action::Escalate => return self.escalate_incident(),
             Action::Acknowledge => return self.acknowledge_incident(),
             Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
-            Action::RunStep | Action::AbortStep | Action::Rollback | Action::Follow => {
+            Action::Rollback => self.overlay = Some(Overlay::Rollback(Default::default())),
+            Action::RunStep | Action::AbortStep | Action::Follow => {
                 self.say(format!("{}: not available yet", action.describe()), MsgKind::Warn);
             }
         }

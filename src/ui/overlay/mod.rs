@@ -8,6 +8,7 @@ pub mod details;
 pub mod help;
 pub mod operator;
 pub mod palette;
+pub mod rollback;
 pub mod search;
 pub mod templates;
 pub mod walkthrough;
@@ -30,6 +31,7 @@ pub enum Overlay {
     Operator(operator::OperatorDialog),
     Confirm(confirm::Confirm),
     Templates(templates::TemplatesDialog),
+    Rollback(rollback::RollbackDialog),
 }
 
 impl Overlay {
@@ -44,6 +46,7 @@ impl Overlay {
             Overlay::Operator(_) => "operator",
             Overlay::Confirm(_) => "confirm",
             Overlay::Templates(_) => "templates",
+            Overlay::Rollback(_) => "rollback",
         }
     }
 }
@@ -72,6 +75,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Operator(o) => operator::on_key(app, o, key),
         Overlay::Confirm(c) => confirm::on_key(app, c, key),
         Overlay::Templates(t) => templates::on_key(app, t, key),
+        Overlay::Rollback(r) => rollback::on_key(app, r, key),
     };
     match outcome {
         Outcome::Keep(ov) => {
@@ -98,6 +102,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Operator(o) => operator::draw(frame, app, main, o),
         Overlay::Confirm(c) => confirm::draw(frame, app, main, c),
         Overlay::Templates(t) => templates::draw(frame, app, main, t),
+        Overlay::Rollback(r) => rollback::draw(frame, app, main, r),
     }
     app.overlay = Some(ov);
 }
