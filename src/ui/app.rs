@@ -475,9 +475,11 @@ impl App {
             }
             Action::RunStep => return super::wiring::steps::run_selected(self),
             Action::AbortStep => return super::wiring::steps::abort_selected(self),
-            Action::Rollback | Action::DeclareIncident | Action::Escalate | Action::Acknowledge | Action::Templates => {
-                self.say(format!("{}: not available yet", action.describe()), MsgKind::Warn);
-            }
+            Action::DeclareIncident => return self.declare_incident(),
+            Action::Escalate => return self.escalate_incident(),
+            Action::Acknowledge => return self.acknowledge_incident(),
+            Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
+            Action::Rollback => self.overlay = Some(Overlay::Rollback(Default::default())),
         }
         Vec::new()
     }

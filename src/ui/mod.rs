@@ -14,6 +14,7 @@ pub mod config_error;
 pub mod effect;
 pub mod event;
 pub mod fuzzy;
+pub mod incident;
 pub mod items;
 pub mod keymap;
 pub mod launch;

@@ -235,7 +235,9 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             }
             Inbound::Tick => {
                 session.app.tick(Utc::now());
-                super::wiring::probes::auto_verdicts(&mut session.app)
+                let mut effects = super::wiring::probes::auto_verdicts(&mut session.app);
+                effects.extend(session.app.incident_tick());
+                effects
             }
             Inbound::Source(ev) => session.app.on_source(ev),
             Inbound::Signal(Signal::Stop) => vec![Effect::Suspend],
