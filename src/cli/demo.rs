@@ -53,7 +53,14 @@ fn console(session: &DemoSession, c: &Common) -> i32 {
         }
     };
     let journal_path = c.journal.clone().unwrap_or_else(|| session.journal_path().to_path_buf());
-    let warnings = loaded.warnings.iter().map(|d| d.to_string()).collect();
+    // The first line of the message bar says where the demo lives: the
+    // control files there are how a newcomer changes the platform by hand.
+    let mut warnings = vec![format!(
+        "demo platform {} · files {} (see control/) · r runs a step · ? help",
+        session.places().site,
+        session.dir().display()
+    )];
+    warnings.extend(loaded.warnings.iter().map(|d| d.to_string()));
     launch(Launch { runbook: loaded.runbook, journal_path, warnings }, c, |_, _| {})
 }
 
