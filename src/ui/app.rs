@@ -81,6 +81,8 @@ pub struct App {
     pub live: Live,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// Probe histories, auto-verdict memory, run output (`ui::wiring`).
+    pub procs: super::wiring::ProcsView,
 }
 
 impl App {
@@ -106,6 +108,7 @@ impl App {
             last_search: None,
             live: Live::default(),
             dirty: true,
+            procs: Default::default(),
         }
     }
 
@@ -146,14 +149,20 @@ impl App {
     /// state and may ask for effects (journal reads).
     pub fn on_source(&mut self, ev: SourceEvent) -> Vec<Effect> {
         self.dirty = true;
-        match ev {
+        let mut effects = match ev {
             SourceEvent::JournalChanged => vec![Effect::PollJournal],
+            SourceEvent::RunOutput { kind, id, run, line } => {
+                super::wiring::steps::on_output(self, kind, &id, run, line);
+                return Vec::new();
+            }
+            SourceEvent::RunExited { kind, id, run, end } => super::wiring::steps::on_exit(self, kind, &id, run, &end),
             SourceEvent::Probe(p) => {
+                let changed = super::wiring::probes::on_probe(self, &p);
                 let hist = self.live.probes.entry(p.probe.clone()).or_default();
                 hist.push(p);
                 let excess = hist.len().saturating_sub(120);
                 hist.drain(..excess);
-                Vec::new()
+                changed
             }
             SourceEvent::LogLines { log, lines } => {
                 let cap = self.runbook.log(&log).map_or(10_000, |l| l.buffer.max(1));
@@ -163,9 +172,11 @@ impl App {
                 buf.drain(..excess);
                 Vec::new()
             }
-            // Step/rollback output and log status are drawn once their tasks wire them in.
-            SourceEvent::RunOutput { .. } | SourceEvent::RunExited { .. } | SourceEvent::LogStatus { .. } => Vec::new(),
-        }
+            // Log status is drawn once its task wires it in.
+            SourceEvent::LogStatus { .. } => Vec::new(),
+        };
+        effects.extend(super::wiring::probes::auto_verdicts(self));
+        effects
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -412,6 +423,9 @@ impl App {
                 } else {
                     self.overlay =
                         Some(Overlay::Details { pane: self.focus, index: self.selected(self.focus), scroll: 0 });
+                    if self.focus == PaneId::Steps {
+                        return super::wiring::steps::on_details(self, self.selected(PaneId::Steps));
+                    }
                 }
             }
             Action::MarkPass => return self.mark(Verdict::Pass),
@@ -424,13 +438,14 @@ impl App {
             }
             Action::Decision => {
                 if self.writable() {
-                    self.overlay = Some(Overlay::Decision(overlay::decision::DecisionDialog::new()));
+                    self.overlay = Some(Overlay::Decision(Box::new(overlay::decision::DecisionDialog::new())));
                 }
             }
             Action::Walkthrough => self.overlay = Some(Overlay::Walkthrough(Default::default())),
             Action::SwitchOperator => {
                 if self.writable() {
-                    self.overlay = Some(Overlay::Operator(overlay::operator::OperatorDialog::new(&self.operator)));
+                    self.overlay =
+                        Some(Overlay::Operator(Box::new(overlay::operator::OperatorDialog::new(&self.operator))));
                 }
             }
             Action::Search => {
@@ -457,9 +472,9 @@ impl App {
                 }
                 self.overlay = Some(Overlay::Confirm(overlay::confirm::Confirm::quit(&running)));
             }
-            Action::RunStep
-            | Action::AbortStep
-            | Action::Rollback
+            Action::RunStep => return super::wiring::steps::run_selected(self),
+            Action::AbortStep => return super::wiring::steps::abort_selected(self),
+            Action::Rollback
             | Action::DeclareIncident
             | Action::Escalate
             | Action::Acknowledge

@@ -97,6 +97,11 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                         ),
                     ));
                 }
+                let output = crate::ui::wiring::steps::output_lines(app, &s.id);
+                if !output.is_empty() {
+                    out.push(Line::from(""));
+                    out.extend(output.into_iter().map(|l| Line::from(clean(&l))));
+                }
                 if let Some((done, by, at)) = &st.ticked {
                     out.push(kv(
                         app,
@@ -127,7 +132,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 format!("DOWN after {} failures, UP after {} successes", p.failure_threshold, p.success_threshold),
             ));
             for c in &p.conditions {
-                out.push(kv(app, "condition", clean(&format!("{c:?}"))));
+                out.push(kv(app, "condition", clean(&c.text)));
             }
             match app.state.probes.get(&p.id) {
                 Some(ch) => out.push(kv(
