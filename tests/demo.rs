@@ -569,4 +569,27 @@ mod tmux_e2e {
         d.wait_for("EXIT=0");
         assert!(d.folders().is_empty(), "demo folder removed on quit: {:?}", d.folders());
     }
+
+    #[test]
+    fn probes_go_live_and_the_chaos_drill_takes_the_api_down() {
+        let d = Demo::start("chaos");
+        let live = Regex::new(r"UP\s+homepage\s+200 \d+ms").unwrap();
+        d.wait("homepage probe live with a latency", |s| live.is_match(s));
+        let up = Regex::new(r"UP\s+api\s+200").unwrap();
+        d.wait("api probe UP", |s| up.is_match(s));
+
+        // Steps pane, find the chaos drill, run it (the console asks first).
+        d.keys(&["1", "/", "chaos", "Enter"]);
+        d.keys(&["r"]);
+        d.wait_for("Run step chaos-drill");
+        d.keys(&["y"]);
+        let down = Regex::new(r"DOWN\s+api\s+500").unwrap();
+        let s = d.wait("api probe DOWN", |s| down.is_match(s));
+        assert!(Regex::new(r"FAIL\s+API health reports UP").unwrap().is_match(&s), "its criterion fails:\n{s}");
+        assert!(s.contains("rec: ROLLBACK"), "a critical failure recommends rollback:\n{s}");
+
+        d.keys(&["q"]);
+        d.wait_for("EXIT=0");
+        assert!(d.folders().is_empty(), "demo folder removed on quit: {:?}", d.folders());
+    }
 }
