@@ -577,6 +577,8 @@ mod tmux_e2e {
         d.wait("homepage probe live with a latency", |s| live.is_match(s));
         let up = Regex::new(r"UP\s+api\s+200").unwrap();
         d.wait("api probe UP", |s| up.is_match(s));
+        let log_line = Regex::new(r"\d{2}:\d{2}:\d{2}\.\d{3}Z (INFO |WARN ) \[(web|api)\] GET /").unwrap();
+        d.wait("application log lines in the Logs pane", |s| log_line.is_match(s));
 
         // Steps pane, find the chaos drill, run it (the console asks first).
         d.keys(&["1", "/", "chaos", "Enter"]);
@@ -587,6 +589,7 @@ mod tmux_e2e {
         let s = d.wait("api probe DOWN", |s| down.is_match(s));
         assert!(Regex::new(r"FAIL\s+API health reports UP").unwrap().is_match(&s), "its criterion fails:\n{s}");
         assert!(s.contains("rec: ROLLBACK"), "a critical failure recommends rollback:\n{s}");
+        d.wait("errors from the broken API in the Logs pane", |s| s.contains("ERROR [api] GET /api/health 500"));
 
         d.keys(&["q"]);
         d.wait_for("EXIT=0");
