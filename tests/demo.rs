@@ -296,6 +296,25 @@ mod command {
     }
 
     #[test]
+    fn warroom_probe_passes_every_probe_against_the_live_demo_and_sees_a_failure() {
+        let (mut demo, folder) = serve();
+        let runbook = folder.join("runbook.toml");
+        let out = warroom().arg("probe").arg(&runbook).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains("8 passed, 0 failed"), "{text}");
+
+        std::fs::write(folder.join("control/login"), "failing\n").unwrap();
+        let out = warroom().arg("probe").arg(&runbook).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(text.lines().any(|l| l.starts_with("login") && l.contains("500")), "{text}");
+
+        drop(demo.stdin.take());
+        assert!(demo.wait().unwrap().success());
+    }
+
+    #[test]
     fn serve_runs_until_input_ends_then_removes_its_folder() {
         let mut child =
             warroom().args(["demo", "--serve"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
