@@ -618,4 +618,16 @@ mod tmux_e2e {
         d.wait_for("EXIT=0");
         assert!(d.folders().is_empty(), "demo folder removed on quit: {:?}", d.folders());
     }
+
+    #[test]
+    fn sigterm_ends_the_demo_and_still_removes_the_folder() {
+        let d = Demo::start("term");
+        d.wait("the console", |s| s.contains("Alder platform (demo)"));
+        let folder = d.folders().pop().expect("demo folder");
+        let pid: i32 = std::fs::read_to_string(folder.join("warroom-demo.pid")).unwrap().trim().parse().unwrap();
+        // SAFETY: sending SIGTERM to the demo process this test started (its pid file names it).
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+        d.wait_for("EXIT=143");
+        assert!(!folder.exists(), "{} left behind after SIGTERM", folder.display());
+    }
 }
