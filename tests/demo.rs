@@ -452,6 +452,16 @@ mod runbook_loads {
         assert_eq!(status(), Some(200));
         assert!(run_step(&rb, "chaos-drill").status.success());
         assert_eq!(status(), Some(500));
+
+        // Both rollbacks run cleanly; the full one also ends the drill and restores the old release.
+        for r in &rb.rollbacks {
+            let cmd = vars::render_command(&r.run, &rb.vars).unwrap();
+            let out = std::process::Command::new("/bin/sh").arg("-c").arg(cmd).current_dir(&rb.dir).output().unwrap();
+            assert!(out.status.success(), "rollback {}: {}", r.id, String::from_utf8_lossy(&out.stderr));
+        }
+        assert_eq!(status(), Some(200));
+        let release = std::fs::read_to_string(s.dir().join("control/release")).unwrap();
+        assert_eq!(release.trim(), rb.vars["previous_release"]);
     }
 
     #[test]
