@@ -619,3 +619,26 @@ fn layouts_and_themes_switch_live() {
     press(&mut a, &[ch('T')]);
     assert_eq!(a.theme.name, "light");
 }
+
+#[test]
+fn idle_second_changes_only_the_clock_cells() {
+    // T10: with nothing happening, a new second rewrites the clock and nothing else.
+    let mut a = app();
+    let before = draw(&mut a, 160, 50);
+    a.tick(t(601));
+    assert!(a.dirty, "a new second is a change");
+    let after = draw(&mut a, 160, 50);
+    let changed: Vec<(u16, u16)> = (0..50u16)
+        .flat_map(|y| (0..160u16).map(move |x| (x, y)))
+        .filter(|&(x, y)| before[(x, y)] != after[(x, y)])
+        .collect();
+    assert!(!changed.is_empty());
+    for (x, y) in &changed {
+        assert_eq!(*y, 48, "only the status row changes, not row {y}");
+        assert!(*x >= 160 - 26, "only the clock at the right changes, not column {x}");
+    }
+    // The same second again is no change at all.
+    a.dirty = false;
+    a.tick(t(601));
+    assert!(!a.dirty);
+}

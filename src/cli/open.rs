@@ -9,11 +9,6 @@ use super::Common;
 use crate::ui::launch::{launch, Launch};
 
 pub fn run(runbook: &Path, c: &Common) -> i32 {
-    if c.plain {
-        return common::bad_input(
-            "--plain (line-by-line output for screen readers) is not available yet: run without it",
-        );
-    }
     let loaded = match runbook_file::load(runbook) {
         Ok(l) => l,
         Err(diags) => {

@@ -438,13 +438,14 @@ impl App {
             }
             Action::Decision => {
                 if self.writable() {
-                    self.overlay = Some(Overlay::Decision(overlay::decision::DecisionDialog::new()));
+                    self.overlay = Some(Overlay::Decision(Box::new(overlay::decision::DecisionDialog::new())));
                 }
             }
             Action::Walkthrough => self.overlay = Some(Overlay::Walkthrough(Default::default())),
             Action::SwitchOperator => {
                 if self.writable() {
-                    self.overlay = Some(Overlay::Operator(overlay::operator::OperatorDialog::new(&self.operator)));
+                    self.overlay =
+                        Some(Overlay::Operator(Box::new(overlay::operator::OperatorDialog::new(&self.operator))));
                 }
             }
             Action::Search => {

@@ -23,4 +23,6 @@ pub enum Signal {
     Interrupt,
     Terminate,
     Hangup,
+    /// SIGTSTP from outside (`kill -TSTP`): suspend like Ctrl-Z.
+    Stop,
 }

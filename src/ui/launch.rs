@@ -77,7 +77,7 @@ pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventS
         now: Utc::now(),
     });
     app.fold(&opened.records);
-    let mut session = Session { app, journal: opened.journal, runs: Default::default() };
+    let mut session = Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() };
     if session.app.read_only.is_none() {
         let ev = EventKind::SessionOpened {
             runbook: session.app.runbook.id.clone(),
@@ -91,6 +91,8 @@ pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventS
         let more = if notes.len() > 1 { format!(" (+{} more)", notes.len() - 1) } else { String::new() };
         session.app.say(format!("{first}{more}"), MsgKind::Warn);
     }
+    // A7: line-by-line for screen readers, and what a dumb terminal can show.
+    let plain = c.plain || std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return common::bad_input(format!("cannot start the async runtime: {e}")),
@@ -98,7 +100,11 @@ pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventS
     let result = rt.block_on(async move {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         start_sources(&session.app.runbook, tx.clone());
-        run::run(session, tx, rx).await
+        if plain {
+            super::plain::run(session, tx, rx).await
+        } else {
+            run::run(session, tx, rx).await
+        }
     });
     // Source tasks may be blocked on I/O: do not wait for them.
     rt.shutdown_background();
@@ -107,7 +113,7 @@ pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventS
         Ok(Exit::Signal(s)) => match s {
             super::event::Signal::Interrupt => 130,
             super::event::Signal::Terminate => 143,
-            super::event::Signal::Hangup => 129,
+            super::event::Signal::Hangup | super::event::Signal::Stop => 129,
         },
         Ok(Exit::InputClosed(_)) => 129,
         Err(e) => {

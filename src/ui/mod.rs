@@ -20,6 +20,7 @@ pub mod launch;
 pub mod layout;
 pub mod overlay;
 pub mod panes;
+pub mod plain;
 pub mod recommend;
 pub mod render;
 pub mod run;

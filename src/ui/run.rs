@@ -15,8 +15,9 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
 use crate::domain::event::EventKind;
+use crate::domain::record::Record;
 use crate::domain::state::SessionState;
-use crate::sources::journal::{spawn_watcher, Journal};
+use crate::sources::journal::{spawn_watcher, Journal, JournalError};
 use crate::sources::{EventReceiver, EventSender};
 
 use super::app::{App, MsgKind};
@@ -60,6 +61,12 @@ fn spawn_input(tx: mpsc::UnboundedSender<Inbound>) {
 pub struct Session {
     pub app: App,
     pub journal: Journal,
+    /// The screen's content is unknown (after Ctrl-Z): repaint it whole.
+    pub repaint: bool,
+    /// For effects that start source tasks (a step run, a rollback): they
+    /// `tokio::spawn` with a clone of this, and their events come back through
+    /// `App::on_source`. Set by `run` before the first event.
+    pub sources: Option<EventSender>,
     /// Processes and probes of this console (`ui::wiring::runs`).
     pub runs: super::wiring::runs::Runs,
 }
@@ -75,7 +82,9 @@ impl Session {
                     self.append(&operator, &event);
                     appended = true;
                 }
-                Effect::PollJournal => self.poll(),
+                Effect::PollJournal => {
+                    self.poll();
+                }
                 Effect::Quit => quit = true,
                 Effect::SetMouse(on) => {
                     if terminal::is_active() {
@@ -93,6 +102,7 @@ impl Session {
                             let _ = terminal::set_mouse(true);
                         }
                         self.app.dirty = true;
+                        self.repaint = true;
                     }
                 }
                 Effect::Copy(text) => match super::clipboard::copy(&text) {
@@ -115,14 +125,18 @@ impl Session {
         quit
     }
 
-    fn fold_result(&mut self, got: Result<Vec<crate::domain::record::Record>, crate::sources::journal::JournalError>) {
+    /// Folds what the journal returned; gives back the records that were new.
+    fn fold_result(&mut self, got: Result<Vec<Record>, JournalError>) -> Vec<Record> {
+        let mut new = Vec::new();
         match got {
             Ok(records) => {
                 if self.journal.take_reloaded() {
                     self.app.state = SessionState::default();
                     self.app.say("journal was replaced or shrank: reloaded from the start", MsgKind::Warn);
                 }
+                let last = self.app.state.last_seq;
                 self.app.fold(&records);
+                new = records.into_iter().filter(|r| r.seq > last).collect();
             }
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
@@ -134,20 +148,31 @@ impl Session {
         for w in self.journal.take_warnings() {
             self.app.say(w, MsgKind::Warn);
         }
+        new
     }
 
-    pub fn append(&mut self, operator: &str, event: &EventKind) {
+    /// Appends as `operator` (nothing when read-only); returns the new records folded in.
+    pub fn append(&mut self, operator: &str, event: &EventKind) -> Vec<Record> {
         if self.app.read_only.is_some() {
-            return;
+            return Vec::new();
         }
         let got = self.journal.append(operator, Utc::now(), event);
-        self.fold_result(got);
+        self.fold_result(got)
     }
 
-    pub fn poll(&mut self) {
+    /// Reads others' new records; returns them, folded in.
+    pub fn poll(&mut self) -> Vec<Record> {
         let got = self.journal.poll();
-        self.fold_result(got);
+        self.fold_result(got)
     }
+}
+
+/// Clears the screen and forgets what was drawn, so the next frame is drawn
+/// whole. Not `Terminal::clear`: that asks the terminal for the cursor
+/// position, a query that stalls while our input thread reads the replies.
+fn full_repaint(term: &mut Terminal<CrosstermBackend<io::Stdout>>) -> io::Result<()> {
+    let size = term.size()?;
+    term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
 /// Runs the console until quit, a signal or the terminal going away.
@@ -159,16 +184,18 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     // Never dropped: ratatui's drop would show the cursor a second time after
     // `terminal::restore` (or after the panic hook), and teardown runs exactly once (T11).
     let mut term = std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
-    term.clear()?;
+    full_repaint(&mut term)?;
 
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Inbound>();
     spawn_input(in_tx);
     let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
+    session.sources = Some(sources.clone());
     session.start_procs(sources.clone());
 
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigtstp = signal(SignalKind::from_raw(libc::SIGTSTP))?;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
@@ -177,6 +204,9 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
         if session.app.dirty {
             let wait = FRAME.saturating_sub(last_draw.elapsed());
             if wait.is_zero() {
+                if std::mem::take(&mut session.repaint) {
+                    full_repaint(&mut term)?;
+                }
                 session.app.dirty = false;
                 term.draw(|f| super::render::draw(f, &mut session.app))?;
                 last_draw = Instant::now();
@@ -193,6 +223,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             _ = sigint.recv() => Inbound::Signal(Signal::Interrupt),
             _ = sigterm.recv() => Inbound::Signal(Signal::Terminate),
             _ = sighup.recv() => Inbound::Signal(Signal::Hangup),
+            _ = sigtstp.recv() => Inbound::Signal(Signal::Stop),
             _ = async { if let Some(d) = deadline { tokio::time::sleep_until(d).await } else { std::future::pending::<()>().await } } => continue,
         };
         let effects = match inbound {
@@ -207,6 +238,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                 super::wiring::probes::auto_verdicts(&mut session.app)
             }
             Inbound::Source(ev) => session.app.on_source(ev),
+            Inbound::Signal(Signal::Stop) => vec![Effect::Suspend],
             Inbound::Signal(s) => break Exit::Signal(s),
             Inbound::InputClosed(why) => break Exit::InputClosed(why),
         };

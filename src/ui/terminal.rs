@@ -72,15 +72,12 @@ pub fn install_panic_hook() {
 /// Ctrl-Z: give the terminal back, stop the process like any shell job, and
 /// take the terminal again when continued (`fg`).
 pub fn suspend() -> io::Result<()> {
-    let was_mouse = false;
     restore();
-    // SAFETY: raising a signal on ourselves; SIGTSTP's default action stops the process.
+    // SIGSTOP, not SIGTSTP: the loop handles SIGTSTP itself (to restore the
+    // terminal first), so raising it would only call that handler.
+    // SAFETY: raising a signal on ourselves; SIGSTOP stops the process until SIGCONT (`fg`).
     unsafe {
-        libc::raise(libc::SIGTSTP);
+        libc::raise(libc::SIGSTOP);
     }
-    enter()?;
-    if was_mouse {
-        set_mouse(true)?;
-    }
-    Ok(())
+    enter()
 }

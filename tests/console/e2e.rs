@@ -273,3 +273,123 @@ fn teardown_runs_exactly_once_on_quit_sigterm_sighup_and_sigint() {
         s.wait("session.closed in the journal", |s| s.journal_text().contains("\"session.closed\""));
     }
 }
+
+#[test]
+fn ctrl_z_gives_the_shell_back_and_fg_redraws() {
+    let data = tempfile::tempdir().unwrap();
+    let s = Session { name: format!("suspend-{}", std::process::id()), data };
+    tmux(&["new-session", "-d", "-s", &s.name, "-x", "100", "-y", "30", "bash --norc --noprofile -i"]);
+    s.text(&format!(
+        "cd {} && WARROOM_DATA_DIR={} TERM=xterm-256color {} open {}",
+        env!("CARGO_MANIFEST_DIR"),
+        s.data.path().display(),
+        env!("CARGO_BIN_EXE_warroom"),
+        runbook().display()
+    ));
+    s.keys(&["Enter"]);
+    s.wait_screen("Release 4.2");
+    s.keys(&["C-z"]);
+    s.wait_screen("Stopped");
+    s.text("fg");
+    s.keys(&["Enter"]);
+    s.wait_screen("Release 4.2");
+    s.wait("the whole console redrawn", |s| s.screen().contains("? help") && s.screen().contains("CRITICAL"));
+    s.keys(&["q"]);
+    s.wait("the shell prompt back", |s| !s.screen().contains("CRITICAL"));
+}
+
+#[test]
+fn rapid_resizes_keep_the_selection() {
+    let s = Session::start("storm", 120, 40);
+    s.wait_screen("Release 4.2");
+    s.keys(&["2", "j", "j", "j"]);
+    for i in 0..200 {
+        let (w, h) = if i % 2 == 0 { ("100", "30") } else { ("140", "45") };
+        tmux(&["resize-window", "-t", &s.name, "-x", w, "-y", h]);
+    }
+    tmux(&["resize-window", "-t", &s.name, "-x", "120", "-y", "40"]);
+    s.wait_screen("Release 4.2");
+    s.keys(&["Space"]);
+    s.wait("the fourth criterion (search) marked", |s| {
+        s.journal_text().lines().any(|l| l.contains("\"search\"") && l.contains("\"pass\""))
+    });
+    s.keys(&["q"]);
+    s.wait_screen("EXIT=0");
+}
+
+#[test]
+fn bad_layout_or_theme_file_exits_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("layouts")).unwrap();
+    std::fs::create_dir_all(dir.path().join("themes")).unwrap();
+    std::fs::write(dir.path().join("layouts/mine.toml"), "direction = \"horizontal\"\n[[part]]\npane = \"stepz\"\n")
+        .unwrap();
+    std::fs::write(
+        dir.path().join("themes/mine.toml"),
+        "[roles.ok]\nfg = { rgb = \"green\", c256 = 2, c16 = \"green\" }\n",
+    )
+    .unwrap();
+    for (flag, want) in [("--layout", "layouts/mine.toml:3:"), ("--theme", "themes/mine.toml:2:")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .args(["open", runbook().to_str().unwrap(), flag, "mine"])
+            .env("WARROOM_DATA_DIR", dir.path())
+            .env("WARROOM_CONFIG_DIR", dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{flag}: {err}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["open", runbook().to_str().unwrap(), "--layout", "nope"])
+        .env("WARROOM_DATA_DIR", dir.path())
+        .env("WARROOM_CONFIG_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no layout \"nope\": use one of t0, validation, monitor, mine")
+    );
+}
+
+#[test]
+fn plain_mode_is_line_by_line_with_no_escapes_and_records_commands() {
+    use std::io::Write;
+    for (flag, term) in [(Some("--plain"), "xterm-256color"), (None, "dumb")] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_warroom"));
+        cmd.args(["open", runbook().to_str().unwrap()]);
+        if let Some(f) = flag {
+            cmd.arg(f);
+        }
+        let mut child = cmd
+            .env("WARROOM_DATA_DIR", dir.path())
+            .env("WARROOM_OPERATOR", "ana")
+            .env("TERM", term)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"pass checkout by hand\nfail nosuch\ndecide no-go search is broken\nquit\n")
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{term}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains('\u{1b}'), "{term}: escape sequence in plain output");
+        assert!(
+            !text.chars().any(|c| ('\u{2500}'..='\u{257f}').contains(&c) || c == '✓' || c == '✗'),
+            "{term}: {text}"
+        );
+        assert!(text.contains("critical checkout: PENDING"), "{text}");
+        assert!(text.contains("ana: marked checkout PASS (by hand)"), "{text}");
+        assert!(text.contains("error: no criterion \"nosuch\""), "{text}");
+        assert!(text.contains("recorded the decision NO-GO: search is broken"), "{text}");
+        let journal = std::fs::read_to_string(dir.path().join("sessions/console-small/journal.jsonl")).unwrap();
+        assert!(journal.contains("\"decision.recorded\"") && journal.contains("\"session.closed\""));
+    }
+}

@@ -43,7 +43,7 @@ fn session(dir: &Path, runbook: &str) -> Session {
         now: Utc::now(),
     });
     app.fold(&opened.records);
-    Session { app, journal: opened.journal, runs: Default::default() }
+    Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() }
 }
 
 fn key(c: char) -> KeyEvent {

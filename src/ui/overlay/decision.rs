@@ -41,7 +41,7 @@ impl Default for DecisionDialog {
     }
 }
 
-pub fn on_key(app: &mut App, mut d: DecisionDialog, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outcome {
     if is_close(&key, true) {
         return Outcome::Close;
     }

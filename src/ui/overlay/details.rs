@@ -132,7 +132,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 format!("DOWN after {} failures, UP after {} successes", p.failure_threshold, p.success_threshold),
             ));
             for c in &p.conditions {
-                out.push(kv(app, "condition", clean(&format!("{c:?}"))));
+                out.push(kv(app, "condition", clean(&c.text)));
             }
             match app.state.probes.get(&p.id) {
                 Some(ch) => out.push(kv(

@@ -24,9 +24,9 @@ pub enum Overlay {
     Palette(palette::Palette),
     Search(search::SearchPrompt),
     Details { pane: PaneId, index: usize, scroll: u16 },
-    Decision(decision::DecisionDialog),
+    Decision(Box<decision::DecisionDialog>),
     Walkthrough(walkthrough::Walkthrough),
-    Operator(operator::OperatorDialog),
+    Operator(Box<operator::OperatorDialog>),
     Confirm(confirm::Confirm),
 }
 

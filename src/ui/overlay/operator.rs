@@ -30,7 +30,7 @@ impl OperatorDialog {
     }
 }
 
-pub fn on_key(app: &mut App, mut o: OperatorDialog, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, mut o: Box<OperatorDialog>, key: KeyEvent) -> Outcome {
     if is_close(&key, true) {
         return Outcome::Close;
     }

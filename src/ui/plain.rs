@@ -1,0 +1,248 @@
+//! `--plain` (A7; automatic with `TERM=dumb`): no alternate screen, no box
+//! drawing, no symbols — a summary, then one line per journal event as it
+//! happens, and typed commands on standard input. Screen readers follow it
+//! line by line; it is also what a dumb terminal can show.
+
+use std::io::{self, Write};
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::signal::unix::{signal, SignalKind};
+
+use crate::domain::event::{Decision, EventKind, MarkSource, Verdict};
+use crate::domain::record::Record;
+use crate::domain::state::StepStatus;
+use crate::sources::journal::spawn_watcher;
+use crate::sources::{EventReceiver, EventSender};
+
+use super::event::Signal;
+use super::items;
+use super::recommend;
+use super::run::{Exit, Session};
+use super::text::clean;
+use super::timefmt;
+
+pub const HELP: &str = "commands: pass|fail|na|pending CRITERION [note], tick STEP, note TEXT, \
+decide go|no-go|rollback REASON, operator NAME, status, help, quit";
+
+fn out(line: &str) {
+    let mut o = io::stdout().lock();
+    let _ = writeln!(o, "{line}");
+    let _ = o.flush();
+}
+
+/// The session as plain lines.
+pub fn summary(s: &Session) -> Vec<String> {
+    let app = &s.app;
+    let rb = &app.runbook;
+    let mut v = vec![format!("warroom: {} (runbook {})", clean(&rb.title), clean(&rb.id))];
+    v.push(format!("operator: {}; journal: {}", clean(&app.operator), s.journal.path().display()));
+    if let Some(r) = &app.read_only {
+        v.push(format!("READ-ONLY: {}", clean(r)));
+    }
+    v.push("steps:".into());
+    for st in items::steps(rb) {
+        let status = match app.state.step_status(&st.id) {
+            StepStatus::NotStarted => "to do",
+            StepStatus::Running => "running",
+            StepStatus::Succeeded => "ok",
+            StepStatus::Failed => "FAILED",
+            StepStatus::TimedOut => "TIMED OUT",
+            StepStatus::Aborted => "aborted",
+            StepStatus::Done => "done",
+        };
+        v.push(format!("  step {}: {status}. {}", clean(&st.id), clean(&st.title)));
+    }
+    v.push("checklist:".into());
+    for c in items::criteria(rb) {
+        let st = app.state.criteria.get(&c.id);
+        let verdict = st.map(|s| s.verdict).unwrap_or_default();
+        let who = match st.and_then(|s| s.by.as_ref().zip(s.at)) {
+            Some((by, at)) if verdict != Verdict::Pending => format!(" (by {} at {})", clean(by), timefmt::hm(at)),
+            _ => String::new(),
+        };
+        v.push(format!(
+            "  {} {}: {}{who}. {}",
+            c.severity.as_str(),
+            clean(&c.id),
+            verdict_word(verdict),
+            clean(&c.title)
+        ));
+    }
+    for p in &rb.probes {
+        let h =
+            app.state.probes.get(&p.id).map_or("not started".to_string(), |c| format!("{:?}", c.health).to_uppercase());
+        v.push(format!("  probe {}: {h}", clean(&p.id)));
+    }
+    v.push(format!("recommendation: {}", recommend::label(rb, &app.state)));
+    match &app.state.decision {
+        Some(d) => v.push(format!("decision: {} by {}: {}", d.decision.as_str(), clean(&d.by), clean(&d.reason))),
+        None => v.push("decision: none yet".into()),
+    }
+    v.push(HELP.into());
+    v
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "PASS",
+        Verdict::Fail => "FAIL",
+        Verdict::Na => "N/A",
+        Verdict::Pending => "PENDING",
+    }
+}
+
+/// One journal record as a sentence.
+pub fn describe(r: &Record) -> String {
+    let who = clean(&r.operator);
+    let at = timefmt::hms(r.ts);
+    let what = match r.event() {
+        None => format!("recorded {}", clean(&r.kind)),
+        Some(ev) => match ev {
+            EventKind::SessionOpened { .. } => "joined the session".into(),
+            EventKind::SessionClosed {} => "left the session".into(),
+            EventKind::OperatorSwitched { from, to } => {
+                format!("handed the keyboard from {} to {}", clean(&from), clean(&to))
+            }
+            EventKind::CriterionMarked { criterion, verdict, note, source, cause } => {
+                let by = if source == MarkSource::Auto { " automatically" } else { "" };
+                let extra = note.or(cause).map(|n| format!(" ({})", clean(&n))).unwrap_or_default();
+                format!("marked {} {}{by}{extra}", clean(&criterion), verdict_word(verdict))
+            }
+            EventKind::NoteAdded { text } => format!("noted: {}", clean(&text)),
+            EventKind::StepStarted { step, run, .. } => format!("started step {} (run {run})", clean(&step)),
+            EventKind::StepFinished { step, outcome, exit_code, duration_ms, .. } => format!(
+                "step {} ended {:?}{} after {}",
+                clean(&step),
+                outcome,
+                exit_code.map(|c| format!(", exit {c}")).unwrap_or_default(),
+                timefmt::ms(duration_ms)
+            ),
+            EventKind::StepTicked { step, done } => {
+                format!("ticked step {} {}", clean(&step), if done { "done" } else { "not done" })
+            }
+            EventKind::DecisionRecorded { decision, reason, .. } => {
+                format!("recorded the decision {}: {}", decision.as_str(), clean(&reason))
+            }
+            EventKind::ProbeChanged { probe, health, cause } => format!(
+                "probe {} is {:?}{}",
+                clean(&probe),
+                health,
+                cause.map(|c| format!(" ({})", clean(&c))).unwrap_or_default()
+            ),
+            EventKind::IncidentDeclared { level, .. } => format!("declared an incident at level {}", clean(&level)),
+            EventKind::IncidentEscalated { level, .. } => format!("escalated to level {}", clean(&level)),
+            EventKind::IncidentAcknowledged { level } => format!("acknowledged level {}", clean(&level)),
+            EventKind::IncidentResolved { .. } => "resolved the incident".into(),
+            other => clean(other.name()),
+        },
+    };
+    format!("{at} {who}: {what}")
+}
+
+/// What a typed line asks for: an event to append, or words to print.
+pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
+    let line = line.trim();
+    let (cmd, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let rest = rest.trim();
+    let rb = &s.app.runbook;
+    match cmd {
+        "pass" | "fail" | "na" | "pending" => {
+            let (id, note) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            let c = rb.criterion(id).ok_or_else(|| {
+                let ids: Vec<&str> = rb.criteria.iter().map(|c| c.id.as_str()).collect();
+                format!("no criterion \"{}\": use one of {}", clean(id), ids.join(", "))
+            })?;
+            let verdict = Verdict::parse(cmd).unwrap_or_default();
+            let source = if c.auto.is_some() { MarkSource::Override } else { MarkSource::Manual };
+            let note = (!note.trim().is_empty()).then(|| note.trim().to_string());
+            Ok(Some(EventKind::CriterionMarked { criterion: c.id.clone(), verdict, note, source, cause: None }))
+        }
+        "tick" => {
+            let st = rb.step(rest).filter(|s| s.manual).ok_or_else(|| format!("no manual step \"{}\"", clean(rest)))?;
+            let done = s.app.state.step_status(&st.id) != StepStatus::Done;
+            Ok(Some(EventKind::StepTicked { step: st.id.clone(), done }))
+        }
+        "note" if !rest.is_empty() => Ok(Some(EventKind::NoteAdded { text: rest.to_string() })),
+        "decide" => {
+            let (d, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            let decision = match d.to_ascii_lowercase().as_str() {
+                "go" => Decision::Go,
+                "no-go" | "nogo" => Decision::NoGo,
+                "rollback" => Decision::Rollback,
+                _ => return Err("decide go|no-go|rollback REASON".into()),
+            };
+            if reason.trim().is_empty() {
+                return Err("write the reason after the decision: it goes in the journal".into());
+            }
+            Ok(Some(EventKind::DecisionRecorded {
+                decision,
+                reason: reason.trim().to_string(),
+                recommendation: Some(recommend::label(rb, &s.app.state)),
+            }))
+        }
+        "operator" if !rest.is_empty() => {
+            Ok(Some(EventKind::OperatorSwitched { from: s.app.operator.clone(), to: rest.to_string() }))
+        }
+        "" => Ok(None),
+        _ => Err(format!("unknown command \"{}\"; {HELP}", clean(cmd))),
+    }
+}
+
+pub async fn run(mut session: Session, sources: EventSender, mut source_rx: EventReceiver) -> io::Result<Exit> {
+    for l in summary(&session) {
+        out(&l);
+    }
+    let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
+    session.sources = Some(sources.clone());
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let exit = loop {
+        tokio::select! {
+            line = lines.next_line() => {
+                let Ok(Some(line)) = line else { break Exit::Quit };
+                match line.trim() {
+                    "quit" | "q" | "exit" => break Exit::Quit,
+                    "help" | "?" => out(HELP),
+                    "status" => summary(&session).iter().for_each(|l| out(l)),
+                    _ => match command(&session, &line) {
+                        Err(e) => out(&format!("error: {e}")),
+                        Ok(None) => {}
+                        Ok(Some(ev)) => {
+                            if let Some(r) = &session.app.read_only {
+                                out(&format!("error: read-only: {}", clean(r)));
+                                continue;
+                            }
+                            let op = session.app.operator.clone();
+                            if let EventKind::OperatorSwitched { to, .. } = &ev {
+                                session.app.operator = to.clone();
+                            }
+                            for r in session.append(&op, &ev) {
+                                out(&describe(&r));
+                            }
+                        }
+                    },
+                }
+            }
+            Some(ev) = source_rx.recv() => {
+                for e in session.app.on_source(ev) {
+                    if e == super::effect::Effect::PollJournal {
+                        for r in session.poll() {
+                            out(&describe(&r));
+                        }
+                    }
+                }
+            }
+            _ = sigint.recv() => break Exit::Signal(Signal::Interrupt),
+            _ = sigterm.recv() => break Exit::Signal(Signal::Terminate),
+            _ = sighup.recv() => break Exit::Signal(Signal::Hangup),
+        }
+        if let Some((m, _)) = session.app.message.take() {
+            out(&format!("note: {}", clean(&m)));
+        }
+    };
+    let op = session.app.operator.clone();
+    session.append(&op, &EventKind::SessionClosed {});
+    Ok(exit)
+}
