@@ -25,6 +25,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     }
     let w = inner.width as usize;
     let sel = app.selected(PaneId::Logs);
+    let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows = Vec::new();
     for (i, l) in rb.logs.iter().enumerate() {
         let buf = app.live.logs.get(&l.id);
@@ -45,6 +46,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         if i == sel {
             line = line.style(app.theme.style(Role::Selection));
         }
+        map.push(Some(i));
         rows.push(ListItem::new(line));
         // The latest lines of the selected log, when there are any.
         if i == sel {
@@ -56,6 +58,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                         LineLevel::Warn => Role::Warn,
                         LineLevel::Info => Role::Text,
                     };
+                    map.push(None);
                     rows.push(ListItem::new(Line::from(styled(app, role, pad(&format!("   {}", clean(&ln.text)), w)))));
                 }
             }
@@ -65,4 +68,6 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let st = &mut app.lists[PaneId::Logs.index()];
     st.select(Some(sel_row));
     frame.render_stateful_widget(List::new(rows), inner, st);
+    let offset = app.lists[PaneId::Logs.index()].offset();
+    app.row_maps[PaneId::Logs.index()] = crate::ui::app::RowMap { area: inner, offset, items: map };
 }
