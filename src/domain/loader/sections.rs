@@ -185,10 +185,10 @@ pub(super) fn probe(ctx: &mut Ctx, t: &mut Table) -> Option<Probe> {
     }
     let target = match kind {
         Some("url") => probe_http(ctx, t),
-        Some("tcp") => t.str(ctx, "tcp").and_then(|a| {
+        Some("tcp") => t.str(ctx, "tcp").map(|a| {
             ctx.check_command_vars(&a);
             check_tcp_addr(ctx, &a, &t.what);
-            Some(ProbeTarget::Tcp { addr: a.into_inner() })
+            ProbeTarget::Tcp { addr: a.into_inner() }
         }),
         Some(_) => t.str(ctx, "command").map(|c| {
             ctx.check_command_vars(&c);

@@ -2,7 +2,7 @@
 //! `\n`) are records; bytes after the last `\n` are either being written right
 //! now or were torn by a crash, and the caller decides which.
 
-use crate::domain::record::{check_link, parse_line, Record};
+use crate::domain::record::{check_sequence, hash_matches, hash_mismatch, parse_line, Record};
 
 /// What a chunk of the journal held.
 #[derive(Debug, Default)]
@@ -19,42 +19,88 @@ pub(crate) struct Chunk {
     pub tail: Option<Vec<u8>>,
 }
 
+/// Below this many bytes the lines are checked on one thread.
+const PARALLEL_FROM: usize = 1 << 20;
+
+/// One complete line, parsed and hash-checked (independent of other lines).
+type Parsed = Result<(Record, bool), String>;
+
+fn parse_one(raw: &[u8]) -> Parsed {
+    let text = std::str::from_utf8(raw)
+        .map_err(|e| format!("not valid UTF-8 (at byte {} of the line)", e.valid_up_to() + 1))?;
+    let r = parse_line(text)?;
+    let ok = hash_matches(&r);
+    Ok((r, ok))
+}
+
 /// Splits `buf` (the journal from byte offset where line `first_line` starts,
 /// following the record `last` = (seq, hash), or none for the file start) into
 /// checked records, stopping at the first bad line.
+///
+/// Parsing and hashing each line do not depend on other lines, so a large
+/// chunk (a restart on a long session) is parsed on every core; the chain
+/// (`seq`, `prev`) is then checked in order, so the first bad line and its
+/// reason are the same as a one-line-at-a-time check would find.
 pub(crate) fn read_chunk(buf: &[u8], first_line: usize, last: Option<(u64, &str)>) -> Chunk {
+    let complete = buf.iter().rposition(|&c| c == b'\n').map(|i| i + 1).unwrap_or(0);
+    let mut ends = Vec::new();
+    let mut pos = 0;
+    while let Some(nl) = memchr_newline(&buf[pos..complete]) {
+        ends.push((pos, pos + nl));
+        pos += nl + 1;
+    }
+    let parsed = parse_all(buf, &ends);
+
     let mut chunk = Chunk::default();
     let mut last: Option<(u64, String)> = last.map(|(s, h)| (s, h.to_string()));
-    let mut pos = 0usize;
-    while pos < buf.len() {
-        let Some(nl) = memchr_newline(&buf[pos..]) else {
-            chunk.tail = Some(buf[pos..].to_vec());
-            break;
-        };
-        let line_no = first_line + chunk.lines;
-        let raw = &buf[pos..pos + nl];
-        let checked = std::str::from_utf8(raw)
-            .map_err(|e| format!("not valid UTF-8 (at byte {} of the line)", e.valid_up_to() + 1))
-            .and_then(|text| {
-                let r = parse_line(text)?;
-                check_link(last.as_ref().map(|(s, h)| (*s, h.as_str())), &r)?;
+    for (i, p) in parsed.into_iter().enumerate() {
+        let checked = p.and_then(|(r, hash_ok)| {
+            check_sequence(last.as_ref().map(|(s, h)| (*s, h.as_str())), &r)?;
+            if hash_ok {
                 Ok(r)
-            });
+            } else {
+                Err(hash_mismatch(&r))
+            }
+        });
         match checked {
             Ok(r) => {
                 last = Some((r.seq, r.hash.clone()));
                 chunk.records.push(r);
                 chunk.lines += 1;
-                pos += nl + 1;
-                chunk.consumed = pos;
+                chunk.consumed = ends[i].1 + 1;
             }
             Err(why) => {
-                chunk.bad = Some((line_no, why));
-                break;
+                chunk.bad = Some((first_line + i, why));
+                return chunk;
             }
         }
     }
+    if complete < buf.len() {
+        chunk.tail = Some(buf[complete..].to_vec());
+    }
     chunk
+}
+
+fn parse_all(buf: &[u8], ends: &[(usize, usize)]) -> Vec<Parsed> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    if buf.len() < PARALLEL_FROM || threads < 2 {
+        return ends.iter().map(|&(a, b)| parse_one(&buf[a..b])).collect();
+    }
+    let per = ends.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = ends
+            .chunks(per.max(1))
+            .map(|part| s.spawn(move || part.iter().map(|&(a, b)| parse_one(&buf[a..b])).collect::<Vec<_>>()))
+            .collect();
+        // A panic in a parser thread would be a bug; fall back to parsing that part here rather than lose it.
+        handles
+            .into_iter()
+            .zip(ends.chunks(per.max(1)))
+            .flat_map(|(h, part)| {
+                h.join().unwrap_or_else(|_| part.iter().map(|&(a, b)| parse_one(&buf[a..b])).collect())
+            })
+            .collect()
+    })
 }
 
 fn memchr_newline(b: &[u8]) -> Option<usize> {
@@ -119,5 +165,25 @@ mod tests {
         assert_eq!(c.records.len(), 1);
         assert_eq!(c.bad.as_ref().unwrap().0, 2);
         assert!(c.tail.is_none());
+    }
+
+    #[test]
+    fn a_large_chunk_checked_in_parallel_finds_the_same_first_bad_line() {
+        let rs = lines(6000);
+        let mut b = bytes(&rs);
+        assert!(b.len() > PARALLEL_FROM, "exercise the parallel path");
+        let c = read_chunk(&b, 1, None);
+        assert_eq!((c.records.len(), c.bad.is_none(), c.consumed), (6000, true, b.len()));
+        // Edit line 4000's text (its hash no longer matches) and line 5000's seq.
+        let text = String::from_utf8(b.clone()).unwrap();
+        let edited = text.replacen("\"n4000\"", "\"n4001\"", 1).replacen("\"seq\":5000,", "\"seq\":5001,", 1);
+        b = edited.into_bytes();
+        let c = read_chunk(&b, 1, None);
+        assert_eq!(c.records.len(), 3999);
+        let (line, why) = c.bad.unwrap();
+        assert_eq!(line, 4000);
+        assert!(why.contains("hash mismatch"), "{why}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(crate::domain::record::verify_chain(lines.iter().copied()), Ok(6000));
     }
 }
