@@ -109,14 +109,19 @@ impl Session {
         self.wait(&format!("{needle:?} on screen"), |s| s.screen().contains(needle));
     }
 
+    /// Our console's pid, found in /proc (no procps on a bare CI machine):
+    /// a `warroom` whose environment holds this test's data dir.
     fn pid(&self) -> u32 {
-        let out = Command::new("pgrep").args(["-x", "warroom"]).output().unwrap();
-        // Several tests may run consoles at once: pick ours by its data dir in /proc/PID/environ.
-        for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+        let needle = format!("WARROOM_DATA_DIR={}", self.data.path().display());
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim() != "warroom" {
+                continue;
+            }
             let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            let needle = format!("WARROOM_DATA_DIR={}", self.data.path().display());
             if env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
-                return pid.parse().unwrap();
+                return pid;
             }
         }
         panic!("no warroom process for {}", self.name);
