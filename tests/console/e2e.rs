@@ -398,3 +398,36 @@ fn plain_mode_is_line_by_line_with_no_escapes_and_records_commands() {
         assert!(journal.contains("\"decision.recorded\"") && journal.contains("\"session.closed\""));
     }
 }
+
+#[test]
+fn a_damaged_journal_opens_read_only_and_says_why() {
+    let data = tempfile::tempdir().unwrap();
+    let s = Session { name: format!("damaged-{}", std::process::id()), data };
+    let path = s.journal();
+    {
+        let mut j = warroom::sources::journal::Journal::open(&path).unwrap().journal;
+        for (c, v) in [("checkout", "pass"), ("search", "fail"), ("emails", "pass")] {
+            let ev = warroom::domain::event::EventKind::CriterionMarked {
+                criterion: c.into(),
+                verdict: warroom::domain::event::Verdict::parse(v).unwrap(),
+                note: None,
+                source: warroom::domain::event::MarkSource::Manual,
+                cause: None,
+            };
+            j.append("bob", chrono::Utc::now(), &ev).unwrap();
+        }
+    }
+    // Tamper with the middle record: its hash no longer matches.
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("\"search\"", "\"emails\"", 1)).unwrap();
+    s.launch(120, 40);
+    s.wait_screen("READ-ONLY");
+    s.wait_screen("✓ PASS    Checkout completes");
+    s.wait_screen("· PENDING Search returns results");
+    let before = std::fs::read_to_string(&path).unwrap();
+    s.keys(&["2", "Space"]);
+    s.wait_screen("read-only");
+    s.keys(&["q"]);
+    s.wait_screen("EXIT=0");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "a read-only console wrote to the journal");
+}
