@@ -75,10 +75,10 @@ fn replay(c: &mut Criterion) {
 
     // CPU time of single runs, which a loaded machine (shared cores) does not inflate the way wall time is.
     for i in 1..=3 {
-        let (cpu0, wall0) = (thread_cpu(), std::time::Instant::now());
+        let (cpu0, wall0) = (process_cpu(), std::time::Instant::now());
         let opened = Journal::open(&path).unwrap();
         let state = SessionState::from_records(&opened.records);
-        let (cpu, wall) = (thread_cpu() - cpu0, wall0.elapsed());
+        let (cpu, wall) = (process_cpu() - cpu0, wall0.elapsed());
         assert_eq!(state.last_seq, EVENTS);
         eprintln!("open+fold run {i}: {:.0} ms CPU, {:.0} ms wall", cpu.as_secs_f64() * 1e3, wall.as_secs_f64() * 1e3);
     }
@@ -99,7 +99,7 @@ fn replay(c: &mut Criterion) {
 }
 
 /// CPU time used by this process so far (all threads: the reader parses on every core).
-fn thread_cpu() -> std::time::Duration {
+fn process_cpu() -> std::time::Duration {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `ts` is a valid timespec to write into.
     unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };

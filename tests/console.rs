@@ -602,16 +602,6 @@ fn read_only_refuses_to_write_and_says_why() {
 }
 
 #[test]
-fn features_of_other_tasks_say_not_available_yet() {
-    for k in ['r', 'B', 'i', 'I', 'a', 'c'] {
-        let mut a = app();
-        let e = press(&mut a, &[ch(k)]);
-        assert!(e.is_empty());
-        assert!(a.message.as_ref().is_some_and(|(m, _)| m.contains("not available yet")), "{k}");
-    }
-}
-
-#[test]
 fn layouts_and_themes_switch_live() {
     let mut a = app();
     press(&mut a, &[ch('L')]);

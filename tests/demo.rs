@@ -473,3 +473,123 @@ mod runbook_loads {
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     }
 }
+
+/// `warroom demo` in real tmux (private server `-L wr-demo`, one session per
+/// test), as a newcomer would use it. Waits are on what the screen shows.
+mod tmux_e2e {
+    use super::*;
+    use std::process::Command;
+
+    const SOCK: &str = "wr-demo";
+
+    fn tmux(args: &[&str]) -> String {
+        let out = Command::new("tmux").arg("-L").arg(SOCK).args(args).output().expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    struct Demo {
+        name: String,
+        /// TMPDIR of the demo: its folder is created in here.
+        temp: tempfile::TempDir,
+    }
+
+    impl Demo {
+        fn start(name: &str) -> Demo {
+            let temp = tempfile::tempdir().unwrap();
+            let d = Demo { name: format!("{name}-{}", std::process::id()), temp };
+            let cmd = format!(
+                "export TMPDIR={t} WARROOM_DATA_DIR={t}/data WARROOM_CONFIG_DIR={t}/config WARROOM_OPERATOR=ana \
+                 TERM=xterm-256color && {bin} demo; echo EXIT=$?; sleep 600",
+                t = d.temp.path().display(),
+                bin = env!("CARGO_BIN_EXE_warroom"),
+            );
+            tmux(&["new-session", "-d", "-s", &d.name, "-x", "160", "-y", "50", &cmd]);
+            d
+        }
+
+        fn screen(&self) -> String {
+            tmux(&["capture-pane", "-p", "-t", &self.name])
+        }
+
+        fn keys(&self, keys: &[&str]) {
+            let mut args = vec!["send-keys", "-t", self.name.as_str()];
+            args.extend_from_slice(keys);
+            tmux(&args);
+        }
+
+        /// Waits until `cond` holds for the screen; returns that screen.
+        fn wait(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+            let limit = Instant::now() + Duration::from_secs(60);
+            loop {
+                let s = self.screen();
+                if cond(&s) {
+                    return s;
+                }
+                assert!(Instant::now() < limit, "timed out waiting for {what}; screen:\n{s}");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+
+        fn wait_for(&self, text: &str) -> String {
+            self.wait(text, |s| s.contains(text))
+        }
+
+        /// The demo's folder inside this test's TMPDIR, if it exists.
+        fn folders(&self) -> Vec<PathBuf> {
+            std::fs::read_dir(self.temp.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("warroom-demo-"))
+                .collect()
+        }
+    }
+
+    impl Drop for Demo {
+        fn drop(&mut self) {
+            tmux(&["kill-session", "-t", &self.name]);
+        }
+    }
+
+    #[test]
+    fn demo_opens_every_pane_then_quits_and_leaves_nothing() {
+        let d = Demo::start("panes");
+        let s = d.wait("all panes", |s| {
+            ["Steps", "Checklist", "Probes", "Logs", "Escalation", "Alder platform (demo)"]
+                .iter()
+                .all(|t| s.contains(t))
+        });
+        for step in ["Preflight checks", "Chaos drill"] {
+            assert!(s.contains(step), "{step} listed:\n{s}");
+        }
+        let folders = d.folders();
+        assert_eq!(folders.len(), 1, "one demo folder in TMPDIR");
+        assert!(folders[0].join("session/journal.jsonl").exists(), "journal in the demo folder");
+        d.keys(&["q"]);
+        d.wait_for("EXIT=0");
+        assert!(d.folders().is_empty(), "demo folder removed on quit: {:?}", d.folders());
+    }
+
+    #[test]
+    fn probes_go_live_and_the_chaos_drill_takes_the_api_down() {
+        let d = Demo::start("chaos");
+        let live = Regex::new(r"UP\s+homepage\s+200 \d+ms").unwrap();
+        d.wait("homepage probe live with a latency", |s| live.is_match(s));
+        let up = Regex::new(r"UP\s+api\s+200").unwrap();
+        d.wait("api probe UP", |s| up.is_match(s));
+
+        // Steps pane, find the chaos drill, run it (the console asks first).
+        d.keys(&["1", "/", "chaos", "Enter"]);
+        d.keys(&["r"]);
+        d.wait_for("Run step chaos-drill");
+        d.keys(&["y"]);
+        let down = Regex::new(r"DOWN\s+api\s+500").unwrap();
+        let s = d.wait("api probe DOWN", |s| down.is_match(s));
+        assert!(Regex::new(r"FAIL\s+API health reports UP").unwrap().is_match(&s), "its criterion fails:\n{s}");
+        assert!(s.contains("rec: ROLLBACK"), "a critical failure recommends rollback:\n{s}");
+
+        d.keys(&["q"]);
+        d.wait_for("EXIT=0");
+        assert!(d.folders().is_empty(), "demo folder removed on quit: {:?}", d.folders());
+    }
+}

@@ -126,8 +126,10 @@ impl Tmux {
         v
     }
 
-    fn show_buffer(&self) -> String {
-        text(&Self::cmd().arg("show-buffer").output().unwrap().stdout)
+    /// Every paste buffer's content (tests in this file run in parallel on one server).
+    fn buffers() -> Vec<String> {
+        let names = text(&Self::cmd().args(["list-buffers", "-F", "#{buffer_name}"]).output().unwrap().stdout);
+        names.lines().map(|b| text(&Self::cmd().args(["show-buffer", "-b", b]).output().unwrap().stdout)).collect()
     }
 }
 
@@ -145,9 +147,10 @@ fn clipboard_lands_in_the_tmux_paste_buffer() {
     let message = "[GO-LIVE] Deploy COMPLETED\nTime: 07:10 CET ✓\nnote: \x1b]0;pwned\x07 done\n";
     let report = copy_to(message, &target).expect("copy through tmux");
     assert_eq!(report.method, CopyMethod::TmuxBuffer);
-    let pasted = tmux.show_buffer();
     // Lines kept, the smuggled title-setting sequence gone (S3).
-    assert_eq!(pasted, "[GO-LIVE] Deploy COMPLETED\nTime: 07:10 CET ✓\nnote:  done\n");
+    let want = "[GO-LIVE] Deploy COMPLETED\nTime: 07:10 CET ✓\nnote:  done\n";
+    assert!(Tmux::buffers().iter().any(|b| b == want), "not in any tmux buffer: {:?}", Tmux::buffers());
+    drop(tmux);
     assert!(report.message().contains("tmux paste buffer"));
 }
 
@@ -164,4 +167,112 @@ fn example_templates_fill_in_completely() {
         assert!(!out.contains("?}"), "template {} left a field unfilled:\n{out}", t.id);
         assert!(out.contains("07:14 CET"), "template {} time not in Europe/Madrid:\n{out}", t.id);
     }
+}
+
+/// The console in real tmux: `i` declares (after a question naming the level),
+/// `a` acknowledges, `I` escalates (after a question naming who is called next).
+#[test]
+fn console_keys_drive_the_escalation_clock_and_copy_messages() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let name = format!("incident-keys-{}", std::process::id());
+    let cmd = format!(
+        "cd {root} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana \
+         TERM=xterm-256color && {bin} open {rb} --journal {journal}; sleep 600",
+        root = env!("CARGO_MANIFEST_DIR"),
+        data = dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+        rb = example("golive-platform.toml").display(),
+        journal = journal.display(),
+    );
+    let ok = Tmux::cmd().args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd]).status().unwrap();
+    assert!(ok.success());
+    let tmux = Tmux { session: name.clone() };
+    let screen = || text(&Tmux::cmd().args(["capture-pane", "-p", "-t", &name]).output().unwrap().stdout);
+    let keys = |k: &str| {
+        Tmux::cmd().args(["send-keys", "-t", &name, k]).status().unwrap();
+    };
+    let wait = |what: &str, cond: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if cond() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "timed out waiting for {what}\n--- screen ---\n{}\n--- journal ---\n{}",
+            screen(),
+            std::fs::read_to_string(&journal).unwrap_or_default()
+        );
+    };
+    let journaled = |kind: &str| std::fs::read_to_string(&journal).unwrap_or_default().contains(kind);
+
+    wait("the console", &|| screen().contains("no incident"));
+    keys("i");
+    wait("the declare question", &|| screen().contains("Declare an incident?"));
+    assert!(screen().contains("L1"), "{}", screen());
+    keys("y");
+    wait("incident.declared", &|| journaled("\"incident.declared\""));
+    wait("the countdown", &|| screen().contains("left"));
+
+    keys("a");
+    wait("incident.acknowledged", &|| journaled("\"incident.acknowledged\""));
+    wait("ACKED on screen", &|| screen().contains("ACKED"));
+
+    keys("I");
+    wait("the escalate question", &|| screen().contains("Escalate now?"));
+    assert!(screen().contains("Dev Lead"), "names who is called next:\n{}", screen());
+    keys("n");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!journaled("\"incident.escalated\""), "n must not escalate");
+    keys("I");
+    wait("the escalate question", &|| screen().contains("Escalate now?"));
+    keys("y");
+    wait("incident.escalated", &|| journaled("\"incident.escalated\""));
+
+    let s = folded(&journal);
+    let inc = s.incident.expect("an incident");
+    let levels: Vec<(&str, bool)> = inc.levels.iter().map(|l| (l.level.as_str(), l.automatic)).collect();
+    assert_eq!(levels, [("L1", false), ("L2", false)]);
+    assert_eq!(inc.levels[0].acknowledged.as_ref().map(|a| a.by.as_str()), Some("ana"));
+
+    // `c`: the messages dialog previews the filled template; Enter copies it —
+    // from inside this tmux session, into the server's paste buffer — and journals it.
+    keys("c");
+    wait("the messages dialog", &|| screen().contains("[GO-LIVE] Deploy STARTED"));
+    assert!(screen().contains("Run by: ana"), "{}", screen());
+    keys("Enter");
+    wait("message.copied", &|| journaled("\"message.copied\""));
+    let s = folded(&journal);
+    let copied = &s.messages.last().expect("a message").text;
+    assert!(copied.starts_with("[GO-LIVE] Deploy STARTED\n") && copied.contains("Run by: ana"), "{copied}");
+    wait("the text in a tmux paste buffer", &|| Tmux::buffers().iter().any(|b| b == copied));
+    wait("the copy reported", &|| screen().contains("tmux paste buffer"));
+
+    // `B`: choose the rollback, type its id to approve (a wrong id approves nothing).
+    let literal = |t: &str| {
+        Tmux::cmd().args(["send-keys", "-t", &name, "-l", t]).status().unwrap();
+    };
+    keys("B");
+    wait("the rollback dialog", &|| screen().contains("approvals 0/2"));
+    keys("Enter");
+    wait("the typed confirmation", &|| screen().contains("Type full to approve"));
+    literal("ful");
+    keys("Enter");
+    wait("a mismatch message", &|| screen().contains("type full exactly"));
+    assert!(!journaled("\"rollback.approved\""));
+    literal("full");
+    keys("Enter");
+    wait("rollback.approved", &|| journaled("\"rollback.approved\""));
+    wait("the approval message", &|| screen().contains("approved (1/2)"));
+    keys("B");
+    wait("the rollback dialog", &|| screen().contains("approvals 1/2 by ana"));
+    keys("Enter");
+    literal("full");
+    keys("Enter");
+    wait("the same operator refused", &|| screen().contains("ana already approved"));
+    assert_eq!(folded(&journal).rollbacks["full"].approvals.len(), 1);
+    drop(tmux);
 }

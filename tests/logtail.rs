@@ -123,9 +123,19 @@ fn following(s: &LogStatus) -> bool {
     matches!(s, LogStatus::Following | LogStatus::Polling)
 }
 
+/// Kills the writer when a test fails half-way, so no process outlives the test.
+struct Writer(Child);
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A writer process appending "line N" through one open descriptor, reopening
 /// the path on SIGHUP (as a daemon does after logrotate), until `stop` exists.
-fn start_writer(path: &Path, stop: &Path) -> Child {
+fn start_writer(path: &Path, stop: &Path) -> Writer {
     let script = r#"
         F="$1"; STOP="$2"
         exec 3>>"$F"
@@ -136,7 +146,9 @@ fn start_writer(path: &Path, stop: &Path) -> Child {
             if [ $((i % 50)) -eq 0 ]; then sleep 0.002; fi
         done
     "#;
-    Command::new("/bin/sh").arg("-c").arg(script).arg("writer").arg(path).arg(stop).spawn().expect("start writer")
+    Writer(
+        Command::new("/bin/sh").arg("-c").arg(script).arg("writer").arg(path).arg(stop).spawn().expect("start writer"),
+    )
 }
 
 fn lines_on_disk(dir: &Path) -> usize {
@@ -163,14 +175,18 @@ fn rotation_loses_nothing(polling: bool) {
         tail.wait_for("the writer's lines", |t| t.content().len() > seen + 200);
         fs::rename(&log, dir.path().join(format!("app.log.{round}"))).expect("rotate: rename");
         fs::write(&log, "").expect("rotate: create");
+        // The daemon is told to reopen only later (logrotate's postrotate): until
+        // then its lines still go to the renamed file and must be shown.
+        let seen = tail.content().len();
+        tail.wait_for("lines written to the renamed file", |t| t.content().len() > seen + 100);
         // SAFETY: signalling our own child.
-        unsafe { libc::kill(writer.id() as i32, libc::SIGHUP) };
+        unsafe { libc::kill(writer.0.id() as i32, libc::SIGHUP) };
         tail.wait_for("the switch to the new file", |t| t.count_status(|s| *s == LogStatus::Rotated) == round);
     }
     let seen = tail.content().len();
     tail.wait_for("lines after the last rotation", |t| t.content().len() > seen + 200);
     fs::write(&stop, "").expect("stop writer");
-    assert!(writer.wait().expect("writer ends").success());
+    assert!(writer.0.wait().expect("writer ends").success());
     let total = lines_on_disk(dir.path());
     tail.wait_for(&format!("all {total} lines"), |t| t.content().len() >= total);
     let expected: Vec<String> = (1..=total).map(|i| format!("line {i}")).collect();
@@ -431,4 +447,87 @@ fn relative_path_is_taken_from_the_runbook_folder() {
     fs::create_dir(dir.path().join("logs")).expect("mkdir");
     fs::write(dir.path().join("logs/app.log"), "relative ok\n").expect("write");
     tail.wait_for_line("relative ok");
+}
+
+/// The console end to end in a real tmux: a `[[log]]` is followed from open,
+/// error and warning lines carry a symbol (not only a colour), escape sequences
+/// never reach the screen, counts per minute are shown, `F` holds the view.
+mod console {
+    use super::*;
+
+    struct Tmux {
+        socket: String,
+    }
+
+    impl Tmux {
+        fn run(&self, args: &[&str]) -> String {
+            let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        }
+
+        fn screen(&self) -> String {
+            self.run(&["capture-pane", "-p", "-t", "logs"])
+        }
+
+        fn wait_screen(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+            let until = Instant::now() + PATIENCE;
+            loop {
+                let s = self.screen();
+                if cond(&s) {
+                    return s;
+                }
+                assert!(Instant::now() < until, "timed out waiting for {what}; screen:\n{s}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+
+    impl Drop for Tmux {
+        fn drop(&mut self) {
+            self.run(&["kill-server"]);
+        }
+    }
+
+    #[test]
+    fn logs_pane_follows_a_file_with_symbols_counts_and_follow_toggle() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let rb = dir.path().join("rb.toml");
+        fs::write(
+            &rb,
+            "[runbook]\nid = \"logtail-e2e\"\ntitle = \"Logs e2e\"\n\n[[log]]\nid = \"app\"\npath = \"app.log\"\n\
+             error = \"(?i)\\\\berror\\\\b\"\nwarn = \"(?i)\\\\bwarn(ing)?\\\\b\"\n",
+        )
+        .expect("runbook");
+        let log = dir.path().join("app.log");
+        fs::write(&log, "old history line\n").expect("log");
+        let tmux = Tmux { socket: format!("wr-logs-test-{}", std::process::id()) };
+        let cmd = format!(
+            "WARROOM_OPERATOR=tester {} open {} --journal {}",
+            env!("CARGO_BIN_EXE_warroom"),
+            rb.display(),
+            dir.path().join("journal.jsonl").display()
+        );
+        tmux.run(&["new-session", "-d", "-s", "logs", "-x", "120", "-y", "40", &cmd]);
+        tmux.wait_screen("the console", |s| s.contains("Logs"));
+        tmux.run(&["send-keys", "-t", "logs", "4"]);
+        tmux.wait_screen("the tail following", |s| s.contains("following"));
+        append(&log, b"GET / 200\nPHP Fatal ERROR boom \x1b[2J\x1b]0;pwned\x07\nWarning: slow\n");
+        let s = tmux.wait_screen("the new lines", |s| s.contains("Warning: slow"));
+        assert!(s.contains("✗ PHP Fatal ERROR boom"), "error line marked by a symbol:\n{s}");
+        assert!(s.contains("▲ Warning: slow"), "warning line marked by a symbol:\n{s}");
+        assert!(s.contains("1 err · 1 warn"), "counts per minute:\n{s}");
+        assert!(!s.contains("old history line"), "history before open is not replayed:\n{s}");
+        assert!(!s.contains("pwned"), "OSC title payload stripped:\n{s}");
+        tmux.run(&["send-keys", "-t", "logs", "F"]);
+        tmux.wait_screen("follow off", |s| s.contains("follow off"));
+        append(&log, b"error while paused\n");
+        tmux.wait_screen("the count to move on", |s| s.contains("2 err · 1 warn"));
+        assert!(!tmux.screen().contains("while paused"), "view held while follow is off");
+        tmux.run(&["send-keys", "-t", "logs", "F"]);
+        tmux.wait_screen("follow back on", |s| s.contains("while paused") && !s.contains("follow off"));
+        tmux.run(&["send-keys", "-t", "logs", "/", "b", "o", "o", "m"]);
+        tmux.wait_screen("search counting matching lines", |s| s.contains("/boom: 1 line(s)"));
+        tmux.run(&["send-keys", "-t", "logs", "Enter"]);
+        tmux.run(&["send-keys", "-t", "logs", "q"]);
+    }
 }

@@ -4,6 +4,8 @@
 
 #[path = "sources/cli_probe.rs"]
 mod cli_probe;
+#[path = "sources/console_wiring.rs"]
+mod console_wiring;
 #[path = "sources/probes.rs"]
 mod probes;
 #[path = "sources/processes.rs"]
@@ -14,3 +16,5 @@ mod sanitize;
 mod server;
 #[path = "sources/steps.rs"]
 mod steps;
+#[path = "sources/tmux_steps.rs"]
+mod tmux_steps;

@@ -5,9 +5,11 @@ use std::io::Read;
 
 use clap::Args;
 
-use super::common::{self, EXIT_FAIL, EXIT_OK};
+use super::common::{self, EXIT_BAD_INPUT, EXIT_FAIL, EXIT_OK};
+use super::runbook_file;
 use super::Common;
 use crate::demo::{runbook, DemoSession};
+use crate::ui::launch::{launch, Launch};
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct DemoArgs {
@@ -35,9 +37,31 @@ pub fn run(args: &DemoArgs, c: &Common) -> i32 {
             return EXIT_FAIL;
         }
     };
-    let _ = c;
-    let code = serve(&session);
+    let code = if args.serve { serve(&session) } else { console(&session, c) };
     finish(session, code)
+}
+
+/// The console on the demo's runbook, exactly as `warroom open` would run it;
+/// the journal lives in the demo's folder unless `--journal` says otherwise.
+fn console(session: &DemoSession, c: &Common) -> i32 {
+    let loaded = match runbook_file::load(session.runbook_path()) {
+        Ok(l) => l,
+        Err(diags) => {
+            // The embedded runbook is tested to load; reaching this is a bug, not bad input.
+            runbook_file::print_diagnostics(&diags);
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let journal_path = c.journal.clone().unwrap_or_else(|| session.journal_path().to_path_buf());
+    // The first line of the message bar says where the demo lives: the
+    // control files there are how a newcomer changes the platform by hand.
+    let mut warnings = vec![format!(
+        "demo platform {} · files {} (see control/) · r runs a step · ? help",
+        session.places().site,
+        session.dir().display()
+    )];
+    warnings.extend(loaded.warnings.iter().map(|d| d.to_string()));
+    launch(Launch { runbook: loaded.runbook, journal_path, warnings }, c, |_, _| {})
 }
 
 /// Prints where everything is and waits for Ctrl-C, SIGTERM or end of input.

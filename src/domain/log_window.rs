@@ -226,6 +226,19 @@ impl LogWindow {
         &self.lines
     }
 
+    /// The kept lines, oldest first (as `lines().iter()`).
+    pub fn iter(&self) -> std::collections::vec_deque::Iter<'_, LogLine> {
+        self.lines.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
     pub fn capacity(&self) -> usize {
         self.capacity
     }

@@ -7,6 +7,7 @@
 //! control or escape sequences; the Markdown renderer also escapes markup, so
 //! a note like `**[click](x)**` shows literally (REQUIREMENTS S3, S4).
 
+pub mod incident;
 pub mod markdown;
 pub mod text;
 
@@ -52,6 +53,8 @@ pub struct Report {
     pub phases: Vec<PhaseReport>,
     pub probe_outages: Vec<Outage>,
     pub incidents: Vec<IncidentReport>,
+    /// Per escalation level: who was called, and whether they answered in time (`report::incident`).
+    pub escalation: Vec<incident::LevelResponse>,
     pub triggers: Vec<TriggerReport>,
     pub approvals: Vec<ApprovalReport>,
     pub rollbacks: Vec<RollbackReport>,
@@ -268,6 +271,7 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
         phases: phases(runbook, &state),
         probe_outages: outages(&state),
         incidents: incidents(&state),
+        escalation: incident::incident_section(runbook, &state),
         triggers: state
             .triggers
             .iter()

@@ -143,10 +143,9 @@ pub fn field(inner: &str, ctx: &Context) -> Option<String> {
     }
 }
 
-/// The decision rule's label. `domain::decision::recommend` is being written by
-/// the journal task; until it lands the field stays visible as `{recommendation?}`.
-fn recommendation_label(_rb: &Runbook, _st: &SessionState) -> Option<String> {
-    None
+/// The decision rule's label (`domain::decision`).
+fn recommendation_label(rb: &Runbook, st: &SessionState) -> Option<String> {
+    Some(super::decision::recommend(rb, st).label())
 }
 
 fn incident_field(name: &str, format: Option<&str>, ctx: &Context) -> Option<String> {
@@ -320,7 +319,7 @@ fn describe_run(id: &str, r: &RunRecord, rb: &Runbook) -> String {
 fn last_step(rb: &Runbook, st: &SessionState) -> String {
     st.steps
         .iter()
-        .filter_map(|(id, s)| s.runs.iter().filter(|r| r.finished.is_some()).next_back().map(|r| (id, r)))
+        .filter_map(|(id, s)| s.runs.iter().rfind(|r| r.finished.is_some()).map(|r| (id, r)))
         .max_by_key(|(_, r)| r.finished.as_ref().map(|e| e.at))
         .map(|(id, r)| describe_run(id, r, rb))
         .unwrap_or_else(|| "none".into())

@@ -14,7 +14,7 @@ use crate::domain::event::{EventKind, MarkSource, Verdict};
 use crate::domain::record::Record;
 use crate::domain::runbook::Runbook;
 use crate::domain::state::{SessionState, StepStatus};
-use crate::sources::{LogLine, ProbeResult, SourceEvent};
+use crate::sources::{ProbeResult, SourceEvent};
 
 use super::action::Action;
 use super::effect::Effect;
@@ -38,7 +38,9 @@ pub enum MsgKind {
 #[derive(Clone, Debug, Default)]
 pub struct Live {
     pub probes: BTreeMap<String, Vec<ProbeResult>>,
-    pub logs: BTreeMap<String, Vec<LogLine>>,
+    /// Per log: ring buffer + per-minute counts (`ui::logs_live`).
+    pub logs: BTreeMap<String, crate::domain::log_window::LogWindow>,
+    pub log_view: super::logs_live::LogsView,
 }
 
 /// Which item each drawn list row shows, for mouse clicks.
@@ -102,6 +104,8 @@ pub struct App {
     pub live: Live,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// Probe histories, auto-verdict memory, run output (`ui::wiring`).
+    pub procs: super::wiring::ProcsView,
 }
 
 impl App {
@@ -128,6 +132,7 @@ impl App {
             last_search: None,
             live: Live::default(),
             dirty: true,
+            procs: Default::default(),
         }
     }
 
@@ -168,26 +173,32 @@ impl App {
     /// state and may ask for effects (journal reads).
     pub fn on_source(&mut self, ev: SourceEvent) -> Vec<Effect> {
         self.dirty = true;
-        match ev {
+        let mut effects = match ev {
             SourceEvent::JournalChanged => vec![Effect::PollJournal],
+            SourceEvent::RunOutput { kind, id, run, line } => {
+                super::wiring::steps::on_output(self, kind, &id, run, line);
+                return Vec::new();
+            }
+            SourceEvent::RunExited { kind, id, run, end } => super::wiring::steps::on_exit(self, kind, &id, run, &end),
             SourceEvent::Probe(p) => {
+                let changed = super::wiring::probes::on_probe(self, &p);
                 let hist = self.live.probes.entry(p.probe.clone()).or_default();
                 hist.push(p);
                 let excess = hist.len().saturating_sub(120);
                 hist.drain(..excess);
-                Vec::new()
+                changed
             }
             SourceEvent::LogLines { log, lines } => {
-                let cap = self.runbook.log(&log).map_or(10_000, |l| l.buffer.max(1));
-                let buf = self.live.logs.entry(log).or_default();
-                buf.extend(lines);
-                let excess = buf.len().saturating_sub(cap);
-                buf.drain(..excess);
+                super::logs_live::on_lines(self, log, lines);
                 Vec::new()
             }
-            // Step/rollback output and log status are drawn once their tasks wire them in.
-            SourceEvent::RunOutput { .. } | SourceEvent::RunExited { .. } | SourceEvent::LogStatus { .. } => Vec::new(),
-        }
+            SourceEvent::LogStatus { log, status } => {
+                super::logs_live::on_status(self, log, status);
+                Vec::new()
+            }
+        };
+        effects.extend(super::wiring::probes::auto_verdicts(self));
+        effects
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -440,6 +451,9 @@ impl App {
                 } else {
                     self.overlay =
                         Some(Overlay::Details { pane: self.focus, index: self.selected(self.focus), scroll: 0 });
+                    if self.focus == PaneId::Steps {
+                        return super::wiring::steps::on_details(self, self.selected(PaneId::Steps));
+                    }
                 }
             }
             Action::MarkPass => return self.mark(Verdict::Pass),
@@ -466,6 +480,7 @@ impl App {
                 self.overlay =
                     Some(Overlay::Search(overlay::search::SearchPrompt::new(self.focus, self.selected(self.focus))))
             }
+            Action::Follow => super::logs_live::toggle_follow(self),
             Action::SearchNext => self.search_step(true),
             Action::SearchPrev => self.search_step(false),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
@@ -486,16 +501,13 @@ impl App {
                 }
                 self.overlay = Some(Overlay::Confirm(overlay::confirm::Confirm::quit(&running)));
             }
-            Action::RunStep
-            | Action::AbortStep
-            | Action::Rollback
-            | Action::DeclareIncident
-            | Action::Escalate
-            | Action::Acknowledge
-            | Action::Follow
-            | Action::Templates => {
-                self.say(format!("{}: not available yet", action.describe()), MsgKind::Warn);
-            }
+            Action::RunStep => return super::wiring::steps::run_selected(self),
+            Action::AbortStep => return super::wiring::steps::abort_selected(self),
+            Action::DeclareIncident => return self.declare_incident(),
+            Action::Escalate => return self.escalate_incident(),
+            Action::Acknowledge => return self.acknowledge_incident(),
+            Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
+            Action::Rollback => self.overlay = Some(Overlay::Rollback(Default::default())),
         }
         Vec::new()
     }

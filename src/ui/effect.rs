@@ -1,6 +1,6 @@
 //! What `App::update` asks the loop to do: the app never does I/O itself.
 
-use crate::domain::event::EventKind;
+use crate::domain::event::{EventKind, RunKind};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
@@ -17,4 +17,21 @@ pub enum Effect {
     /// Ctrl-Z: give the terminal back and stop until `fg`.
     Suspend,
     Quit,
+    /// Start a step or rollback (journal `*.started`, spawn; see `ui::wiring::runs`).
+    StartRun {
+        kind: RunKind,
+        id: String,
+    },
+    /// Abort this console's run of a step or rollback (whole process group).
+    AbortRun {
+        kind: RunKind,
+        id: String,
+    },
+    /// Read a past run's output file (relative to the journal's folder) for the details view.
+    LoadOutput {
+        kind: RunKind,
+        id: String,
+        run: u32,
+        output: String,
+    },
 }

@@ -77,7 +77,7 @@ pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventS
         now: Utc::now(),
     });
     app.fold(&opened.records);
-    let mut session = Session { app, journal: opened.journal, repaint: false, sources: None };
+    let mut session = Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() };
     if session.app.read_only.is_none() {
         let ev = EventKind::SessionOpened {
             runbook: session.app.runbook.id.clone(),

@@ -67,16 +67,20 @@ pub struct Session {
     /// `tokio::spawn` with a clone of this, and their events come back through
     /// `App::on_source`. Set by `run` before the first event.
     pub sources: Option<EventSender>,
+    /// Processes and probes of this console (`ui::wiring::runs`).
+    pub runs: super::wiring::runs::Runs,
 }
 
 impl Session {
     /// Runs effects; returns true when one of them asks to quit.
     pub fn run_effects(&mut self, effects: Vec<Effect>) -> bool {
         let mut quit = false;
+        let mut appended = false;
         for e in effects {
             match e {
                 Effect::Append { operator, event } => {
                     self.append(&operator, &event);
+                    appended = true;
                 }
                 Effect::PollJournal => {
                     self.poll();
@@ -105,6 +109,17 @@ impl Session {
                     Ok(report) => self.app.say(report.message(), MsgKind::Info),
                     Err(e) => self.app.say(e, MsgKind::Error),
                 },
+                other => {
+                    self.run_proc_effect(&other);
+                }
+            }
+        }
+        if appended {
+            // What was just journaled (a step's end, a probe change) may change auto-verdicts.
+            for e in super::wiring::probes::auto_verdicts(&mut self.app) {
+                if let Effect::Append { operator, event } = e {
+                    self.append(&operator, &event);
+                }
             }
         }
         quit
@@ -175,6 +190,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     spawn_input(in_tx);
     let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
     session.sources = Some(sources.clone());
+    session.start_procs(sources.clone());
 
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -219,7 +235,9 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             }
             Inbound::Tick => {
                 session.app.tick(Utc::now());
-                Vec::new()
+                let mut effects = super::wiring::probes::auto_verdicts(&mut session.app);
+                effects.extend(session.app.incident_tick());
+                effects
             }
             Inbound::Source(ev) => session.app.on_source(ev),
             Inbound::Signal(Signal::Stop) => vec![Effect::Suspend],
@@ -230,6 +248,8 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             break Exit::Quit;
         }
     };
+    // Runs of this console are aborted and their ends journaled before goodbye.
+    session.stop_runs(&mut source_rx).await;
     // Say goodbye in the journal (synced before we return: T12's "journal flushed").
     let op = session.app.operator.clone();
     session.append(&op, &EventKind::SessionClosed {});

@@ -30,6 +30,23 @@ fn http_probe(id: &str, url: &str, extra: &str) -> String {
     format!("[[probe]]\nid = \"{id}\"\nurl = \"{url}\"\nevery = \"10s\"\ntimeout = \"2s\"\n{extra}\n")
 }
 
+/// Live (non-zombie) processes whose working folder is `dir`, from /proc.
+fn live_in(dir: &Path) -> Vec<i32> {
+    let dir = std::fs::canonicalize(dir).unwrap();
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
+        let Ok(cwd) = std::fs::read_link(format!("/proc/{pid}/cwd")) else { continue };
+        let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| s.rsplit_once(')').is_some_and(|(_, r)| r.trim_start().starts_with('Z')))
+            .unwrap_or(true);
+        if cwd == dir && !zombie {
+            out.push(pid);
+        }
+    }
+    out
+}
+
 async fn once(rb: &Runbook, id: &str) -> ProbeResult {
     let env = ProbeEnv::for_runbook(rb);
     probe_once(rb.probe(id).unwrap(), &env).await
@@ -200,6 +217,8 @@ async fn tcp_and_command_probes() {
     assert_eq!(fail.detail.as_deref(), Some("why"));
     let slow = once(&rb, "cmd-slow").await;
     assert_eq!(slow.error.as_deref(), Some("timeout: the command ran longer than 300ms"));
+    // Nothing of it is left running once the attempt has answered (S7).
+    assert_eq!(live_in(dir.path()), Vec::<i32>::new(), "a probe command was left behind");
 }
 
 #[tokio::test]

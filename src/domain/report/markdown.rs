@@ -179,6 +179,28 @@ pub fn render(r: &Report) -> String {
         }
     }
 
+    if !r.escalation.is_empty() {
+        let _ = writeln!(o, "\n## Escalation response\n");
+        for l in &r.escalation {
+            let who = l.who.as_deref().map(|w| format!(" ({})", md(w))).unwrap_or_default();
+            let within = l.respond_within.as_deref().map(|w| format!(", had {w}")).unwrap_or_default();
+            let timing = match (&l.acknowledged_after, l.on_time) {
+                (Some(a), Some(true)) => format!(", answered after {a} (in time)"),
+                (Some(a), Some(false)) => format!(", answered after {a} (LATE)"),
+                (Some(a), None) => format!(", answered after {a}"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                o,
+                "- incident {}: {}{who} from {}{within}{timing} — {}",
+                l.incident,
+                md(&l.level),
+                short(&l.since),
+                md(&l.outcome)
+            );
+        }
+    }
+
     if !r.triggers.is_empty() {
         let _ = writeln!(o, "\n## Rollback triggers\n");
         for t in &r.triggers {

@@ -51,6 +51,7 @@ impl Errors {
     }
 }
 
+#[allow(clippy::type_complexity)]
 fn signals<'a>(
     down: Option<DateTime<Utc>>,
     errors: &'a Errors,

@@ -27,34 +27,8 @@ pub fn clean_line(bytes: &[u8]) -> String {
         // Printable ASCII is valid UTF-8.
         String::from_utf8(bytes.to_vec()).unwrap_or_default()
     } else {
-        interim_clean(bytes)
+        crate::domain::sanitize::clean_bytes(bytes)
     }
-}
-
-/// Stand-in until `domain::sanitize::clean_bytes` lands on main: every control,
-/// C1 and bidi character shown visibly, so no escape sequence reaches the terminal.
-fn interim_clean(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for c in String::from_utf8_lossy(bytes).chars() {
-        match c {
-            '\t' => out.push_str("    "),
-            '\r' => {}
-            c if (c as u32) < 0x20 => {
-                out.push('^');
-                out.push((c as u8 + 0x40) as char);
-            }
-            '\u{7f}' => out.push_str("^?"),
-            c if ('\u{80}'..='\u{9f}').contains(&c)
-                || ('\u{202a}'..='\u{202e}').contains(&c)
-                || ('\u{2066}'..='\u{2069}').contains(&c)
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}') =>
-            {
-                out.push_str(&format!("<U+{:04X}>", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 pub struct Batcher {

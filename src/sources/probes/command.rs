@@ -14,7 +14,9 @@ use crate::sources::process::group;
 use crate::sources::process::lines::{read_lines, Stream};
 
 /// Between TERM and KILL for a probe command that overran.
-const GRACE: Duration = Duration::from_secs(2);
+const GRACE: Duration = Duration::from_secs(1);
+/// The same when the attempt itself is cancelled.
+const DROP_GRACE: Duration = Duration::from_millis(200);
 const MAX_LINE: usize = 4096;
 
 pub struct CommandOutcome {
@@ -29,11 +31,11 @@ struct GroupGuard(Option<i32>);
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {
+        // Dropped mid-attempt: the task was cancelled (probes stopped, the app quitting), so
+        // no later code of ours may run. Stop the group now, with a short grace: a probe
+        // command only reads, and nothing must be left behind (S7).
         if let Some(pgid) = self.0.take() {
-            if group::group_alive(pgid) {
-                group::signal_group(pgid, libc::SIGTERM);
-                std::thread::spawn(move || group::terminate_group_blocking(pgid, GRACE));
-            }
+            group::terminate_group_blocking(pgid, DROP_GRACE);
         }
     }
 }
@@ -76,19 +78,15 @@ pub async fn run(command: &str, cwd: &Path, timeout: Duration) -> Result<Command
     let status = match tokio::time::timeout(timeout, work).await {
         Ok(s) => s.map_err(|e| format!("could not wait for the command: {e}"))?,
         Err(_) => {
+            // Stopped here, not in a background task, so that it happens even when the
+            // caller ends right after (the one-shot `warroom probe`, a runtime shutting down).
+            group::terminate_group(pgid, GRACE).await;
             guard.0 = None;
-            tokio::spawn(async move {
-                group::terminate_group(pgid, GRACE).await;
-            });
             return Err(format!("timeout: the command ran longer than {}", Dur(timeout)));
         }
     };
     // Anything it left running in its group goes too.
+    group::terminate_group(pgid, GRACE).await;
     guard.0 = None;
-    if group::group_alive(pgid) {
-        tokio::spawn(async move {
-            group::terminate_group(pgid, GRACE).await;
-        });
-    }
     Ok(CommandOutcome { exit_code: status.code(), signal: status.signal(), last_line })
 }

@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+/// How long to wait for KILLed processes to disappear (uninterruptible sleep can delay it).
+const KILL_WAIT: Duration = Duration::from_secs(1);
+
 /// Pre-exec hook for `Command::pre_exec`: start a new session (and with it a
 /// new process group whose id is the child's pid).
 pub fn new_session() -> std::io::Result<()> {
@@ -79,6 +82,12 @@ pub async fn terminate_group(pgid: i32, grace: Duration) -> bool {
         }
     }
     signal_group(pgid, libc::SIGKILL);
+    // KILL is delivered asynchronously: wait (briefly) until the group is really gone, so
+    // that "stopped" means stopped for whoever looks next.
+    let until = tokio::time::Instant::now() + KILL_WAIT;
+    while group_alive(pgid) && tokio::time::Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     true
 }
 
@@ -97,4 +106,8 @@ pub fn terminate_group_blocking(pgid: i32, grace: Duration) {
         }
     }
     signal_group(pgid, libc::SIGKILL);
+    let until = std::time::Instant::now() + KILL_WAIT;
+    while group_alive(pgid) && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }

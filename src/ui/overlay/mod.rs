@@ -8,7 +8,9 @@ pub mod details;
 pub mod help;
 pub mod operator;
 pub mod palette;
+pub mod rollback;
 pub mod search;
+pub mod templates;
 pub mod walkthrough;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -28,6 +30,8 @@ pub enum Overlay {
     Walkthrough(walkthrough::Walkthrough),
     Operator(Box<operator::OperatorDialog>),
     Confirm(confirm::Confirm),
+    Templates(templates::TemplatesDialog),
+    Rollback(rollback::RollbackDialog),
 }
 
 impl Overlay {
@@ -41,6 +45,8 @@ impl Overlay {
             Overlay::Walkthrough(_) => "walkthrough",
             Overlay::Operator(_) => "operator",
             Overlay::Confirm(_) => "confirm",
+            Overlay::Templates(_) => "templates",
+            Overlay::Rollback(_) => "rollback",
         }
     }
 }
@@ -68,6 +74,8 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Walkthrough(w) => walkthrough::on_key(app, w, key),
         Overlay::Operator(o) => operator::on_key(app, o, key),
         Overlay::Confirm(c) => confirm::on_key(app, c, key),
+        Overlay::Templates(t) => templates::on_key(app, t, key),
+        Overlay::Rollback(r) => rollback::on_key(app, r, key),
     };
     match outcome {
         Outcome::Keep(ov) => {
@@ -93,6 +101,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Walkthrough(w) => walkthrough::draw(frame, app, main, w),
         Overlay::Operator(o) => operator::draw(frame, app, main, o),
         Overlay::Confirm(c) => confirm::draw(frame, app, main, c),
+        Overlay::Templates(t) => templates::draw(frame, app, main, t),
+        Overlay::Rollback(r) => rollback::draw(frame, app, main, r),
     }
     app.overlay = Some(ov);
 }

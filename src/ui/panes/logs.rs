@@ -11,12 +11,20 @@ use crate::domain::runbook::LogTarget;
 use crate::sources::LineLevel;
 use crate::ui::app::App;
 use crate::ui::chrome::{pane_block, plain, styled};
+use crate::ui::logs_live;
 use crate::ui::text::{clean, pad};
 use crate::ui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let rb = &app.runbook;
-    let block = pane_block(app, PaneId::Logs, "", area.width);
+    let query = logs_live::search_query(app);
+    let mut extra = if app.live.log_view.paused_at.is_some() { "follow off (F)".to_string() } else { String::new() };
+    if let (Some(q), Some(l)) = (&query, rb.logs.get(app.selected(PaneId::Logs))) {
+        let n = logs_live::count_matches(app, &l.id, q);
+        extra = format!("{extra} /{}: {n} line(s)", clean(q)).trim().to_string();
+    }
+    let extra = extra.as_str();
+    let block = pane_block(app, PaneId::Logs, extra, area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if rb.logs.is_empty() {
@@ -29,15 +37,22 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let mut rows = Vec::new();
     for (i, l) in rb.logs.iter().enumerate() {
         let buf = app.live.logs.get(&l.id);
-        let errors = buf.map_or(0, |b| b.iter().filter(|x| x.level == LineLevel::Error).count());
-        let warns = buf.map_or(0, |b| b.iter().filter(|x| x.level == LineLevel::Warn).count());
+        // Per minute over the last 60 s, counted on every line (not only those kept).
+        let rate = buf.map(|b| b.rate_per_min(app.now)).unwrap_or_default();
+        let (errors, warns) = (rate.errors.round() as u64, rate.warns.round() as u64);
         let source = match &l.target {
             LogTarget::File { path } => path.display().to_string(),
             LogTarget::Command { run } => format!("$ {run}"),
         };
-        let state = if buf.is_some() { format!("{errors} err · {warns} warn") } else { "not started".into() };
+        let status = logs_live::status_word(app.live.log_view.status.get(&l.id));
+        let state = if buf.is_some() {
+            let lines = if w >= 100 { format!(" · {:.0} lines", rate.lines) } else { String::new() };
+            format!("{errors} err · {warns} warn{lines} /min · {status}")
+        } else {
+            status
+        };
         let id_w = (w / 3).min(24);
-        let state_w = 20;
+        let state_w = if buf.is_some() { (w.saturating_sub(id_w) * 2 / 3).max(20) } else { 20 };
         let mut line = Line::from(vec![
             plain(pad(&format!(" {}", clean(&l.id)), id_w)),
             styled(app, if errors > 0 { Role::Fail } else { Role::Muted }, pad(&state, state_w)),
@@ -50,16 +65,25 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         rows.push(ListItem::new(line));
         // The latest lines of the selected log, when there are any.
         if i == sel {
-            if let Some(b) = buf {
+            if buf.is_some() {
                 let room = (inner.height as usize).saturating_sub(rb.logs.len() + 1);
-                for ln in b.iter().rev().take(room).collect::<Vec<_>>().into_iter().rev() {
-                    let role = match ln.level {
-                        LineLevel::Error => Role::Fail,
-                        LineLevel::Warn => Role::Warn,
-                        LineLevel::Info => Role::Text,
+                let ascii = app.symbols.ascii;
+                for ln in logs_live::visible(app, &l.id, room) {
+                    // Never colour alone: a symbol marks error and warning lines too.
+                    let (sym, role) = match ln.level {
+                        LineLevel::Error => (if ascii { "x" } else { "✗" }, Role::Fail),
+                        LineLevel::Warn => (if ascii { "!" } else { "▲" }, Role::Warn),
+                        LineLevel::Info if ln.marker => (" ", Role::Muted),
+                        LineLevel::Info => (" ", Role::Text),
                     };
+                    let hit = query.as_ref().is_some_and(|q| ln.text.to_lowercase().contains(q.as_str()));
+                    let mut row = Line::from(styled(app, role, pad(&format!(" {sym} {}", clean(&ln.text)), w)));
+                    if hit {
+                        // Reverse video, so a match shows without colour too.
+                        row = row.style(app.theme.style(Role::Selection));
+                    }
                     map.push(None);
-                    rows.push(ListItem::new(Line::from(styled(app, role, pad(&format!("   {}", clean(&ln.text)), w)))));
+                    rows.push(ListItem::new(row));
                 }
             }
         }

@@ -38,7 +38,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows = Vec::new();
     for (i, p) in rb.probes.iter().enumerate() {
-        let health = app.state.probes.get(&p.id).map(|c| c.health);
+        // Live health (thresholds applied by the probe's history) first, else the journal's.
+        let health = crate::ui::wiring::probes::health(app, &p.id);
         let (sym, word, role) = app.symbols.probe(health);
         let live = app.live.probes.get(&p.id);
         let detail = match live.and_then(|h| h.last()) {

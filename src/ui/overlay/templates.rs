@@ -1,0 +1,110 @@
+//! `c`: communication templates. The list on top, the selected one filled from
+//! the live session below (refreshed every draw, so `{now}` ticks), and
+//! `Enter`/`y` copies it (tmux buffer or OSC 52, `ui::clipboard`) and journals
+//! `message.copied` with the exact text for the post-mortem.
+
+use std::collections::BTreeMap;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{centered, is_close, Outcome, Overlay};
+use crate::domain::event::EventKind;
+use crate::domain::template::{render, Context};
+use crate::domain::vars::effective_vars;
+use crate::ui::app::App;
+use crate::ui::chrome::{dialog_block, plain, styled};
+use crate::ui::effect::Effect;
+use crate::ui::text::{clean, clean_lines};
+use crate::ui::theme::Role;
+
+#[derive(Clone, Debug, Default)]
+pub struct TemplatesDialog {
+    pub selected: usize,
+}
+
+/// The effective vars (`WARROOM_VAR_*` overrides), read when a template is filled.
+fn vars(app: &App) -> BTreeMap<String, String> {
+    effective_vars(&app.runbook.vars, |k| std::env::var(k).ok())
+}
+
+/// The selected template's text filled from the session now.
+pub fn filled(app: &App, index: usize) -> Option<(String, String)> {
+    let t = app.runbook.templates.get(index)?;
+    let vars = vars(app);
+    let ctx = Context { runbook: &app.runbook, state: &app.state, now: app.now, operator: &app.operator, vars: &vars };
+    Some((t.id.clone(), render(&t.text, &ctx)))
+}
+
+pub fn on_key(app: &mut App, mut d: TemplatesDialog, key: KeyEvent) -> Outcome {
+    if is_close(&key, false) {
+        return Outcome::Close;
+    }
+    let n = app.runbook.templates.len();
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') if n > 0 => d.selected = (d.selected + 1).min(n - 1),
+        KeyCode::Up | KeyCode::Char('k') => d.selected = d.selected.saturating_sub(1),
+        KeyCode::Enter | KeyCode::Char('y') => {
+            if let Some((id, text)) = filled(app, d.selected) {
+                let mut effects = vec![Effect::Copy(text.clone())];
+                if app.read_only.is_none() {
+                    effects.push(Effect::Append {
+                        operator: app.operator.clone(),
+                        event: EventKind::MessageCopied { template: id, text },
+                    });
+                }
+                return Outcome::Done(effects);
+            }
+        }
+        _ => {}
+    }
+    Outcome::Keep(Overlay::Templates(d))
+}
+
+pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &TemplatesDialog) {
+    let area = centered(main, 100, main.height.saturating_sub(2).max(10));
+    frame.render_widget(Clear, area);
+    let block = dialog_block(app, "Messages", "j/k choose · Enter/y copy · Esc close");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if app.runbook.templates.is_empty() {
+        frame.render_widget(
+            Paragraph::new(styled(app, Role::Muted, "No [[template]] in this runbook: add some to send updates.")),
+            inner,
+        );
+        return;
+    }
+    let list_h = (app.runbook.templates.len() as u16 + 1).min(inner.height / 3).max(2);
+    let [list_area, preview_area] = Layout::vertical([Constraint::Length(list_h), Constraint::Min(1)]).areas(inner);
+    let rows: Vec<Line> = app
+        .runbook
+        .templates
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let marker = if i == d.selected { app.symbols.focus_marker() } else { " " };
+            let line = Line::from(vec![plain(format!("{marker} {:<20} ", clean(&t.id))), plain(clean(&t.title))]);
+            if i == d.selected {
+                line.style(app.theme.style(Role::Selection))
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(rows), list_area);
+    if let Some((_, text)) = filled(app, d.selected) {
+        let mut lines = vec![Line::from(styled(app, Role::Muted, "─ preview (what will be copied) ─"))];
+        lines.extend(clean_lines(&text).into_iter().map(|l| {
+            // Unfilled fields stand out so a wrong message is not sent unnoticed.
+            if l.contains("?}") {
+                Line::from(styled(app, Role::Warn, l))
+            } else {
+                Line::from(l)
+            }
+        }));
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), preview_area);
+    }
+}

@@ -1,0 +1,59 @@
+//! Processes, probes and auto-verdicts wired into the console.
+//!
+//! - `steps`: `r` runs the selected step (always asks first, naming it; a step
+//!   held up by an earlier failure asks to override it), `x` aborts it, run
+//!   output is kept for the details view, a run's end is journaled.
+//! - `probes`: each attempt goes into the probe's history; health changes are
+//!   journaled as `probe.changed`; auto-verdicts are evaluated on every source
+//!   event and every tick.
+//! - `runs`: the loop's side — spawning, aborting, stopping on quit, loading a
+//!   past run's output file.
+
+pub mod probes;
+pub mod runs;
+pub mod steps;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::domain::auto_verdict::AutoVerdicts;
+use crate::domain::event::RunKind;
+use crate::domain::probe_history::ProbeHistory;
+
+/// Output lines kept in memory per step/rollback (the file has them all).
+pub const OUTPUT_LINES: usize = 5_000;
+
+/// The last lines of one run, for the details view.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunOutput {
+    pub run: u32,
+    pub lines: VecDeque<String>,
+    /// Lines before `lines` that are not kept in memory.
+    pub dropped: u64,
+}
+
+impl RunOutput {
+    pub fn push(&mut self, line: String) {
+        self.lines.push_back(line);
+        while self.lines.len() > OUTPUT_LINES {
+            self.lines.pop_front();
+            self.dropped += 1;
+        }
+    }
+}
+
+/// What the console keeps about processes and probes beyond the journal.
+#[derive(Clone, Debug, Default)]
+pub struct ProcsView {
+    pub histories: BTreeMap<String, ProbeHistory>,
+    pub auto: AutoVerdicts,
+    /// By `run_key`.
+    pub outputs: BTreeMap<String, RunOutput>,
+}
+
+/// `step:preflight`, `rollback:full`.
+pub fn run_key(kind: RunKind, id: &str) -> String {
+    match kind {
+        RunKind::Step => format!("step:{id}"),
+        RunKind::Rollback => format!("rollback:{id}"),
+    }
+}

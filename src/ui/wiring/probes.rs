@@ -1,0 +1,71 @@
+//! The console's side of probes and auto-verdicts (pure; effects only).
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::auto_verdict::Inputs;
+use crate::domain::duration::Dur;
+use crate::domain::event::EventKind;
+use crate::domain::probe_history::ProbeHistory;
+use crate::sources::probes::sample_of;
+use crate::sources::{LineLevel, ProbeResult};
+use crate::ui::app::App;
+use crate::ui::effect::Effect;
+
+/// One probe attempt: into its history; a health change is journaled, unless the
+/// journal already says so (another console probing the same thing got there first).
+pub fn on_probe(app: &mut App, r: &ProbeResult) -> Vec<Effect> {
+    let Some(probe) = app.runbook.probe(&r.probe) else { return Vec::new() };
+    let journaled = app.state.probes.get(&r.probe).cloned();
+    let hist = app.procs.histories.entry(r.probe.clone()).or_insert_with(|| {
+        let h = ProbeHistory::for_probe(probe);
+        // Resume from the session's last health so a restart journals no false change.
+        match &journaled {
+            Some(ch) => h.resume(ch.health, ch.at),
+            None => h,
+        }
+    });
+    let Some(change) = hist.record(sample_of(r)) else { return Vec::new() };
+    if app.read_only.is_some() || journaled.is_some_and(|j| j.health == change.health) {
+        return Vec::new();
+    }
+    vec![Effect::Append {
+        operator: app.operator.clone(),
+        event: EventKind::ProbeChanged { probe: r.probe.clone(), health: change.health, cause: Some(change.cause) },
+    }]
+}
+
+/// A probe's health: this console's live history (thresholds applied) first, else the journal's.
+pub fn health(app: &App, probe: &str) -> Option<crate::domain::event::ProbeHealth> {
+    app.procs.histories.get(probe).and_then(|h| h.health()).or_else(|| app.state.probes.get(probe).map(|c| c.health))
+}
+
+/// Errors in the console's log buffers within `window` before `now`.
+fn log_errors(app: &App) -> impl Fn(&str, Dur, DateTime<Utc>) -> Option<u64> + '_ {
+    move |log: &str, window: Dur, now: DateTime<Utc>| {
+        let lines = app.live.logs.get(log)?;
+        let from = now - window.to_chrono();
+        Some(lines.iter().filter(|l| !l.marker && l.level == LineLevel::Error && l.at > from && l.at <= now).count()
+            as u64)
+    }
+}
+
+/// The auto-verdicts due now (only in a console that may write).
+pub fn auto_verdicts(app: &mut App) -> Vec<Effect> {
+    if app.read_only.is_some() || !app.runbook.criteria.iter().any(|c| c.auto.is_some()) {
+        return Vec::new();
+    }
+    let mut auto = std::mem::take(&mut app.procs.auto);
+    let events = {
+        let logs = log_errors(app);
+        let inp = Inputs {
+            runbook: &app.runbook,
+            state: &app.state,
+            probes: &app.procs.histories,
+            logs: &logs,
+            now: app.now,
+        };
+        auto.evaluate(&inp)
+    };
+    app.procs.auto = auto;
+    events.into_iter().map(|event| Effect::Append { operator: app.operator.clone(), event }).collect()
+}

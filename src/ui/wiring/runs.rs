@@ -1,0 +1,160 @@
+//! The loop's side of processes and probes: spawning and aborting runs,
+//! starting the probes, loading a past run's output, and stopping every run
+//! (journaled as aborted) when the console quits.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::domain::event::RunKind;
+use crate::domain::vars;
+use crate::sources::probes::{self, ProbeEnv, ProbesHandle};
+use crate::sources::process::output_file::parse_line;
+use crate::sources::process::{spawn_run, RunHandle};
+use crate::sources::steps::{finished_event, output_path, prepare_rollback, prepare_step};
+use crate::sources::{EventReceiver, EventSender, SourceEvent};
+use crate::ui::app::MsgKind;
+use crate::ui::effect::Effect;
+use crate::ui::run::Session;
+
+use super::{run_key, RunOutput, OUTPUT_LINES};
+
+/// A past run's output is read from at most this many bytes at the end of its file.
+const LOAD_TAIL: u64 = 1024 * 1024;
+
+/// Running processes and probes of this console.
+#[derive(Default)]
+pub struct Runs {
+    tx: Option<EventSender>,
+    handles: BTreeMap<String, RunHandle>,
+    probes: Option<ProbesHandle>,
+}
+
+impl Runs {
+    pub fn running_here(&self) -> usize {
+        self.handles.values().filter(|h| !h.is_finished()).count()
+    }
+}
+
+impl Session {
+    /// At the loop's start: keep the sender for runs and start every probe.
+    pub fn start_procs(&mut self, tx: EventSender) {
+        if !self.app.runbook.probes.is_empty() {
+            let env = Arc::new(ProbeEnv::for_runbook(&self.app.runbook));
+            self.runs.probes = Some(probes::start(&self.app.runbook.probes, env, tx.clone()));
+        }
+        self.runs.tx = Some(tx);
+    }
+
+    /// Runs one of the process effects; false when `e` is not one.
+    pub fn run_proc_effect(&mut self, e: &Effect) -> bool {
+        match e {
+            Effect::StartRun { kind, id } => self.start_run(*kind, id),
+            Effect::AbortRun { kind, id } => match self.runs.handles.get(&run_key(*kind, id)) {
+                Some(h) if !h.is_finished() => {
+                    h.abort();
+                    self.app.say(format!("aborting {id}: TERM sent to its process group"), MsgKind::Warn);
+                }
+                _ => self
+                    .app
+                    .say(format!("{id} is not running in this console (started by another one?)"), MsgKind::Warn),
+            },
+            Effect::LoadOutput { kind, id, run, output } => {
+                let path = output_path(self.journal.path(), output);
+                match read_tail(&path) {
+                    Ok(out) => {
+                        let mut buf = RunOutput { run: *run, ..Default::default() };
+                        for l in out.lines() {
+                            let parsed = parse_line(l);
+                            let t = parsed.at.map(|a| a.format("%H:%M:%S ").to_string()).unwrap_or_default();
+                            buf.push(crate::domain::sanitize::clean(&format!("{t}{}", parsed.text)));
+                        }
+                        self.app.procs.outputs.insert(run_key(*kind, id), buf);
+                    }
+                    Err(err) => self.app.say(format!("output {}: {err}", path.display()), MsgKind::Warn),
+                }
+                self.app.dirty = true;
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn start_run(&mut self, kind: RunKind, id: &str) {
+        let Some(tx) = self.runs.tx.clone() else {
+            self.app.say("cannot run commands in this console", MsgKind::Error);
+            return;
+        };
+        if self.app.read_only.is_some() {
+            self.app.say("read-only: nothing runs from this console", MsgKind::Warn);
+            return;
+        }
+        self.runs.handles.retain(|_, h| !h.is_finished());
+        let vars = vars::effective_vars(&self.app.runbook.vars, |k| std::env::var(k).ok());
+        let op = self.app.operator.clone();
+        let launch = match kind {
+            RunKind::Step => prepare_step(&self.app.runbook, &self.app.state, id, &vars, &self.journal, &op),
+            RunKind::Rollback => prepare_rollback(&self.app.runbook, &self.app.state, id, &vars, &self.journal, &op),
+        };
+        let launch = match launch {
+            Ok(l) => l,
+            Err(why) => {
+                self.app.say(why, MsgKind::Error);
+                return;
+            }
+        };
+        let before = self.journal.last_seq();
+        self.append(&op, &launch.started);
+        if self.journal.last_seq() == before {
+            self.app.say(format!("{id} not started: its start could not be journaled"), MsgKind::Error);
+            return;
+        }
+        let run = launch.spec.run;
+        self.app.procs.outputs.insert(run_key(kind, id), RunOutput { run, ..Default::default() });
+        self.runs.handles.insert(run_key(kind, id), spawn_run(launch.spec, tx));
+        self.app.say(format!("{id} run {run} started"), MsgKind::Info);
+    }
+
+    /// On quit: abort every run of this console and journal how each ended
+    /// (waits for them, at most a few seconds beyond the kill grace period).
+    pub async fn stop_runs(&mut self, rx: &mut EventReceiver) {
+        self.runs.probes = None;
+        let mut pending: Vec<String> =
+            self.runs.handles.iter().filter(|(_, h)| !h.is_finished()).map(|(k, _)| k.clone()).collect();
+        for k in &pending {
+            if let Some(h) = self.runs.handles.get(k) {
+                h.abort();
+            }
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(6);
+        while !pending.is_empty() {
+            let ev = match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some(ev)) => ev,
+                _ => break,
+            };
+            if let SourceEvent::RunExited { kind, id, run, end } = ev {
+                pending.retain(|k| *k != run_key(kind, &id));
+                let op = self.app.operator.clone();
+                self.append(&op, &finished_event(kind, &id, run, &end));
+            }
+        }
+        // Anything still there is stopped by dropping its handle (TERM, grace, KILL).
+        self.runs.handles.clear();
+    }
+}
+
+fn read_tail(path: &std::path::Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let len = f.metadata()?.len();
+    let start = len.saturating_sub(LOAD_TAIL);
+    f.seek(SeekFrom::Start(start))?;
+    let mut bytes = Vec::new();
+    f.take(LOAD_TAIL).read_to_end(&mut bytes)?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    // Starting mid-file: drop the partial first line.
+    let text = if start > 0 { text.split_once('\n').map(|(_, r)| r.to_string()).unwrap_or_default() } else { text };
+    let keep: Vec<&str> = text.lines().collect();
+    let from = keep.len().saturating_sub(OUTPUT_LINES);
+    Ok(keep[from..].join("\n"))
+}

@@ -1,0 +1,183 @@
+//! The console's side of steps: `r`, `x`, run output and run ends. Pure (no I/O):
+//! everything that touches the world is an `Effect` the loop runs (`runs.rs`).
+
+use crate::domain::event::{EventKind, RunKind};
+use crate::domain::state::StepStatus;
+use crate::domain::step_gate::{gate, StepGate};
+use crate::domain::vars;
+use crate::sources::steps::finished_event;
+use crate::sources::RunExit;
+use crate::ui::app::{App, MsgKind};
+use crate::ui::effect::Effect;
+use crate::ui::items;
+use crate::ui::overlay::confirm::Confirm;
+use crate::ui::overlay::Overlay;
+use crate::ui::panes::PaneId;
+use crate::ui::text::clean;
+
+use super::run_key;
+
+fn status_word(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Failed => "failed",
+        StepStatus::TimedOut => "timed out",
+        StepStatus::Aborted => "was aborted",
+        StepStatus::Running => "is running",
+        StepStatus::Succeeded => "succeeded",
+        StepStatus::Done => "is done",
+        StepStatus::NotStarted => "has not run",
+    }
+}
+
+fn selected_step(app: &mut App) -> Option<String> {
+    if app.focus != PaneId::Steps {
+        app.say("focus the Steps pane (1) first", MsgKind::Info);
+        return None;
+    }
+    let id = items::steps(&app.runbook).get(app.selected(PaneId::Steps)).map(|s| s.id.clone());
+    if id.is_none() {
+        app.say("no steps in this runbook", MsgKind::Info);
+    }
+    id
+}
+
+/// `r`: asks to run the selected step (A5: a deploy step is never run on one unconfirmed key).
+pub fn run_selected(app: &mut App) -> Vec<Effect> {
+    let Some(id) = selected_step(app) else { return Vec::new() };
+    if let Some(r) = app.read_only.clone() {
+        app.say(format!("read-only: {r}"), MsgKind::Warn);
+        return Vec::new();
+    }
+    let Some(step) = app.runbook.step(&id).cloned() else { return Vec::new() };
+    let command = match step.run.as_deref().map(|t| {
+        let v = vars::effective_vars(&app.runbook.vars, |k| std::env::var(k).ok());
+        vars::render_command(t, &v)
+    }) {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => {
+            app.say(format!("step {id} cannot run: {e}"), MsgKind::Error);
+            return Vec::new();
+        }
+        None => String::new(),
+    };
+    let start = Effect::StartRun { kind: RunKind::Step, id: id.clone() };
+    let what = format!("{} — {}", clean(&id), clean(&step.title));
+    let (title, question, mut on_yes) = match gate(&app.runbook, &app.state, &id) {
+        StepGate::Running => {
+            app.say(format!("step {id} is already running (x aborts it)"), MsgKind::Info);
+            return Vec::new();
+        }
+        StepGate::Manual => {
+            app.say(format!("step {id} is manual: space ticks it done"), MsgKind::Info);
+            return Vec::new();
+        }
+        StepGate::Unknown => return Vec::new(),
+        StepGate::Ready { earlier_not_done } => {
+            let note = if earlier_not_done.is_empty() {
+                String::new()
+            } else {
+                format!(" Earlier steps not done yet: {}.", clean(&earlier_not_done.join(", ")))
+            };
+            ("Run step?".to_string(), format!("Run step {what}?{note}"), Vec::new())
+        }
+        StepGate::Blocked { by, status } => (
+            "Override a failed step?".to_string(),
+            format!(
+                "Step {} {} and has on_fail = stop, so {} is blocked. Override {} and run {what}?",
+                clean(&by),
+                status_word(status),
+                clean(&id),
+                clean(&by)
+            ),
+            vec![override_event(app, &by, &id)],
+        ),
+        StepGate::Ask { after, status } => (
+            "Go on after a failure?".to_string(),
+            format!("Step {} {} (on_fail = ask). Go on and run {what}?", clean(&after), status_word(status)),
+            vec![override_event(app, &after, &id)],
+        ),
+    };
+    on_yes.push(start);
+    // One paragraph (the dialog wraps it): the question, then the exact command.
+    let question = format!("{question}  Command: {}", clean(&command));
+    app.overlay = Some(Overlay::Confirm(Confirm { title, question, on_yes }));
+    app.dirty = true;
+    Vec::new()
+}
+
+fn override_event(app: &App, failed: &str, to_run: &str) -> Effect {
+    Effect::Append {
+        operator: app.operator.clone(),
+        event: EventKind::StepOverridden {
+            step: failed.to_string(),
+            reason: format!("confirmed going on to run {to_run}"),
+        },
+    }
+}
+
+/// `x` in Steps: asks to abort the selected step's run, naming it.
+pub fn abort_selected(app: &mut App) -> Vec<Effect> {
+    let Some(id) = selected_step(app) else { return Vec::new() };
+    if app.state.step_status(&id) != StepStatus::Running {
+        app.say(format!("step {id} is not running"), MsgKind::Info);
+        return Vec::new();
+    }
+    let title = app.runbook.step(&id).map(|s| clean(&s.title)).unwrap_or_default();
+    app.overlay = Some(Overlay::Confirm(Confirm {
+        title: "Abort step?".into(),
+        question: format!(
+            "Abort step {} — {title}? Its whole process group gets TERM, then KILL after 3 s.",
+            clean(&id)
+        ),
+        on_yes: vec![Effect::AbortRun { kind: RunKind::Step, id }],
+    }));
+    app.dirty = true;
+    Vec::new()
+}
+
+/// A line of output from a run of ours.
+pub fn on_output(app: &mut App, kind: RunKind, id: &str, run: u32, line: String) {
+    let buf = app.procs.outputs.entry(run_key(kind, id)).or_default();
+    if buf.run != run {
+        *buf = super::RunOutput { run, ..Default::default() };
+    }
+    buf.push(line);
+}
+
+/// A run of ours ended: journal it.
+pub fn on_exit(app: &mut App, kind: RunKind, id: &str, run: u32, end: &RunExit) -> Vec<Effect> {
+    let what = match kind {
+        RunKind::Step => "step",
+        RunKind::Rollback => "rollback",
+    };
+    let how = match (end.exit_code, &end.error) {
+        (_, Some(e)) => clean(e),
+        (Some(c), _) => format!("exit {c}"),
+        (None, None) => end.signal.map(|s| format!("signal {s}")).unwrap_or_default(),
+    };
+    let kind_msg = if end.outcome == crate::domain::event::RunOutcome::Ok { MsgKind::Info } else { MsgKind::Warn };
+    app.say(format!("{what} {id} run {run}: {:?} ({how})", end.outcome).to_lowercase(), kind_msg);
+    vec![Effect::Append { operator: app.operator.clone(), event: finished_event(kind, id, run, end) }]
+}
+
+/// Enter on a step: the output of its last run, loaded from its file when not in memory.
+pub fn on_details(app: &App, index: usize) -> Vec<Effect> {
+    let Some(step) = items::steps(&app.runbook).get(index).map(|s| s.id.clone()) else { return Vec::new() };
+    let Some(last) = app.state.steps.get(&step).and_then(|s| s.last_run()) else { return Vec::new() };
+    let have = app.procs.outputs.get(&run_key(RunKind::Step, &step)).is_some_and(|o| o.run == last.run);
+    if have {
+        return Vec::new();
+    }
+    vec![Effect::LoadOutput { kind: RunKind::Step, id: step, run: last.run, output: last.output.clone() }]
+}
+
+/// Lines for the step details view: the last run's output, newest last.
+pub fn output_lines(app: &App, step: &str) -> Vec<String> {
+    let Some(o) = app.procs.outputs.get(&run_key(RunKind::Step, step)) else { return Vec::new() };
+    let mut out = vec![format!("── output of run {} ──", o.run)];
+    if o.dropped > 0 {
+        out.push(format!("… {} earlier lines are in the output file", o.dropped));
+    }
+    out.extend(o.lines.iter().cloned());
+    out
+}
