@@ -99,6 +99,10 @@ pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventS
     };
     let result = rt.block_on(async move {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        // Every console follows its runbook's logs (open and demo alike); relative
+        // paths are the runbook folder's. Held until the console ends: dropping stops them.
+        let rb = &session.app.runbook;
+        let _tails = super::logs_live::start_tails(rb, &rb.dir.clone(), tx.clone());
         start_sources(&session.app.runbook, tx.clone());
         if plain {
             super::plain::run(session, tx, rx).await
