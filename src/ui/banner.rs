@@ -46,7 +46,7 @@ pub fn lines(app: &App) -> Vec<String> {
         let name =
             if a.title.is_empty() { clean(&a.trigger) } else { format!("{} ({})", clean(&a.trigger), clean(&a.title)) };
         out.push(format!(
-            "{sym} ALARM {name}: {} — proposes rollback {} · Enter/B review (never fires by itself)",
+            "{sym} ALARM {name}: {} — proposes rollback {} · Enter/B: review it",
             clean(&a.cause),
             clean(&a.propose)
         ));

@@ -323,7 +323,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         return;
     }
     let rows = app.runbook.rollbacks.len() as u16;
-    let area = centered(main, 90, rows + 9);
+    let area = centered(main, 90, rows + 7);
     frame.render_widget(Clear, area);
     let hint = match &d.stage {
         Stage::Typing { fire: true, .. } => "type the id · Enter fire · Esc back",
