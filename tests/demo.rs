@@ -562,6 +562,10 @@ mod tmux_e2e {
         for step in ["Preflight checks", "Chaos drill"] {
             assert!(s.contains(step), "{step} listed:\n{s}");
         }
+        // The Logs pane follows the generated files: per-minute counts and real lines, not "not started".
+        let following = Regex::new(r"app\s+\d+ err · \d+ warn /min · following").unwrap();
+        let line = Regex::new(r"(INFO|WARN|ERROR)\s+\[web\] (GET|POST) /").unwrap();
+        d.wait("the app log followed live", |s| following.is_match(s) && line.is_match(s));
         let folders = d.folders();
         assert_eq!(folders.len(), 1, "one demo folder in TMPDIR");
         assert!(folders[0].join("session/journal.jsonl").exists(), "journal in the demo folder");

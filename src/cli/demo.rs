@@ -61,7 +61,7 @@ fn console(session: &DemoSession, c: &Common) -> i32 {
         session.dir().display()
     )];
     warnings.extend(loaded.warnings.iter().map(|d| d.to_string()));
-    launch(Launch { runbook: loaded.runbook, journal_path, warnings }, c, |_, _| {})
+    launch(Launch { runbook: loaded.runbook, journal_path, warnings }, c)
 }
 
 /// Prints where everything is and waits for Ctrl-C, SIGTERM or end of input.

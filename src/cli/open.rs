@@ -19,12 +19,5 @@ pub fn run(runbook: &Path, c: &Common) -> i32 {
     runbook_file::print_diagnostics(&loaded.warnings);
     let journal_path = common::journal_path(c, &loaded.runbook.id);
     let warnings = loaded.warnings.iter().map(|d| d.to_string()).collect();
-    let dir = runbook.parent().map(Path::to_path_buf).unwrap_or_default();
-    // Held until the console ends: dropping them stops the tails.
-    let mut tails = Vec::new();
-    let code = launch(Launch { runbook: loaded.runbook, journal_path, warnings }, c, |rb, tx| {
-        tails = crate::ui::logs_live::start_tails(rb, &dir, tx);
-    });
-    drop(tails);
-    code
+    launch(Launch { runbook: loaded.runbook, journal_path, warnings }, c)
 }

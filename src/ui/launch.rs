@@ -11,7 +11,6 @@ use crate::cli::Common;
 use crate::domain::event::EventKind;
 use crate::domain::runbook::Runbook;
 use crate::sources::journal::Journal;
-use crate::sources::EventSender;
 
 use super::app::{App, AppConfig, MsgKind};
 use super::config_error::ConfigError;
@@ -50,8 +49,9 @@ pub struct Launch {
 }
 
 /// Opens the console and runs it to the end; the exit code for the CLI.
-/// `start_sources` is called inside the runtime with the sender source tasks use.
-pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventSender)) -> i32 {
+/// Log tails start here for every entry point (open, demo); probes and runs
+/// start inside the loop (`Session::start_procs`).
+pub fn launch(l: Launch, c: &Common) -> i32 {
     let config_dir = common::config_dir();
     let looks = match looks(c, config_dir.as_deref()) {
         Ok(l) => l,
@@ -99,7 +99,8 @@ pub fn launch(l: Launch, c: &Common, start_sources: impl FnOnce(&Runbook, EventS
     };
     let result = rt.block_on(async move {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        start_sources(&session.app.runbook, tx.clone());
+        // Held until the console ends: dropping a handle stops its tail.
+        let _tails = super::logs_live::start_tails(&session.app.runbook, &session.app.runbook.dir, tx.clone());
         if plain {
             super::plain::run(session, tx, rx).await
         } else {

@@ -1,13 +1,10 @@
 //! The console's side of probes and auto-verdicts (pure; effects only).
 
-use chrono::{DateTime, Utc};
-
 use crate::domain::auto_verdict::Inputs;
-use crate::domain::duration::Dur;
 use crate::domain::event::EventKind;
 use crate::domain::probe_history::ProbeHistory;
 use crate::sources::probes::sample_of;
-use crate::sources::{LineLevel, ProbeResult};
+use crate::sources::ProbeResult;
 use crate::ui::app::App;
 use crate::ui::effect::Effect;
 
@@ -39,16 +36,6 @@ pub fn health(app: &App, probe: &str) -> Option<crate::domain::event::ProbeHealt
     app.procs.histories.get(probe).and_then(|h| h.health()).or_else(|| app.state.probes.get(probe).map(|c| c.health))
 }
 
-/// Errors in the console's log buffers within `window` before `now`.
-fn log_errors(app: &App) -> impl Fn(&str, Dur, DateTime<Utc>) -> Option<u64> + '_ {
-    move |log: &str, window: Dur, now: DateTime<Utc>| {
-        let lines = app.live.logs.get(log)?;
-        let from = now - window.to_chrono();
-        Some(lines.iter().filter(|l| !l.marker && l.level == LineLevel::Error && l.at > from && l.at <= now).count()
-            as u64)
-    }
-}
-
 /// The auto-verdicts due now (only in a console that may write).
 pub fn auto_verdicts(app: &mut App) -> Vec<Effect> {
     if app.read_only.is_some() || !app.runbook.criteria.iter().any(|c| c.auto.is_some()) {
@@ -56,12 +43,12 @@ pub fn auto_verdicts(app: &mut App) -> Vec<Effect> {
     }
     let mut auto = std::mem::take(&mut app.procs.auto);
     let events = {
-        let logs = log_errors(app);
+        // Per-minute counts in each LogWindow: not limited by the line ring buffer.
         let inp = Inputs {
             runbook: &app.runbook,
             state: &app.state,
             probes: &app.procs.histories,
-            logs: &logs,
+            logs: &app.live.logs,
             now: app.now,
         };
         auto.evaluate(&inp)
