@@ -518,3 +518,141 @@ mod rollback_console {
         assert_eq!(inc.resolved.as_ref().map(|r| r.by.as_str()), Some("ana"));
     }
 }
+
+/// The rollback dialog below the terminal: keys into the `App`, effects run by
+/// the `Session` against a real journal and a real process.
+mod rollback_session {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use chrono::Utc;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use warroom::domain::event::RunOutcome;
+    use warroom::domain::loader::load_bytes;
+    use warroom::sources::journal::Journal;
+    use warroom::ui::app::{App, AppConfig};
+    use warroom::ui::keymap::Keymap;
+    use warroom::ui::layout::Layout;
+    use warroom::ui::overlay::rollback::Stage;
+    use warroom::ui::overlay::Overlay;
+    use warroom::ui::run::Session;
+    use warroom::ui::symbols::Symbols;
+    use warroom::ui::theme::{ColorDepth, Theme};
+
+    const RUNBOOK: &str = r#"[runbook]
+id = "rb-yes"
+title = "Rollback with a yes/no"
+
+[[rollback]]
+id = "cache"
+title = "Flush the cache"
+run = "echo flushed > flushed.marker"
+confirm = "yes"
+
+[[rollback]]
+id = "quick"
+title = "Quick revert"
+run = "touch quick.marker"
+"#;
+
+    fn session(dir: &Path, read_only: Option<&str>) -> Session {
+        let path = dir.join("rb.toml");
+        std::fs::write(&path, RUNBOOK).unwrap();
+        let rb = load_bytes(&path, RUNBOOK.as_bytes()).unwrap_or_else(|d| panic!("{d:?}")).runbook;
+        let opened = Journal::open(&dir.join("session/journal.jsonl")).unwrap();
+        let mut app = App::new(AppConfig {
+            runbook: rb,
+            operator: "ana".into(),
+            read_only: read_only.map(String::from),
+            keymap: Keymap::load(None).unwrap(),
+            theme: Theme::load("dark", None, ColorDepth::None).unwrap(),
+            layout: Layout::load("t0", None).unwrap(),
+            config_dir: None,
+            symbols: Symbols::for_term(None),
+            now: Utc::now(),
+        });
+        app.fold(&opened.records);
+        Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() }
+    }
+
+    fn press(s: &mut Session, code: KeyCode) {
+        let effects = s.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+        s.run_effects(effects);
+    }
+
+    fn type_text(s: &mut Session, t: &str) {
+        for c in t.chars() {
+            press(s, KeyCode::Char(c));
+        }
+    }
+
+    fn message(s: &Session) -> String {
+        s.app.message.as_ref().map(|m| m.0.clone()).unwrap_or_default()
+    }
+
+    async fn until_finished(s: &mut Session, rx: &mut warroom::sources::EventReceiver, id: &str) {
+        tokio::time::timeout(Duration::from_secs(60), async {
+            while !s.app.state.rollbacks.get(id).is_some_and(|r| r.runs.last().is_some_and(|r| r.finished.is_some())) {
+                let ev = rx.recv().await.unwrap();
+                let effects = s.app.on_source(ev);
+                s.run_effects(effects);
+            }
+        })
+        .await
+        .expect("the rollback never finished");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn yes_rollback_asks_y_n_naming_it_and_one_approval_types_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), None);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        s.start_procs(tx);
+
+        // `cache` (confirm = "yes"): typed approval, then a y/n; n fires nothing.
+        press(&mut s, KeyCode::Char('B'));
+        press(&mut s, KeyCode::Enter);
+        type_text(&mut s, "cache");
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(s.app.state.rollbacks["cache"].approvals.len(), 1);
+        assert!(matches!(&s.app.overlay, Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo), "{}", message(&s));
+        press(&mut s, KeyCode::Char('n'));
+        assert!(s.app.state.rollbacks["cache"].runs.is_empty(), "n fired it");
+        press(&mut s, KeyCode::Enter); // approvals complete: straight to the y/n
+        assert!(matches!(&s.app.overlay, Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo));
+        press(&mut s, KeyCode::Char('y'));
+        assert_eq!(s.app.state.rollbacks["cache"].runs.len(), 1, "{}", message(&s));
+        until_finished(&mut s, &mut rx, "cache").await;
+        assert!(dir.path().join("flushed.marker").exists(), "runs in the runbook's folder");
+        let end = s.app.state.rollbacks["cache"].runs[0].finished.clone().unwrap();
+        assert_eq!(end.outcome, RunOutcome::Ok);
+
+        // `quick` (approvals = 1, confirm = "type"): typing the id approves and fires.
+        press(&mut s, KeyCode::Char('B'));
+        press(&mut s, KeyCode::Char('j'));
+        press(&mut s, KeyCode::Enter);
+        type_text(&mut s, "quick");
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(s.app.state.rollbacks["quick"].runs.len(), 1, "{}", message(&s));
+        until_finished(&mut s, &mut rx, "quick").await;
+        assert!(dir.path().join("quick.marker").exists());
+        let body = std::fs::read_to_string(s.journal.path()).unwrap();
+        assert_eq!(body.matches("\"rollback.finished\"").count(), 2);
+    }
+
+    #[test]
+    fn read_only_console_approves_and_fires_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), Some("--read-only"));
+        let before = std::fs::read_to_string(s.journal.path()).unwrap_or_default();
+        press(&mut s, KeyCode::Char('B'));
+        press(&mut s, KeyCode::Char('j'));
+        press(&mut s, KeyCode::Enter);
+        assert!(message(&s).contains("read-only"), "{}", message(&s));
+        type_text(&mut s, "quick");
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(std::fs::read_to_string(s.journal.path()).unwrap_or_default(), before);
+        assert!(s.app.state.rollbacks.is_empty());
+        assert!(!dir.path().join("quick.marker").exists());
+    }
+}
