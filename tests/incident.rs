@@ -270,9 +270,389 @@ fn console_keys_drive_the_escalation_clock_and_copy_messages() {
     keys("B");
     wait("the rollback dialog", &|| screen().contains("approvals 1/2 by ana"));
     keys("Enter");
-    literal("full");
-    keys("Enter");
     wait("the same operator refused", &|| screen().contains("ana already approved"));
+    keys("Escape");
     assert_eq!(folded(&journal).rollbacks["full"].approvals.len(), 1);
     drop(tmux);
+}
+
+/// The rollback path in a real console (tmux server `wr-rollback`): the
+/// fixture's rollback needs two operators and runs a script in the runbook's
+/// folder that writes `rolled-back.marker`, then waits for `release.marker`.
+mod rollback_console {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    use assert_cmd::cargo::CommandCargoExt;
+
+    use super::{folded, text};
+
+    const SOCKET: &str = "wr-rollback";
+
+    fn tmux() -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", SOCKET]);
+        c
+    }
+
+    /// One console as `operator` on the fixture copied into a temp folder; killed on drop.
+    struct Console {
+        name: String,
+        dir: tempfile::TempDir,
+    }
+
+    impl Console {
+        fn open(tag: &str, operator: &str) -> Console {
+            let dir = tempfile::tempdir().unwrap();
+            let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rollback.toml");
+            std::fs::copy(&fixture, dir.path().join("runbook.toml")).unwrap();
+            let name = format!("rollback-{tag}-{}", std::process::id());
+            let cmd = format!(
+                "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config \
+                 WARROOM_OPERATOR={operator} TERM=xterm-256color && {bin} open runbook.toml --journal {dir}/journal.jsonl; \
+                 sleep 600",
+                dir = dir.path().display(),
+                bin = env!("CARGO_BIN_EXE_warroom"),
+            );
+            let ok = tmux().args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd]).status().unwrap();
+            assert!(ok.success(), "could not start a tmux session");
+            Console { name, dir }
+        }
+
+        fn path(&self, p: &str) -> PathBuf {
+            self.dir.path().join(p)
+        }
+
+        fn journal(&self) -> String {
+            std::fs::read_to_string(self.path("journal.jsonl")).unwrap_or_default()
+        }
+
+        fn journaled(&self, kind: &str) -> bool {
+            self.journal().contains(&format!("\"{kind}\""))
+        }
+
+        fn screen(&self) -> String {
+            text(&tmux().args(["capture-pane", "-p", "-t", &self.name]).output().unwrap().stdout)
+        }
+
+        fn keys(&self, k: &str) {
+            tmux().args(["send-keys", "-t", &self.name, k]).status().unwrap();
+        }
+
+        fn literal(&self, t: &str) {
+            tmux().args(["send-keys", "-t", &self.name, "-l", t]).status().unwrap();
+        }
+
+        fn wait(&self, what: &str, cond: &dyn Fn() -> bool) {
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(20) {
+                if cond() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            panic!(
+                "timed out waiting for {what}\n--- screen ---\n{}\n--- journal ---\n{}",
+                self.screen(),
+                self.journal()
+            );
+        }
+
+        fn wait_screen(&self, what: &str) {
+            self.wait(&format!("\"{what}\" on screen"), &|| self.screen().contains(what));
+        }
+
+        /// `warroom approve` from another operator's shell.
+        fn approve_from_outside(&self, operator: &str) -> std::process::Output {
+            Command::cargo_bin("warroom")
+                .unwrap()
+                .env("WARROOM_DATA_DIR", self.path("data"))
+                .env_remove("WARROOM_OPERATOR")
+                .arg("approve")
+                .arg(self.path("runbook.toml"))
+                .arg("full")
+                .args(["--operator", operator, "--journal"])
+                .arg(self.path("journal.jsonl"))
+                .output()
+                .unwrap()
+        }
+    }
+
+    impl Drop for Console {
+        fn drop(&mut self) {
+            // The script waits for this; let it end whatever happened.
+            let _ = std::fs::write(self.path("release.marker"), "");
+            let _ = tmux().args(["kill-session", "-t", &self.name]).status();
+        }
+    }
+
+    #[test]
+    fn alarm_proposes_two_operators_approve_a_typed_confirmation_fires() {
+        let c = Console::open("fire", "ana");
+        // The closed port's probe goes DOWN; the trigger's alarm proposes `full`; Enter opens it.
+        c.wait_screen("ALARM api-down");
+        assert!(c.screen().contains("proposes rollback full"), "{}", c.screen());
+        c.keys("Enter");
+        c.wait_screen("PROPOSED by an alarm");
+        c.keys("Enter");
+        c.wait_screen("Type full to approve this rollback as ana");
+
+        // A approves: 1/2, nothing runs.
+        c.literal("full");
+        c.keys("Enter");
+        c.wait("rollback.approved", &|| c.journaled("rollback.approved"));
+        c.wait_screen("approved (1/2)");
+        assert!(!c.journaled("rollback.started"));
+        assert!(!c.path("rolled-back.marker").exists(), "fired with one approval");
+
+        // B approves from their own shell; A's console sees 2/2.
+        let out = c.approve_from_outside("bob");
+        assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+        c.keys("B");
+        c.wait_screen("approvals 2/2 by ana, bob");
+
+        // A confirms by typing the id; a wrong id fires nothing.
+        c.keys("Enter");
+        c.wait_screen("Type full to FIRE this rollback as ana");
+        c.literal("ful");
+        c.keys("Enter");
+        c.wait_screen("not fired: type full exactly");
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(!c.journaled("rollback.started"), "a wrong id fired it");
+        assert!(!c.path("rolled-back.marker").exists(), "a wrong id fired it");
+        c.literal("full");
+        c.keys("Enter");
+        c.wait("rollback.started", &|| c.journaled("rollback.started"));
+        c.wait("the marker file, written in the runbook's folder", &|| c.path("rolled-back.marker").exists());
+
+        // While it runs: the banner names it with its last output line; quitting asks first.
+        c.wait_screen("ROLLBACK RUNNING full");
+        c.wait_screen("rolling back as ana");
+        c.keys("q");
+        c.wait_screen("still running");
+        c.keys("n");
+        // x asks, naming it; n lets it run.
+        c.keys("x");
+        c.wait_screen("Abort rollback full");
+        c.keys("n");
+        // Enter shows its output and where the output file is.
+        c.keys("Enter");
+        c.wait_screen("output file: runs/rollback-full-1");
+        c.keys("Escape");
+        c.keys("Escape");
+
+        std::fs::write(c.path("release.marker"), "").unwrap();
+        c.wait("rollback.finished", &|| c.journaled("rollback.finished"));
+        let s = folded(&c.path("journal.jsonl"));
+        let run = &s.rollbacks["full"].runs[0];
+        assert_eq!(run.started_by, "ana");
+        let end = run.finished.as_ref().expect("finished");
+        assert_eq!(end.exit_code, Some(0), "{end:?}");
+        assert!(s.rollbacks["full"].approvals.is_empty(), "a finished run clears approvals");
+        let out = std::fs::read_to_string(c.path(&run.output)).unwrap();
+        assert!(out.contains("rollback done"), "{out}");
+        c.wait("the banner gone", &|| !c.screen().contains("ROLLBACK RUNNING"));
+    }
+
+    #[test]
+    fn decision_rollback_opens_the_menu_and_x_aborts_after_asking() {
+        let c = Console::open("decide", "ana");
+        c.wait_screen("ALARM api-down");
+        c.keys("d");
+        c.wait_screen("Record the decision");
+        for _ in 0..3 {
+            c.keys("Tab");
+        }
+        c.literal("api down since the deploy");
+        c.keys("Enter");
+        c.wait("decision.recorded", &|| c.journaled("decision.recorded"));
+        assert!(c.journal().contains("\"ROLLBACK\""), "{}", c.journal());
+        // The rollback menu comes next, on the proposed rollback.
+        c.wait_screen("PROPOSED by an alarm");
+
+        // Two approvals from outside, then A fires and aborts it.
+        for op in ["bob", "carol"] {
+            let out = c.approve_from_outside(op);
+            assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+        }
+        c.wait_screen("approvals 2/2 by bob, carol");
+        c.keys("Enter");
+        c.wait_screen("Type full to FIRE");
+        c.literal("full");
+        c.keys("Enter");
+        c.wait("the marker file", &|| c.path("rolled-back.marker").exists());
+        c.wait_screen("ROLLBACK RUNNING full");
+        c.keys("x");
+        c.wait_screen("Abort rollback full");
+        c.keys("y");
+        c.wait("rollback.finished", &|| c.journaled("rollback.finished"));
+        let s = folded(&c.path("journal.jsonl"));
+        let end = s.rollbacks["full"].runs[0].finished.clone().expect("finished");
+        assert_eq!(end.outcome, warroom::domain::event::RunOutcome::Aborted, "{end:?}");
+    }
+
+    #[test]
+    fn resolve_asks_first_then_journals_incident_resolved() {
+        let c = Console::open("resolve", "ana");
+        c.wait_screen("no incident");
+        c.keys("R");
+        c.wait_screen("no incident declared: press i"); // nothing to resolve yet: a message, no question
+        assert!(!c.screen().contains("Resolve the incident?"));
+        c.keys("i");
+        c.wait_screen("Declare an incident?");
+        c.keys("y");
+        c.wait("incident.declared", &|| c.journaled("incident.declared"));
+        c.keys("R");
+        c.wait_screen("Resolve the incident?");
+        assert!(c.screen().contains("declared by ana"), "names the incident:\n{}", c.screen());
+        c.keys("n");
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(!c.journaled("incident.resolved"), "n must not resolve");
+        c.keys("R");
+        c.wait_screen("Resolve the incident?");
+        c.keys("y");
+        c.wait("incident.resolved", &|| c.journaled("incident.resolved"));
+        let s = folded(&c.path("journal.jsonl"));
+        let inc = s.incident.or_else(|| s.past_incidents.last().cloned()).expect("an incident");
+        assert_eq!(inc.resolved.as_ref().map(|r| r.by.as_str()), Some("ana"));
+    }
+}
+
+/// The rollback dialog below the terminal: keys into the `App`, effects run by
+/// the `Session` against a real journal and a real process.
+mod rollback_session {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use chrono::Utc;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use warroom::domain::event::RunOutcome;
+    use warroom::domain::loader::load_bytes;
+    use warroom::sources::journal::Journal;
+    use warroom::ui::app::{App, AppConfig};
+    use warroom::ui::keymap::Keymap;
+    use warroom::ui::layout::Layout;
+    use warroom::ui::overlay::rollback::Stage;
+    use warroom::ui::overlay::Overlay;
+    use warroom::ui::run::Session;
+    use warroom::ui::symbols::Symbols;
+    use warroom::ui::theme::{ColorDepth, Theme};
+
+    const RUNBOOK: &str = r#"[runbook]
+id = "rb-yes"
+title = "Rollback with a yes/no"
+
+[[rollback]]
+id = "cache"
+title = "Flush the cache"
+run = "echo flushed > flushed.marker"
+confirm = "yes"
+
+[[rollback]]
+id = "quick"
+title = "Quick revert"
+run = "touch quick.marker"
+"#;
+
+    fn session(dir: &Path, read_only: Option<&str>) -> Session {
+        let path = dir.join("rb.toml");
+        std::fs::write(&path, RUNBOOK).unwrap();
+        let rb = load_bytes(&path, RUNBOOK.as_bytes()).unwrap_or_else(|d| panic!("{d:?}")).runbook;
+        let opened = Journal::open(&dir.join("session/journal.jsonl")).unwrap();
+        let mut app = App::new(AppConfig {
+            runbook: rb,
+            operator: "ana".into(),
+            read_only: read_only.map(String::from),
+            keymap: Keymap::load(None).unwrap(),
+            theme: Theme::load("dark", None, ColorDepth::None).unwrap(),
+            layout: Layout::load("t0", None).unwrap(),
+            config_dir: None,
+            symbols: Symbols::for_term(None),
+            now: Utc::now(),
+        });
+        app.fold(&opened.records);
+        Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() }
+    }
+
+    fn press(s: &mut Session, code: KeyCode) {
+        let effects = s.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+        s.run_effects(effects);
+    }
+
+    fn type_text(s: &mut Session, t: &str) {
+        for c in t.chars() {
+            press(s, KeyCode::Char(c));
+        }
+    }
+
+    fn message(s: &Session) -> String {
+        s.app.message.as_ref().map(|m| m.0.clone()).unwrap_or_default()
+    }
+
+    async fn until_finished(s: &mut Session, rx: &mut warroom::sources::EventReceiver, id: &str) {
+        tokio::time::timeout(Duration::from_secs(60), async {
+            while !s.app.state.rollbacks.get(id).is_some_and(|r| r.runs.last().is_some_and(|r| r.finished.is_some())) {
+                let ev = rx.recv().await.unwrap();
+                let effects = s.app.on_source(ev);
+                s.run_effects(effects);
+            }
+        })
+        .await
+        .expect("the rollback never finished");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn yes_rollback_asks_y_n_naming_it_and_one_approval_types_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), None);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        s.start_procs(tx);
+
+        // `cache` (confirm = "yes"): typed approval, then a y/n; n fires nothing.
+        press(&mut s, KeyCode::Char('B'));
+        press(&mut s, KeyCode::Enter);
+        type_text(&mut s, "cache");
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(s.app.state.rollbacks["cache"].approvals.len(), 1);
+        assert!(matches!(&s.app.overlay, Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo), "{}", message(&s));
+        press(&mut s, KeyCode::Char('n'));
+        assert!(s.app.state.rollbacks["cache"].runs.is_empty(), "n fired it");
+        press(&mut s, KeyCode::Enter); // approvals complete: straight to the y/n
+        assert!(matches!(&s.app.overlay, Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo));
+        press(&mut s, KeyCode::Char('y'));
+        assert_eq!(s.app.state.rollbacks["cache"].runs.len(), 1, "{}", message(&s));
+        until_finished(&mut s, &mut rx, "cache").await;
+        assert!(dir.path().join("flushed.marker").exists(), "runs in the runbook's folder");
+        let end = s.app.state.rollbacks["cache"].runs[0].finished.clone().unwrap();
+        assert_eq!(end.outcome, RunOutcome::Ok);
+
+        // `quick` (approvals = 1, confirm = "type"): typing the id approves and fires.
+        press(&mut s, KeyCode::Char('B'));
+        press(&mut s, KeyCode::Char('j'));
+        press(&mut s, KeyCode::Enter);
+        type_text(&mut s, "quick");
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(s.app.state.rollbacks["quick"].runs.len(), 1, "{}", message(&s));
+        until_finished(&mut s, &mut rx, "quick").await;
+        assert!(dir.path().join("quick.marker").exists());
+        let body = std::fs::read_to_string(s.journal.path()).unwrap();
+        assert_eq!(body.matches("\"rollback.finished\"").count(), 2);
+    }
+
+    #[test]
+    fn read_only_console_approves_and_fires_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), Some("--read-only"));
+        let before = std::fs::read_to_string(s.journal.path()).unwrap_or_default();
+        press(&mut s, KeyCode::Char('B'));
+        press(&mut s, KeyCode::Char('j'));
+        press(&mut s, KeyCode::Enter);
+        assert!(message(&s).contains("read-only"), "{}", message(&s));
+        type_text(&mut s, "quick");
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(std::fs::read_to_string(s.journal.path()).unwrap_or_default(), before);
+        assert!(s.app.state.rollbacks.is_empty());
+        assert!(!dir.path().join("quick.marker").exists());
+    }
 }

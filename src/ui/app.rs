@@ -446,6 +446,10 @@ impl App {
             Action::Top => self.select(self.focus, 0),
             Action::Bottom => self.select(self.focus, usize::MAX),
             Action::Details => {
+                // While a rollback runs or an alarm is up, Enter is about that (the banner says so).
+                if let Some(effects) = super::banner::on_enter(self) {
+                    return effects;
+                }
                 if items::count(&self.runbook, self.focus) == 0 {
                     self.say(format!("{} has nothing to show", self.focus.title()), MsgKind::Info);
                 } else {
@@ -507,7 +511,8 @@ impl App {
             Action::Escalate => return self.escalate_incident(),
             Action::Acknowledge => return self.acknowledge_incident(),
             Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
-            Action::Rollback => self.overlay = Some(Overlay::Rollback(Default::default())),
+            Action::Rollback => overlay::rollback::open(self),
+            Action::ResolveIncident => return self.resolve_incident(),
         }
         Vec::new()
     }

@@ -106,6 +106,35 @@ impl App {
         }
     }
 
+    /// `R`: asks first (naming the incident's level and age), then resolves it.
+    pub fn resolve_incident(&mut self) -> Vec<Effect> {
+        if !self.incident_writable() {
+            return Vec::new();
+        }
+        match escalation::resolve(&self.runbook, &self.state, self.now, None) {
+            Ok(events) => {
+                let what = match self.state.incident.as_ref().filter(|i| i.is_open()) {
+                    Some(inc) => {
+                        let level = inc.current().map(|l| format!(" at {}", clean(&l.level))).unwrap_or_default();
+                        format!(
+                            "the incident declared by {} at {}{level}",
+                            clean(&inc.declared.by),
+                            inc.declared.at.format("%H:%M UTC")
+                        )
+                    }
+                    None => "the incident (the escalation clock is running)".to_string(),
+                };
+                self.overlay = Some(Overlay::Confirm(Confirm {
+                    title: "Resolve the incident?".into(),
+                    question: format!("Resolve {what}? Every escalation clock stops. (y: resolve · n/Esc: cancel)"),
+                    on_yes: self.appends(events),
+                }));
+            }
+            Err(e) => self.say(clean(&e), MsgKind::Warn),
+        }
+        Vec::new()
+    }
+
     /// Every tick: the automatic escalation that is due and trigger changes, as
     /// journal appends (each is idempotent once folded). Read-only consoles only watch.
     pub fn incident_tick(&mut self) -> Vec<Effect> {

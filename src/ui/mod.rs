@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod app;
+pub mod banner;
 pub mod chrome;
 pub mod clipboard;
 pub mod config_error;
@@ -25,6 +26,7 @@ pub mod panes;
 pub mod plain;
 pub mod recommend;
 pub mod render;
+pub mod rollback_flow;
 pub mod run;
 pub mod symbols;
 pub mod terminal;

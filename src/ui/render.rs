@@ -26,6 +26,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     }
     let [main, status, message] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let main = super::banner::draw(frame, app, main);
     if matches!(app.overlay, Some(Overlay::Walkthrough(_))) {
         app.pane_areas.clear();
     } else {

@@ -69,6 +69,14 @@ pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outco
                 recommendation: Some(recommend::label(&app.runbook, &app.state)),
             };
             app.say(format!("decision {} recorded", decision.as_str()), crate::ui::app::MsgKind::Info);
+            if decision == Decision::Rollback {
+                // Deciding to roll back leads straight to choosing which (A5: still confirmed there).
+                super::rollback::open(app);
+                app.say(
+                    "decision ROLLBACK recorded: choose the rollback, Enter to approve/fire",
+                    crate::ui::app::MsgKind::Info,
+                );
+            }
             return Outcome::Done(vec![Effect::Append { operator: app.operator.clone(), event: ev }]);
         }
         _ => {

@@ -1,8 +1,10 @@
-//! `B`: rollbacks. Choose one (with its approvals so far), then type its id to
-//! approve it as the operator at the keyboard (A5: a destructive path never
-//! hangs on one unconfirmed key). Approvals follow `domain::approvals`:
-//! distinct operators, never the same one twice. Firing the rollback belongs to
-//! the process runner's wiring; until then the dialog says when it is ready.
+//! `B`: rollbacks. Choose one (with its approvals so far), then Enter does
+//! what `ui::rollback_flow::next` says: type its id to approve it as the
+//! operator at the keyboard, or — once approvals are complete — confirm per
+//! its `confirm` (type the id / y-n naming it) to fire it; a running one shows
+//! its output (`x` asks to abort it). A5: nothing fires on one unconfirmed key,
+//! a wrong typed id fires and approves nothing. The run itself is
+//! `Effect::StartRun` (`ui::wiring::runs`, which checks `may_fire` again).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -12,78 +14,229 @@ use ratatui::Frame;
 
 use super::{centered, is_close, Outcome, Overlay};
 use crate::domain::approvals;
+use crate::domain::event::RunKind;
+use crate::domain::runbook::Confirm;
+use crate::domain::vars;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::effect::Effect;
+use crate::ui::rollback_flow::{self, Next};
 use crate::ui::text::clean;
 use crate::ui::theme::Role;
+use crate::ui::wiring::run_key;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Stage {
+    #[default]
+    List,
+    /// Typing the chosen rollback's id: to approve (and maybe fire), or to fire.
+    Typing { fire: bool, typed: String },
+    /// y/n to fire a `confirm = "yes"` rollback.
+    YesNo,
+    /// The last run's output.
+    Output { scroll: u16 },
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct RollbackDialog {
     pub selected: usize,
-    /// `Some`: typing the chosen rollback's id to confirm.
-    pub typed: Option<String>,
+    pub stage: Stage,
+}
+
+impl RollbackDialog {
+    /// The dialog with `id` selected (unknown ids select the first).
+    pub fn on(app: &App, id: Option<&str>) -> RollbackDialog {
+        let selected = id.and_then(|id| app.runbook.rollbacks.iter().position(|r| r.id == id)).unwrap_or(0);
+        RollbackDialog { selected, stage: Stage::List }
+    }
+}
+
+/// `B` (and Enter on an alarm): opens the dialog on the proposed rollback, if any.
+pub fn open(app: &mut App) {
+    let proposed = rollback_flow::proposed(&app.runbook, &app.state);
+    app.overlay = Some(Overlay::Rollback(RollbackDialog::on(app, proposed.as_deref())));
+    app.dirty = true;
+}
+
+/// The command as it will run, for the question (or why it cannot be rendered).
+fn command_text(app: &App, id: &str) -> String {
+    let Some(rb) = app.runbook.rollback(id) else { return String::new() };
+    let v = vars::effective_vars(&app.runbook.vars, |k| std::env::var(k).ok());
+    match vars::render_command(&rb.run, &v) {
+        Ok(c) => clean(&c),
+        Err(e) => format!("(cannot be filled in: {})", clean(&e.to_string())),
+    }
+}
+
+fn fire(app: &mut App, id: &str) -> Vec<Effect> {
+    app.say(format!("firing rollback {} as {}", clean(id), clean(&app.operator)), MsgKind::Warn);
+    vec![Effect::StartRun { kind: RunKind::Rollback, id: id.to_string() }]
+}
+
+/// The output of this rollback's last run, loaded from its file unless in memory.
+fn show_output(app: &App, id: &str) -> Vec<Effect> {
+    let Some(last) = app.state.rollbacks.get(id).and_then(|r| r.runs.last()) else { return Vec::new() };
+    let have = app.procs.outputs.get(&run_key(RunKind::Rollback, id)).is_some_and(|o| o.run == last.run);
+    if have {
+        return Vec::new();
+    }
+    vec![Effect::LoadOutput { kind: RunKind::Rollback, id: id.to_string(), run: last.run, output: last.output.clone() }]
+}
+
+/// Opens the output view of rollback `id` (Enter on its banner).
+pub fn open_output(app: &mut App, id: &str) -> Vec<Effect> {
+    let mut d = RollbackDialog::on(app, Some(id));
+    d.stage = Stage::Output { scroll: 0 };
+    app.overlay = Some(Overlay::Rollback(d));
+    app.dirty = true;
+    show_output(app, id)
+}
+
+/// Asks to abort a running rollback, naming it (A5).
+pub fn ask_abort(app: &mut App, id: &str) {
+    let title = app.runbook.rollback(id).map(|r| clean(&r.title)).unwrap_or_default();
+    app.overlay = Some(Overlay::Confirm(super::confirm::Confirm {
+        title: "Abort rollback?".into(),
+        question: format!(
+            "Abort rollback {} — {title}? Its whole process group gets TERM, then KILL after 3 s. \
+             (y: abort · n/Esc: let it run)",
+            clean(id)
+        ),
+        on_yes: vec![Effect::AbortRun { kind: RunKind::Rollback, id: id.to_string() }],
+    }));
+    app.dirty = true;
+}
+
+fn on_enter(app: &mut App, mut d: RollbackDialog, id: &str) -> Outcome {
+    match rollback_flow::next(&app.runbook, &app.state, id, &app.operator, app.read_only.is_some()) {
+        Next::Approve { fires } => d.stage = Stage::Typing { fire: fires, typed: String::new() },
+        Next::Fire(Confirm::Type) => d.stage = Stage::Typing { fire: true, typed: String::new() },
+        Next::Fire(Confirm::Yes) => d.stage = Stage::YesNo,
+        Next::Running => {
+            d.stage = Stage::Output { scroll: 0 };
+            let effects = show_output(app, id);
+            app.overlay = Some(Overlay::Rollback(d));
+            return Outcome::Done(effects);
+        }
+        Next::Refused(why) => {
+            app.say(clean(&why), MsgKind::Warn);
+        }
+    }
+    Outcome::Keep(Overlay::Rollback(d))
+}
+
+fn on_typed(app: &mut App, mut d: RollbackDialog, id: &str, fire_too: bool, typed: String) -> Outcome {
+    if typed != id {
+        let what = if fire_too { "not fired" } else { "not approved" };
+        app.say(format!("{what}: type {} exactly", clean(id)), MsgKind::Warn);
+        d.stage = Stage::Typing { fire: fire_too, typed: String::new() };
+        return Outcome::Keep(Overlay::Rollback(d));
+    }
+    // Re-decide on the state as it is now (another console may have acted meanwhile).
+    match rollback_flow::next(&app.runbook, &app.state, id, &app.operator, app.read_only.is_some()) {
+        Next::Approve { fires } => {
+            let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, id);
+            let who = clean(&app.operator);
+            let mut effects =
+                vec![Effect::Append { operator: app.operator.clone(), event: approvals::approval_event(id) }];
+            let confirm = app.runbook.rollback(id).map(|r| r.confirm).unwrap_or_default();
+            if fires {
+                app.say(format!("rollback {} approved ({}/{need}) by {who}", clean(id), have + 1), MsgKind::Info);
+                effects.extend(fire(app, id));
+            } else if have + 1 >= need && confirm == Confirm::Yes {
+                // The approval lands before the y/n is answered (effects run first).
+                app.say(
+                    format!("rollback {} approved ({}/{need}) by {who}: confirm to fire", clean(id), have + 1),
+                    MsgKind::Info,
+                );
+                d.stage = Stage::YesNo;
+                app.overlay = Some(Overlay::Rollback(d));
+            } else {
+                app.say(
+                    format!(
+                        "rollback {} approved ({}/{need}) by {who}: another operator must approve (o switches, or `warroom approve`)",
+                        clean(id),
+                        have + 1
+                    ),
+                    MsgKind::Info,
+                );
+            }
+            Outcome::Done(effects)
+        }
+        Next::Fire(_) if fire_too => Outcome::Done(fire(app, id)),
+        Next::Fire(_) => on_enter(app, d, id),
+        Next::Running => on_enter(app, d, id),
+        Next::Refused(why) => {
+            app.say(clean(&why), MsgKind::Warn);
+            Outcome::Close
+        }
+    }
 }
 
 pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
     let n = app.runbook.rollbacks.len();
-    if let Some(mut typed) = d.typed.take() {
-        if key.code == KeyCode::Esc {
-            return Outcome::Keep(Overlay::Rollback(d)); // back to the list
-        }
-        match key.code {
-            KeyCode::Char(c) => typed.push(c),
-            KeyCode::Backspace => {
-                typed.pop();
-            }
-            KeyCode::Enter => {
-                let Some(rb) = app.runbook.rollbacks.get(d.selected) else { return Outcome::Close };
-                let id = rb.id.clone();
-                if typed != id {
-                    app.say(format!("not approved: type {} exactly", clean(&id)), MsgKind::Warn);
-                    d.typed = Some(String::new());
-                    return Outcome::Keep(Overlay::Rollback(d));
+    let id = app.runbook.rollbacks.get(d.selected).map(|r| r.id.clone());
+    match std::mem::take(&mut d.stage) {
+        Stage::Typing { fire, mut typed } => {
+            match key.code {
+                KeyCode::Esc => return Outcome::Keep(Overlay::Rollback(d)), // back to the list
+                KeyCode::Char(c) => typed.push(c),
+                KeyCode::Backspace => {
+                    typed.pop();
                 }
-                return match approvals::can_approve(
-                    &app.runbook,
-                    &app.state,
-                    &id,
-                    &app.operator,
-                    app.read_only.is_some(),
-                ) {
-                    Ok(()) => {
-                        let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, &id);
-                        let msg = if have + 1 >= need {
-                            format!(
-                                "rollback {} approved ({}/{need}) by {}: ready to fire",
-                                clean(&id),
-                                have + 1,
-                                clean(&app.operator)
-                            )
-                        } else {
-                            format!(
-                                "rollback {} approved ({}/{need}) by {}: another operator must approve (o switches, or `warroom approve`)",
-                                clean(&id),
-                                have + 1,
-                                clean(&app.operator)
-                            )
-                        };
-                        app.say(msg, MsgKind::Info);
-                        Outcome::Done(vec![Effect::Append {
-                            operator: app.operator.clone(),
-                            event: approvals::approval_event(&id),
-                        }])
-                    }
-                    Err(refusal) => {
-                        app.say(clean(&refusal.to_string()), MsgKind::Warn);
-                        Outcome::Close
-                    }
-                };
+                KeyCode::Enter => {
+                    let Some(id) = id else { return Outcome::Close };
+                    return on_typed(app, d, &id, fire, typed);
+                }
+                _ => {}
             }
-            _ => {}
+            d.stage = Stage::Typing { fire, typed };
+            return Outcome::Keep(Overlay::Rollback(d));
         }
-        d.typed = Some(typed);
-        return Outcome::Keep(Overlay::Rollback(d));
+        Stage::YesNo => {
+            let Some(id) = id else { return Outcome::Close };
+            return match key.code {
+                KeyCode::Char('y') => {
+                    match approvals::may_fire(&app.runbook, &app.state, &id, &app.operator, app.read_only.is_some()) {
+                        Ok(()) => Outcome::Done(fire(app, &id)),
+                        Err(r) => {
+                            app.say(clean(&r.to_string()), MsgKind::Warn);
+                            Outcome::Keep(Overlay::Rollback(d))
+                        }
+                    }
+                }
+                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {
+                    app.say(format!("rollback {} not fired", clean(&id)), MsgKind::Info);
+                    Outcome::Keep(Overlay::Rollback(d))
+                }
+                _ => {
+                    d.stage = Stage::YesNo;
+                    Outcome::Keep(Overlay::Rollback(d))
+                }
+            };
+        }
+        Stage::Output { scroll } => {
+            match key.code {
+                KeyCode::Esc | KeyCode::Char('q') => return Outcome::Keep(Overlay::Rollback(d)),
+                KeyCode::Char('x') => {
+                    if let Some(id) = id.filter(|i| app.state.rollbacks.get(i).is_some_and(|r| r.running())) {
+                        ask_abort(app, &id);
+                        return Outcome::Close;
+                    }
+                }
+                // `scroll` counts lines up from the end (0 follows the newest).
+                KeyCode::Down | KeyCode::Char('j') => d.stage = Stage::Output { scroll: scroll.saturating_sub(1) },
+                KeyCode::Up | KeyCode::Char('k') => d.stage = Stage::Output { scroll: scroll.saturating_add(1) },
+                KeyCode::PageDown => d.stage = Stage::Output { scroll: scroll.saturating_sub(10) },
+                KeyCode::PageUp => d.stage = Stage::Output { scroll: scroll.saturating_add(10) },
+                _ => {}
+            }
+            if d.stage == Stage::List {
+                d.stage = Stage::Output { scroll };
+            }
+            return Outcome::Keep(Overlay::Rollback(d));
+        }
+        Stage::List => {}
     }
     if is_close(&key, false) {
         return Outcome::Close;
@@ -91,26 +244,99 @@ pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
     match key.code {
         KeyCode::Down | KeyCode::Char('j') if n > 0 => d.selected = (d.selected + 1).min(n - 1),
         KeyCode::Up | KeyCode::Char('k') => d.selected = d.selected.saturating_sub(1),
-        KeyCode::Enter if n > 0 => d.typed = Some(String::new()),
+        KeyCode::Enter => {
+            if let Some(id) = id {
+                return on_enter(app, d, &id);
+            }
+        }
+        KeyCode::Char('o') => {
+            if let Some(id) = id {
+                d.stage = Stage::Output { scroll: 0 };
+                let effects = show_output(app, &id);
+                app.overlay = Some(Overlay::Rollback(d));
+                return Outcome::Done(effects);
+            }
+        }
+        KeyCode::Char('x') => {
+            if let Some(id) = id.filter(|i| app.state.rollbacks.get(i).is_some_and(|r| r.running())) {
+                ask_abort(app, &id);
+                return Outcome::Close;
+            }
+            app.say("x aborts a running rollback: this one is not running", MsgKind::Info);
+        }
         _ => {}
     }
     Outcome::Keep(Overlay::Rollback(d))
 }
 
+fn output_lines(app: &App, id: &str) -> Vec<String> {
+    let Some(last) = app.state.rollbacks.get(id).and_then(|r| r.runs.last()) else {
+        return vec!["This rollback has not run in this session.".into()];
+    };
+    let state = match &last.finished {
+        None => "running".to_string(),
+        Some(end) => {
+            let code = end.exit_code.map(|c| format!(" exit {c}")).unwrap_or_default();
+            format!("{:?}{code}", end.outcome).to_lowercase()
+        }
+    };
+    let mut out = vec![
+        format!(
+            "run {} by {} at {} — {state}",
+            last.run,
+            clean(&last.started_by),
+            last.started_at.format("%H:%M:%S UTC")
+        ),
+        format!("command: {}", clean(&last.command)),
+        format!("output file: {} (beside the journal)", clean(&last.output)),
+        String::new(),
+    ];
+    match app.procs.outputs.get(&run_key(RunKind::Rollback, id)).filter(|o| o.run == last.run) {
+        Some(o) => {
+            if o.dropped > 0 {
+                out.push(format!("… {} earlier lines are in the output file", o.dropped));
+            }
+            if o.lines.is_empty() {
+                out.push("(no output yet)".into());
+            }
+            out.extend(o.lines.iter().cloned());
+        }
+        None => out.push("(loading the output file…)".into()),
+    }
+    out
+}
+
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
+    let selected = app.runbook.rollbacks.get(d.selected);
+    if let (Stage::Output { scroll }, Some(rb)) = (&d.stage, selected) {
+        let area = centered(main, 110, main.height.saturating_sub(2));
+        frame.render_widget(Clear, area);
+        let running = app.state.rollbacks.get(&rb.id).is_some_and(|r| r.running());
+        let hint = if running { "j/k scroll · x abort · Esc back" } else { "j/k scroll · Esc back" };
+        let block = dialog_block(app, &format!("Rollback {} — output", clean(&rb.id)), hint);
+        let lines = output_lines(app, &rb.id);
+        // Follow the end unless scrolled: the newest lines are what matter while it runs.
+        let inner_h = area.height.saturating_sub(2) as usize;
+        let start = lines.len().saturating_sub(inner_h).saturating_sub(*scroll as usize);
+        let text: Vec<Line> = lines.into_iter().skip(start).map(Line::from).collect();
+        frame.render_widget(Paragraph::new(text).block(block), area);
+        return;
+    }
     let rows = app.runbook.rollbacks.len() as u16;
-    let area = centered(main, 90, rows + 6);
+    let area = centered(main, 90, rows + 7);
     frame.render_widget(Clear, area);
-    let hint = if d.typed.is_some() {
-        "type the id · Enter approve · Esc back"
-    } else {
-        "j/k choose · Enter approve · Esc close"
+    let hint = match &d.stage {
+        Stage::Typing { fire: true, .. } => "type the id · Enter fire · Esc back",
+        Stage::Typing { fire: false, .. } => "type the id · Enter approve · Esc back",
+        Stage::YesNo => "y fire · n/Esc back",
+        _ => "j/k choose · Enter approve/fire · o output · x abort · Esc close",
     };
     let block = dialog_block(app, "Rollback", hint);
     let mut lines = Vec::new();
     if app.runbook.rollbacks.is_empty() {
         lines.push(Line::from(styled(app, Role::Muted, "No [[rollback]] in this runbook.")));
     }
+    let proposed = rollback_flow::proposed(&app.runbook, &app.state);
     for (i, rb) in app.runbook.rollbacks.iter().enumerate() {
         let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, &rb.id);
         let by = approvals::approvers(&app.state, &rb.id);
@@ -118,23 +344,52 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         let running = app.state.rollbacks.get(&rb.id).is_some_and(|r| r.running());
         let status = if running { " RUNNING".to_string() } else { format!(" approvals {have}/{need}{by}") };
         let marker = if i == d.selected { app.symbols.focus_marker() } else { " " };
-        let mut line = Line::from(vec![
+        let mut spans = vec![
             plain(format!("{marker} {:<12} {}", clean(&rb.id), clean(&rb.title))),
             styled(app, if have >= need { Role::Ok } else { Role::Warn }, status),
-        ]);
+        ];
+        if proposed.as_deref() == Some(rb.id.as_str()) {
+            spans.push(styled(app, Role::Alarm, " ← PROPOSED by an alarm"));
+        }
+        let mut line = Line::from(spans);
         if i == d.selected {
             line = line.style(app.theme.style(Role::Selection));
         }
         lines.push(line);
     }
-    if let (Some(typed), Some(rb)) = (&d.typed, app.runbook.rollbacks.get(d.selected)) {
-        lines.push(Line::from(""));
-        lines.push(Line::from(styled(
-            app,
-            Role::Alarm,
-            format!("Type {} to approve this rollback as {}:", clean(&rb.id), clean(&app.operator)),
-        )));
-        lines.push(Line::from(format!("> {}▏", clean(typed))));
+    if let Some(rb) = selected {
+        let who = clean(&app.operator);
+        match &d.stage {
+            Stage::Typing { fire, typed } => {
+                lines.push(Line::from(""));
+                let ask = match (fire, rollback_flow::next(&app.runbook, &app.state, &rb.id, &app.operator, false)) {
+                    (true, Next::Approve { .. }) => {
+                        format!("Type {} to approve AND FIRE this rollback as {who}:", clean(&rb.id))
+                    }
+                    (true, _) => format!("Type {} to FIRE this rollback as {who}:", clean(&rb.id)),
+                    (false, _) => format!("Type {} to approve this rollback as {who}:", clean(&rb.id)),
+                };
+                lines.push(Line::from(styled(app, Role::Alarm, ask)));
+                if *fire {
+                    lines.push(Line::from(format!("command: {}", command_text(app, &rb.id))));
+                }
+                lines.push(Line::from(format!("> {}▏", clean(typed))));
+            }
+            Stage::YesNo => {
+                lines.push(Line::from(""));
+                lines.push(Line::from(styled(
+                    app,
+                    Role::Alarm,
+                    format!(
+                        "Fire rollback {} — {} now, as {who}? (y: fire · n/Esc: back)",
+                        clean(&rb.id),
+                        clean(&rb.title)
+                    ),
+                )));
+                lines.push(Line::from(format!("command: {}", command_text(app, &rb.id))));
+            }
+            _ => {}
+        }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }

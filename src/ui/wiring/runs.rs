@@ -91,6 +91,9 @@ impl Session {
             return;
         }
         self.runs.handles.retain(|_, h| !h.is_finished());
+        if kind == RunKind::Rollback && !self.may_fire_now(id) {
+            return;
+        }
         let vars = vars::effective_vars(&self.app.runbook.vars, |k| std::env::var(k).ok());
         let op = self.app.operator.clone();
         let launch = match kind {
@@ -114,6 +117,21 @@ impl Session {
         self.app.procs.outputs.insert(run_key(kind, id), RunOutput { run, ..Default::default() });
         self.runs.handles.insert(run_key(kind, id), spawn_run(launch.spec, tx));
         self.app.say(format!("{id} run {run} started"), MsgKind::Info);
+    }
+
+    /// A rollback fires only with its approvals complete, checked against the
+    /// journal as it is now (another console may have fired it meanwhile).
+    fn may_fire_now(&mut self, id: &str) -> bool {
+        self.poll();
+        let app = &self.app;
+        match crate::domain::approvals::may_fire(&app.runbook, &app.state, id, &app.operator, app.read_only.is_some()) {
+            Ok(()) => true,
+            Err(refusal) => {
+                let msg = format!("rollback {id} not fired: {refusal}");
+                self.app.say(crate::ui::text::clean(&msg), MsgKind::Warn);
+                false
+            }
+        }
     }
 
     /// On quit: abort every run of this console and journal how each ended

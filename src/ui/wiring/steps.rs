@@ -117,6 +117,14 @@ fn override_event(app: &App, failed: &str, to_run: &str) -> Effect {
 
 /// `x` in Steps: asks to abort the selected step's run, naming it.
 pub fn abort_selected(app: &mut App) -> Vec<Effect> {
+    // A running rollback comes first unless the selected step itself is running.
+    let step_running = app.focus == PaneId::Steps
+        && items::steps(&app.runbook)
+            .get(app.selected(PaneId::Steps))
+            .is_some_and(|s| app.state.step_status(&s.id) == StepStatus::Running);
+    if !step_running && crate::ui::banner::abort_running(app) {
+        return Vec::new();
+    }
     let Some(id) = selected_step(app) else { return Vec::new() };
     if app.state.step_status(&id) != StepStatus::Running {
         app.say(format!("step {id} is not running"), MsgKind::Info);

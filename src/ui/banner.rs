@@ -1,0 +1,99 @@
+//! The alarm banner across the top of the panes: a running rollback (name,
+//! elapsed time, last output line; Enter shows its output, x aborts) and every
+//! fired, not yet cleared trigger (its cause and the rollback it proposes;
+//! Enter or B opens the rollback dialog on it). It proposes; it never fires.
+//! Symbol and word as well as the alarm colour (A6).
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::domain::event::RunKind;
+
+use super::app::App;
+use super::effect::Effect;
+use super::rollback_flow;
+use super::text::{clean, fit};
+use super::theme::Role;
+use super::timefmt;
+use super::wiring::run_key;
+
+/// At most this many banner rows; the rest is summarised on the last one.
+const MAX_ROWS: usize = 3;
+
+/// The banner's lines as text (no styling), newest concerns first: running rollbacks, then alarms.
+pub fn lines(app: &App) -> Vec<String> {
+    let sym = if app.symbols.ascii { "!!" } else { "⚠" };
+    let mut out = Vec::new();
+    for id in rollback_flow::running(&app.runbook, &app.state) {
+        let title = app.runbook.rollback(&id).map(|r| clean(&r.title)).unwrap_or_default();
+        let run = app.state.rollbacks.get(&id).and_then(|r| r.runs.last());
+        let elapsed =
+            run.map(|r| timefmt::countdown((app.now - r.started_at).num_seconds().max(0))).unwrap_or_default();
+        let last = app
+            .procs
+            .outputs
+            .get(&run_key(RunKind::Rollback, &id))
+            .filter(|o| run.is_some_and(|r| r.run == o.run))
+            .and_then(|o| o.lines.back())
+            .map(|l| format!(" · {}", clean(l)))
+            .unwrap_or_default();
+        out.push(format!("{sym} ROLLBACK RUNNING {} — {title} · {elapsed}{last} · Enter output · x abort", clean(&id)));
+    }
+    for a in rollback_flow::alarms(&app.runbook, &app.state) {
+        let name =
+            if a.title.is_empty() { clean(&a.trigger) } else { format!("{} ({})", clean(&a.trigger), clean(&a.title)) };
+        out.push(format!(
+            "{sym} ALARM {name}: {} — proposes rollback {} · Enter/B: review it",
+            clean(&a.cause),
+            clean(&a.propose)
+        ));
+    }
+    if out.len() > MAX_ROWS {
+        let more = out.len() - (MAX_ROWS - 1);
+        out.truncate(MAX_ROWS - 1);
+        out.push(format!("{sym} and {more} more alarms or rollbacks: B lists the rollbacks"));
+    }
+    out
+}
+
+/// Draws the banner at the top of `main` (if any) and returns what is left for the panes.
+pub fn draw(frame: &mut Frame, app: &App, main: Rect) -> Rect {
+    let text = lines(app);
+    if text.is_empty() || main.height < 8 {
+        return main;
+    }
+    let [top, rest] = Layout::vertical([Constraint::Length(text.len() as u16), Constraint::Min(1)]).areas(main);
+    let w = top.width as usize;
+    let style = app.theme.style(Role::Alarm).add_modifier(Modifier::BOLD | Modifier::REVERSED);
+    let rows: Vec<Line> = text.iter().map(|l| Line::styled(fit(l, w), style)).collect();
+    frame.render_widget(Paragraph::new(rows), top);
+    rest
+}
+
+/// Enter with no overlay open while the banner shows: the running rollback's
+/// output, else the rollback dialog on the proposed rollback. `None`: no banner.
+pub fn on_enter(app: &mut App) -> Option<Vec<Effect>> {
+    if let Some(id) = rollback_flow::running(&app.runbook, &app.state).into_iter().next() {
+        return Some(super::overlay::rollback::open_output(app, &id));
+    }
+    if !rollback_flow::alarms(&app.runbook, &app.state).is_empty() {
+        super::overlay::rollback::open(app);
+        return Some(Vec::new());
+    }
+    None
+}
+
+/// `x` while a rollback runs (and the Steps selection is not a running step):
+/// asks to abort it, naming it. `false`: no rollback runs.
+pub fn abort_running(app: &mut App) -> bool {
+    match rollback_flow::running(&app.runbook, &app.state).into_iter().next() {
+        Some(id) => {
+            super::overlay::rollback::ask_abort(app, &id);
+            true
+        }
+        None => false,
+    }
+}
