@@ -243,20 +243,11 @@ impl SessionState {
             EventKind::StepStarted { step, run, command, output } => {
                 let st = self.steps.entry(step).or_default();
                 st.ticked = None;
-                st.runs.push(RunRecord {
-                    run,
-                    command,
-                    output,
-                    started_at: at,
-                    started_by: by.to_string(),
-                    finished: None,
-                });
+                start_run(&mut st.runs, run, command, output, by, at);
             }
             EventKind::StepFinished { step, run, outcome, exit_code, signal, duration_ms, error } => {
-                let st = self.steps.entry(step).or_default();
-                if let Some(r) = st.runs.iter_mut().rev().find(|r| r.run == run) {
-                    r.finished = Some(RunEnd { at, outcome, exit_code, signal, duration_ms, error });
-                }
+                let end = RunEnd { at, outcome, exit_code, signal, duration_ms, error };
+                finish_run(&mut self.steps.entry(step).or_default().runs, run, end);
             }
             EventKind::StepTicked { step, done } => {
                 self.steps.entry(step).or_default().ticked = Some((done, by.to_string(), at));
@@ -315,21 +306,11 @@ impl SessionState {
                 self.rollbacks.entry(rollback).or_default().approvals.entry(by.to_string()).or_insert(at);
             }
             EventKind::RollbackStarted { rollback, run, command, output } => {
-                let rb = self.rollbacks.entry(rollback).or_default();
-                rb.runs.push(RunRecord {
-                    run,
-                    command,
-                    output,
-                    started_at: at,
-                    started_by: by.to_string(),
-                    finished: None,
-                });
+                start_run(&mut self.rollbacks.entry(rollback).or_default().runs, run, command, output, by, at);
             }
             EventKind::RollbackFinished { rollback, run, outcome, exit_code, signal, duration_ms, error } => {
                 let rb = self.rollbacks.entry(rollback).or_default();
-                if let Some(r) = rb.runs.iter_mut().rev().find(|r| r.run == run) {
-                    r.finished = Some(RunEnd { at, outcome, exit_code, signal, duration_ms, error });
-                }
+                finish_run(&mut rb.runs, run, RunEnd { at, outcome, exit_code, signal, duration_ms, error });
                 // A new run of the same rollback needs fresh approvals.
                 rb.approvals.clear();
             }
@@ -337,6 +318,18 @@ impl SessionState {
                 self.messages.push(MessageEntry { template, text, by: by.to_string(), at })
             }
         }
+    }
+}
+
+/// Steps and rollbacks record their process runs the same way.
+fn start_run(runs: &mut Vec<RunRecord>, run: u32, command: String, output: String, by: &str, at: DateTime<Utc>) {
+    runs.push(RunRecord { run, command, output, started_at: at, started_by: by.to_string(), finished: None });
+}
+
+/// Ends the latest run with that number; an end without a start (a journal cut short) is ignored.
+fn finish_run(runs: &mut [RunRecord], run: u32, end: RunEnd) {
+    if let Some(r) = runs.iter_mut().rev().find(|r| r.run == run) {
+        r.finished = Some(end);
     }
 }
 
