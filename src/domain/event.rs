@@ -259,7 +259,16 @@ impl EventKind {
 
     /// Rebuilds from `kind` + `data`; `None` for kinds this version does not know.
     pub fn from_parts(kind: &str, data: &serde_json::Value) -> Option<EventKind> {
-        serde_json::from_value(serde_json::json!({ "kind": kind, "data": data })).ok()
+        use serde::de::value::{BorrowedStrDeserializer, MapDeserializer};
+        use serde::de::IntoDeserializer;
+        use serde::Deserialize;
+        // Deserialize from `{kind, data}` without copying `data` into a new JSON
+        // object: replaying a long journal folds every record through here.
+        let kind_de: serde_json::Value = serde_json::Value::String(kind.to_string());
+        let entries = [("kind", &kind_de), ("data", data)]
+            .into_iter()
+            .map(|(k, v)| (BorrowedStrDeserializer::<serde_json::Error>::new(k), v.into_deserializer()));
+        EventKind::deserialize(MapDeserializer::new(entries)).ok()
     }
 }
 
