@@ -592,7 +592,7 @@ run = "touch quick.marker"
 
     async fn until_finished(s: &mut Session, rx: &mut warroom::sources::EventReceiver, id: &str) {
         tokio::time::timeout(Duration::from_secs(60), async {
-            while !s.app.state.rollbacks.get(id).is_some_and(|r| r.runs.last().is_some_and(|r| r.finished.is_some())) {
+            while s.app.state.rollbacks.get(id).is_none_or(|r| r.runs.last().is_none_or(|r| r.finished.is_none())) {
                 let ev = rx.recv().await.unwrap();
                 let effects = s.app.on_source(ev);
                 s.run_effects(effects);
