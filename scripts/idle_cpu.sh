@@ -25,8 +25,11 @@ tmux -L "$sock" new-session -d -x 160 -y 50 \
 pid=""
 for _ in $(seq 50); do
   pane_pid="$(tmux -L "$sock" list-panes -F '#{pane_pid}' 2>/dev/null || true)"
-  pid="$(pgrep -P "$pane_pid" -x warroom || true)"
-  [ -z "$pid" ] && [ "$(cat /proc/"$pane_pid"/comm 2>/dev/null)" = warroom ] && pid="$pane_pid"
+  # The pane's shell may exec warroom or run it as a child (no procps needed).
+  [ "$(cat /proc/"$pane_pid"/comm 2>/dev/null)" = warroom ] && pid="$pane_pid"
+  for p in /proc/[0-9]*; do
+    [ "$(cat "$p/comm" 2>/dev/null)" = warroom ] && [ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane_pid" ] && pid="${p#/proc/}"
+  done
   [ -n "$pid" ] && break
   sleep 0.1
 done

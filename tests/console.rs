@@ -632,3 +632,25 @@ fn idle_second_changes_only_the_clock_cells() {
     a.tick(t(601));
     assert!(!a.dirty);
 }
+
+#[test]
+fn mouse_click_selects_a_row_and_a_second_click_opens_details() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut a = app();
+    let buf = draw(&mut a, 160, 50);
+    let s = text(&buf);
+    let (y, line) = s.lines().enumerate().find(|(_, l)| l.contains("Order e-mails are sent")).unwrap();
+    let x = line.chars().take_while(|_| true).count() as u16 - 5;
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x.min(150),
+        row: y as u16,
+        modifiers: KeyModifiers::NONE,
+    };
+    a.on_mouse(click);
+    assert_eq!(a.focus, warroom::ui::panes::PaneId::Checklist);
+    assert_eq!(a.selected(warroom::ui::panes::PaneId::Checklist), 4, "emails");
+    draw(&mut a, 160, 50);
+    a.on_mouse(click);
+    assert!(matches!(a.overlay, Some(warroom::ui::overlay::Overlay::Details { index: 4, .. })));
+}

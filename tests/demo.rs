@@ -296,6 +296,25 @@ mod command {
     }
 
     #[test]
+    fn warroom_probe_passes_every_probe_against_the_live_demo_and_sees_a_failure() {
+        let (mut demo, folder) = serve();
+        let runbook = folder.join("runbook.toml");
+        let out = warroom().arg("probe").arg(&runbook).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains("8 passed, 0 failed"), "{text}");
+
+        std::fs::write(folder.join("control/login"), "failing\n").unwrap();
+        let out = warroom().arg("probe").arg(&runbook).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(text.lines().any(|l| l.starts_with("login") && l.contains("500")), "{text}");
+
+        drop(demo.stdin.take());
+        assert!(demo.wait().unwrap().success());
+    }
+
+    #[test]
     fn serve_runs_until_input_ends_then_removes_its_folder() {
         let mut child =
             warroom().args(["demo", "--serve"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
@@ -433,6 +452,16 @@ mod runbook_loads {
         assert_eq!(status(), Some(200));
         assert!(run_step(&rb, "chaos-drill").status.success());
         assert_eq!(status(), Some(500));
+
+        // Both rollbacks run cleanly; the full one also ends the drill and restores the old release.
+        for r in &rb.rollbacks {
+            let cmd = vars::render_command(&r.run, &rb.vars).unwrap();
+            let out = std::process::Command::new("/bin/sh").arg("-c").arg(cmd).current_dir(&rb.dir).output().unwrap();
+            assert!(out.status.success(), "rollback {}: {}", r.id, String::from_utf8_lossy(&out.stderr));
+        }
+        assert_eq!(status(), Some(200));
+        let release = std::fs::read_to_string(s.dir().join("control/release")).unwrap();
+        assert_eq!(release.trim(), rb.vars["previous_release"]);
     }
 
     #[test]
@@ -581,6 +610,8 @@ mod tmux_e2e {
         d.wait("homepage probe live with a latency", |s| live.is_match(s));
         let up = Regex::new(r"UP\s+api\s+200").unwrap();
         d.wait("api probe UP", |s| up.is_match(s));
+        let log_line = Regex::new(r"\d{2}:\d{2}:\d{2}\.\d{3}Z (INFO |WARN ) \[(web|api)\] GET /").unwrap();
+        d.wait("application log lines in the Logs pane", |s| log_line.is_match(s));
 
         // Steps pane, find the chaos drill, run it (the console asks first).
         d.keys(&["1", "/", "chaos", "Enter"]);
@@ -591,9 +622,22 @@ mod tmux_e2e {
         let s = d.wait("api probe DOWN", |s| down.is_match(s));
         assert!(Regex::new(r"FAIL\s+API health reports UP").unwrap().is_match(&s), "its criterion fails:\n{s}");
         assert!(s.contains("rec: ROLLBACK"), "a critical failure recommends rollback:\n{s}");
+        d.wait("errors from the broken API in the Logs pane", |s| s.contains("ERROR [api] GET /api/health 500"));
 
         d.keys(&["q"]);
         d.wait_for("EXIT=0");
         assert!(d.folders().is_empty(), "demo folder removed on quit: {:?}", d.folders());
+    }
+
+    #[test]
+    fn sigterm_ends_the_demo_and_still_removes_the_folder() {
+        let d = Demo::start("term");
+        d.wait("the console", |s| s.contains("Alder platform (demo)"));
+        let folder = d.folders().pop().expect("demo folder");
+        let pid: i32 = std::fs::read_to_string(folder.join("warroom-demo.pid")).unwrap().trim().parse().unwrap();
+        // SAFETY: sending SIGTERM to the demo process this test started (its pid file names it).
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+        d.wait_for("EXIT=143");
+        assert!(!folder.exists(), "{} left behind after SIGTERM", folder.display());
     }
 }

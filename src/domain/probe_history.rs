@@ -172,7 +172,7 @@ impl ProbeHistory {
     /// (so the sparkline can show a gap or a mark rather than a misleading bar).
     pub fn sparkline(&self, n: usize) -> Vec<Option<u64>> {
         let skip = self.samples.len().saturating_sub(n);
-        self.samples.iter().skip(skip).map(|s| s.success.then(|| s.latency.as_millis() as u64)).collect()
+        self.samples.iter().skip(skip).map(|s| s.success.then_some(s.latency.as_millis() as u64)).collect()
     }
 
     /// Share of successful attempts within `window` before `now`, 0.0–1.0; `None` with no attempts.

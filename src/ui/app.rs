@@ -43,6 +43,25 @@ pub struct Live {
     pub log_view: super::logs_live::LogsView,
 }
 
+/// Which item each drawn list row shows, for mouse clicks.
+#[derive(Clone, Debug, Default)]
+pub struct RowMap {
+    pub area: Rect,
+    /// First list row shown (scroll offset).
+    pub offset: usize,
+    /// Per list row: the item's index, or `None` for headers and detail lines.
+    pub items: Vec<Option<usize>>,
+}
+
+impl RowMap {
+    pub fn item_at(&self, x: u16, y: u16) -> Option<usize> {
+        if !self.area.contains(ratatui::layout::Position { x, y }) {
+            return None;
+        }
+        self.items.get(self.offset + (y - self.area.y) as usize).copied().flatten()
+    }
+}
+
 /// Everything the console needs at start.
 pub struct AppConfig {
     pub runbook: Runbook,
@@ -75,6 +94,8 @@ pub struct App {
     pub lists: [ListState; 5],
     /// Where each pane was last drawn (mouse hit-testing).
     pub pane_areas: Vec<(PaneId, Rect)>,
+    /// Which item each drawn row shows, per pane.
+    pub row_maps: [RowMap; 5],
     pub overlay: Option<Overlay>,
     pub message: Option<(String, MsgKind)>,
     pub mouse: bool,
@@ -104,6 +125,7 @@ impl App {
             selected: [0; 5],
             lists: Default::default(),
             pane_areas: Vec::new(),
+            row_maps: Default::default(),
             overlay: None,
             message: None,
             mouse: false,
@@ -215,10 +237,16 @@ impl App {
             .find(|(_, r)| r.contains(ratatui::layout::Position { x: m.column, y: m.row }))
             .map(|(p, r)| (*p, *r));
         match (m.kind, hit) {
-            (MouseEventKind::Down(_), Some((p, r))) => {
+            (MouseEventKind::Down(_), Some((p, _))) => {
                 self.focus = p;
                 self.dirty = true;
-                let _ = r;
+                // A click on a row selects it; on the selected row, opens its details (like Enter).
+                if let Some(i) = self.row_maps[p.index()].item_at(m.column, m.row) {
+                    if i == self.selected(p) {
+                        return self.update(Action::Details);
+                    }
+                    self.select(p, i);
+                }
             }
             (MouseEventKind::ScrollDown, Some((p, _))) => {
                 self.focus = p;

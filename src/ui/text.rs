@@ -28,6 +28,10 @@ pub fn grapheme_width(g: &str) -> usize {
 }
 
 pub fn width(s: &str) -> usize {
+    // Most text on screen is printable ASCII: one cell per byte, no segmentation needed.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
     s.graphemes(true).map(grapheme_width).sum()
 }
 
@@ -39,6 +43,9 @@ pub fn fit(s: &str, max: usize) -> String {
     }
     if max == 0 {
         return String::new();
+    }
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return format!("{}…", &s[..max - 1]);
     }
     let mut out = String::new();
     let mut w = 0;
@@ -56,9 +63,10 @@ pub fn fit(s: &str, max: usize) -> String {
 
 /// `s` cut or padded with spaces to exactly `w` cells.
 pub fn pad(s: &str, w: usize) -> String {
-    let f = fit(s, w);
+    let mut f = fit(s, w);
     let n = w.saturating_sub(width(&f));
-    format!("{f}{}", " ".repeat(n))
+    f.extend(std::iter::repeat_n(' ', n));
+    f
 }
 
 #[cfg(test)]

@@ -109,14 +109,19 @@ impl Session {
         self.wait(&format!("{needle:?} on screen"), |s| s.screen().contains(needle));
     }
 
+    /// Our console's pid, found in /proc (no procps on a bare CI machine):
+    /// a `warroom` whose environment holds this test's data dir.
     fn pid(&self) -> u32 {
-        let out = Command::new("pgrep").args(["-x", "warroom"]).output().unwrap();
-        // Several tests may run consoles at once: pick ours by its data dir in /proc/PID/environ.
-        for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+        let needle = format!("WARROOM_DATA_DIR={}", self.data.path().display());
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim() != "warroom" {
+                continue;
+            }
             let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            let needle = format!("WARROOM_DATA_DIR={}", self.data.path().display());
             if env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
-                return pid.parse().unwrap();
+                return pid;
             }
         }
         panic!("no warroom process for {}", self.name);
@@ -392,4 +397,37 @@ fn plain_mode_is_line_by_line_with_no_escapes_and_records_commands() {
         let journal = std::fs::read_to_string(dir.path().join("sessions/console-small/journal.jsonl")).unwrap();
         assert!(journal.contains("\"decision.recorded\"") && journal.contains("\"session.closed\""));
     }
+}
+
+#[test]
+fn a_damaged_journal_opens_read_only_and_says_why() {
+    let data = tempfile::tempdir().unwrap();
+    let s = Session { name: format!("damaged-{}", std::process::id()), data };
+    let path = s.journal();
+    {
+        let mut j = warroom::sources::journal::Journal::open(&path).unwrap().journal;
+        for (c, v) in [("checkout", "pass"), ("search", "fail"), ("emails", "pass")] {
+            let ev = warroom::domain::event::EventKind::CriterionMarked {
+                criterion: c.into(),
+                verdict: warroom::domain::event::Verdict::parse(v).unwrap(),
+                note: None,
+                source: warroom::domain::event::MarkSource::Manual,
+                cause: None,
+            };
+            j.append("bob", chrono::Utc::now(), &ev).unwrap();
+        }
+    }
+    // Tamper with the middle record: its hash no longer matches.
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("\"search\"", "\"emails\"", 1)).unwrap();
+    s.launch(120, 40);
+    s.wait_screen("READ-ONLY");
+    s.wait_screen("✓ PASS    Checkout completes");
+    s.wait_screen("· PENDING Search returns results");
+    let before = std::fs::read_to_string(&path).unwrap();
+    s.keys(&["2", "Space"]);
+    s.wait_screen("read-only");
+    s.keys(&["q"]);
+    s.wait_screen("EXIT=0");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "a read-only console wrote to the journal");
 }

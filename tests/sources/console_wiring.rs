@@ -123,8 +123,11 @@ async fn r_asks_runs_journals_and_x_aborts() {
     assert_eq!((c.verdict, c.source), (Verdict::Fail, MarkSource::Auto));
     assert_eq!(c.cause.as_deref(), Some("step hello run 1 exited 3"));
     // Enter shows the output.
-    let lines = warroom::ui::wiring::steps::output_lines(&s.app, "hello");
-    assert_eq!(lines, vec!["── output of run 1 ──", "hello from hello", "oops"]);
+    // (stdout and stderr are two pipes: their relative order is by arrival, not fixed.)
+    let mut lines = warroom::ui::wiring::steps::output_lines(&s.app, "hello");
+    assert_eq!(lines.remove(0), "── output of run 1 ──");
+    lines.sort();
+    assert_eq!(lines, vec!["hello from hello", "oops"]);
 
     // The next step is blocked by on_fail = stop: r asks to override.
     s.app.update(Action::MoveDown);

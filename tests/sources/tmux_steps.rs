@@ -62,6 +62,9 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+        // kill-server leaves the socket file behind: remove ours.
+        let uid = unsafe { libc::getuid() };
+        let _ = std::fs::remove_file(format!("/tmp/tmux-{uid}/{}", self.socket));
     }
 }
 

@@ -35,11 +35,13 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     }
     let w = inner.width as usize;
     let sel = app.selected(PaneId::Checklist);
+    let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows: Vec<ListItem> = Vec::new();
     let mut sel_row = 0;
     let mut last_sev = None;
     for (i, c) in crit.iter().enumerate() {
         if last_sev != Some(c.severity) {
+            map.push(None);
             rows.push(ListItem::new(Line::from(styled(
                 app,
                 Role::Header,
@@ -71,9 +73,12 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             sel_row = rows.len();
             line = line.style(app.theme.style(Role::Selection));
         }
+        map.push(Some(i));
         rows.push(ListItem::new(line));
     }
     let st = &mut app.lists[PaneId::Checklist.index()];
     st.select(Some(sel_row));
     frame.render_stateful_widget(List::new(rows), inner, st);
+    let offset = app.lists[PaneId::Checklist.index()].offset();
+    app.row_maps[PaneId::Checklist.index()] = crate::ui::app::RowMap { area: inner, offset, items: map };
 }

@@ -34,6 +34,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     };
     let w = inner.width as usize;
     let sel = app.selected(PaneId::Escalation);
+    let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows = Vec::new();
     for (i, l) in esc.levels.iter().enumerate() {
         let cur = view.as_ref().filter(|v| v.level == l.name && v.status != ClockStatus::Resolved);
@@ -63,12 +64,16 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         if i == sel {
             line = line.style(app.theme.style(Role::Selection));
         }
+        map.push(Some(i));
         rows.push(ListItem::new(line));
     }
     if view.is_none() {
+        map.push(None);
         rows.push(ListItem::new(Line::from(styled(app, Role::Muted, " no incident declared (i declares one)"))));
     }
     let st = &mut app.lists[PaneId::Escalation.index()];
     st.select(Some(sel));
     frame.render_stateful_widget(List::new(rows), inner, st);
+    let offset = app.lists[PaneId::Escalation.index()].offset();
+    app.row_maps[PaneId::Escalation.index()] = crate::ui::app::RowMap { area: inner, offset, items: map };
 }

@@ -33,6 +33,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     }
     let w = inner.width as usize;
     let sel = app.selected(PaneId::Logs);
+    let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows = Vec::new();
     for (i, l) in rb.logs.iter().enumerate() {
         let buf = app.live.logs.get(&l.id);
@@ -60,6 +61,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         if i == sel {
             line = line.style(app.theme.style(Role::Selection));
         }
+        map.push(Some(i));
         rows.push(ListItem::new(line));
         // The latest lines of the selected log, when there are any.
         if i == sel {
@@ -80,6 +82,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                         // Reverse video, so a match shows without colour too.
                         row = row.style(app.theme.style(Role::Selection));
                     }
+                    map.push(None);
                     rows.push(ListItem::new(row));
                 }
             }
@@ -89,4 +92,6 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let st = &mut app.lists[PaneId::Logs.index()];
     st.select(Some(sel_row));
     frame.render_stateful_widget(List::new(rows), inner, st);
+    let offset = app.lists[PaneId::Logs.index()].offset();
+    app.row_maps[PaneId::Logs.index()] = crate::ui::app::RowMap { area: inner, offset, items: map };
 }

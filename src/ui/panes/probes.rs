@@ -35,6 +35,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     }
     let w = inner.width as usize;
     let sel = app.selected(PaneId::Probes);
+    let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows = Vec::new();
     for (i, p) in rb.probes.iter().enumerate() {
         // Live health (thresholds applied by the probe's history) first, else the journal's.
@@ -74,9 +75,12 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         if i == sel {
             line = line.style(app.theme.style(Role::Selection));
         }
+        map.push(Some(i));
         rows.push(ListItem::new(line));
     }
     let st = &mut app.lists[PaneId::Probes.index()];
     st.select(Some(sel));
     frame.render_stateful_widget(List::new(rows), inner, st);
+    let offset = app.lists[PaneId::Probes.index()].offset();
+    app.row_maps[PaneId::Probes.index()] = crate::ui::app::RowMap { area: inner, offset, items: map };
 }

@@ -41,12 +41,14 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         Layout::vertical([Constraint::Min(1), Constraint::Length(if inner.height > 8 { 3 } else { 0 })]).areas(inner);
     let w = list_area.width as usize;
     let sel = app.selected(PaneId::Steps);
+    let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows: Vec<ListItem> = Vec::new();
     let mut sel_row = 0;
     let mut last_phase: Option<&str> = None;
     for (i, s) in steps.iter().enumerate() {
         if last_phase != Some(s.phase.as_str()) {
             let title = rb.phase(&s.phase).map_or(s.phase.clone(), |p| p.title.clone());
+            map.push(None);
             rows.push(ListItem::new(Line::from(styled(app, Role::Header, pad(&clean(&title), w)))));
             last_phase = Some(s.phase.as_str());
         }
@@ -75,11 +77,14 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             sel_row = rows.len();
             line = line.style(app.theme.style(Role::Selection));
         }
+        map.push(Some(i));
         rows.push(ListItem::new(line));
     }
     let st = &mut app.lists[PaneId::Steps.index()];
     st.select(Some(sel_row));
     frame.render_stateful_widget(List::new(rows), list_area, st);
+    let offset = app.lists[PaneId::Steps.index()].offset();
+    app.row_maps[PaneId::Steps.index()] = crate::ui::app::RowMap { area: list_area, offset, items: map };
     if run_area.height > 0 {
         let text = match steps.get(sel).and_then(|s| app.state.steps.get(&s.id)).and_then(|st| st.last_run()) {
             None => "Not run yet.".to_string(),
