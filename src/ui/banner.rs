@@ -42,7 +42,10 @@ pub fn lines(app: &App) -> Vec<String> {
             .and_then(|o| o.lines.back())
             .map(|l| format!(" · {}", clean(l)))
             .unwrap_or_default();
-        out.push(format!("{sym} ROLLBACK RUNNING {} — {title} · {elapsed}{last} · Enter output · x abort", clean(&id)));
+        out.push(format!(
+            "{sym} ROLLBACK RUNNING {} — {title} · {elapsed}{last} · Enter: output · x in Steps: abort",
+            clean(&id)
+        ));
     }
     for a in rollback_flow::alarms(&app.runbook, &app.state) {
         let keys = if app.procs.alarms_reviewed.contains(&a.key()) { "B: review it" } else { "Enter/B: review it" };
