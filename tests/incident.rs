@@ -592,7 +592,7 @@ run = "touch quick.marker"
 
     async fn until_finished(s: &mut Session, rx: &mut warroom::sources::EventReceiver, id: &str) {
         tokio::time::timeout(Duration::from_secs(60), async {
-            while !s.app.state.rollbacks.get(id).is_some_and(|r| r.runs.last().is_some_and(|r| r.finished.is_some())) {
+            while s.app.state.rollbacks.get(id).is_none_or(|r| r.runs.last().is_none_or(|r| r.finished.is_none())) {
                 let ev = rx.recv().await.unwrap();
                 let effects = s.app.on_source(ev);
                 s.run_effects(effects);
@@ -638,6 +638,37 @@ run = "touch quick.marker"
         assert!(dir.path().join("quick.marker").exists());
         let body = std::fs::read_to_string(s.journal.path()).unwrap();
         assert_eq!(body.matches("\"rollback.finished\"").count(), 2);
+    }
+
+    #[test]
+    fn enter_on_an_alarm_opens_the_proposed_rollback_once_then_is_details_again() {
+        use warroom::domain::event::EventKind;
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), None);
+        press(&mut s, KeyCode::Enter);
+        assert!(!matches!(s.app.overlay, Some(Overlay::Rollback(_))), "no alarm: Enter is not about rollbacks");
+        s.app.overlay = None;
+        let fired = EventKind::TriggerFired {
+            trigger: "api-down".into(),
+            propose: "quick".into(),
+            cause: "probe api DOWN for 5m".into(),
+        };
+        s.append("ana", &fired);
+        let banner = warroom::ui::banner::lines(&s.app).join("\n");
+        assert!(banner.contains("ALARM api-down") && banner.contains("proposes rollback quick"), "{banner}");
+        press(&mut s, KeyCode::Enter);
+        match &s.app.overlay {
+            Some(Overlay::Rollback(d)) => assert_eq!(d.selected, 1, "pre-selected on the proposed rollback"),
+            _ => panic!("Enter on the alarm opens the rollback dialog"),
+        }
+        assert!(s.app.state.rollbacks.is_empty(), "opening it fires nothing");
+        press(&mut s, KeyCode::Esc);
+        assert!(s.app.overlay.is_none());
+        press(&mut s, KeyCode::Enter);
+        assert!(!matches!(s.app.overlay, Some(Overlay::Rollback(_))), "reviewed: Enter is details again");
+        s.app.overlay = None;
+        press(&mut s, KeyCode::Char('B'));
+        assert!(matches!(&s.app.overlay, Some(Overlay::Rollback(d)) if d.selected == 1), "B still opens it");
     }
 
     #[test]

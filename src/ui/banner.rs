@@ -1,7 +1,9 @@
 //! The alarm banner across the top of the panes: a running rollback (name,
 //! elapsed time, last output line; Enter shows its output, x aborts) and every
 //! fired, not yet cleared trigger (its cause and the rollback it proposes;
-//! Enter or B opens the rollback dialog on it). It proposes; it never fires.
+//! Enter or B opens the rollback dialog on it — Enter until the dialog was
+//! opened once for that alarm, so the details key is not lost for the whole
+//! incident). It proposes; it never fires.
 //! Symbol and word as well as the alarm colour (A6).
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -40,16 +42,16 @@ pub fn lines(app: &App) -> Vec<String> {
             .and_then(|o| o.lines.back())
             .map(|l| format!(" · {}", clean(l)))
             .unwrap_or_default();
-        out.push(format!("{sym} ROLLBACK RUNNING {} — {title} · {elapsed}{last} · Enter output · x abort", clean(&id)));
+        out.push(format!(
+            "{sym} ROLLBACK RUNNING {} — {title} · {elapsed}{last} · Enter: output · x in Steps: abort",
+            clean(&id)
+        ));
     }
     for a in rollback_flow::alarms(&app.runbook, &app.state) {
+        let keys = if app.procs.alarms_reviewed.contains(&a.key()) { "B: review it" } else { "Enter/B: review it" };
         let name =
             if a.title.is_empty() { clean(&a.trigger) } else { format!("{} ({})", clean(&a.trigger), clean(&a.title)) };
-        out.push(format!(
-            "{sym} ALARM {name}: {} — proposes rollback {} · Enter/B: review it",
-            clean(&a.cause),
-            clean(&a.propose)
-        ));
+        out.push(format!("{sym} ALARM {name}: {} — proposes rollback {} · {keys}", clean(&a.cause), clean(&a.propose)));
     }
     if out.len() > MAX_ROWS {
         let more = out.len() - (MAX_ROWS - 1);
@@ -79,7 +81,8 @@ pub fn on_enter(app: &mut App) -> Option<Vec<Effect>> {
     if let Some(id) = rollback_flow::running(&app.runbook, &app.state).into_iter().next() {
         return Some(super::overlay::rollback::open_output(app, &id));
     }
-    if !rollback_flow::alarms(&app.runbook, &app.state).is_empty() {
+    let alarms = rollback_flow::alarms(&app.runbook, &app.state);
+    if alarms.iter().any(|a| !app.procs.alarms_reviewed.contains(&a.key())) {
         super::overlay::rollback::open(app);
         return Some(Vec::new());
     }

@@ -161,7 +161,7 @@ impl App {
             if let EventKind::TriggerFired { trigger, propose, cause } = ev {
                 self.say(
                     format!(
-                        "ALARM {}: {} — proposes rollback {} (B to review)",
+                        "ALARM {}: {} — proposes rollback {} (Enter or B to review)",
                         clean(trigger),
                         clean(cause),
                         clean(propose)

@@ -60,21 +60,35 @@ pub struct Alarm {
     pub title: String,
     pub cause: String,
     pub propose: String,
+    pub fired_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Alarm {
+    /// Tells this firing apart from a later firing of the same trigger.
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.trigger, self.fired_at.timestamp_millis())
+    }
 }
 
 /// Every fired trigger that has not cleared, oldest first.
 pub fn alarms(runbook: &Runbook, state: &SessionState) -> Vec<Alarm> {
-    let mut v: Vec<(chrono::DateTime<chrono::Utc>, Alarm)> = state
+    let mut v: Vec<Alarm> = state
         .triggers
         .iter()
         .filter(|(_, t)| t.cleared_at.is_none())
         .map(|(id, t)| {
             let title = runbook.triggers.iter().find(|x| x.id == *id).map(|x| x.title.clone()).unwrap_or_default();
-            (t.fired_at, Alarm { trigger: id.clone(), title, cause: t.cause.clone(), propose: t.propose.clone() })
+            Alarm {
+                trigger: id.clone(),
+                title,
+                cause: t.cause.clone(),
+                propose: t.propose.clone(),
+                fired_at: t.fired_at,
+            }
         })
         .collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.trigger.cmp(&b.1.trigger)));
-    v.into_iter().map(|(_, a)| a).collect()
+    v.sort_by(|a, b| a.fired_at.cmp(&b.fired_at).then_with(|| a.trigger.cmp(&b.trigger)));
+    v
 }
 
 /// The rollback an alarm proposes (the oldest alarm whose rollback exists).
@@ -181,5 +195,13 @@ mod tests {
         assert_eq!(a, ["b-first", "a-second"]);
         assert_eq!(proposed(&rb, &s).as_deref(), Some("full"));
         assert_eq!(proposed(&rb, &SessionState::default()), None);
+        // A later firing of the same trigger is a new alarm.
+        let again = fold(&[
+            ("ana", fired("x", "full")),
+            ("ana", EventKind::TriggerCleared { trigger: "x".into() }),
+            ("ana", fired("x", "full")),
+        ]);
+        let once = fold(&[("ana", fired("x", "full"))]);
+        assert_ne!(alarms(&rb, &again)[0].key(), alarms(&rb, &once)[0].key());
     }
 }

@@ -23,7 +23,11 @@ impl Confirm {
     pub fn quit(running: &[String]) -> Confirm {
         Confirm {
             title: "Quit?".into(),
-            question: format!("{} still running. Quit the console anyway? (y: quit · n/Esc: stay)", running.join(", ")),
+            question: format!(
+                "{} still running. Quit the console anyway? Runs started from this console are aborted \
+                 (TERM, then KILL) and journaled. (y: quit · n/Esc: stay)",
+                running.join(", ")
+            ),
             on_yes: vec![Effect::Quit],
         }
     }

@@ -53,6 +53,9 @@ impl RollbackDialog {
 
 /// `B` (and Enter on an alarm): opens the dialog on the proposed rollback, if any.
 pub fn open(app: &mut App) {
+    for a in rollback_flow::alarms(&app.runbook, &app.state) {
+        app.procs.alarms_reviewed.insert(a.key());
+    }
     let proposed = rollback_flow::proposed(&app.runbook, &app.state);
     app.overlay = Some(Overlay::Rollback(RollbackDialog::on(app, proposed.as_deref())));
     app.dirty = true;

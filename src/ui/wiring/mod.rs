@@ -48,6 +48,9 @@ pub struct ProcsView {
     pub auto: AutoVerdicts,
     /// By `run_key`.
     pub outputs: BTreeMap<String, RunOutput>,
+    /// Alarms (`rollback_flow::Alarm::key`) whose rollback dialog was opened
+    /// here: after that, Enter is the details key again (B still opens it).
+    pub alarms_reviewed: std::collections::BTreeSet<String>,
 }
 
 /// `step:preflight`, `rollback:full`.
