@@ -110,7 +110,7 @@ async fn r_asks_runs_journals_and_x_aborts() {
     // r asks first, naming the step and showing the command.
     assert!(s.app.update(Action::RunStep).is_empty());
     let q = confirm_text(&s.app);
-    assert!(q.contains("Run step hello — Say hello?") && q.contains("Command: echo hello from"), "{q}");
+    assert!(q.contains("Run step hello — Say hello?") && q.contains("Command:\necho hello from"), "{q}");
     let effects = s.app.on_key(key('y'));
     s.run_effects(effects);
     assert_eq!(s.app.state.step_status("hello"), StepStatus::Running);

@@ -44,10 +44,12 @@ pub fn on_key(_app: &mut App, c: Confirm, key: KeyEvent) -> Outcome {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, c: &Confirm) {
-    let area = centered(main, 64, 7);
+    // The question may hold several lines (a multi-line command): size to fit what wraps.
+    let inner = 60usize;
+    let rows: usize = c.question.split('\n').map(|l| crate::ui::text::width(l).div_ceil(inner).max(1)).sum();
+    let area = centered(main, 64, (rows as u16).saturating_add(2).clamp(7, main.height.max(7)));
     frame.render_widget(Clear, area);
-    let p = Paragraph::new(vec![Line::from(styled(app, Role::Warn, c.question.clone()))])
-        .wrap(Wrap { trim: true })
-        .block(dialog_block(app, &c.title, "y yes · n/Esc no"));
+    let lines: Vec<Line> = c.question.split('\n').map(|l| Line::from(styled(app, Role::Warn, l.to_string()))).collect();
+    let p = Paragraph::new(lines).wrap(Wrap { trim: true }).block(dialog_block(app, &c.title, "y yes · n/Esc no"));
     frame.render_widget(p, area);
 }

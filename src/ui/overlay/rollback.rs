@@ -62,11 +62,17 @@ pub fn open(app: &mut App) {
 }
 
 /// The command as it will run, for the question (or why it cannot be rendered).
+/// "command:" then the command's lines, indented, so a multi-line `run` reads as written.
+fn push_command(lines: &mut Vec<Line<'static>>, command: &str) {
+    lines.push(Line::from("command:"));
+    lines.extend(command.lines().map(|l| Line::from(format!("  {l}"))));
+}
+
 fn command_text(app: &App, id: &str) -> String {
     let Some(rb) = app.runbook.rollback(id) else { return String::new() };
     let v = vars::effective_vars(&app.runbook.vars, |k| std::env::var(k).ok());
     match vars::render_command(&rb.run, &v) {
-        Ok(c) => clean(&c),
+        Ok(c) => crate::domain::sanitize::clean_multiline(&c),
         Err(e) => format!("(cannot be filled in: {})", clean(&e.to_string())),
     }
 }
@@ -374,7 +380,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
                 };
                 lines.push(Line::from(styled(app, Role::Alarm, ask)));
                 if *fire {
-                    lines.push(Line::from(format!("command: {}", command_text(app, &rb.id))));
+                    push_command(&mut lines, &command_text(app, &rb.id));
                 }
                 lines.push(Line::from(format!("> {}▏", clean(typed))));
             }
@@ -389,7 +395,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
                         clean(&rb.title)
                     ),
                 )));
-                lines.push(Line::from(format!("command: {}", command_text(app, &rb.id))));
+                push_command(&mut lines, &command_text(app, &rb.id));
             }
             _ => {}
         }

@@ -98,8 +98,8 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
         ),
     };
     on_yes.push(start);
-    // One paragraph (the dialog wraps it): the question, then the exact command.
-    let question = format!("{question}  Command: {}", clean(&command));
+    // The question, then the exact command, line by line (each line sanitised).
+    let question = format!("{question}\nCommand:\n{}", crate::domain::sanitize::clean_multiline(&command));
     app.overlay = Some(Overlay::Confirm(Confirm { title, question, on_yes }));
     app.dirty = true;
     Vec::new()
