@@ -25,11 +25,11 @@ fn event(i: u64) -> EventKind {
             health: if i % 4 < 2 { ProbeHealth::Down } else { ProbeHealth::Up },
             cause: Some("[STATUS] == 200 failed (503)".into()),
         },
-        2 | 3 | 4 => EventKind::CriterionMarked {
+        2..=4 => EventKind::CriterionMarked {
             criterion: id(14),
             verdict: [Verdict::Pass, Verdict::Fail, Verdict::Na, Verdict::Pending][(i % 4) as usize],
-            note: (i % 3 == 0).then(|| "checked by hand on the admin page".into()),
-            source: if i % 2 == 0 { MarkSource::Auto } else { MarkSource::Manual },
+            note: i.is_multiple_of(3).then(|| "checked by hand on the admin page".into()),
+            source: if i.is_multiple_of(2) { MarkSource::Auto } else { MarkSource::Manual },
             cause: None,
         },
         5 => EventKind::StepStarted {
@@ -48,7 +48,7 @@ fn event(i: u64) -> EventKind {
             error: None,
         },
         7 => EventKind::NoteAdded { text: format!("note {i}: DNS switched, TTL 300, waiting for propagation") },
-        8 => EventKind::IncidentEscalated { level: id(3), automatic: i % 2 == 0 },
+        8 => EventKind::IncidentEscalated { level: id(3), automatic: i.is_multiple_of(2) },
         _ => EventKind::RollbackApproved { rollback: id(2) },
     }
 }

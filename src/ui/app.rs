@@ -470,7 +470,7 @@ impl App {
             }
             Action::Decision => {
                 if self.writable() {
-                    self.overlay = Some(Overlay::Decision(Box::new(overlay::decision::DecisionDialog::new())));
+                    self.overlay = Some(Overlay::Decision(Box::default()));
                 }
             }
             Action::Walkthrough => self.overlay = Some(Overlay::Walkthrough(Default::default())),

@@ -64,27 +64,25 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         map.push(Some(i));
         rows.push(ListItem::new(line));
         // The latest lines of the selected log, when there are any.
-        if i == sel {
-            if buf.is_some() {
-                let room = (inner.height as usize).saturating_sub(rb.logs.len() + 1);
-                let ascii = app.symbols.ascii;
-                for ln in logs_live::visible(app, &l.id, room) {
-                    // Never colour alone: a symbol marks error and warning lines too.
-                    let (sym, role) = match ln.level {
-                        LineLevel::Error => (if ascii { "x" } else { "✗" }, Role::Fail),
-                        LineLevel::Warn => (if ascii { "!" } else { "▲" }, Role::Warn),
-                        LineLevel::Info if ln.marker => (" ", Role::Muted),
-                        LineLevel::Info => (" ", Role::Text),
-                    };
-                    let hit = query.as_ref().is_some_and(|q| ln.text.to_lowercase().contains(q.as_str()));
-                    let mut row = Line::from(styled(app, role, pad(&format!(" {sym} {}", clean(&ln.text)), w)));
-                    if hit {
-                        // Reverse video, so a match shows without colour too.
-                        row = row.style(app.theme.style(Role::Selection));
-                    }
-                    map.push(None);
-                    rows.push(ListItem::new(row));
+        if i == sel && buf.is_some() {
+            let room = (inner.height as usize).saturating_sub(rb.logs.len() + 1);
+            let ascii = app.symbols.ascii;
+            for ln in logs_live::visible(app, &l.id, room) {
+                // Never colour alone: a symbol marks error and warning lines too.
+                let (sym, role) = match ln.level {
+                    LineLevel::Error => (if ascii { "x" } else { "✗" }, Role::Fail),
+                    LineLevel::Warn => (if ascii { "!" } else { "▲" }, Role::Warn),
+                    LineLevel::Info if ln.marker => (" ", Role::Muted),
+                    LineLevel::Info => (" ", Role::Text),
+                };
+                let hit = query.as_ref().is_some_and(|q| ln.text.to_lowercase().contains(q.as_str()));
+                let mut row = Line::from(styled(app, role, pad(&format!(" {sym} {}", clean(&ln.text)), w)));
+                if hit {
+                    // Reverse video, so a match shows without colour too.
+                    row = row.style(app.theme.style(Role::Selection));
                 }
+                map.push(None);
+                rows.push(ListItem::new(row));
             }
         }
     }
