@@ -104,6 +104,8 @@ pub struct App {
     pub live: Live,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// Ring the terminal bell once at the next draw (an automatic escalation just happened).
+    pub bell: bool,
     /// Probe histories, auto-verdict memory, run output (`ui::wiring`).
     pub procs: super::wiring::ProcsView,
 }
@@ -132,6 +134,7 @@ impl App {
             last_search: None,
             live: Live::default(),
             dirty: true,
+            bell: false,
             procs: Default::default(),
         }
     }
@@ -142,6 +145,7 @@ impl App {
             if r.seq > self.state.last_seq {
                 self.state.apply(r);
                 self.dirty = true;
+                self.bell |= rings_bell(r, self.now);
             }
         }
     }
@@ -521,4 +525,31 @@ impl App {
 /// A key as the user would name it in a message.
 pub fn key_name(key: &KeyEvent) -> String {
     super::keymap::KeySpec::from_event(key).map(|k| k.to_string()).unwrap_or_else(|| "key".into())
+}
+
+/// An automatic escalation written in the last few seconds (by this console or
+/// another on the same session) rings the bell; one replayed at start-up does not.
+fn rings_bell(r: &Record, now: DateTime<Utc>) -> bool {
+    r.kind == "incident.escalated"
+        && r.data.get("automatic").and_then(|a| a.as_bool()) == Some(true)
+        && (now - r.ts) < chrono::Duration::seconds(10)
+}
+
+#[cfg(test)]
+mod bell_tests {
+    use super::*;
+    use crate::domain::event::EventKind;
+
+    fn escalated(automatic: bool, ts: DateTime<Utc>) -> Record {
+        let ev = EventKind::IncidentEscalated { level: "L2".into(), automatic };
+        Record::new(crate::domain::record::GENESIS, 1, ts, "ana", &ev)
+    }
+
+    #[test]
+    fn only_a_fresh_automatic_escalation_rings() {
+        let now = Utc::now();
+        assert!(rings_bell(&escalated(true, now - chrono::Duration::seconds(2)), now));
+        assert!(!rings_bell(&escalated(false, now), now), "escalating by hand rings nothing");
+        assert!(!rings_bell(&escalated(true, now - chrono::Duration::minutes(5)), now), "replayed at start-up");
+    }
 }

@@ -209,6 +209,9 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                 }
                 session.app.dirty = false;
                 term.draw(|f| super::render::draw(f, &mut session.app))?;
+                if std::mem::take(&mut session.app.bell) {
+                    ring_bell();
+                }
                 last_draw = Instant::now();
             }
         }
@@ -255,4 +258,12 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     session.append(&op, &EventKind::SessionClosed {});
     terminal::restore();
     Ok(exit)
+}
+
+/// BEL to the terminal: inside tmux it marks the window and, per the user's
+/// `bell-action`, alerts the client — how people notice an escalation in another window.
+fn ring_bell() {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = out.write_all(b"\x07").and_then(|_| out.flush());
 }
