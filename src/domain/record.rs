@@ -65,6 +65,28 @@ pub fn format_ts(ts: &DateTime<Utc>) -> String {
     ts.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// `format_ts` without the allocation (it runs for every record on replay).
+fn write_ts(ts: &DateTime<Utc>, out: &mut Vec<u8>) {
+    use chrono::{Datelike, Timelike};
+    use std::io::Write;
+    let (year, nanos) = (ts.year(), ts.nanosecond());
+    // Years of more than four digits and leap seconds take chrono's own path.
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        out.extend_from_slice(format_ts(ts).as_bytes());
+        return;
+    }
+    let _ = write!(
+        out,
+        "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        ts.month(),
+        ts.day(),
+        ts.hour(),
+        ts.minute(),
+        ts.second(),
+        nanos / 1_000_000
+    );
+}
+
 /// The bytes the hash is taken over:
 /// `prev \n seq \n ts \n operator \n kind \n canonical-json(data)`.
 pub fn canonical_bytes(
@@ -75,19 +97,31 @@ pub fn canonical_bytes(
     kind: &str,
     data: &serde_json::Value,
 ) -> Vec<u8> {
-    let mut s = String::with_capacity(160);
-    s.push_str(prev);
-    s.push('\n');
-    s.push_str(&seq.to_string());
-    s.push('\n');
-    s.push_str(&format_ts(ts));
-    s.push('\n');
-    s.push_str(operator);
-    s.push('\n');
-    s.push_str(kind);
-    s.push('\n');
-    write_canonical_json(data, &mut s);
-    s.into_bytes()
+    let mut out = Vec::with_capacity(256);
+    write_canonical(&mut out, prev, seq, ts, operator, kind, data);
+    out
+}
+
+fn write_canonical(
+    out: &mut Vec<u8>,
+    prev: &str,
+    seq: u64,
+    ts: &DateTime<Utc>,
+    operator: &str,
+    kind: &str,
+    data: &serde_json::Value,
+) {
+    use std::io::Write;
+    out.extend_from_slice(prev.as_bytes());
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "\n{seq}\n");
+    write_ts(ts, out);
+    out.push(b'\n');
+    out.extend_from_slice(operator.as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice(kind.as_bytes());
+    out.push(b'\n');
+    write_canonical_json(data, out);
 }
 
 /// Hex SHA-256 of `canonical_bytes`.
@@ -102,51 +136,67 @@ pub fn compute_hash(
     hex::encode(Sha256::digest(canonical_bytes(prev, seq, ts, operator, kind, data)))
 }
 
-/// Whether `r.hash` is the SHA-256 of its canonical bytes. Compares raw
-/// digests rather than hex strings: replaying a long journal checks every
-/// line, and hex-encoding each digest was a visible share of that time.
+/// Whether `r.hash` is the SHA-256 of its canonical bytes. Replaying a long
+/// journal checks every line, so this reuses one buffer per thread and
+/// compares hex in place rather than allocating for each record.
 pub fn hash_matches(r: &Record) -> bool {
-    let mut stored = [0u8; 32];
-    if hex::decode_to_slice(&r.hash, &mut stored).is_err() {
-        return false;
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(1024));
     }
-    let digest = Sha256::digest(canonical_bytes(&r.prev, r.seq, &r.ts, &r.operator, &r.kind, &r.data));
-    digest.as_slice() == stored
+    BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.clear();
+        write_canonical(&mut buf, &r.prev, r.seq, &r.ts, &r.operator, &r.kind, &r.data);
+        let digest = Sha256::digest(&buf[..]);
+        let mut hex = [0u8; 64];
+        hex::encode_to_slice(digest, &mut hex).is_ok() && hex[..] == *r.hash.as_bytes()
+    })
 }
 
 /// Compact JSON with object keys sorted by their UTF-8 bytes at every level.
 /// Written by hand (a few lines) rather than relying on serde_json's map
 /// order: a dependency turning on serde_json's `preserve_order` feature
 /// would otherwise silently change every hash.
-pub fn write_canonical_json(v: &serde_json::Value, out: &mut String) {
+pub fn write_canonical_json(v: &serde_json::Value, out: &mut Vec<u8>) {
     use serde_json::Value;
     match v {
+        // serde_json's own compact form of a scalar; writing into a Vec cannot fail.
         Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {
-            out.push_str(&serde_json::to_string(v).unwrap_or_default())
+            let _ = serde_json::to_writer(&mut *out, v);
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical_json(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
+            out.push(b'{');
+            let mut write_entry = |i: usize, k: &String, v: &Value, out: &mut Vec<u8>| {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&serde_json::to_string(k).unwrap_or_default());
-                out.push(':');
-                write_canonical_json(&map[k], out);
+                let _ = serde_json::to_writer(&mut *out, k);
+                out.push(b':');
+                write_canonical_json(v, out);
+            };
+            // The default map is already sorted (no allocation then); sort only if not.
+            if map.keys().is_sorted() {
+                for (i, (k, v)) in map.iter().enumerate() {
+                    write_entry(i, k, v, out);
+                }
+            } else {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                for (i, k) in keys.into_iter().enumerate() {
+                    write_entry(i, k, &map[k], out);
+                }
             }
-            out.push('}');
+            out.push(b'}');
         }
     }
 }
@@ -246,16 +296,42 @@ mod ts_millis {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        let ts = DateTime::parse_from_rfc3339(&text)
-            .map_err(|e| serde::de::Error::custom(format!("`ts` is not an RFC 3339 time ({e})")))?
-            .with_timezone(&Utc);
-        if super::format_ts(&ts) != text {
-            return Err(serde::de::Error::custom(
-                "`ts` must be UTC with exactly three fraction digits, like 2026-02-12T06:14:03.512Z",
-            ));
+        d.deserialize_str(TsVisitor)
+    }
+
+    /// Borrows the text when it can (every record on replay passes here).
+    struct TsVisitor;
+
+    impl serde::de::Visitor<'_> for TsVisitor {
+        type Value = DateTime<Utc>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a time like 2026-02-12T06:14:03.512Z")
         }
-        Ok(ts)
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<DateTime<Utc>, E> {
+            let ts = DateTime::parse_from_rfc3339(text)
+                .map_err(|e| E::custom(format!("`ts` is not an RFC 3339 time ({e})")))?
+                .with_timezone(&Utc);
+            if !is_canonical(text, &ts) {
+                return Err(E::custom(
+                    "`ts` must be UTC with exactly three fraction digits, like 2026-02-12T06:14:03.512Z",
+                ));
+            }
+            Ok(ts)
+        }
+    }
+
+    /// Whether `text`, which parsed as `ts`, is exactly `format_ts(ts)`:
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` and not a leap second. Checked by shape
+    /// rather than by formatting again, to save an allocation per record.
+    pub(super) fn is_canonical(text: &str, ts: &DateTime<Utc>) -> bool {
+        use chrono::Timelike;
+        let b = text.as_bytes();
+        let shape = b"dddd-dd-ddTdd:dd:dd.dddZ";
+        b.len() == shape.len()
+            && b.iter().zip(shape).all(|(c, s)| if *s == b'd' { c.is_ascii_digit() } else { c == s })
+            && ts.nanosecond() < 1_000_000_000
     }
 }
 
@@ -332,9 +408,39 @@ mod tests {
     #[test]
     fn ts_in_another_form_is_refused() {
         let r = Record::new(GENESIS, 1, ts(), "ana", &mark("a"));
-        for bad in ["2026-02-12T06:14:03.512345Z", "2026-02-12T07:14:03.512+01:00", "2026-02-12T06:14:03Z"] {
+        for bad in [
+            "2026-02-12T06:14:03.512345Z",
+            "2026-02-12T07:14:03.512+01:00",
+            "2026-02-12T06:14:03Z",
+            "2026-02-12t06:14:03.512z",
+            "2026-02-12 06:14:03.512Z",
+            "2026-02-12T06:14:03.512+00:00",
+        ] {
             let line = r.to_line().replace("2026-02-12T06:14:03.512Z", bad);
             assert!(parse_line(&line).is_err(), "{bad} accepted");
+        }
+    }
+
+    proptest::proptest! {
+        /// The allocation-free writer and the shape check agree with chrono's
+        /// formatting for any time, leap seconds and far years included.
+        #[test]
+        fn fast_ts_paths_agree_with_format_ts(ms in -70_000_000_000_000i64..300_000_000_000_000i64, leap in 0u32..2) {
+            let base = DateTime::from_timestamp_millis(ms).unwrap();
+            let ts = if leap == 1 {
+                use chrono::Timelike;
+                base.with_nanosecond(1_000_000_000 + (base.nanosecond() % 1_000_000_000)).unwrap_or(base)
+            } else {
+                base
+            };
+            let mut out = Vec::new();
+            write_ts(&ts, &mut out);
+            let formatted = format_ts(&ts);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), formatted.clone());
+            let reparsed = DateTime::parse_from_rfc3339(&formatted).map(|t| t.with_timezone(&Utc));
+            if let Ok(back) = reparsed {
+                proptest::prop_assert_eq!(ts_millis::is_canonical(&formatted, &back), format_ts(&back) == formatted);
+            }
         }
     }
 

@@ -160,6 +160,27 @@ impl Session {
         self.fold_result(got)
     }
 
+    /// Appends unless `refuse`, shown others' records not yet folded here
+    /// (read under the journal's lock), gives a reason; that reason is returned.
+    /// Either way what was read is folded in.
+    pub fn append_unless(
+        &mut self,
+        operator: &str,
+        event: &EventKind,
+        refuse: impl FnOnce(&[Record]) -> Option<String>,
+    ) -> Option<String> {
+        if let Some(why) = self.app.read_only.clone() {
+            return Some(why);
+        }
+        let got = self.journal.append_unless(operator, Utc::now(), event, refuse);
+        let (got, refused) = match got {
+            Ok((records, refused)) => (Ok(records), refused),
+            Err(e) => (Err(e), None),
+        };
+        self.fold_result(got);
+        refused
+    }
+
     /// Reads others' new records; returns them, folded in.
     pub fn poll(&mut self) -> Vec<Record> {
         let got = self.journal.poll();

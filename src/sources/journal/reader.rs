@@ -42,12 +42,12 @@ fn parse_one(raw: &[u8]) -> Parsed {
 /// (`seq`, `prev`) is then checked in order, so the first bad line and its
 /// reason are the same as a one-line-at-a-time check would find.
 pub(crate) fn read_chunk(buf: &[u8], first_line: usize, last: Option<(u64, &str)>) -> Chunk {
-    let complete = buf.iter().rposition(|&c| c == b'\n').map(|i| i + 1).unwrap_or(0);
-    let mut ends = Vec::new();
+    let complete = memchr::memrchr(b'\n', buf).map(|i| i + 1).unwrap_or(0);
+    let mut ends = Vec::with_capacity(complete / 256 + 1);
     let mut pos = 0;
-    while let Some(nl) = memchr_newline(&buf[pos..complete]) {
-        ends.push((pos, pos + nl));
-        pos += nl + 1;
+    for nl in memchr::memchr_iter(b'\n', &buf[..complete]) {
+        ends.push((pos, nl));
+        pos = nl + 1;
     }
     let parsed = parse_all(buf, &ends);
 
@@ -101,10 +101,6 @@ fn parse_all(buf: &[u8], ends: &[(usize, usize)]) -> Vec<Parsed> {
             })
             .collect()
     })
-}
-
-fn memchr_newline(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'\n')
 }
 
 #[cfg(test)]

@@ -185,6 +185,22 @@ impl Journal {
     /// or shrank meanwhile, the returned records are the whole journal and
     /// `take_reloaded` says so.
     pub fn append(&mut self, operator: &str, ts: DateTime<Utc>, ev: &EventKind) -> Result<Vec<Record>, JournalError> {
+        self.append_unless(operator, ts, ev, |_| None).map(|(records, _)| records)
+    }
+
+    /// Like `append`, but first shows `refuse` the records others appended
+    /// since we last read, while holding the lock: if it gives a reason, nothing
+    /// is written and the reason comes back with those records. This is how a
+    /// start is made atomic across consoles: two consoles firing the same
+    /// rollback at the same instant both pass their own check, but only the
+    /// first to take the lock writes `rollback.started`; the second sees it here.
+    pub fn append_unless(
+        &mut self,
+        operator: &str,
+        ts: DateTime<Utc>,
+        ev: &EventKind,
+        refuse: impl FnOnce(&[Record]) -> Option<String>,
+    ) -> Result<(Vec<Record>, Option<String>), JournalError> {
         if let Some(why) = self.read_only_reason() {
             return Err(JournalError::ReadOnly(why));
         }
@@ -219,6 +235,11 @@ impl Journal {
             self.warnings.push(w);
         }
 
+        if let Some(why) = refuse(&out) {
+            drop(lock);
+            return Ok((out, Some(why)));
+        }
+
         let (seq, prev) = match &self.last {
             Some((s, h)) => (s + 1, h.clone()),
             None => (1, GENESIS.to_string()),
@@ -238,7 +259,7 @@ impl Journal {
         self.lines += 1;
         self.last = Some((rec.seq, rec.hash.clone()));
         out.push(rec);
-        Ok(out)
+        Ok((out, None))
     }
 
     /// New complete records others appended since our offset (D6). A shrunk

@@ -7,7 +7,8 @@ use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::domain::event::RunKind;
+use crate::domain::event::{EventKind, RunKind};
+use crate::domain::record::Record;
 use crate::domain::vars;
 use crate::sources::probes::{self, ProbeEnv, ProbesHandle};
 use crate::sources::process::output_file::parse_line;
@@ -108,7 +109,11 @@ impl Session {
             }
         };
         let before = self.journal.last_seq();
-        self.append(&op, &launch.started);
+        if let Some(why) = self.append_unless(&op, &launch.started, |others| started_elsewhere(others, &launch.started))
+        {
+            self.app.say(crate::ui::text::clean(&format!("{id} not started: {why}")), MsgKind::Warn);
+            return;
+        }
         if self.journal.last_seq() == before {
             self.app.say(format!("{id} not started: its start could not be journaled"), MsgKind::Error);
             return;
@@ -162,6 +167,20 @@ impl Session {
     }
 }
 
+/// Whether another console journaled a start of the same step or rollback
+/// after our last read (seen under the journal lock, so the check and our own
+/// start are one atomic step across consoles).
+fn started_elsewhere(others: &[Record], ours: &EventKind) -> Option<String> {
+    let same = |r: &Record| match (r.event(), ours) {
+        (Some(EventKind::StepStarted { step, .. }), EventKind::StepStarted { step: mine, .. }) => step == *mine,
+        (Some(EventKind::RollbackStarted { rollback, .. }), EventKind::RollbackStarted { rollback: mine, .. }) => {
+            rollback == *mine
+        }
+        _ => false,
+    };
+    others.iter().find(|r| same(r)).map(|r| format!("{} started it a moment ago (journal #{})", r.operator, r.seq))
+}
+
 fn read_tail(path: &std::path::Path) -> std::io::Result<String> {
     let mut f = std::fs::File::open(path)?;
     let len = f.metadata()?.len();
@@ -175,4 +194,46 @@ fn read_tail(path: &std::path::Path) -> std::io::Result<String> {
     let keep: Vec<&str> = text.lines().collect();
     let from = keep.len().saturating_sub(OUTPUT_LINES);
     Ok(keep[from..].join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::journal::Journal;
+    use chrono::Utc;
+
+    fn started(rollback: &str) -> EventKind {
+        EventKind::RollbackStarted {
+            rollback: rollback.into(),
+            run: 1,
+            command: "./revert.sh".into(),
+            output: format!("runs/rollback-{rollback}-1.log"),
+        }
+    }
+
+    /// Two consoles on one journal, both past their own (stale) check: only
+    /// the first start is written; the second is refused, naming who fired.
+    #[test]
+    fn a_second_console_firing_the_same_rollback_at_once_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let mut ana = Journal::open(&path).unwrap().journal;
+        let mut bob = Journal::open(&path).unwrap().journal;
+
+        let (_, refused) =
+            ana.append_unless("ana", Utc::now(), &started("db"), |o| started_elsewhere(o, &started("db"))).unwrap();
+        assert_eq!(refused, None);
+        let (seen, refused) =
+            bob.append_unless("bob", Utc::now(), &started("db"), |o| started_elsewhere(o, &started("db"))).unwrap();
+        let why = refused.expect("bob's start must be refused");
+        assert!(why.contains("ana started it"), "{why}");
+        assert_eq!(seen.len(), 1, "bob is handed ana's record to fold");
+        assert_eq!(bob.last_seq(), 1, "nothing written for bob");
+
+        // Another rollback is not held up by it.
+        let (_, refused) =
+            bob.append_unless("bob", Utc::now(), &started("dns"), |o| started_elsewhere(o, &started("dns"))).unwrap();
+        assert_eq!(refused, None);
+        assert_eq!(bob.last_seq(), 2);
+    }
 }
