@@ -11,6 +11,10 @@
 //!
 //! Output: one `key=value` line a mode, read by the script.
 
+// The allocator the binary uses (see src/main.rs), so the figures are the console's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -10,6 +10,10 @@
 //!
 //! Run: `cargo bench --bench probes` (release) or `cargo bench --bench probes --profile dev`.
 
+// The allocator the binary uses (see src/main.rs), so the figures are the console's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../tests/sources/server.rs"]
 mod server;
 

@@ -1,6 +1,10 @@
 //! One full console frame at 160×50 with 50 criteria, 20 probes and 1,000 log
 //! lines (aim: under 2 ms). `cargo bench --bench render`.
 
+// The allocator the binary uses (see src/main.rs), so the figures are the console's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::time::Duration;
 

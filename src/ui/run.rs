@@ -251,7 +251,11 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             _ = async { if let Some(d) = deadline { tokio::time::sleep_until(d).await } else { std::future::pending::<()>().await } } => continue,
         };
         let effects = match inbound {
-            Inbound::Key(k) => session.app.on_key(k),
+            Inbound::Key(k) => {
+                #[cfg(debug_assertions)]
+                panic_if_asked(&k);
+                session.app.on_key(k)
+            }
             Inbound::Mouse(m) => session.app.on_mouse(m),
             Inbound::Resize(_, _) => {
                 session.app.dirty = true;
@@ -279,6 +283,19 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     session.append(&op, &EventKind::SessionClosed {});
     terminal::restore();
     Ok(exit)
+}
+
+/// Debug builds only (release builds do not contain it): with
+/// `WARROOM_TEST_PANIC_ON=f9`, pressing that key panics, so an end-to-end test
+/// can check on the real binary that teardown runs once, before the panic
+/// message (T11).
+#[cfg(debug_assertions)]
+fn panic_if_asked(k: &ratatui::crossterm::event::KeyEvent) {
+    if let Ok(want) = std::env::var("WARROOM_TEST_PANIC_ON") {
+        if super::app::key_name(k) == want {
+            panic!("panic requested with WARROOM_TEST_PANIC_ON={want} (debug builds only)");
+        }
+    }
 }
 
 /// BEL to the terminal: inside tmux it marks the window and, per the user's

@@ -39,8 +39,13 @@ impl Session {
 
     /// Every byte the console writes, recorded by `script` (T11's byte capture).
     fn launch_recorded(&self, w: u16, h: u16) -> PathBuf {
+        self.launch_recorded_with(w, h, "")
+    }
+
+    /// `launch_recorded` with extra environment (`NAME=value …`) for the console.
+    fn launch_recorded_with(&self, w: u16, h: u16, env: &str) -> PathBuf {
         let file = self.data.path().join("typescript");
-        let open = format!("{} open {}", env!("CARGO_BIN_EXE_warroom"), runbook().display());
+        let open = format!("{env} {} open {}", env!("CARGO_BIN_EXE_warroom"), runbook().display());
         self.launch_cmd(w, h, &format!("script -qfec '{open}' {}", file.display()));
         file
     }
@@ -277,6 +282,39 @@ fn teardown_runs_exactly_once_on_quit_sigterm_sighup_and_sigint() {
         // The journal says goodbye whichever way it ended (T12: flushed).
         s.wait("session.closed in the journal", |s| s.journal_text().contains("\"session.closed\""));
     }
+}
+
+/// T11 on panic: the terminal is restored exactly once and before the panic
+/// message, which therefore lands on the normal screen. The panic is asked
+/// for with a debug-build-only hook (`WARROOM_TEST_PANIC_ON`).
+#[test]
+fn teardown_runs_once_and_before_the_message_on_panic() {
+    let data = tempfile::tempdir().unwrap();
+    let s = Session { name: format!("teardown-panic-{}", std::process::id()), data };
+    let file = s.launch_recorded_with(100, 30, "WARROOM_TEST_PANIC_ON=f9");
+    s.wait_screen("Release 4.2");
+    s.keys(&["M"]);
+    s.wait_screen("mouse capture on");
+    s.keys(&["F9"]);
+    s.wait_screen("EXIT=101");
+    s.wait_screen("MODE=icanon");
+    let bytes = std::fs::read(&file).unwrap();
+    for (what, seq) in [
+        ("leave the alternate screen", &b"\x1b[?1049l"[..]),
+        ("show the cursor", b"\x1b[?25h"),
+        ("mouse reporting off", b"\x1b[?1000l"),
+        ("bracketed paste off", b"\x1b[?2004l"),
+        ("focus reporting off", b"\x1b[?1004l"),
+    ] {
+        assert_eq!(count(&bytes, seq), 1, "panic: {what} should be sent exactly once");
+    }
+    let find = |needle: &[u8]| bytes.windows(needle.len()).position(|w| w == needle);
+    let left = find(b"\x1b[?1049l").unwrap();
+    let message = find(b"panic requested").expect("the panic message is shown");
+    assert!(left < message, "the terminal is restored before the panic message is printed");
+    // The whole normal screen with its scrollback (a backtrace may push the message up).
+    let shown = tmux(&["capture-pane", "-p", "-S", "-", "-t", &s.name]);
+    assert!(shown.contains("panic requested"), "the message is readable on the normal screen:\n{shown}");
 }
 
 #[test]
