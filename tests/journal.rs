@@ -362,6 +362,42 @@ fn mark_refuses_unknown_criteria_and_read_only() {
     assert_eq!(v["records"], 1);
 }
 
+/// A console records its runbook file in `session.opened`; `report` without
+/// `--runbook` uses it while it is there and the same runbook, and says
+/// plainly when it cannot.
+#[test]
+fn report_finds_the_runbook_the_session_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("golive.toml");
+    std::fs::copy(runbook(), &copy).unwrap();
+    let j = dir.path().join("journal.jsonl");
+    let mut journal = Journal::open(&j).unwrap().journal;
+    let opened = EventKind::SessionOpened {
+        runbook: "golive-platform".into(),
+        title: "Go-live — platform T-0".into(),
+        client: None,
+        path: Some(copy.display().to_string()),
+    };
+    journal.append("ana", chrono::Utc::now(), &opened).unwrap();
+    let report = || Command::new(BIN).arg("report").arg(&j).output().unwrap();
+
+    let out = report();
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("Homepage answers HTTP 200"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("using the runbook"), "{}", text(&out.stderr));
+
+    std::fs::write(&copy, "id = \"other\"\ntitle = \"Other\"\n").unwrap();
+    let out = report();
+    assert!(out.status.success(), "a changed runbook does not stop the report");
+    assert!(!text(&out.stdout).contains("Homepage answers HTTP 200"));
+    assert!(text(&out.stderr).contains("pass --runbook FILE"), "{}", text(&out.stderr));
+
+    std::fs::remove_file(&copy).unwrap();
+    let out = report();
+    assert!(out.status.success(), "a missing runbook does not stop the report");
+    assert!(text(&out.stderr).contains("is gone"), "{}", text(&out.stderr));
+}
+
 #[test]
 fn report_never_passes_escapes_or_markup_through() {
     let dir = tempfile::tempdir().unwrap();

@@ -61,7 +61,8 @@ fn console(session: &DemoSession, c: &Common) -> i32 {
         session.dir().display()
     )];
     warnings.extend(loaded.warnings.iter().map(|d| d.to_string()));
-    launch(Launch { runbook: loaded.runbook, journal_path, warnings }, c)
+    // The demo's runbook lives in a folder removed on quit: nothing to record for `report`.
+    launch(Launch { runbook: loaded.runbook, journal_path, runbook_path: None, warnings }, c)
 }
 
 /// Prints where everything is and waits for Ctrl-C, SIGTERM or end of input.

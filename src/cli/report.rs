@@ -8,8 +8,10 @@ use std::path::Path;
 
 use super::common::{bad_input, EXIT_OK};
 use super::record_act::load_runbook;
+use super::runbook_file::{load, Loaded};
 use super::{Common, ReportFormat};
-use crate::domain::report::{build, markdown};
+use crate::domain::record::Record;
+use crate::domain::report::{build, markdown, session_runbook, session_runbook_path};
 use crate::domain::sanitize::clean;
 use crate::sources::journal::Journal;
 
@@ -35,6 +37,7 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
             clean(damage)
         );
     }
+    let loaded = loaded.or_else(|| recorded_runbook(&opened.records));
     let report = build(loaded.as_ref().map(|l| &l.runbook), &opened.records);
     let text = match format {
         ReportFormat::Md => markdown::render(&report),
@@ -48,5 +51,44 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => bad_input(format!("could not write the report: {e}")),
         _ => EXIT_OK,
+    }
+}
+
+/// Without `--runbook`: the runbook file the console recorded when the
+/// session opened, if it is still there, still valid and still the same
+/// runbook. Otherwise the report goes on without it (ids instead of titles),
+/// and says so on stderr.
+fn recorded_runbook(records: &[Record]) -> Option<Loaded> {
+    if records.is_empty() {
+        return None;
+    }
+    let without = "the report shows ids without the runbook's titles, phases and severities; pass --runbook FILE";
+    let Some(path) = session_runbook_path(records) else {
+        eprintln!("warroom: no --runbook given and the journal does not say where its runbook is: {without}.");
+        return None;
+    };
+    let shown = clean(&path);
+    match load(Path::new(&path)) {
+        Ok(l) if Some(&l.runbook.id) == session_runbook(records).as_ref() => {
+            eprintln!(
+                "warroom: using the runbook {shown}, recorded when the session opened (--runbook FILE to choose)."
+            );
+            Some(l)
+        }
+        Ok(l) => {
+            eprintln!(
+                "warroom: {shown} (recorded when the session opened) is now the runbook `{}`, not this session's: {without}.",
+                clean(&l.runbook.id)
+            );
+            None
+        }
+        Err(_) if !Path::new(&path).exists() => {
+            eprintln!("warroom: the session's runbook {shown} is gone: {without}.");
+            None
+        }
+        Err(_) => {
+            eprintln!("warroom: the session's runbook {shown} no longer loads (`warroom check` says why): {without}.");
+            None
+        }
     }
 }

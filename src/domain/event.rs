@@ -104,6 +104,10 @@ pub enum EventKind {
         title: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         client: Option<String>,
+        /// The runbook file the console opened (absolute), so `report` can
+        /// find it later without `--runbook`. Absent in older journals.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
     },
     #[serde(rename = "session.closed")]
     SessionClosed {},

@@ -82,5 +82,5 @@ pub fn session(events: &[(i64, &str, EventKind)]) -> SessionState {
 }
 
 pub fn opened() -> EventKind {
-    EventKind::SessionOpened { runbook: "golive".into(), title: "Go-live".into(), client: None }
+    EventKind::SessionOpened { runbook: "golive".into(), title: "Go-live".into(), client: None, path: None }
 }

@@ -176,7 +176,7 @@ pub fn write_canonical_json(v: &serde_json::Value, out: &mut Vec<u8>) {
         }
         Value::Object(map) => {
             out.push(b'{');
-            let mut write_entry = |i: usize, k: &String, v: &Value, out: &mut Vec<u8>| {
+            let write_entry = |i: usize, k: &String, v: &Value, out: &mut Vec<u8>| {
                 if i > 0 {
                     out.push(b',');
                 }
@@ -289,7 +289,7 @@ pub fn verify_chain<'a>(lines: impl Iterator<Item = &'a str>) -> Result<u64, (us
 /// (or another offset) than the hash covers.
 mod ts_millis {
     use chrono::{DateTime, Utc};
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(ts: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&super::format_ts(ts))

@@ -325,9 +325,18 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
     }
 }
 
-fn session_runbook(records: &[Record]) -> Option<String> {
+/// The runbook id recorded when the session was first opened.
+pub fn session_runbook(records: &[Record]) -> Option<String> {
     records.iter().find_map(|r| match r.event() {
         Some(EventKind::SessionOpened { runbook, .. }) => Some(runbook),
+        _ => None,
+    })
+}
+
+/// The runbook file recorded when the session was first opened, if any.
+pub fn session_runbook_path(records: &[Record]) -> Option<String> {
+    records.iter().find_map(|r| match r.event() {
+        Some(EventKind::SessionOpened { path, .. }) => path,
         _ => None,
     })
 }

@@ -44,6 +44,8 @@ pub fn looks(c: &Common, config_dir: Option<&std::path::Path>) -> Result<Looks, 
 pub struct Launch {
     pub runbook: Runbook,
     pub journal_path: PathBuf,
+    /// The runbook file, recorded in `session.opened` for `report` (none for an embedded one).
+    pub runbook_path: Option<PathBuf>,
     /// Shown in the message line at start (loader warnings, …).
     pub warnings: Vec<String>,
 }
@@ -83,6 +85,10 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
             runbook: session.app.runbook.id.clone(),
             title: session.app.runbook.title.clone(),
             client: Some(format!("warroom {} console", env!("CARGO_PKG_VERSION"))),
+            path: l
+                .runbook_path
+                .as_deref()
+                .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()),
         };
         session.append(&operator, &ev);
     }

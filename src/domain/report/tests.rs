@@ -67,7 +67,11 @@ fn probe(h: ProbeHealth) -> EventKind {
 
 fn records() -> Vec<Record> {
     let evs: Vec<(i64, &str, EventKind)> = vec![
-        (0, "ana", EventKind::SessionOpened { runbook: "golive".into(), title: "Go-live".into(), client: None }),
+        (
+            0,
+            "ana",
+            EventKind::SessionOpened { runbook: "golive".into(), title: "Go-live".into(), client: None, path: None },
+        ),
         (
             10,
             "ana",
