@@ -8,6 +8,13 @@
 //! lateness p50/p95/p99/max, and missing attempts (skipped ticks). A hanging
 //! probe must not make any other probe late.
 //!
+//! The loop that receives the results stands in for the console's: every
+//! result goes into a real `App` (history, sparkline, p50/p95), and a frame is
+//! due every 50 ms (the console's cap), drawn whole at 160×50 into ratatui's
+//! `TestBackend` on the same two-thread runtime as the probes. Reported: how
+//! late each frame started against its due time (aim: never over 50 ms) and how
+//! long drawing took.
+//!
 //! Run: `cargo bench --bench probes` (release) or `cargo bench --bench probes --profile dev`.
 
 // The allocator the binary uses (see src/main.rs), so the figures are the console's.
@@ -22,9 +29,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 use warroom::domain::loader::load_bytes;
 use warroom::sources::probes::{start, ProbeEnv};
 use warroom::sources::SourceEvent;
+use warroom::ui::app::{App, AppConfig};
+use warroom::ui::keymap::Keymap;
+use warroom::ui::layout::Layout;
+use warroom::ui::symbols::Symbols;
+use warroom::ui::theme::{ColorDepth, Theme};
 
 const PROBES: usize = 200;
 const EVERY_S: i64 = 5;
@@ -64,6 +78,21 @@ fn main() {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let began = Utc::now();
         let handle = start(&rb.probes, Arc::new(ProbeEnv::for_runbook(&rb)), tx);
+        let mut app = App::new(AppConfig {
+            runbook: rb.clone(),
+            operator: "ana@bastion".into(),
+            read_only: None,
+            keymap: Keymap::default_map(),
+            theme: Theme::builtin("dark", ColorDepth::TrueColor),
+            layout: Layout::builtin("monitor"),
+            config_dir: None,
+            symbols: Symbols { ascii: false },
+            now: Utc::now(),
+        });
+        let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
+        let mut frames = tokio::time::interval(Duration::from_millis(50));
+        frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let (mut frame_late, mut frame_draw) = (Vec::new(), Vec::new());
         let mut starts: BTreeMap<String, Vec<DateTime<Utc>>> = BTreeMap::new();
         let mut latency_ok = Vec::new();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
@@ -72,8 +101,16 @@ fn main() {
                 ev = rx.recv() => {
                     if let Some(SourceEvent::Probe(r)) = ev {
                         if r.success { latency_ok.push(r.latency.as_secs_f64() * 1000.0); }
-                        starts.entry(r.probe).or_default().push(r.at);
+                        starts.entry(r.probe.clone()).or_default().push(r.at);
+                        app.on_source(SourceEvent::Probe(r));
                     }
+                }
+                due = frames.tick() => {
+                    frame_late.push(due.elapsed().as_secs_f64() * 1000.0);
+                    let t = std::time::Instant::now();
+                    app.now = Utc::now();
+                    term.draw(|f| warroom::ui::render::draw(f, &mut app)).unwrap();
+                    frame_draw.push(t.elapsed().as_secs_f64() * 1000.0);
                 }
                 _ = tokio::time::sleep_until(deadline) => break,
             }
@@ -98,6 +135,8 @@ fn main() {
             missing += (expected - v.len() as i64).max(0);
         }
         late.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        frame_late.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        frame_draw.sort_by(|a, b| a.partial_cmp(b).unwrap());
         latency_ok.sort_by(|a, b| a.partial_cmp(b).unwrap());
         first_spread.sort_by(|a, b| a.partial_cmp(b).unwrap());
         println!("probe scheduler: {PROBES} probes every {EVERY_S}s for {secs}s (190 fast, 5 slow 300ms, 5 hanging to a 3s timeout)");
@@ -105,6 +144,20 @@ fn main() {
         println!(
             "  tick lateness ms: p50 {:.2}  p95 {:.2}  p99 {:.2}  max {:.2}",
             pct(&late, 50.0), pct(&late, 95.0), pct(&late, 99.0), late.last().copied().unwrap_or(f64::NAN)
+        );
+        println!(
+            "  UI frames (every 50 ms, 160x50, same runtime): {}  start lateness ms: p50 {:.2}  p99 {:.2}  max {:.2}  over 50 ms: {}",
+            frame_late.len(),
+            pct(&frame_late, 50.0),
+            pct(&frame_late, 99.0),
+            frame_late.last().copied().unwrap_or(f64::NAN),
+            frame_late.iter().filter(|l| **l > 50.0).count()
+        );
+        println!(
+            "  frame draw ms: p50 {:.2}  p99 {:.2}  max {:.2}",
+            pct(&frame_draw, 50.0),
+            pct(&frame_draw, 99.0),
+            frame_draw.last().copied().unwrap_or(f64::NAN)
         );
         println!("  first attempt after start ms: max {:.2}", first_spread.last().copied().unwrap_or(f64::NAN));
         println!(
