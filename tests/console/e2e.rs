@@ -248,6 +248,20 @@ fn count(hay: &[u8], needle: &[u8]) -> usize {
     hay.windows(needle.len()).filter(|w| *w == needle).count()
 }
 
+/// T11: every restoring sequence was sent exactly once (and the alternate screen entered once).
+fn assert_restored_once(bytes: &[u8], how: &str) {
+    for (what, seq) in [
+        ("leave the alternate screen", &b"\x1b[?1049l"[..]),
+        ("show the cursor", b"\x1b[?25h"),
+        ("mouse reporting off", b"\x1b[?1000l"),
+        ("bracketed paste off", b"\x1b[?2004l"),
+        ("focus reporting off", b"\x1b[?1004l"),
+    ] {
+        assert_eq!(count(bytes, seq), 1, "{how}: {what} should be sent exactly once");
+    }
+    assert_eq!(count(bytes, b"\x1b[?1049h"), 1, "{how}: entered the alternate screen once");
+}
+
 #[test]
 fn teardown_runs_exactly_once_on_quit_sigterm_sighup_and_sigint() {
     for (how, signal, code) in
@@ -269,16 +283,7 @@ fn teardown_runs_exactly_once_on_quit_sigterm_sighup_and_sigint() {
         s.wait_screen(&format!("EXIT={code}"));
         s.wait_screen("MODE=icanon");
         let bytes = std::fs::read(&file).unwrap();
-        for (what, seq) in [
-            ("leave the alternate screen", &b"\x1b[?1049l"[..]),
-            ("show the cursor", b"\x1b[?25h"),
-            ("mouse reporting off", b"\x1b[?1000l"),
-            ("bracketed paste off", b"\x1b[?2004l"),
-            ("focus reporting off", b"\x1b[?1004l"),
-        ] {
-            assert_eq!(count(&bytes, seq), 1, "{how}: {what} should be sent exactly once");
-        }
-        assert_eq!(count(&bytes, b"\x1b[?1049h"), 1, "{how}: entered the alternate screen once");
+        assert_restored_once(&bytes, how);
         // The journal says goodbye whichever way it ended (T12: flushed).
         s.wait("session.closed in the journal", |s| s.journal_text().contains("\"session.closed\""));
     }
@@ -299,15 +304,7 @@ fn teardown_runs_once_and_before_the_message_on_panic() {
     s.wait_screen("EXIT=101");
     s.wait_screen("MODE=icanon");
     let bytes = std::fs::read(&file).unwrap();
-    for (what, seq) in [
-        ("leave the alternate screen", &b"\x1b[?1049l"[..]),
-        ("show the cursor", b"\x1b[?25h"),
-        ("mouse reporting off", b"\x1b[?1000l"),
-        ("bracketed paste off", b"\x1b[?2004l"),
-        ("focus reporting off", b"\x1b[?1004l"),
-    ] {
-        assert_eq!(count(&bytes, seq), 1, "panic: {what} should be sent exactly once");
-    }
+    assert_restored_once(&bytes, "panic");
     let find = |needle: &[u8]| bytes.windows(needle.len()).position(|w| w == needle);
     let left = find(b"\x1b[?1049l").unwrap();
     let message = find(b"panic requested").expect("the panic message is shown");
