@@ -38,8 +38,17 @@ impl Record {
     pub fn new(prev_hash: &str, seq: u64, ts: DateTime<Utc>, operator: &str, ev: &EventKind) -> Record {
         let ts = truncate_to_millis(ts);
         let (kind, data) = ev.to_parts();
-        let hash = compute_hash(prev_hash, seq, &ts, operator, &kind, &data);
-        Record { seq, ts, operator: operator.to_string(), kind, data, prev: prev_hash.to_string(), hash }
+        let mut r = Record {
+            seq,
+            ts,
+            operator: operator.to_string(),
+            kind,
+            data,
+            prev: prev_hash.to_string(),
+            hash: String::new(),
+        };
+        r.hash = r.expected_hash();
+        r
     }
 
     /// One JSON line, without the trailing `\n`.
@@ -50,7 +59,7 @@ impl Record {
 
     /// The hash this record should carry, from its fields.
     pub fn expected_hash(&self) -> String {
-        compute_hash(&self.prev, self.seq, &self.ts, &self.operator, &self.kind, &self.data)
+        hex::encode(Sha256::digest(canonical_bytes(self)))
     }
 }
 
@@ -87,53 +96,26 @@ fn write_ts(ts: &DateTime<Utc>, out: &mut Vec<u8>) {
     );
 }
 
-/// The bytes the hash is taken over:
+/// The bytes the hash is taken over (every field but `hash`):
 /// `prev \n seq \n ts \n operator \n kind \n canonical-json(data)`.
-pub fn canonical_bytes(
-    prev: &str,
-    seq: u64,
-    ts: &DateTime<Utc>,
-    operator: &str,
-    kind: &str,
-    data: &serde_json::Value,
-) -> Vec<u8> {
+pub fn canonical_bytes(r: &Record) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
-    write_canonical(&mut out, prev, seq, ts, operator, kind, data);
+    write_canonical(r, &mut out);
     out
 }
 
-fn write_canonical(
-    out: &mut Vec<u8>,
-    prev: &str,
-    seq: u64,
-    ts: &DateTime<Utc>,
-    operator: &str,
-    kind: &str,
-    data: &serde_json::Value,
-) {
+fn write_canonical(r: &Record, out: &mut Vec<u8>) {
     use std::io::Write;
-    out.extend_from_slice(prev.as_bytes());
+    out.extend_from_slice(r.prev.as_bytes());
     // Writing into a Vec cannot fail.
-    let _ = write!(out, "\n{seq}\n");
-    write_ts(ts, out);
+    let _ = write!(out, "\n{}\n", r.seq);
+    write_ts(&r.ts, out);
     out.push(b'\n');
-    out.extend_from_slice(operator.as_bytes());
+    out.extend_from_slice(r.operator.as_bytes());
     out.push(b'\n');
-    out.extend_from_slice(kind.as_bytes());
+    out.extend_from_slice(r.kind.as_bytes());
     out.push(b'\n');
-    write_canonical_json(data, out);
-}
-
-/// Hex SHA-256 of `canonical_bytes`.
-pub fn compute_hash(
-    prev: &str,
-    seq: u64,
-    ts: &DateTime<Utc>,
-    operator: &str,
-    kind: &str,
-    data: &serde_json::Value,
-) -> String {
-    hex::encode(Sha256::digest(canonical_bytes(prev, seq, ts, operator, kind, data)))
+    write_canonical_json(&r.data, out);
 }
 
 /// Whether `r.hash` is the SHA-256 of its canonical bytes. Replaying a long
@@ -146,7 +128,7 @@ pub fn hash_matches(r: &Record) -> bool {
     BUF.with(|buf| {
         let mut buf = buf.borrow_mut();
         buf.clear();
-        write_canonical(&mut buf, &r.prev, r.seq, &r.ts, &r.operator, &r.kind, &r.data);
+        write_canonical(r, &mut buf);
         let digest = Sha256::digest(&buf[..]);
         let mut hex = [0u8; 64];
         hex::encode_to_slice(digest, &mut hex).is_ok() && hex[..] == *r.hash.as_bytes()
@@ -313,7 +295,7 @@ mod ts_millis {
             let ts = DateTime::parse_from_rfc3339(text)
                 .map_err(|e| E::custom(format!("`ts` is not an RFC 3339 time ({e})")))?
                 .with_timezone(&Utc);
-            if !is_canonical(text, &ts) {
+            if !is_canonical(text) {
                 return Err(E::custom(
                     "`ts` must be UTC with exactly three fraction digits, like 2026-02-12T06:14:03.512Z",
                 ));
@@ -322,16 +304,14 @@ mod ts_millis {
         }
     }
 
-    /// Whether `text`, which parsed as `ts`, is exactly `format_ts(ts)`:
-    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` and not a leap second. Checked by shape
-    /// rather than by formatting again, to save an allocation per record.
-    pub(super) fn is_canonical(text: &str, ts: &DateTime<Utc>) -> bool {
-        use chrono::Timelike;
+    /// Whether `text`, which parsed as a time, is exactly `format_ts` of it:
+    /// for a text that parses, that is its shape, `YYYY-MM-DDTHH:MM:SS.mmmZ`
+    /// (a leap second `:60` round-trips too). Checked by shape rather than by
+    /// formatting again, to save an allocation per record.
+    pub(super) fn is_canonical(text: &str) -> bool {
         let b = text.as_bytes();
         let shape = b"dddd-dd-ddTdd:dd:dd.dddZ";
-        b.len() == shape.len()
-            && b.iter().zip(shape).all(|(c, s)| if *s == b'd' { c.is_ascii_digit() } else { c == s })
-            && ts.nanosecond() < 1_000_000_000
+        b.len() == shape.len() && b.iter().zip(shape).all(|(c, s)| if *s == b'd' { c.is_ascii_digit() } else { c == s })
     }
 }
 
@@ -366,11 +346,17 @@ mod tests {
             .collect()
     }
 
+    /// Record #1 of the documented example, before its hash is filled in.
+    fn unhashed(ts: DateTime<Utc>, data: serde_json::Value) -> Record {
+        let (operator, kind) = ("ana@bastion".into(), "criterion.marked".into());
+        Record { seq: 1, ts, operator, kind, data, prev: GENESIS.into(), hash: String::new() }
+    }
+
     #[test]
     fn canonical_form_is_as_documented() {
         let data = serde_json::json!({"verdict":"pass","criterion":"homepage-200","z":{"b":1,"a":[true,null]}});
         let t = truncate_to_millis(ts());
-        let bytes = canonical_bytes(GENESIS, 1, &t, "ana@bastion", "criterion.marked", &data);
+        let bytes = canonical_bytes(&unhashed(t, data));
         let want = format!(
             "{GENESIS}\n1\n2026-02-12T06:14:03.512Z\nana@bastion\ncriterion.marked\n\
              {{\"criterion\":\"homepage-200\",\"verdict\":\"pass\",\"z\":{{\"a\":[true,null],\"b\":1}}}}"
@@ -383,7 +369,7 @@ mod tests {
         let t = DateTime::parse_from_rfc3339("2026-02-12T06:14:03.512Z").unwrap().with_timezone(&Utc);
         let data =
             serde_json::json!({"criterion":"homepage-200","note":"checked by hand","source":"manual","verdict":"pass"});
-        let h = compute_hash(GENESIS, 1, &t, "ana@bastion", "criterion.marked", &data);
+        let h = unhashed(t, data).expected_hash();
         let text = format!(
             "{GENESIS}\n1\n2026-02-12T06:14:03.512Z\nana@bastion\ncriterion.marked\n\
              {{\"criterion\":\"homepage-200\",\"note\":\"checked by hand\",\"source\":\"manual\",\"verdict\":\"pass\"}}"
@@ -439,7 +425,7 @@ mod tests {
             proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), formatted.clone());
             let reparsed = DateTime::parse_from_rfc3339(&formatted).map(|t| t.with_timezone(&Utc));
             if let Ok(back) = reparsed {
-                proptest::prop_assert_eq!(ts_millis::is_canonical(&formatted, &back), format_ts(&back) == formatted);
+                proptest::prop_assert_eq!(ts_millis::is_canonical(&formatted), format_ts(&back) == formatted);
             }
         }
     }
