@@ -601,6 +601,17 @@ fn read_only_refuses_to_write_and_says_why() {
     assert!(s.contains("READ-ONLY"), "{s}");
 }
 
+/// The demo says it is a demo even where the title is cut (80 columns).
+#[test]
+fn badge_shows_first_on_a_narrow_status_line() {
+    let mut a = app();
+    a.badge = Some("DEMO");
+    let s = text(&draw(&mut a, 80, 24));
+    let status = s.lines().rev().nth(1).unwrap_or_default();
+    assert!(status.starts_with(" DEMO "), "{status:?}");
+    assert!(status.contains("rec:"), "the recommendation still fits: {status:?}");
+}
+
 #[test]
 fn layouts_and_themes_switch_live() {
     let mut a = app();

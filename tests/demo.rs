@@ -584,7 +584,7 @@ mod tmux_e2e {
     fn demo_opens_every_pane_then_quits_and_leaves_nothing() {
         let d = Demo::start("panes");
         let s = d.wait("all panes", |s| {
-            ["Steps", "Checklist", "Probes", "Logs", "Escalation", "Alder platform (demo)"]
+            ["Steps", "Checklist", "Probes", "Logs", "Escalation", "Alder platform (demo)", " DEMO "]
                 .iter()
                 .all(|t| s.contains(t))
         });

@@ -62,7 +62,7 @@ fn console(session: &DemoSession, c: &Common) -> i32 {
     )];
     warnings.extend(loaded.warnings.iter().map(|d| d.to_string()));
     // The demo's runbook lives in a folder removed on quit: nothing to record for `report`.
-    launch(Launch { runbook: loaded.runbook, journal_path, runbook_path: None, warnings }, c)
+    launch(Launch { runbook: loaded.runbook, journal_path, runbook_path: None, badge: Some("DEMO"), warnings }, c)
 }
 
 /// Prints where everything is and waits for Ctrl-C, SIGTERM or end of input.

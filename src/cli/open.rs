@@ -19,5 +19,14 @@ pub fn run(runbook: &Path, c: &Common) -> i32 {
     runbook_file::print_diagnostics(&loaded.warnings);
     let journal_path = common::journal_path(c, &loaded.runbook.id);
     let warnings = loaded.warnings.iter().map(|d| d.to_string()).collect();
-    launch(Launch { runbook: loaded.runbook, journal_path, runbook_path: Some(runbook.to_path_buf()), warnings }, c)
+    launch(
+        Launch {
+            runbook: loaded.runbook,
+            journal_path,
+            runbook_path: Some(runbook.to_path_buf()),
+            badge: None,
+            warnings,
+        },
+        c,
+    )
 }

@@ -106,6 +106,8 @@ pub struct App {
     pub dirty: bool,
     /// Ring the terminal bell once at the next draw (an automatic escalation just happened).
     pub bell: bool,
+    /// A word the status line always shows first, whatever the width (`DEMO`).
+    pub badge: Option<&'static str>,
     /// Probe histories, auto-verdict memory, run output (`ui::wiring`).
     pub procs: super::wiring::ProcsView,
 }
@@ -135,6 +137,7 @@ impl App {
             live: Live::default(),
             dirty: true,
             bell: false,
+            badge: None,
             procs: Default::default(),
         }
     }

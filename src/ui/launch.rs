@@ -46,6 +46,8 @@ pub struct Launch {
     pub journal_path: PathBuf,
     /// The runbook file, recorded in `session.opened` for `report` (none for an embedded one).
     pub runbook_path: Option<PathBuf>,
+    /// Always shown first in the status line (`DEMO`).
+    pub badge: Option<&'static str>,
     /// Shown in the message line at start (loader warnings, …).
     pub warnings: Vec<String>,
 }
@@ -79,6 +81,7 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
         now: Utc::now(),
     });
     app.fold(&opened.records);
+    app.badge = l.badge;
     let mut session = Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() };
     if session.app.read_only.is_none() {
         let ev = EventKind::SessionOpened {

@@ -54,6 +54,14 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let fixed = width(&rec) + width(&decision) + width(" │ ") + width(dec_label) + width(&clock) + 2;
     let mut rest = w.saturating_sub(fixed);
     let mut spans: Vec<Span> = Vec::new();
+    if let Some(badge) = app.badge {
+        // Before the title, which is the first thing cut on a narrow terminal.
+        let badge = format!(" {badge} ");
+        rest = rest.saturating_sub(width(&badge));
+        spans.push(
+            styled(app, Role::Accent, badge).patch_style(ratatui::style::Style::new().add_modifier(Modifier::REVERSED)),
+        );
+    }
     if let Some(reason) = &app.read_only {
         // The word always shows; the reason as far as it fits (details in the message line).
         let room = (rest / 2).saturating_sub(12);
