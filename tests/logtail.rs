@@ -162,7 +162,7 @@ fn lines_on_disk(dir: &Path) -> usize {
 
 /// L1: rename+create rotation three times while a writer keeps writing, the
 /// writer reopening only after the rotation: every numbered line once, in order.
-fn rotation_loses_nothing(polling: bool) {
+fn rotation_loses_nothing(polling: bool) -> Tail {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("app.log");
     let stop = dir.path().join("stop");
@@ -192,16 +192,52 @@ fn rotation_loses_nothing(polling: bool) {
     let expected: Vec<String> = (1..=total).map(|i| format!("line {i}")).collect();
     assert_eq!(tail.content(), expected, "lines lost, duplicated or out of order");
     assert_eq!(tail.lines.iter().filter(|l| l.text == ROTATED_MARKER).count(), 3);
+    tail
 }
 
 #[test]
 fn rename_create_rotation_with_watcher() {
-    rotation_loses_nothing(false);
+    let tail = rotation_loses_nothing(false);
+    assert!(!tail.statuses.contains(&LogStatus::Polling), "the watcher started here");
 }
 
 #[test]
 fn rename_create_rotation_in_polling_mode() {
     rotation_loses_nothing(true);
+}
+
+/// L5: when the watcher cannot start because of inotify limits, the tail
+/// says so, polls, and still loses nothing across rotations. The limit is
+/// real: the test runs itself again in a new user namespace whose
+/// `max_inotify_instances` is 0, so inotify_init fails there with EMFILE
+/// exactly as on a host that ran out of instances, without touching the
+/// host's limits or other tests.
+#[test]
+fn inotify_limit_falls_back_to_polling_and_loses_nothing() {
+    const CHILD: &str = "WARROOM_TEST_INOTIFY_LIMITED";
+    if std::env::var_os(CHILD).is_some() {
+        fs::write("/proc/sys/user/max_inotify_instances", "0").expect("set the namespace's inotify limit");
+        let tail = rotation_loses_nothing(false);
+        assert!(tail.statuses.contains(&LogStatus::Polling), "status went to polling: {:?}", tail.statuses);
+        let marker = tail.lines.iter().find(|l| l.text.contains("polling every")).expect("a polling marker line");
+        assert!(marker.text.contains("Too many open files") || marker.text.contains("inotify"), "{}", marker.text);
+        return;
+    }
+    let userns = Command::new("unshare").args(["-U", "-r", "true"]).status().is_ok_and(|s| s.success());
+    if !userns {
+        // Containers without user namespaces cannot lower the limit for one process tree.
+        eprintln!("skipped: `unshare -U -r` is not permitted here");
+        return;
+    }
+    let out = Command::new("unshare")
+        .args(["-U", "-r"])
+        .arg(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "inotify_limit_falls_back_to_polling_and_loses_nothing", "--nocapture"])
+        .env(CHILD, "1")
+        .output()
+        .expect("run the test in a user namespace");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && text.contains("1 passed"), "{text}");
 }
 
 #[test]
