@@ -663,5 +663,60 @@ fn mouse_click_selects_a_row_and_a_second_click_opens_details() {
     assert_eq!(a.selected(warroom::ui::panes::PaneId::Checklist), 4, "emails");
     draw(&mut a, 160, 50);
     a.on_mouse(click);
-    assert!(matches!(a.overlay, Some(warroom::ui::overlay::Overlay::Details { index: 4, .. })));
+    assert!(matches!(a.overlay, Some(warroom::ui::overlay::Overlay::Details(ref d)) if d.index == 4));
+}
+
+/// Enter on a step: its output can be read from the end (`G`), from the top
+/// (`g`), and searched (`/`, Enter, `n`), the hits highlighted; a search with
+/// no hit says so.
+#[test]
+fn step_output_details_scroll_to_the_end_and_search() {
+    use warroom::domain::event::RunKind;
+    use warroom::sources::SourceEvent;
+    let mut a = app();
+    live_session(&mut a);
+    for i in 1..=300 {
+        let line = if i == 250 { "ERROR disk full on /var".to_string() } else { format!("backup line {i}") };
+        a.on_source(SourceEvent::RunOutput { kind: RunKind::Step, id: "backup".into(), run: 1, line });
+    }
+    press(&mut a, &[ch('1'), ch('g'), ch('j'), key(KeyCode::Enter)]);
+    let s = text(&draw(&mut a, 100, 30));
+    assert!(s.contains("Step backup"), "{s}");
+    assert!(!s.contains("backup line 300"), "starts at the top:\n{s}");
+
+    press(&mut a, &[ch('G')]);
+    let s = text(&draw(&mut a, 100, 30));
+    assert!(s.contains("backup line 300"), "G shows the last line:\n{s}");
+    press(&mut a, &[ch('j'), ch('j')]);
+    let s = text(&draw(&mut a, 100, 30));
+    assert!(s.contains("backup line 300"), "j past the end stays at the end:\n{s}");
+    press(&mut a, &[ch('g')]);
+    let s = text(&draw(&mut a, 100, 30));
+    assert!(s.contains("Step backup") && !s.contains("backup line 300"), "g back to the top:\n{s}");
+
+    press(&mut a, &[ch('/')]);
+    for c in "DISK FULL".chars() {
+        press(&mut a, &[ch(c)]);
+    }
+    press(&mut a, &[key(KeyCode::Enter)]);
+    let buf = draw(&mut a, 100, 30);
+    let s = text(&buf);
+    let row = s.lines().position(|l| l.contains("ERROR disk full on /var")).expect("the hit is on screen");
+    assert!(
+        s.lines().nth(row - 1).unwrap_or_default().contains("Step backup"),
+        "the hit is the first line shown:\n{s}"
+    );
+    let x = s.lines().nth(row).unwrap().find("ERROR").unwrap();
+    let x = s.lines().nth(row).unwrap()[..x].chars().count() as u16;
+    assert!(buf[(x, row as u16)].modifier.contains(Modifier::REVERSED), "the hit is highlighted");
+    press(&mut a, &[ch('n')]);
+    let s = text(&draw(&mut a, 100, 30));
+    assert!(s.contains("ERROR disk full on /var"), "n wraps round to the only hit:\n{s}");
+
+    press(&mut a, &[ch('/'), ch('z'), ch('z'), ch('q'), key(KeyCode::Enter)]);
+    let s = text(&draw(&mut a, 100, 30));
+    assert!(s.contains("no line holds \"zzq\""), "{s}");
+    assert!(a.overlay.is_some(), "q typed into the search does not close the view");
+    press(&mut a, &[ch('q')]);
+    assert!(a.overlay.is_none(), "q closes the view");
 }

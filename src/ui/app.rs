@@ -460,8 +460,8 @@ impl App {
                 if items::count(&self.runbook, self.focus) == 0 {
                     self.say(format!("{} has nothing to show", self.focus.title()), MsgKind::Info);
                 } else {
-                    self.overlay =
-                        Some(Overlay::Details { pane: self.focus, index: self.selected(self.focus), scroll: 0 });
+                    let view = super::overlay::details::DetailsView::new(self.focus, self.selected(self.focus));
+                    self.overlay = Some(Overlay::Details(view));
                     if self.focus == PaneId::Steps {
                         return super::wiring::steps::on_details(self, self.selected(PaneId::Steps));
                     }

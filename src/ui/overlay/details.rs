@@ -1,14 +1,15 @@
 //! `Enter`: everything known about the selected item.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{centered, is_close, Outcome, Overlay};
 use crate::domain::runbook::{AutoBinding, LogTarget, ProbeTarget};
-use crate::ui::app::App;
+use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{plain, styled};
 use crate::ui::items;
 use crate::ui::panes::PaneId;
@@ -180,27 +181,134 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
     (title, out)
 }
 
-pub fn on_key(_app: &mut App, pane: PaneId, index: usize, scroll: u16, key: KeyEvent) -> Outcome {
+/// The details view's place and search: `top` is the first line shown (a
+/// whole line, however many rows it wraps to); `max_top` is the top that
+/// shows the last line at the bottom, as measured at the last draw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DetailsView {
+    pub pane: PaneId,
+    pub index: usize,
+    pub top: usize,
+    pub max_top: usize,
+    /// The search text (found lines are highlighted; `n`/`N` move between them).
+    pub find: String,
+    /// Typing the search after `/`.
+    pub typing: bool,
+}
+
+impl DetailsView {
+    pub fn new(pane: PaneId, index: usize) -> DetailsView {
+        DetailsView { pane, index, top: 0, max_top: usize::MAX, find: String::new(), typing: false }
+    }
+}
+
+/// Plain text of a line, for searching.
+fn text_of(line: &Line) -> String {
+    line.spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+fn matches(line: &Line, find: &str) -> bool {
+    !find.is_empty() && text_of(line).to_lowercase().contains(&find.to_lowercase())
+}
+
+/// The next line holding `find` after `from` (or before it, going back), wrapping around.
+fn next_match(lines: &[Line], find: &str, from: usize, forward: bool) -> Option<usize> {
+    let n = lines.len();
+    (1..=n).map(|k| if forward { (from + k) % n } else { (from + n * 2 - k) % n }).find(|&i| matches(&lines[i], find))
+}
+
+pub fn on_key(app: &mut App, mut v: DetailsView, key: KeyEvent) -> Outcome {
+    let (_, lines) = lines(app, v.pane, v.index);
+    if v.typing {
+        match key.code {
+            KeyCode::Esc => {
+                v.typing = false;
+                v.find.clear();
+            }
+            KeyCode::Enter => {
+                v.typing = false;
+                // From the line above the top, so a match on the top line itself is found first.
+                let from = v.top.checked_sub(1).unwrap_or(lines.len().saturating_sub(1));
+                jump(app, &mut v, &lines, from, true);
+            }
+            KeyCode::Backspace => {
+                v.find.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => v.find.push(c),
+            _ => {}
+        }
+        return Outcome::Keep(Overlay::Details(v));
+    }
     if is_close(&key, false) || key.code == KeyCode::Enter {
         return Outcome::Close;
     }
-    let scroll = match key.code {
-        KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-        KeyCode::PageDown => scroll.saturating_add(10),
-        KeyCode::PageUp => scroll.saturating_sub(10),
-        _ => scroll,
-    };
-    Outcome::Keep(Overlay::Details { pane, index, scroll })
+    let last = lines.len().saturating_sub(1).min(v.max_top);
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => v.top = (v.top + 1).min(last),
+        KeyCode::Up | KeyCode::Char('k') => v.top = v.top.saturating_sub(1).min(last),
+        KeyCode::PageDown | KeyCode::Char(' ') => v.top = (v.top + 10).min(last),
+        KeyCode::PageUp => v.top = v.top.saturating_sub(10).min(last),
+        KeyCode::Home | KeyCode::Char('g') => v.top = 0,
+        KeyCode::End | KeyCode::Char('G') => v.top = last,
+        KeyCode::Char('/') => {
+            v.typing = true;
+            v.find.clear();
+        }
+        KeyCode::Char('n') if !v.find.is_empty() => {
+            let from = v.top;
+            jump(app, &mut v, &lines, from, true);
+        }
+        KeyCode::Char('N') if !v.find.is_empty() => {
+            let from = v.top;
+            jump(app, &mut v, &lines, from, false);
+        }
+        _ => {}
+    }
+    Outcome::Keep(Overlay::Details(v))
 }
 
-pub fn draw(frame: &mut Frame, app: &App, main: Rect, pane: PaneId, index: usize, scroll: u16) {
-    let (title, lines) = lines(app, pane, index);
+/// Puts the next match (from `from`) at the top, or says there is none.
+fn jump(app: &mut App, v: &mut DetailsView, lines: &[Line], from: usize, forward: bool) {
+    if v.find.is_empty() {
+        return;
+    }
+    match next_match(lines, &v.find, from, forward) {
+        Some(i) => v.top = i,
+        None => app.say(format!("no line holds \"{}\"", clean(&v.find)), MsgKind::Info),
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &mut DetailsView) {
+    let (title, mut lines) = lines(app, v.pane, v.index);
     let area = centered(main, 100, (lines.len() as u16 + 4).max(8).min(main.height.saturating_sub(2)));
     frame.render_widget(Clear, area);
-    let p = Paragraph::new(lines)
+    // How many rows each line wraps to inside the box, to find the top that shows the end.
+    let (inner_w, inner_h) = (area.width.saturating_sub(2), area.height.saturating_sub(2) as usize);
+    let mut rows_below = 0;
+    v.max_top = lines.len().saturating_sub(1);
+    for (i, line) in lines.iter().enumerate().rev() {
+        rows_below += Paragraph::new(line.clone()).wrap(Wrap { trim: false }).line_count(inner_w);
+        if rows_below > inner_h {
+            break;
+        }
+        v.max_top = i;
+    }
+    v.top = v.top.min(v.max_top);
+    if !v.find.is_empty() {
+        let hit = Style::new().add_modifier(Modifier::REVERSED);
+        for line in lines.iter_mut().filter(|l| matches(l, &v.find)) {
+            line.spans.iter_mut().for_each(|s| s.style = s.style.patch(hit));
+        }
+    }
+    let hint = if v.typing {
+        format!("find: {}▏ · Enter go · Esc cancel", clean(&v.find))
+    } else if v.find.is_empty() {
+        "j/k g/G scroll · / find · Enter/Esc/q close".to_string()
+    } else {
+        format!("\"{}\": n/N next/previous · / find · Esc close", clean(&v.find))
+    };
+    let p = Paragraph::new(lines.split_off(v.top.min(lines.len())))
         .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
-        .block(crate::ui::chrome::dialog_block(app, &title, "j/k scroll · Enter/Esc/q close"));
+        .block(crate::ui::chrome::dialog_block(app, &title, &hint));
     frame.render_widget(p, area);
 }

@@ -19,13 +19,12 @@ use ratatui::Frame;
 
 use super::app::App;
 use super::effect::Effect;
-use super::panes::PaneId;
 
 pub enum Overlay {
     Help { scroll: u16 },
     Palette(palette::Palette),
     Search(search::SearchPrompt),
-    Details { pane: PaneId, index: usize, scroll: u16 },
+    Details(details::DetailsView),
     Decision(Box<decision::DecisionDialog>),
     Walkthrough(walkthrough::Walkthrough),
     Operator(Box<operator::OperatorDialog>),
@@ -40,7 +39,7 @@ impl Overlay {
             Overlay::Help { .. } => "help",
             Overlay::Palette(_) => "palette",
             Overlay::Search(_) => "search",
-            Overlay::Details { .. } => "details",
+            Overlay::Details(_) => "details",
             Overlay::Decision(_) => "decision",
             Overlay::Walkthrough(_) => "walkthrough",
             Overlay::Operator(_) => "operator",
@@ -69,7 +68,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Help { scroll } => help::on_key(app, scroll, key),
         Overlay::Palette(p) => palette::on_key(app, p, key),
         Overlay::Search(s) => search::on_key(app, s, key),
-        Overlay::Details { pane, index, scroll } => details::on_key(app, pane, index, scroll, key),
+        Overlay::Details(v) => details::on_key(app, v, key),
         Overlay::Decision(d) => decision::on_key(app, d, key),
         Overlay::Walkthrough(w) => walkthrough::on_key(app, w, key),
         Overlay::Operator(o) => operator::on_key(app, o, key),
@@ -91,12 +90,12 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
-    let Some(ov) = app.overlay.take() else { return };
-    match &ov {
+    let Some(mut ov) = app.overlay.take() else { return };
+    match &mut ov {
         Overlay::Help { scroll } => help::draw(frame, app, main, *scroll),
         Overlay::Palette(p) => palette::draw(frame, app, main, p),
         Overlay::Search(_) => {} // drawn in the message line by the status pane
-        Overlay::Details { pane, index, scroll } => details::draw(frame, app, main, *pane, *index, *scroll),
+        Overlay::Details(v) => details::draw(frame, app, main, v),
         Overlay::Decision(d) => decision::draw(frame, app, main, d),
         Overlay::Walkthrough(w) => walkthrough::draw(frame, app, main, w),
         Overlay::Operator(o) => operator::draw(frame, app, main, o),
