@@ -6,6 +6,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
@@ -146,9 +147,19 @@ fn start_writer(path: &Path, stop: &Path) -> Writer {
             if [ $((i % 50)) -eq 0 ]; then sleep 0.002; fi
         done
     "#;
-    Writer(
-        Command::new("/bin/sh").arg("-c").arg(script).arg("writer").arg(path).arg(stop).spawn().expect("start writer"),
-    )
+    let mut cmd = Command::new("/bin/sh");
+    cmd.arg("-c").arg(script).arg("writer").arg(path).arg(stop);
+    // A shell cannot trap a signal that was ignored when it started, and a
+    // test run under `nohup` (or a CI runner that ignores HUP) passes that on:
+    // give the writer the default HUP so its `trap` works.
+    // SAFETY: only async-signal-safe `signal` between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGHUP, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    Writer(cmd.spawn().expect("start writer"))
 }
 
 fn lines_on_disk(dir: &Path) -> usize {
