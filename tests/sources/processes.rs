@@ -99,6 +99,31 @@ async fn exit_codes_output_and_env() {
     assert!(h.is_finished());
 }
 
+/// A console started under `nohup` (HUP ignored) or in the background by a
+/// script (INT ignored) must not hand that on: the step's shell can `trap`
+/// them. The kernel's own record of ignored signals (`SigIgn`) is read.
+#[tokio::test]
+async fn steps_get_default_signal_actions_whatever_the_console_ignores() {
+    // SAFETY: ignoring HUP and INT in this test process, as nohup or `&` would;
+    // nothing in this test binary relies on their default action.
+    unsafe {
+        libc::signal(libc::SIGHUP, libc::SIG_IGN);
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = channel();
+    let _h =
+        spawn_run(spec(dir.path(), "sig", "grep SigIgn /proc/self/status; trap 'echo trapped' HUP; kill -HUP $$"), tx);
+    let (lines, end) = finish(&mut rx).await;
+    assert_eq!(end.outcome, RunOutcome::Ok, "{lines:?}");
+    let ignored = lines.iter().find_map(|l| l.strip_prefix("SigIgn:")).expect("SigIgn line");
+    let mask = u64::from_str_radix(ignored.trim(), 16).unwrap();
+    for (name, sig) in [("HUP", libc::SIGHUP), ("INT", libc::SIGINT)] {
+        assert_eq!(mask & (1 << (sig - 1)), 0, "{name} is still ignored in the step: {lines:?}");
+    }
+    assert!(lines.iter().any(|l| l == "trapped"), "the step's trap ran: {lines:?}");
+}
+
 #[tokio::test]
 async fn timeout_stops_the_whole_group() {
     let dir = tempfile::tempdir().unwrap();

@@ -150,15 +150,11 @@ impl CommandLog {
         let mut cmd = Command::new("/bin/sh");
         cmd.arg("-c").arg(&self.run).current_dir(&self.cwd);
         cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        // SAFETY: setsid is async-signal-safe; a new session and process group, so
-        // the command has no controlling terminal and the group can be killed whole.
+        // A new session and process group, so the command has no controlling
+        // terminal and the group can be killed whole.
+        // SAFETY: the hook only calls setsid(2) and signal(2), which are async-signal-safe.
         unsafe {
-            cmd.pre_exec(|| {
-                if libc::setsid() < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
+            cmd.pre_exec(crate::sources::process::group::new_session);
         }
         let child = cmd.spawn()?;
         self.pgid.store(child.id() as i32, Ordering::SeqCst);

@@ -7,12 +7,24 @@ use std::time::Duration;
 /// How long to wait for KILLed processes to disappear (uninterruptible sleep can delay it).
 const KILL_WAIT: Duration = Duration::from_secs(1);
 
+/// Signals a command gets back at their default action. An ignored signal
+/// is inherited across exec, and a shell cannot even `trap` one that was
+/// ignored when it started: a console started with `nohup`, or in the
+/// background by a script (which ignores INT and QUIT), would otherwise hand
+/// that on to every step, rollback and log command.
+const DEFAULT_SIGNALS: [libc::c_int; 6] =
+    [libc::SIGHUP, libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGPIPE, libc::SIGTSTP];
+
 /// Pre-exec hook for `Command::pre_exec`: start a new session (and with it a
-/// new process group whose id is the child's pid).
+/// new process group whose id is the child's pid), with default signal actions.
 pub fn new_session() -> std::io::Result<()> {
-    // SAFETY: setsid is async-signal-safe and takes no pointers.
+    // SAFETY: setsid and signal are async-signal-safe and take no pointers.
     if unsafe { libc::setsid() } == -1 {
         return Err(std::io::Error::last_os_error());
+    }
+    for sig in DEFAULT_SIGNALS {
+        // SAFETY: as above; SIG_DFL is always a valid action for these signals.
+        unsafe { libc::signal(sig, libc::SIG_DFL) };
     }
     Ok(())
 }
