@@ -68,7 +68,7 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
     };
     let operator = common::operator(c);
     let read_only =
-        if c.read_only { Some("--read-only: watching only".to_string()) } else { opened.read_only_reason.clone() };
+        if c.read_only { Some("watching only (--read-only)".to_string()) } else { opened.read_only_reason.clone() };
     let mut app = App::new(AppConfig {
         runbook: l.runbook,
         operator: operator.clone(),
