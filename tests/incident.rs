@@ -395,8 +395,11 @@ mod rollback_console {
         assert!(c.screen().contains("proposes rollback full"), "{}", c.screen());
         c.keys("Enter");
         c.wait_screen("PROPOSED by an alarm");
+        // The menu shows what the selected rollback runs, before anyone approves it.
+        assert!(c.screen().contains("echo rolling back as $WARROOM_OPERATOR"), "{}", c.screen());
         c.keys("Enter");
         c.wait_screen("Type full to approve this rollback as ana");
+        assert!(c.screen().contains("touch rolled-back.marker"), "the approver sees the command: {}", c.screen());
 
         // A approves: 1/2, nothing runs.
         c.literal("full");

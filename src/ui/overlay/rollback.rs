@@ -331,9 +331,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
-    let rows = app.runbook.rollbacks.len() as u16;
-    let area = centered(main, 90, rows + 7);
-    frame.render_widget(Clear, area);
     let hint = match &d.stage {
         Stage::Typing { fire: true, .. } => "type the id · Enter fire · Esc back",
         Stage::Typing { fire: false, .. } => "type the id · Enter approve · Esc back",
@@ -379,9 +376,8 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
                     (false, _) => format!("Type {} to approve this rollback as {who}:", clean(&rb.id)),
                 };
                 lines.push(Line::from(styled(app, Role::Alarm, ask)));
-                if *fire {
-                    push_command(&mut lines, &command_text(app, &rb.id));
-                }
+                // An approver sees what they approve, as much as the one who fires.
+                push_command(&mut lines, &command_text(app, &rb.id));
                 lines.push(Line::from(format!("> {}▏", clean(typed))));
             }
             Stage::YesNo => {
@@ -397,8 +393,18 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
                 )));
                 push_command(&mut lines, &command_text(app, &rb.id));
             }
-            _ => {}
+            _ => {
+                // The menu shows what the selected rollback would run, vars filled in.
+                lines.push(Line::from(""));
+                push_command(&mut lines, &command_text(app, &rb.id));
+            }
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    // As tall as the wrapped text (a long command wraps), within the screen.
+    let width = 90.min(main.width);
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = para.line_count(width.saturating_sub(2)) as u16;
+    let area = centered(main, width, rows.saturating_add(2));
+    frame.render_widget(Clear, area);
+    frame.render_widget(para.block(block), area);
 }
