@@ -94,6 +94,16 @@ pub enum RunKind {
     Rollback,
 }
 
+impl RunKind {
+    /// `step` or `rollback`, as messages, output file names and event kinds say it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            RunKind::Step => "step",
+            RunKind::Rollback => "rollback",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "data")]
 pub enum EventKind {

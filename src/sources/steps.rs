@@ -14,6 +14,7 @@ use std::path::Path;
 use super::journal::Journal;
 use super::process::RunSpec;
 use super::RunExit;
+use crate::domain::duration::Dur;
 use crate::domain::event::{EventKind, RunKind};
 use crate::domain::runbook::Runbook;
 use crate::domain::state::{RunRecord, SessionState};
@@ -70,20 +71,10 @@ pub fn prepare_step(
     }
     let s = runbook.step(step).ok_or_else(|| format!("there is no step {step} in the runbook"))?;
     let template = s.run.as_deref().ok_or_else(|| format!("step {step} has nothing to run"))?;
-    let command = render(template, vars).map_err(|e| format!("step {step}: {e}"))?;
-    let run = next_run(state.steps.get(step).map(|st| st.runs.as_slice()).unwrap_or(&[]));
-    let output = journal.next_output_name("step", step, run);
-    let spec = spec_for(
-        RunKind::Step,
-        step,
-        run,
-        command.clone(),
-        runbook,
-        s.timeout.map(|t| t.as_duration()),
-        journal,
-        &output,
-        operator,
-    );
+    let past = state.steps.get(step).map(|st| st.runs.as_slice()).unwrap_or(&[]);
+    let ctx = RunContext { runbook, vars, journal, operator };
+    let (started, spec) = ctx.prepare(RunKind::Step, step, template, s.timeout, past)?;
+    let StartedRun { run, command, output } = started;
     Ok(Launch { started: EventKind::StepStarted { step: step.to_string(), run, command, output }, spec })
 }
 
@@ -101,53 +92,61 @@ pub fn prepare_rollback(
     if rs.is_some_and(|s| s.running()) {
         return Err(format!("rollback {rollback} is already running"));
     }
-    let command = render(&r.run, vars).map_err(|e| format!("rollback {rollback}: {e}"))?;
-    let run = next_run(rs.map(|s| s.runs.as_slice()).unwrap_or(&[]));
-    let output = journal.next_output_name("rollback", rollback, run);
-    let spec = spec_for(
-        RunKind::Rollback,
-        rollback,
-        run,
-        command.clone(),
-        runbook,
-        r.timeout.map(|t| t.as_duration()),
-        journal,
-        &output,
-        operator,
-    );
+    let past = rs.map(|s| s.runs.as_slice()).unwrap_or(&[]);
+    let ctx = RunContext { runbook, vars, journal, operator };
+    let (started, spec) = ctx.prepare(RunKind::Rollback, rollback, &r.run, r.timeout, past)?;
+    let StartedRun { run, command, output } = started;
     Ok(Launch { started: EventKind::RollbackStarted { rollback: rollback.to_string(), run, command, output }, spec })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn spec_for(
-    kind: RunKind,
-    id: &str,
+/// What a step and a rollback start from alike.
+struct RunContext<'a> {
+    runbook: &'a Runbook,
+    vars: &'a BTreeMap<String, String>,
+    journal: &'a Journal,
+    operator: &'a str,
+}
+
+/// The fields of a `*.started` event.
+struct StartedRun {
     run: u32,
     command: String,
-    runbook: &Runbook,
-    timeout: Option<std::time::Duration>,
-    journal: &Journal,
-    output: &str,
-    operator: &str,
-) -> RunSpec {
-    let what = match kind {
-        RunKind::Step => "WARROOM_STEP",
-        RunKind::Rollback => "WARROOM_ROLLBACK",
-    };
-    RunSpec {
-        kind,
-        id: id.to_string(),
-        run,
-        command,
-        cwd: runbook_dir(runbook),
-        env: vec![
-            (what.to_string(), id.to_string()),
-            ("WARROOM_RUN".to_string(), run.to_string()),
-            ("WARROOM_OPERATOR".to_string(), operator.to_string()),
-            ("WARROOM_RUNBOOK".to_string(), runbook.id.clone()),
-        ],
-        timeout,
-        output_file: output_path(journal.path(), output),
+    output: String,
+}
+
+impl RunContext<'_> {
+    /// The command filled in from the vars, the run after `past`, its output
+    /// file beside the journal, and the spec: in the runbook's folder, with
+    /// `WARROOM_STEP`/`WARROOM_ROLLBACK`, `WARROOM_RUN`, `WARROOM_OPERATOR` and
+    /// `WARROOM_RUNBOOK` set.
+    fn prepare(
+        &self,
+        kind: RunKind,
+        id: &str,
+        template: &str,
+        timeout: Option<Dur>,
+        past: &[RunRecord],
+    ) -> Result<(StartedRun, RunSpec), String> {
+        let noun = kind.noun();
+        let command = render(template, self.vars).map_err(|e| format!("{noun} {id}: {e}"))?;
+        let run = next_run(past);
+        let output = self.journal.next_output_name(noun, id, run);
+        let spec = RunSpec {
+            kind,
+            id: id.to_string(),
+            run,
+            command: command.clone(),
+            cwd: runbook_dir(self.runbook),
+            env: vec![
+                (format!("WARROOM_{}", noun.to_uppercase()), id.to_string()),
+                ("WARROOM_RUN".to_string(), run.to_string()),
+                ("WARROOM_OPERATOR".to_string(), self.operator.to_string()),
+                ("WARROOM_RUNBOOK".to_string(), self.runbook.id.clone()),
+            ],
+            timeout: timeout.map(|t| t.as_duration()),
+            output_file: output_path(self.journal.path(), &output),
+        };
+        Ok((StartedRun { run, command, output }, spec))
     }
 }
 

@@ -55,8 +55,5 @@ pub struct ProcsView {
 
 /// `step:preflight`, `rollback:full`.
 pub fn run_key(kind: RunKind, id: &str) -> String {
-    match kind {
-        RunKind::Step => format!("step:{id}"),
-        RunKind::Rollback => format!("rollback:{id}"),
-    }
+    format!("{}:{id}", kind.noun())
 }

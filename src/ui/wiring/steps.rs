@@ -154,10 +154,7 @@ pub fn on_output(app: &mut App, kind: RunKind, id: &str, run: u32, line: String)
 
 /// A run of ours ended: journal it.
 pub fn on_exit(app: &mut App, kind: RunKind, id: &str, run: u32, end: &RunExit) -> Vec<Effect> {
-    let what = match kind {
-        RunKind::Step => "step",
-        RunKind::Rollback => "rollback",
-    };
+    let what = kind.noun();
     let how = match (end.exit_code, &end.error) {
         (_, Some(e)) => clean(e),
         (Some(c), _) => format!("exit {c}"),
