@@ -175,7 +175,6 @@ mod tests {
     use crate::domain::event::EventKind as E;
     use crate::domain::probe_history::ProbeSample;
     use crate::domain::runbook::{Criterion, CriterionOnFail, Severity};
-    use std::path::PathBuf;
 
     fn t(s: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap()
@@ -193,23 +192,7 @@ mod tests {
     }
 
     fn runbook(criteria: Vec<Criterion>) -> Runbook {
-        Runbook {
-            path: PathBuf::from("rb.toml"),
-            dir: PathBuf::from("."),
-            id: "rb".into(),
-            title: "rb".into(),
-            timezone: None,
-            vars: Default::default(),
-            phases: vec![],
-            steps: vec![],
-            probes: vec![],
-            logs: vec![],
-            criteria,
-            escalation: None,
-            rollbacks: vec![],
-            triggers: vec![],
-            templates: vec![],
-        }
+        Runbook { criteria, ..crate::domain::fixtures::empty_runbook() }
     }
 
     fn sample(s: i64, success: bool, ms: u64) -> ProbeSample {

@@ -106,21 +106,9 @@ mod tests {
     use crate::domain::event::{EventKind, MarkSource};
     use crate::domain::runbook::{Criterion, CriterionOnFail};
     use chrono::{TimeZone, Utc};
-    use std::collections::BTreeMap;
-    use std::path::PathBuf;
 
     fn runbook(criteria: &[(&str, Severity)]) -> Runbook {
         Runbook {
-            path: PathBuf::from("golive.toml"),
-            dir: PathBuf::from("."),
-            id: "golive".into(),
-            title: "Go-live".into(),
-            timezone: None,
-            vars: BTreeMap::new(),
-            phases: vec![],
-            steps: vec![],
-            probes: vec![],
-            logs: vec![],
             criteria: criteria
                 .iter()
                 .map(|(id, sev)| Criterion {
@@ -132,10 +120,7 @@ mod tests {
                     description: None,
                 })
                 .collect(),
-            escalation: None,
-            rollbacks: vec![],
-            triggers: vec![],
-            templates: vec![],
+            ..crate::domain::fixtures::empty_runbook()
         }
     }
 

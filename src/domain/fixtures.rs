@@ -50,19 +50,32 @@ pub fn trigger(id: &str, when: TriggerWhen, propose: &str) -> Trigger {
 
 pub fn runbook() -> Runbook {
     Runbook {
-        path: PathBuf::from("golive.toml"),
-        dir: PathBuf::from("."),
-        id: "golive".into(),
         title: "Go-live — platform".into(),
         timezone: Some(chrono_tz::Europe::Madrid),
         vars: BTreeMap::from([("commit".to_string(), "abc123".to_string())]),
+        escalation: Some(escalation(EscalationStart::OnIncident)),
+        rollbacks: vec![rollback("full", 2), rollback("cache", 1)],
+        ..empty_runbook()
+    }
+}
+
+/// A runbook `golive` with nothing in it; tests fill in what they need with
+/// `Runbook { criteria, ..empty_runbook() }`.
+pub fn empty_runbook() -> Runbook {
+    Runbook {
+        path: PathBuf::from("golive.toml"),
+        dir: PathBuf::from("."),
+        id: "golive".into(),
+        title: "Go-live".into(),
+        timezone: None,
+        vars: BTreeMap::new(),
         phases: vec![],
         steps: vec![],
         probes: vec![],
         logs: vec![],
         criteria: vec![],
-        escalation: Some(escalation(EscalationStart::OnIncident)),
-        rollbacks: vec![rollback("full", 2), rollback("cache", 1)],
+        escalation: None,
+        rollbacks: vec![],
         triggers: vec![],
         templates: vec![],
     }

@@ -77,7 +77,6 @@ mod tests {
     use crate::domain::event::{EventKind as E, RunOutcome};
     use crate::domain::runbook::{Phase, Step};
     use chrono::{DateTime, Utc};
-    use std::path::PathBuf;
 
     fn t(s: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap()
@@ -100,12 +99,6 @@ mod tests {
         m.manual = true;
         m.run = None;
         Runbook {
-            path: PathBuf::from("rb.toml"),
-            dir: PathBuf::from("."),
-            id: "rb".into(),
-            title: "rb".into(),
-            timezone: None,
-            vars: Default::default(),
             phases: vec![
                 Phase { id: "deploy".into(), title: "Deploy".into() },
                 Phase { id: "verify".into(), title: "Verify".into() },
@@ -118,13 +111,7 @@ mod tests {
                 m,
                 step("v", "verify", StepOnFail::Stop),
             ],
-            probes: vec![],
-            logs: vec![],
-            criteria: vec![],
-            escalation: None,
-            rollbacks: vec![],
-            triggers: vec![],
-            templates: vec![],
+            ..crate::domain::fixtures::empty_runbook()
         }
     }
 
