@@ -563,7 +563,7 @@ run = "touch quick.marker"
         std::fs::write(&path, RUNBOOK).unwrap();
         let rb = load_bytes(&path, RUNBOOK.as_bytes()).unwrap_or_else(|d| panic!("{d:?}")).runbook;
         let opened = Journal::open(&dir.join("session/journal.jsonl")).unwrap();
-        let mut app = App::new(AppConfig {
+        let app = App::new(AppConfig {
             runbook: rb,
             operator: "ana".into(),
             read_only: read_only.map(String::from),
@@ -574,8 +574,7 @@ run = "touch quick.marker"
             symbols: Symbols::for_term(None),
             now: Utc::now(),
         });
-        app.fold(&opened.records);
-        Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() }
+        Session::new(app, opened)
     }
 
     fn press(s: &mut Session, code: KeyCode) {

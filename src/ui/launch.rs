@@ -62,7 +62,7 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
         Err(e) => return common::bad_input(e),
     };
     let opened = if c.read_only { Journal::open_read_only(&l.journal_path) } else { Journal::open(&l.journal_path) };
-    let opened = match opened {
+    let mut opened = match opened {
         Ok(o) => o,
         Err(e) => return common::bad_input(e),
     };
@@ -80,9 +80,9 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
         symbols: Symbols::for_term(std::env::var("TERM").ok().as_deref()),
         now: Utc::now(),
     });
-    app.fold(&opened.records);
     app.badge = l.badge;
-    let mut session = Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() };
+    let opened_warnings = std::mem::take(&mut opened.warnings);
+    let mut session = Session::new(app, opened);
     if session.app.read_only.is_none() {
         let ev = EventKind::SessionOpened {
             runbook: session.app.runbook.id.clone(),
@@ -95,7 +95,7 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
         };
         session.append(&operator, &ev);
     }
-    let notes: Vec<String> = l.warnings.into_iter().chain(opened.warnings).collect();
+    let notes: Vec<String> = l.warnings.into_iter().chain(opened_warnings).collect();
     if let Some(first) = notes.first() {
         let more = if notes.len() > 1 { format!(" (+{} more)", notes.len() - 1) } else { String::new() };
         session.app.say(format!("{first}{more}"), MsgKind::Warn);

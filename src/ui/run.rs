@@ -72,6 +72,13 @@ pub struct Session {
 }
 
 impl Session {
+    /// The console's app on an opened journal, its records folded in; no
+    /// sources or runs yet (`run` starts them).
+    pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
+        app.fold(&opened.records);
+        Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() }
+    }
+
     /// Runs effects; returns true when one of them asks to quit.
     pub fn run_effects(&mut self, effects: Vec<Effect>) -> bool {
         let mut quit = false;

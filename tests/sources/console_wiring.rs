@@ -31,7 +31,7 @@ fn session(dir: &Path, runbook: &str) -> Session {
     std::fs::write(&path, runbook).unwrap();
     let rb = load_bytes(&path, runbook.as_bytes()).unwrap_or_else(|d| panic!("{d:?}")).runbook;
     let opened = Journal::open(&dir.join("session/journal.jsonl")).unwrap();
-    let mut app = App::new(AppConfig {
+    let app = App::new(AppConfig {
         runbook: rb,
         operator: "ana@test".into(),
         read_only: None,
@@ -42,8 +42,7 @@ fn session(dir: &Path, runbook: &str) -> Session {
         symbols: Symbols::for_term(None),
         now: Utc::now(),
     });
-    app.fold(&opened.records);
-    Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() }
+    Session::new(app, opened)
 }
 
 fn key(c: char) -> KeyEvent {
