@@ -78,6 +78,9 @@ pub struct AppConfig {
 
 pub struct App {
     pub runbook: Runbook,
+    /// The runbook's vars with `WARROOM_VAR_*` overrides from the environment,
+    /// read once at start (the environment does not change while we run).
+    pub vars: BTreeMap<String, String>,
     pub state: SessionState,
     pub operator: String,
     pub read_only: Option<String>,
@@ -114,7 +117,9 @@ pub struct App {
 
 impl App {
     pub fn new(cfg: AppConfig) -> App {
+        let vars = crate::domain::vars::effective_vars(&cfg.runbook.vars, |k| std::env::var(k).ok());
         App {
+            vars,
             runbook: cfg.runbook,
             state: SessionState::default(),
             operator: cfg.operator,

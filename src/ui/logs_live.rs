@@ -14,6 +14,7 @@ use crate::sources::{EventSender, LogLine, LogStatus};
 use crate::ui::app::{App, MsgKind};
 use crate::ui::overlay::Overlay;
 use crate::ui::panes::PaneId;
+use crate::ui::text::contains_ci;
 
 /// Starts a tail for every `[[log]]`; relative paths are taken from `dir` (the
 /// runbook's folder). Keep the handles for as long as the console runs: dropping
@@ -28,6 +29,10 @@ pub struct LogsView {
     pub status: BTreeMap<String, LogStatus>,
     /// Follow off: the number of lines seen when it was turned off.
     pub paused_at: Option<BTreeMap<String, u64>>,
+    /// The last search count: (log, query, lines seen then, matches). Counting
+    /// runs over the whole ring buffer, so it is redone only when a line
+    /// arrives or the query changes, not on every frame.
+    pub counted: Option<(String, String, u64, usize)>,
 }
 
 pub fn on_lines(app: &mut App, log: String, lines: Vec<LogLine>) {
@@ -98,6 +103,14 @@ pub fn search_query(app: &App) -> Option<String> {
 }
 
 /// Kept lines of `log` containing `query` (lower-cased).
-pub fn count_matches(app: &App, log: &str, query: &str) -> usize {
-    app.live.logs.get(log).map_or(0, |w| w.iter().filter(|l| l.text.to_lowercase().contains(query)).count())
+pub fn count_matches(app: &mut App, log: &str, query: &str) -> usize {
+    let seen = app.live.logs.get(log).map_or(0, |w| w.total_seen());
+    if let Some((l, q, s, n)) = &app.live.log_view.counted {
+        if l == log && q == query && *s == seen {
+            return *n;
+        }
+    }
+    let n = app.live.logs.get(log).map_or(0, |w| w.iter().filter(|l| contains_ci(&l.text, query)).count());
+    app.live.log_view.counted = Some((log.to_string(), query.to_string(), seen, n));
+    n
 }

@@ -95,3 +95,36 @@ mod tests {
         assert_eq!(fit("abcdef", 4), "abc…");
     }
 }
+
+/// Whether `hay` contains `needle_lower` (already lower-cased), ignoring
+/// case. Searches run over every kept log line on a redraw, so an ASCII
+/// needle is matched without allocating; anything else lower-cases `hay`.
+pub fn contains_ci(hay: &str, needle_lower: &str) -> bool {
+    if needle_lower.is_empty() {
+        return true;
+    }
+    if !needle_lower.is_ascii() {
+        return hay.to_lowercase().contains(needle_lower);
+    }
+    let n = needle_lower.as_bytes();
+    hay.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+#[cfg(test)]
+mod contains_ci_tests {
+    use super::contains_ci;
+
+    #[test]
+    fn matches_like_lowercase_contains() {
+        for (hay, needle) in [
+            ("ERROR disk full", "disk"),
+            ("ERROR disk full", "error d"),
+            ("Ünïcode ÉCOLE", "école"),
+            ("nothing here", "zz"),
+            ("", "a"),
+            ("abc", ""),
+        ] {
+            assert_eq!(contains_ci(hay, needle), hay.to_lowercase().contains(needle), "{hay:?} {needle:?}");
+        }
+    }
+}

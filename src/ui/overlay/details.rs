@@ -13,7 +13,7 @@ use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{plain, styled};
 use crate::ui::items;
 use crate::ui::panes::PaneId;
-use crate::ui::text::clean;
+use crate::ui::text::{clean, contains_ci};
 use crate::ui::theme::Role;
 use crate::ui::timefmt;
 
@@ -207,14 +207,16 @@ fn text_of(line: &Line) -> String {
     line.spans.iter().map(|s| s.content.as_ref()).collect()
 }
 
-fn matches(line: &Line, find: &str) -> bool {
-    !find.is_empty() && text_of(line).to_lowercase().contains(&find.to_lowercase())
+/// Whether the line holds `find_lower` (the search, lower-cased once by the caller).
+fn matches(line: &Line, find_lower: &str) -> bool {
+    !find_lower.is_empty() && contains_ci(&text_of(line), find_lower)
 }
 
 /// The next line holding `find` after `from` (or before it, going back), wrapping around.
 fn next_match(lines: &[Line], find: &str, from: usize, forward: bool) -> Option<usize> {
     let n = lines.len();
-    (1..=n).map(|k| if forward { (from + k) % n } else { (from + n * 2 - k) % n }).find(|&i| matches(&lines[i], find))
+    let find = find.to_lowercase();
+    (1..=n).map(|k| if forward { (from + k) % n } else { (from + n * 2 - k) % n }).find(|&i| matches(&lines[i], &find))
 }
 
 pub fn on_key(app: &mut App, mut v: DetailsView, key: KeyEvent) -> Outcome {
@@ -296,7 +298,8 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &mut DetailsView) {
     v.top = v.top.min(v.max_top);
     if !v.find.is_empty() {
         let hit = Style::new().add_modifier(Modifier::REVERSED);
-        for line in lines.iter_mut().filter(|l| matches(l, &v.find)) {
+        let find = v.find.to_lowercase();
+        for line in lines.iter_mut().filter(|l| matches(l, &find)) {
             line.spans.iter_mut().for_each(|s| s.style = s.style.patch(hit));
         }
     }

@@ -70,8 +70,7 @@ fn push_command(lines: &mut Vec<Line<'static>>, command: &str) {
 
 fn command_text(app: &App, id: &str) -> String {
     let Some(rb) = app.runbook.rollback(id) else { return String::new() };
-    let v = vars::effective_vars(&app.runbook.vars, |k| std::env::var(k).ok());
-    match vars::render_command(&rb.run, &v) {
+    match vars::render_command(&rb.run, &app.vars) {
         Ok(c) => crate::domain::sanitize::clean_multiline(&c),
         Err(e) => format!("(cannot be filled in: {})", clean(&e.to_string())),
     }

@@ -3,8 +3,6 @@
 //! `Enter`/`y` copies it (tmux buffer or OSC 52, `ui::clipboard`) and journals
 //! `message.copied` with the exact text for the post-mortem.
 
-use std::collections::BTreeMap;
-
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -14,7 +12,6 @@ use ratatui::Frame;
 use super::{centered, is_close, Outcome, Overlay};
 use crate::domain::event::EventKind;
 use crate::domain::template::{render, Context};
-use crate::domain::vars::effective_vars;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::effect::Effect;
@@ -26,16 +23,11 @@ pub struct TemplatesDialog {
     pub selected: usize,
 }
 
-/// The effective vars (`WARROOM_VAR_*` overrides), read when a template is filled.
-fn vars(app: &App) -> BTreeMap<String, String> {
-    effective_vars(&app.runbook.vars, |k| std::env::var(k).ok())
-}
-
 /// The selected template's text filled from the session now.
 pub fn filled(app: &App, index: usize) -> Option<(String, String)> {
     let t = app.runbook.templates.get(index)?;
-    let vars = vars(app);
-    let ctx = Context { runbook: &app.runbook, state: &app.state, now: app.now, operator: &app.operator, vars: &vars };
+    let ctx =
+        Context { runbook: &app.runbook, state: &app.state, now: app.now, operator: &app.operator, vars: &app.vars };
     Some((t.id.clone(), render(&t.text, &ctx)))
 }
 

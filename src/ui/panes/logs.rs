@@ -12,18 +12,18 @@ use crate::sources::LineLevel;
 use crate::ui::app::App;
 use crate::ui::chrome::{pane_block, plain, styled};
 use crate::ui::logs_live;
-use crate::ui::text::{clean, pad};
+use crate::ui::text::{clean, contains_ci, pad};
 use crate::ui::theme::Role;
 
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
-    let rb = &app.runbook;
     let query = logs_live::search_query(app);
     let mut extra = if app.live.log_view.paused_at.is_some() { "follow off (F)".to_string() } else { String::new() };
-    if let (Some(q), Some(l)) = (&query, rb.logs.get(app.selected(PaneId::Logs))) {
-        let n = logs_live::count_matches(app, &l.id, q);
+    if let (Some(q), Some(id)) = (&query, app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone())) {
+        let n = logs_live::count_matches(app, &id, q);
         extra = format!("{extra} /{}: {n} line(s)", clean(q)).trim().to_string();
     }
     let extra = extra.as_str();
+    let rb = &app.runbook;
     let block = pane_block(app, PaneId::Logs, extra, area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                     LineLevel::Info if ln.marker => (" ", Role::Muted),
                     LineLevel::Info => (" ", Role::Text),
                 };
-                let hit = query.as_ref().is_some_and(|q| ln.text.to_lowercase().contains(q.as_str()));
+                let hit = query.as_ref().is_some_and(|q| contains_ci(&ln.text, q));
                 let mut row = Line::from(styled(app, role, pad(&format!(" {sym} {}", clean(&ln.text)), w)));
                 if hit {
                     // Reverse video, so a match shows without colour too.

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use crate::domain::event::{EventKind, RunKind};
 use crate::domain::record::Record;
-use crate::domain::vars;
 use crate::sources::probes::{self, ProbeEnv, ProbesHandle};
 use crate::sources::process::output_file::parse_line;
 use crate::sources::process::{spawn_run, RunHandle};
@@ -95,11 +94,11 @@ impl Session {
         if kind == RunKind::Rollback && !self.may_fire_now(id) {
             return;
         }
-        let vars = vars::effective_vars(&self.app.runbook.vars, |k| std::env::var(k).ok());
+        let vars = &self.app.vars;
         let op = self.app.operator.clone();
         let launch = match kind {
-            RunKind::Step => prepare_step(&self.app.runbook, &self.app.state, id, &vars, &self.journal, &op),
-            RunKind::Rollback => prepare_rollback(&self.app.runbook, &self.app.state, id, &vars, &self.journal, &op),
+            RunKind::Step => prepare_step(&self.app.runbook, &self.app.state, id, vars, &self.journal, &op),
+            RunKind::Rollback => prepare_rollback(&self.app.runbook, &self.app.state, id, vars, &self.journal, &op),
         };
         let launch = match launch {
             Ok(l) => l,

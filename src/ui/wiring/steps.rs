@@ -49,10 +49,7 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let Some(step) = app.runbook.step(&id).cloned() else { return Vec::new() };
-    let command = match step.run.as_deref().map(|t| {
-        let v = vars::effective_vars(&app.runbook.vars, |k| std::env::var(k).ok());
-        vars::render_command(t, &v)
-    }) {
+    let command = match step.run.as_deref().map(|t| vars::render_command(t, &app.vars)) {
         Some(Ok(c)) => c,
         Some(Err(e)) => {
             app.say(format!("step {id} cannot run: {e}"), MsgKind::Error);
