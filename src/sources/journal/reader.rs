@@ -82,8 +82,12 @@ pub(crate) fn read_chunk(buf: &[u8], first_line: usize, last: Option<(u64, &str)
 }
 
 fn parse_all(buf: &[u8], ends: &[(usize, usize)]) -> Vec<Parsed> {
+    if buf.len() < PARALLEL_FROM {
+        return ends.iter().map(|&(a, b)| parse_one(&buf[a..b])).collect();
+    }
+    // Asked only for a large chunk: std reads cgroup files to answer, every call.
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    if buf.len() < PARALLEL_FROM || threads < 2 {
+    if threads < 2 {
         return ends.iter().map(|&(a, b)| parse_one(&buf[a..b])).collect();
     }
     let per = ends.len().div_ceil(threads);

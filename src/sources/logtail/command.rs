@@ -47,23 +47,14 @@ pub(super) struct CommandLog {
     pgid: Arc<AtomicI32>,
 }
 
-/// TERM to the whole group, KILL after a grace period if anything is left.
-/// Blocks at most [`KILL_GRACE`], and only when something ignores TERM.
+/// TERM to the whole group, KILL after a grace period if anything is left
+/// (the runner's `group::terminate_group_blocking`). Blocks at most
+/// [`KILL_GRACE`] (plus a moment for KILL), and only when something ignores TERM.
 pub fn stop_group(pgid: &AtomicI32) {
     let pg = pgid.load(Ordering::SeqCst);
-    if pg <= 0 {
-        return;
+    if pg > 1 {
+        crate::sources::process::group::terminate_group_blocking(pg, KILL_GRACE);
     }
-    // SAFETY: plain syscalls on a process group we created (negative pid = group).
-    unsafe { libc::kill(-pg, libc::SIGTERM) };
-    let until = Instant::now() + KILL_GRACE;
-    while Instant::now() < until {
-        if pgid.load(Ordering::SeqCst) != pg || unsafe { libc::kill(-pg, 0) } != 0 {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    unsafe { libc::kill(-pg, libc::SIGKILL) };
 }
 
 fn describe(status: ExitStatus) -> String {
@@ -204,12 +195,6 @@ impl CommandLog {
                 if at.elapsed() > LINGER {
                     stop_group(&self.pgid);
                     break;
-                }
-            }
-            if self.stop.load(Ordering::SeqCst) && exited.is_none() {
-                // The handle's drop is killing the group; keep reading until it is gone.
-                if let Ok(Some(st)) = child.try_wait() {
-                    exited = Some((st, Instant::now()));
                 }
             }
         }

@@ -57,20 +57,13 @@ pub fn group_alive(pgid: i32) -> bool {
 }
 
 /// Live (non-zombie) pids whose process group is `pgid`, from /proc. `None` when /proc is unreadable.
-pub fn group_members(pgid: i32) -> Option<Vec<i32>> {
+fn group_members(pgid: i32) -> Option<Vec<i32>> {
     let dir = std::fs::read_dir("/proc").ok()?;
     let mut out = Vec::new();
     for entry in dir.flatten() {
         let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
         let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
-        // Fields after the last ')' (the command name may hold spaces and parens):
-        // state ppid pgrp ...
-        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else { continue };
-        let mut f = rest.split_whitespace();
-        let state = f.next().unwrap_or("");
-        let _ppid = f.next();
-        let pgrp = f.next().and_then(|s| s.parse::<i32>().ok());
-        if pgrp == Some(pgid) && state != "Z" && state != "X" {
+        if stat_in_group(&stat, pgid) {
             out.push(pid);
         }
     }
@@ -78,48 +71,70 @@ pub fn group_members(pgid: i32) -> Option<Vec<i32>> {
 }
 
 /// TERM the group, wait up to `grace` for it to go, then KILL what is left.
-/// Returns true when KILL had to be sent.
+/// Returns true when KILL had to be sent. Runs the blocking wait on tokio's
+/// blocking pool, so the /proc reads never stall a runtime worker.
 pub async fn terminate_group(pgid: i32, grace: Duration) -> bool {
-    if !group_alive(pgid) {
-        return false;
-    }
+    tokio::task::spawn_blocking(move || terminate_group_blocking(pgid, grace)).await.unwrap_or(false)
+}
+
+/// The same, blocking (also for places with no runtime left: a handle
+/// dropped while the app quits). Returns true when KILL had to be sent.
+pub fn terminate_group_blocking(pgid: i32, grace: Duration) -> bool {
+    let Some(mut members) = live_members(pgid) else { return false };
     signal_group(pgid, libc::SIGTERM);
     // A stopped process cannot act on TERM until continued.
     signal_group(pgid, libc::SIGCONT);
-    let deadline = tokio::time::Instant::now() + grace;
-    while tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(25)).await;
-        if !group_alive(pgid) {
-            return false;
+    let start = std::time::Instant::now();
+    while start.elapsed() < grace {
+        std::thread::sleep(Duration::from_millis(25));
+        // Only the members seen are re-read while they go; the whole of /proc
+        // is scanned again once they have (a child forked meanwhile counts).
+        members.retain(|pid| in_group(*pid, pgid));
+        if members.is_empty() {
+            match live_members(pgid) {
+                None => return false,
+                Some(more) => members = more,
+            }
         }
     }
     signal_group(pgid, libc::SIGKILL);
     // KILL is delivered asynchronously: wait (briefly) until the group is really gone, so
     // that "stopped" means stopped for whoever looks next.
-    let until = tokio::time::Instant::now() + KILL_WAIT;
-    while group_alive(pgid) && tokio::time::Instant::now() < until {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    true
-}
-
-/// The same, blocking, for places with no runtime left (a handle dropped while the app quits).
-pub fn terminate_group_blocking(pgid: i32, grace: Duration) {
-    if !group_alive(pgid) {
-        return;
-    }
-    signal_group(pgid, libc::SIGTERM);
-    signal_group(pgid, libc::SIGCONT);
-    let start = std::time::Instant::now();
-    while start.elapsed() < grace {
-        std::thread::sleep(Duration::from_millis(25));
-        if !group_alive(pgid) {
-            return;
-        }
-    }
-    signal_group(pgid, libc::SIGKILL);
     let until = std::time::Instant::now() + KILL_WAIT;
     while group_alive(pgid) && std::time::Instant::now() < until {
         std::thread::sleep(Duration::from_millis(5));
     }
+    true
+}
+
+/// The group's live members, or `None` when it is gone. Without /proc, a
+/// group that `killpg` still finds is taken as one unknown member.
+fn live_members(pgid: i32) -> Option<Vec<i32>> {
+    if !group_alive(pgid) {
+        return None;
+    }
+    Some(group_members(pgid).unwrap_or_else(|| vec![-pgid]))
+}
+
+/// Whether `pid` is still a live (non-zombie) member of group `pgid`. The
+/// stand-in `-pgid` (no /proc) asks `killpg` instead.
+fn in_group(pid: i32, pgid: i32) -> bool {
+    if pid < 0 {
+        return group_alive(pgid);
+    }
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat_in_group(&stat, pgid),
+        Err(_) => false,
+    }
+}
+
+/// Reads `state` and `pgrp` from a `/proc/PID/stat` line: fields after the
+/// last ')' (the command name may hold spaces and parens) are `state ppid pgrp …`.
+fn stat_in_group(stat: &str, pgid: i32) -> bool {
+    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else { return false };
+    let mut f = rest.split_whitespace();
+    let state = f.next().unwrap_or("");
+    let _ppid = f.next();
+    let pgrp = f.next().and_then(|s| s.parse::<i32>().ok());
+    pgrp == Some(pgid) && state != "Z" && state != "X"
 }
