@@ -8,19 +8,18 @@ use std::path::Path;
 use chrono::Utc;
 
 use super::common::{self, EXIT_BAD_INPUT, EXIT_FAIL, EXIT_OK};
-use super::runbook_file;
+use super::record_act::load_runbook;
 use crate::domain::approvals::{self, Refusal};
+use crate::domain::record::Record;
 use crate::domain::sanitize::clean;
 use crate::domain::state::SessionState;
-use crate::sources::journal::Journal;
+use crate::sources::journal::{Journal, JournalError};
 
 pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
-    let loaded = match runbook_file::load(runbook_path) {
+    // Its warnings too (a world-writable runbook), as every command that loads one.
+    let loaded = match load_runbook(runbook_path) {
         Ok(l) => l,
-        Err(diags) => {
-            runbook_file::print_diagnostics(&diags);
-            return EXIT_BAD_INPUT;
-        }
+        Err(code) => return code,
     };
     let runbook = loaded.runbook;
     let operator = common::operator(c);
@@ -55,9 +54,27 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
         return if refusal.is_unknown() { EXIT_BAD_INPUT } else { EXIT_FAIL };
     }
     let mut journal = opened.journal;
-    match journal.append(&operator, Utc::now(), &approvals::approval_event(rollback)) {
-        Ok(records) => records.iter().for_each(|r| state.apply(r)),
+    // Checked again under the journal's lock on what others wrote since we
+    // read it: the same operator approving from two shells at once counts once.
+    let recheck = |others: &[Record]| {
+        let mut now = state.clone();
+        others.iter().for_each(|r| now.apply(r));
+        approvals::can_approve(&runbook, &now, rollback, &operator, false).err().map(|r| r.to_string())
+    };
+    match journal.append_unless(&operator, Utc::now(), &approvals::approval_event(rollback), recheck) {
+        Ok((_, Some(why))) => {
+            eprintln!("warroom: approval refused: {}", clean(&why));
+            return EXIT_FAIL;
+        }
+        Ok((records, None)) => records.iter().for_each(|r| state.apply(r)),
+        Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. })) => {
+            eprintln!("warroom: approval refused: {}", clean(&e.to_string()));
+            return EXIT_FAIL;
+        }
         Err(e) => return common::bad_input(clean(&e.to_string())),
+    }
+    for w in journal.take_warnings() {
+        eprintln!("warroom: warning: {}", clean(&w));
     }
     println!("{}", approvals::approval_message(&runbook, &state, rollback));
     println!("rollback {rollback}: approved by {}", clean(&approvals::approvers(&state, rollback).join(", ")));
