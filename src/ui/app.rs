@@ -273,7 +273,8 @@ impl App {
         Vec::new()
     }
 
-    fn writable(&mut self) -> bool {
+    /// False (and says why) when this console may not write: every act checks it first.
+    pub(crate) fn writable(&mut self) -> bool {
         if let Some(reason) = &self.read_only {
             let r = reason.clone();
             self.say(format!("read-only: {r}"), MsgKind::Warn);
@@ -282,7 +283,8 @@ impl App {
         true
     }
 
-    fn append(&self, event: EventKind) -> Effect {
+    /// The effect that journals `event` as the operator at the keyboard.
+    pub(crate) fn append(&self, event: EventKind) -> Effect {
         Effect::Append { operator: self.operator.clone(), event }
     }
 

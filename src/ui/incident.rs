@@ -17,22 +17,13 @@ use super::overlay::Overlay;
 use super::text::clean;
 
 impl App {
-    fn incident_writable(&mut self) -> bool {
-        if let Some(reason) = &self.read_only {
-            let r = reason.clone();
-            self.say(format!("read-only: {r}"), MsgKind::Warn);
-            return false;
-        }
-        true
-    }
-
     fn appends(&self, events: Vec<EventKind>) -> Vec<Effect> {
-        events.into_iter().map(|event| Effect::Append { operator: self.operator.clone(), event }).collect()
+        events.into_iter().map(|event| self.append(event)).collect()
     }
 
     /// `i`: asks first (naming the level and who it calls), then declares.
     pub fn declare_incident(&mut self) -> Vec<Effect> {
-        if !self.incident_writable() {
+        if !self.writable() {
             return Vec::new();
         }
         match escalation::declare(&self.runbook, &self.state, None) {
@@ -59,7 +50,7 @@ impl App {
 
     /// `I`: asks first (naming the next level and who it calls), then escalates.
     pub fn escalate_incident(&mut self) -> Vec<Effect> {
-        if !self.incident_writable() {
+        if !self.writable() {
             return Vec::new();
         }
         match escalation::escalate_now(&self.runbook, &self.state, self.now) {
@@ -81,7 +72,7 @@ impl App {
 
     /// `a`: acknowledge the current level (its countdown stops). Not destructive: no question.
     pub fn acknowledge_incident(&mut self) -> Vec<Effect> {
-        if !self.incident_writable() {
+        if !self.writable() {
             return Vec::new();
         }
         match escalation::acknowledge(&self.runbook, &self.state, self.now) {
@@ -108,7 +99,7 @@ impl App {
 
     /// `R`: asks first (naming the incident's level and age), then resolves it.
     pub fn resolve_incident(&mut self) -> Vec<Effect> {
-        if !self.incident_writable() {
+        if !self.writable() {
             return Vec::new();
         }
         match escalation::resolve(&self.runbook, &self.state, self.now, None) {

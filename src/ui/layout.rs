@@ -137,8 +137,15 @@ impl Layout {
         out
     }
 
+    /// Whether the layout places `pane` anywhere (a walk of the tree, no solving).
     pub fn contains(&self, pane: PaneId) -> bool {
-        self.areas(Rect::new(0, 0, 200, 60)).iter().any(|(p, _)| *p == pane)
+        fn has(node: &Node, pane: PaneId) -> bool {
+            match node {
+                Node::Pane(p) => *p == pane,
+                Node::Split { parts, .. } => parts.iter().any(|(_, n)| has(n, pane)),
+            }
+        }
+        has(&self.root, pane)
     }
 }
 

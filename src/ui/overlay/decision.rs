@@ -13,7 +13,6 @@ use super::{centered, is_close, Outcome, Overlay};
 use crate::domain::event::{Decision, EventKind};
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, plain, styled};
-use crate::ui::effect::Effect;
 use crate::ui::recommend;
 use crate::ui::text::clean;
 use crate::ui::theme::Role;
@@ -77,7 +76,7 @@ pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outco
                     crate::ui::app::MsgKind::Info,
                 );
             }
-            return Outcome::Done(vec![Effect::Append { operator: app.operator.clone(), event: ev }]);
+            return Outcome::Done(vec![app.append(ev)]);
         }
         _ => {
             d.reason.input(key);

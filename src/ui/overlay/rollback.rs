@@ -145,8 +145,7 @@ fn on_typed(app: &mut App, mut d: RollbackDialog, id: &str, fire_too: bool, type
         Next::Approve { fires } => {
             let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, id);
             let who = clean(&app.operator);
-            let mut effects =
-                vec![Effect::Append { operator: app.operator.clone(), event: approvals::approval_event(id) }];
+            let mut effects = vec![app.append(approvals::approval_event(id))];
             let confirm = app.runbook.rollback(id).map(|r| r.confirm).unwrap_or_default();
             if fires {
                 app.say(format!("rollback {} approved ({}/{need}) by {who}", clean(id), have + 1), MsgKind::Info);

@@ -43,10 +43,7 @@ pub fn on_key(app: &mut App, mut d: TemplatesDialog, key: KeyEvent) -> Outcome {
             if let Some((id, text)) = filled(app, d.selected) {
                 let mut effects = vec![Effect::Copy(text.clone())];
                 if app.read_only.is_none() {
-                    effects.push(Effect::Append {
-                        operator: app.operator.clone(),
-                        event: EventKind::MessageCopied { template: id, text },
-                    });
+                    effects.push(app.append(EventKind::MessageCopied { template: id, text }));
                 }
                 return Outcome::Done(effects);
             }

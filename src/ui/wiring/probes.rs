@@ -25,10 +25,11 @@ pub fn on_probe(app: &mut App, r: &ProbeResult) -> Vec<Effect> {
     if app.read_only.is_some() || journaled.is_some_and(|j| j.health == change.health) {
         return Vec::new();
     }
-    vec![Effect::Append {
-        operator: app.operator.clone(),
-        event: EventKind::ProbeChanged { probe: r.probe.clone(), health: change.health, cause: Some(change.cause) },
-    }]
+    vec![app.append(EventKind::ProbeChanged {
+        probe: r.probe.clone(),
+        health: change.health,
+        cause: Some(change.cause),
+    })]
 }
 
 /// A probe's health: this console's live history (thresholds applied) first, else the journal's.
@@ -54,5 +55,5 @@ pub fn auto_verdicts(app: &mut App) -> Vec<Effect> {
         auto.evaluate(&inp)
     };
     app.procs.auto = auto;
-    events.into_iter().map(|event| Effect::Append { operator: app.operator.clone(), event }).collect()
+    events.into_iter().map(|event| app.append(event)).collect()
 }

@@ -44,8 +44,7 @@ fn selected_step(app: &mut App) -> Option<String> {
 /// `r`: asks to run the selected step (A5: a deploy step is never run on one unconfirmed key).
 pub fn run_selected(app: &mut App) -> Vec<Effect> {
     let Some(id) = selected_step(app) else { return Vec::new() };
-    if let Some(r) = app.read_only.clone() {
-        app.say(format!("read-only: {r}"), MsgKind::Warn);
+    if !app.writable() {
         return Vec::new();
     }
     let Some(step) = app.runbook.step(&id).cloned() else { return Vec::new() };
@@ -103,13 +102,10 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
 }
 
 fn override_event(app: &App, failed: &str, to_run: &str) -> Effect {
-    Effect::Append {
-        operator: app.operator.clone(),
-        event: EventKind::StepOverridden {
-            step: failed.to_string(),
-            reason: format!("confirmed going on to run {to_run}"),
-        },
-    }
+    app.append(EventKind::StepOverridden {
+        step: failed.to_string(),
+        reason: format!("confirmed going on to run {to_run}"),
+    })
 }
 
 /// `x` in Steps: asks to abort the selected step's run, naming it.
@@ -159,7 +155,7 @@ pub fn on_exit(app: &mut App, kind: RunKind, id: &str, run: u32, end: &RunExit) 
     };
     let kind_msg = if end.outcome == crate::domain::event::RunOutcome::Ok { MsgKind::Info } else { MsgKind::Warn };
     app.say(format!("{what} {id} run {run}: {:?} ({how})", end.outcome).to_lowercase(), kind_msg);
-    vec![Effect::Append { operator: app.operator.clone(), event: finished_event(kind, id, run, end) }]
+    vec![app.append(finished_event(kind, id, run, end))]
 }
 
 /// Enter on a step: the output of its last run, loaded from its file when not in memory.
