@@ -8,7 +8,8 @@ use std::path::Path;
 use super::common::{EXIT_BAD_INPUT, EXIT_OK};
 use super::record_act::{append, load_runbook};
 use super::{Common, VerdictArg};
-use crate::domain::event::{EventKind, MarkSource, Verdict};
+use crate::domain::auto_verdict::person_mark;
+use crate::domain::event::Verdict;
 use crate::domain::sanitize::clean;
 
 pub fn run(runbook: &Path, criterion: &str, verdict: VerdictArg, note: Option<&str>, c: &Common) -> i32 {
@@ -34,10 +35,8 @@ pub fn run(runbook: &Path, criterion: &str, verdict: VerdictArg, note: Option<&s
         VerdictArg::Na => Verdict::Na,
         VerdictArg::Pending => Verdict::Pending,
     };
-    // A person's word on an auto-bound criterion overrides the binding until its source changes its mind.
-    let source = if crit.auto.is_some() { MarkSource::Override } else { MarkSource::Manual };
     let note = note.map(str::trim).filter(|n| !n.is_empty()).map(String::from);
-    let ev = EventKind::CriterionMarked { criterion: crit.id.clone(), verdict, note, source, cause: None };
+    let ev = person_mark(crit, verdict, note);
     match append(c, &rb.id, &ev) {
         Ok(rec) => {
             println!(

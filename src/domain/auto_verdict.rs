@@ -67,6 +67,14 @@ pub struct Inputs<'a> {
 }
 
 /// The opinion of a criterion's bound source, if it has one.
+/// A person's verdict on `c`: an override when the criterion is auto-bound
+/// (it stands until the source changes its mind), a plain manual mark otherwise.
+/// The console, plain mode and `warroom mark` all record marks through this.
+pub fn person_mark(c: &Criterion, verdict: Verdict, note: Option<String>) -> EventKind {
+    let source = if c.auto.is_some() { MarkSource::Override } else { MarkSource::Manual };
+    EventKind::CriterionMarked { criterion: c.id.clone(), verdict, note, source, cause: None }
+}
+
 pub fn opinion(c: &Criterion, inp: &Inputs<'_>) -> Option<Opinion> {
     match c.auto.as_ref()? {
         AutoBinding::Probe { probe, max_p95, window } => probe_opinion(probe, *max_p95, *window, inp),

@@ -61,6 +61,13 @@ pub enum StepStatus {
     Done,
 }
 
+impl StepStatus {
+    /// The step ran and did not succeed (failed, timed out or aborted).
+    pub fn is_failure(self) -> bool {
+        matches!(self, StepStatus::Failed | StepStatus::TimedOut | StepStatus::Aborted)
+    }
+}
+
 impl StepState {
     pub fn last_run(&self) -> Option<&RunRecord> {
         self.runs.last()

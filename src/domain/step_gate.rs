@@ -28,10 +28,6 @@ pub enum StepGate {
     Ask { after: String, status: StepStatus },
 }
 
-fn failed(status: StepStatus) -> bool {
-    matches!(status, StepStatus::Failed | StepStatus::TimedOut | StepStatus::Aborted)
-}
-
 /// True when the step's last failure was overridden afterwards.
 fn overridden(state: &SessionState, step: &str) -> bool {
     let Some(st) = state.steps.get(step) else { return false };
@@ -55,7 +51,7 @@ pub fn gate(runbook: &Runbook, state: &SessionState, step: &str) -> StepGate {
     let mut ask = None;
     for e in runbook.steps_of(&s.phase).take_while(|e| e.id != s.id) {
         let status = state.step_status(&e.id);
-        if failed(status) && !overridden(state, &e.id) {
+        if status.is_failure() && !overridden(state, &e.id) {
             match e.on_fail {
                 StepOnFail::Stop => return StepGate::Blocked { by: e.id.clone(), status },
                 StepOnFail::Ask => {

@@ -127,7 +127,7 @@ pub fn field(inner: &str, ctx: &Context) -> Option<String> {
         "probes" | "probes.summary" => plain(probes_summary(rb, st)),
         "probes.down" => plain(or_none(probes_down(rb, st))),
         "steps" | "steps.summary" => plain(steps_summary(rb, st)),
-        "steps.failed" => plain(or_none(steps_where(rb, st, is_failed))),
+        "steps.failed" => plain(or_none(steps_where(rb, st, StepStatus::is_failure))),
         "steps.running" => plain(or_none(steps_where(rb, st, |s| s == StepStatus::Running))),
         "steps.last" => plain(last_step(rb, st)),
         "rollback" | "rollback.last" => plain(last_rollback(rb, st)),
@@ -261,10 +261,6 @@ pub fn probes_summary(rb: &Runbook, st: &SessionState) -> String {
     parts.join(", ")
 }
 
-fn is_failed(s: StepStatus) -> bool {
-    matches!(s, StepStatus::Failed | StepStatus::TimedOut | StepStatus::Aborted)
-}
-
 fn steps_where(rb: &Runbook, st: &SessionState, pred: impl Fn(StepStatus) -> bool) -> Vec<String> {
     rb.steps.iter().filter(|s| pred(st.step_status(&s.id))).map(|s| s.id.clone()).collect()
 }
@@ -276,7 +272,7 @@ pub fn steps_summary(rb: &Runbook, st: &SessionState) -> String {
     }
     let done = steps_where(rb, st, |s| matches!(s, StepStatus::Succeeded | StepStatus::Done)).len();
     let mut out = format!("{done}/{} done", rb.steps.len());
-    let failed = steps_where(rb, st, is_failed);
+    let failed = steps_where(rb, st, StepStatus::is_failure);
     if !failed.is_empty() {
         let _ = write!(out, ", {} failed ({})", failed.len(), failed.join(", "));
     }

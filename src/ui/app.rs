@@ -10,7 +10,7 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKi
 use ratatui::layout::Rect;
 use ratatui::widgets::ListState;
 
-use crate::domain::event::{EventKind, MarkSource, Verdict};
+use crate::domain::event::{EventKind, Verdict};
 use crate::domain::record::Record;
 use crate::domain::runbook::Runbook;
 use crate::domain::state::{SessionState, StepStatus};
@@ -308,14 +308,7 @@ impl App {
         let Some(c) = self.runbook.criterion(id) else { return Vec::new() };
         let current = self.state.verdict(id);
         let verdict = if verdict == Verdict::Pass && current == Verdict::Pass { Verdict::Pending } else { verdict };
-        let source = if c.auto.is_some() { MarkSource::Override } else { MarkSource::Manual };
-        vec![self.append(EventKind::CriterionMarked {
-            criterion: id.to_string(),
-            verdict,
-            note: None,
-            source,
-            cause: None,
-        })]
+        vec![self.append(crate::domain::auto_verdict::person_mark(c, verdict, None))]
     }
 
     /// Ticks a manual step done, or unticks it.

@@ -153,9 +153,8 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
                 format!("no criterion \"{}\": use one of {}", clean(id), ids.join(", "))
             })?;
             let verdict = Verdict::parse(cmd).unwrap_or_default();
-            let source = if c.auto.is_some() { MarkSource::Override } else { MarkSource::Manual };
             let note = (!note.trim().is_empty()).then(|| note.trim().to_string());
-            Ok(Some(EventKind::CriterionMarked { criterion: c.id.clone(), verdict, note, source, cause: None }))
+            Ok(Some(crate::domain::auto_verdict::person_mark(c, verdict, note)))
         }
         "tick" => {
             let st = rb.step(rest).filter(|s| s.manual).ok_or_else(|| format!("no manual step \"{}\"", clean(rest)))?;
