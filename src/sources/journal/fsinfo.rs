@@ -15,8 +15,10 @@ pub fn nfs_warning(path: &Path) -> Option<String> {
     ))
 }
 
+/// The network or FUSE filesystem `path` is on, by name (`None` when local or
+/// unknown). Shared with the log tail, which polls on these (L5).
 #[cfg(target_os = "linux")]
-fn network_fs_name(path: &Path) -> Option<&'static str> {
+pub(crate) fn network_fs_name(path: &Path) -> Option<&'static str> {
     use std::os::unix::ffi::OsStrExt;
     let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
     let mut st: libc::statfs = unsafe { std::mem::zeroed() };
@@ -28,7 +30,7 @@ fn network_fs_name(path: &Path) -> Option<&'static str> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn network_fs_name(_path: &Path) -> Option<&'static str> {
+pub(crate) fn network_fs_name(_path: &Path) -> Option<&'static str> {
     None
 }
 
@@ -43,6 +45,9 @@ pub(crate) fn fs_name(magic: u64) -> Option<&'static str> {
         0x0bd0_0bd0 => Some("Lustre"),
         0x0102_1997 => Some("9P"),
         0x00c3_6400 => Some("CephFS"),
+        0x5346_414f => Some("AFS"),
+        0x7375_7245 => Some("Coda"),
+        0x564c => Some("NCP"),
         _ => None,
     }
 }

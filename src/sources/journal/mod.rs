@@ -18,6 +18,7 @@ mod verify;
 mod watcher;
 
 pub use error::JournalError;
+pub(crate) use fsinfo::network_fs_name;
 pub use fsinfo::nfs_warning;
 pub use store::{torn_path, Journal, Opened};
 pub use verify::{verify_file, Verified};

@@ -21,37 +21,11 @@ pub fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// Why the directory must be polled rather than watched, if it must.
+/// Why the directory must be polled rather than watched, if it must: it is
+/// on a network or FUSE filesystem, where inotify sees nothing (the same
+/// table the journal's D5 warning uses).
 pub fn network_filesystem(dir: &Path) -> Option<&'static str> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-        let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-        // SAFETY: `c` is a valid NUL-terminated path and `st` a properly sized out-parameter.
-        if unsafe { libc::statfs(c.as_ptr(), &mut st) } != 0 {
-            return None;
-        }
-        // Magic numbers from linux/magic.h and statfs(2).
-        match st.f_type as u64 {
-            0x6969 => Some("NFS"),
-            0x517B => Some("SMB"),
-            0xFF53_4D42 => Some("CIFS"),
-            0xFE53_4D42 => Some("SMB2"),
-            0x6573_5546 => Some("FUSE"),
-            0x0102_1997 => Some("9P"),
-            0x5346_414F => Some("AFS"),
-            0x7375_7245 => Some("Coda"),
-            0x564C => Some("NCP"),
-            0x00C3_6400 => Some("Ceph"),
-            _ => None,
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = dir;
-        None
-    }
+    crate::sources::journal::network_fs_name(dir)
 }
 
 /// Starts watching `dir`; every event about `file_name` (or a rescan, an
