@@ -81,8 +81,6 @@ pub struct LogWindow {
     lines: VecDeque<LogLine>,
     capacity: usize,
     total_seen: u64,
-    total_errors: u64,
-    total_warns: u64,
     minutes: VecDeque<MinuteCounts>,
     history_minutes: i64,
 }
@@ -99,8 +97,6 @@ impl LogWindow {
             lines: VecDeque::with_capacity(capacity.min(4096)),
             capacity,
             total_seen: 0,
-            total_errors: 0,
-            total_warns: 0,
             minutes: VecDeque::new(),
             history_minutes: history.num_minutes().max(1) + 1,
         }
@@ -160,14 +156,8 @@ impl LogWindow {
         };
         bucket.lines += 1;
         match line.level {
-            LineLevel::Error => {
-                bucket.errors += 1;
-                self.total_errors += 1;
-            }
-            LineLevel::Warn => {
-                bucket.warns += 1;
-                self.total_warns += 1;
-            }
+            LineLevel::Error => bucket.errors += 1,
+            LineLevel::Warn => bucket.warns += 1,
             LineLevel::Info => {}
         }
     }
@@ -239,21 +229,9 @@ impl LogWindow {
         self.lines.is_empty()
     }
 
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
     /// Log lines ever pushed (markers not counted), including those the ring dropped.
     pub fn total_seen(&self) -> u64 {
         self.total_seen
-    }
-
-    pub fn total_errors(&self) -> u64 {
-        self.total_errors
-    }
-
-    pub fn total_warns(&self) -> u64 {
-        self.total_warns
     }
 }
 
