@@ -276,9 +276,11 @@ pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
     Outcome::Keep(Overlay::Rollback(d))
 }
 
-fn output_lines(app: &App, id: &str) -> Vec<String> {
+/// The output view's lines: a header, then the run's kept output borrowed
+/// from memory (it can be thousands of lines; only the visible ones are copied).
+fn output_lines<'a>(app: &'a App, id: &str) -> (Vec<String>, Option<&'a std::collections::VecDeque<String>>) {
     let Some(last) = app.state.rollbacks.get(id).and_then(|r| r.runs.last()) else {
-        return vec!["This rollback has not run in this session.".into()];
+        return (vec!["This rollback has not run in this session.".into()], None);
     };
     let state = match &last.finished {
         None => "running".to_string(),
@@ -306,11 +308,13 @@ fn output_lines(app: &App, id: &str) -> Vec<String> {
             if o.lines.is_empty() {
                 out.push("(no output yet)".into());
             }
-            out.extend(o.lines.iter().cloned());
+            (out, Some(&o.lines))
         }
-        None => out.push("(loading the output file…)".into()),
+        None => {
+            out.push("(loading the output file…)".into());
+            (out, None)
+        }
     }
-    out
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
@@ -321,11 +325,13 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         let running = app.state.rollbacks.get(&rb.id).is_some_and(|r| r.running());
         let hint = if running { "j/k scroll · x abort · Esc back" } else { "j/k scroll · Esc back" };
         let block = dialog_block(app, &format!("Rollback {} — output", clean(&rb.id)), hint);
-        let lines = output_lines(app, &rb.id);
+        let (head, body) = output_lines(app, &rb.id);
+        let all = head.iter().chain(body.into_iter().flatten());
+        let total = head.len() + body.map_or(0, |b| b.len());
         // Follow the end unless scrolled: the newest lines are what matter while it runs.
         let inner_h = area.height.saturating_sub(2) as usize;
-        let start = lines.len().saturating_sub(inner_h).saturating_sub(*scroll as usize);
-        let text: Vec<Line> = lines.into_iter().skip(start).map(Line::from).collect();
+        let start = total.saturating_sub(inner_h).saturating_sub(*scroll as usize);
+        let text: Vec<Line> = all.skip(start).take(inner_h).map(|l| Line::from(l.as_str())).collect();
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
