@@ -225,12 +225,15 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                 }
             }
             Some(ev) = source_rx.recv() => {
+                // Another writer's records, and this console's own acts on them
+                // (auto-verdicts from the log tails), journaled and printed.
                 for e in session.app.on_source(ev) {
-                    if e == super::effect::Effect::PollJournal {
-                        for r in session.poll() {
-                            out(&describe(&r));
-                        }
-                    }
+                    let records = match e {
+                        super::effect::Effect::PollJournal => session.poll(),
+                        super::effect::Effect::Append { operator, event } => session.append(&operator, &event),
+                        _ => Vec::new(),
+                    };
+                    records.iter().for_each(|r| out(&describe(r)));
                 }
             }
             _ = sigint.recv() => break Exit::Signal(Signal::Interrupt),
