@@ -24,7 +24,7 @@ use super::layout::Layout;
 use super::overlay::{self, Overlay};
 use super::panes::PaneId;
 use super::symbols::Symbols;
-use super::theme::{ColorDepth, Theme};
+use super::theme::Theme;
 
 /// How a status-line message reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -414,12 +414,9 @@ impl App {
     fn next_theme(&mut self) {
         let names = super::theme::available(self.config_dir.as_deref());
         let i = names.iter().position(|n| *n == self.theme.name).map_or(0, |i| (i + 1) % names.len());
-        // NO_COLOR stays in force whatever theme is picked (T3).
-        let depth = if self.theme.depth == ColorDepth::None && self.theme.name != "mono" {
-            ColorDepth::None
-        } else {
-            super::theme::color_depth(None, &super::theme::process_env)
-        };
+        // The terminal's depth, NO_COLOR included (T3); a `monochrome = true`
+        // theme drops colour by itself, whatever its name.
+        let depth = super::theme::color_depth(None, &super::theme::process_env);
         match Theme::load(&names[i], self.config_dir.as_deref(), depth) {
             Ok(t) => {
                 self.theme = t;

@@ -18,7 +18,7 @@ use super::keymap::Keymap;
 use super::layout::Layout;
 use super::run::{self, Exit, Session};
 use super::symbols::Symbols;
-use super::theme::{self, ColorDepth, Theme};
+use super::theme::{self, Theme};
 
 pub const DEFAULT_THEME: &str = "dark";
 pub const DEFAULT_LAYOUT: &str = "t0";
@@ -33,8 +33,8 @@ pub struct Looks {
 pub fn looks(c: &Common, config_dir: Option<&std::path::Path>) -> Result<Looks, ConfigError> {
     let keymap = Keymap::load(config_dir)?;
     let theme_name = c.theme.clone().unwrap_or_else(|| DEFAULT_THEME.to_string());
-    let explicit = (theme_name == "mono").then_some(ColorDepth::None);
-    let depth = theme::color_depth(explicit, &theme::process_env);
+    // A `monochrome = true` theme (the built-in `mono`) drops colour itself.
+    let depth = theme::color_depth(None, &theme::process_env);
     let theme = Theme::load(&theme_name, config_dir, depth)?;
     let layout = Layout::load(c.layout.as_deref().unwrap_or(DEFAULT_LAYOUT), config_dir)?;
     Ok(Looks { keymap, theme, layout })
