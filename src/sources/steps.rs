@@ -34,11 +34,6 @@ pub fn next_run(runs: &[RunRecord]) -> u32 {
     runs.iter().map(|r| r.run).max().unwrap_or(0) + 1
 }
 
-/// The command as it will run: `{vars}` filled in, each value shell-quoted.
-pub fn render(template: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
-    vars::render_command(template, vars)
-}
-
 /// Why a step cannot start now, in words; `None` when it is ready.
 pub fn refusal(runbook: &Runbook, state: &SessionState, step: &str) -> Option<String> {
     match gate(runbook, state, step) {
@@ -128,7 +123,8 @@ impl RunContext<'_> {
         past: &[RunRecord],
     ) -> Result<(StartedRun, RunSpec), String> {
         let noun = kind.noun();
-        let command = render(template, self.vars).map_err(|e| format!("{noun} {id}: {e}"))?;
+        // `{vars}` filled in, each value shell-quoted (S5).
+        let command = vars::render_command(template, self.vars).map_err(|e| format!("{noun} {id}: {e}"))?;
         let run = next_run(past);
         let output = self.journal.next_output_name(noun, id, run);
         let spec = RunSpec {

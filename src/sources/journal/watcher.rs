@@ -26,16 +26,8 @@ pub struct WatchHandle {
     stop: Arc<AtomicBool>,
     wake: mpsc::Sender<()>,
     thread: Option<JoinHandle<()>>,
-    polling_only: bool,
     // Dropped with the handle, which ends the notify backend's own thread.
     _watcher: Option<notify::RecommendedWatcher>,
-}
-
-impl WatchHandle {
-    /// True when notify could not start and only the 1 s stat poll runs.
-    pub fn polling_only(&self) -> bool {
-        self.polling_only
-    }
 }
 
 impl Drop for WatchHandle {
@@ -54,13 +46,12 @@ pub fn spawn_watcher(path: PathBuf, tx: EventSender) -> WatchHandle {
     let (wake_tx, wake_rx) = mpsc::channel::<()>();
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = start_notify(&path, wake_tx.clone());
-    let polling_only = watcher.is_none();
     let thread_stop = stop.clone();
     let thread = std::thread::Builder::new()
         .name("journal-watch".into())
         .spawn(move || watch_loop(&path, &tx, &wake_rx, &thread_stop))
         .ok();
-    WatchHandle { stop, wake: wake_tx, thread, polling_only, _watcher: watcher }
+    WatchHandle { stop, wake: wake_tx, thread, _watcher: watcher }
 }
 
 fn start_notify(path: &Path, wake: mpsc::Sender<()>) -> Option<notify::RecommendedWatcher> {
