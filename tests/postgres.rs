@@ -1,0 +1,264 @@
+//! The journal on a real PostgreSQL (a throwaway cluster, `support/pg.rs`):
+//! the commands (`mark`, `verify`, `export`, `import`, `db init`) as a user
+//! runs them, and the `Journal` API as the console uses it. Each test has a
+//! session of its own in the shared cluster.
+
+#[path = "support/pg.rs"]
+mod pg;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use warroom::domain::event::EventKind;
+use warroom::domain::record::Record;
+use warroom::sources::journal::{Journal, JournalError};
+
+fn runbook() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pg-drill.toml")
+}
+
+fn warroom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(args)
+        .env_remove("WARROOM_JOURNAL")
+        .env("WARROOM_DATA_DIR", std::env::temp_dir().join("wr-pg-test-data"))
+        .output()
+        .expect("warroom runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+fn session(tag: &str) -> String {
+    format!("{tag}-{}-{:x}", std::process::id(), rand_u32())
+}
+
+fn rand_u32() -> u32 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+}
+
+fn mark(url: &str, criterion: &str, verdict: &str, op: &str) -> Output {
+    let rb = runbook();
+    warroom(&["mark", rb.to_str().unwrap(), criterion, verdict, "--journal", url, "--operator", op])
+}
+
+fn note(text: &str) -> EventKind {
+    EventKind::NoteAdded { text: text.into() }
+}
+
+#[test]
+fn four_processes_marking_at_once_keep_one_intact_chain() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("marks"));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                for i in 0..100 {
+                    let (crit, verdict) = if i % 2 == 0 { ("smoke", "pass") } else { ("search", "fail") };
+                    let out = mark(&url, crit, verdict, &format!("writer{w}"));
+                    assert_eq!(out.status.code(), Some(0), "writer {w} mark {i}: {}", text(&out.stderr));
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().expect("a writer failed");
+    }
+    let out = warroom(&["verify", &url]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("intact — 400 records"), "{}", text(&out.stdout));
+    assert_eq!(
+        pg.psql(&format!("SELECT count(DISTINCT seq) FROM warroom_records WHERE session = '{}'", sess(&url))),
+        "400"
+    );
+}
+
+/// The session id of a test URL.
+fn sess(url: &str) -> String {
+    url.split("session=").nth(1).unwrap().split('&').next().unwrap().to_string()
+}
+
+#[test]
+fn export_is_a_file_journal_that_verifies_and_imports_back_byte_for_byte() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("export"));
+    for (c, v) in [("smoke", "pass"), ("search", "fail"), ("search", "pass")] {
+        assert_eq!(mark(&url, c, v, "ana").status.code(), Some(0));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = warroom(&["export", &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let file = dir.path().join("journal.jsonl");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let v = warroom(&["verify", file.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}{}", text(&v.stdout), text(&v.stderr));
+    assert!(text(&v.stdout).contains("intact — 3 records"), "{}", text(&v.stdout));
+
+    // The file is what the file journal would hold: a file journal reads it and writes on after it.
+    let mut j = Journal::open(&file).unwrap();
+    assert_eq!(j.records.len(), 3);
+    j.journal.append("bob", chrono::Utc::now(), &note("after the export")).unwrap();
+
+    // Into a new session and out again: the same bytes.
+    let copy = pg.url(&session("import"));
+    let imp = warroom(&["import", file.to_str().unwrap(), &copy]);
+    assert_eq!(imp.status.code(), Some(0), "{}", text(&imp.stderr));
+    let again = warroom(&["export", &copy]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(text(&again.stdout), std::fs::read_to_string(&file).unwrap());
+
+    // Never into a session that has records.
+    let twice = warroom(&["import", file.to_str().unwrap(), &copy]);
+    assert_eq!(twice.status.code(), Some(1), "{}", text(&twice.stderr));
+    assert!(text(&twice.stderr).contains("already has 4 records"), "{}", text(&twice.stderr));
+}
+
+#[test]
+fn a_damaged_file_is_not_imported() {
+    let Some(pg) = pg::cluster() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("journal.jsonl");
+    let mut j = Journal::open(&file).unwrap().journal;
+    for t in ["one", "two", "three"] {
+        j.append("ana", chrono::Utc::now(), &note(t)).unwrap();
+    }
+    let edited = std::fs::read_to_string(&file).unwrap().replace("\"two\"", "\"TWO\"");
+    std::fs::write(&file, edited).unwrap();
+    let url = pg.url(&session("damaged"));
+    let out = warroom(&["import", file.to_str().unwrap(), &url]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(":2:"), "names the line: {}", text(&out.stderr));
+    assert_eq!(pg.psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{}'", sess(&url))), "0");
+}
+
+#[test]
+fn a_row_edited_with_psql_fails_verify_naming_the_record() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("tamper"));
+    for (c, v) in [("smoke", "pass"), ("search", "fail"), ("smoke", "fail"), ("search", "pass")] {
+        assert_eq!(mark(&url, c, v, "ana").status.code(), Some(0));
+    }
+    let s = sess(&url);
+    pg.psql(&format!(
+        "UPDATE warroom_records SET data = replace(data, 'fail', 'pass') WHERE session = '{s}' AND seq = 2"
+    ));
+    let out = warroom(&["verify", &url]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", text(&out.stdout), text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains(&format!("session={s}&sslmode=disable:2: hash mismatch: record seq 2")), "{stdout}");
+    assert!(text(&out.stderr).contains("record seq 2 is the first bad one"), "{}", text(&out.stderr));
+    // Export refuses too, and a writer refuses to chain after it.
+    assert_eq!(warroom(&["export", &url]).status.code(), Some(1));
+    let m = mark(&url, "smoke", "pass", "ana");
+    assert_eq!(m.status.code(), Some(1), "{}", text(&m.stderr));
+    assert!(text(&m.stderr).contains("seq 2"), "{}", text(&m.stderr));
+}
+
+#[test]
+fn the_guard_sees_what_another_host_wrote_under_the_lock() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("guard"));
+    let mut ana = Journal::open(Path::new(&url)).unwrap().journal;
+    let mut bob = Journal::open(Path::new(&url)).unwrap().journal;
+    let start = note("rollback full started");
+    let refuse = |others: &[Record]| {
+        others.iter().any(|r| r.data["text"] == "rollback full started").then(|| "already started".to_string())
+    };
+    let (_, refused) = ana.append_unless("ana", chrono::Utc::now(), &start, refuse).unwrap();
+    assert_eq!(refused, None);
+    // Bob has not read anything since he opened: the guard is shown ana's record under the lock.
+    let (seen, refused) = bob.append_unless("bob", chrono::Utc::now(), &start, refuse).unwrap();
+    assert_eq!(refused.as_deref(), Some("already started"));
+    assert_eq!(seen.len(), 1);
+    assert_eq!(bob.last_seq(), 1);
+    assert_eq!(pg.psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{}'", sess(&url))), "1");
+}
+
+#[test]
+fn notify_wakes_a_watching_console_which_reads_the_new_record() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("notify"));
+    let mut watcher = Journal::open(Path::new(&url)).unwrap().journal;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let _h = watcher.watch(tx);
+    // The first wake-up comes at once (nothing between open and watch is missed).
+    assert!(rx.try_recv().is_ok());
+    let mut writer = Journal::open(Path::new(&url)).unwrap().journal;
+    writer.append("ci@runner", chrono::Utc::now(), &note("from another host")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if rx.try_recv().is_ok() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no NOTIFY wake-up");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let got = watcher.poll().unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].operator, "ci@runner");
+    assert!(watcher.poll().unwrap().is_empty());
+}
+
+#[test]
+fn a_read_only_role_watches_but_cannot_write() {
+    let Some(pg) = pg::cluster() else { return };
+    let s = session("observer");
+    let url = pg.url(&s);
+    assert_eq!(mark(&url, "smoke", "pass", "ana").status.code(), Some(0));
+    // The grants docs/journal.md lists for an observer.
+    pg.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'observer') THEN \
+         CREATE ROLE observer LOGIN; END IF; END $$; \
+         GRANT CONNECT ON DATABASE warroom TO observer; GRANT USAGE ON SCHEMA public TO observer; \
+         GRANT SELECT ON warroom_schema, warroom_records TO observer;",
+    );
+    let obs = url.replace("postgres://postgres@", "postgres://observer@");
+    let opened = Journal::open(Path::new(&obs)).unwrap();
+    assert_eq!(opened.records.len(), 1);
+    let why = opened.read_only_reason.expect("read-only");
+    assert!(why.contains("may only read"), "{why}");
+    let m = mark(&obs, "smoke", "fail", "eve");
+    assert_eq!(m.status.code(), Some(1), "{}", text(&m.stderr));
+    assert!(text(&m.stderr).contains("read-only"), "{}", text(&m.stderr));
+    assert_eq!(warroom(&["verify", &obs]).status.code(), Some(0));
+    assert_eq!(warroom(&["export", &obs]).status.code(), Some(0));
+}
+
+#[test]
+fn db_init_creates_the_tables_once_and_bad_urls_say_what_to_write() {
+    let Some(pg) = pg::cluster() else { return };
+    pg.psql("DROP DATABASE IF EXISTS fresh");
+    pg.psql("CREATE DATABASE fresh");
+    let base = pg.url("x").replace("/warroom?session=x&", "/fresh?");
+    let out = warroom(&["db", "init", &base]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("created (schema version 1)"), "{}", text(&out.stdout));
+    let out = warroom(&["db", "init", &base]);
+    assert!(text(&out.stdout).contains("already there"), "{}", text(&out.stdout));
+
+    let no_session = warroom(&["verify", &base]);
+    assert_eq!(no_session.status.code(), Some(2));
+    assert!(text(&no_session.stderr).contains("?session=ID"), "{}", text(&no_session.stderr));
+    let secret = format!("postgres://postgres:hunter2@127.0.0.1:{}/nowhere?session=a&sslmode=disable", pg.port);
+    let out = warroom(&["verify", &secret]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("nowhere") && !err.contains("hunter2"), "{err}");
+}
+
+#[test]
+fn an_unreachable_database_is_refused_with_a_clear_message() {
+    let Some(_pg) = pg::cluster() else { return };
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("postgres://postgres@127.0.0.1:{port}/warroom?session=x&sslmode=disable");
+    let out = mark(&url, "smoke", "pass", "ana");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("cannot connect"), "{}", text(&out.stderr));
+    match Journal::open(Path::new(&url)) {
+        Err(JournalError::Database { reason, .. }) => assert!(reason.contains("server is up"), "{reason}"),
+        other => panic!("expected a database error, got {:?}", other.err()),
+    }
+}
