@@ -121,8 +121,9 @@ impl PgJournal {
     pub fn read_only_reason(&self) -> Option<String> {
         self.base_read_only.clone().or_else(|| self.corrupt_reason.clone()).or_else(|| {
             self.link.down().map(|(since, why)| {
+                // Said first what fits in the status line's badge: since when, and that it retries.
                 format!(
-                    "journal database unreachable since {} UTC ({why}); retrying — acts are refused until it is back",
+                    "journal DB down since {} UTC, retrying — acts are refused until it is back ({why})",
                     since.format("%H:%M:%S")
                 )
             })
