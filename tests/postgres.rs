@@ -128,6 +128,8 @@ fn a_damaged_file_is_not_imported() {
     let edited = std::fs::read_to_string(&file).unwrap().replace("\"two\"", "\"TWO\"");
     std::fs::write(&file, edited).unwrap();
     let url = pg.url(&session("damaged"));
+    // The tables, so the count below can be asked even when this test runs first.
+    assert_eq!(warroom(&["db", "init", &url]).status.code(), Some(0));
     let out = warroom(&["import", file.to_str().unwrap(), &url]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains(":2:"), "names the line: {}", text(&out.stderr));
@@ -261,4 +263,29 @@ fn an_unreachable_database_is_refused_with_a_clear_message() {
         Err(JournalError::Database { reason, .. }) => assert!(reason.contains("server is up"), "{reason}"),
         other => panic!("expected a database error, got {:?}", other.err()),
     }
+}
+
+#[test]
+fn tls_require_encrypts_and_verify_full_checks_the_certificate() {
+    let Some(pg) = pg::cluster() else { return };
+    let s = session("tls");
+    let plain = pg.url(&s);
+    let require = plain.replace("sslmode=disable", "sslmode=require");
+    let j = Journal::open(Path::new(&require)).unwrap();
+    let encrypted = pg.psql(
+        "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) \
+         WHERE ssl AND application_name = 'warroom'",
+    );
+    assert_ne!(encrypted, "0", "no TLS connection from warroom");
+    drop(j);
+
+    // verify-full: trusted with the server's certificate as root, refused without it.
+    let root = pg.root_cert();
+    let full = plain.replace("sslmode=disable", "sslmode=verify-full");
+    let trusted = format!("{full}&sslrootcert={}", root.display());
+    let out = mark(&trusted, "smoke", "pass", "ana");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = mark(&full, "smoke", "pass", "ana");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).to_lowercase().contains("certificate"), "{}", text(&out.stderr));
 }

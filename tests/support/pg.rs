@@ -111,6 +111,7 @@ impl Cluster {
             .output()
             .map_err(|e| format!("cannot run initdb: {e}"))?;
         check(&o, "initdb")?;
+        c.make_certificate()?;
         for attempt in 0..3 {
             match c.pg_ctl_start() {
                 Ok(()) => break,
@@ -125,6 +126,41 @@ impl Cluster {
             .map_err(|e| format!("cannot run createdb: {e}"))?;
         check(&o, "createdb")?;
         Ok(c)
+    }
+
+    /// A self-signed certificate for 127.0.0.1 and localhost, so the server
+    /// speaks TLS (`sslmode=require|verify-full` tests). `openssl` comes with
+    /// Debian's postgresql package (through ssl-cert).
+    fn make_certificate(&self) -> Result<(), String> {
+        let o = Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"])
+            .args([
+                "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-addext",
+                "basicConstraints=critical,CA:FALSE",
+            ])
+            .arg("-keyout")
+            .arg(self.data().join("server.key"))
+            .arg("-out")
+            .arg(self.data().join("server.crt"))
+            .output()
+            .map_err(|e| format!("cannot run openssl to make a test certificate: {e}"))?;
+        check(&o, "openssl req")?;
+        std::fs::copy(self.data().join("server.crt"), self.root_cert()).map_err(|e| e.to_string())?;
+        let key = self.data().join("server.key");
+        let o = Command::new("chmod").arg("600").arg(&key).output().map_err(|e| e.to_string())?;
+        check(&o, "chmod server.key")?;
+        if self.as_nobody {
+            let o = Command::new("chown").arg("nobody:").arg(&key).arg(self.data().join("server.crt")).output();
+            check(&o.map_err(|e| e.to_string())?, "chown server.key")?;
+        }
+        Ok(())
+    }
+
+    /// The server's certificate, to trust with `sslrootcert=`.
+    pub fn root_cert(&self) -> PathBuf {
+        self.root.join("root.crt")
     }
 
     fn data(&self) -> PathBuf {
@@ -148,7 +184,7 @@ impl Cluster {
 
     fn pg_ctl_start(&self) -> Result<(), String> {
         let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c ssl=on",
             self.port,
             self.sock().display()
         );
