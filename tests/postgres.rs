@@ -289,3 +289,33 @@ fn tls_require_encrypts_and_verify_full_checks_the_certificate() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).to_lowercase().contains("certificate"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn the_runbook_can_name_the_shared_journal_through_an_environment_variable() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("runbook-env"));
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("runbook.toml");
+    let toml = std::fs::read_to_string(runbook()).unwrap() + "\n[session]\njournal = \"env:TEAM_JOURNAL\"\n";
+    std::fs::write(&rb, toml).unwrap();
+    let run = |env: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_warroom"));
+        c.args(["note", rb.to_str().unwrap(), "from the runbook's setting"])
+            .env_remove("WARROOM_JOURNAL")
+            .env("WARROOM_DATA_DIR", dir.path().join("data"));
+        match env {
+            Some(v) => c.env("TEAM_JOURNAL", v),
+            None => c.env_remove("TEAM_JOURNAL"),
+        };
+        c.output().unwrap()
+    };
+    let out = run(Some(&url));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("postgres://"), "{}", text(&out.stdout));
+    assert_eq!(pg.psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{}'", sess(&url))), "1");
+    // Unset: refused with what to do, never a silent local file.
+    let out = run(None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("$TEAM_JOURNAL is not set"), "{}", text(&out.stderr));
+    assert!(!dir.path().join("data/sessions").exists());
+}

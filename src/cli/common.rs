@@ -38,13 +38,17 @@ fn hostname() -> String {
     "localhost".into()
 }
 
-/// The session journal for a runbook id: `--journal`, else
+/// The session journal for a runbook id: `--journal` (or `$WARROOM_JOURNAL`),
+/// else the runbook's `[session] journal`, else
 /// `<data dir>/sessions/<runbook id>/journal.jsonl`, so two consoles opened on
 /// the same runbook share one session. `WARROOM_DATA_DIR` overrides the data dir
 /// (tests, containers).
 pub fn journal_path(common: &Common, runbook_id: &str) -> PathBuf {
     if let Some(j) = &common.journal {
         return j.clone();
+    }
+    if let Some(j) = super::session_journal::configured(runbook_id) {
+        return j;
     }
     data_dir().join("sessions").join(runbook_id).join("journal.jsonl")
 }

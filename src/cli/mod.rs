@@ -15,6 +15,7 @@ pub mod probe;
 pub mod record_act;
 pub mod report;
 pub mod runbook_file;
+pub mod session_journal;
 pub mod verify;
 
 use std::path::PathBuf;

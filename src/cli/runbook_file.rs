@@ -38,6 +38,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     }
     match load_bytes(path, &bytes) {
         Ok(mut loaded) => {
+            super::session_journal::remember(&loaded.runbook);
             warnings.append(&mut loaded.warnings);
             loaded.warnings = warnings;
             Ok(loaded)

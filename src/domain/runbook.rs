@@ -31,6 +31,21 @@ pub struct Runbook {
     pub rollbacks: Vec<Rollback>,
     pub triggers: Vec<Trigger>,
     pub templates: Vec<Template>,
+    /// `[session]`: where the session's journal lives, when the runbook says.
+    pub session: SessionSettings,
+}
+
+/// `[session]` settings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SessionSettings {
+    pub journal: Option<JournalSetting>,
+}
+
+/// `[session] journal`: a file or `postgres://` URL, or `env:NAME`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JournalSetting {
+    Location(String),
+    Env(String),
 }
 
 impl Runbook {

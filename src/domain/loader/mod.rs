@@ -10,6 +10,7 @@ mod reader;
 mod refs;
 mod response;
 mod sections;
+mod session;
 #[cfg(test)]
 mod tests;
 
@@ -30,8 +31,20 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-const SECTIONS: &[&str] =
-    &["runbook", "vars", "phase", "step", "probe", "log", "criterion", "escalation", "rollback", "trigger", "template"];
+const SECTIONS: &[&str] = &[
+    "runbook",
+    "vars",
+    "phase",
+    "step",
+    "probe",
+    "log",
+    "criterion",
+    "escalation",
+    "rollback",
+    "trigger",
+    "template",
+    "session",
+];
 
 /// Id of the phase that holds steps when a runbook declares no `[[phase]]`.
 pub const IMPLICIT_PHASE: &str = "steps";
@@ -193,6 +206,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let rollbacks = read_all(ctx, doc, "rollback", response::rollback);
     let triggers = read_all(ctx, doc, "trigger", response::trigger);
     let templates = read_all(ctx, doc, "template", response::template);
+    let session = single(ctx, doc, "session").map(|t| session::session(ctx, &t)).unwrap_or_default();
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
     warn_logs_without_error_pattern(ctx, doc, &logs, &criteria, &triggers);
@@ -213,6 +227,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         rollbacks,
         triggers,
         templates,
+        session,
     }
 }
 
