@@ -20,6 +20,8 @@ pub struct Cluster {
     bin: PathBuf,
     pub port: u16,
     as_nobody: bool,
+    /// `fsync=off` for tests (speed); on for benchmarks (what a real server does).
+    fsync: bool,
 }
 
 static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
@@ -34,7 +36,7 @@ pub fn cluster() -> Option<&'static Cluster> {
                 );
                 return None;
             }
-            match Cluster::start() {
+            match Cluster::start(false) {
                 Ok(c) => {
                     // SAFETY: registering a plain extern "C" function with no arguments.
                     unsafe { libc::atexit(stop_at_exit) };
@@ -85,7 +87,18 @@ fn free_port() -> u16 {
 }
 
 impl Cluster {
-    fn start() -> Result<Cluster, String> {
+    /// A cluster of the caller's own, with `fsync` as a real server runs
+    /// (benchmarks); `shutdown` stops and removes it.
+    pub fn start_durable() -> Result<Cluster, String> {
+        Cluster::start(true)
+    }
+
+    pub fn shutdown(self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+
+    fn start(fsync: bool) -> Result<Cluster, String> {
         let bin = bindir()?;
         // One folder per worktree and test binary: a leftover from a crashed run is ours to clean.
         let exe = std::env::current_exe().unwrap_or_default();
@@ -93,7 +106,7 @@ impl Cluster {
         let tag = format!("{:x}", fxhash(env!("CARGO_MANIFEST_DIR")));
         let root = std::env::temp_dir().join(format!("wr-pg-{tag}-{}", name.split('-').next().unwrap_or("t")));
         let as_nobody = unsafe { libc::geteuid() } == 0;
-        let mut c = Cluster { root, bin, port: free_port(), as_nobody };
+        let mut c = Cluster { root, bin, port: free_port(), as_nobody, fsync };
         if c.root.exists() {
             c.stop();
             std::fs::remove_dir_all(&c.root).map_err(|e| format!("cannot clean {}: {e}", c.root.display()))?;
@@ -184,9 +197,10 @@ impl Cluster {
 
     fn pg_ctl_start(&self) -> Result<(), String> {
         let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c ssl=on",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=200 -c ssl=on",
             self.port,
-            self.sock().display()
+            self.sock().display(),
+            if self.fsync { "on" } else { "off" }
         );
         let o = self
             .server_cmd("pg_ctl")
