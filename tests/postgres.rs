@@ -319,3 +319,146 @@ fn the_runbook_can_name_the_shared_journal_through_an_environment_variable() {
     assert!(text(&out.stderr).contains("$TEAM_JOURNAL is not set"), "{}", text(&out.stderr));
     assert!(!dir.path().join("data/sessions").exists());
 }
+
+/// A TCP proxy in front of the cluster that can break the connection at the
+/// worst moment of an append: just before the `COMMIT` reaches the server,
+/// or just after the server committed but before its answer reaches warroom.
+mod cutter {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    pub enum Cut {
+        Never,
+        BeforeCommit,
+        AfterCommit,
+    }
+
+    pub struct Proxy {
+        pub port: u16,
+        pub cut: Arc<Mutex<Cut>>,
+    }
+
+    fn contains(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
+    }
+
+    impl Proxy {
+        pub fn start(upstream: u16) -> Proxy {
+            let l = TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = l.local_addr().unwrap().port();
+            let cut = Arc::new(Mutex::new(Cut::Never));
+            let shared = cut.clone();
+            std::thread::spawn(move || {
+                for client in l.incoming().flatten() {
+                    let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else { continue };
+                    let cut = shared.clone();
+                    let swallow = Arc::new(Mutex::new(false));
+                    let (c2, s2, sw2) = (client.try_clone().unwrap(), server.try_clone().unwrap(), swallow.clone());
+                    // warroom → server: the simple-query COMMIT is where it cuts.
+                    std::thread::spawn(move || pump_up(client, server, cut, swallow));
+                    // server → warroom: after a forwarded COMMIT, its answer is dropped and the link cut.
+                    std::thread::spawn(move || pump_down(s2, c2, sw2));
+                }
+            });
+            Proxy { port, cut }
+        }
+    }
+
+    fn kill(a: &TcpStream, b: &TcpStream) {
+        let _ = a.shutdown(Shutdown::Both);
+        let _ = b.shutdown(Shutdown::Both);
+    }
+
+    fn pump_up(mut from: TcpStream, mut to: TcpStream, cut: Arc<Mutex<Cut>>, swallow: Arc<Mutex<bool>>) {
+        let mut buf = [0u8; 65536];
+        loop {
+            let n = match from.read(&mut buf) {
+                Ok(0) | Err(_) => return kill(&from, &to),
+                Ok(n) => n,
+            };
+            let commit = contains(&buf[..n], b"COMMIT\0");
+            let mode = *cut.lock().unwrap();
+            if commit && mode == Cut::BeforeCommit {
+                *cut.lock().unwrap() = Cut::Never;
+                return kill(&from, &to);
+            }
+            if commit && mode == Cut::AfterCommit {
+                *cut.lock().unwrap() = Cut::Never;
+                *swallow.lock().unwrap() = true;
+            }
+            if to.write_all(&buf[..n]).is_err() {
+                return kill(&from, &to);
+            }
+        }
+    }
+
+    fn pump_down(mut from: TcpStream, mut to: TcpStream, swallow: Arc<Mutex<bool>>) {
+        let mut buf = [0u8; 65536];
+        loop {
+            let n = match from.read(&mut buf) {
+                Ok(0) | Err(_) => return kill(&from, &to),
+                Ok(n) => n,
+            };
+            // The server's "COMMIT" command-complete: it has committed; warroom never hears so.
+            if *swallow.lock().unwrap() && contains(&buf[..n], b"COMMIT\0") {
+                return kill(&from, &to);
+            }
+            if to.write_all(&buf[..n]).is_err() {
+                return kill(&from, &to);
+            }
+        }
+    }
+}
+
+/// Appends `ev` until it is acknowledged, as a retrying writer would (the
+/// connection comes back through the proxy after the cut).
+fn append_until_acknowledged(j: &mut Journal, ev: &EventKind) -> Vec<Record> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut failures = 0;
+    loop {
+        match j.append("ana", chrono::Utc::now(), ev) {
+            Ok(recs) => {
+                assert!(failures > 0, "the proxy never cut the connection");
+                return recs;
+            }
+            Err(JournalError::Unavailable { .. }) if Instant::now() < deadline => {
+                failures += 1;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(e) => panic!("append failed: {e}"),
+        }
+    }
+}
+
+#[test]
+fn an_append_retried_after_a_connection_lost_at_commit_is_written_once() {
+    let Some(pg) = pg::cluster() else { return };
+    assert_eq!(warroom(&["db", "init", &pg.url("x")]).status.code(), Some(0));
+    let proxy = cutter::Proxy::start(pg.port);
+    for (cut, tag) in [(cutter::Cut::AfterCommit, "after"), (cutter::Cut::BeforeCommit, "before")] {
+        let s = session(&format!("retry-{tag}"));
+        let url = pg.url(&s).replace(&format!(":{}/", pg.port), &format!(":{}/", proxy.port));
+        let mut j = Journal::open(Path::new(&url)).unwrap().journal;
+        j.append("ana", chrono::Utc::now(), &note("first")).unwrap();
+        *proxy.cut.lock().unwrap() = cut;
+        let ev = note(&format!("cut {tag} commit"));
+        let recs = append_until_acknowledged(&mut j, &ev);
+        assert!(recs.iter().any(|r| r.data["text"] == format!("cut {tag} commit")), "{recs:?}");
+        let rows = pg.psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{s}'"));
+        assert_eq!(rows, "2", "cut {tag} COMMIT: the act must be in the session exactly once");
+        assert_eq!(warroom(&["verify", &pg.url(&s)]).status.code(), Some(0));
+    }
+}
+
+#[test]
+fn report_reads_a_database_session() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("report"));
+    assert_eq!(mark(&url, "smoke", "fail", "ana").status.code(), Some(0));
+    let rb = runbook();
+    let out = warroom(&["report", &url, "--runbook", rb.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Smoke test passes"), "{}", text(&out.stdout));
+}

@@ -36,8 +36,12 @@ impl PgJournal {
         ev: &EventKind,
         refuse: impl FnOnce(&[Record]) -> Option<String>,
     ) -> Result<(Vec<Record>, Option<String>), JournalError> {
-        if let Some(why) = self.read_only_reason() {
+        if let Some(why) = self.base_read_only.clone().or_else(|| self.corrupt_reason.clone()) {
             return Err(JournalError::ReadOnly(why));
+        }
+        // Down: a plain failure a caller can retry later (the same act keeps its record id).
+        if let Some((since, reason)) = self.link.down() {
+            return Err(JournalError::Unavailable { journal: self.url.shown.clone(), since, reason });
         }
         let mut out = std::mem::take(&mut self.backlog);
         let (kind, data) = ev.to_parts();
