@@ -141,8 +141,8 @@ fn the_same_rollback_fired_from_both_consoles_starts_once() {
     // Both confirm at once: one starts it; the other's start is refused under the session's lock.
     ana.keys(&["Enter"]);
     bob.keys(&["Enter"]);
-    wait_for("a rollback.started in the database", || count(&pg, &session, "rollback.started") != "0");
+    wait_for("a rollback.started in the database", || count(pg, &session, "rollback.started") != "0");
     ana.wait_screen("ROLLBACK RUNNING full");
     bob.wait_screen("ROLLBACK RUNNING full");
-    assert_eq!(count(&pg, &session, "rollback.started"), "1", "ana:\n{}\nbob:\n{}", ana.screen(), bob.screen());
+    assert_eq!(count(pg, &session, "rollback.started"), "1", "ana:\n{}\nbob:\n{}", ana.screen(), bob.screen());
 }
