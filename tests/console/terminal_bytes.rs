@@ -47,6 +47,8 @@ fn sixteen_colour_mode_sends_only_ansi_colour_codes_and_no_mouse_before_m() {
     s.keys(&["?"]);
     s.wait_screen("Keys");
     s.keys(&["Escape"]);
+    // Escape and q sent together would read as Alt-q: wait for the dialog to close.
+    s.wait("the help dialog closed", |s| !s.screen().contains("Keys"));
     s.keys(&["q"]);
     s.wait_screen("EXIT=0");
     let bytes = std::fs::read(&file).unwrap();
