@@ -146,3 +146,26 @@ fn the_same_rollback_fired_from_both_consoles_starts_once() {
     bob.wait_screen("ROLLBACK RUNNING full");
     assert_eq!(count(pg, &session, "rollback.started"), "1", "ana:\n{}\nbob:\n{}", ana.screen(), bob.screen());
 }
+
+#[test]
+fn the_demo_runs_on_a_database_session() {
+    let Some(pg) = pg::cluster() else { return };
+    let session = format!("demo-{}", std::process::id());
+    let url = pg.url(&session);
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("pg-demo-{}", std::process::id());
+    let cmd = format!(
+        "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana \
+         TERM=xterm-256color && {bin} demo --journal '{url}'; echo EXIT=$?; sleep 600",
+        dir = dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+    );
+    let ok = tmux().args(["new-session", "-d", "-s", &name, "-x", "160", "-y", "50", &cmd]).status().unwrap();
+    assert!(ok.success());
+    let demo = Console { name, _dir: dir };
+    demo.wait_screen("DEMO");
+    wait_for("session.opened in the database", || count(pg, &session, "session.opened") == "1");
+    demo.keys(&["q"]);
+    demo.wait_screen("EXIT=0");
+    assert_eq!(count(pg, &session, "session.closed"), "1");
+}
