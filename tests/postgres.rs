@@ -333,6 +333,8 @@ mod cutter {
         Never,
         BeforeCommit,
         AfterCommit,
+        /// The network goes silent at COMMIT: nothing more is forwarded, nothing is closed.
+        Stall,
     }
 
     pub struct Proxy {
@@ -384,6 +386,15 @@ mod cutter {
                 *cut.lock().unwrap() = Cut::Never;
                 return kill(&from, &to);
             }
+            if commit && mode == Cut::Stall {
+                *cut.lock().unwrap() = Cut::Never;
+                // Hold both sockets open and silent until the test ends.
+                loop {
+                    if from.read(&mut buf).map(|n| n == 0).unwrap_or(true) {
+                        return;
+                    }
+                }
+            }
             if commit && mode == Cut::AfterCommit {
                 *cut.lock().unwrap() = Cut::Never;
                 *swallow.lock().unwrap() = true;
@@ -415,7 +426,7 @@ mod cutter {
 /// Appends `ev` until it is acknowledged, as a retrying writer would (the
 /// connection comes back through the proxy after the cut).
 fn append_until_acknowledged(j: &mut Journal, ev: &EventKind) -> Vec<Record> {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     let mut failures = 0;
     loop {
         match j.append("ana", chrono::Utc::now(), ev) {
@@ -433,11 +444,13 @@ fn append_until_acknowledged(j: &mut Journal, ev: &EventKind) -> Vec<Record> {
 }
 
 #[test]
-fn an_append_retried_after_a_connection_lost_at_commit_is_written_once() {
+fn an_append_retried_after_a_connection_lost_or_silent_at_commit_is_written_once() {
     let Some(pg) = pg::cluster() else { return };
     assert_eq!(warroom(&["db", "init", &pg.url("x")]).status.code(), Some(0));
     let proxy = cutter::Proxy::start(pg.port);
-    for (cut, tag) in [(cutter::Cut::AfterCommit, "after"), (cutter::Cut::BeforeCommit, "before")] {
+    let cuts =
+        [(cutter::Cut::AfterCommit, "after"), (cutter::Cut::BeforeCommit, "before"), (cutter::Cut::Stall, "stall")];
+    for (cut, tag) in cuts {
         let s = session(&format!("retry-{tag}"));
         let url = pg.url(&s).replace(&format!(":{}/", pg.port), &format!(":{}/", proxy.port));
         let mut j = Journal::open(Path::new(&url)).unwrap().journal;

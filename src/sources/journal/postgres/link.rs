@@ -25,8 +25,10 @@ use super::schema::CHANNEL;
 use super::url::JournalUrl;
 use crate::sources::{EventSender, SourceEvent};
 
-/// Longest a single journal operation may take before it is given up as failed.
-pub const OP_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest a single journal operation may take before it is given up as
+/// failed (a network that drops packets rather than refusing): the console
+/// waits this long at most, once, then shows the banner.
+pub const OP_TIMEOUT: Duration = Duration::from_secs(5);
 const BACKOFF_FIRST: Duration = Duration::from_millis(250);
 const BACKOFF_MAX: Duration = Duration::from_secs(5);
 
@@ -45,6 +47,8 @@ struct Shared {
     client: Mutex<Option<Arc<Client>>>,
     down: Mutex<Option<(DateTime<Utc>, String)>>,
     wake: Mutex<Option<EventSender>>,
+    /// Asks `keep_up` to drop a connection that stopped answering.
+    reset: tokio::sync::Notify,
 }
 
 pub struct Link {
@@ -126,10 +130,19 @@ impl Link {
             return Err(CallError::Unavailable(why));
         };
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let shared = self.shared.clone();
         self.handle.spawn(async move {
             let r = match tokio::time::timeout(OP_TIMEOUT, f(client)).await {
                 Ok(r) => r.map_err(classify),
-                Err(_) => Err(CallError::Unavailable(format!("no answer within {} s", OP_TIMEOUT.as_secs()))),
+                Err(_) => {
+                    // In an unknown state (maybe inside a transaction): drop this
+                    // connection (the server rolls back) and let `keep_up` make a new one.
+                    let why = format!("no answer within {} s", OP_TIMEOUT.as_secs());
+                    mark_down(&shared, why.clone());
+                    shared.reset.notify_one();
+                    wake(&shared);
+                    Err(CallError::Unavailable(why))
+                }
             };
             let _ = tx.send(r);
         });
@@ -183,11 +196,16 @@ async fn keep_up(
                 let (ended_tx, ended_rx) = tokio::sync::oneshot::channel::<String>();
                 let drive_shared = shared.clone();
                 let drive_session = session.clone();
-                tokio::spawn(async move {
+                let driver = tokio::spawn(async move {
                     let why = drive(connection, drive_session.as_deref(), &drive_shared).await;
                     let _ = ended_tx.send(why);
                 });
-                if let Err(e) = client.batch_execute(&format!("LISTEN {CHANNEL}")).await {
+                // A writer that vanishes inside its transaction (a network cut, not a close) would keep
+                // the session's lock until the server noticed, hours later with default keepalives:
+                // the server ends such a session itself after 10 s (an append is idle in its
+                // transaction only while the guard runs, microseconds).
+                let setup = format!("SET idle_in_transaction_session_timeout = '10s'; LISTEN {CHANNEL}");
+                if let Err(e) = client.batch_execute(&setup).await {
                     if let Some(r) = ready.take() {
                         let _ = r.send(Err(super::error_text(&e)));
                         return;
@@ -206,7 +224,14 @@ async fn keep_up(
                     }
                     // Back: the console catches up on what was written meanwhile.
                     wake(&shared);
-                    let why = ended_rx.await.unwrap_or_else(|_| "the connection ended".into());
+                    let why = tokio::select! {
+                        why = ended_rx => why.unwrap_or_else(|_| "the connection ended".into()),
+                        _ = shared.reset.notified() => {
+                            // Dropping the connection closes its socket; the server rolls back.
+                            driver.abort();
+                            "the server stopped answering".into()
+                        }
+                    };
                     mark_down(&shared, why);
                     wake(&shared);
                 }
