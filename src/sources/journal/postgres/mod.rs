@@ -219,8 +219,13 @@ fn call_error(shown: &str, e: CallError) -> JournalError {
     }
 }
 
-/// One line for a tokio-postgres error: the server's message (and detail) when it sent one.
+/// One line for a tokio-postgres error: the server's message (and detail)
+/// when it sent one. Sanitised: it comes from outside and ends up on screen.
 pub(crate) fn error_text(e: &tokio_postgres::Error) -> String {
+    crate::domain::sanitize::clean(&raw_error_text(e))
+}
+
+fn raw_error_text(e: &tokio_postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => match db.detail() {
             Some(d) => format!("{}: {} ({d})", db.severity(), db.message()),

@@ -94,7 +94,9 @@ impl JournalUrl {
             SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
             SslMode::Require | SslMode::VerifyFull => tokio_postgres::config::SslMode::Require,
         });
-        Ok(JournalUrl { config, session, ssl, root_cert, shown: redact(text) })
+        // What the screen shows: no password, nothing a terminal would interpret.
+        let shown = crate::domain::sanitize::clean(&redact(text));
+        Ok(JournalUrl { config, session, ssl, root_cert, shown })
     }
 
     /// The session, or an error saying how to name one.
