@@ -169,3 +169,26 @@ fn the_demo_runs_on_a_database_session() {
     demo.wait_screen("EXIT=0");
     assert_eq!(count(pg, &session, "session.closed"), "1");
 }
+
+#[test]
+fn a_console_whose_role_may_only_read_says_read_only_and_refuses_acts() {
+    let Some(pg) = pg::cluster() else { return };
+    let session = format!("watcher-{}", std::process::id());
+    let url = pg.url(&session);
+    let writer = Console::open("writer", "ana", &url);
+    writer.wait_screen("Shared drill");
+    pg.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'watcher') THEN \
+         CREATE ROLE watcher LOGIN; END IF; END $$; \
+         GRANT CONNECT ON DATABASE warroom TO watcher; GRANT USAGE ON SCHEMA public TO watcher; \
+         GRANT SELECT ON warroom_schema, warroom_records TO watcher;",
+    );
+    let ro = Console::open("watcher", "eve", &url.replace("postgres://postgres@", "postgres://watcher@"));
+    ro.wait_screen("READ-ONLY: this role may only");
+    ro.keys(&["2", "Space"]);
+    ro.wait_screen("read-only: this role may only read");
+    // It still watches: the writer's act shows up.
+    writer.keys(&["2", "Space"]);
+    ro.wait_screen("✓ PASS    Smoke test passes");
+    assert_eq!(count(pg, &session, "criterion.marked"), "1");
+}

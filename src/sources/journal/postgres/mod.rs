@@ -80,7 +80,7 @@ impl PgJournal {
         let base_read_only = if read_only {
             Some("opened read-only".to_string())
         } else if !state.can_insert {
-            Some("this database role may only read the journal (no INSERT on warroom_records)".to_string())
+            Some("this role may only read the journal (no INSERT on warroom_records)".to_string())
         } else {
             None
         };
