@@ -83,6 +83,7 @@ fn source(path: &Path) -> LogSource {
         error: Some(Regex::new(r"(?i)\b(error|fatal|critical)\b").expect("regex")),
         warn: Some(Regex::new(r"(?i)\bwarn(ing)?\b").expect("regex")),
         buffer: 10_000,
+        buffer_bytes: warroom::domain::runbook::LOG_BUFFER_BYTES,
     }
 }
 

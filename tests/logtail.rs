@@ -30,6 +30,7 @@ fn source(id: &str, target: LogTarget) -> LogSource {
         error: Some(Regex::new(r"(?i)\berror\b").expect("regex")),
         warn: Some(Regex::new(r"(?i)\bwarn(ing)?\b").expect("regex")),
         buffer: 10_000,
+        buffer_bytes: warroom::domain::runbook::LOG_BUFFER_BYTES,
     }
 }
 
@@ -41,6 +42,7 @@ fn options(polling: bool) -> TailOptions {
         backoff_start: Duration::from_millis(100),
         backoff_max: Duration::from_millis(400),
         healthy_after: Duration::from_secs(30),
+        redactor: Default::default(),
     }
 }
 

@@ -257,6 +257,7 @@ mod tests {
             error: error.map(|r| regex::Regex::new(r).expect("test regex")),
             warn: warn.map(|r| regex::Regex::new(r).expect("test regex")),
             buffer: 10_000,
+            buffer_bytes: crate::domain::runbook::LOG_BUFFER_BYTES,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod log_window;
 pub mod probe_history;
 pub mod record;
 pub mod report;
+pub mod redact;
 pub mod runbook;
 pub mod sanitize;
 pub mod state;

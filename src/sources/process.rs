@@ -32,6 +32,7 @@ use self::lines::{read_lines, RawLine, Stream};
 use self::output_file::{human_bytes, OutputFile};
 use super::{EventSender, RunExit, SourceEvent};
 use crate::domain::event::{RunKind, RunOutcome};
+use crate::domain::redact::Redactor;
 use crate::domain::sanitize::clean_bytes;
 
 /// What to run, and where its output goes.
@@ -47,6 +48,8 @@ pub struct RunSpec {
     pub env: Vec<(String, String)>,
     pub timeout: Option<Duration>,
     pub output_file: PathBuf,
+    /// Hides the runbook's secrets in every output line, on screen and in the file.
+    pub redactor: Arc<Redactor>,
 }
 
 /// Bounds every run keeps to.
@@ -158,7 +161,11 @@ pub fn spawn_run_with(spec: RunSpec, limits: RunLimits, tx: EventSender) -> RunH
     };
     file.note(
         Utc::now(),
-        &format!("started: /bin/sh -c {} (in {})", clean_bytes(spec.command.as_bytes()), spec.cwd.display()),
+        &spec.redactor.redact_owned(format!(
+            "started: /bin/sh -c {} (in {})",
+            clean_bytes(spec.command.as_bytes()),
+            spec.cwd.display()
+        )),
     );
 
     let mut cmd = tokio::process::Command::new("/bin/sh");
@@ -330,7 +337,8 @@ async fn write_lines(
         let _ = tx.send(SourceEvent::RunOutput { kind: spec.kind, id: spec.id.clone(), run: spec.run, line });
     };
     while let Some(raw) = lrx.recv().await {
-        let mut text = clean_bytes(&raw.bytes);
+        // Redacted before anything else sees it: the screen and the file get the same line.
+        let mut text = spec.redactor.redact_owned(clean_bytes(&raw.bytes));
         if raw.cut {
             text.push_str(&format!(" … [line cut at {}]", human_bytes(max_line as u64)));
         }

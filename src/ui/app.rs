@@ -101,6 +101,8 @@ pub struct App {
     pub row_maps: [RowMap; 5],
     pub overlay: Option<Overlay>,
     pub message: Option<(String, MsgKind)>,
+    /// Every message said, for the history (`m`).
+    pub messages: super::messages::MessageLog,
     pub mouse: bool,
     /// Last confirmed search, for `n` / `N`.
     pub last_search: Option<(PaneId, String)>,
@@ -113,12 +115,18 @@ pub struct App {
     pub badge: Option<&'static str>,
     /// Probe histories, auto-verdict memory, run output (`ui::wiring`).
     pub procs: super::wiring::ProcsView,
+    /// Hides the runbook's secrets in outside text (built once, at start).
+    pub redactor: std::sync::Arc<crate::domain::redact::Redactor>,
 }
 
 impl App {
     pub fn new(cfg: AppConfig) -> App {
         let vars = crate::domain::vars::effective_vars(&cfg.runbook.vars, |k| std::env::var(k).ok());
+        let redactor = std::sync::Arc::new(crate::domain::redact::Redactor::for_runbook(&cfg.runbook, &vars, |k| {
+            std::env::var(k).ok()
+        }));
         App {
+            redactor,
             vars,
             runbook: cfg.runbook,
             state: SessionState::default(),
@@ -137,6 +145,7 @@ impl App {
             row_maps: Default::default(),
             overlay: None,
             message: None,
+            messages: Default::default(),
             mouse: false,
             last_search: None,
             live: Live::default(),
@@ -167,7 +176,9 @@ impl App {
     }
 
     pub fn say(&mut self, text: impl Into<String>, kind: MsgKind) {
-        self.message = Some((text.into(), kind));
+        let text = text.into();
+        self.messages.push(self.now, kind, text.clone());
+        self.message = Some((text, kind));
         self.dirty = true;
     }
 
@@ -492,6 +503,10 @@ impl App {
             Action::SearchNext => self.search_step(true),
             Action::SearchPrev => self.search_step(false),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Messages => {
+                self.messages.mark_read();
+                self.overlay = Some(Overlay::Messages { scroll: None });
+            }
             Action::Palette => self.overlay = Some(Overlay::Palette(Default::default())),
             Action::NextLayout => self.next_layout(),
             Action::NextTheme => self.next_theme(),

@@ -6,10 +6,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::domain::log_window::LogWindow;
 use crate::domain::runbook::Runbook;
-use crate::sources::logtail::{spawn_log, LogHandle};
+use crate::domain::redact::Redactor;
+use crate::sources::logtail::{spawn_log_with, LogHandle, TailOptions};
 use crate::sources::{EventSender, LogLine, LogStatus};
 use crate::ui::app::{App, MsgKind};
 use crate::ui::overlay::Overlay;
@@ -19,8 +21,10 @@ use crate::ui::text::contains_ci;
 /// Starts a tail for every `[[log]]`; relative paths are taken from `dir` (the
 /// runbook's folder). Keep the handles for as long as the console runs: dropping
 /// them stops the tails and kills command logs' process groups.
-pub fn start_tails(runbook: &Runbook, dir: &Path, tx: EventSender) -> Vec<LogHandle> {
-    runbook.logs.iter().map(|l| spawn_log(l, dir, tx.clone())).collect()
+/// Every line is redacted with `redactor` (the console's, built from the runbook's secrets).
+pub fn start_tails(runbook: &Runbook, dir: &Path, redactor: Arc<Redactor>, tx: EventSender) -> Vec<LogHandle> {
+    let opts = TailOptions { redactor, ..TailOptions::default() };
+    runbook.logs.iter().map(|l| spawn_log_with(l, dir, tx.clone(), opts.clone())).collect()
 }
 
 /// Per-log state beyond the lines themselves.

@@ -21,6 +21,7 @@ fn spec(dir: &Path, id: &str, command: &str) -> RunSpec {
         env: vec![("WARROOM_TEST_VAR".into(), "from-env".into())],
         timeout: None,
         output_file: dir.join(format!("{id}.out")),
+        redactor: Default::default(),
     }
 }
 

@@ -4,11 +4,13 @@
 //! at a million lines a second costs the UI a few events a second, and a batch
 //! never holds more than about a megabyte.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
 use crate::domain::log_window::classify;
+use crate::domain::redact::Redactor;
 use crate::domain::runbook::LogSource;
 use crate::sources::{EventSender, LineLevel, LogLine, LogStatus, SourceEvent};
 
@@ -21,6 +23,7 @@ pub const CUT_MARKER: &str = "[line cut at 64 KiB]";
 
 pub struct Batcher {
     source: LogSource,
+    redactor: Arc<Redactor>,
     tx: EventSender,
     lines: Vec<LogLine>,
     bytes: usize,
@@ -31,8 +34,8 @@ pub struct Batcher {
 }
 
 impl Batcher {
-    pub fn new(source: LogSource, tx: EventSender) -> Self {
-        Batcher { source, tx, lines: Vec::new(), bytes: 0, since: None, now: Utc::now(), status: None, closed: false }
+    pub fn new(source: LogSource, tx: EventSender, redactor: Arc<Redactor>) -> Self {
+        Batcher { source, redactor, tx, lines: Vec::new(), bytes: 0, since: None, now: Utc::now(), status: None, closed: false }
     }
 
     /// Timestamp for the lines pushed next (one clock read per chunk read, not per line).
@@ -42,7 +45,7 @@ impl Batcher {
 
     /// A line as read; `prefix` marks its stream (e.g. stderr).
     pub fn push_raw(&mut self, raw: &[u8], prefix: &str) {
-        let mut text = crate::domain::sanitize::clean_bytes(raw);
+        let mut text = self.redactor.redact_owned(crate::domain::sanitize::clean_bytes(raw));
         // Classified on the line itself, so a prefix never matches an `error` regex.
         let level = classify(&self.source, &text);
         if !prefix.is_empty() {

@@ -100,7 +100,19 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
             MsgKind::Warn => Role::Warn,
             MsgKind::Error => Role::Fail,
         };
-        Line::from(styled(app, role, fit(&format!(" {m}"), w)))
+        // How many others came in unread, so none is lost to the one-line bar.
+        let more = match app.messages.unread().saturating_sub(1) {
+            0 => String::new(),
+            n => format!(" (+{n} unread: m)"),
+        };
+        let room = w.saturating_sub(width(&more));
+        Line::from(vec![styled(app, role, fit(&format!(" {m}"), room)), styled(app, Role::Muted, more)])
+    } else if app.messages.unread() > 0 {
+        let newest = app.messages.newest().map(|m| m.text.as_str()).unwrap_or("");
+        let n = app.messages.unread();
+        let more = format!(" ({n} unread: m)");
+        let room = w.saturating_sub(width(&more));
+        Line::from(vec![styled(app, Role::Muted, fit(&format!(" {newest}"), room)), styled(app, Role::Muted, more)])
     } else {
         let mouse = if app.mouse { " · mouse ON (M)" } else { "" };
         Line::from(styled(

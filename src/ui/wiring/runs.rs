@@ -41,7 +41,8 @@ impl Session {
     /// At the loop's start: keep the sender for runs and start every probe.
     pub fn start_procs(&mut self, tx: EventSender) {
         if !self.app.runbook.probes.is_empty() {
-            let env = Arc::new(ProbeEnv::for_runbook(&self.app.runbook));
+            let app = &self.app;
+            let env = Arc::new(ProbeEnv::with_redactor(&app.runbook, app.vars.clone(), app.redactor.clone()));
             self.runs.probes = Some(probes::start(&self.app.runbook.probes, env, tx.clone()));
         }
         self.runs.tx = Some(tx);
