@@ -260,9 +260,10 @@ fn check_text(text: &str) -> (i32, Vec<u8>) {
 
 #[test]
 fn check_writes_no_escape_sequence_from_a_hostile_runbook() {
-    // Each would set the terminal's title or clipboard if written raw.
-    let title = "\u{1b}]0;owned\u{7}";
-    let clip = "\u{1b}]52;c;ZWNobyBwd24=\u{7}";
+    // TOML escapes (raw controls are not allowed in TOML strings): each would
+    // set the terminal's title or clipboard if written raw.
+    let title = r"\u001b]0;owned\u0007";
+    let clip = r"\u001b]52;c;ZWNobyBwd24=\u0007";
     let cases = [
         // Bad id: the error quotes it.
         format!("[runbook]\nid = \"x{title}{clip}\"\n"),

@@ -81,9 +81,7 @@ fn recorded_runbook(records: &[Record]) -> Option<Loaded> {
     let shown = clean(&path);
     match load(Path::new(&path)) {
         Ok(l) if Some(&l.runbook.id) == session_runbook(records).as_ref() => {
-            errln!(
-                "warroom: using the runbook {shown}, recorded when the session opened (--runbook FILE to choose)."
-            );
+            errln!("warroom: using the runbook {shown}, recorded when the session opened (--runbook FILE to choose).");
             Some(l)
         }
         Ok(l) => {

@@ -9,8 +9,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::domain::log_window::LogWindow;
-use crate::domain::runbook::Runbook;
 use crate::domain::redact::Redactor;
+use crate::domain::runbook::Runbook;
 use crate::sources::logtail::{spawn_log_with, LogHandle, TailOptions};
 use crate::sources::{EventSender, LogLine, LogStatus};
 use crate::ui::app::{App, MsgKind};

@@ -39,7 +39,8 @@ pub(super) fn read(ctx: &mut Ctx, t: &Table) -> SecretRules {
             ),
             Ok(re) => rules.redact.push(re),
             Err(e) => {
-                let detail = e.to_string().lines().last().unwrap_or("").trim().trim_start_matches("error: ").to_string();
+                let detail =
+                    e.to_string().lines().last().unwrap_or("").trim().trim_start_matches("error: ").to_string();
                 ctx.error(&pattern.span(), format!("bad regex in redact: {detail}"));
             }
         }

@@ -35,7 +35,17 @@ pub struct Batcher {
 
 impl Batcher {
     pub fn new(source: LogSource, tx: EventSender, redactor: Arc<Redactor>) -> Self {
-        Batcher { source, redactor, tx, lines: Vec::new(), bytes: 0, since: None, now: Utc::now(), status: None, closed: false }
+        Batcher {
+            source,
+            redactor,
+            tx,
+            lines: Vec::new(),
+            bytes: 0,
+            since: None,
+            now: Utc::now(),
+            status: None,
+            closed: false,
+        }
     }
 
     /// Timestamp for the lines pushed next (one clock read per chunk read, not per line).

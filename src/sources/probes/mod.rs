@@ -174,6 +174,21 @@ fn first_failed(conds: &[Condition], obs: &Observation<'_>) -> Option<String> {
     conds.iter().find_map(|c| c.evaluate(obs).err()).map(|e| clean(&e))
 }
 
+/// As [`first_failed`], but what it says it saw is taken from the body with
+/// the secrets already hidden: an excerpt cut short after redaction could
+/// otherwise keep half a token. Pass or fail is still decided on the real body.
+fn first_failed_shown(conds: &[Condition], obs: &Observation<'_>, redactor: &Redactor) -> Option<String> {
+    let failed = conds.iter().find(|c| c.evaluate(obs).is_err())?;
+    let Some(std::borrow::Cow::Owned(hidden)) = obs.body.map(|b| redactor.redact(b)) else {
+        return failed.evaluate(obs).err().map(|e| clean(&e));
+    };
+    let shown = Observation { body: Some(&hidden), ..obs.clone() };
+    Some(match failed.evaluate(&shown) {
+        Err(e) => clean(&e),
+        Ok(()) => format!("{}: failed (the body held a secret, not shown)", clean(&failed.text)),
+    })
+}
+
 fn needs(conds: &[Condition], f: impl Fn(&Operand) -> bool) -> bool {
     conds.iter().any(|c| f(&c.left))
 }
@@ -263,7 +278,7 @@ async fn http_attempt(
         (!(200..400).contains(&seen.status))
             .then(|| format!("HTTP {} (no conditions given: expecting 2xx or 3xx)", seen.status))
     } else {
-        first_failed(&p.conditions, &obs)
+        first_failed_shown(&p.conditions, &obs, &env.redactor)
     };
     r.success = r.failed_condition.is_none();
     r

@@ -22,9 +22,13 @@ use super::app::App;
 use super::effect::Effect;
 
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     /// The message history; `scroll: None` keeps the newest in view.
-    Messages { scroll: Option<u16> },
+    Messages {
+        scroll: Option<u16>,
+    },
     Palette(palette::Palette),
     Search(search::SearchPrompt),
     Details(details::DetailsView),
