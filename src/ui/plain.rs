@@ -136,6 +136,10 @@ pub fn describe(r: &Record) -> String {
             EventKind::IncidentEscalated { level, .. } => format!("escalated to level {}", clean(&level)),
             EventKind::IncidentAcknowledged { level } => format!("acknowledged level {}", clean(&level)),
             EventKind::IncidentResolved { .. } => "resolved the incident".into(),
+            EventKind::TriggerFired { trigger, propose, cause } => {
+                format!("ALARM {}: {} — proposes rollback {}", clean(&trigger), clean(&cause), clean(&propose))
+            }
+            EventKind::TriggerCleared { trigger } => format!("alarm {} cleared", clean(&trigger)),
             other => clean(other.name()),
         },
     };
