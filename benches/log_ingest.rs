@@ -95,7 +95,7 @@ struct Counted {
 
 /// Follows `path` into a `LogWindow` (what the console does) until the sentinel arrives.
 fn follow(path: &Path, started: impl FnOnce(), patience: Duration) -> Option<Counted> {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = warroom::sources::event_channel();
     let dir = path.parent().expect("parent").to_path_buf();
     let opts = TailOptions { force_polling: false, ..TailOptions::default() };
     let _handle = spawn_log_with(&source(path), &dir, tx, opts);

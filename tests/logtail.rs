@@ -65,7 +65,7 @@ impl Tail {
     }
 
     fn start(src: &LogSource, dir: &Path, opts: TailOptions) -> Tail {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, rx) = warroom::sources::event_channel();
         let handle = spawn_log_with(src, dir, tx, opts);
         Tail { rx, lines: Vec::new(), statuses: Vec::new(), handle: Some(handle) }
     }
@@ -489,7 +489,7 @@ fn dropping_a_command_log_kills_its_whole_group() {
 fn relative_path_is_taken_from_the_runbook_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
     let src = source("rel", LogTarget::File { path: PathBuf::from("logs/app.log") });
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, rx) = warroom::sources::event_channel();
     let handle = spawn_log_with(&src, dir.path(), tx, options(false));
     let mut tail = Tail { rx, lines: Vec::new(), statuses: Vec::new(), handle: Some(handle) };
     tail.wait_for_status("waiting", |s| *s == LogStatus::Waiting);

@@ -107,7 +107,7 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
         Err(e) => return common::bad_input(format!("cannot start the async runtime: {e}")),
     };
     let result = rt.block_on(async move {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, rx) = crate::sources::event_channel();
         // Held until the console ends: dropping a handle stops its tail.
         let _tails = super::logs_live::start_tails(
             &session.app.runbook,

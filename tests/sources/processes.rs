@@ -69,7 +69,7 @@ async fn wait_for_members(pgid: i32, n: usize) {
 }
 
 fn channel() -> (warroom::sources::EventSender, EventReceiver) {
-    tokio::sync::mpsc::unbounded_channel()
+    warroom::sources::event_channel()
 }
 
 #[tokio::test]

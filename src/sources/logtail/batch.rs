@@ -1,13 +1,20 @@
-//! Turns raw lines into sanitised, classified `LogLine`s and sends them as
-//! `SourceEvent::LogLines` in batches: at most every [`BATCH_EVERY`], or sooner
-//! when [`BATCH_LINES`] lines or [`BATCH_BYTES`] of text are waiting — so a log
-//! at a million lines a second costs the UI a few events a second, and a batch
-//! never holds more than about a megabyte.
+//! Turns raw lines into sanitised, redacted, classified `LogLine`s and sends
+//! them as `SourceEvent::LogLines` in batches: at most every [`BATCH_EVERY`], or
+//! sooner when [`BATCH_LINES`] lines or [`BATCH_BYTES`] of text are waiting — so
+//! a log at a million lines a second costs the UI a few events a second, and a
+//! batch never holds more than a quarter of a megabyte.
+//!
+//! When the console's queue is full (a log flooding faster than it can be
+//! shown), a batch is **dropped and counted**, never kept: the next batch that
+//! gets through starts with a marker line saying how many lines were lost, and
+//! the per-minute counts go on from the lines that arrive.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+
+use tokio::sync::mpsc::error::TrySendError;
 
 use crate::domain::log_window::classify;
 use crate::domain::redact::Redactor;
@@ -16,7 +23,7 @@ use crate::sources::{EventSender, LineLevel, LogLine, LogStatus, SourceEvent};
 
 pub const BATCH_EVERY: Duration = Duration::from_millis(50);
 pub const BATCH_LINES: usize = 1000;
-pub const BATCH_BYTES: usize = 1 << 20;
+pub const BATCH_BYTES: usize = 256 << 10;
 
 /// Marker text for a line cut at 64 KiB.
 pub const CUT_MARKER: &str = "[line cut at 64 KiB]";
@@ -31,6 +38,8 @@ pub struct Batcher {
     now: DateTime<Utc>,
     status: Option<LogStatus>,
     closed: bool,
+    /// Lines dropped since the last batch that got through (the queue was full).
+    dropped: u64,
 }
 
 impl Batcher {
@@ -45,6 +54,7 @@ impl Batcher {
             now: Utc::now(),
             status: None,
             closed: false,
+            dropped: 0,
         }
     }
 
@@ -96,9 +106,16 @@ impl Batcher {
         if self.lines.is_empty() {
             return;
         }
-        let lines = std::mem::take(&mut self.lines);
-        if self.tx.send(SourceEvent::LogLines { log: self.source.id.clone(), lines }).is_err() {
-            self.closed = true;
+        let mut lines = std::mem::take(&mut self.lines);
+        let counted = lines.iter().filter(|l| !l.marker).count() as u64;
+        if self.dropped > 0 {
+            let text = format!("[{} lines dropped: the log came faster than the console could show it]", self.dropped);
+            lines.insert(0, LogLine { at: self.now, level: LineLevel::Warn, text, marker: true });
+        }
+        match self.tx.try_send(SourceEvent::LogLines { log: self.source.id.clone(), lines }) {
+            Ok(()) => self.dropped = 0,
+            Err(TrySendError::Full(_)) => self.dropped += counted,
+            Err(TrySendError::Closed(_)) => self.closed = true,
         }
     }
 
@@ -109,7 +126,8 @@ impl Batcher {
         }
         self.flush();
         self.status = Some(status.clone());
-        if self.tx.send(SourceEvent::LogStatus { log: self.source.id.clone(), status }).is_err() {
+        // Rare and small: worth waiting for room (this runs on the tail's own thread).
+        if self.tx.blocking_send(SourceEvent::LogStatus { log: self.source.id.clone(), status }).is_err() {
             self.closed = true;
         }
     }

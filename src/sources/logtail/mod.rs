@@ -113,7 +113,7 @@ pub fn spawn_log_with(source: &LogSource, dir: &Path, tx: EventSender, opts: Tai
     if let Err(e) = spawned {
         // Out of threads: say so on the log's status line rather than fail the console.
         let status = LogStatus::Error(format!("cannot start a thread for this log: {e}"));
-        let _ = err_tx.send(SourceEvent::LogStatus { log: source.id.clone(), status });
+        let _ = err_tx.try_send(SourceEvent::LogStatus { log: source.id.clone(), status });
     }
     LogHandle { stop, wake: wake_tx, pgid }
 }

@@ -106,7 +106,7 @@ pub fn start(probes: &[Probe], env: Arc<ProbeEnv>, tx: EventSender) -> ProbesHan
                 loop {
                     ticks.tick().await;
                     let r = probe_once(&p, &env).await;
-                    if tx.send(SourceEvent::Probe(r)).is_err() {
+                    if tx.send(SourceEvent::Probe(r)).await.is_err() {
                         break;
                     }
                 }
