@@ -120,7 +120,8 @@ impl LogWindow {
     /// Sized from the `[[log]]` (its `buffer` lines and `buffer_bytes`) and the runbook's longest window on it.
     pub fn for_source(runbook: &Runbook, source: &LogSource) -> Self {
         let capacity = if source.buffer == 0 { DEFAULT_CAPACITY } else { source.buffer };
-        let bytes = if source.buffer_bytes == 0 { crate::domain::runbook::LOG_BUFFER_BYTES } else { source.buffer_bytes };
+        let bytes =
+            if source.buffer_bytes == 0 { crate::domain::runbook::LOG_BUFFER_BYTES } else { source.buffer_bytes };
         LogWindow::new(capacity, history_needed(runbook, &source.id)).with_byte_capacity(bytes)
     }
 

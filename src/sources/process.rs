@@ -129,18 +129,21 @@ pub fn spawn_run_with(spec: RunSpec, limits: RunLimits, tx: EventSender) -> RunH
     let cancel = CancellationToken::new();
     let fail = |error: String| {
         // Sent from a task: this function is not async, and the end must not be lost to a full queue.
-        let (tx, ev) = (tx.clone(), SourceEvent::RunExited {
-            kind: spec.kind,
-            id: spec.id.clone(),
-            run: spec.run,
-            end: RunExit {
-                outcome: RunOutcome::Error,
-                exit_code: None,
-                signal: None,
-                duration: started.elapsed(),
-                error: Some(error),
+        let (tx, ev) = (
+            tx.clone(),
+            SourceEvent::RunExited {
+                kind: spec.kind,
+                id: spec.id.clone(),
+                run: spec.run,
+                end: RunExit {
+                    outcome: RunOutcome::Error,
+                    exit_code: None,
+                    signal: None,
+                    duration: started.elapsed(),
+                    error: Some(error),
+                },
             },
-        });
+        );
         tokio::spawn(async move {
             let _ = tx.send(ev).await;
         });

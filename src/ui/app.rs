@@ -160,7 +160,20 @@ impl App {
     pub fn fold(&mut self, records: &[Record]) {
         for r in records {
             if r.seq > self.state.last_seq {
+                let malformed = self.state.malformed_count;
                 self.state.apply(r);
+                if self.state.malformed_count > malformed {
+                    let why = self.state.malformed.last().filter(|m| m.seq == r.seq).map(|m| m.why.clone());
+                    self.say(
+                        format!(
+                            "journal record #{} ({}) could not be read and was left out: {}",
+                            r.seq,
+                            crate::ui::text::clean(&r.kind),
+                            crate::ui::text::clean(why.as_deref().unwrap_or("too many to list"))
+                        ),
+                        MsgKind::Warn,
+                    );
+                }
                 self.dirty = true;
                 self.bell |= rings_bell(r, self.now);
             }
