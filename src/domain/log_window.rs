@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::runbook::{AutoBinding, LogSource, Runbook, TriggerWhen};
-use crate::sources::{LineLevel, LogLine};
+use crate::sources::{DroppedCounts, LineLevel, LogLine};
 
 /// Ring buffer size when a `[[log]]` does not say.
 pub const DEFAULT_CAPACITY: usize = 10_000;
@@ -151,8 +151,22 @@ impl LogWindow {
     }
 
     fn count(&mut self, line: &LogLine) {
-        self.total_seen += 1;
-        let minute = minute_of(line.at);
+        let (errors, warns) = match line.level {
+            LineLevel::Error => (1, 0),
+            LineLevel::Warn => (0, 1),
+            LineLevel::Info => (0, 0),
+        };
+        self.add(line.at, DroppedCounts { lines: 1, errors, warns });
+    }
+
+    /// Lines the tail dropped (the console fell behind): counted at `at`, not kept.
+    pub fn count_dropped(&mut self, at: DateTime<Utc>, counts: DroppedCounts) {
+        self.add(at, counts);
+    }
+
+    fn add(&mut self, at: DateTime<Utc>, counts: DroppedCounts) {
+        self.total_seen += counts.lines;
+        let minute = minute_of(at);
         let bucket = match self.minutes.back() {
             Some(last) if last.minute < minute => None,
             Some(last) if last.minute == minute => self.minutes.back_mut(),
@@ -182,12 +196,9 @@ impl LogWindow {
                 self.minutes.back_mut().expect("just pushed")
             }
         };
-        bucket.lines += 1;
-        match line.level {
-            LineLevel::Error => bucket.errors += 1,
-            LineLevel::Warn => bucket.warns += 1,
-            LineLevel::Info => {}
-        }
+        bucket.lines += counts.lines;
+        bucket.errors += counts.errors;
+        bucket.warns += counts.warns;
     }
 
     fn buckets_in(&self, window: Duration, now: DateTime<Utc>) -> impl Iterator<Item = &MinuteCounts> {

@@ -41,6 +41,10 @@ pub enum SourceEvent {
     Probe(ProbeResult),
     /// New lines from a followed log (already sanitised), in order.
     LogLines { log: String, lines: Vec<LogLine> },
+    /// Lines a log tail dropped because the console's queue was full: not
+    /// shown, but still counted per minute (a "max errors" criterion and an
+    /// error-rate trigger must see a flood of errors, not miss it).
+    LogDropped { log: String, at: DateTime<Utc>, counts: DroppedCounts },
     /// A log source changed condition (waiting for file, rotated, truncated, restarting…).
     LogStatus { log: String, status: LogStatus },
     /// The journal file changed on disk (another writer): read new records.
@@ -70,6 +74,14 @@ pub struct ProbeResult {
     pub error: Option<String>,
     /// A one-line detail to show: last output line of a command probe, body excerpt (sanitised).
     pub detail: Option<String>,
+}
+
+/// How many lines were dropped, by level.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DroppedCounts {
+    pub lines: u64,
+    pub errors: u64,
+    pub warns: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

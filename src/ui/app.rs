@@ -228,6 +228,10 @@ impl App {
                 super::logs_live::on_lines(self, log, lines);
                 Vec::new()
             }
+            SourceEvent::LogDropped { log, at, counts } => {
+                super::logs_live::on_dropped(self, log, at, counts);
+                Vec::new()
+            }
             SourceEvent::LogStatus { log, status } => {
                 super::logs_live::on_status(self, log, status);
                 Vec::new()

@@ -19,7 +19,7 @@ use tokio::sync::mpsc::error::TrySendError;
 use crate::domain::log_window::classify;
 use crate::domain::redact::Redactor;
 use crate::domain::runbook::LogSource;
-use crate::sources::{EventSender, LineLevel, LogLine, LogStatus, SourceEvent};
+use crate::sources::{DroppedCounts, EventSender, LineLevel, LogLine, LogStatus, SourceEvent};
 
 pub const BATCH_EVERY: Duration = Duration::from_millis(50);
 pub const BATCH_LINES: usize = 1000;
@@ -39,7 +39,7 @@ pub struct Batcher {
     status: Option<LogStatus>,
     closed: bool,
     /// Lines dropped since the last batch that got through (the queue was full).
-    dropped: u64,
+    dropped: DroppedCounts,
 }
 
 impl Batcher {
@@ -54,7 +54,7 @@ impl Batcher {
             now: Utc::now(),
             status: None,
             closed: false,
-            dropped: 0,
+            dropped: DroppedCounts::default(),
         }
     }
 
@@ -107,14 +107,33 @@ impl Batcher {
             return;
         }
         let mut lines = std::mem::take(&mut self.lines);
-        let counted = lines.iter().filter(|l| !l.marker).count() as u64;
-        if self.dropped > 0 {
-            let text = format!("[{} lines dropped: the log came faster than the console could show it]", self.dropped);
+        let dropped = self.dropped;
+        if dropped.lines > 0 {
+            let text = format!("[{} lines dropped: the log came faster than the console could show it]", dropped.lines);
             lines.insert(0, LogLine { at: self.now, level: LineLevel::Warn, text, marker: true });
         }
         match self.tx.try_send(SourceEvent::LogLines { log: self.source.id.clone(), lines }) {
-            Ok(()) => self.dropped = 0,
-            Err(TrySendError::Full(_)) => self.dropped += counted,
+            Ok(()) if dropped.lines > 0 => {
+                self.dropped = DroppedCounts::default();
+                // Once per flood, and on the tail's own thread: worth waiting for room,
+                // so error counts (criteria, triggers) include what was not shown.
+                let counted = SourceEvent::LogDropped { log: self.source.id.clone(), at: self.now, counts: dropped };
+                if self.tx.blocking_send(counted).is_err() {
+                    self.closed = true;
+                }
+            }
+            Ok(()) => {}
+            Err(TrySendError::Full(SourceEvent::LogLines { lines, .. })) => {
+                for l in lines.iter().filter(|l| !l.marker) {
+                    self.dropped.lines += 1;
+                    match l.level {
+                        LineLevel::Error => self.dropped.errors += 1,
+                        LineLevel::Warn => self.dropped.warns += 1,
+                        LineLevel::Info => {}
+                    }
+                }
+            }
+            Err(TrySendError::Full(_)) => {}
             Err(TrySendError::Closed(_)) => self.closed = true,
         }
     }
