@@ -39,7 +39,7 @@ pub struct LogsView {
     pub counted: Option<(String, String, u64, usize)>,
 }
 
-fn window<'a>(app: &'a mut App, log: String) -> Option<&'a mut LogWindow> {
+fn window(app: &mut App, log: String) -> Option<&mut LogWindow> {
     if !app.live.logs.contains_key(&log) {
         let source = app.runbook.log(&log)?;
         let w = LogWindow::for_source(&app.runbook, source);
