@@ -69,7 +69,9 @@ impl Session {
                         for l in out.lines() {
                             let parsed = parse_line(l);
                             let t = parsed.at.map(|a| a.format("%H:%M:%S ").to_string()).unwrap_or_default();
-                            buf.push(crate::domain::sanitize::clean(&format!("{t}{}", parsed.text)));
+                            // A file written before a secret was declared is hidden as it is read back.
+                            let line = crate::domain::sanitize::clean(&format!("{t}{}", parsed.text));
+                            buf.push(self.app.redactor.redact_owned(line));
                         }
                         self.app.procs.outputs.insert(run_key(*kind, id), buf);
                     }
