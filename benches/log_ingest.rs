@@ -122,6 +122,12 @@ fn follow(path: &Path, started: impl FnOnce(), patience: Duration) -> Option<Cou
                     return Some(Counted { lines, errors, done_at: Instant::now() });
                 }
             }
+            // Lines the tail dropped because this reader fell behind: counted, as the console counts them.
+            Ok(SourceEvent::LogDropped { at, counts, .. }) => {
+                lines += counts.lines;
+                errors += counts.errors;
+                window.count_dropped(at, counts);
+            }
             Ok(_) => {}
             Err(tokio::sync::mpsc::error::TryRecvError::Empty) => std::thread::sleep(Duration::from_millis(1)),
             Err(_) => return None,
