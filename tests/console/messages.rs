@@ -82,7 +82,7 @@ timeout = "2h"
     let s = t.wait("the newest warning with an unread count", |s| s.contains("(+1 unread: m)"));
     assert!(s.contains("second-slow"), "{s}");
     t.keys("m");
-    let s = t.wait("the history", |s| s.contains("Messages (2)"));
+    let s = t.wait("the history", |s| s.contains("Message history (2)"));
     assert!(s.contains("first-slow") && s.contains("second-slow"), "{s}");
     assert!(s.contains("WARN"), "{s}");
     t.keys("Escape");

@@ -46,6 +46,11 @@ headers = {{ Authorization = "env:API_TOKEN" }}
 conditions = ["[BODY] == \"UP\""]
 every = "500ms"
 
+[[template]]
+id = "status"
+title = "Status"
+text = "db access with {{db_password}} ok"
+
 [[log]]
 id = "app"
 command = "echo ERROR app saw $API_TOKEN here; sleep 600"
@@ -176,6 +181,10 @@ async fn an_echoed_token_appears_nowhere() {
             t.keys("Enter");
             t.wait_for("token=‹API_TOKEN› pw=‹db_password› gh=‹redacted› end");
             t.close("output of run 1");
+            // A template that uses a secret var shows (and would copy) its placeholder.
+            t.keys("c");
+            t.wait_for("db access with ‹db_password› ok");
+            t.close("db access with");
             t.keys("q");
             let start = Instant::now();
             while !std::fs::read_to_string(&journal).unwrap_or_default().contains("session.closed") {

@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, scroll: Option<u16>) {
     let inner_h = area.height.saturating_sub(2) as usize;
     let end = all.len().saturating_sub(inner_h) as u16;
     let top = scroll.map_or(end, |s| s.min(end));
-    let title = format!("Messages ({})", app.messages.len());
+    let title = format!("Message history ({})", app.messages.len());
     let p = Paragraph::new(all)
         .block(dialog_block(app, &title, "j/k scroll · g/G top/end · Esc/q/m close"))
         .scroll((top, 0));
