@@ -20,6 +20,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::event::EventKind;
+use super::record::Record;
 use super::runbook::{HeaderValue, ProbeTarget, Runbook};
 
 /// Shown instead of a match of a `redact` pattern.
@@ -132,6 +133,22 @@ impl Redactor {
         serde_json::from_value(value).unwrap_or(event)
     }
 
+    /// A journal record as this console shows it: another writer (an older
+    /// version, a console started without the secret in its environment) may
+    /// have written a secret this one knows; the file is never changed.
+    pub fn record(&self, record: &Record) -> Option<Record> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut r = record.clone();
+        let changed = self.redact_value(&mut r.data) | matches!(self.redact(&record.operator), Cow::Owned(_));
+        if !changed {
+            return None;
+        }
+        r.operator = self.redact_owned(r.operator);
+        Some(r)
+    }
+
     /// Redacts every string in `v`; true when something changed.
     fn redact_value(&self, v: &mut Value) -> bool {
         match v {
@@ -201,6 +218,23 @@ mod tests {
         let red = r(&[("API_TOKEN", "tok\"en")], &[]);
         let ev = EventKind::NoteAdded { text: "saw tok\"en in the body".into() };
         assert_eq!(red.event(ev), EventKind::NoteAdded { text: "saw ‹API_TOKEN› in the body".into() });
+    }
+
+    #[test]
+    fn another_writers_record_is_shown_redacted() {
+        let red = r(&[("API_TOKEN", "tok-123456")], &[]);
+        let ev = EventKind::NoteAdded { text: "token is tok-123456".into() };
+        let rec = Record::new(crate::domain::record::GENESIS, 1, chrono::DateTime::UNIX_EPOCH, "ana", &ev);
+        let shown = red.record(&rec).expect("changed");
+        assert_eq!(shown.event(), Some(EventKind::NoteAdded { text: "token is ‹API_TOKEN›".into() }));
+        let clean = Record::new(
+            crate::domain::record::GENESIS,
+            1,
+            chrono::DateTime::UNIX_EPOCH,
+            "ana",
+            &EventKind::SessionClosed {},
+        );
+        assert!(red.record(&clean).is_none());
     }
 
     proptest! {

@@ -161,7 +161,10 @@ impl App {
         for r in records {
             if r.seq > self.state.last_seq {
                 let malformed = self.state.malformed_count;
-                self.state.apply(r);
+                match self.redactor.record(r) {
+                    Some(hidden) => self.state.apply(&hidden),
+                    None => self.state.apply(r),
+                }
                 if self.state.malformed_count > malformed {
                     let why = self.state.malformed.last().filter(|m| m.seq == r.seq).map(|m| m.why.clone());
                     self.say(
