@@ -22,7 +22,7 @@ pub fn run(cmd: &DbCommand) -> i32 {
     match cmd {
         DbCommand::Init { url } => match db_init(url) {
             Ok(msg) => {
-                println!("{}", clean(&msg));
+                outln!("{}", clean(&msg));
                 EXIT_OK
             }
             Err(e) => bad_input(clean(&e.to_string())),

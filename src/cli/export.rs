@@ -18,7 +18,7 @@ pub fn run(journal: &Path) -> i32 {
             Ok(Ok(lines)) => lines,
             Ok(Err(check)) => {
                 let (seq, why) = check.verified.bad.unwrap_or_default();
-                eprintln!(
+                errln!(
                     "warroom: not exported: {}:{seq}: {} — the session is damaged at record seq {seq}; run \
                      `warroom verify` on it and keep the database as evidence.",
                     check.shown,
@@ -43,7 +43,7 @@ pub fn run(journal: &Path) -> i32 {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => bad_input(format!("could not write the export: {e}")),
         _ => {
-            eprintln!("warroom: exported {} records", lines.len());
+            errln!("warroom: exported {} records", lines.len());
             EXIT_OK
         }
     }
@@ -53,7 +53,7 @@ pub fn run(journal: &Path) -> i32 {
 fn file_lines(journal: &Path) -> Result<Vec<String>, i32> {
     let v = verify_file(journal).map_err(|e| bad_input(clean(&e.to_string())))?;
     if let Some((line, why)) = &v.bad {
-        eprintln!("warroom: not exported: {}:{line}: {}", journal.display(), printable(why));
+        errln!("warroom: not exported: {}:{line}: {}", journal.display(), printable(why));
         return Err(EXIT_FAIL);
     }
     let text = std::fs::read_to_string(journal).map_err(|e| bad_input(format!("{}: {e}", journal.display())))?;

@@ -24,7 +24,7 @@ pub fn run(file: &Path, journal: &Path) -> i32 {
         Err(e) => return bad_input(clean(&e.to_string())),
     };
     if let Some((line, why)) = &v.bad {
-        eprintln!(
+        errln!(
             "warroom: not imported: {}:{line}: {} — only an intact journal is imported (`warroom verify` says more).",
             file.display(),
             printable(why)
@@ -32,7 +32,7 @@ pub fn run(file: &Path, journal: &Path) -> i32 {
         return EXIT_FAIL;
     }
     if v.torn_tail_bytes.is_some() {
-        eprintln!(
+        errln!(
             "warroom: {}: the last line is incomplete (a write cut short by a crash, never acknowledged); it is left out.",
             file.display()
         );
@@ -51,11 +51,11 @@ pub fn run(file: &Path, journal: &Path) -> i32 {
         let shown = redact(&journal.to_string_lossy());
         match import_records(&journal.to_string_lossy(), records) {
             Ok(Ok(n)) => {
-                println!("imported {n} records from {} into {shown}", file.display());
+                outln!("imported {n} records from {} into {shown}", file.display());
                 EXIT_OK
             }
             Ok(Err(why)) => {
-                eprintln!("warroom: {}", clean(&why));
+                errln!("warroom: {}", clean(&why));
                 EXIT_FAIL
             }
             Err(e) => bad_input(clean(&e.to_string())),
@@ -68,7 +68,7 @@ pub fn run(file: &Path, journal: &Path) -> i32 {
 /// A verified copy into a journal file that does not exist yet (or is empty).
 fn into_file(file: &Path, journal: &Path, lines: &[&str]) -> i32 {
     if std::fs::metadata(journal).is_ok_and(|m| m.len() > 0) {
-        eprintln!(
+        errln!(
             "warroom: not imported: {} already holds records; import only into a new, empty journal.",
             journal.display()
         );
@@ -86,7 +86,7 @@ fn into_file(file: &Path, journal: &Path, lines: &[&str]) -> i32 {
     }
     match std::fs::write(journal, text) {
         Ok(()) => {
-            println!("imported {} records from {} into {}", lines.len(), file.display(), journal.display());
+            outln!("imported {} records from {} into {}", lines.len(), file.display(), journal.display());
             EXIT_OK
         }
         Err(e) => bad_input(format!("{}: {e}", journal.display())),

@@ -39,7 +39,7 @@ pub fn configured(runbook_id: &str) -> Option<PathBuf> {
         JournalSetting::Env(var) => match std::env::var_os(&var).filter(|v| !v.is_empty()) {
             Some(v) => Some(PathBuf::from(v)),
             None => {
-                eprintln!(
+                errln!(
                     "warroom: {}: [session] journal = \"env:{}\" but ${} is not set: export it (the session's \
                      file or postgres:// URL), or pass --journal.",
                     file.display(),

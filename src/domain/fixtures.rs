@@ -79,6 +79,8 @@ pub fn empty_runbook() -> Runbook {
         triggers: vec![],
         templates: vec![],
         session: Default::default(),
+        secret_vars: Default::default(),
+        redact: vec![],
     }
 }
 
