@@ -115,7 +115,7 @@ fn now_ns() -> u128 {
 /// woken the way a console is (`Journal::watch`), polls, and measures.
 fn arrival(journal: &Path) -> (Duration, Duration) {
     let mut j = Journal::open(journal).unwrap().journal;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = warroom::sources::event_channel();
     let _watch = j.watch(tx);
     let mut child = Command::new(std::env::current_exe().unwrap())
         .env("WR_BENCH_ROLE", "sender")

@@ -184,20 +184,20 @@ fn notify_wakes_a_watching_console_which_reads_the_new_record() {
     let Some(pg) = pg::cluster() else { return };
     let url = pg.url(&session("notify"));
     let mut watcher = Journal::open(Path::new(&url)).unwrap().journal;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = warroom::sources::event_channel();
     let _h = watcher.watch(tx);
-    // The first wake-up comes at once (nothing between open and watch is missed).
-    assert!(rx.try_recv().is_ok());
+    let woken = |rx: &mut warroom::sources::EventReceiver, what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while rx.try_recv().is_err() {
+            assert!(Instant::now() < deadline, "no wake-up: {what}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    // A first wake-up comes by itself (nothing between open and watch is missed).
+    woken(&mut rx, "the first one");
     let mut writer = Journal::open(Path::new(&url)).unwrap().journal;
     writer.append("ci@runner", chrono::Utc::now(), &note("from another host")).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if rx.try_recv().is_ok() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no NOTIFY wake-up");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    woken(&mut rx, "NOTIFY");
     let got = watcher.poll().unwrap();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].operator, "ci@runner");

@@ -84,7 +84,15 @@ impl Session {
     /// sources or runs yet (`run` starts them).
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
-        Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default(), echo: None, outage: false }
+        Session {
+            app,
+            journal: opened.journal,
+            repaint: false,
+            sources: None,
+            runs: Default::default(),
+            echo: None,
+            outage: false,
+        }
     }
 
     /// Folds what the journal returned; gives back the records that were new.

@@ -111,10 +111,12 @@ impl Link {
     /// Wakes `tx` (with `JournalChanged`) on every record of the session and
     /// every loss or return of the connection; once right away.
     pub fn watch(&self, tx: EventSender) {
-        let _ = tx.send(SourceEvent::JournalChanged);
         if let Ok(mut w) = self.shared.wake.lock() {
             *w = Some(tx);
         }
+        // Sent from the connection's thread: the caller may be inside the console's runtime.
+        let shared = self.shared.clone();
+        self.handle.spawn(async move { wake(&shared).await });
     }
 
     /// Runs `f` on the connection thread and waits for it (at most `OP_TIMEOUT`).
@@ -140,7 +142,7 @@ impl Link {
                     let why = format!("no answer within {} s", OP_TIMEOUT.as_secs());
                     mark_down(&shared, why.clone());
                     shared.reset.notify_one();
-                    wake(&shared);
+                    wake(&shared).await;
                     Err(CallError::Unavailable(why))
                 }
             };
@@ -161,9 +163,13 @@ fn classify(e: tokio_postgres::Error) -> CallError {
     }
 }
 
-fn wake(shared: &Shared) {
-    if let Some(tx) = shared.wake.lock().ok().and_then(|w| w.clone()) {
-        let _ = tx.send(SourceEvent::JournalChanged);
+/// Tells the console to read. The queue to the console is bounded: this
+/// waits for room rather than drop the wake-up (a missed one would leave the
+/// console behind until the next record).
+async fn wake(shared: &Shared) {
+    let tx = shared.wake.lock().ok().and_then(|w| w.clone());
+    if let Some(tx) = tx {
+        let _ = tx.send(SourceEvent::JournalChanged).await;
     }
 }
 
@@ -223,7 +229,7 @@ async fn keep_up(
                         let _ = r.send(Ok(handle.clone()));
                     }
                     // Back: the console catches up on what was written meanwhile.
-                    wake(&shared);
+                    wake(&shared).await;
                     let why = tokio::select! {
                         why = ended_rx => why.unwrap_or_else(|_| "the connection ended".into()),
                         _ = shared.reset.notified() => {
@@ -233,7 +239,7 @@ async fn keep_up(
                         }
                     };
                     mark_down(&shared, why);
-                    wake(&shared);
+                    wake(&shared).await;
                 }
             }
             Err(e) => {
@@ -261,7 +267,7 @@ where
         match m {
             Ok(AsyncMessage::Notification(n)) => {
                 if session.is_none_or(|s| payload_session(n.payload()).as_deref() == Some(s)) {
-                    wake(shared);
+                    wake(shared).await;
                 }
             }
             Ok(_) => {}
