@@ -475,3 +475,31 @@ fn report_reads_a_database_session() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Smoke test passes"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn a_read_only_open_watches_without_writing_and_never_creates_tables() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("ro"));
+    assert_eq!(mark(&url, "smoke", "pass", "ana").status.code(), Some(0));
+    let mut ro = Journal::open_read_only(Path::new(&url)).unwrap();
+    assert_eq!(ro.records.len(), 1);
+    assert!(ro.read_only_reason.is_some());
+    match ro.journal.append("eve", chrono::Utc::now(), &note("sneaky")) {
+        Err(JournalError::ReadOnly(_)) => {}
+        other => panic!("expected a read-only refusal, got {:?}", other.map(|r| r.len())),
+    }
+    // On a database without the tables a watcher says how to get them, and creates nothing.
+    pg.psql("DROP DATABASE IF EXISTS empty_ro");
+    pg.psql("CREATE DATABASE empty_ro");
+    let empty = pg.url("x").replace("/warroom?", "/empty_ro?");
+    match Journal::open_read_only(Path::new(&empty)) {
+        Err(JournalError::Database { reason, .. }) => assert!(reason.contains("warroom db init"), "{reason}"),
+        other => panic!("expected a database error, got {:?}", other.err()),
+    }
+    let tables = Command::new(pg.bin().join("psql"))
+        .args(["-h", "127.0.0.1", "-p", &pg.port.to_string(), "-U", "postgres", "-d", "empty_ro", "-At", "-c"])
+        .arg("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'warroom%'")
+        .output()
+        .unwrap();
+    assert_eq!(text(&tables.stdout).trim(), "0");
+}
