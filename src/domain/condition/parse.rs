@@ -247,9 +247,11 @@ fn quoted(t: &str, at: usize) -> Result<(String, usize), ParseError> {
 fn plain_operand(t: &str, s: &str, at: usize, is_left: bool) -> Result<Operand, ParseError> {
     if s.starts_with('"') {
         let (text, len) = quoted(t, at)?;
-        let trailing = t[at + len..].trim();
+        let after = &t[at + len..];
+        let trailing = after.trim();
         if !trailing.is_empty() && !is_left {
-            return Err(err(at + len, format!("unexpected \"{trailing}\" after the quoted text")));
+            let pos = at + len + (after.len() - after.trim_start().len());
+            return Err(err(pos, format!("unexpected \"{trailing}\" after the quoted text")));
         }
         return Ok(Operand::Quoted(text));
     }

@@ -1,4 +1,3 @@
-
 use super::*;
 use proptest::prelude::*;
 
@@ -86,6 +85,73 @@ fn json_paths() {
     assert!(e.contains("no field nope"), "{e}");
     let e = parse("[BODY].status == \"UP\"").unwrap().evaluate(&obs(200, 1, r#"{"status":"DOWN"}"#)).unwrap_err();
     assert_eq!(e, "[BODY].status == \"UP\": got \"DOWN\"");
+}
+
+#[test]
+fn certificate_expiration_in_milliseconds_as_gatus() {
+    // Gatus's condition tests: the placeholder is milliseconds; durations read as milliseconds too.
+    let day = 24 * 3_600_000i64;
+    let with = |ms: Option<i64>| Observation { cert_ms_left: ms, ..obs(200, 1, "") };
+    let cases = [
+        ("[CERTIFICATE_EXPIRATION] == 0", None, true),
+        ("[CERTIFICATE_EXPIRATION] > 2419200000", Some(60 * day), true),
+        ("[CERTIFICATE_EXPIRATION] > 2419200000", Some(14 * day), false),
+        ("[CERTIFICATE_EXPIRATION] > 12h", Some(day), true),
+        ("[CERTIFICATE_EXPIRATION] > 48h", Some(day), false),
+        ("[CERTIFICATE_EXPIRATION] > 720h", Some(31 * day), true),
+    ];
+    for (cond, ms, want) in cases {
+        assert_eq!(parse(cond).unwrap().evaluate(&with(ms)).is_ok(), want, "{cond} with {ms:?}");
+    }
+    let e = parse("[CERTIFICATE_EXPIRATION] > 48h").unwrap().evaluate(&with(Some(day))).unwrap_err();
+    assert_eq!(e, "[CERTIFICATE_EXPIRATION] > 48h: got 24h left");
+}
+
+#[test]
+fn refusals_say_why_and_what_to_write() {
+    for (bad, at, says) in [
+        ("[DOMAIN_EXPIRATION] > 720h", 0, "WHOIS"),
+        ("[DNS_RCODE] == NOERROR", 0, "no DNS probe"),
+        ("[STAUTS] == 200", 0, "did you mean \"STATUS\""),
+        ("[STATUS] = 200", 9, "write [STATUS] == 200"),
+        ("[BODY].status==\"UP\" x", 20, "unexpected"),
+        ("len([BODY].data < 5", 0, "write it like len([BODY].data) < 5"),
+        ("[BODY] > pat(1*)", 9, "only with == and !="),
+        ("[STATUS] == [CONTEXT].x", 12, "suites"),
+        ("  [BODY].a..b == 1", 10, "empty field name"),
+        ("len(5) == 1", 0, "takes a placeholder"),
+        ("[BODY] contains Welcome", 16, "[BODY] contains \"Welcome\""),
+    ] {
+        let e = parse(bad).unwrap_err();
+        assert!(e.message.contains(says), "{bad}: {e}");
+        assert_eq!(e.at, at, "{bad}: {e}");
+    }
+}
+
+#[test]
+fn warnings_for_what_gatus_reads_oddly() {
+    let w = parse("[RESPONSE_TIME] < potato").unwrap().warnings();
+    assert!(w[0].contains("counts as 0"), "{w:?}");
+    assert!(parse("1 == 2").unwrap().warnings()[0].contains("never changes"));
+    assert!(parse("[STATUS] < 300").unwrap().warnings().is_empty());
+    assert!(parse("[RESPONSE_TIME] < 1.5s").unwrap().warnings().is_empty());
+}
+
+#[test]
+fn failures_name_both_sides_and_invalid_paths() {
+    let body = r#"{"user": {"firstName": "john", "lastName": "doe"}}"#;
+    let c = parse("[BODY].user.firstName == [BODY].user.lastName").unwrap();
+    assert_eq!(
+        c.evaluate(&obs(200, 1, body)).unwrap_err(),
+        "[BODY].user.firstName == [BODY].user.lastName: [BODY].user.firstName got \"john\", [BODY].user.lastName got \"doe\""
+    );
+    // As in Gatus, a missing path reads as 0 for < and > (so `len([BODY].data) < 5` would hold).
+    let e = parse("len([BODY].data) > 5").unwrap().evaluate(&obs(200, 1, "{}")).unwrap_err();
+    assert_eq!(e, "len([BODY].data) > 5: no field data in the JSON body");
+    let e = parse("[STATUS] == any(200, 429)").unwrap().evaluate(&obs(404, 1, "")).unwrap_err();
+    assert_eq!(e, "[STATUS] == any(200, 429): got 404");
+    let ip = Observation { ip: Some("::ffff:10.0.0.1".parse().unwrap()), ..obs(200, 1, "") };
+    assert!(parse("[IP] == 10.0.0.1").unwrap().evaluate(&ip).is_ok());
 }
 
 proptest! {

@@ -1,0 +1,1 @@
+//! `warroom check` on every condition of the example table in Gatus's README.
