@@ -7,5 +7,7 @@
 mod check_readme;
 #[path = "gatus/conditions.rs"]
 mod conditions;
+#[path = "gatus/from_gatus.rs"]
+mod from_gatus;
 #[path = "gatus/server.rs"]
 mod server;

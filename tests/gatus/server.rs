@@ -43,13 +43,19 @@ async fn slow(Path(ms): Path<u64>) -> &'static str {
     "late"
 }
 
+/// The request's method, its X-Token header and its body.
+async fn echo(method: axum::http::Method, headers: axum::http::HeaderMap, body: String) -> String {
+    let token = headers.get("x-token").and_then(|v| v.to_str().ok()).unwrap_or("-");
+    format!("{method} {token} {body}")
+}
+
 /// `/case/N` answers `answers[N]`; `/slow/MS` answers after MS milliseconds;
 /// `/echo` answers with the request's method, then its body.
 pub async fn start(answers: Vec<(u16, String)>) -> CaseServer {
     let app = Router::new()
         .route("/case/{n}", get(case))
         .route("/slow/{ms}", get(slow))
-        .route("/echo", any(|method: axum::http::Method, body: String| async move { format!("{method} {body}") }))
+        .route("/echo", any(echo))
         .with_state(Arc::new(answers));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
