@@ -115,6 +115,7 @@ const CASES: &[(&str, Target, bool)] = &[
     ("[BODY].data.id < 5", Answer(200, r#"{"data": {"id": 10}}"#), false),
     ("[CONNECTED] == true", TcpOpen, true),
     ("[CONNECTED] == true", TcpClosed, false),
+    ("[CONNECTED] == false", TcpClosed, true), // Gatus's tcp endpoints: the conditions decide, not the error
     ("1 == 2", Answer(200, ""), false),
     ("len([BODY].data.name) == 4", Answer(200, r#"{"data": {"name": "john"}}"#), true),
     ("len([BODY]) == 3", Answer(200, r#"[{"id": 1}, {"id": 2}, {"id": 3}]"#), true),

@@ -131,8 +131,8 @@ fn resolve(o: &Operand, obs: &Observation) -> Side {
         },
         Placeholder::ResponseTime => (obs.response_time_ms.to_string(), format!("got {}ms", obs.response_time_ms)),
         Placeholder::Connected => (obs.connected.to_string(), format!("got {}", obs.connected)),
-        Placeholder::Ip => match obs.ip {
-            Some(ip) => (ip.to_canonical().to_string(), format!("got {}", ip.to_canonical())),
+        Placeholder::Ip => match &obs.ip {
+            Some(ip) => (ip.clone(), format!("got {ip}")),
             None => (String::new(), "no IP (no connection)".into()),
         },
         Placeholder::CertificateExpiration => match obs.cert_ms_left {

@@ -450,4 +450,16 @@ mod tests {
             assert_eq!(got, want, "pat({p}) on {s}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn readers_never_panic(s in ".{0,16}", f in proptest::num::f64::ANY) {
+            let _ = parse_int(&s);
+            let _ = parse_float(&s);
+            let _ = parse_duration_ms(&s);
+            let _ = pattern_regex(&s);
+            let _ = format_g(f);
+            let _ = json_float(f);
+        }
+    }
 }

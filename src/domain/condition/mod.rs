@@ -166,7 +166,9 @@ pub struct Observation<'a> {
     pub response_time_ms: u64,
     pub body: Option<&'a str>,
     pub connected: bool,
-    pub ip: Option<std::net::IpAddr>,
+    /// The address connected to, as text (`127.0.0.1`, `::1`; IPv4 never in
+    /// its IPv6-mapped form, as Gatus prints it).
+    pub ip: Option<String>,
     /// Milliseconds left on the TLS certificate.
     pub cert_ms_left: Option<i64>,
 }

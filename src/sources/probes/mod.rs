@@ -160,6 +160,11 @@ fn needs(conds: &[Condition], f: impl Fn(&Placeholder) -> bool) -> bool {
     conds.iter().any(|c| c.uses(&f))
 }
 
+/// `[IP]` as Gatus prints it: an IPv4 address never in its IPv6-mapped form.
+fn ip_text(ip: std::net::IpAddr) -> String {
+    ip.to_canonical().to_string()
+}
+
 /// No connection was made. With a `[CONNECTED]` condition the conditions
 /// still decide, as in Gatus (`[CONNECTED] == false` holds on a closed port);
 /// otherwise the attempt failed with `error`.
@@ -269,7 +274,7 @@ async fn http_attempt(p: &Probe, env: &ProbeEnv, req: Request<'_>, timeout: Dura
         response_time_ms: latency.as_millis() as u64,
         body: Some(&seen.body),
         connected: true,
-        ip: seen.ip,
+        ip: seen.ip.map(ip_text),
         cert_ms_left: cert_ms,
     };
     r.failed_condition = if p.conditions.is_empty() {
@@ -309,8 +314,12 @@ async fn tcp_attempt(
     match res {
         Err(e) => unreached(p, latency, e),
         Ok(ip) => {
-            let obs =
-                Observation { response_time_ms: latency.as_millis() as u64, connected: true, ip, ..Default::default() };
+            let obs = Observation {
+                response_time_ms: latency.as_millis() as u64,
+                connected: true,
+                ip: ip.map(ip_text),
+                ..Default::default()
+            };
             let failed_condition = first_failed(&p.conditions, &obs);
             ProbeResult {
                 probe: p.id.clone(),
