@@ -7,6 +7,8 @@
 mod check_readme;
 #[path = "gatus/conditions.rs"]
 mod conditions;
+#[path = "gatus/docs.rs"]
+mod docs;
 #[path = "gatus/from_gatus.rs"]
 mod from_gatus;
 #[path = "gatus/server.rs"]
