@@ -48,8 +48,8 @@ fn equal(c: &Condition, l: &Side, r: &Side) -> bool {
         (Operand::Pattern(a, _), Operand::Pattern(b, _)) => a == b,
         (Operand::Pattern(_, re), _) => re.is_match(&without_slashes(&r.text)),
         (_, Operand::Pattern(_, re)) => re.is_match(&without_slashes(&l.text)),
-        (Operand::Any(opts), b) if !matches!(b, Operand::Any(_)) => opts.iter().any(|o| *o == r.text),
-        (a, Operand::Any(opts)) if !matches!(a, Operand::Any(_)) => opts.iter().any(|o| *o == l.text),
+        (Operand::Any(opts), b) if !matches!(b, Operand::Any(_)) => opts.contains(&r.text),
+        (a, Operand::Any(opts)) if !matches!(a, Operand::Any(_)) => opts.contains(&l.text),
         (a, b) if (timed(a) && duration_text(b)) || (timed(b) && duration_text(a)) => {
             // warroom: `[RESPONSE_TIME] == 3s` compares milliseconds.
             number(&l.text) == number(&r.text)

@@ -71,7 +71,7 @@ pub fn format_g(f: f64) -> String {
         return s;
     }
     let (digits, exp) = shortest(f);
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         exp_form(f < 0.0, &digits, exp, true)
     } else {
         format!("{f}")
@@ -84,7 +84,7 @@ fn json_float(f: f64) -> String {
         return "0".into();
     }
     let a = f.abs();
-    if a < 1e-6 || a >= 1e21 {
+    if !(1e-6..1e21).contains(&a) {
         let (digits, exp) = shortest(f);
         exp_form(f < 0.0, &digits, exp, false)
     } else {
@@ -198,7 +198,7 @@ fn underscores_ok(s: &str) -> bool {
     let mut saw = b'^';
     let mut hex = false;
     if b.len() >= i + 2 && b[i] == b'0' && matches!(b[i + 1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        hex = b[i + 1].to_ascii_lowercase() == b'x';
+        hex = b[i + 1].eq_ignore_ascii_case(&b'x');
         i += 2;
         saw = b'0';
     }
