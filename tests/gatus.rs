@@ -13,3 +13,5 @@ mod docs;
 mod from_gatus;
 #[path = "gatus/server.rs"]
 mod server;
+#[path = "gatus/console.rs"]
+mod console;
