@@ -7,11 +7,11 @@
 mod check_readme;
 #[path = "gatus/conditions.rs"]
 mod conditions;
+#[path = "gatus/console.rs"]
+mod console;
 #[path = "gatus/docs.rs"]
 mod docs;
 #[path = "gatus/from_gatus.rs"]
 mod from_gatus;
 #[path = "gatus/server.rs"]
 mod server;
-#[path = "gatus/console.rs"]
-mod console;
