@@ -21,6 +21,8 @@ enum Target {
     TcpOpen,
     /// A TCP probe to a port where nothing listens.
     TcpClosed,
+    /// An HTTP probe to a port where nothing listens.
+    HttpClosed,
 }
 use Target::*;
 
@@ -116,6 +118,8 @@ const CASES: &[(&str, Target, bool)] = &[
     ("[CONNECTED] == true", TcpOpen, true),
     ("[CONNECTED] == true", TcpClosed, false),
     ("[CONNECTED] == false", TcpClosed, true), // Gatus's tcp endpoints: the conditions decide, not the error
+    ("[CONNECTED] == false", HttpClosed, true), // the same for http: no answer, Connected is false
+    ("[CONNECTED] == true", HttpClosed, false),
     ("1 == 2", Answer(200, ""), false),
     ("len([BODY].data.name) == 4", Answer(200, r#"{"data": {"name": "john"}}"#), true),
     ("len([BODY]) == 3", Answer(200, r#"[{"id": 1}, {"id": 2}, {"id": 3}]"#), true),
@@ -190,6 +194,7 @@ async fn gatus_conditions_get_gatus_answers_from_real_probes() {
             Slow(ms) => format!("url = \"{}\"", srv.url(&format!("/slow/{ms}"))),
             TcpOpen => format!("tcp = \"{}\"", srv.addr),
             TcpClosed => format!("tcp = \"127.0.0.1:{closed}\""),
+            HttpClosed => format!("url = \"http://127.0.0.1:{closed}/\""),
         };
         text.push_str(&format!("[[probe]]\nid = \"c{i}\"\n{kind}\ntimeout = \"5s\"\nconditions = ['{cond}']\n\n"));
     }
