@@ -37,7 +37,7 @@ pub fn run(path: &Path, _c: &super::Common) -> i32 {
 
 /// The whole output for a config's text, or the error as `FILE:LINE:COL: error: …`.
 pub fn convert_text(file: &str, text: &str) -> Result<String, String> {
-    let cfg: config::Config = serde_yaml_ng::from_str(text).map_err(|e| located(file, &e))?;
+    let cfg: config::Config = serde_yaml_ng::from_str(text).map_err(|e| located(file, text, &e))?;
     if cfg.endpoints.is_empty() {
         return Err(format!(
             "{file}:1:1: error: no endpoints: from-gatus reads the `endpoints:` list of a Gatus config"
@@ -63,13 +63,26 @@ pub fn convert_text(file: &str, text: &str) -> Result<String, String> {
 }
 
 /// A YAML error with its place: `FILE:LINE:COL: error: message`.
-fn located(file: &str, e: &serde_yaml_ng::Error) -> String {
+fn located(file: &str, text: &str, e: &serde_yaml_ng::Error) -> String {
     let msg = e.to_string();
     match e.location() {
         Some(l) => {
             let msg = msg.replace(&format!(" at line {} column {}", l.line(), l.column()), "");
-            format!("{file}:{}:{}: error: {}", l.line(), l.column(), clean(&msg))
+            let (line, col) = bad_value_place(text, l.line(), &msg).unwrap_or((l.line(), l.column()));
+            format!("{file}:{line}:{col}: error: {}", clean(&msg))
         }
         None => format!("{file}: error: {}", clean(&msg)),
     }
+}
+
+/// serde places a bad value's error at the start of its endpoint; the value
+/// itself (`interval: 5x`) is on a later line: find it there.
+fn bad_value_place(text: &str, from_line: usize, msg: &str) -> Option<(usize, usize)> {
+    let value = msg.split('"').nth(1).filter(|_| msg.contains("is not a duration"))?;
+    text.lines().enumerate().skip(from_line.saturating_sub(1)).find_map(|(i, l)| {
+        let (key, rest) = l.split_once(':')?;
+        let v = rest.trim().trim_matches(['"', '\'']);
+        let is_duration_key = matches!(key.trim().trim_start_matches("- "), "interval" | "timeout");
+        (is_duration_key && v == value).then(|| (i + 1, l.find(value).map_or(1, |c| c + 1)))
+    })
 }

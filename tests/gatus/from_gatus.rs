@@ -155,7 +155,7 @@ fn bad_configs_say_file_line_and_what_to_do() {
         (
             "interval.yaml",
             "endpoints:\n  - name: x\n    url: http://a/\n    interval: 5x\n",
-            ":2:5: error: endpoints[0]: \"5x\" is not a duration: write it like 30s, 1m or 1h30m",
+            ":4:15: error: endpoints[0]: \"5x\" is not a duration: write it like 30s, 1m or 1h30m",
         ),
         (
             "nourl.yaml",
