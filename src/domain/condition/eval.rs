@@ -12,6 +12,8 @@ use super::{golang, jsonpath, Condition, Func, Observation, Op, Operand, Placeho
 struct Side {
     text: String,
     shown: Option<String>,
+    /// A path that led nowhere (Gatus's "(INVALID)").
+    invalid: bool,
 }
 
 pub fn evaluate(c: &Condition, obs: &Observation) -> Result<(), String> {
@@ -20,8 +22,9 @@ pub fn evaluate(c: &Condition, obs: &Observation) -> Result<(), String> {
     let ok = match c.op {
         Op::Eq => equal(c, &l, &r),
         Op::Ne => !equal(c, &l, &r),
-        Op::Contains => l.text.contains(&r.text),
-        Op::NotContains => !l.text.contains(&r.text),
+        // warroom's own operators: a path that led nowhere fails them, whatever the text.
+        Op::Contains => !l.invalid && l.text.contains(&r.text),
+        Op::NotContains => !l.invalid && !l.text.contains(&r.text),
         Op::Lt | Op::Le | Op::Gt | Op::Ge => {
             let (a, b) = (number(&l.text), number(&r.text));
             match c.op {
@@ -118,9 +121,9 @@ fn got(text: &str) -> String {
 fn resolve(o: &Operand, obs: &Observation) -> Side {
     let (func, ph) = match o {
         Operand::Value(f, p) => (*f, p),
-        Operand::Text(t) | Operand::Quoted(t) => return Side { text: t.clone(), shown: None },
-        Operand::Pattern(p, _) => return Side { text: format!("pat({p})"), shown: None },
-        Operand::Any(_) => return Side { text: o.written(), shown: None },
+        Operand::Text(t) | Operand::Quoted(t) => return Side { text: t.clone(), shown: None, invalid: false },
+        Operand::Pattern(p, _) => return Side { text: format!("pat({p})"), shown: None, invalid: false },
+        Operand::Any(_) => return Side { text: o.written(), shown: None, invalid: false },
     };
     let body = obs.body.unwrap_or("");
     // (value, how to say it, and whether it was there at all)
@@ -160,7 +163,7 @@ fn resolve(o: &Operand, obs: &Observation) -> Side {
                 (Some(Func::Len), Ok(f)) => said(o, f.len.to_string()),
                 (None, Ok(f)) => {
                     let shown = got(&f.text);
-                    Side { text: f.text, shown: Some(shown) }
+                    Side { text: f.text, shown: Some(shown), invalid: false }
                 }
                 (_, Err(why)) => {
                     let why = if why == "the body is not JSON" {
@@ -168,13 +171,13 @@ fn resolve(o: &Operand, obs: &Observation) -> Side {
                     } else {
                         why
                     };
-                    Side { text: format!("{} (INVALID)", o.written()), shown: Some(why) }
+                    Side { text: format!("{} (INVALID)", o.written()), shown: Some(why), invalid: true }
                 }
             };
         }
     };
     match func {
-        None => Side { text: value, shown: Some(shown) },
+        None => Side { text: value, shown: Some(shown), invalid: false },
         Some(Func::Has) => said(o, (!value.is_empty()).to_string()),
         Some(Func::Len) => said(o, value.len().to_string()),
     }
@@ -186,5 +189,5 @@ fn said(o: &Operand, v: String) -> Side {
         Operand::Value(Some(Func::Len), _) => "len",
         _ => "has",
     };
-    Side { shown: Some(format!("{name} was {v}")), text: v }
+    Side { shown: Some(format!("{name} was {v}")), text: v, invalid: false }
 }

@@ -81,6 +81,8 @@ fn json_paths() {
     assert!(parse("[BODY].items[0].ok == true").unwrap().evaluate(&obs(200, 1, body)).is_ok());
     let e = parse("[BODY].status == \"UP\"").unwrap().evaluate(&obs(200, 1, "<html>")).unwrap_err();
     assert!(e.contains("body is not JSON"), "{e}");
+    let e = parse("[BODY].nope not contains \"x\"").unwrap().evaluate(&obs(200, 1, body)).unwrap_err();
+    assert!(e.contains("no field nope"), "{e}");
     let e = parse("[BODY].nope == 1").unwrap().evaluate(&obs(200, 1, body)).unwrap_err();
     assert!(e.contains("no field nope"), "{e}");
     let e = parse("[BODY].status == \"UP\"").unwrap().evaluate(&obs(200, 1, r#"{"status":"DOWN"}"#)).unwrap_err();
