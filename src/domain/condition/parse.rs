@@ -255,39 +255,23 @@ fn plain_operand(t: &str, s: &str, at: usize, is_left: bool) -> Result<Operand, 
         }
         return Ok(Operand::Quoted(text));
     }
-    for (name, func) in [("len(", Some(Func::Len)), ("has(", Some(Func::Has)), ("pat(", None), ("any(", None)] {
+    for name in ["len(", "has(", "pat(", "any("] {
         let Some(inner) = s.strip_prefix(name) else { continue };
         let Some(inner) = inner.strip_suffix(')') else {
             return Err(err(at, format!("missing ')' to close {name}: write it like {}", function_example(name))));
         };
-        return match (name, func) {
-            ("pat(", _) => {
+        return match name {
+            "pat(" => {
                 let regex = golang::pattern_regex(inner).ok_or_else(|| {
                     err(at, format!("bad pattern {s}: use * for any text, ? for one character, [a-z] for a range"))
                 })?;
                 Ok(Operand::Pattern(inner.to_string(), regex))
             }
-            ("any(", _) => Ok(Operand::Any(inner.split(',').map(|o| o.trim().to_string()).collect())),
-            (_, Some(f)) => {
-                let inner_t = inner.trim();
-                let inner_at = at + name.len() + (inner.len() - inner.trim_start().len());
-                if !inner_t.starts_with('[') {
-                    return Err(err(
-                        at,
-                        format!("{name}) takes a placeholder: write it like {}", function_example(name)),
-                    ));
-                }
-                let (op, end) = operand_prefix(inner_t, 0).map_err(|e| err(inner_at + e.at, e.message))?;
-                if end != inner_t.len() {
-                    return Err(err(
-                        inner_at + end,
-                        format!("unexpected text in {s}: write it like {}", function_example(name)),
-                    ));
-                }
-                let Operand::Value(None, ph) = op else { unreachable!("operand_prefix on '[' gives a placeholder") };
-                Ok(Operand::Value(Some(f), ph))
+            "any(" => Ok(Operand::Any(inner.split(',').map(|o| o.trim().to_string()).collect())),
+            _ => {
+                let func = if name == "len(" { Func::Len } else { Func::Has };
+                function_of(inner, at + name.len(), name, func)
             }
-            _ => unreachable!(),
         };
     }
     if s.starts_with('[')
@@ -313,6 +297,27 @@ fn plain_operand(t: &str, s: &str, at: usize, is_left: bool) -> Result<Operand, 
         }
     }
     Ok(Operand::Text(s.to_string()))
+}
+
+/// `len(` / `has(` around `inner` (which starts at byte `inner_at`): one placeholder.
+fn function_of(inner: &str, inner_at: usize, name: &str, func: Func) -> Result<Operand, ParseError> {
+    let inner_t = inner.trim();
+    let inner_at = inner_at + (inner.len() - inner.trim_start().len());
+    let takes = || format!("{name}) takes a placeholder: write it like {}", function_example(name));
+    if !inner_t.starts_with('[') {
+        return Err(err(inner_at.saturating_sub(name.len()), takes()));
+    }
+    let (op, end) = operand_prefix(inner_t, 0).map_err(|e| err(inner_at + e.at, e.message))?;
+    if end != inner_t.len() {
+        return Err(err(
+            inner_at + end,
+            format!("unexpected text after {}: write it like {}", op.written(), function_example(name)),
+        ));
+    }
+    match op {
+        Operand::Value(None, ph) => Ok(Operand::Value(Some(func), ph)),
+        _ => Err(err(inner_at, takes())),
+    }
 }
 
 fn function_example(name: &str) -> &'static str {
