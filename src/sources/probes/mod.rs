@@ -176,8 +176,6 @@ fn first_failed(conds: &[Condition], obs: &Observation<'_>) -> Option<String> {
     conds.iter().find_map(|c| c.evaluate(obs).err()).map(|e| clean(&e))
 }
 
-fn needs(conds: &[Condition], f: impl Fn(&Placeholder) -> bool) -> bool {
-    conds.iter().any(|c| c.uses(&f))
 /// As [`first_failed`], but what it says it saw is taken from the body with
 /// the secrets already hidden: an excerpt cut short after redaction could
 /// otherwise keep half a token. Pass or fail is still decided on the real body.
@@ -193,8 +191,8 @@ fn first_failed_shown(conds: &[Condition], obs: &Observation<'_>, redactor: &Red
     })
 }
 
-fn needs(conds: &[Condition], f: impl Fn(&Operand) -> bool) -> bool {
-    conds.iter().any(|c| f(&c.left))
+fn needs(conds: &[Condition], f: impl Fn(&Placeholder) -> bool) -> bool {
+    conds.iter().any(|c| c.uses(&f))
 }
 
 /// `[IP]` as Gatus prints it: an IPv4 address never in its IPv6-mapped form.
