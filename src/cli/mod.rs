@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod from_gatus;
 pub mod mark;
 pub mod note;
 pub mod open;
@@ -97,6 +98,12 @@ pub enum Command {
     /// Approve a rollback that needs several operators, as this operator.
     Approve { runbook: PathBuf, rollback: String },
     /// Check a journal's hash chain and sequence (a file or a postgres:// session).
+    /// Print [[probe]] tables for a Gatus config's endpoints (conditions kept as written).
+    FromGatus {
+        /// Gatus configuration file (YAML).
+        config: PathBuf,
+    },
+    /// Check a journal's hash chain and sequence.
     Verify { journal: PathBuf },
     /// Print a session as a file journal (JSON lines), verified first: `warroom export URL > journal.jsonl`.
     Export { journal: PathBuf },
@@ -166,6 +173,7 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Export { journal } => export::run(&journal),
         Command::Import { file, journal } => import::run(&file, &journal),
         Command::Db { command } => db::run(&command),
+        Command::FromGatus { config } => from_gatus::run(&config, c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
     }
 }
