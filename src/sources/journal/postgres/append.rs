@@ -21,7 +21,7 @@ use tokio_postgres::Client;
 
 use super::rows::{self, RawRow};
 use super::schema::CHANNEL;
-use super::{call_error, PgJournal};
+use super::PgJournal;
 use crate::domain::event::EventKind;
 use crate::domain::record::{Record, GENESIS};
 use crate::sources::journal::JournalError;
@@ -57,7 +57,7 @@ impl PgJournal {
             Ok(r) => r,
             Err(e) => {
                 self.backlog = out;
-                return Err(call_error(&self.url.shown, e));
+                return Err(self.failed(e));
             }
         };
         let taken = self.take_rows(&new_rows);
@@ -118,7 +118,7 @@ impl PgJournal {
                     self.finish(false);
                 }
                 self.backlog = out;
-                Err(call_error(&self.url.shown, e))
+                Err(self.failed(e))
             }
         }
     }

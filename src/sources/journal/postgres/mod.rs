@@ -176,7 +176,7 @@ impl PgJournal {
         let rows = self
             .link
             .call(move |c| async move { rows::fetch_after(&c, &session, after).await })
-            .map_err(|e| call_error(&self.url.shown, e))?;
+            .map_err(|e| self.failed(e))?;
         self.take_rows(&rows)
     }
 
@@ -203,6 +203,19 @@ impl PgJournal {
             self.warnings.push(err.to_string());
         }
         Ok(chunk.records)
+    }
+}
+
+impl PgJournal {
+    /// A failed call as a journal error; "unavailable since" is when the
+    /// connection was first seen lost, not this call.
+    fn failed(&self, e: CallError) -> JournalError {
+        match (e, self.link.down()) {
+            (CallError::Unavailable(reason), Some((since, _))) => {
+                JournalError::Unavailable { journal: self.url.shown.clone(), since, reason }
+            }
+            (e, _) => call_error(&self.url.shown, e),
+        }
     }
 }
 
