@@ -1,4 +1,4 @@
-//! The journal against the real world (REQUIREMENTS D1–D6): the real binary
+//! The journal against the real world (D1–D6 in docs/requirements.md): the real binary
 //! in several processes at once, real files, `kill -9`, and random bytes.
 //! No timing is asserted; waits are on conditions with generous deadlines.
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::Common;
 
-/// Exit codes of SPEC §1.
+/// Exit codes every command keeps (README, "Headless commands").
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAIL: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;

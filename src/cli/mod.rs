@@ -1,4 +1,4 @@
-//! The command line (SPEC §1). One file per command; this file only parses
+//! The command line (README, "Headless commands"). One file per command; this file only parses
 //! and dispatches. Every command returns its exit code.
 
 #[macro_use]

@@ -1,5 +1,5 @@
-//! The go/no-go decision rule (SPEC §2, from the go-live runbook's decision
-//! tree, seed 001 §5.2). Pure: the runbook's criteria and the folded state in,
+//! The go/no-go decision rule ("The recommendation" in docs/runbook-format.md),
+//! after the decision tree of the go-live runbooks warroom was made for. Pure: the runbook's criteria and the folded state in,
 //! a recommendation out. The console shows it; a person records the decision.
 //!
 //! The tree, and how each branch maps here:
@@ -15,8 +15,8 @@
 //!
 //! Choices the tree leaves open:
 //! - N/A counts as not failing (the criterion does not apply to this window).
-//! - Medium criteria never block and never change the recommendation: the seed
-//!   says their failure means "monitor" or "fix async", i.e. go on.
+//! - Medium criteria never block and never change the recommendation: those runbooks
+//!   say their failure means "monitor" or "fix async", i.e. go on.
 //! - Criteria the runbook no longer has (a journal from an older version) are
 //!   ignored; runbook criteria never marked are PENDING.
 //! - A runbook with no critical or high criteria recommends GO.
@@ -146,7 +146,7 @@ mod tests {
     use Severity::{Critical as C, High as H, Medium as M};
     use Verdict::{Fail as F, Na as N, Pass as P, Pending as W};
 
-    /// The seed's matrix in miniature: two critical, two high, one medium.
+    /// A go-live criteria matrix in miniature: two critical, two high, one medium.
     fn golive() -> Runbook {
         runbook(&[("home", C), ("db", C), ("qdrant", H), ("latency", H), ("cron", M)])
     }

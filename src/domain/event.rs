@@ -1,4 +1,4 @@
-//! What the journal records (SPEC §3). A record's `kind` + `data` deserialize
+//! What the journal records (docs/journal.md). A record's `kind` + `data` deserialize
 //! into `EventKind`; unknown kinds (from a newer warroom) are kept as raw
 //! records and skipped by the fold, never fatal.
 

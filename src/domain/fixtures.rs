@@ -21,7 +21,7 @@ pub fn level(name: &str, who: &str, mins: u64) -> EscalationLevel {
     EscalationLevel { name: name.into(), who: who.into(), respond_within: Dur::from_secs(mins * 60), when: None }
 }
 
-/// L1 30m, L2 15m, L3 5m (the SPEC's example).
+/// L1 30m, L2 15m, L3 5m (the example in docs/runbook-format.md).
 pub fn escalation(start: EscalationStart) -> Escalation {
     Escalation {
         start,

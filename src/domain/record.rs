@@ -1,4 +1,4 @@
-//! One journal line (SPEC §3) and its hash chain.
+//! One journal line (docs/journal.md) and its hash chain.
 //!
 //! The hash is SHA-256 over `prev` and the other fields in a fixed canonical
 //! order; see `canonical_bytes` and `docs/journal.md`, which documents the

@@ -5,7 +5,7 @@
 //! Every piece of text that came from the journal is made printable
 //! (`text::printable`) when the report is built, so neither output can carry
 //! control or escape sequences; the Markdown renderer also escapes markup, so
-//! a note like `**[click](x)**` shows literally (REQUIREMENTS S3, S4).
+//! a note like `**[click](x)**` shows literally (S3, S4 in docs/requirements.md).
 
 pub mod incident;
 pub mod markdown;

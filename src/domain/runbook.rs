@@ -1,5 +1,5 @@
 //! The runbook as the rest of the program sees it: validated, typed, with ids
-//! resolved. Produced by `domain::loader` from TOML (SPEC §2); never built from
+//! resolved. Produced by `domain::loader` from TOML (docs/runbook-format.md); never built from
 //! raw strings elsewhere. Text fields keep the user's bytes exactly (any
 //! language, even mojibake); they are sanitised only when drawn.
 
@@ -190,7 +190,7 @@ impl Severity {
     }
 }
 
-/// What failing this criterion means (the seed's "Falla" column).
+/// What failing this criterion means (a go-live criteria table's "if it fails" column).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CriterionOnFail {
     Rollback,
@@ -255,7 +255,7 @@ pub struct EscalationLevel {
     pub name: String,
     pub who: String,
     pub respond_within: Dur,
-    /// When this level applies, in the runbook's words (the seed's "Criterio" column).
+    /// When this level applies, in the runbook's words (an escalation table's "criterion" column).
     pub when: Option<String>,
 }
 

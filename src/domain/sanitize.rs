@@ -1,4 +1,4 @@
-//! The one sanitiser for all text from outside (REQUIREMENTS S1–S4): log lines,
+//! The one sanitiser for all text from outside (S1–S4 in docs/requirements.md): log lines,
 //! probe bodies and errors, step output, journal text from other writers, the
 //! window title, OSC 52 payloads, reports and exports.
 //!

@@ -1,5 +1,5 @@
-//! Keys → actions. The default map is embedded from `keys.toml` (the SPEC §4
-//! table); a user `keys.toml` in the config dir overrides single bindings.
+//! Keys → actions. The default map is embedded from `keys.toml` (the keys
+//! docs/console.md lists); a user `keys.toml` in the config dir overrides single bindings.
 //! An unknown action, an unknown key or two actions on one key is an error
 //! naming file and line (A4).
 

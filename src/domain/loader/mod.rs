@@ -1,5 +1,5 @@
 //! The runbook loader: TOML bytes in, a validated `Runbook` out — or every
-//! problem found, each placed at FILE:LINE:COL of the offending value (SPEC §2).
+//! problem found, each placed at FILE:LINE:COL of the offending value (docs/runbook-format.md).
 //! Pure: no file I/O here (`cli::runbook_file` reads the file).
 //!
 //! Parsing uses toml's spanned document (`toml::de::DeTable`) and reads it by

@@ -143,7 +143,7 @@ pub(super) fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
-/// Ids are `[a-z0-9_-]+` (SPEC §2).
+/// Ids are `[a-z0-9_-]+` (docs/runbook-format.md).
 pub(super) fn valid_id(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }

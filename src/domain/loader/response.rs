@@ -31,7 +31,7 @@ pub(super) fn criterion(ctx: &mut Ctx, t: &mut Table) -> Option<Criterion> {
     } else {
         t.choice(ctx, "severity", SEVERITIES)
     };
-    // Without on_fail, the seed's usual reading of the severity.
+    // Without on_fail, the usual go-live reading of the severity (docs/runbook-format.md).
     let on_fail = t.choice(ctx, "on_fail", CRITERION_ON_FAIL).or(match severity {
         Some(Severity::Critical) => Some(CriterionOnFail::Rollback),
         Some(Severity::High) => Some(CriterionOnFail::Evaluate),

@@ -7,7 +7,7 @@ use crate::domain::diagnostic::Diagnostic;
 use crate::domain::duration::Dur;
 use crate::domain::runbook::*;
 
-const SPEC_EXAMPLE: &str = r#"
+const FORMAT_EXAMPLE: &str = r#"
 [runbook]
 id = "golive-platform"
 title = "Go-live — platform"
@@ -148,15 +148,15 @@ fn errors(text: &str) -> Vec<String> {
     }
 }
 
-/// Replaces `from` in the SPEC example (which must contain it once).
+/// Replaces `from` in the format example (which must contain it once).
 fn spec_with(from: &str, to: &str) -> String {
-    assert_eq!(SPEC_EXAMPLE.matches(from).count(), 1, "{from}");
-    SPEC_EXAMPLE.replace(from, to)
+    assert_eq!(FORMAT_EXAMPLE.matches(from).count(), 1, "{from}");
+    FORMAT_EXAMPLE.replace(from, to)
 }
 
 #[test]
 fn loads_the_spec_example_fully() {
-    let l = load(SPEC_EXAMPLE).unwrap_or_else(|d| panic!("{d:#?}"));
+    let l = load(FORMAT_EXAMPLE).unwrap_or_else(|d| panic!("{d:#?}"));
     let r = &l.runbook;
     assert!(l.warnings.is_empty(), "{:?}", l.warnings);
     assert_eq!(r.dir, Path::new("rb"));
@@ -235,14 +235,14 @@ fn positions_point_at_the_value() {
         "severity = \"urgent\"\non_fail = \"rollback\"",
     ));
     assert_eq!(e.len(), 1, "{e:?}");
-    let line = SPEC_EXAMPLE.lines().position(|l| l.contains("severity = \"critical\"")).unwrap() + 1;
+    let line = FORMAT_EXAMPLE.lines().position(|l| l.contains("severity = \"critical\"")).unwrap() + 1;
     assert!(e[0].starts_with(&format!("rb/x.toml:{line}:12: error: unknown severity \"urgent\"")), "{}", e[0]);
     assert!(e[0].contains("critical, high, medium"), "{}", e[0]);
 }
 
 #[test]
 fn reports_every_problem() {
-    let bad = SPEC_EXAMPLE
+    let bad = FORMAT_EXAMPLE
         .replace("timeout = \"5m\"", "timeout = \"5 minutes\"")
         .replace("every = \"1m\"", "evry = \"1m\"")
         .replace("(?i)\\\\b(error|panic)\\\\b", "(unclosed")
@@ -342,7 +342,7 @@ proptest! {
 
     #[test]
     fn mutated_example_never_panics(pos in 0usize..4000, len in 0usize..40, insert in "[\\[\\]{}=\"a-z0-9 \n.,#:-]{0,12}") {
-        let mut t = SPEC_EXAMPLE.to_string();
+        let mut t = FORMAT_EXAMPLE.to_string();
         let mut p = pos.min(t.len());
         while !t.is_char_boundary(p) { p -= 1; }
         let mut end = (p + len).min(t.len());

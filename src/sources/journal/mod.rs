@@ -1,4 +1,4 @@
-//! The journal store (SPEC §3, REQUIREMENTS D1–D6): an append-only file of
+//! The journal store (docs/journal.md; D1–D6 in docs/requirements.md): an append-only file of
 //! hash-chained JSON lines shared by every console and CLI command on a
 //! session. All plain, synchronous std I/O: appends are a lock, a read of what
 //! others wrote, one write and an fsync — fast enough to call from the UI task

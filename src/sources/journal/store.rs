@@ -1,6 +1,6 @@
 //! `Journal`: one session's append-only, hash-chained file.
 //!
-//! How it stays whole with several writers and crashes (REQUIREMENTS D1–D6):
+//! How it stays whole with several writers and crashes (D1–D6 in docs/requirements.md):
 //! - Every append holds an exclusive `flock` (fs4) for its whole read-check-
 //!   write-fsync, so writers never interleave; the kernel drops the lock when a
 //!   holder dies, even by `kill -9` (D4).

@@ -1,4 +1,4 @@
-//! Probes (SPEC §2 `[[probe]]`): HTTP, TCP and command checks, each on its own
+//! Probes (`[[probe]]` in docs/runbook-format.md): HTTP, TCP and command checks, each on its own
 //! tokio task with its own interval (missed ticks skipped, so a slow or hanging
 //! probe never delays another) and its own timeout. Every attempt becomes a
 //! `SourceEvent::Probe(ProbeResult)`; health (UP/DOWN) is decided by
