@@ -56,6 +56,9 @@ pub struct Common {
     /// Line-by-line output for screen readers (automatic with TERM=dumb).
     #[arg(long, global = true)]
     pub plain: bool,
+    /// Sign every record this process writes with the SSH agent ($SSH_AUTH_SOCK), SSHSIG format.
+    #[arg(long, global = true)]
+    pub sign: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -89,8 +92,13 @@ pub enum Command {
     Note { runbook: PathBuf, text: String },
     /// Approve a rollback that needs several operators, as this operator.
     Approve { runbook: PathBuf, rollback: String },
-    /// Check a journal's hash chain and sequence.
-    Verify { journal: PathBuf },
+    /// Check a journal's hash chain and sequence (and, with --allowed-signers, every record's SSH signature).
+    Verify {
+        journal: PathBuf,
+        /// git's allowed-signers file: every record must be signed by a key listed for its operator.
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
+    },
     /// The session as a timeline and summary (post-mortem).
     Report {
         journal: PathBuf,
@@ -131,6 +139,10 @@ pub fn main() -> i32 {
 
 fn dispatch(cli: Cli) -> i32 {
     let c = &cli.common;
+    // Every command writes (or shows) this name: refuse an invisible or control character before anything runs.
+    if let Err(e) = common::check_operator_input(c) {
+        return common::bad_input(e);
+    }
     match cli.command {
         Command::Demo(args) => demo::run(&args, c),
         Command::Open { runbook } => open::run(&runbook, c),
@@ -141,7 +153,7 @@ fn dispatch(cli: Cli) -> i32 {
         }
         Command::Note { runbook, text } => note::run(&runbook, &text, c),
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
-        Command::Verify { journal } => verify::run(&journal, c),
+        Command::Verify { journal, allowed_signers } => verify::run(&journal, allowed_signers.as_deref(), c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
     }
 }

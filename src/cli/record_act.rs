@@ -41,15 +41,21 @@ pub fn append(common: &Common, runbook_id: &str, ev: &EventKind) -> Result<Recor
         eprintln!("warroom: not recorded: --read-only was given, so nothing is written to {}.", path.display());
         return Err(EXIT_FAIL);
     }
-    append_to(&path, &operator(common), ev)
+    append_to(&path, &operator(common), ev, common)
 }
 
-fn append_to(path: &Path, who: &str, ev: &EventKind) -> Result<Record, i32> {
+fn append_to(path: &Path, who: &str, ev: &EventKind, common: &Common) -> Result<Record, i32> {
     let opened = Journal::open(path).map_err(bad_input)?;
     for w in &opened.warnings {
         eprintln!("warroom: {}", clean(w));
     }
     let mut journal = opened.journal;
+    // `mark` and `note` know no runbook option here: --sign turns signing on.
+    match super::common::signer(common, false) {
+        Ok(Some(s)) => journal.set_signer(s),
+        Ok(None) => {}
+        Err(e) => return Err(bad_input(e)),
+    }
     match journal.append(who, Utc::now(), ev) {
         Ok(mut recs) => {
             for w in journal.take_warnings() {
@@ -57,7 +63,7 @@ fn append_to(path: &Path, who: &str, ev: &EventKind) -> Result<Record, i32> {
             }
             recs.pop().ok_or(EXIT_FAIL)
         }
-        Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. })) => {
+        Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. } | JournalError::Sign(_))) => {
             eprintln!("warroom: {e}");
             Err(EXIT_FAIL)
         }

@@ -177,6 +177,8 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
                 decision,
                 reason: reason.trim().to_string(),
                 recommendation: Some(recommend::label(rb, &s.app.state)),
+                overrides: vec![],
+                supersedes: None,
             }))
         }
         "operator" if !rest.is_empty() => {

@@ -9,6 +9,7 @@
 mod reader;
 mod refs;
 mod response;
+mod roles;
 mod sections;
 #[cfg(test)]
 mod tests;
@@ -19,7 +20,9 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 use crate::domain::diagnostic::{line_col, Diagnostic};
-use crate::domain::runbook::{AutoBinding, Criterion, LogSource, Phase, Runbook, Trigger, TriggerWhen};
+use crate::domain::runbook::{
+    Access, AutoBinding, Criterion, Distinct, LogSource, Phase, Rollback, Runbook, Trigger, TriggerWhen,
+};
 use crate::domain::vars::suggest;
 use reader::{Ctx, Table};
 
@@ -30,8 +33,21 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-const SECTIONS: &[&str] =
-    &["runbook", "vars", "phase", "step", "probe", "log", "criterion", "escalation", "rollback", "trigger", "template"];
+const SECTIONS: &[&str] = &[
+    "runbook",
+    "vars",
+    "phase",
+    "step",
+    "probe",
+    "log",
+    "criterion",
+    "escalation",
+    "rollback",
+    "trigger",
+    "template",
+    "role",
+    "decision",
+];
 
 /// Id of the phase that holds steps when a runbook declares no `[[phase]]`.
 pub const IMPLICIT_PHASE: &str = "steps";
@@ -193,6 +209,8 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let rollbacks = read_all(ctx, doc, "rollback", response::rollback);
     let triggers = read_all(ctx, doc, "trigger", response::trigger);
     let templates = read_all(ctx, doc, "template", response::template);
+    let access = roles::access(ctx, doc);
+    warn_key_distinct_unsigned(ctx, doc, &rollbacks, &access);
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
     warn_logs_without_error_pattern(ctx, doc, &logs, &criteria, &triggers);
@@ -213,6 +231,25 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         rollbacks,
         triggers,
         templates,
+        access,
+    }
+}
+
+/// `distinct = "key"` counts signed approvals only: say so when the runbook does not sign.
+fn warn_key_distinct_unsigned(ctx: &mut Ctx, doc: &DeTable, rollbacks: &[Rollback], access: &Access) {
+    if access.sign {
+        return;
+    }
+    for rb in rollbacks.iter().filter(|r| r.distinct == Distinct::Key) {
+        let span = entries_span(doc, "rollback", &rb.id).unwrap_or(0..0);
+        ctx.warn(
+            &span,
+            format!(
+                "[[rollback]] \"{}\" counts approvals by signing key (distinct = \"key\"), but [runbook] has no \
+                 sign = true: only approvals made with --sign will count",
+                rb.id
+            ),
+        );
     }
 }
 

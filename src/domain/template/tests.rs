@@ -169,6 +169,8 @@ fn busy_session() -> Vec<(i64, &'static str, EventKind)> {
                 decision: Decision::Rollback,
                 reason: "homepage {down} [red] %s".into(),
                 recommendation: None,
+                overrides: vec![],
+                supersedes: None,
             },
         ),
         (310, "bob@bastion", EventKind::RollbackApproved { rollback: "full".into() }),

@@ -26,7 +26,9 @@ use chrono::{DateTime, Utc};
 use super::error::JournalError;
 use super::fsinfo::nfs_warning;
 use super::reader::{read_chunk, Chunk};
+use super::signer::Signer;
 use crate::domain::event::EventKind;
+use crate::domain::identity::Actor;
 use crate::domain::record::{Record, GENESIS};
 
 /// What `Journal::open` found.
@@ -62,6 +64,10 @@ pub struct Journal {
     pending_error: Option<JournalError>,
     reloaded: bool,
     warnings: Vec<String>,
+    /// The Unix account every record written here carries.
+    user: String,
+    /// Signs every record written here, when signing is on.
+    signer: Option<Signer>,
 }
 
 /// Where torn tails are set aside: `<journal>.torn` beside the journal.
@@ -86,6 +92,8 @@ impl Journal {
             pending_error: None,
             reloaded: false,
             warnings: Vec::new(),
+            user: super::whoami::unix_user(),
+            signer: None,
         }
     }
 
@@ -244,7 +252,22 @@ impl Journal {
             Some((s, h)) => (s + 1, h.clone()),
             None => (1, GENESIS.to_string()),
         };
-        let rec = Record::new(&prev, seq, ts, operator, ev);
+        let actor = Actor {
+            operator: operator.to_string(),
+            user: Some(self.user.clone()),
+            key: self.signer.as_ref().map(|s| s.fingerprint().to_string()),
+        };
+        let mut rec = Record::new_by(&prev, seq, ts, &actor, ev);
+        if let Some(signer) = &self.signer {
+            match signer.sign(rec.hash.as_bytes()) {
+                Ok(sig) => rec.sig = Some(sig),
+                Err(why) => {
+                    drop(lock);
+                    self.backlog = out;
+                    return Err(JournalError::Sign(why));
+                }
+            }
+        }
         let mut line = rec.to_line().into_bytes();
         line.push(b'\n');
         // One write of the whole line; O_APPEND puts it at the end. Only a synced record is acknowledged.
@@ -313,6 +336,16 @@ impl Journal {
     /// Warnings that arose after `open` (a torn tail set aside, a reload).
     pub fn take_warnings(&mut self) -> Vec<String> {
         std::mem::take(&mut self.warnings)
+    }
+
+    /// From now on every record written here is signed by `signer`.
+    pub fn set_signer(&mut self, signer: Signer) {
+        self.signer = Some(signer);
+    }
+
+    /// The Unix account and signing key (fingerprint) records written here carry.
+    pub fn writer(&self) -> (String, Option<String>) {
+        (self.user.clone(), self.signer.as_ref().map(|s| s.fingerprint().to_string()))
     }
 
     pub fn path(&self) -> &Path {

@@ -48,6 +48,10 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let Some(step) = app.runbook.step(&id).cloned() else { return Vec::new() };
+    if let Err(why) = app.runbook.access.check(&step.by, &app.actor(), &format!("run step {id}")) {
+        app.say(clean(&why), MsgKind::Warn);
+        return Vec::new();
+    }
     let command = match step.run.as_deref().map(|t| vars::render_command(t, &app.vars)) {
         Some(Ok(c)) => c,
         Some(Err(e)) => {
