@@ -103,6 +103,7 @@ id = "full"
 title = "Full rollback"
 run = "./rollback.sh"
 approvals = 2
+distinct = "operator"  # the events below are folded by name only
 "#;
 
 fn rb() -> Runbook {

@@ -113,6 +113,7 @@ impl Journal {
             Err(e) => return Err(JournalError::io(path, e)),
         };
         if !existed {
+            share_like_dir(&file, &dir);
             // The new file's name must survive a crash too (D3).
             sync_dir(&dir);
         }
@@ -543,6 +544,18 @@ fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
+    }
+}
+
+/// A session folder that others may write to (group- or world-writable, so
+/// that a second engineer can approve as their own Unix user) gets a journal
+/// they may append to as well: the new file takes the folder's read/write
+/// bits, whatever the umask. See `docs/incident.md`, "A second engineer".
+fn share_like_dir(file: &File, dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(dir_mode) = std::fs::metadata(dir).map(|m| m.permissions().mode()) else { return };
+    if dir_mode & 0o022 != 0 {
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600 | (dir_mode & 0o066)));
     }
 }
 

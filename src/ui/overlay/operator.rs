@@ -20,7 +20,7 @@ use ratatui_textarea::TextArea;
 use super::{centered, is_close, Outcome, Overlay};
 use crate::domain::approvals::{self, Refusal};
 use crate::domain::event::EventKind;
-use crate::domain::identity::{check_name, name_key, same_name, Actor};
+use crate::domain::identity::{check_name, name_key, same_name, Actor, NameError};
 use crate::domain::runbook::Distinct;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
@@ -131,6 +131,13 @@ pub fn on_key(app: &mut App, mut o: Box<OperatorDialog>, key: KeyEvent) -> Outco
             return Outcome::Keep(Overlay::Operator(o));
         }
         KeyCode::Enter => {
+            // What was typed is checked as typed, before it can match a known name.
+            if o.picked.is_none() {
+                if let Err(e @ NameError::Invisible { .. }) = check_name(&o.typed()) {
+                    o.error = Some(e.to_string());
+                    return Outcome::Keep(Overlay::Operator(o));
+                }
+            }
             let Some(to) = o.choice() else {
                 o.error = Some("type a name or pick one with ↑/↓, or Esc to keep the current one".into());
                 return Outcome::Keep(Overlay::Operator(o));
