@@ -6,7 +6,7 @@ use toml::Spanned;
 
 use super::reader::{Ctx, Table};
 use super::refs::{declare, refer, Kind};
-use crate::domain::identity::check_name;
+use crate::domain::identity::{check_name, NameError};
 use crate::domain::runbook::{Access, Distinct, Role};
 
 /// Keys that restrict an act to roles, and where each belongs.
@@ -80,7 +80,12 @@ fn check_member(ctx: &mut Ctx, m: &Spanned<String>, what: &str) {
     } else if let Some(user) = text.strip_prefix("user:") {
         (user.is_empty() || user.contains(char::is_whitespace)).then(|| "names no Unix user: write user:NAME".into())
     } else {
-        check_name(text).err().map(|e| e.to_string())
+        check_name(text).err().map(|e| match e {
+            NameError::Empty => "is empty: write a name, user:NAME or SHA256:…".to_string(),
+            NameError::Invisible { at, code } => {
+                format!("has an invisible or control character ({code} at character {at}): write visible letters only")
+            }
+        })
     };
     if let Some(p) = problem {
         ctx.error(&m.span(), format!("member \"{}\" of {what} {p}", text.escape_debug()));
