@@ -332,3 +332,59 @@ fire = ["devop"]
         assert!(all.contains(&want), "missing {want}\n--- got ---\n{all}");
     }
 }
+
+/// The checker docs/journal.md gives, run as written on a journal whose lines
+/// carry `user`, `key` and `sig`: the documented canonical form is the real one.
+#[test]
+fn the_documented_python_checker_accepts_signed_lines() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/journal.md")).unwrap();
+    let start = doc.find("```python\n").expect("a python block in docs/journal.md") + "```python\n".len();
+    let script = &doc[start..start + doc[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    runbook(dir.path(), "key", true);
+    let ana = Agent::start("ana");
+    assert_eq!(approve(dir.path(), "ana", &ana.env(), &[]).status.code(), Some(0));
+    let recs = records(dir.path());
+    assert!(recs[0].user.is_some() && recs[0].key.is_some() && recs[0].sig.is_some(), "{:?}", recs[0]);
+    let run = |dir: &Path| Command::new("python3").arg("-c").arg(script).current_dir(dir).output().expect("python3");
+    let ok = run(dir.path());
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    // And it catches a changed user.
+    let body = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+    std::fs::write(dir.path().join("journal.jsonl"), body.replace("\"user\":\"root\"", "\"user\":\"bob\"")).unwrap();
+    let bad = run(dir.path());
+    assert!(!bad.status.success() && text(&bad.stderr).contains("line 1: hash mismatch"), "{}", text(&bad.stderr));
+}
+
+#[test]
+fn doctor_says_whether_a_second_login_can_approve() {
+    use std::os::unix::fs::PermissionsExt;
+    let doctor = |dir: &Path| {
+        let out = Command::new(bin())
+            .env_remove("SSH_AUTH_SOCK")
+            .arg("doctor")
+            .arg(dir.join("runbook.toml"))
+            .arg("--journal")
+            .arg(dir.join("journal.jsonl"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let private = tempfile::tempdir().unwrap();
+    runbook(private.path(), "user", false);
+    let said = doctor(private.path());
+    assert!(said.contains("another Unix account can append: NO"), "{said}");
+    assert!(said.contains("this login: Unix user root"), "{said}");
+    assert!(said.contains("rollback full: 2 approvals from different Unix users"), "{said}");
+
+    let shared = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(shared.path(), std::fs::Permissions::from_mode(0o2770)).unwrap();
+    runbook(shared.path(), "user", false);
+    // The first writer creates the journal group-writable, like its folder.
+    assert_eq!(approve(shared.path(), "ana", &[], &[]).status.code(), Some(0));
+    let mode = std::fs::metadata(shared.path().join("journal.jsonl")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o060, 0o060, "journal mode {mode:o}");
+    let said = doctor(shared.path());
+    assert!(said.contains("another Unix account can append: yes, if it is in the folder's group"), "{said}");
+}

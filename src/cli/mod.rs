@@ -5,6 +5,7 @@ pub mod approve;
 pub mod check;
 pub mod common;
 pub mod demo;
+pub mod doctor;
 pub mod mark;
 pub mod note;
 pub mod open;
@@ -92,6 +93,8 @@ pub enum Command {
     Note { runbook: PathBuf, text: String },
     /// Approve a rollback that needs several operators, as this operator.
     Approve { runbook: PathBuf, rollback: String },
+    /// Who this login writes as, and whether a second engineer can approve from their own login.
+    Doctor { runbook: PathBuf },
     /// Check a journal's hash chain and sequence (and, with --allowed-signers, every record's SSH signature).
     Verify {
         journal: PathBuf,
@@ -153,6 +156,7 @@ fn dispatch(cli: Cli) -> i32 {
         }
         Command::Note { runbook, text } => note::run(&runbook, &text, c),
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
+        Command::Doctor { runbook } => doctor::run(&runbook, c),
         Command::Verify { journal, allowed_signers } => verify::run(&journal, allowed_signers.as_deref(), c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
     }
