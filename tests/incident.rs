@@ -564,6 +564,19 @@ mod rollback_console {
         let d = s.decision.as_ref().unwrap();
         assert_eq!(d.overrides, vec!["api-up".to_string()]);
         assert!(d.supersedes.as_deref().is_some_and(|t| t.starts_with("NO-GO by bob at")), "{d:?}");
+        // The report shows the override and the superseded decision.
+        let report = Command::cargo_bin("warroom")
+            .unwrap()
+            .arg("report")
+            .arg(c.path("journal.jsonl"))
+            .arg("--runbook")
+            .arg(c.path("runbook.toml"))
+            .output()
+            .unwrap();
+        let md = text(&report.stdout);
+        assert!(md.contains("**OVERRIDE**: recorded while critical criteria failed: api-up"), "{md}");
+        assert!(md.contains("Knowingly replaced NO-GO by bob at"), "{md}");
+        assert!(md.contains("Earlier (superseded): NO-GO by bob"), "{md}");
     }
 
     #[test]

@@ -85,6 +85,12 @@ pub struct DecisionReport {
     pub at: Ts,
     /// What the console recommended when it was taken.
     pub recommendation: Option<String>,
+    /// Failing critical criteria the operator explicitly overrode.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
+    /// Another person's decision it knowingly replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -246,6 +252,8 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
         by: p(&d.by),
         at: Ts(d.at),
         recommendation: po(&d.recommendation),
+        overrides: d.overrides.iter().map(|o| p(o)).collect(),
+        supersedes: po(&d.supersedes),
     };
 
     Report {
