@@ -388,3 +388,60 @@ fn doctor_says_whether_a_second_login_can_approve() {
     let said = doctor(shared.path());
     assert!(said.contains("another Unix account can append: yes, if it is in the folder's group"), "{said}");
 }
+
+/// The console itself signs with `--sign`: every line it writes carries the
+/// agent's key and a signature `verify --allowed-signers` accepts.
+#[test]
+fn a_signing_console_signs_every_line_it_writes() {
+    const SOCKET: &str = "wr-identity";
+    struct Session(String);
+    impl Drop for Session {
+        fn drop(&mut self) {
+            let _ = Command::new("tmux").args(["-L", SOCKET, "kill-session", "-t", &self.0]).status();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    runbook(dir.path(), "key", false);
+    let ana = Agent::start("ana");
+    let name = format!("sign-{}", std::process::id());
+    let cmd = format!(
+        "cd {dir} && SSH_AUTH_SOCK={sock} WARROOM_OPERATOR=ana TERM=xterm-256color {bin} open runbook.toml --sign \
+         --journal {dir}/journal.jsonl; sleep 600",
+        dir = dir.path().display(),
+        sock = ana.sock.display(),
+        bin = bin(),
+    );
+    let ok = Command::new("tmux")
+        .args(["-L", SOCKET, "new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd])
+        .status()
+        .expect("tmux is installed");
+    assert!(ok.success());
+    let _session = Session(name.clone());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while records(dir.path()).is_empty() {
+        assert!(Instant::now() < deadline, "the console wrote nothing");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Approve from the console: B, Enter, type the id.
+    let keys = |k: &[&str]| Command::new("tmux").args(["-L", SOCKET, "send-keys", "-t", &name]).args(k).status();
+    keys(&["B"]).unwrap();
+    let screen =
+        || text(&Command::new("tmux").args(["-L", SOCKET, "capture-pane", "-p", "-t", &name]).output().unwrap().stdout);
+    while !screen().contains("approvals from different signing keys") {
+        assert!(Instant::now() < deadline, "no rollback dialog:\n{}", screen());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    keys(&["Enter"]).unwrap();
+    keys(&["-l", "full"]).unwrap();
+    keys(&["Enter"]).unwrap();
+    while !records(dir.path()).iter().any(|r| r.kind == "rollback.approved") {
+        assert!(Instant::now() < deadline, "not approved:\n{}", screen());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let recs = records(dir.path());
+    assert!(recs.iter().all(|r| r.sig.is_some() && r.key.is_some()), "an unsigned line: {recs:?}");
+    let signers = dir.path().join("allowed_signers");
+    std::fs::write(&signers, format!("ana {}\n", ana.key())).unwrap();
+    let out = verify(dir.path(), &signers);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+}

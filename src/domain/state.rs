@@ -247,23 +247,20 @@ impl SessionState {
             self.unknown_records += 1;
             return;
         };
-        let mut who = r.actor();
-        // A key counts only with a good signature (checked for approvals, the only place it counts).
-        who.key = match ev {
-            EventKind::RollbackApproved { .. } => super::signature::verified_key(r),
-            _ => None,
-        };
-        self.apply_event_as(&who, r.ts, ev);
+        // Who approved, in full; a key counts only with a good signature. Built
+        // only for approvals (the only place they count): replay stays cheap.
+        let approver = || Actor { key: super::signature::verified_key(r), ..r.actor() };
+        self.apply_event_with(&r.operator, r.ts, ev, approver);
     }
 
     /// Fold one typed event stamped with who (by name only) and when.
     pub fn apply_event(&mut self, by: &str, at: DateTime<Utc>, ev: EventKind) {
-        self.apply_event_as(&Actor::named(by), at, ev)
+        self.apply_event_with(by, at, ev, || Actor::named(by))
     }
 
-    /// Fold one typed event stamped with who (name, user, key) and when.
-    pub fn apply_event_as(&mut self, who: &Actor, at: DateTime<Utc>, ev: EventKind) {
-        let by = who.operator.as_str();
+    /// Fold one typed event stamped with who and when; `approver` gives the
+    /// whole identity (name, user, key) when an approval needs it.
+    fn apply_event_with(&mut self, by: &str, at: DateTime<Utc>, ev: EventKind, approver: impl FnOnce() -> Actor) {
         let stamp = || Stamp { by: by.to_string(), at };
         match ev {
             EventKind::SessionOpened { .. } | EventKind::SessionClosed {} | EventKind::OperatorSwitched { .. } => {}
@@ -340,7 +337,7 @@ impl SessionState {
             EventKind::RollbackApproved { rollback } => {
                 let rb = self.rollbacks.entry(rollback).or_default();
                 rb.approvals.entry(by.to_string()).or_insert(at);
-                rb.approved.push(Approval { by: who.clone(), at });
+                rb.approved.push(Approval { by: approver(), at });
             }
             EventKind::RollbackStarted { rollback, run, command, output } => {
                 start_run(&mut self.rollbacks.entry(rollback).or_default().runs, run, command, output, by, at);

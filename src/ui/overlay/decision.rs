@@ -211,7 +211,7 @@ fn question(asked: &Asked) -> Vec<String> {
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     let failing = recommend::failing(&app.runbook, &app.state);
-    let shown = failing.len().min(6) as u16 + 1;
+    let shown = failing.len().min(6) as u16 + u16::from(!app.runbook.access.decision_by.is_empty());
     let asking = d.asking.as_ref().map(question).unwrap_or_default();
     let area = centered(main, 90, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
@@ -235,11 +235,14 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
         styled(app, Role::Accent, recommend::label(&app.runbook, &app.state))
             .patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)),
     ])];
+    // Only when the runbook restricts it (otherwise anyone may).
     let by = &app.runbook.access.decision_by;
-    lines.push(Line::from(vec![
-        styled(app, Role::Muted, "who may decide: "),
-        plain(if by.is_empty() { "anyone".to_string() } else { clean(&app.runbook.access.describe(by)) }),
-    ]));
+    if !by.is_empty() {
+        lines.push(Line::from(vec![
+            styled(app, Role::Muted, "who may decide: "),
+            plain(clean(&app.runbook.access.describe(by))),
+        ]));
+    }
     if let Some(cur) = &app.state.decision {
         lines.push(Line::from(vec![
             styled(app, Role::Muted, "recorded so far: "),
