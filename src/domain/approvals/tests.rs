@@ -144,10 +144,10 @@ fn look_alike_names_are_one_operator() {
     let rb = distinct(Distinct::Operator);
     let s = by_users(&[("ana", "root")]);
     for same in ["Ana", "ANA", "ana@VM", "ａｎａ", "an\u{0430}"] {
-        let err = can_approve(&rb, &s, "full", &actor(same, "other"), false).unwrap_err();
+        let err = can_approve(&rb, &s, "full", actor(same, "other"), false).unwrap_err();
         assert!(matches!(err, Refusal::AlreadyApproved { .. }), "{same}: {err:?}");
     }
-    assert_eq!(can_approve(&rb, &s, "full", &actor("bob", "root"), false), Ok(()), "names suffice at this level");
+    assert_eq!(can_approve(&rb, &s, "full", actor("bob", "root"), false), Ok(()), "names suffice at this level");
     // Journaled anyway (an older version, a forged line): still one person.
     let s = by_users(&[("ana", "root"), ("Ana", "x")]);
     assert_eq!(approvals_needed(&rb, &s, "full"), (1, 2));
@@ -157,14 +157,14 @@ fn look_alike_names_are_one_operator() {
 fn user_level_needs_two_unix_users() {
     let rb = distinct(Distinct::User);
     let s = by_users(&[("ana", "root")]);
-    let err = can_approve(&rb, &s, "full", &actor("bob", "root"), false).unwrap_err();
+    let err = can_approve(&rb, &s, "full", actor("bob", "root"), false).unwrap_err();
     assert!(matches!(err, Refusal::NotDistinct { .. }), "{err:?}");
     assert!(err.to_string().contains("already approved as Unix user root"), "{err}");
-    assert_eq!(can_approve(&rb, &s, "full", &actor("bob", "nobody"), false), Ok(()));
+    assert_eq!(can_approve(&rb, &s, "full", actor("bob", "nobody"), false), Ok(()));
     // Two names from one account count once; two accounts count twice.
     assert_eq!(approvals_needed(&rb, &by_users(&[("ana", "root"), ("bob", "root")]), "full"), (1, 2));
     let s = by_users(&[("ana", "root"), ("bob", "nobody")]);
-    assert_eq!(may_fire(&rb, &s, "full", &actor("ana", "root"), false), Ok(()));
+    assert_eq!(may_fire(&rb, &s, "full", actor("ana", "root"), false), Ok(()));
     // Approvals without a user (older journals) count for nothing here.
     let s = session(&[(0, "ana", approve("full")), (1, "bob", approve("full"))]);
     assert_eq!(approvals_needed(&rb, &s, "full"), (0, 2));
@@ -174,7 +174,7 @@ fn user_level_needs_two_unix_users() {
 fn key_level_needs_signed_approvals() {
     let rb = distinct(Distinct::Key);
     let s = by_users(&[("ana", "root")]);
-    let err = can_approve(&rb, &s, "full", &actor("bob", "nobody"), false).unwrap_err();
+    let err = can_approve(&rb, &s, "full", actor("bob", "nobody"), false).unwrap_err();
     assert!(err.to_string().contains("not signed"), "{err}");
     // A record claiming a key without a good signature counts for nothing.
     let mut r = crate::domain::fixtures::record(1, crate::domain::fixtures::t(0), "ana", &approve("full"));
@@ -190,7 +190,7 @@ fn roles_restrict_approving_and_firing() {
     rb.access.roles = vec![Role { id: "devops".into(), title: "DevOps".into(), members: vec!["bob".into()] }];
     rb.rollbacks[0].fire = vec!["devops".into()];
     let s = by_users(&[("ana", "root"), ("carol", "root")]);
-    let err = may_fire(&rb, &s, "full", &actor("ana", "root"), false).unwrap_err();
+    let err = may_fire(&rb, &s, "full", actor("ana", "root"), false).unwrap_err();
     assert!(err.to_string().contains("only DevOps (devops: bob) may"), "{err}");
-    assert_eq!(may_fire(&rb, &s, "full", &actor("Bob", "root"), false), Ok(()));
+    assert_eq!(may_fire(&rb, &s, "full", actor("Bob", "root"), false), Ok(()));
 }

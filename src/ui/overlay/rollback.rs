@@ -127,7 +127,7 @@ pub fn ask_abort(app: &mut App, id: &str) {
 }
 
 fn on_enter(app: &mut App, mut d: RollbackDialog, id: &str) -> Outcome {
-    match rollback_flow::next(&app.runbook, &app.state, id, &app.actor(), app.read_only.is_some()) {
+    match rollback_flow::next(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
         Next::Approve { fires } => d.stage = Stage::Typing { fire: fires, typed: String::new() },
         Next::Fire(Confirm::Type) => d.stage = Stage::Typing { fire: true, typed: String::new() },
         Next::Fire(Confirm::Yes) => d.stage = Stage::YesNo,
@@ -152,7 +152,7 @@ fn on_typed(app: &mut App, mut d: RollbackDialog, id: &str, fire_too: bool, type
         return Outcome::Keep(Overlay::Rollback(d));
     }
     // Re-decide on the state as it is now (another console may have acted meanwhile).
-    match rollback_flow::next(&app.runbook, &app.state, id, &app.actor(), app.read_only.is_some()) {
+    match rollback_flow::next(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
         Next::Approve { fires } => {
             let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, id);
             let who = clean(&app.operator);
@@ -215,7 +215,7 @@ pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
             let Some(id) = id else { return Outcome::Close };
             return match key.code {
                 KeyCode::Char('y') => {
-                    match approvals::may_fire(&app.runbook, &app.state, &id, &app.actor(), app.read_only.is_some()) {
+                    match approvals::may_fire(&app.runbook, &app.state, &id, app.actor(), app.read_only.is_some()) {
                         Ok(()) => Outcome::Done(fire(app, &id)),
                         Err(r) => {
                             app.say(clean(&r.to_string()), MsgKind::Warn);
@@ -385,7 +385,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         match &d.stage {
             Stage::Typing { fire, typed } => {
                 lines.push(Line::from(""));
-                let ask = match (fire, rollback_flow::next(&app.runbook, &app.state, &rb.id, &app.actor(), false)) {
+                let ask = match (fire, rollback_flow::next(&app.runbook, &app.state, &rb.id, app.actor(), false)) {
                     (true, Next::Approve { .. }) => {
                         format!("Type {} to approve AND FIRE this rollback as {who}:", clean(&rb.id))
                     }
