@@ -344,8 +344,19 @@ fn the_documented_python_checker_accepts_signed_lines() {
     runbook(dir.path(), "key", true);
     let ana = Agent::start("ana");
     assert_eq!(approve(dir.path(), "ana", &ana.env(), &[]).status.code(), Some(0));
+    // `note` signs too: the runbook says sign = true.
+    let note = Command::new(bin())
+        .env("SSH_AUTH_SOCK", &ana.sock)
+        .args(["note", "--operator", "ana", "--journal"])
+        .arg(dir.path().join("journal.jsonl"))
+        .arg(dir.path().join("runbook.toml"))
+        .arg("signed note")
+        .output()
+        .unwrap();
+    assert_eq!(note.status.code(), Some(0), "{}", text(&note.stderr));
     let recs = records(dir.path());
-    assert!(recs[0].user.is_some() && recs[0].key.is_some() && recs[0].sig.is_some(), "{:?}", recs[0]);
+    assert_eq!(recs.len(), 2);
+    assert!(recs.iter().all(|r| r.user.is_some() && r.key.is_some() && r.sig.is_some()), "{recs:?}");
     let run = |dir: &Path| Command::new("python3").arg("-c").arg(script).current_dir(dir).output().expect("python3");
     let ok = run(dir.path());
     assert!(ok.status.success(), "{}", text(&ok.stderr));

@@ -508,6 +508,13 @@ mod rollback_console {
         c.wait_screen("Who is at the keyboard?");
         // The names seen in the session are offered; an invisible character is refused.
         c.wait_screen("  ana");
+        // "ANA" is ana, who is already at the keyboard: nothing switches, no new participant.
+        c.literal("ＡＮＡ");
+        c.keys("Enter");
+        c.wait("the dialog to close", &|| !c.screen().contains("Who is at the keyboard?"));
+        assert!(!c.journaled("operator.switched"), "{}", c.journal());
+        c.keys("o");
+        c.wait_screen("Who is at the keyboard?");
         c.literal("ana\u{200B}");
         c.keys("Enter");
         c.wait_screen("U+200B");

@@ -36,22 +36,30 @@ pub fn load_runbook(path: &Path) -> Result<Loaded, i32> {
 /// `common`. Refuses under `--read-only` and on a damaged journal (exit 1);
 /// an unusable journal file is exit 2. Returns the written record.
 pub fn append(common: &Common, runbook_id: &str, ev: &EventKind) -> Result<Record, i32> {
+    append_signing(common, runbook_id, false, ev)
+}
+
+/// Like `append`, for the runbook `rb`: signed when it says `sign = true` (or `--sign`).
+pub fn append_for(common: &Common, rb: &crate::domain::runbook::Runbook, ev: &EventKind) -> Result<Record, i32> {
+    append_signing(common, &rb.id, rb.access.sign, ev)
+}
+
+fn append_signing(common: &Common, runbook_id: &str, sign: bool, ev: &EventKind) -> Result<Record, i32> {
     let path = journal_path(common, runbook_id);
     if common.read_only {
         eprintln!("warroom: not recorded: --read-only was given, so nothing is written to {}.", path.display());
         return Err(EXIT_FAIL);
     }
-    append_to(&path, &operator(common), ev, common)
+    append_to(&path, &operator(common), ev, common, sign)
 }
 
-fn append_to(path: &Path, who: &str, ev: &EventKind, common: &Common) -> Result<Record, i32> {
+fn append_to(path: &Path, who: &str, ev: &EventKind, common: &Common, sign: bool) -> Result<Record, i32> {
     let opened = Journal::open(path).map_err(bad_input)?;
     for w in &opened.warnings {
         eprintln!("warroom: {}", clean(w));
     }
     let mut journal = opened.journal;
-    // `mark` and `note` know no runbook option here: --sign turns signing on.
-    match super::common::signer(common, false) {
+    match super::common::signer(common, sign) {
         Ok(Some(s)) => journal.set_signer(s),
         Ok(None) => {}
         Err(e) => return Err(bad_input(e)),
