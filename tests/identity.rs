@@ -456,3 +456,76 @@ fn a_signing_console_signs_every_line_it_writes() {
     let out = verify(dir.path(), &signers);
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
 }
+
+/// `[[step]] by` and `[decision] by` in the console: the dialogs say who may,
+/// and an operator outside those roles is refused with the roles named.
+#[test]
+fn console_acts_restricted_to_roles_name_who_may() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use warroom::ui::action::Action;
+    use warroom::ui::app::{App, AppConfig};
+    let text = r#"
+[runbook]
+id = "roles"
+
+[[role]]
+id = "dev-lead"
+title = "Dev Lead"
+members = ["lucia"]
+
+[[role]]
+id = "project-lead"
+title = "Project Lead"
+members = ["marta"]
+
+[decision]
+by = ["project-lead"]
+
+[[step]]
+id = "preflight"
+title = "Preflight"
+run = "true"
+by = ["dev-lead"]
+"#;
+    let rb = warroom::domain::loader::load_bytes(Path::new("roles.toml"), text.as_bytes()).unwrap().runbook;
+    let mut app = App::new(AppConfig {
+        runbook: rb,
+        operator: "ana".into(),
+        read_only: None,
+        keymap: warroom::ui::keymap::Keymap::default_map(),
+        theme: warroom::ui::theme::Theme::builtin("dark", warroom::ui::theme::ColorDepth::TrueColor),
+        layout: warroom::ui::layout::Layout::builtin("t0"),
+        config_dir: None,
+        symbols: warroom::ui::symbols::Symbols { ascii: false },
+        now: chrono::Utc::now(),
+    });
+    let key = |app: &mut App, code: KeyCode| app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    // Running the step as ana: refused, naming the role.
+    assert!(app.update(Action::RunStep).is_empty());
+    let said = app.message.clone().map(|m| m.0).unwrap_or_default();
+    assert!(said.contains("ana may not run step preflight: only Dev Lead (dev-lead: lucia) may"), "{said}");
+    // As Lucía (named as in the role, any case): the confirmation says who may.
+    app.operator = "LUCIA".into();
+    app.update(Action::RunStep);
+    match &app.overlay {
+        Some(warroom::ui::overlay::Overlay::Confirm(c)) => {
+            assert!(c.question.contains("Who may run it: Dev Lead (dev-lead: lucia)"), "{}", c.question)
+        }
+        _ => panic!("no confirmation"),
+    }
+    app.overlay = None;
+    // The decision as ana: the dialog says who may decide, and Enter is refused.
+    app.update(Action::Decision);
+    key(&mut app, KeyCode::Tab);
+    for c in "all green".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert!(key(&mut app, KeyCode::Enter).is_empty(), "recorded by someone outside the role");
+    match &app.overlay {
+        Some(warroom::ui::overlay::Overlay::Decision(d)) => {
+            let e = d.error.clone().unwrap_or_default();
+            assert!(e.contains("only Project Lead (project-lead: marta) may"), "{e}");
+        }
+        _ => panic!("the decision dialog closed"),
+    }
+}

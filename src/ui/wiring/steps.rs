@@ -98,6 +98,12 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
         ),
     };
     on_yes.push(start);
+    // Who may run it, when the runbook restricts it.
+    let question = if step.by.is_empty() {
+        question
+    } else {
+        format!("{question}\nWho may run it: {}.", clean(&app.runbook.access.describe(&step.by)))
+    };
     // The question, then the exact command, line by line (each line sanitised).
     let question = format!("{question}\nCommand:\n{}", crate::domain::sanitize::clean_multiline(&command));
     app.overlay = Some(Overlay::Confirm(Confirm { title, question, on_yes }));
