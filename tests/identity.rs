@@ -529,3 +529,25 @@ by = ["dev-lead"]
         _ => panic!("the decision dialog closed"),
     }
 }
+
+/// A second login on a session folder only its owner can write: refused,
+/// saying what to change and where to look.
+#[test]
+fn a_second_login_on_a_private_session_is_told_what_to_change() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    runbook(dir.path(), "user", false);
+    assert_eq!(approve(dir.path(), "ana", &[], &[]).status.code(), Some(0));
+    let out = Command::new("runuser")
+        .args(["-u", "nobody", "--", bin(), "approve"])
+        .arg(dir.path().join("runbook.toml"))
+        .args(["full", "--operator", "bob", "--journal"])
+        .arg(dir.path().join("journal.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(err.contains("no permission to write") && err.contains("warroom doctor"), "{err}");
+    assert_eq!(records(dir.path()).len(), 1);
+}

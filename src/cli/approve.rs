@@ -49,7 +49,13 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
     }
     let mut state = SessionState::from_records(&opened.records);
     if let Some(reason) = &opened.read_only_reason {
-        eprintln!("warroom: approval refused: the journal can only be read: {}", clean(reason));
+        eprintln!(
+            "warroom: approval refused: the journal can only be read: {}. To approve as your own Unix user, \
+             the session's folder and journal must be writable by your group (`warroom doctor {}` shows them; \
+             docs/incident.md, \"A second engineer\").",
+            clean(reason),
+            common::display(runbook_path)
+        );
         return EXIT_FAIL;
     }
     let mut journal = opened.journal;
