@@ -551,3 +551,41 @@ fn a_second_login_on_a_private_session_is_told_what_to_change() {
     assert!(err.contains("no permission to write") && err.contains("warroom doctor"), "{err}");
     assert_eq!(records(dir.path()).len(), 1);
 }
+
+/// Plain mode (screen readers, TERM=dumb) holds the same line: a GO over a
+/// failing critical criterion needs `--override`, and names are checked.
+#[test]
+fn plain_mode_asks_for_an_explicit_override_and_checks_names() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("runbook.toml"),
+        "[runbook]\nid = \"plain-go\"\n\n[[criterion]]\nid = \"checkout\"\ntitle = \"Checkout works\"\nseverity = \"critical\"\n",
+    )
+    .unwrap();
+    let mut child = Command::new(bin())
+        .args(["open", "--plain", "--journal"])
+        .arg(dir.path().join("journal.jsonl"))
+        .arg(dir.path().join("runbook.toml"))
+        .env("WARROOM_OPERATOR", "ana")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("fail checkout card declined\ndecide go looks fine\noperator bob\u{200B}\ndecide go --override customers waiting\nquit\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("GO while 1 critical criteria fail (checkout): to record it overriding them"), "{said}");
+    assert!(said.contains("U+200B"), "{said}");
+    let decisions: Vec<Record> = records(dir.path()).into_iter().filter(|r| r.kind == "decision.recorded").collect();
+    assert_eq!(decisions.len(), 1, "{decisions:?}");
+    assert_eq!(decisions[0].data["overrides"], serde_json::json!(["checkout"]));
+    assert_eq!(decisions[0].data["reason"], "customers waiting");
+}

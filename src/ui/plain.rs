@@ -199,6 +199,9 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
         }
         "operator" if !rest.is_empty() => {
             let to = crate::domain::identity::check_name(rest).map_err(|e| e.to_string())?;
+            // The same name as someone already in the session is that person, spelled as before.
+            let known = s.app.state.operators.iter().find(|o| crate::domain::identity::same_name(o, &to));
+            let to = known.cloned().unwrap_or(to);
             Ok(Some(EventKind::OperatorSwitched { from: s.app.operator.clone(), to }))
         }
         "" => Ok(None),
