@@ -8,8 +8,8 @@
 //!   what is shown would not be what is compared.
 //! - Otherwise its key is: the part before `@host` (the host says where,
 //!   not who), Unicode NFKC (full-width and other compatibility forms fold),
-//!   lower-cased, spaces collapsed, then the Unicode TR #39 confusable
-//!   skeleton (a Cyrillic "а" equals a Latin "a").
+//!   full case folding (`caseless`: ß is ss), spaces collapsed, then the
+//!   Unicode TR #39 confusable skeleton (a Cyrillic "а" equals a Latin "a").
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -74,13 +74,16 @@ pub fn check_name(name: &str) -> Result<String, NameError> {
 /// dropped here too (names from old journals were never checked).
 pub fn name_key(name: &str) -> String {
     let visible: String = name.chars().filter(|c| !is_invisible(*c)).collect();
-    let folded: String = visible.nfkc().collect::<String>().to_lowercase();
+    // NFKC, then full Unicode case folding (ß is ss), then NFKC again: the
+    // "compatibility caseless" form of the Unicode standard (§3.13).
+    let folded: String = caseless::default_case_fold_str(&visible.nfkc().collect::<String>()).nfkc().collect();
     let person = match folded.rsplit_once('@') {
         Some((who, _host)) if !who.trim().is_empty() => who,
         _ => folded.as_str(),
     };
     let spaced = person.split_whitespace().collect::<Vec<_>>().join(" ");
-    unicode_security::skeleton(&spaced).collect::<String>().nfkc().collect::<String>().to_lowercase()
+    // Skeletons may map to capitals (a confusable's prototype): fold once more.
+    caseless::default_case_fold_str(&unicode_security::skeleton(&spaced).collect::<String>())
 }
 
 /// Whether two operator names name the same person (see [`name_key`]).
@@ -132,6 +135,7 @@ mod tests {
             assert_eq!(name_key(other), name_key("ana"), "{other:?}");
         }
         assert!(same_name("Ana García", "ana  garcía"));
+        assert!(same_name("Strauß", "STRAUSS"));
     }
 
     #[test]
