@@ -37,7 +37,7 @@ pub fn run(runbook: &Path, criterion: &str, verdict: VerdictArg, note: Option<&s
     };
     let note = note.map(str::trim).filter(|n| !n.is_empty()).map(String::from);
     let ev = person_mark(crit, verdict, note);
-    match append_for(c, &rb, &ev) {
+    match append_for(c, rb, &ev) {
         Ok(rec) => {
             println!(
                 "recorded: {} {} by {} (seq {}) in {}",

@@ -19,7 +19,7 @@ pub fn run(runbook: &Path, text: &str, c: &Common) -> i32 {
         return bad_input("the note is empty; give the text to record, e.g. warroom note RUNBOOK \"DNS switched\".");
     }
     let rb = &loaded.runbook;
-    match append_for(c, &rb, &EventKind::NoteAdded { text: text.to_string() }) {
+    match append_for(c, rb, &EventKind::NoteAdded { text: text.to_string() }) {
         Ok(rec) => {
             println!(
                 "recorded: note by {} (seq {}) in {}",
