@@ -32,11 +32,11 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
     if let Err(r @ Refusal::UnknownRollback { .. }) =
         approvals::can_approve(&runbook, &SessionState::default(), rollback, &operator, false)
     {
-        eprintln!("warroom: {}: {}", common::display(runbook_path), clean(&r.to_string()));
+        errln!("warroom: {}: {}", common::display(runbook_path), clean(&r.to_string()));
         return EXIT_BAD_INPUT;
     }
     if c.read_only {
-        eprintln!("warroom: approval refused: {}", Refusal::ReadOnly);
+        errln!("warroom: approval refused: {}", Refusal::ReadOnly);
         return EXIT_FAIL;
     }
 
@@ -45,11 +45,11 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
         Err(e) => return common::bad_input(clean(&e.to_string())),
     };
     for w in &opened.warnings {
-        eprintln!("warroom: warning: {}", clean(w));
+        errln!("warroom: warning: {}", clean(w));
     }
     let mut state = SessionState::from_records(&opened.records);
     if let Some(reason) = &opened.read_only_reason {
-        eprintln!(
+        errln!(
             "warroom: approval refused: the journal can only be read: {}. To approve as your own Unix user, \
              the session's folder and journal must be writable by your group (`warroom doctor {}` shows them; \
              docs/incident.md, \"A second engineer\").",
@@ -67,7 +67,7 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
     let (user, key) = journal.writer();
     let who = Actor { operator: operator.clone(), user: Some(user), key };
     if let Err(refusal) = approvals::can_approve(&runbook, &state, rollback, &who, false) {
-        eprintln!("warroom: approval refused: {}", clean(&refusal.to_string()));
+        errln!("warroom: approval refused: {}", clean(&refusal.to_string()));
         return if refusal.is_unknown() { EXIT_BAD_INPUT } else { EXIT_FAIL };
     }
     // Checked again under the journal's lock on what others wrote since we
@@ -79,21 +79,21 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
     };
     match journal.append_unless(&operator, Utc::now(), &approvals::approval_event(rollback), recheck) {
         Ok((_, Some(why))) => {
-            eprintln!("warroom: approval refused: {}", clean(&why));
+            errln!("warroom: approval refused: {}", clean(&why));
             return EXIT_FAIL;
         }
         Ok((records, None)) => records.iter().for_each(|r| state.apply(r)),
         Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. } | JournalError::Sign(_))) => {
-            eprintln!("warroom: approval refused: {}", clean(&e.to_string()));
+            errln!("warroom: approval refused: {}", clean(&e.to_string()));
             return EXIT_FAIL;
         }
         Err(e) => return common::bad_input(clean(&e.to_string())),
     }
     for w in journal.take_warnings() {
-        eprintln!("warroom: warning: {}", clean(&w));
+        errln!("warroom: warning: {}", clean(&w));
     }
-    println!("{}", approvals::approval_message(&runbook, &state, rollback));
+    outln!("{}", approvals::approval_message(&runbook, &state, rollback));
     let by = approvals::approvers_in(Some(&runbook), &state, rollback);
-    println!("rollback {rollback}: approved by {}", clean(&by.join(", ")));
+    outln!("rollback {rollback}: approved by {}", clean(&by.join(", ")));
     EXIT_OK
 }

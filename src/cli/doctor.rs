@@ -22,17 +22,17 @@ pub fn run(runbook_path: &Path, c: &super::Common) -> i32 {
     };
     let journal = common::journal_path(c, &runbook.id);
     let dir = journal.parent().map(Path::to_path_buf).unwrap_or_else(|| ".".into());
-    println!("warroom doctor — {} ({})", clean(&runbook.title), runbook_path.display());
-    println!("journal: {}", journal.display());
-    println!("  folder: {}", describe(&dir));
+    outln!("warroom doctor — {} ({})", clean(&runbook.title), runbook_path.display());
+    outln!("journal: {}", journal.display());
+    outln!("  folder: {}", describe(&dir));
     match std::fs::metadata(&journal) {
-        Ok(_) => println!("  file:   {}", describe(&journal)),
+        Ok(_) => outln!("  file:   {}", describe(&journal)),
         Err(_) => {
-            println!("  file:   not created yet (the first console or command creates it with the folder's bits)")
+            outln!("  file:   not created yet (the first console or command creates it with the folder's bits)")
         }
     }
-    println!("  {}", shared_verdict(&dir, &journal));
-    println!("this login: Unix user {}, operator \"{}\"", unix_user(), clean(&common::operator(c)));
+    outln!("  {}", shared_verdict(&dir, &journal));
+    outln!("this login: Unix user {}, operator \"{}\"", unix_user(), clean(&common::operator(c)));
     let signing = if c.sign || runbook.access.sign {
         match Signer::from_env() {
             Ok(s) => format!("on: records are signed with {} from the SSH agent", s.fingerprint()),
@@ -41,14 +41,14 @@ pub fn run(runbook_path: &Path, c: &super::Common) -> i32 {
     } else {
         "off (--sign or [runbook] sign = true turns it on)".to_string()
     };
-    println!("signing: {signing}");
+    outln!("signing: {signing}");
     for rb in runbook.rollbacks.iter().filter(|r| r.approvals >= 2) {
         let how = match rb.distinct {
             Distinct::Operator => "different operator names (one login may give them all)",
             Distinct::User => "different Unix users: each approver runs `warroom approve` from their own login",
             Distinct::Key => "different SSH keys: each approver runs `warroom approve --sign` with their own agent",
         };
-        println!("rollback {}: {} approvals from {how}", clean(&rb.id), rb.approvals);
+        outln!("rollback {}: {} approvals from {how}", clean(&rb.id), rb.approvals);
     }
     EXIT_OK
 }

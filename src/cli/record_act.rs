@@ -23,7 +23,7 @@ pub fn load_runbook(path: &Path) -> Result<Loaded, i32> {
         }
         Err(diags) => {
             print_diagnostics(&diags);
-            eprintln!(
+            errln!(
                 "warroom: {} is not a valid runbook; fix the problems above (`warroom check` lists them).",
                 path.display()
             );
@@ -47,7 +47,7 @@ pub fn append_for(common: &Common, rb: &crate::domain::runbook::Runbook, ev: &Ev
 fn append_signing(common: &Common, runbook_id: &str, sign: bool, ev: &EventKind) -> Result<Record, i32> {
     let path = journal_path(common, runbook_id);
     if common.read_only {
-        eprintln!("warroom: not recorded: --read-only was given, so nothing is written to {}.", path.display());
+        errln!("warroom: not recorded: --read-only was given, so nothing is written to {}.", path.display());
         return Err(EXIT_FAIL);
     }
     append_to(&path, &operator(common), ev, common, sign)
@@ -56,7 +56,7 @@ fn append_signing(common: &Common, runbook_id: &str, sign: bool, ev: &EventKind)
 fn append_to(path: &Path, who: &str, ev: &EventKind, common: &Common, sign: bool) -> Result<Record, i32> {
     let opened = Journal::open(path).map_err(bad_input)?;
     for w in &opened.warnings {
-        eprintln!("warroom: {}", clean(w));
+        errln!("warroom: {}", clean(w));
     }
     let mut journal = opened.journal;
     match super::common::signer(common, sign) {
@@ -67,12 +67,12 @@ fn append_to(path: &Path, who: &str, ev: &EventKind, common: &Common, sign: bool
     match journal.append(who, Utc::now(), ev) {
         Ok(mut recs) => {
             for w in journal.take_warnings() {
-                eprintln!("warroom: {}", clean(&w));
+                errln!("warroom: {}", clean(&w));
             }
             recs.pop().ok_or(EXIT_FAIL)
         }
         Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. } | JournalError::Sign(_))) => {
-            eprintln!("warroom: {e}");
+            errln!("warroom: {e}");
             Err(EXIT_FAIL)
         }
         Err(e) => Err(bad_input(e)),

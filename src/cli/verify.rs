@@ -41,8 +41,8 @@ pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -
     };
     let name = journal.display();
     if let Some((line, why)) = &v.bad {
-        println!("{name}:{line}: {}", printable(why));
-        eprintln!(
+        outln!("{name}:{line}: {}", printable(why));
+        errln!(
             "warroom: journal {name} is NOT intact: line {line} is the first bad line ({} good records before it). \
              Keep the file as evidence; a console opens it read-only up to line {}.",
             v.records,
@@ -54,8 +54,8 @@ pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -
         match first_bad_signature(journal, signers) {
             Ok(None) => {}
             Ok(Some((line, why))) => {
-                println!("{name}:{line}: {}", printable(&why));
-                eprintln!(
+                outln!("{name}:{line}: {}", printable(&why));
+                errln!(
                     "warroom: journal {name}: line {line} is the first record whose signature does not check out \
                      against the allowed signers; the chain itself is intact up to line {}.",
                     v.records
@@ -66,14 +66,14 @@ pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -
         }
     }
     if let Some(bytes) = v.torn_tail_bytes {
-        eprintln!(
+        errln!(
             "warroom: {name}:{}: the last line is incomplete ({bytes} bytes, no line end) — a write cut short by a \
              crash, never acknowledged; the next console that writes moves it to the .torn file.",
             v.records + 1
         );
     }
     match (v.first_ts, v.last_ts, &v.last_hash) {
-        (Some(a), Some(b), Some(h)) => println!(
+        (Some(a), Some(b), Some(h)) => outln!(
             "{name}: intact{} — {} records, seq 1..{}, {} to {}, last hash {h}",
             if signers.is_some() { ", every record signed by an allowed key" } else { "" },
             v.records,
@@ -81,7 +81,7 @@ pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -
             format_ts(&a),
             format_ts(&b)
         ),
-        _ => println!("{name}: intact — empty journal (0 records)"),
+        _ => outln!("{name}: intact — empty journal (0 records)"),
     }
     EXIT_OK
 }

@@ -17,6 +17,7 @@ pub mod loader;
 pub mod log_window;
 pub mod probe_history;
 pub mod record;
+pub mod redact;
 pub mod report;
 pub mod roles;
 pub mod runbook;
