@@ -215,6 +215,16 @@ fn two_agent_keys_count_as_two_people_and_one_key_twice_does_not() {
     let out = verify(dir.path(), &signers);
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
     assert!(text(&out.stdout).contains("every record signed by an allowed key"), "{}", text(&out.stdout));
+    // The report says who approved: name, Unix user and the key whose signature checked out.
+    let report = Command::new(bin())
+        .arg("report")
+        .arg(dir.path().join("journal.jsonl"))
+        .arg("--runbook")
+        .arg(dir.path().join("runbook.toml"))
+        .output()
+        .unwrap();
+    let md = text(&report.stdout);
+    assert!(md.contains("full approved by bob (Unix user root, key SHA256:"), "{md}");
 
     // ssh-keygen itself accepts the signature warroom wrote (over the record's hash, namespace warroom).
     let recs = records(dir.path());

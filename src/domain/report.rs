@@ -200,6 +200,12 @@ pub struct ApprovalReport {
     pub rollback: String,
     pub by: String,
     pub at: Ts,
+    /// The Unix account that wrote it (absent in older journals).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The key that signed it, only when the signature checks out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -296,9 +302,13 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
         approvals: records
             .iter()
             .filter_map(|r| match r.event() {
-                Some(EventKind::RollbackApproved { rollback }) => {
-                    Some(ApprovalReport { rollback: p(&rollback), by: p(&r.operator), at: Ts(r.ts) })
-                }
+                Some(EventKind::RollbackApproved { rollback }) => Some(ApprovalReport {
+                    rollback: p(&rollback),
+                    by: p(&r.operator),
+                    at: Ts(r.ts),
+                    user: po(&r.user),
+                    key: super::signature::verified_key(r),
+                }),
                 _ => None,
             })
             .collect(),

@@ -234,7 +234,13 @@ pub fn render(r: &Report) -> String {
     if !r.approvals.is_empty() || !r.rollbacks.is_empty() {
         let _ = writeln!(o, "\n## Rollbacks\n");
         for a in &r.approvals {
-            let _ = writeln!(o, "- {} approved by {} at {}", md(&a.rollback), md(&a.by), short(&a.at));
+            let mut who = md(&a.by);
+            if let Some(u) = &a.user {
+                who.push_str(&format!(" (Unix user {}", md(u)));
+                who.push_str(&a.key.as_ref().map(|k| format!(", key {}", md(k))).unwrap_or_default());
+                who.push(')');
+            }
+            let _ = writeln!(o, "- {} approved by {who} at {}", md(&a.rollback), short(&a.at));
         }
         for rb in &r.rollbacks {
             let name = match &rb.title {
