@@ -8,6 +8,7 @@ pub mod check;
 pub mod common;
 pub mod demo;
 pub mod doctor;
+pub mod from_gatus;
 pub mod mark;
 pub mod note;
 pub mod open;
@@ -104,6 +105,11 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         allowed_signers: Option<PathBuf>,
     },
+    /// Print [[probe]] tables for a Gatus config's endpoints (conditions kept as written).
+    FromGatus {
+        /// Gatus configuration file (YAML).
+        config: PathBuf,
+    },
     /// The session as a timeline and summary (post-mortem).
     Report {
         journal: PathBuf,
@@ -165,6 +171,7 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
         Command::Doctor { runbook } => doctor::run(&runbook, c),
         Command::Verify { journal, allowed_signers } => verify::run(&journal, allowed_signers.as_deref(), c),
+        Command::FromGatus { config } => from_gatus::run(&config, c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
     }
 }
