@@ -54,7 +54,7 @@ fn append_signing(common: &Common, runbook_id: &str, sign: bool, ev: &EventKind)
 }
 
 fn append_to(path: &Path, who: &str, ev: &EventKind, common: &Common, sign: bool) -> Result<Record, i32> {
-    let opened = Journal::open(path).map_err(bad_input)?;
+    let opened = Journal::open(path).map_err(|e| bad_input(clean(&e.to_string())))?;
     for w in &opened.warnings {
         errln!("warroom: {}", clean(w));
     }
@@ -71,7 +71,12 @@ fn append_to(path: &Path, who: &str, ev: &EventKind, common: &Common, sign: bool
             }
             recs.pop().ok_or(EXIT_FAIL)
         }
-        Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. } | JournalError::Sign(_))) => {
+        Err(
+            e @ (JournalError::ReadOnly(_)
+            | JournalError::Corrupt { .. }
+            | JournalError::Unavailable { .. }
+            | JournalError::Sign(_)),
+        ) => {
             errln!("warroom: {e}");
             Err(EXIT_FAIL)
         }

@@ -1,8 +1,9 @@
 //! `warroom verify JOURNAL [--allowed-signers FILE]`: checks the hash chain
 //! and sequence, and with an allowed-signers file every record's SSH
 //! signature. Exit 0 intact, 1 tampered, damaged or badly signed (prints
-//! `JOURNAL:LINE: reason`), 2 unreadable. A torn last line (no line end) is a crash artefact, not
-//! tampering: it is reported on stderr and the exit code stays 0.
+//! `JOURNAL:LINE: reason`), 2 unreadable. A torn last line (no line end) is
+//! a crash artefact, not tampering: it is reported on stderr and the exit
+//! code stays 0.
 
 use std::path::Path;
 
@@ -10,7 +11,8 @@ use super::common::{bad_input, EXIT_FAIL, EXIT_OK};
 use crate::domain::record::format_ts;
 use crate::domain::report::text::printable;
 use crate::domain::signature::AllowedSigners;
-use crate::sources::journal::{first_bad_signature, verify_file};
+use crate::sources::journal::postgres::{is_database_url, verify_session};
+use crate::sources::journal::{first_bad_signature, verify_file, Verified};
 
 /// Reads git's allowed-signers file; every bad line is named FILE:LINE.
 fn read_allowed_signers(path: &Path) -> Result<AllowedSigners, String> {
@@ -25,32 +27,35 @@ fn read_allowed_signers(path: &Path) -> Result<AllowedSigners, String> {
 }
 
 pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -> i32 {
+    let signers = match allowed_signers.map(read_allowed_signers).transpose() {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    if is_database_url(journal) {
+        if signers.is_some() {
+            // PostgreSQL sessions do not store signatures yet.
+            return bad_input(
+                "--allowed-signers checks journal files only: a PostgreSQL session does not keep signatures; \
+                 `warroom export` it to a file (signatures are not carried either) or sign a file journal",
+            );
+        }
+        return match verify_session(&journal.to_string_lossy()) {
+            Ok(check) => report(&check.shown, &check.verified, "record seq", false),
+            Err(e) => bad_input(crate::domain::sanitize::clean(&e.to_string())),
+        };
+    }
     if journal.is_dir() {
         return bad_input(format!(
             "{} is a folder, not a journal file; pass the journal.jsonl inside it.",
             journal.display()
         ));
     }
-    let signers = match allowed_signers.map(read_allowed_signers).transpose() {
-        Ok(s) => s,
-        Err(e) => return bad_input(e),
-    };
     let v = match verify_file(journal) {
         Ok(v) => v,
         Err(e) => return bad_input(e),
     };
-    let name = journal.display();
-    if let Some((line, why)) = &v.bad {
-        outln!("{name}:{line}: {}", printable(why));
-        errln!(
-            "warroom: journal {name} is NOT intact: line {line} is the first bad line ({} good records before it). \
-             Keep the file as evidence; a console opens it read-only up to line {}.",
-            v.records,
-            line.saturating_sub(1)
-        );
-        return EXIT_FAIL;
-    }
-    if let Some(signers) = &signers {
+    let name = journal.display().to_string();
+    if let (Some(signers), None) = (&signers, &v.bad) {
         match first_bad_signature(journal, signers) {
             Ok(None) => {}
             Ok(Some((line, why))) => {
@@ -65,6 +70,22 @@ pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -
             Err(e) => return bad_input(e),
         }
     }
+    report(&name, &v, "line", signers.is_some())
+}
+
+/// Prints the verdict on a checked journal; `unit` names what a number counts
+/// ("line" in a file, "record seq" in a database, where they are the same number).
+fn report(name: &str, v: &Verified, unit: &str, signed: bool) -> i32 {
+    if let Some((line, why)) = &v.bad {
+        outln!("{name}:{line}: {}", printable(why));
+        errln!(
+            "warroom: journal {name} is NOT intact: {unit} {line} is the first bad one ({} good records before it). \
+             Keep it as evidence; a console opens it read-only up to {unit} {}.",
+            v.records,
+            line.saturating_sub(1)
+        );
+        return EXIT_FAIL;
+    }
     if let Some(bytes) = v.torn_tail_bytes {
         errln!(
             "warroom: {name}:{}: the last line is incomplete ({bytes} bytes, no line end) — a write cut short by a \
@@ -75,7 +96,7 @@ pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -
     match (v.first_ts, v.last_ts, &v.last_hash) {
         (Some(a), Some(b), Some(h)) => outln!(
             "{name}: intact{} — {} records, seq 1..{}, {} to {}, last hash {h}",
-            if signers.is_some() { ", every record signed by an allowed key" } else { "" },
+            if signed { ", every record signed by an allowed key" } else { "" },
             v.records,
             v.records,
             format_ts(&a),

@@ -83,6 +83,7 @@ pub fn empty_runbook() -> Runbook {
         triggers: vec![],
         templates: vec![],
         access: Default::default(),
+        session: Default::default(),
         secret_vars: Default::default(),
         redact: vec![],
     }

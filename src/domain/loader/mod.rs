@@ -14,6 +14,7 @@ mod response;
 mod roles;
 mod secrets;
 mod sections;
+mod session;
 #[cfg(test)]
 mod tests;
 
@@ -53,6 +54,7 @@ const SECTIONS: &[&str] = &[
     "template",
     "role",
     "decision",
+    "session",
 ];
 
 /// Id of the phase that holds steps when a runbook declares no `[[phase]]`.
@@ -223,6 +225,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let templates = read_all(ctx, doc, "template", response::template);
     let access = roles::access(ctx, doc);
     warn_key_distinct_unsigned(ctx, doc, &rollbacks, &access);
+    let session = single(ctx, doc, "session").map(|t| session::session(ctx, &t)).unwrap_or_default();
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
     warn_logs_without_error_pattern(ctx, doc, &logs, &criteria, &triggers);
@@ -244,6 +247,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         triggers,
         templates,
         access,
+        session,
         secret_vars: secret_rules.as_ref().map(|r| r.vars.clone()).unwrap_or_default(),
         redact: secret_rules.map(|r| r.redact).unwrap_or_default(),
     }

@@ -10,9 +10,12 @@
 //! - `verify`: checking a whole file for `warroom verify`.
 //! - `fsinfo`: the network-filesystem warning (D5).
 //! - `whoami`, `signer`: who writes (Unix user) and the ssh-agent that signs.
+//! - `postgres`: the same journal in a PostgreSQL database, for consoles on several hosts.
 
+mod data_dir;
 mod error;
 mod fsinfo;
+pub mod postgres;
 mod reader;
 mod signatures;
 mod signer;
@@ -21,6 +24,7 @@ mod verify;
 mod watcher;
 mod whoami;
 
+pub use data_dir::data_dir;
 pub use error::JournalError;
 pub(crate) use fsinfo::network_fs_name;
 pub use fsinfo::nfs_warning;
