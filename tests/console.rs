@@ -524,7 +524,7 @@ fn decision_dialog_records_with_reason_and_recommendation() {
     let e = press(&mut a, &[key(KeyCode::Enter)]);
     assert!(a.overlay.is_none());
     match &e[..] {
-        [Effect::Append { event: EventKind::DecisionRecorded { decision, reason, recommendation }, .. }] => {
+        [Effect::Append { event: EventKind::DecisionRecorded { decision, reason, recommendation, .. }, .. }] => {
             assert_eq!(*decision, Decision::NoGo);
             assert_eq!(reason, "checkout fails; q is a letter here");
             assert_eq!(recommendation.as_deref(), Some("ROLLBACK (1 critical failing)"));

@@ -15,7 +15,26 @@ fn example(name: &str) -> PathBuf {
 
 /// `warroom approve` as `operator` on a journal in `dir`.
 fn approve(dir: &Path, operator: &str, rollback: &str, extra: &[&str]) -> std::process::Output {
-    let mut cmd = Command::cargo_bin("warroom").expect("warroom binary");
+    approve_with(Command::cargo_bin("warroom").expect("warroom binary"), dir, operator, rollback, extra)
+}
+
+/// The same as another Unix user: `runuser -u nobody -- warroom …` (the
+/// tests run as root). `dir` must be writable by them (see `shared_dir`).
+fn approve_as_nobody(dir: &Path, operator: &str, rollback: &str) -> std::process::Output {
+    let mut cmd = Command::new("runuser");
+    cmd.args(["-u", "nobody", "--", env!("CARGO_BIN_EXE_warroom")]);
+    approve_with(cmd, dir, operator, rollback, &[])
+}
+
+/// A session folder two Unix users share, as docs/incident.md tells a team to set it up.
+fn shared_dir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    dir
+}
+
+fn approve_with(mut cmd: Command, dir: &Path, operator: &str, rollback: &str, extra: &[&str]) -> std::process::Output {
     cmd.env("WARROOM_DATA_DIR", dir.join("data"))
         .env_remove("WARROOM_OPERATOR")
         .arg("approve")
@@ -39,7 +58,7 @@ fn folded(journal: &Path) -> SessionState {
 
 #[test]
 fn approve_needs_two_distinct_operators() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = shared_dir();
 
     let first = approve(dir.path(), "ana@bastion", "full", &[]);
     assert_eq!(first.status.code(), Some(0), "stderr: {}", text(&first.stderr));
@@ -52,8 +71,13 @@ fn approve_needs_two_distinct_operators() {
     let s = folded(&dir.path().join("journal.jsonl"));
     assert_eq!(s.rollbacks["full"].approvals.len(), 1);
 
-    // A second operator, in their own shell: accepted, ready to fire.
-    let second = approve(dir.path(), "bob@bastion", "full", &[]);
+    // Another name from the same Unix account is not another person (distinct = "user" by default).
+    let same_user = approve(dir.path(), "bob@bastion", "full", &[]);
+    assert_eq!(same_user.status.code(), Some(1), "stdout: {}", text(&same_user.stdout));
+    assert!(text(&same_user.stderr).contains("already approved as Unix user root"), "{}", text(&same_user.stderr));
+
+    // A second person, in their own login: accepted, ready to fire.
+    let second = approve_as_nobody(dir.path(), "bob@bastion", "full");
     assert_eq!(second.status.code(), Some(0), "stderr: {}", text(&second.stderr));
     assert!(
         text(&second.stdout).contains("approved (2/2): ready to fire from the console"),
@@ -304,7 +328,8 @@ mod rollback_console {
 
     impl Console {
         fn open(tag: &str, operator: &str) -> Console {
-            let dir = tempfile::tempdir().unwrap();
+            // Shared with a second Unix user, who approves from "their own login" (runuser).
+            let dir = super::shared_dir();
             let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rollback.toml");
             std::fs::copy(&fixture, dir.path().join("runbook.toml")).unwrap();
             let name = format!("rollback-{tag}-{}", std::process::id());
@@ -363,10 +388,15 @@ mod rollback_console {
             self.wait(&format!("\"{what}\" on screen"), &|| self.screen().contains(what));
         }
 
-        /// `warroom approve` from another operator's shell.
+        /// `warroom approve` from another person's login (another Unix user: `nobody`).
         fn approve_from_outside(&self, operator: &str) -> std::process::Output {
-            Command::cargo_bin("warroom")
-                .unwrap()
+            self.approve_as("nobody", operator)
+        }
+
+        /// `warroom approve` as `operator` logged in as Unix user `user`.
+        fn approve_as(&self, user: &str, operator: &str) -> std::process::Output {
+            Command::new("runuser")
+                .args(["-u", user, "--", env!("CARGO_BIN_EXE_warroom")])
                 .env("WARROOM_DATA_DIR", self.path("data"))
                 .env_remove("WARROOM_OPERATOR")
                 .arg("approve")
@@ -458,6 +488,104 @@ mod rollback_console {
         c.wait("the banner gone", &|| !c.screen().contains("ROLLBACK RUNNING"));
     }
 
+    /// One person at one console cannot be two approvers: `o` to another name
+    /// offers the known names, refuses invisible characters, says the new
+    /// name cannot count, and the rollback dialog refuses the approval.
+    #[test]
+    fn o_in_one_console_never_makes_a_second_approver() {
+        let c = Console::open("one", "ana");
+        c.wait_screen("ALARM api-down");
+        c.keys("B");
+        c.wait_screen("PROPOSED by an alarm");
+        c.wait_screen("2 approvals from different Unix users");
+        c.keys("Enter");
+        c.wait_screen("Type full to approve this rollback as ana");
+        c.literal("full");
+        c.keys("Enter");
+        c.wait_screen("approved (1/2)");
+
+        c.keys("o");
+        c.wait_screen("Who is at the keyboard?");
+        // The names seen in the session are offered; an invisible character is refused.
+        c.wait_screen("  ana");
+        // "ANA" is ana, who is already at the keyboard: nothing switches, no new participant.
+        c.literal("ＡＮＡ");
+        c.keys("Enter");
+        c.wait("the dialog to close", &|| !c.screen().contains("Who is at the keyboard?"));
+        assert!(!c.journaled("operator.switched"), "{}", c.journal());
+        c.keys("o");
+        c.wait_screen("Who is at the keyboard?");
+        c.literal("ana\u{200B}");
+        c.keys("Enter");
+        c.wait_screen("U+200B");
+        for _ in 0..4 {
+            c.keys("BSpace");
+        }
+        c.literal("bob");
+        c.wait_screen("bob cannot count as a second approver of rollback full here");
+        c.keys("Enter");
+        c.wait("operator.switched", &|| c.journaled("operator.switched"));
+
+        c.keys("B");
+        c.wait_screen("PROPOSED by an alarm");
+        c.keys("Enter");
+        c.wait_screen("already approved as Unix user root");
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(c.journal().matches("\"rollback.approved\"").count(), 1, "{}", c.journal());
+        assert!(!c.journaled("rollback.started"));
+    }
+
+    /// GO while a critical criterion fails asks for an override naming it;
+    /// a decision recorded meanwhile elsewhere is named before it is replaced.
+    #[test]
+    fn decisions_know_what_they_overrule() {
+        use warroom::domain::event::{Decision, EventKind};
+        let c = Console::open("overrule", "ana");
+        c.wait("api-up to fail", &|| c.journal().contains("\"verdict\":\"fail\""));
+        c.keys("d");
+        c.wait_screen("Record the decision");
+        // Meanwhile bob records NO-GO from elsewhere (another writer on the same journal).
+        let mut other = warroom::sources::journal::Journal::open(&c.path("journal.jsonl")).unwrap().journal;
+        let nogo = EventKind::DecisionRecorded {
+            decision: Decision::NoGo,
+            reason: "api down".into(),
+            recommendation: None,
+            overrides: vec![],
+            supersedes: None,
+        };
+        other.append("bob", chrono::Utc::now(), &nogo).unwrap();
+        c.wait_screen("NO-GO by bob");
+        c.keys("Tab");
+        c.literal("customers waiting");
+        c.keys("Enter");
+        c.wait_screen("GO while 1 critical criteria FAIL: api-up");
+        c.wait_screen("NO-GO by bob at");
+        assert_eq!(c.journal().matches("\"decision.recorded\"").count(), 1, "nothing recorded before y");
+        c.keys("n");
+        c.wait_screen("not recorded");
+        c.keys("Enter");
+        c.wait_screen("OVERRIDING them");
+        c.keys("y");
+        c.wait("the GO", &|| c.journal().matches("\"decision.recorded\"").count() == 2);
+        let s = folded(&c.path("journal.jsonl"));
+        let d = s.decision.as_ref().unwrap();
+        assert_eq!(d.overrides, vec!["api-up".to_string()]);
+        assert!(d.supersedes.as_deref().is_some_and(|t| t.starts_with("NO-GO by bob at")), "{d:?}");
+        // The report shows the override and the superseded decision.
+        let report = Command::cargo_bin("warroom")
+            .unwrap()
+            .arg("report")
+            .arg(c.path("journal.jsonl"))
+            .arg("--runbook")
+            .arg(c.path("runbook.toml"))
+            .output()
+            .unwrap();
+        let md = text(&report.stdout);
+        assert!(md.contains("**OVERRIDE**: recorded while critical criteria failed: api-up"), "{md}");
+        assert!(md.contains("Knowingly replaced NO-GO by bob at"), "{md}");
+        assert!(md.contains("Earlier (superseded): NO-GO by bob"), "{md}");
+    }
+
     #[test]
     fn decision_rollback_opens_the_menu_and_x_aborts_after_asking() {
         let c = Console::open("decide", "ana");
@@ -475,8 +603,8 @@ mod rollback_console {
         c.wait_screen("PROPOSED by an alarm");
 
         // Two approvals from outside, then A fires and aborts it.
-        for op in ["bob", "carol"] {
-            let out = c.approve_from_outside(op);
+        for (user, op) in [("nobody", "bob"), ("daemon", "carol")] {
+            let out = c.approve_as(user, op);
             assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
         }
         c.wait_screen("approvals 2/2 by bob, carol");

@@ -1,7 +1,9 @@
 //! `warroom approve RUNBOOK ROLLBACK`: a second person, in their own SSH
-//! session, approves a rollback that needs several operators. Exit 0 approved,
-//! 1 refused (same operator twice, read-only, running), 2 bad input (unknown
-//! rollback — the known ones are listed — bad runbook, unreadable journal).
+//! session (their own Unix account, their own SSH agent with `--sign`),
+//! approves a rollback that needs several people. Exit 0 approved, 1 refused
+//! (the same person twice at the rollback's `distinct` level, not in an
+//! `approve` role, read-only, running), 2 bad input (unknown rollback — the
+//! known ones are listed — bad runbook, unreadable journal, no agent).
 
 use std::path::Path;
 
@@ -10,6 +12,7 @@ use chrono::Utc;
 use super::common::{self, EXIT_BAD_INPUT, EXIT_FAIL, EXIT_OK};
 use super::record_act::load_runbook;
 use crate::domain::approvals::{self, Refusal};
+use crate::domain::identity::Actor;
 use crate::domain::record::Record;
 use crate::domain::sanitize::clean;
 use crate::domain::state::SessionState;
@@ -46,20 +49,33 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
     }
     let mut state = SessionState::from_records(&opened.records);
     if let Some(reason) = &opened.read_only_reason {
-        errln!("warroom: approval refused: the journal can only be read: {}", clean(reason));
+        errln!(
+            "warroom: approval refused: the journal can only be read: {}. To approve as your own Unix user, \
+             the session's folder and journal must be writable by your group (`warroom doctor {}` shows them; \
+             docs/incident.md, \"A second engineer\").",
+            clean(reason),
+            common::display(runbook_path)
+        );
         return EXIT_FAIL;
     }
-    if let Err(refusal) = approvals::can_approve(&runbook, &state, rollback, &operator, false) {
+    let mut journal = opened.journal;
+    match common::signer(c, runbook.access.sign) {
+        Ok(Some(s)) => journal.set_signer(s),
+        Ok(None) => {}
+        Err(e) => return common::bad_input(e),
+    }
+    let (user, key) = journal.writer();
+    let who = Actor { operator: operator.clone(), user: Some(user), key };
+    if let Err(refusal) = approvals::can_approve(&runbook, &state, rollback, &who, false) {
         errln!("warroom: approval refused: {}", clean(&refusal.to_string()));
         return if refusal.is_unknown() { EXIT_BAD_INPUT } else { EXIT_FAIL };
     }
-    let mut journal = opened.journal;
     // Checked again under the journal's lock on what others wrote since we
     // read it: the same operator approving from two shells at once counts once.
     let recheck = |others: &[Record]| {
         let mut now = state.clone();
         others.iter().for_each(|r| now.apply(r));
-        approvals::can_approve(&runbook, &now, rollback, &operator, false).err().map(|r| r.to_string())
+        approvals::can_approve(&runbook, &now, rollback, &who, false).err().map(|r| r.to_string())
     };
     match journal.append_unless(&operator, Utc::now(), &approvals::approval_event(rollback), recheck) {
         Ok((_, Some(why))) => {
@@ -67,7 +83,12 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
             return EXIT_FAIL;
         }
         Ok((records, None)) => records.iter().for_each(|r| state.apply(r)),
-        Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. } | JournalError::Unavailable { .. })) => {
+        Err(
+            e @ (JournalError::ReadOnly(_)
+            | JournalError::Corrupt { .. }
+            | JournalError::Unavailable { .. }
+            | JournalError::Sign(_)),
+        ) => {
             errln!("warroom: approval refused: {}", clean(&e.to_string()));
             return EXIT_FAIL;
         }
@@ -77,6 +98,7 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
         errln!("warroom: warning: {}", clean(&w));
     }
     outln!("{}", approvals::approval_message(&runbook, &state, rollback));
-    outln!("rollback {rollback}: approved by {}", clean(&approvals::approvers(&state, rollback).join(", ")));
+    let by = approvals::approvers_in(Some(&runbook), &state, rollback);
+    outln!("rollback {rollback}: approved by {}", clean(&by.join(", ")));
     EXIT_OK
 }

@@ -24,6 +24,30 @@ pub fn operator(common: &Common) -> String {
     format!("{user}@{}", hostname())
 }
 
+/// Refuses a `--operator` or `$WARROOM_OPERATOR` holding control or invisible
+/// characters (see `domain::identity`), naming where it came from.
+pub fn check_operator_input(common: &Common) -> Result<(), String> {
+    use crate::domain::identity::{check_name, NameError};
+    let given = common.operator.as_ref().filter(|o| !o.trim().is_empty()).map(|o| ("--operator", o.clone()));
+    let env = std::env::var("WARROOM_OPERATOR").ok().filter(|o| !o.trim().is_empty()).map(|o| ("WARROOM_OPERATOR", o));
+    match given.or(env) {
+        Some((from, name)) => match check_name(&name) {
+            Ok(_) | Err(NameError::Empty) => Ok(()),
+            Err(e) => Err(format!("{from} {}: {e}", crate::domain::sanitize::clean(&format!("{name:?}")))),
+        },
+        None => Ok(()),
+    }
+}
+
+/// The SSH-agent signer when signing is asked for (`--sign`, or the
+/// runbook's `sign = true`); `Err` says why it cannot sign.
+pub fn signer(common: &Common, runbook_sign: bool) -> Result<Option<crate::sources::journal::Signer>, String> {
+    if !(common.sign || runbook_sign) || common.read_only {
+        return Ok(None);
+    }
+    crate::sources::journal::Signer::from_env().map(Some)
+}
+
 fn hostname() -> String {
     let mut buf = [0u8; 256];
     // SAFETY: buf is valid for 256 bytes; gethostname NUL-terminates on success.

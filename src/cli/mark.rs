@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::common::{EXIT_BAD_INPUT, EXIT_OK};
-use super::record_act::{append, load_runbook};
+use super::record_act::{append_for, load_runbook};
 use super::{Common, VerdictArg};
 use crate::domain::auto_verdict::person_mark;
 use crate::domain::event::Verdict;
@@ -37,7 +37,7 @@ pub fn run(runbook: &Path, criterion: &str, verdict: VerdictArg, note: Option<&s
     };
     let note = note.map(str::trim).filter(|n| !n.is_empty()).map(String::from);
     let ev = person_mark(crit, verdict, note);
-    match append(c, &rb.id, &ev) {
+    match append_for(c, rb, &ev) {
         Ok(rec) => {
             outln!(
                 "recorded: {} {} by {} (seq {}) in {}",

@@ -8,6 +8,7 @@ pub mod check;
 pub mod common;
 pub mod db;
 pub mod demo;
+pub mod doctor;
 pub mod export;
 pub mod from_gatus;
 pub mod import;
@@ -64,6 +65,9 @@ pub struct Common {
     /// Line-by-line output for screen readers (automatic with TERM=dumb).
     #[arg(long, global = true)]
     pub plain: bool,
+    /// Sign every record this process writes with the SSH agent ($SSH_AUTH_SOCK), SSHSIG format.
+    #[arg(long, global = true)]
+    pub sign: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -97,6 +101,15 @@ pub enum Command {
     Note { runbook: PathBuf, text: String },
     /// Approve a rollback that needs several operators, as this operator.
     Approve { runbook: PathBuf, rollback: String },
+    /// Who this login writes as, and whether a second engineer can approve from their own login.
+    Doctor { runbook: PathBuf },
+    /// Check a journal's hash chain and sequence (and, with --allowed-signers, every record's SSH signature).
+    Verify {
+        journal: PathBuf,
+        /// git's allowed-signers file: every record must be signed by a key listed for its operator.
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
+    },
     /// Check a journal's hash chain and sequence (a file or a postgres:// session).
     /// Print [[probe]] tables for a Gatus config's endpoints (conditions kept as written).
     FromGatus {
@@ -159,6 +172,10 @@ pub fn main() -> i32 {
 
 fn dispatch(cli: Cli) -> i32 {
     let c = &cli.common;
+    // Every command writes (or shows) this name: refuse an invisible or control character before anything runs.
+    if let Err(e) = common::check_operator_input(c) {
+        return common::bad_input(e);
+    }
     match cli.command {
         Command::Demo(args) => demo::run(&args, c),
         Command::Open { runbook } => open::run(&runbook, c),
@@ -169,6 +186,8 @@ fn dispatch(cli: Cli) -> i32 {
         }
         Command::Note { runbook, text } => note::run(&runbook, &text, c),
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
+        Command::Doctor { runbook } => doctor::run(&runbook, c),
+        Command::Verify { journal, allowed_signers } => verify::run(&journal, allowed_signers.as_deref(), c),
         Command::Verify { journal } => verify::run(&journal, c),
         Command::Export { journal } => export::run(&journal),
         Command::Import { file, journal } => import::run(&file, &journal),

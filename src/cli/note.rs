@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::common::{bad_input, EXIT_OK};
-use super::record_act::{append, load_runbook};
+use super::record_act::{append_for, load_runbook};
 use super::Common;
 use crate::domain::event::EventKind;
 use crate::domain::sanitize::clean;
@@ -19,7 +19,7 @@ pub fn run(runbook: &Path, text: &str, c: &Common) -> i32 {
         return bad_input("the note is empty; give the text to record, e.g. warroom note RUNBOOK \"DNS switched\".");
     }
     let rb = &loaded.runbook;
-    match append(c, &rb.id, &EventKind::NoteAdded { text: text.to_string() }) {
+    match append_for(c, rb, &EventKind::NoteAdded { text: text.to_string() }) {
         Ok(rec) => {
             outln!(
                 "recorded: note by {} (seq {}) in {}",

@@ -36,20 +36,34 @@ pub fn load_runbook(path: &Path) -> Result<Loaded, i32> {
 /// `common`. Refuses under `--read-only` and on a damaged journal (exit 1);
 /// an unusable journal file is exit 2. Returns the written record.
 pub fn append(common: &Common, runbook_id: &str, ev: &EventKind) -> Result<Record, i32> {
+    append_signing(common, runbook_id, false, ev)
+}
+
+/// Like `append`, for the runbook `rb`: signed when it says `sign = true` (or `--sign`).
+pub fn append_for(common: &Common, rb: &crate::domain::runbook::Runbook, ev: &EventKind) -> Result<Record, i32> {
+    append_signing(common, &rb.id, rb.access.sign, ev)
+}
+
+fn append_signing(common: &Common, runbook_id: &str, sign: bool, ev: &EventKind) -> Result<Record, i32> {
     let path = journal_path(common, runbook_id);
     if common.read_only {
         errln!("warroom: not recorded: --read-only was given, so nothing is written to {}.", path.display());
         return Err(EXIT_FAIL);
     }
-    append_to(&path, &operator(common), ev)
+    append_to(&path, &operator(common), ev, common, sign)
 }
 
-fn append_to(path: &Path, who: &str, ev: &EventKind) -> Result<Record, i32> {
+fn append_to(path: &Path, who: &str, ev: &EventKind, common: &Common, sign: bool) -> Result<Record, i32> {
     let opened = Journal::open(path).map_err(|e| bad_input(clean(&e.to_string())))?;
     for w in &opened.warnings {
         errln!("warroom: {}", clean(w));
     }
     let mut journal = opened.journal;
+    match super::common::signer(common, sign) {
+        Ok(Some(s)) => journal.set_signer(s),
+        Ok(None) => {}
+        Err(e) => return Err(bad_input(e)),
+    }
     match journal.append(who, Utc::now(), ev) {
         Ok(mut recs) => {
             for w in journal.take_warnings() {
@@ -57,7 +71,12 @@ fn append_to(path: &Path, who: &str, ev: &EventKind) -> Result<Record, i32> {
             }
             recs.pop().ok_or(EXIT_FAIL)
         }
-        Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. } | JournalError::Unavailable { .. })) => {
+        Err(
+            e @ (JournalError::ReadOnly(_)
+            | JournalError::Corrupt { .. }
+            | JournalError::Unavailable { .. }
+            | JournalError::Sign(_)),
+        ) => {
             errln!("warroom: {e}");
             Err(EXIT_FAIL)
         }

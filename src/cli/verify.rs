@@ -1,20 +1,46 @@
-//! `warroom verify JOURNAL`: checks the hash chain and sequence.
-//! Exit 0 intact, 1 tampered or damaged (prints `JOURNAL:LINE: reason`),
-//! 2 unreadable. A torn last line (no line end) is a crash artefact, not
-//! tampering: it is reported on stderr and the exit code stays 0.
+//! `warroom verify JOURNAL [--allowed-signers FILE]`: checks the hash chain
+//! and sequence, and with an allowed-signers file every record's SSH
+//! signature. Exit 0 intact, 1 tampered, damaged or badly signed (prints
+//! `JOURNAL:LINE: reason`), 2 unreadable. A torn last line (no line end) is
+//! a crash artefact, not tampering: it is reported on stderr and the exit
+//! code stays 0.
 
 use std::path::Path;
 
 use super::common::{bad_input, EXIT_FAIL, EXIT_OK};
 use crate::domain::record::format_ts;
 use crate::domain::report::text::printable;
+use crate::domain::signature::AllowedSigners;
 use crate::sources::journal::postgres::{is_database_url, verify_session};
-use crate::sources::journal::{verify_file, Verified};
+use crate::sources::journal::{first_bad_signature, verify_file, Verified};
 
-pub fn run(journal: &Path, _c: &super::Common) -> i32 {
+/// Reads git's allowed-signers file; every bad line is named FILE:LINE.
+fn read_allowed_signers(path: &Path) -> Result<AllowedSigners, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the allowed-signers file {}: {e}; pass a readable file", path.display()))?;
+    AllowedSigners::parse(&text).map_err(|errs| {
+        errs.iter()
+            .map(|(line, why)| format!("{}:{line}: {}", path.display(), printable(why)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -> i32 {
+    let signers = match allowed_signers.map(read_allowed_signers).transpose() {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
     if is_database_url(journal) {
+        if signers.is_some() {
+            // PostgreSQL sessions do not store signatures yet.
+            return bad_input(
+                "--allowed-signers checks journal files only: a PostgreSQL session does not keep signatures; \
+                 `warroom export` it to a file (signatures are not carried either) or sign a file journal",
+            );
+        }
         return match verify_session(&journal.to_string_lossy()) {
-            Ok(check) => report(&check.shown, &check.verified, "record seq"),
+            Ok(check) => report(&check.shown, &check.verified, "record seq", false),
             Err(e) => bad_input(crate::domain::sanitize::clean(&e.to_string())),
         };
     }
@@ -28,12 +54,28 @@ pub fn run(journal: &Path, _c: &super::Common) -> i32 {
         Ok(v) => v,
         Err(e) => return bad_input(e),
     };
-    report(&journal.display().to_string(), &v, "line")
+    let name = journal.display().to_string();
+    if let (Some(signers), None) = (&signers, &v.bad) {
+        match first_bad_signature(journal, signers) {
+            Ok(None) => {}
+            Ok(Some((line, why))) => {
+                outln!("{name}:{line}: {}", printable(&why));
+                errln!(
+                    "warroom: journal {name}: line {line} is the first record whose signature does not check out \
+                     against the allowed signers; the chain itself is intact up to line {}.",
+                    v.records
+                );
+                return EXIT_FAIL;
+            }
+            Err(e) => return bad_input(e),
+        }
+    }
+    report(&name, &v, "line", signers.is_some())
 }
 
 /// Prints the verdict on a checked journal; `unit` names what a number counts
 /// ("line" in a file, "record seq" in a database, where they are the same number).
-fn report(name: &str, v: &Verified, unit: &str) -> i32 {
+fn report(name: &str, v: &Verified, unit: &str, signed: bool) -> i32 {
     if let Some((line, why)) = &v.bad {
         outln!("{name}:{line}: {}", printable(why));
         errln!(
@@ -53,7 +95,8 @@ fn report(name: &str, v: &Verified, unit: &str) -> i32 {
     }
     match (v.first_ts, v.last_ts, &v.last_hash) {
         (Some(a), Some(b), Some(h)) => outln!(
-            "{name}: intact — {} records, seq 1..{}, {} to {}, last hash {h}",
+            "{name}: intact{} — {} records, seq 1..{}, {} to {}, last hash {h}",
+            if signed { ", every record signed by an allowed key" } else { "" },
             v.records,
             v.records,
             format_ts(&a),

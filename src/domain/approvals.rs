@@ -1,19 +1,27 @@
 //! Who may approve and fire a rollback. A rollback with `approvals = N` runs
-//! only after N *distinct* operators approved it since its last run ended (the
-//! fold clears approvals when a run finishes). One operator can never satisfy
-//! N ≥ 2 alone: approving twice is refused, and approvals are counted by name.
+//! only after N *distinct* people approved it since its last run ended (the
+//! fold clears approvals when a run finishes). What "distinct" means is the
+//! rollback's `distinct` level (see `docs/incident.md`):
+//! - `operator`: N different operator names, compared as names
+//!   (`identity::name_key`: case, width, invisible characters and
+//!   look-alike letters do not make a new name);
+//! - `user` (the default when N ≥ 2): N different Unix accounts wrote the
+//!   approvals — and their names differ too;
+//! - `key`: N different SSH keys signed them (a signature that does not
+//!   check out counts for nothing) — and their names differ too.
 //!
 //! The console's rollback dialog journals the firing operator's own approval
 //! as part of the typed confirmation, then asks [`may_fire`]; so with the
 //! default `approvals = 1` the confirmation is the approval, and with N ≥ 2 the
-//! others approve from their own console or with `warroom approve`. The firing
-//! operator counts as one approval only if they approved.
+//! others approve from their own login with `warroom approve` (or their own
+//! console). Roles (`approve`, `fire`) restrict who may do either.
 
 use std::fmt;
 
 use super::event::EventKind;
-use super::runbook::{Rollback, Runbook};
-use super::state::SessionState;
+use super::identity::{name_key, Actor};
+use super::runbook::{Distinct, Rollback, Runbook};
+use super::state::{Approval, SessionState};
 
 /// Why an approval or firing is refused; `Display` is the human message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,7 +35,12 @@ pub enum Refusal {
     /// A run of it is in progress.
     Running { rollback: String, run: u32, started_by: String },
     /// Not enough distinct approvals to fire yet.
-    NeedsApprovals { rollback: String, have: u32, need: u32, approved_by: Vec<String> },
+    NeedsApprovals { rollback: String, have: u32, need: u32, approved_by: Vec<String>, distinct: Distinct },
+    /// The runbook restricts the act to roles this person is not in; the text names them.
+    NotInRole(String),
+    /// This approval would not come from a different person at the rollback's
+    /// `distinct` level; the text says who it collides with and what to do.
+    NotDistinct { rollback: String, why: String },
 }
 
 impl Refusal {
@@ -54,14 +67,17 @@ impl fmt::Display for Refusal {
             Refusal::Running { rollback, run, started_by } => {
                 write!(f, "rollback \"{rollback}\" is running (run {run}, started by {started_by}): wait for it to end")
             }
-            Refusal::NeedsApprovals { rollback, have, need, approved_by } => {
+            Refusal::NeedsApprovals { rollback, have, need, approved_by, distinct } => {
                 let by = if approved_by.is_empty() { "nobody yet".to_string() } else { approved_by.join(", ") };
                 write!(
                     f,
-                    "rollback \"{rollback}\" needs {need} approvals from distinct operators, has {have} ({by}): \
-                     ask another operator to approve (`warroom approve` or B in their console)"
+                    "rollback \"{rollback}\" needs {need} approvals from different {}, has {have} ({by}): \
+                     ask another person to approve from their own login (`warroom approve`)",
+                    distinct.noun()
                 )
             }
+            Refusal::NotInRole(why) => write!(f, "{why}"),
+            Refusal::NotDistinct { rollback, why } => write!(f, "approval of rollback \"{rollback}\" refused: {why}"),
         }
     }
 }
@@ -84,23 +100,73 @@ fn not_running(state: &SessionState, id: &str) -> Result<(), Refusal> {
     }
 }
 
-/// Whether `operator` may journal `rollback.approved` for `rollback_id` now.
+/// Whether `who` may journal `rollback.approved` for `rollback_id` now:
+/// known, writable, in an `approve` role, not running, and a different
+/// person from every approval so far at the rollback's `distinct` level.
 pub fn can_approve(
     runbook: &Runbook,
     state: &SessionState,
     rollback_id: &str,
-    operator: &str,
+    who: impl Into<Actor>,
     read_only: bool,
 ) -> Result<(), Refusal> {
-    find(runbook, rollback_id)?;
+    let who = who.into();
+    let rb = find(runbook, rollback_id)?;
     if read_only {
         return Err(Refusal::ReadOnly);
     }
+    let act = format!("approve rollback \"{rollback_id}\"");
+    runbook.access.check(&rb.approve, &who, &act).map_err(Refusal::NotInRole)?;
     not_running(state, rollback_id)?;
-    if state.rollbacks.get(rollback_id).is_some_and(|rb| rb.approvals.contains_key(operator)) {
-        return Err(Refusal::AlreadyApproved { rollback: rollback_id.to_string(), operator: operator.to_string() });
+    let approved = approvals_of(state, rollback_id);
+    if let Some(a) = approved.iter().find(|a| name_key(&a.by.operator) == name_key(&who.operator)) {
+        return Err(Refusal::AlreadyApproved { rollback: rollback_id.to_string(), operator: a.by.operator.clone() });
+    }
+    if rb.approvals >= 2 {
+        collision(rb, approved, &who)
+            .map_or(Ok(()), |why| Err(Refusal::NotDistinct { rollback: rollback_id.to_string(), why }))?;
     }
     Ok(())
+}
+
+/// Why `who`'s approval cannot count as another person's at `rb.distinct`.
+fn collision(rb: &Rollback, approved: &[Approval], who: &Actor) -> Option<String> {
+    let how = "a second person approves from their own login with `warroom approve`";
+    match rb.distinct {
+        Distinct::Operator => None,
+        Distinct::User => {
+            let Some(user) = &who.user else {
+                return Some("it counts approvals by Unix user (distinct = \"user\"), and this one names none".into());
+            };
+            approved.iter().find(|a| a.by.user.as_ref() == Some(user)).map(|a| {
+                format!(
+                    "{} already approved as Unix user {user}, and this approval is written by {user} too: \
+                     it counts approvals by Unix user (distinct = \"user\"); {how}",
+                    a.by.operator
+                )
+            })
+        }
+        Distinct::Key => {
+            let Some(key) = &who.key else {
+                return Some(
+                    "it counts approvals by signing key (distinct = \"key\"), and this one is not signed: \
+                     approve with --sign and your key in an SSH agent"
+                        .into(),
+                );
+            };
+            approved.iter().find(|a| a.by.key.as_ref() == Some(key)).map(|a| {
+                format!(
+                    "{} already approved with key {key}, the key signing this one: it counts approvals by \
+                     signing key (distinct = \"key\"); {how} and their own key",
+                    a.by.operator
+                )
+            })
+        }
+    }
+}
+
+fn approvals_of<'a>(state: &'a SessionState, rollback_id: &str) -> &'a [Approval] {
+    state.rollbacks.get(rollback_id).map(|rb| rb.approved.as_slice()).unwrap_or(&[])
 }
 
 /// The event to journal for an approval (after [`can_approve`]).
@@ -108,33 +174,63 @@ pub fn approval_event(rollback_id: &str) -> EventKind {
     EventKind::RollbackApproved { rollback: rollback_id.to_string() }
 }
 
+/// The approvals that count, in order: each from a different name and, at
+/// `user` / `key` level, a different Unix user / verified key (approvals
+/// without one count for nothing there).
+fn counted<'a>(rb: Option<&Rollback>, approved: &'a [Approval]) -> Vec<&'a Approval> {
+    let distinct = rb.map(|r| if r.approvals >= 2 { r.distinct } else { Distinct::Operator });
+    let mut out: Vec<&Approval> = Vec::new();
+    for a in approved {
+        if out.iter().any(|c| name_key(&c.by.operator) == name_key(&a.by.operator)) {
+            continue;
+        }
+        let ok = match distinct.unwrap_or(Distinct::Operator) {
+            Distinct::Operator => true,
+            Distinct::User => a.by.user.is_some() && out.iter().all(|c| c.by.user != a.by.user),
+            Distinct::Key => a.by.key.is_some() && out.iter().all(|c| c.by.key != a.by.key),
+        };
+        if ok {
+            out.push(a);
+        }
+    }
+    out
+}
+
 /// (distinct approvals since the last run, approvals required). Unknown ids give (0, 1).
 pub fn approvals_needed(runbook: &Runbook, state: &SessionState, rollback_id: &str) -> (u32, u32) {
-    let need = runbook.rollback(rollback_id).map(|r| r.approvals.max(1)).unwrap_or(1);
-    let have = state.rollbacks.get(rollback_id).map(|rb| rb.approvals.len() as u32).unwrap_or(0);
+    let rb = runbook.rollback(rollback_id);
+    let need = rb.map(|r| r.approvals.max(1)).unwrap_or(1);
+    let have = counted(rb, approvals_of(state, rollback_id)).len() as u32;
     (have, need)
 }
 
-/// Operators who approved since the last run, in name order.
+/// Operators whose approvals count, in the order they approved.
 pub fn approvers(state: &SessionState, rollback_id: &str) -> Vec<String> {
-    state.rollbacks.get(rollback_id).map(|rb| rb.approvals.keys().cloned().collect()).unwrap_or_default()
+    approvers_in(None, state, rollback_id)
 }
 
-/// Whether `operator` may start the rollback now: known, writable, not running,
-/// and approved by as many distinct operators as it needs. The firing operator
-/// counts only if they are among the approvers.
+/// Like [`approvers`], counting at the rollback's own `distinct` level.
+pub fn approvers_in(runbook: Option<&Runbook>, state: &SessionState, rollback_id: &str) -> Vec<String> {
+    let rb = runbook.and_then(|r| r.rollback(rollback_id));
+    counted(rb, approvals_of(state, rollback_id)).into_iter().map(|a| a.by.operator.clone()).collect()
+}
+
+/// Whether `who` may start the rollback now: known, writable, in a `fire`
+/// role, not running, and approved by as many distinct people as it needs.
+/// The firing operator counts only if they are among the approvers.
 pub fn may_fire(
     runbook: &Runbook,
     state: &SessionState,
     rollback_id: &str,
-    operator: &str,
+    who: impl Into<Actor>,
     read_only: bool,
 ) -> Result<(), Refusal> {
-    let _ = operator; // Counted only through the approvals map (see module docs).
-    find(runbook, rollback_id)?;
+    let who = who.into();
+    let rb = find(runbook, rollback_id)?;
     if read_only {
         return Err(Refusal::ReadOnly);
     }
+    runbook.access.check(&rb.fire, &who, &format!("fire rollback \"{rollback_id}\"")).map_err(Refusal::NotInRole)?;
     not_running(state, rollback_id)?;
     let (have, need) = approvals_needed(runbook, state, rollback_id);
     if have < need {
@@ -142,7 +238,8 @@ pub fn may_fire(
             rollback: rollback_id.to_string(),
             have,
             need,
-            approved_by: approvers(state, rollback_id),
+            approved_by: approvers_in(Some(runbook), state, rollback_id),
+            distinct: if rb.approvals >= 2 { rb.distinct } else { Distinct::Operator },
         });
     }
     Ok(())

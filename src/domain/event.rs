@@ -184,6 +184,15 @@ pub enum EventKind {
         /// The recommendation on screen when it was taken, for the post-mortem.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         recommendation: Option<String>,
+        /// Critical criteria failing when it was recorded, which the operator
+        /// explicitly overrode (GO, or NO-GO against a GO recommendation).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        overrides: Vec<String>,
+        /// The decision recorded by someone else while this one was being
+        /// taken, which the operator was shown and chose to replace
+        /// ("GO by ana at 10:01:02Z").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        supersedes: Option<String>,
     },
 
     #[serde(rename = "incident.declared")]

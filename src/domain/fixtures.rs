@@ -41,6 +41,10 @@ pub fn rollback(id: &str, approvals: u32) -> Rollback {
         confirm: Confirm::Type,
         approvals,
         timeout: None,
+        approve: vec![],
+        fire: vec![],
+        // Name-level, so tests can fold approvals by name; loaded runbooks default to `User`.
+        distinct: super::runbook::Distinct::Operator,
     }
 }
 
@@ -78,6 +82,7 @@ pub fn empty_runbook() -> Runbook {
         rollbacks: vec![],
         triggers: vec![],
         templates: vec![],
+        access: Default::default(),
         session: Default::default(),
         secret_vars: Default::default(),
         redact: vec![],
@@ -87,7 +92,18 @@ pub fn empty_runbook() -> Runbook {
 /// One journal record (hash fields are not checked by the fold).
 pub fn record(seq: u64, at: DateTime<Utc>, operator: &str, ev: &EventKind) -> Record {
     let (kind, data) = ev.to_parts();
-    Record { seq, ts: at, operator: operator.into(), kind, data, prev: String::new(), hash: String::new() }
+    Record {
+        seq,
+        ts: at,
+        operator: operator.into(),
+        user: None,
+        key: None,
+        kind,
+        data,
+        prev: String::new(),
+        hash: String::new(),
+        sig: None,
+    }
 }
 
 /// Folds `(seconds after t(0), operator, event)` in order.

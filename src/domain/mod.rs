@@ -12,14 +12,17 @@ pub mod escalation;
 pub mod event;
 #[cfg(test)]
 pub mod fixtures;
+pub mod identity;
 pub mod loader;
 pub mod log_window;
 pub mod probe_history;
 pub mod record;
 pub mod redact;
 pub mod report;
+pub mod roles;
 pub mod runbook;
 pub mod sanitize;
+pub mod signature;
 pub mod state;
 pub mod step_gate;
 pub mod template;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::event::EventKind;
+use super::identity::Actor;
 
 /// `prev` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -20,10 +21,21 @@ pub struct Record {
     #[serde(with = "ts_millis")]
     pub ts: DateTime<Utc>,
     pub operator: String,
+    /// The Unix account that wrote the record (hashed when present; absent in
+    /// journals written before warroom recorded it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Fingerprint (`SHA256:…`) of the SSH key that signed the record (hashed when present).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     pub kind: String,
     pub data: serde_json::Value,
     pub prev: String,
     pub hash: String,
+    /// SSHSIG signature (armored, as `ssh-keygen -Y sign` writes it) over the
+    /// `hash` text, namespace `warroom`. Not hashed: it signs the hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sig: Option<String>,
 }
 
 impl Record {
@@ -36,19 +48,33 @@ impl Record {
     /// milliseconds, the precision the journal keeps, so that what is hashed
     /// is exactly what is written and read back.
     pub fn new(prev_hash: &str, seq: u64, ts: DateTime<Utc>, operator: &str, ev: &EventKind) -> Record {
+        Record::new_by(prev_hash, seq, ts, &Actor::named(operator), ev)
+    }
+
+    /// Like `new`, stamped with the whole identity of who made it (the
+    /// signature, which covers the hash, is added afterwards).
+    pub fn new_by(prev_hash: &str, seq: u64, ts: DateTime<Utc>, actor: &Actor, ev: &EventKind) -> Record {
         let ts = truncate_to_millis(ts);
         let (kind, data) = ev.to_parts();
         let mut r = Record {
             seq,
             ts,
-            operator: operator.to_string(),
+            operator: actor.operator.clone(),
+            user: actor.user.clone(),
+            key: actor.key.clone(),
             kind,
             data,
             prev: prev_hash.to_string(),
             hash: String::new(),
+            sig: None,
         };
         r.hash = r.expected_hash();
         r
+    }
+
+    /// Who made it: operator name, Unix user, signing key.
+    pub fn actor(&self) -> Actor {
+        Actor { operator: self.operator.clone(), user: self.user.clone(), key: self.key.clone() }
     }
 
     /// One JSON line, without the trailing `\n`.
@@ -96,8 +122,10 @@ fn write_ts(ts: &DateTime<Utc>, out: &mut Vec<u8>) {
     );
 }
 
-/// The bytes the hash is taken over (every field but `hash`):
-/// `prev \n seq \n ts \n operator \n kind \n canonical-json(data)`.
+/// The bytes the hash is taken over (every field but `hash` and `sig`):
+/// `prev \n seq \n ts \n operator \n kind \n canonical-json(data)`, then
+/// `\n user=USER` and `\n key=FINGERPRINT` for each that is present (so a
+/// journal written before they existed hashes as it always did).
 pub fn canonical_bytes(r: &Record) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
     write_canonical(r, &mut out);
@@ -116,6 +144,15 @@ fn write_canonical(r: &Record, out: &mut Vec<u8>) {
     out.extend_from_slice(r.kind.as_bytes());
     out.push(b'\n');
     write_canonical_json(&r.data, out);
+    // The JSON above never holds a raw newline, so these cannot be confused with it.
+    for (name, value) in [("user", &r.user), ("key", &r.key)] {
+        if let Some(v) = value {
+            out.push(b'\n');
+            out.extend_from_slice(name.as_bytes());
+            out.push(b'=');
+            out.extend_from_slice(v.as_bytes());
+        }
+    }
 }
 
 /// Whether `r.hash` is the SHA-256 of its canonical bytes. Replaying a long
@@ -201,6 +238,9 @@ pub fn parse_line(line: &str) -> Result<Record, String> {
     }
     if r.operator.contains('\n') || r.kind.contains('\n') {
         return Err("`operator` and `kind` must not contain a newline".into());
+    }
+    if [&r.user, &r.key].into_iter().flatten().any(|v| v.contains('\n')) {
+        return Err("`user` and `key` must not contain a newline".into());
     }
     if r.kind.is_empty() {
         return Err("`kind` is empty".into());
@@ -349,7 +389,18 @@ mod tests {
     /// Record #1 of the documented example, before its hash is filled in.
     fn unhashed(ts: DateTime<Utc>, data: serde_json::Value) -> Record {
         let (operator, kind) = ("ana@bastion".into(), "criterion.marked".into());
-        Record { seq: 1, ts, operator, kind, data, prev: GENESIS.into(), hash: String::new() }
+        Record {
+            seq: 1,
+            ts,
+            operator,
+            user: None,
+            key: None,
+            kind,
+            data,
+            prev: GENESIS.into(),
+            hash: String::new(),
+            sig: None,
+        }
     }
 
     #[test]

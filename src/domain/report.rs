@@ -87,6 +87,12 @@ pub struct DecisionReport {
     pub at: Ts,
     /// What the console recommended when it was taken.
     pub recommendation: Option<String>,
+    /// Failing critical criteria the operator explicitly overrode.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
+    /// Another person's decision it knowingly replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -194,6 +200,12 @@ pub struct ApprovalReport {
     pub rollback: String,
     pub by: String,
     pub at: Ts,
+    /// The Unix account that wrote it (absent in older journals).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The key that signed it, only when the signature checks out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -248,6 +260,8 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
         by: p(&d.by),
         at: Ts(d.at),
         recommendation: po(&d.recommendation),
+        overrides: d.overrides.iter().map(|o| p(o)).collect(),
+        supersedes: po(&d.supersedes),
     };
 
     Report {
@@ -288,9 +302,13 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
         approvals: records
             .iter()
             .filter_map(|r| match r.event() {
-                Some(EventKind::RollbackApproved { rollback }) => {
-                    Some(ApprovalReport { rollback: p(&rollback), by: p(&r.operator), at: Ts(r.ts) })
-                }
+                Some(EventKind::RollbackApproved { rollback }) => Some(ApprovalReport {
+                    rollback: p(&rollback),
+                    by: p(&r.operator),
+                    at: Ts(r.ts),
+                    user: po(&r.user),
+                    key: super::signature::verified_key(r),
+                }),
                 _ => None,
             })
             .collect(),

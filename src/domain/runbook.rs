@@ -10,6 +10,7 @@ use regex::Regex;
 
 use super::condition::Condition;
 use super::duration::Dur;
+pub use super::roles::{Access, Distinct, Role};
 
 #[derive(Clone, Debug)]
 pub struct Runbook {
@@ -31,6 +32,8 @@ pub struct Runbook {
     pub rollbacks: Vec<Rollback>,
     pub triggers: Vec<Trigger>,
     pub templates: Vec<Template>,
+    /// Roles, who may decide, whether acts are signed (see `domain::roles`).
+    pub access: Access,
     /// Vars whose values are secret (`[runbook] secret_vars`; docs/runbook-format.md "Secrets").
     pub secret_vars: std::collections::BTreeSet<String>,
     /// Token shapes to hide wherever outside text is shown or written (`[runbook] redact`).
@@ -110,6 +113,8 @@ pub struct Step {
     pub timeout: Option<Dur>,
     pub on_fail: StepOnFail,
     pub manual: bool,
+    /// Roles that may run or tick it (empty: anyone).
+    pub by: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -283,6 +288,11 @@ pub struct Rollback {
     /// Distinct operators who must approve before it runs (≥ 1).
     pub approvals: u32,
     pub timeout: Option<Dur>,
+    /// Roles that may approve / fire it (empty: anyone).
+    pub approve: Vec<String>,
+    pub fire: Vec<String>,
+    /// What the approvers must differ in (default `User` when approvals ≥ 2).
+    pub distinct: Distinct,
 }
 
 #[derive(Clone, Debug, PartialEq)]

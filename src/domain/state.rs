@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 
 use super::event::{Decision, EventKind, MarkSource, ProbeHealth, RunOutcome, Verdict};
+use super::identity::Actor;
 use super::record::Record;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -107,6 +108,10 @@ pub struct DecisionRecord {
     pub by: String,
     pub at: DateTime<Utc>,
     pub recommendation: Option<String>,
+    /// Failing critical criteria the operator overrode to record it.
+    pub overrides: Vec<String>,
+    /// The other operator's decision it knowingly replaced, in words.
+    pub supersedes: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -153,6 +158,9 @@ pub struct TriggerState {
 pub struct RollbackState {
     /// Distinct operators who approved since the last run ended.
     pub approvals: BTreeMap<String, DateTime<Utc>>,
+    /// Every approval since the last run ended, with who made it (name, Unix
+    /// user, verified signing key): what `distinct` counts.
+    pub approved: Vec<Approval>,
     pub runs: Vec<RunRecord>,
 }
 
@@ -160,6 +168,13 @@ impl RollbackState {
     pub fn running(&self) -> bool {
         self.runs.last().is_some_and(|r| r.finished.is_none())
     }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Approval {
+    /// `key` is set only when the record's signature checked out.
+    pub by: Actor,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -255,11 +270,20 @@ impl SessionState {
             }
             return;
         };
-        self.apply_event(&r.operator, r.ts, ev);
+        // Who approved, in full; a key counts only with a good signature. Built
+        // only for approvals (the only place they count): replay stays cheap.
+        let approver = || Actor { key: super::signature::verified_key(r), ..r.actor() };
+        self.apply_event_with(&r.operator, r.ts, ev, approver);
     }
 
-    /// Fold one typed event stamped with who and when.
+    /// Fold one typed event stamped with who (by name only) and when.
     pub fn apply_event(&mut self, by: &str, at: DateTime<Utc>, ev: EventKind) {
+        self.apply_event_with(by, at, ev, || Actor::named(by))
+    }
+
+    /// Fold one typed event stamped with who and when; `approver` gives the
+    /// whole identity (name, user, key) when an approval needs it.
+    fn apply_event_with(&mut self, by: &str, at: DateTime<Utc>, ev: EventKind, approver: impl FnOnce() -> Actor) {
         let stamp = || Stamp { by: by.to_string(), at };
         match ev {
             EventKind::SessionOpened { .. } | EventKind::SessionClosed {} | EventKind::OperatorSwitched { .. } => {}
@@ -290,8 +314,9 @@ impl SessionState {
                 self.probe_history.push((probe.clone(), ch.clone()));
                 self.probes.insert(probe, ch);
             }
-            EventKind::DecisionRecorded { decision, reason, recommendation } => {
-                let d = DecisionRecord { decision, reason, by: by.to_string(), at, recommendation };
+            EventKind::DecisionRecorded { decision, reason, recommendation, overrides, supersedes } => {
+                let d =
+                    DecisionRecord { decision, reason, by: by.to_string(), at, recommendation, overrides, supersedes };
                 if let Some(old) = self.decision.replace(d) {
                     self.decisions.push(old);
                 }
@@ -333,7 +358,9 @@ impl SessionState {
                 }
             }
             EventKind::RollbackApproved { rollback } => {
-                self.rollbacks.entry(rollback).or_default().approvals.entry(by.to_string()).or_insert(at);
+                let rb = self.rollbacks.entry(rollback).or_default();
+                rb.approvals.entry(by.to_string()).or_insert(at);
+                rb.approved.push(Approval { by: approver(), at });
             }
             EventKind::RollbackStarted { rollback, run, command, output } => {
                 start_run(&mut self.rollbacks.entry(rollback).or_default().runs, run, command, output, by, at);
@@ -343,6 +370,7 @@ impl SessionState {
                 finish_run(&mut rb.runs, run, RunEnd { at, outcome, exit_code, signal, duration_ms, error });
                 // A new run of the same rollback needs fresh approvals.
                 rb.approvals.clear();
+                rb.approved.clear();
             }
             EventKind::MessageCopied { template, text } => {
                 self.messages.push(MessageEntry { template, text, by: by.to_string(), at })

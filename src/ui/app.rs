@@ -83,6 +83,10 @@ pub struct App {
     pub vars: BTreeMap<String, String>,
     pub state: SessionState,
     pub operator: String,
+    /// The Unix account and signing key (fingerprint) this console's records
+    /// carry; set from the journal once it is open.
+    pub user: Option<String>,
+    pub signing_key: Option<String>,
     pub read_only: Option<String>,
     pub keymap: Keymap,
     pub theme: Theme,
@@ -131,6 +135,8 @@ impl App {
             runbook: cfg.runbook,
             state: SessionState::default(),
             operator: cfg.operator,
+            user: None,
+            signing_key: None,
             read_only: cfg.read_only,
             keymap: cfg.keymap,
             theme: cfg.theme,
@@ -189,6 +195,16 @@ impl App {
             self.dirty = true;
         }
         self.now = now;
+    }
+
+    /// Who is acting from this console: the operator at the keyboard, the
+    /// Unix account and key the console writes with.
+    pub fn actor(&self) -> crate::domain::identity::Actor {
+        crate::domain::identity::Actor {
+            operator: self.operator.clone(),
+            user: self.user.clone(),
+            key: self.signing_key.clone(),
+        }
     }
 
     pub fn say(&mut self, text: impl Into<String>, kind: MsgKind) {
@@ -349,7 +365,12 @@ impl App {
             self.say(format!("step {id} runs a command: r runs it (not a checkbox)"), MsgKind::Info);
             return Vec::new();
         }
+        let by = step.by.clone();
         if !self.writable() {
+            return Vec::new();
+        }
+        if let Err(why) = self.runbook.access.check(&by, &self.actor(), &format!("tick step {id}")) {
+            self.say(super::text::clean(&why), MsgKind::Warn);
             return Vec::new();
         }
         let done = self.state.step_status(id) != StepStatus::Done;
@@ -505,14 +526,13 @@ impl App {
             }
             Action::Decision => {
                 if self.writable() {
-                    self.overlay = Some(Overlay::Decision(Box::default()));
+                    self.overlay = Some(Overlay::Decision(Box::new(overlay::decision::DecisionDialog::for_app(self))));
                 }
             }
             Action::Walkthrough => self.overlay = Some(Overlay::Walkthrough(Default::default())),
             Action::SwitchOperator => {
                 if self.writable() {
-                    self.overlay =
-                        Some(Overlay::Operator(Box::new(overlay::operator::OperatorDialog::new(&self.operator))));
+                    self.overlay = Some(Overlay::Operator(Box::new(overlay::operator::OperatorDialog::for_app(self))));
                 }
             }
             Action::Search => {

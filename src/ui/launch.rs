@@ -72,6 +72,11 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
         Ok(o) => o,
         Err(e) => return common::bad_input(e),
     };
+    match common::signer(c, l.runbook.access.sign) {
+        Ok(Some(signer)) => opened.journal.set_signer(signer),
+        Ok(None) => {}
+        Err(e) => return common::bad_input(e),
+    }
     let operator = common::operator(c);
     let read_only =
         if c.read_only { Some("watching only (--read-only)".to_string()) } else { opened.read_only_reason.clone() };

@@ -176,17 +176,39 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
                 "rollback" => Decision::Rollback,
                 _ => return Err("decide go|no-go|rollback REASON".into()),
             };
-            if reason.trim().is_empty() {
+            let (forced, reason) = match reason.trim().strip_prefix("--override") {
+                Some(r) => (true, r.trim()),
+                None => (false, reason.trim()),
+            };
+            if reason.is_empty() {
                 return Err("write the reason after the decision: it goes in the journal".into());
+            }
+            rb.access.check(&rb.access.decision_by, &s.app.actor(), "record the decision").map_err(|e| clean(&e))?;
+            // As the dialog does: overriding failing critical criteria must be said, and is journaled.
+            let overrides = crate::ui::overlay::decision::overridden(&s.app, decision);
+            if !overrides.is_empty() && !forced {
+                return Err(format!(
+                    "{} while {} critical criteria fail ({}): to record it overriding them, \
+                     decide {d} --override REASON",
+                    decision.as_str(),
+                    overrides.len(),
+                    clean(&overrides.join(", "))
+                ));
             }
             Ok(Some(EventKind::DecisionRecorded {
                 decision,
-                reason: reason.trim().to_string(),
+                reason: reason.to_string(),
                 recommendation: Some(recommend::label(rb, &s.app.state)),
+                overrides,
+                supersedes: None,
             }))
         }
         "operator" if !rest.is_empty() => {
-            Ok(Some(EventKind::OperatorSwitched { from: s.app.operator.clone(), to: rest.to_string() }))
+            let to = crate::domain::identity::check_name(rest).map_err(|e| e.to_string())?;
+            // The same name as someone already in the session is that person, spelled as before.
+            let known = s.app.state.operators.iter().find(|o| crate::domain::identity::same_name(o, &to));
+            let to = known.cloned().unwrap_or(to);
+            Ok(Some(EventKind::OperatorSwitched { from: s.app.operator.clone(), to }))
         }
         "" => Ok(None),
         _ => Err(format!("unknown command \"{}\"; {HELP}", clean(cmd))),

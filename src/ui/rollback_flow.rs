@@ -10,6 +10,7 @@
 //! (the usual `approvals = 1` case: type the id once, it runs).
 
 use crate::domain::approvals;
+use crate::domain::identity::Actor;
 use crate::domain::runbook::{Confirm, Runbook};
 use crate::domain::state::SessionState;
 
@@ -26,8 +27,9 @@ pub enum Next {
     Refused(String),
 }
 
-/// The next thing to ask `operator` about rollback `id`.
-pub fn next(runbook: &Runbook, state: &SessionState, id: &str, operator: &str, read_only: bool) -> Next {
+/// The next thing to ask `who` about rollback `id`.
+pub fn next(runbook: &Runbook, state: &SessionState, id: &str, who: impl Into<Actor>, read_only: bool) -> Next {
+    let operator = &who.into();
     let Some(rb) = runbook.rollback(id) else {
         return Next::Refused(format!("there is no rollback {id} in the runbook"));
     };

@@ -84,6 +84,9 @@ impl Session {
     /// sources or runs yet (`run` starts them).
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
+        let (user, key) = opened.journal.writer();
+        app.user = Some(user);
+        app.signing_key = key;
         Session {
             app,
             journal: opened.journal,

@@ -3,6 +3,8 @@ use proptest::prelude::*;
 use super::*;
 use crate::domain::event::{EventKind, RunOutcome};
 use crate::domain::fixtures::{opened, runbook, session};
+use crate::domain::identity::Actor;
+use crate::domain::runbook::Distinct;
 
 fn approve(rb: &str) -> EventKind {
     EventKind::RollbackApproved { rollback: rb.into() }
@@ -113,4 +115,82 @@ proptest! {
         prop_assert!(may_fire(&rb, &s, "full", &op, false).is_err());
         prop_assert_eq!(approvals_needed(&rb, &s, "full").0, 1);
     }
+}
+
+/// Approvals folded from records that carry a Unix user (and no key).
+fn by_users(approvals: &[(&str, &str)]) -> SessionState {
+    use crate::domain::fixtures::{record, t};
+    let mut s = SessionState::default();
+    for (i, (op, user)) in approvals.iter().enumerate() {
+        let mut r = record(i as u64 + 1, t(i as i64), op, &approve("full"));
+        r.user = Some(user.to_string());
+        s.apply(&r);
+    }
+    s
+}
+
+fn distinct(level: Distinct) -> Runbook {
+    let mut rb = runbook();
+    rb.rollbacks[0].distinct = level;
+    rb
+}
+
+fn actor(op: &str, user: &str) -> Actor {
+    Actor { operator: op.into(), user: Some(user.into()), key: None }
+}
+
+#[test]
+fn look_alike_names_are_one_operator() {
+    let rb = distinct(Distinct::Operator);
+    let s = by_users(&[("ana", "root")]);
+    for same in ["Ana", "ANA", "ana@VM", "ａｎａ", "an\u{0430}"] {
+        let err = can_approve(&rb, &s, "full", actor(same, "other"), false).unwrap_err();
+        assert!(matches!(err, Refusal::AlreadyApproved { .. }), "{same}: {err:?}");
+    }
+    assert_eq!(can_approve(&rb, &s, "full", actor("bob", "root"), false), Ok(()), "names suffice at this level");
+    // Journaled anyway (an older version, a forged line): still one person.
+    let s = by_users(&[("ana", "root"), ("Ana", "x")]);
+    assert_eq!(approvals_needed(&rb, &s, "full"), (1, 2));
+}
+
+#[test]
+fn user_level_needs_two_unix_users() {
+    let rb = distinct(Distinct::User);
+    let s = by_users(&[("ana", "root")]);
+    let err = can_approve(&rb, &s, "full", actor("bob", "root"), false).unwrap_err();
+    assert!(matches!(err, Refusal::NotDistinct { .. }), "{err:?}");
+    assert!(err.to_string().contains("already approved as Unix user root"), "{err}");
+    assert_eq!(can_approve(&rb, &s, "full", actor("bob", "nobody"), false), Ok(()));
+    // Two names from one account count once; two accounts count twice.
+    assert_eq!(approvals_needed(&rb, &by_users(&[("ana", "root"), ("bob", "root")]), "full"), (1, 2));
+    let s = by_users(&[("ana", "root"), ("bob", "nobody")]);
+    assert_eq!(may_fire(&rb, &s, "full", actor("ana", "root"), false), Ok(()));
+    // Approvals without a user (older journals) count for nothing here.
+    let s = session(&[(0, "ana", approve("full")), (1, "bob", approve("full"))]);
+    assert_eq!(approvals_needed(&rb, &s, "full"), (0, 2));
+}
+
+#[test]
+fn key_level_needs_signed_approvals() {
+    let rb = distinct(Distinct::Key);
+    let s = by_users(&[("ana", "root")]);
+    let err = can_approve(&rb, &s, "full", actor("bob", "nobody"), false).unwrap_err();
+    assert!(err.to_string().contains("not signed"), "{err}");
+    // A record claiming a key without a good signature counts for nothing.
+    let mut r = crate::domain::fixtures::record(1, crate::domain::fixtures::t(0), "ana", &approve("full"));
+    r.key = Some("SHA256:forged".into());
+    let s = SessionState::from_records([&r]);
+    assert_eq!(approvals_needed(&rb, &s, "full"), (0, 2));
+}
+
+#[test]
+fn roles_restrict_approving_and_firing() {
+    use crate::domain::runbook::Role;
+    let mut rb = distinct(Distinct::Operator);
+    rb.access.roles = vec![Role { id: "devops".into(), title: "DevOps".into(), members: vec!["bob".into()] }];
+    rb.rollbacks[0].fire = vec!["devops".into()];
+    let s = by_users(&[("ana", "root"), ("carol", "root")]);
+    let err = may_fire(&rb, &s, "full", actor("ana", "root"), false).unwrap_err();
+    assert!(err.to_string().contains("only DevOps (devops: bob) may"), "{err}");
+    assert_eq!(may_fire(&rb, &s, "full", actor("Bob", "root"), false), Ok(()));
 }

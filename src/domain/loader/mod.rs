@@ -11,6 +11,7 @@ pub mod programs;
 mod reader;
 mod refs;
 mod response;
+mod roles;
 mod secrets;
 mod sections;
 mod session;
@@ -23,7 +24,9 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 use crate::domain::diagnostic::{line_col, Diagnostic};
-use crate::domain::runbook::{AutoBinding, Criterion, LogSource, Phase, Runbook, Trigger, TriggerWhen};
+use crate::domain::runbook::{
+    Access, AutoBinding, Criterion, Distinct, LogSource, Phase, Rollback, Runbook, Trigger, TriggerWhen,
+};
 use crate::domain::vars::suggest;
 pub use reader::ProgramUse;
 use reader::{Ctx, Table};
@@ -49,6 +52,8 @@ const SECTIONS: &[&str] = &[
     "rollback",
     "trigger",
     "template",
+    "role",
+    "decision",
     "session",
 ];
 
@@ -218,6 +223,8 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let rollbacks = read_all(ctx, doc, "rollback", response::rollback);
     let triggers = read_all(ctx, doc, "trigger", response::trigger);
     let templates = read_all(ctx, doc, "template", response::template);
+    let access = roles::access(ctx, doc);
+    warn_key_distinct_unsigned(ctx, doc, &rollbacks, &access);
     let session = single(ctx, doc, "session").map(|t| session::session(ctx, &t)).unwrap_or_default();
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
@@ -239,9 +246,28 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         rollbacks,
         triggers,
         templates,
+        access,
         session,
         secret_vars: secret_rules.as_ref().map(|r| r.vars.clone()).unwrap_or_default(),
         redact: secret_rules.map(|r| r.redact).unwrap_or_default(),
+    }
+}
+
+/// `distinct = "key"` counts signed approvals only: say so when the runbook does not sign.
+fn warn_key_distinct_unsigned(ctx: &mut Ctx, doc: &DeTable, rollbacks: &[Rollback], access: &Access) {
+    if access.sign {
+        return;
+    }
+    for rb in rollbacks.iter().filter(|r| r.distinct == Distinct::Key) {
+        let span = entries_span(doc, "rollback", &rb.id).unwrap_or(0..0);
+        ctx.warn(
+            &span,
+            format!(
+                "[[rollback]] \"{}\" counts approvals by signing key (distinct = \"key\"), but [runbook] has no \
+                 sign = true: only approvals made with --sign will count",
+                rb.id
+            ),
+        );
     }
 }
 

@@ -162,6 +162,10 @@ impl<'t, 'i> Table<'t, 'i> {
         for (k, _) in self.t.iter() {
             let key: &str = k.get_ref();
             if !allowed.contains(&key) {
+                if let Some(msg) = super::roles::misplaced(key, &self.what) {
+                    ctx.error(&k.span(), msg);
+                    continue;
+                }
                 let hint = vars::suggest(key, allowed.iter().copied());
                 let msg = if hint.is_empty() {
                     format!("unknown field \"{key}\" in {}; allowed: {}", self.what, allowed.join(", "))

@@ -395,3 +395,66 @@ fn secrets_and_log_bytes_are_read_and_checked() {
     assert_eq!(at("unclosed group").as_deref(), Some("4"));
     assert_eq!(at("buffer_bytes").as_deref(), Some("10"));
 }
+
+#[test]
+fn roles_and_role_lists_load_with_their_defaults() {
+    let text = r#"
+[runbook]
+id = "r"
+sign = true
+
+[[role]]
+id = "devops"
+title = "DevOps"
+members = ["ana", "user:bob", "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]
+
+[[role]]
+id = "lead"
+members = ["marta"]
+
+[decision]
+by = ["lead"]
+
+[[step]]
+id = "s"
+title = "S"
+run = "true"
+by = ["devops"]
+
+[[rollback]]
+id = "two"
+title = "Two"
+run = "true"
+approvals = 2
+approve = ["devops", "lead"]
+fire = ["devops"]
+
+[[rollback]]
+id = "keys"
+title = "Keys"
+run = "true"
+approvals = 3
+distinct = "key"
+"#;
+    let rb = load(text).unwrap().runbook;
+    assert!(rb.access.sign);
+    assert_eq!(rb.access.roles.len(), 2);
+    assert_eq!(rb.access.role("lead").unwrap().title, "lead", "title defaults to the id");
+    assert_eq!(rb.access.decision_by, vec!["lead"]);
+    assert_eq!(rb.step("s").unwrap().by, vec!["devops"]);
+    let two = rb.rollback("two").unwrap();
+    assert_eq!((two.approve.len(), two.fire.len(), two.distinct), (2, 1, crate::domain::runbook::Distinct::User));
+    assert_eq!(rb.rollback("keys").unwrap().distinct, crate::domain::runbook::Distinct::Key);
+}
+
+#[test]
+fn distinct_without_two_approvals_warns() {
+    let text =
+        "[runbook]\nid = \"r\"\n\n[[rollback]]\nid = \"one\"\ntitle = \"One\"\nrun = \"true\"\ndistinct = \"user\"\n";
+    let loaded = load(text).unwrap();
+    assert!(
+        loaded.warnings.iter().any(|w| w.message.contains("has no effect: it needs approvals = 2")),
+        "{:?}",
+        loaded.warnings
+    );
+}

@@ -74,13 +74,22 @@ pub fn render(r: &Report) -> String {
             if let Some(rec) = &d.recommendation {
                 let _ = writeln!(o, "- Recommendation on screen when decided: {}", md(rec));
             }
+            overrule_lines(&mut o, d);
         }
         None => {
             let _ = writeln!(o, "- No decision recorded.");
         }
     }
     for d in &r.earlier_decisions {
-        let _ = writeln!(o, "- Earlier: {} by {} at {}: {}", d.decision, md(&d.by), when(&d.at), md(&d.reason));
+        let _ = writeln!(
+            o,
+            "- Earlier (superseded): {} by {} at {}: {}",
+            d.decision,
+            md(&d.by),
+            when(&d.at),
+            md(&d.reason)
+        );
+        overrule_lines(&mut o, d);
     }
     if let Some(rec) = &r.recommendation {
         let _ = writeln!(o, "- Recommendation from the final checklist: **{}** — {}", md(&rec.label), md(&rec.reason));
@@ -225,7 +234,13 @@ pub fn render(r: &Report) -> String {
     if !r.approvals.is_empty() || !r.rollbacks.is_empty() {
         let _ = writeln!(o, "\n## Rollbacks\n");
         for a in &r.approvals {
-            let _ = writeln!(o, "- {} approved by {} at {}", md(&a.rollback), md(&a.by), short(&a.at));
+            let mut who = md(&a.by);
+            if let Some(u) = &a.user {
+                who.push_str(&format!(" (Unix user {}", md(u)));
+                who.push_str(&a.key.as_ref().map(|k| format!(", key {}", md(k))).unwrap_or_default());
+                who.push(')');
+            }
+            let _ = writeln!(o, "- {} approved by {who} at {}", md(&a.rollback), short(&a.at));
         }
         for rb in &r.rollbacks {
             let name = match &rb.title {
@@ -309,4 +324,15 @@ fn run_line(run: &RunReport, short: &dyn Fn(&Ts) -> String) -> String {
     }
     s.push_str(&format!(" — `{}` — output {}", run.command.replace('`', "'"), md(&run.output)));
     s
+}
+
+/// What a decision overrode or replaced, said plainly.
+fn overrule_lines(o: &mut String, d: &super::DecisionReport) {
+    if !d.overrides.is_empty() {
+        let _ =
+            writeln!(o, "  - **OVERRIDE**: recorded while critical criteria failed: {}", md(&d.overrides.join(", ")));
+    }
+    if let Some(old) = &d.supersedes {
+        let _ = writeln!(o, "  - Knowingly replaced {}", md(old));
+    }
 }

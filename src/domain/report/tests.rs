@@ -135,6 +135,8 @@ fn records() -> Vec<Record> {
                 decision: Decision::Rollback,
                 reason: "latency".into(),
                 recommendation: Some("FIX ≤30m OR ROLLBACK".into()),
+                overrides: vec![],
+                supersedes: None,
             },
         ),
         (920, "carl", EventKind::NoteAdded { text: "pwn\u{1b}]0;title\u{7} | cell".into() }),

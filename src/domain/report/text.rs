@@ -97,10 +97,16 @@ pub fn describe(ev: &EventKind) -> String {
                 None => format!("probe {} {h}", p(probe)),
             }
         }
-        EventKind::DecisionRecorded { decision, reason, recommendation } => {
+        EventKind::DecisionRecorded { decision, reason, recommendation, overrides, supersedes } => {
             let mut s = format!("recorded the decision {}: {}", decision.as_str(), p(reason));
             if let Some(r) = recommendation {
                 s.push_str(&format!(" (recommendation shown: {})", p(r)));
+            }
+            if !overrides.is_empty() {
+                s.push_str(&format!(" — OVERRIDING failing critical criteria: {}", p(&overrides.join(", "))));
+            }
+            if let Some(old) = supersedes {
+                s.push_str(&format!(" — knowingly replacing {}", p(old)));
             }
             s
         }

@@ -100,8 +100,13 @@ fn probes_keep_the_last_change_and_the_history() {
 
 #[test]
 fn decisions_supersede_and_keep_the_earlier_ones() {
-    let d =
-        |d, r: &str| EventKind::DecisionRecorded { decision: d, reason: r.into(), recommendation: Some("GO".into()) };
+    let d = |d, r: &str| EventKind::DecisionRecorded {
+        decision: d,
+        reason: r.into(),
+        recommendation: Some("GO".into()),
+        overrides: vec![],
+        supersedes: None,
+    };
     let s = session(&[(0, "ana", d(Decision::Go, "all green")), (60, "bob", d(Decision::Rollback, "payments down"))]);
     let cur = s.decision.as_ref().unwrap();
     assert_eq!((cur.decision, cur.by.as_str(), cur.at), (Decision::Rollback, "bob", t(60)));
@@ -252,8 +257,15 @@ fn event() -> impl Strategy<Value = EventKind> {
             health: if up { ProbeHealth::Up } else { ProbeHealth::Down },
             cause: None
         }),
-        (prop::sample::select(vec![Decision::Go, Decision::NoGo, Decision::Rollback]), ".{0,10}")
-            .prop_map(|(decision, reason)| EventKind::DecisionRecorded { decision, reason, recommendation: None }),
+        (prop::sample::select(vec![Decision::Go, Decision::NoGo, Decision::Rollback]), ".{0,10}").prop_map(
+            |(decision, reason)| EventKind::DecisionRecorded {
+                decision,
+                reason,
+                recommendation: None,
+                overrides: vec![],
+                supersedes: None,
+            }
+        ),
         id().prop_map(|level| EventKind::IncidentDeclared { level, summary: None }),
         (id(), any::<bool>()).prop_map(|(level, automatic)| EventKind::IncidentEscalated { level, automatic }),
         id().prop_map(|level| EventKind::IncidentAcknowledged { level }),

@@ -103,6 +103,7 @@ id = "full"
 title = "Full rollback"
 run = "./rollback.sh"
 approvals = 2
+distinct = "operator"  # the events below are folded by name only
 "#;
 
 fn rb() -> Runbook {
@@ -169,6 +170,8 @@ fn busy_session() -> Vec<(i64, &'static str, EventKind)> {
                 decision: Decision::Rollback,
                 reason: "homepage {down} [red] %s".into(),
                 recommendation: None,
+                overrides: vec![],
+                supersedes: None,
             },
         ),
         (310, "bob@bastion", EventKind::RollbackApproved { rollback: "full".into() }),

@@ -13,6 +13,9 @@ pub enum JournalError {
     Corrupt { path: PathBuf, line: usize, reason: String },
     /// Writing was refused: the journal is open read-only; the text says why.
     ReadOnly(String),
+    /// Signing was asked for (`--sign`, `[runbook] sign`) and the SSH agent
+    /// could not sign: nothing was written; the text says why.
+    Sign(String),
     /// A journal database answered with an error, or its URL is wrong; the
     /// text says what to do. `journal` is the URL without its password.
     Database { journal: String, reason: String },
@@ -49,6 +52,7 @@ impl fmt::Display for JournalError {
                 };
                 write!(f, "journal {p}: {source}. {hint}.")
             }
+            JournalError::Sign(why) => write!(f, "not recorded: the act must be signed, and {why}"),
             JournalError::Corrupt { path, line, reason } => write!(
                 f,
                 "journal {}:{line}: {reason}. The journal was changed or damaged at this line; the session can \

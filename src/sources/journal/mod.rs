@@ -9,6 +9,7 @@
 //! - `watcher`: tells the app when the file changed (notify + a 1 s stat poll).
 //! - `verify`: checking a whole file for `warroom verify`.
 //! - `fsinfo`: the network-filesystem warning (D5).
+//! - `whoami`, `signer`: who writes (Unix user) and the ssh-agent that signs.
 //! - `postgres`: the same journal in a PostgreSQL database, for consoles on several hosts.
 
 mod data_dir;
@@ -16,17 +17,23 @@ mod error;
 mod fsinfo;
 pub mod postgres;
 mod reader;
+mod signatures;
+mod signer;
 mod store;
 mod verify;
 mod watcher;
+mod whoami;
 
 pub use data_dir::data_dir;
 pub use error::JournalError;
 pub(crate) use fsinfo::network_fs_name;
 pub use fsinfo::nfs_warning;
+pub use signatures::first_bad_signature;
+pub use signer::Signer;
 pub use store::{torn_path, Journal, Opened};
 pub use verify::{verify_file, Verified};
 pub use watcher::{spawn_watcher, WatchHandle};
+pub use whoami::unix_user;
 
 #[cfg(test)]
 mod tests;

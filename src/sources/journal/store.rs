@@ -27,7 +27,9 @@ use super::error::JournalError;
 use super::fsinfo::nfs_warning;
 use super::postgres::{is_database_url, PgJournal};
 use super::reader::{read_chunk, Chunk};
+use super::signer::Signer;
 use crate::domain::event::EventKind;
+use crate::domain::identity::Actor;
 use crate::domain::record::{Record, GENESIS};
 
 /// What `Journal::open` found.
@@ -63,6 +65,10 @@ pub struct Journal {
     pending_error: Option<JournalError>,
     reloaded: bool,
     warnings: Vec<String>,
+    /// The Unix account every record written here carries.
+    user: String,
+    /// Signs every record written here, when signing is on.
+    signer: Option<Signer>,
     /// Set when the journal is a PostgreSQL session (`--journal postgres://…`):
     /// then every call goes there, and `path` is only the local folder for
     /// step output (`<data dir>/sessions/pg-<session>/`).
@@ -91,6 +97,8 @@ impl Journal {
             pending_error: None,
             reloaded: false,
             warnings: Vec::new(),
+            user: super::whoami::unix_user(),
+            signer: None,
             pg: None,
         }
     }
@@ -114,6 +122,7 @@ impl Journal {
             Err(e) => return Err(JournalError::io(path, e)),
         };
         if !existed {
+            share_like_dir(&file, &dir);
             // The new file's name must survive a crash too (D3).
             sync_dir(&dir);
         }
@@ -259,7 +268,22 @@ impl Journal {
             Some((s, h)) => (s + 1, h.clone()),
             None => (1, GENESIS.to_string()),
         };
-        let rec = Record::new(&prev, seq, ts, operator, ev);
+        let actor = Actor {
+            operator: operator.to_string(),
+            user: Some(self.user.clone()),
+            key: self.signer.as_ref().map(|s| s.fingerprint().to_string()),
+        };
+        let mut rec = Record::new_by(&prev, seq, ts, &actor, ev);
+        if let Some(signer) = &self.signer {
+            match signer.sign(rec.hash.as_bytes()) {
+                Ok(sig) => rec.sig = Some(sig),
+                Err(why) => {
+                    drop(lock);
+                    self.backlog = out;
+                    return Err(JournalError::Sign(why));
+                }
+            }
+        }
         let mut line = rec.to_line().into_bytes();
         line.push(b'\n');
         // One write of the whole line; O_APPEND puts it at the end. Only a synced record is acknowledged.
@@ -335,6 +359,16 @@ impl Journal {
             w.extend(pg.take_warnings());
         }
         w
+    }
+
+    /// From now on every record written here is signed by `signer`.
+    pub fn set_signer(&mut self, signer: Signer) {
+        self.signer = Some(signer);
+    }
+
+    /// The Unix account and signing key (fingerprint) records written here carry.
+    pub fn writer(&self) -> (String, Option<String>) {
+        (self.user.clone(), self.signer.as_ref().map(|s| s.fingerprint().to_string()))
     }
 
     pub fn path(&self) -> &Path {
@@ -584,6 +618,18 @@ fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
+    }
+}
+
+/// A session folder that others may write to (group- or world-writable, so
+/// that a second engineer can approve as their own Unix user) gets a journal
+/// they may append to as well: the new file takes the folder's read/write
+/// bits, whatever the umask. See `docs/incident.md`, "A second engineer".
+fn share_like_dir(file: &File, dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(dir_mode) = std::fs::metadata(dir).map(|m| m.permissions().mode()) else { return };
+    if dir_mode & 0o022 != 0 {
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600 | (dir_mode & 0o066)));
     }
 }
 

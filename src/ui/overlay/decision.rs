@@ -1,5 +1,14 @@
 //! `d`: record GO / NO-GO / ROLLBACK with a written reason. Shows the
-//! recommendation and the failing criteria so the person deciding sees them.
+//! recommendation and the failing criteria so the person deciding sees them,
+//! and who may decide when the runbook says (`[decision] by`).
+//!
+//! Two things are asked before recording (y records, n goes back):
+//! - GO (or NO-GO against a GO recommendation) while critical criteria fail:
+//!   the operator overrides them by name, and the record lists them
+//!   (`overrides`);
+//! - another decision was recorded since the dialog opened (another console,
+//!   `warroom` on another login): it is named, and the record says it
+//!   knowingly replaces it (`supersedes`).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -23,6 +32,20 @@ pub struct DecisionDialog {
     pub choice: Option<usize>,
     pub reason: TextArea<'static>,
     pub error: Option<String>,
+    /// When the decision on record was taken as the dialog opened (`None`: none yet).
+    pub seen: Option<chrono::DateTime<chrono::Utc>>,
+    /// Asking y/n before recording; what the record will then say.
+    pub asking: Option<Asked>,
+}
+
+/// What the y/n before recording is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Asked {
+    pub decision: Decision,
+    pub overrides: Vec<String>,
+    pub supersedes: Option<String>,
+    /// The decision on record the question named (re-asked if another arrives).
+    pub seen: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl DecisionDialog {
@@ -30,8 +53,38 @@ impl DecisionDialog {
         let mut reason = TextArea::default();
         reason.set_placeholder_text("why (required): what was checked, who agreed");
         reason.set_cursor_line_style(ratatui::style::Style::default());
-        DecisionDialog { choice: None, reason, error: None }
+        DecisionDialog { choice: None, reason, error: None, seen: None, asking: None }
     }
+
+    /// Remembers the decision on record now, to notice one recorded meanwhile.
+    pub fn for_app(app: &App) -> Self {
+        DecisionDialog { seen: app.state.decision.as_ref().map(|d| d.at), ..Self::new() }
+    }
+}
+
+/// Critical criteria failing now that a GO (or a NO-GO against a GO
+/// recommendation) would override, by id.
+pub fn overridden(app: &App, decision: Decision) -> Vec<String> {
+    let label = recommend::label(&app.runbook, &app.state);
+    let against = match decision {
+        Decision::Go => true,
+        Decision::NoGo => label.starts_with("GO"),
+        Decision::Rollback => false,
+    };
+    if !against {
+        return Vec::new();
+    }
+    recommend::failing(&app.runbook, &app.state)
+        .into_iter()
+        .filter(|(sev, _, _)| *sev == crate::domain::runbook::Severity::Critical)
+        .map(|(_, id, _)| id)
+        .collect()
+}
+
+/// The decision recorded since `seen`, in words ("NO-GO by bob at 10:01:02Z").
+fn recorded_since(app: &App, seen: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
+    let cur = app.state.decision.as_ref().filter(|d| Some(d.at) != seen)?;
+    Some(format!("{} by {} at {}", cur.decision.as_str(), cur.by, crate::domain::record::format_ts(&cur.at)))
 }
 
 impl Default for DecisionDialog {
@@ -41,6 +94,19 @@ impl Default for DecisionDialog {
 }
 
 pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outcome {
+    if let Some(asked) = d.asking.take() {
+        return match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => record(app, d, asked),
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                d.error = Some("not recorded: change the decision or the reason, or Esc to leave".into());
+                Outcome::Keep(Overlay::Decision(d))
+            }
+            _ => {
+                d.asking = Some(asked);
+                Outcome::Keep(Overlay::Decision(d))
+            }
+        };
+    }
     if is_close(&key, true) {
         return Outcome::Close;
     }
@@ -62,21 +128,23 @@ pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outco
                 return Outcome::Keep(Overlay::Decision(d));
             }
             let decision = CHOICES[choice];
-            let ev = EventKind::DecisionRecorded {
-                decision,
-                reason,
-                recommendation: Some(recommend::label(&app.runbook, &app.state)),
-            };
-            app.say(format!("decision {} recorded", decision.as_str()), crate::ui::app::MsgKind::Info);
-            if decision == Decision::Rollback {
-                // Deciding to roll back leads straight to choosing which (A5: still confirmed there).
-                super::rollback::open(app);
-                app.say(
-                    "decision ROLLBACK recorded: choose the rollback, Enter to approve/fire",
-                    crate::ui::app::MsgKind::Info,
-                );
+            if let Err(why) =
+                app.runbook.access.check(&app.runbook.access.decision_by, &app.actor(), "record the decision")
+            {
+                d.error = Some(clean(&why));
+                return Outcome::Keep(Overlay::Decision(d));
             }
-            return Outcome::Done(vec![app.append(ev)]);
+            let asked = Asked {
+                decision,
+                overrides: overridden(app, decision),
+                supersedes: recorded_since(app, d.seen),
+                seen: app.state.decision.as_ref().map(|x| x.at),
+            };
+            if asked.overrides.is_empty() && asked.supersedes.is_none() {
+                return record(app, d, asked);
+            }
+            d.asking = Some(asked);
+            return Outcome::Keep(Overlay::Decision(d));
         }
         _ => {
             d.reason.input(key);
@@ -86,26 +154,95 @@ pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outco
     Outcome::Keep(Overlay::Decision(d))
 }
 
+/// Journals the decision the operator confirmed; if yet another decision
+/// arrived while they were being asked, asks again instead.
+fn record(app: &mut App, mut d: Box<DecisionDialog>, asked: Asked) -> Outcome {
+    let now_seen = app.state.decision.as_ref().map(|x| x.at);
+    if now_seen != asked.seen {
+        d.asking = Some(Asked {
+            supersedes: recorded_since(app, d.seen),
+            overrides: overridden(app, asked.decision),
+            seen: now_seen,
+            ..asked
+        });
+        return Outcome::Keep(Overlay::Decision(d));
+    }
+    let decision = asked.decision;
+    let ev = EventKind::DecisionRecorded {
+        decision,
+        reason: d.reason.lines().join("\n").trim().to_string(),
+        recommendation: Some(recommend::label(&app.runbook, &app.state)),
+        overrides: asked.overrides,
+        supersedes: asked.supersedes,
+    };
+    app.say(format!("decision {} recorded", decision.as_str()), crate::ui::app::MsgKind::Info);
+    if decision == Decision::Rollback {
+        // Deciding to roll back leads straight to choosing which (A5: still confirmed there).
+        super::rollback::open(app);
+        app.say(
+            "decision ROLLBACK recorded: choose the rollback, Enter to approve/fire",
+            crate::ui::app::MsgKind::Info,
+        );
+    }
+    Outcome::Done(vec![app.append(ev)])
+}
+
+/// The y/n question's lines.
+fn question(asked: &Asked) -> Vec<String> {
+    let mut out = Vec::new();
+    if !asked.overrides.is_empty() {
+        out.push(format!(
+            "{} while {} critical criteria FAIL: {}. Record it OVERRIDING them (the journal says so)?",
+            asked.decision.as_str(),
+            asked.overrides.len(),
+            clean(&asked.overrides.join(", "))
+        ));
+    }
+    if let Some(old) = &asked.supersedes {
+        out.push(format!(
+            "Since this dialog opened, {} was recorded. Replace it with {}?",
+            clean(old),
+            asked.decision.as_str()
+        ));
+    }
+    out.push("y record · n go back".into());
+    out
+}
+
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     let failing = recommend::failing(&app.runbook, &app.state);
-    let shown = failing.len().min(6) as u16;
-    let area = centered(main, 90, 14 + shown);
+    let shown = failing.len().min(6) as u16 + u16::from(!app.runbook.access.decision_by.is_empty());
+    let asking = d.asking.as_ref().map(question).unwrap_or_default();
+    let area = centered(main, 90, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
     let block = dialog_block(app, "Record the decision", "Tab choose · type the reason · Enter record · Esc cancel");
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [info, choice, reason, err] = Layout::vertical([
+    let [info, choice, reason, err, ask] = Layout::vertical([
         Constraint::Length(3 + shown),
         Constraint::Length(2),
         Constraint::Min(3),
         Constraint::Length(1),
+        Constraint::Length(asking.len() as u16 * 2),
     ])
     .areas(inner);
+    if !asking.is_empty() {
+        let lines: Vec<Line> = asking.iter().map(|l| Line::from(styled(app, Role::Warn, l.clone()))).collect();
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), ask);
+    }
     let mut lines = vec![Line::from(vec![
         styled(app, Role::Muted, "recommendation: "),
         styled(app, Role::Accent, recommend::label(&app.runbook, &app.state))
             .patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)),
     ])];
+    // Only when the runbook restricts it (otherwise anyone may).
+    let by = &app.runbook.access.decision_by;
+    if !by.is_empty() {
+        lines.push(Line::from(vec![
+            styled(app, Role::Muted, "who may decide: "),
+            plain(clean(&app.runbook.access.describe(by))),
+        ]));
+    }
     if let Some(cur) = &app.state.decision {
         lines.push(Line::from(vec![
             styled(app, Role::Muted, "recorded so far: "),

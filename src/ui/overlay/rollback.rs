@@ -51,6 +51,17 @@ impl RollbackDialog {
     }
 }
 
+/// "approve: DevOps (devops: ana, bob) · fire: anyone · 2 different Unix users".
+fn who_may(app: &App, rb: &crate::domain::runbook::Rollback) -> String {
+    let access = &app.runbook.access;
+    let list = |l: &[String]| if l.is_empty() { "anyone".to_string() } else { access.describe(l) };
+    let mut s = format!("approve: {} · fire: {}", list(&rb.approve), list(&rb.fire));
+    if rb.approvals >= 2 {
+        s.push_str(&format!(" · {} approvals from different {}", rb.approvals, rb.distinct.noun()));
+    }
+    clean(&s)
+}
+
 /// `B` (and Enter on an alarm): opens the dialog on the proposed rollback, if any.
 pub fn open(app: &mut App) {
     for a in rollback_flow::alarms(&app.runbook, &app.state) {
@@ -117,7 +128,7 @@ pub fn ask_abort(app: &mut App, id: &str) {
 }
 
 fn on_enter(app: &mut App, mut d: RollbackDialog, id: &str) -> Outcome {
-    match rollback_flow::next(&app.runbook, &app.state, id, &app.operator, app.read_only.is_some()) {
+    match rollback_flow::next(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
         Next::Approve { fires } => d.stage = Stage::Typing { fire: fires, typed: String::new() },
         Next::Fire(Confirm::Type) => d.stage = Stage::Typing { fire: true, typed: String::new() },
         Next::Fire(Confirm::Yes) => d.stage = Stage::YesNo,
@@ -142,7 +153,7 @@ fn on_typed(app: &mut App, mut d: RollbackDialog, id: &str, fire_too: bool, type
         return Outcome::Keep(Overlay::Rollback(d));
     }
     // Re-decide on the state as it is now (another console may have acted meanwhile).
-    match rollback_flow::next(&app.runbook, &app.state, id, &app.operator, app.read_only.is_some()) {
+    match rollback_flow::next(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
         Next::Approve { fires } => {
             let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, id);
             let who = clean(&app.operator);
@@ -205,7 +216,7 @@ pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
             let Some(id) = id else { return Outcome::Close };
             return match key.code {
                 KeyCode::Char('y') => {
-                    match approvals::may_fire(&app.runbook, &app.state, &id, &app.operator, app.read_only.is_some()) {
+                    match approvals::may_fire(&app.runbook, &app.state, &id, app.actor(), app.read_only.is_some()) {
                         Ok(()) => Outcome::Done(fire(app, &id)),
                         Err(r) => {
                             app.say(clean(&r.to_string()), MsgKind::Warn);
@@ -350,7 +361,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
     let proposed = rollback_flow::proposed(&app.runbook, &app.state);
     for (i, rb) in app.runbook.rollbacks.iter().enumerate() {
         let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, &rb.id);
-        let by = approvals::approvers(&app.state, &rb.id);
+        let by = approvals::approvers_in(Some(&app.runbook), &app.state, &rb.id);
         let by = if by.is_empty() { String::new() } else { format!(" by {}", clean(&by.join(", "))) };
         let running = app.state.rollbacks.get(&rb.id).is_some_and(|r| r.running());
         let status = if running { " RUNNING".to_string() } else { format!(" approvals {have}/{need}{by}") };
@@ -370,10 +381,12 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
     }
     if let Some(rb) = selected {
         let who = clean(&app.operator);
+        lines.push(Line::from(""));
+        lines.push(Line::from(vec![styled(app, Role::Muted, "who may: "), plain(who_may(app, rb))]));
         match &d.stage {
             Stage::Typing { fire, typed } => {
                 lines.push(Line::from(""));
-                let ask = match (fire, rollback_flow::next(&app.runbook, &app.state, &rb.id, &app.operator, false)) {
+                let ask = match (fire, rollback_flow::next(&app.runbook, &app.state, &rb.id, app.actor(), false)) {
                     (true, Next::Approve { .. }) => {
                         format!("Type {} to approve AND FIRE this rollback as {who}:", clean(&rb.id))
                     }

@@ -131,7 +131,7 @@ impl Session {
     fn may_fire_now(&mut self, id: &str) -> bool {
         self.poll();
         let app = &self.app;
-        match crate::domain::approvals::may_fire(&app.runbook, &app.state, id, &app.operator, app.read_only.is_some()) {
+        match crate::domain::approvals::may_fire(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
             Ok(()) => true,
             Err(refusal) => {
                 let msg = format!("rollback {id} not fired: {refusal}");

@@ -48,6 +48,10 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let Some(step) = app.runbook.step(&id).cloned() else { return Vec::new() };
+    if let Err(why) = app.runbook.access.check(&step.by, &app.actor(), &format!("run step {id}")) {
+        app.say(clean(&why), MsgKind::Warn);
+        return Vec::new();
+    }
     let command = match step.run.as_deref().map(|t| vars::render_command(t, &app.vars)) {
         Some(Ok(c)) => c,
         Some(Err(e)) => {
@@ -94,6 +98,12 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
         ),
     };
     on_yes.push(start);
+    // Who may run it, when the runbook restricts it.
+    let question = if step.by.is_empty() {
+        question
+    } else {
+        format!("{question}\nWho may run it: {}.", clean(&app.runbook.access.describe(&step.by)))
+    };
     // The question, then the exact command, line by line (each line sanitised),
     // secret vars shown as their placeholder.
     let command = app.redactor.redact(&command);
