@@ -4,6 +4,7 @@
 
 pub mod approvals;
 pub mod auto_verdict;
+pub mod canonical_line;
 pub mod condition;
 pub mod decision;
 pub mod diagnostic;
@@ -12,6 +13,7 @@ pub mod escalation;
 pub mod event;
 #[cfg(test)]
 pub mod fixtures;
+pub mod late;
 pub mod loader;
 pub mod log_window;
 pub mod probe_history;

@@ -69,6 +69,8 @@ pub struct Session {
     pub sources: Option<EventSender>,
     /// Processes and probes of this console (`ui::wiring::runs`).
     pub runs: super::wiring::runs::Runs,
+    /// Source events the journal refused, waiting to be written (`ui::wiring::outbox`).
+    pub outbox: crate::sources::journal::Outbox,
 }
 
 impl Session {
@@ -76,7 +78,14 @@ impl Session {
     /// sources or runs yet (`run` starts them).
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
-        Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() }
+        Session {
+            app,
+            journal: opened.journal,
+            repaint: false,
+            sources: None,
+            runs: Default::default(),
+            outbox: Default::default(),
+        }
     }
 
     /// Runs effects; returns true when one of them asks to quit.
@@ -133,7 +142,7 @@ impl Session {
     }
 
     /// Folds what the journal returned; gives back the records that were new.
-    fn fold_result(&mut self, got: Result<Vec<Record>, JournalError>) -> Vec<Record> {
+    pub(crate) fn fold_result(&mut self, got: Result<Vec<Record>, JournalError>) -> Vec<Record> {
         let mut new = Vec::new();
         match got {
             Ok(records) => {
@@ -158,13 +167,10 @@ impl Session {
         new
     }
 
-    /// Appends as `operator` (nothing when read-only); returns the new records folded in.
+    /// Appends as `operator` (nothing when read-only); returns the new records
+    /// folded in. A source's event the journal refuses waits in the outbox.
     pub fn append(&mut self, operator: &str, event: &EventKind) -> Vec<Record> {
-        if self.app.read_only.is_some() {
-            return Vec::new();
-        }
-        let got = self.journal.append(operator, Utc::now(), event);
-        self.fold_result(got)
+        self.append_event(operator, event)
     }
 
     /// Appends unless `refuse`, shown others' records not yet folded here
@@ -177,6 +183,9 @@ impl Session {
         refuse: impl FnOnce(&[Record]) -> Option<String>,
     ) -> Option<String> {
         if let Some(why) = self.app.read_only.clone() {
+            return Some(why);
+        }
+        if let Some(why) = self.outbox_blocks_acts(Utc::now()) {
             return Some(why);
         }
         let got = self.journal.append_unless(operator, Utc::now(), event, refuse);
@@ -269,6 +278,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                 Vec::new()
             }
             Inbound::Tick => {
+                session.flush_outbox();
                 session.app.tick(Utc::now());
                 let mut effects = super::wiring::probes::auto_verdicts(&mut session.app);
                 effects.extend(session.app.incident_tick());

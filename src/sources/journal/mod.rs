@@ -8,10 +8,12 @@
 //! - `reader`: splitting bytes into checked records.
 //! - `watcher`: tells the app when the file changed (notify + a 1 s stat poll).
 //! - `verify`: checking a whole file for `warroom verify`.
+//! - `outbox`: source events the journal refused, waiting in order to be written late.
 //! - `fsinfo`: the network-filesystem warning (D5).
 
 mod error;
 mod fsinfo;
+mod outbox;
 mod reader;
 mod store;
 mod verify;
@@ -20,6 +22,7 @@ mod watcher;
 pub use error::JournalError;
 pub(crate) use fsinfo::network_fs_name;
 pub use fsinfo::nfs_warning;
+pub use outbox::{produced_by_a_source, Appender, Backlog, Outbox, Sent, Waiting, OUTBOX_CAPACITY};
 pub use store::{torn_path, Journal, Opened};
 pub use verify::{verify_file, Verified};
 pub use watcher::{spawn_watcher, WatchHandle};

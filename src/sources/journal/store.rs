@@ -201,6 +201,31 @@ impl Journal {
         ev: &EventKind,
         refuse: impl FnOnce(&[Record]) -> Option<String>,
     ) -> Result<(Vec<Record>, Option<String>), JournalError> {
+        self.append_record(operator, ts, ev, None, refuse)
+    }
+
+    /// Appends an event that happened at `happened` but could only be written
+    /// now (`written_at`), after the journal refused writes for a while (the
+    /// outbox): the record keeps `happened` as its `ts`, and its data carries
+    /// `written_at` (docs/journal.md, "Written late").
+    pub fn append_late(
+        &mut self,
+        operator: &str,
+        happened: DateTime<Utc>,
+        ev: &EventKind,
+        written_at: DateTime<Utc>,
+    ) -> Result<Vec<Record>, JournalError> {
+        self.append_record(operator, happened, ev, Some(written_at), |_| None).map(|(records, _)| records)
+    }
+
+    fn append_record(
+        &mut self,
+        operator: &str,
+        ts: DateTime<Utc>,
+        ev: &EventKind,
+        written_late: Option<DateTime<Utc>>,
+        refuse: impl FnOnce(&[Record]) -> Option<String>,
+    ) -> Result<(Vec<Record>, Option<String>), JournalError> {
         if let Some(why) = self.read_only_reason() {
             return Err(JournalError::ReadOnly(why));
         }
@@ -244,7 +269,10 @@ impl Journal {
             Some((s, h)) => (s + 1, h.clone()),
             None => (1, GENESIS.to_string()),
         };
-        let rec = Record::new(&prev, seq, ts, operator, ev);
+        let mut rec = Record::new(&prev, seq, ts, operator, ev);
+        if let Some(w) = written_late {
+            crate::domain::late::mark_written_late(&mut rec, w);
+        }
         let mut line = rec.to_line().into_bytes();
         line.push(b'\n');
         // One write of the whole line; O_APPEND puts it at the end. Only a synced record is acknowledged.
