@@ -103,6 +103,8 @@ pub struct Outbox {
     queue: VecDeque<Waiting>,
     capacity: usize,
     lost: u64,
+    /// Waiting events written so far (late), over the outbox's life.
+    written_late: u64,
     why: String,
 }
 
@@ -114,7 +116,7 @@ impl Default for Outbox {
 
 impl Outbox {
     pub fn with_capacity(capacity: usize) -> Outbox {
-        Outbox { queue: VecDeque::new(), capacity: capacity.max(1), lost: 0, why: String::new() }
+        Outbox { queue: VecDeque::new(), capacity: capacity.max(1), lost: 0, written_late: 0, why: String::new() }
     }
 
     /// Writes a source's event: now when nothing waits, else after what waits.
@@ -142,6 +144,7 @@ impl Outbox {
                 Ok(r) => {
                     records.extend(r);
                     self.queue.pop_front();
+                    self.written_late += 1;
                 }
                 Err(e) => {
                     self.why = e.to_string();
@@ -164,6 +167,11 @@ impl Outbox {
         } else {
             self.queue.push_back(w);
         }
+    }
+
+    /// How many waiting events have been written (late) so far.
+    pub fn written_late(&self) -> u64 {
+        self.written_late
     }
 
     /// Events that did not fit and were never written.

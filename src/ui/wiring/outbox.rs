@@ -3,16 +3,18 @@
 //! session's outbox and is written late, in order, once writes work again;
 //! a person's act is written now — after whatever waits — or refused loudly.
 //! While anything waits, `ProcsView::journal_backlog` says so, for the banner
-//! and the recommendation's warning.
+//! and the recommendation's warning, and the waiting events are shown (and
+//! acted on) ahead of the journal, so the screen tells the truth meanwhile.
 //!
 //! Small functions the effect interpreters call: `append_event` for any
 //! `Effect::Append`, `flush_outbox` on every tick.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::domain::event::EventKind;
 use crate::domain::record::Record;
-use crate::sources::journal::{produced_by_a_source, Sent, Waiting};
+use crate::domain::state::SessionState;
+use crate::sources::journal::{produced_by_a_source, Journal, Sent, Waiting};
 use crate::ui::app::MsgKind;
 use crate::ui::run::Session;
 
@@ -25,19 +27,25 @@ impl Session {
         }
         let now = Utc::now();
         if produced_by_a_source(event) {
-            let was_empty = self.outbox.is_empty();
+            let (waited, late_before) = (self.outbox.len(), self.outbox.written_late());
             let w = Waiting { operator: operator.to_string(), at: now, event: event.clone() };
             let sent = self.outbox.send(&mut self.journal, w, now);
-            if was_empty && sent.error.is_some() {
-                self.app.say(
-                    format!(
-                        "journal refused a write; {} waits and is written as soon as the journal takes writes again",
-                        event.name()
-                    ),
-                    MsgKind::Error,
-                );
+            if sent.error.is_some() {
+                if waited == 0 {
+                    self.app.say(
+                        format!(
+                            "journal refused a write; {} waits and is written as soon as the journal takes writes \
+                             again",
+                            event.name()
+                        ),
+                        MsgKind::Error,
+                    );
+                }
+                // Shown (and acted on: auto verdicts, triggers) as if written, so it
+                // is neither hidden nor produced again on every tick while it waits.
+                self.app.state.apply_event(operator, now, event.clone());
             }
-            return self.fold_sent(sent);
+            return self.fold_sent(sent, late_before);
         }
         if let Some(why) = self.outbox_blocks_acts(now) {
             self.app.say(format!("NOT RECORDED ({}): {why}", event.name()), MsgKind::Error);
@@ -50,12 +58,13 @@ impl Session {
     /// Before a person's act: writes what waits first (the journal keeps the
     /// order things happened). `Some(why)` when it still waits: the act must
     /// be refused, it could not be written either.
-    pub fn outbox_blocks_acts(&mut self, now: chrono::DateTime<Utc>) -> Option<String> {
+    pub fn outbox_blocks_acts(&mut self, now: DateTime<Utc>) -> Option<String> {
         if self.outbox.is_empty() {
             return None;
         }
+        let late_before = self.outbox.written_late();
         let sent = self.outbox.flush(&mut self.journal, now);
-        self.fold_sent(sent);
+        self.fold_sent(sent, late_before);
         let b = self.outbox.backlog()?;
         Some(format!(
             "the journal refuses writes ({} source events waiting since {}): {}",
@@ -70,10 +79,11 @@ impl Session {
         if self.outbox.is_empty() {
             return;
         }
+        let late_before = self.outbox.written_late();
         let sent = self.outbox.flush(&mut self.journal, Utc::now());
-        let wrote = sent.error.is_none();
-        self.fold_sent(sent);
-        if wrote {
+        let drained = sent.error.is_none();
+        self.fold_sent(sent, late_before);
+        if drained {
             let lost = self.outbox.lost();
             let tail = if lost > 0 {
                 format!("; {lost} events did not fit in the outbox and are lost")
@@ -85,13 +95,36 @@ impl Session {
         }
     }
 
-    fn fold_sent(&mut self, sent: Sent) -> Vec<Record> {
+    /// Folds what a send or flush wrote (`late_before`: the outbox's
+    /// `written_late` before it) and updates what the banner shows.
+    fn fold_sent(&mut self, sent: Sent, late_before: u64) -> Vec<Record> {
         let new = self.fold_result(Ok(sent.records));
+        if self.outbox.written_late() > late_before {
+            self.rebuild_state();
+        }
         let backlog = self.outbox.backlog();
         if backlog != self.app.procs.journal_backlog {
             self.app.procs.journal_backlog = backlog;
             self.app.dirty = true;
         }
         new
+    }
+
+    /// Waiting events were shown ahead of the journal (`append_event`); once
+    /// some are written, the state is folded again from the journal with what
+    /// still waits on top, so nothing counts twice (an outage, an escalation).
+    /// Rare (only after the journal refused writes), so a full read is fine.
+    fn rebuild_state(&mut self) {
+        match Journal::open_read_only(self.journal.path()) {
+            Ok(opened) => {
+                let mut state = SessionState::from_records(&opened.records);
+                for w in self.outbox.waiting() {
+                    state.apply_event(&w.operator, w.at, w.event.clone());
+                }
+                self.app.state = state;
+                self.app.dirty = true;
+            }
+            Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
+        }
     }
 }

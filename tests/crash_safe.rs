@@ -1,0 +1,247 @@
+//! What the journal and the screen say stays true after the things that go
+//! wrong in real life, tried on the real binary in real tmux (a private tmux
+//! server per test): the journal's disk filling up, the console killed with
+//! `kill -9` in the middle of a step or a rollback, the terminal vanishing.
+//! Every wait is on a condition with a generous deadline, never a fixed sleep.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_warroom");
+
+/// A private tmux server running one console.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// `warroom open RUNBOOK --journal JOURNAL` in a new pane (`prefix` goes
+    /// before the command, e.g. `setsid -w`); when it exits the pane says so.
+    fn start(name: &str, data: &Path, runbook: &Path, journal: &Path, prefix: &str) -> Tmux {
+        let t = Tmux { socket: format!("wr-crash-{name}-{}", std::process::id()) };
+        let cmd = t.console_cmd(data, runbook, journal, prefix);
+        let ok = Command::new("tmux")
+            .args(["-L", &t.socket, "new-session", "-d", "-x", "160", "-y", "45", &cmd])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "tmux did not start");
+        t
+    }
+
+    fn console_cmd(&self, data: &Path, runbook: &Path, journal: &Path, prefix: &str) -> String {
+        format!(
+            "cd {dir} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana \
+             TERM=xterm-256color && {prefix} {BIN} open {rb} --journal {j}; echo warroom exited $?; sleep 600",
+            dir = runbook.parent().unwrap().display(),
+            data = data.display(),
+            rb = runbook.display(),
+            j = journal.display()
+        )
+    }
+
+    /// Starts the console again in the same pane (after it was killed).
+    fn restart(&self, data: &Path, runbook: &Path, journal: &Path) {
+        let cmd = self.console_cmd(data, runbook, journal, "");
+        Command::new("tmux").args(["-L", &self.socket, "respawn-pane", "-k", &cmd]).status().unwrap();
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        Command::new("tmux").args(["-L", &self.socket, "send-keys"]).args(keys).status().unwrap();
+    }
+
+    fn text(&self, text: &str) {
+        Command::new("tmux").args(["-L", &self.socket, "send-keys", "-l", text]).status().unwrap();
+    }
+
+    fn wait_screen(&self, text: &str, journal: &Path) -> String {
+        wait(&format!("{text:?} on screen"), journal, self, || self.screen().contains(text).then(|| self.screen()))
+    }
+
+    fn kill_server(&self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.kill_server();
+        // kill-server leaves the socket file behind: remove ours.
+        let uid = unsafe { libc::getuid() };
+        let _ = std::fs::remove_file(format!("/tmp/tmux-{uid}/{}", self.socket));
+    }
+}
+
+/// Polls `cond` until it gives a value (a guard against hangs, not a timing assertion).
+fn wait<T>(what: &str, journal: &Path, t: &Tmux, mut cond: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = cond() {
+            return v;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}\n--- screen ---\n{}\n--- journal ---\n{}",
+            t.screen(),
+            std::fs::read_to_string(journal).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn records(journal: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(journal).unwrap_or_default().lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
+/// `warroom note` by another operator, as a second writer; false when refused.
+fn note(journal: &Path, runbook: &Path, text: &str) -> bool {
+    let out = Command::new(BIN)
+        .arg("--journal")
+        .arg(journal)
+        .args(["--operator", "bob", "note"])
+        .arg(runbook)
+        .arg(text)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    out.status.success()
+}
+
+fn verify_ok(journal: &Path) {
+    let out = Command::new(BIN).arg("verify").arg(journal).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A small tmpfs (we are root in the test machine), unmounted on drop.
+struct Tmpfs {
+    dir: PathBuf,
+}
+
+impl Tmpfs {
+    fn mount(dir: PathBuf, size: &str) -> Tmpfs {
+        std::fs::create_dir_all(&dir).unwrap();
+        let out =
+            Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(&dir).output();
+        let out = out.expect("mount runs");
+        assert!(
+            out.status.success(),
+            "mounting a tmpfs needs root (CAP_SYS_ADMIN): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmpfs { dir }
+    }
+
+    /// Writes a filler file until the filesystem says it is full.
+    fn fill(&self) -> PathBuf {
+        use std::io::Write;
+        let filler = self.dir.join("filler");
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let block = [b'x'; 1024];
+        while f.write_all(&block).and_then(|_| f.sync_all()).is_ok() {}
+        // Bytes a partial write left may still fit: fill those too.
+        while f.write_all(b"x").is_ok() {}
+        filler
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+    }
+}
+
+const PROBE_RUNBOOK: &str = r#"[runbook]
+id = "disk-full"
+title = "Disk full drill"
+
+[[phase]]
+id = "deploy"
+title = "Deploy"
+
+[[step]]
+id = "noop"
+phase = "deploy"
+title = "Nothing"
+run = "true"
+
+[[probe]]
+id = "api"
+title = "API"
+command = "test ! -e down.flag"
+every = "1s"
+timeout = "1s"
+failure_threshold = 1
+success_threshold = 1
+
+[[criterion]]
+id = "api-up"
+title = "API answers"
+severity = "critical"
+on_fail = "rollback"
+auto = { probe = "api" }
+"#;
+
+/// The journal's disk fills up, then the API goes DOWN: the console shows it
+/// at once with a banner saying the journal is behind; once space is back the
+/// DOWN is journaled, at the time it happened, marked as written late.
+#[test]
+fn a_probe_going_down_on_a_full_disk_is_journaled_once_space_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("rb.toml");
+    std::fs::write(&rb, PROBE_RUNBOOK).unwrap();
+    let fs = Tmpfs::mount(dir.path().join("small"), "300k");
+    let journal = fs.dir.join("journal.jsonl");
+    let t = Tmux::start("full", &dir.path().join("data"), &rb, &journal, "");
+    let down =
+        |j: &Path| records(j).into_iter().find(|r| r["kind"] == "probe.changed" && r["data"]["health"] == "down");
+    wait("the probe UP journaled", &journal, &t, || {
+        records(&journal).iter().any(|r| r["kind"] == "probe.changed" && r["data"]["health"] == "up").then_some(())
+    });
+
+    let filler = fs.fill();
+    // tmpfs hands out whole pages: the journal's last page may still take a
+    // few records. Another writer's notes use that up, until one is refused.
+    let mut notes = 0;
+    while note(&journal, &rb, &format!("filling up {notes}")) {
+        notes += 1;
+        assert!(notes < 100, "the journal never filled up");
+    }
+    let went_down = chrono::Utc::now();
+    std::fs::write(dir.path().join("down.flag"), "").unwrap();
+    t.wait_screen("JOURNAL NOT WRITING", &journal);
+    let screen = t.wait_screen("rec: ROLLBACK", &journal);
+    assert!(screen.contains("waiting since"), "{screen}");
+    assert!(screen.contains("NOT TRUSTWORTHY"), "{screen}");
+    // The Checklist shows the failure it caused, though it is not journaled yet.
+    assert!(screen.contains("FAIL"), "{screen}");
+    assert!(down(&journal).is_none(), "journaled on a full disk?");
+
+    std::fs::remove_file(filler).unwrap();
+    let rec = wait("the DOWN journaled once space is back", &journal, &t, || down(&journal));
+    assert!(rec["data"]["written_at"].is_string(), "not marked as written late: {rec}");
+    let ts = chrono::DateTime::parse_from_rfc3339(rec["ts"].as_str().unwrap()).unwrap();
+    let written = chrono::DateTime::parse_from_rfc3339(rec["data"]["written_at"].as_str().unwrap()).unwrap();
+    assert!(ts < written, "keeps the time it happened ({ts}), before it was written ({written})");
+    assert!(ts >= went_down - chrono::Duration::seconds(1), "{ts} is before the probe went down ({went_down})");
+    // The automatic verdict it caused is journaled after it.
+    let verdict = "fail";
+    wait("the criterion marked by the auto verdict", &journal, &t, || {
+        let rs = records(&journal);
+        let last_mark = rs.iter().rev().find(|r| r["kind"] == "criterion.marked")?;
+        (last_mark["data"]["verdict"] == verdict && last_mark["seq"].as_u64() > rec["seq"].as_u64()).then_some(())
+    });
+    wait("the banner gone", &journal, &t, || (!t.screen().contains("JOURNAL NOT WRITING")).then_some(()));
+    verify_ok(&journal);
+}
