@@ -49,11 +49,19 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
         eprintln!("warroom: approval refused: the journal can only be read: {}", clean(reason));
         return EXIT_FAIL;
     }
+    let mut journal = opened.journal;
+    // A rollback left "running" by a console that is gone is ended first, so it can be approved again.
+    match crate::sources::orphans::reap(&mut journal, &state, &operator, Utc::now(), |_, _| false) {
+        Ok(reaped) => {
+            reaped.records.iter().for_each(|r| state.apply(r));
+            reaped.said.iter().for_each(|s| eprintln!("warroom: {}", clean(s)));
+        }
+        Err(e) => eprintln!("warroom: warning: {}", clean(&e.to_string())),
+    }
     if let Err(refusal) = approvals::can_approve(&runbook, &state, rollback, &operator, false) {
         eprintln!("warroom: approval refused: {}", clean(&refusal.to_string()));
         return if refusal.is_unknown() { EXIT_BAD_INPUT } else { EXIT_FAIL };
     }
-    let mut journal = opened.journal;
     // Checked again under the journal's lock on what others wrote since we
     // read it: the same operator approving from two shells at once counts once.
     let recheck = |others: &[Record]| {

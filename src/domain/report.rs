@@ -415,6 +415,7 @@ pub fn outcome_word(o: RunOutcome) -> &'static str {
         RunOutcome::TimedOut => "timed out",
         RunOutcome::Aborted => "aborted",
         RunOutcome::Error => "could not start",
+        RunOutcome::Interrupted => "interrupted",
     }
 }
 

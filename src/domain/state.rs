@@ -86,7 +86,8 @@ impl StepState {
                     RunOutcome::Ok => StepStatus::Succeeded,
                     RunOutcome::Failed | RunOutcome::Error => StepStatus::Failed,
                     RunOutcome::TimedOut => StepStatus::TimedOut,
-                    RunOutcome::Aborted => StepStatus::Aborted,
+                    // Its end is unknown: treated like an abort (on_fail applies; run it again).
+                    RunOutcome::Aborted | RunOutcome::Interrupted => StepStatus::Aborted,
                 },
             },
         }

@@ -25,6 +25,10 @@ use super::effect::Effect;
 use super::event::{Inbound, Signal};
 use super::terminal;
 
+/// TERM to KILL for runs when the terminal hung up or vanished: the console
+/// must be gone within about two seconds, journal written.
+const HANGUP_GRACE: Duration = Duration::from_millis(700);
+
 /// At most one frame per this long (20 fps).
 pub const FRAME: Duration = Duration::from_millis(50);
 
@@ -228,6 +232,8 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
     session.sources = Some(sources.clone());
     session.start_procs(sources.clone());
+    // Runs left behind by a console that is gone are ended now, not left RUNNING.
+    session.reap_runs();
 
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -245,7 +251,10 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                     full_repaint(&mut term)?;
                 }
                 session.app.dirty = false;
-                term.draw(|f| super::render::draw(f, &mut session.app))?;
+                if let Err(e) = term.draw(|f| super::render::draw(f, &mut session.app)) {
+                    // The terminal is gone (EIO: pty closed): end runs and journal it all the same.
+                    break Exit::InputClosed(format!("cannot draw: {e}"));
+                }
                 if std::mem::take(&mut session.app.bell) {
                     ring_bell();
                 }
@@ -279,6 +288,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             }
             Inbound::Tick => {
                 session.flush_outbox();
+                session.reap_runs();
                 session.app.tick(Utc::now());
                 let mut effects = super::wiring::probes::auto_verdicts(&mut session.app);
                 effects.extend(session.app.incident_tick());
@@ -293,8 +303,10 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             break Exit::Quit;
         }
     };
-    // Runs of this console are aborted and their ends journaled before goodbye.
-    session.stop_runs(&mut source_rx).await;
+    // Runs of this console are aborted and their ends journaled before goodbye;
+    // quickly when the terminal is gone (nobody can wait for us there).
+    let grace = matches!(exit, Exit::Signal(Signal::Hangup) | Exit::InputClosed(_)).then_some(HANGUP_GRACE);
+    session.stop_runs_within(&mut source_rx, grace).await;
     // Say goodbye in the journal (synced before we return: T12's "journal flushed").
     let op = session.app.operator.clone();
     session.append(&op, &EventKind::SessionClosed {});
