@@ -245,3 +245,190 @@ fn a_probe_going_down_on_a_full_disk_is_journaled_once_space_is_back() {
     wait("the banner gone", &journal, &t, || (!t.screen().contains("JOURNAL NOT WRITING")).then_some(()));
     verify_ok(&journal);
 }
+
+const RUNS_RUNBOOK: &str = r#"[runbook]
+id = "crash-drill"
+title = "Crash drill"
+
+[[phase]]
+id = "deploy"
+title = "Deploy"
+
+[[step]]
+id = "long"
+phase = "deploy"
+title = "A long step that ignores TERM"
+run = "trap '' TERM; sleep 987 & sleep 987"
+
+[[rollback]]
+id = "undo"
+title = "A long rollback that ignores TERM"
+run = "trap '' TERM; sleep 986 & sleep 986"
+confirm = "type"
+approvals = 1
+"#;
+
+/// Live processes whose command line is `sleep SECS` (the runs' marker).
+fn sleepers(secs: &str) -> Vec<i32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
+        let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let zombie = stat.rsplit(')').next().is_some_and(|r| r.trim_start().starts_with('Z'));
+        if cmd == format!("sleep\0{secs}\0").as_bytes() && !zombie {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// The console's pid: a `warroom` whose environment holds this test's data dir.
+fn console_pid(data: &Path) -> Option<i32> {
+    let needle = format!("WARROOM_DATA_DIR={}", data.display());
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if comm.trim() != "warroom" {
+            continue;
+        }
+        let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+        if env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+fn kinds(journal: &Path, kind: &str) -> Vec<serde_json::Value> {
+    records(journal).into_iter().filter(|r| r["kind"] == kind).collect()
+}
+
+/// How a run is started from the keyboard, and what marks its processes.
+#[derive(Clone, Copy)]
+enum What {
+    Step,
+    Rollback,
+}
+
+impl What {
+    fn start(self, t: &Tmux, journal: &Path) {
+        match self {
+            What::Step => {
+                t.keys(&["1"]);
+                t.keys(&["r"]);
+                t.wait_screen("Run step long", journal);
+                t.keys(&["y"]);
+            }
+            What::Rollback => {
+                t.keys(&["B"]);
+                t.wait_screen("undo", journal);
+                t.keys(&["Enter"]);
+                t.text("undo");
+                t.keys(&["Enter"]);
+            }
+        }
+    }
+    fn marker(self) -> &'static str {
+        match self {
+            What::Step => "987",
+            What::Rollback => "986",
+        }
+    }
+    fn kind(self) -> &'static str {
+        match self {
+            What::Step => "step",
+            What::Rollback => "rollback",
+        }
+    }
+}
+
+fn kill_9_then_reopen(what: What) {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("rb.toml");
+    std::fs::write(&rb, RUNS_RUNBOOK).unwrap();
+    let data = dir.path().join("data");
+    let journal = dir.path().join("session/journal.jsonl");
+    let t = Tmux::start(&format!("k9{}", what.kind()), &data, &rb, &journal, "");
+    t.wait_screen("Crash drill", &journal);
+    what.start(&t, &journal);
+    let started = format!("{}.started", what.kind());
+    let finished = format!("{}.finished", what.kind());
+    wait("the run started", &journal, &t, || (!kinds(&journal, &started).is_empty()).then_some(()));
+    wait("its processes", &journal, &t, || (sleepers(what.marker()).len() >= 2).then_some(()));
+
+    let pid = console_pid(&data).expect("the console runs");
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    wait("the console gone", &journal, &t, || t.screen().contains("warroom exited").then_some(()));
+    assert!(!sleepers(what.marker()).is_empty(), "the run's processes outlive a kill -9 of their console");
+    assert!(kinds(&journal, &finished).is_empty());
+
+    t.restart(&data, &rb, &journal);
+    t.wait_screen("Crash drill", &journal);
+    // The console on screen: from here the run must be ended within 10 s.
+    let start = Instant::now();
+    let end = loop {
+        if let Some(r) = kinds(&journal, &finished).into_iter().next() {
+            break r;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the run was not ended as interrupted within 10 s\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(end["data"]["outcome"], "interrupted", "{end}");
+    let why = end["data"]["error"].as_str().unwrap_or_default();
+    assert!(why.contains("went away") && why.contains("noticed by ana"), "{why}");
+    wait("its process group gone", &journal, &t, || sleepers(what.marker()).is_empty().then_some(()));
+
+    // And it can be started again.
+    what.start(&t, &journal);
+    wait("a second run", &journal, &t, || (kinds(&journal, &started).len() == 2).then_some(()));
+    assert_eq!(kinds(&journal, &started)[1]["data"]["run"], 2);
+    t.kill_server();
+    wait("the second run stopped with its terminal", &journal, &t, || sleepers(what.marker()).is_empty().then_some(()));
+    verify_ok(&journal);
+}
+
+#[test]
+fn kill_9_mid_step_then_reopen_ends_the_run_as_interrupted_and_it_runs_again() {
+    kill_9_then_reopen(What::Step);
+}
+
+#[test]
+fn kill_9_mid_rollback_then_reopen_ends_it_as_interrupted_and_it_fires_again() {
+    kill_9_then_reopen(What::Rollback);
+}
+
+/// The terminal vanishes without a SIGHUP reaching the console (it is not the
+/// terminal's session leader, so closing the pty only shows as EIO): the run
+/// is stopped and journaled with the signal that really ended it, and
+/// `session.closed` is written before the console exits.
+#[test]
+fn pty_closed_without_a_hangup_journals_the_runs_end_and_session_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("rb.toml");
+    std::fs::write(&rb, RUNS_RUNBOOK).unwrap();
+    let data = dir.path().join("data");
+    let journal = dir.path().join("session/journal.jsonl");
+    let t = Tmux::start("eio", &data, &rb, &journal, "setsid -w");
+    t.wait_screen("Crash drill", &journal);
+    What::Step.start(&t, &journal);
+    wait("its processes", &journal, &t, || (sleepers("987").len() >= 2).then_some(()));
+    let pid = console_pid(&data).expect("the console runs");
+
+    t.kill_server();
+    let start = Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(start.elapsed() < Duration::from_secs(30), "the console never exited after its pty closed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let end = kinds(&journal, "step.finished").into_iter().next().expect("the step's end journaled");
+    assert_eq!(end["data"]["outcome"], "aborted", "{end}");
+    assert_eq!(end["data"]["signal"], 9, "TERM is ignored: KILL ended it: {end}");
+    assert!(!kinds(&journal, "session.closed").is_empty(), "session.closed written");
+    assert!(sleepers("987").is_empty(), "the run's processes are gone");
+    verify_ok(&journal);
+}
