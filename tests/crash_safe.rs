@@ -258,15 +258,23 @@ title = "Deploy"
 id = "long"
 phase = "deploy"
 title = "A long step that ignores TERM"
-run = "trap '' TERM; sleep 987 & sleep 987"
+run = "trap '' TERM; sleep STEP_SECS & sleep STEP_SECS"
 
 [[rollback]]
 id = "undo"
 title = "A long rollback that ignores TERM"
-run = "trap '' TERM; sleep 986 & sleep 986"
+run = "trap '' TERM; sleep ROLLBACK_SECS & sleep ROLLBACK_SECS"
 confirm = "type"
 approvals = 1
 "#;
+
+/// The runbook with sleeps no other test run uses (leftovers of an earlier
+/// failed run must not count), and the step's and the rollback's markers.
+fn runs_runbook() -> (String, String, String) {
+    let n = 100_000 + std::process::id() % 100_000;
+    let (step, rollback) = ((2 * n).to_string(), (2 * n + 1).to_string());
+    (RUNS_RUNBOOK.replace("STEP_SECS", &step).replace("ROLLBACK_SECS", &rollback), step, rollback)
+}
 
 /// Live processes whose command line is `sleep SECS` (the runs' marker).
 fn sleepers(secs: &str) -> Vec<i32> {
@@ -329,10 +337,11 @@ impl What {
             }
         }
     }
-    fn marker(self) -> &'static str {
+    fn marker(self) -> String {
+        let (_, step, rollback) = runs_runbook();
         match self {
-            What::Step => "987",
-            What::Rollback => "986",
+            What::Step => step,
+            What::Rollback => rollback,
         }
     }
     fn kind(self) -> &'static str {
@@ -346,7 +355,7 @@ impl What {
 fn kill_9_then_reopen(what: What) {
     let dir = tempfile::tempdir().unwrap();
     let rb = dir.path().join("rb.toml");
-    std::fs::write(&rb, RUNS_RUNBOOK).unwrap();
+    std::fs::write(&rb, runs_runbook().0).unwrap();
     let data = dir.path().join("data");
     let journal = dir.path().join("session/journal.jsonl");
     let t = Tmux::start(&format!("k9{}", what.kind()), &data, &rb, &journal, "");
@@ -355,12 +364,12 @@ fn kill_9_then_reopen(what: What) {
     let started = format!("{}.started", what.kind());
     let finished = format!("{}.finished", what.kind());
     wait("the run started", &journal, &t, || (!kinds(&journal, &started).is_empty()).then_some(()));
-    wait("its processes", &journal, &t, || (sleepers(what.marker()).len() >= 2).then_some(()));
+    wait("its processes", &journal, &t, || (sleepers(&what.marker()).len() >= 2).then_some(()));
 
     let pid = console_pid(&data).expect("the console runs");
     unsafe { libc::kill(pid, libc::SIGKILL) };
     wait("the console gone", &journal, &t, || t.screen().contains("warroom exited").then_some(()));
-    assert!(!sleepers(what.marker()).is_empty(), "the run's processes outlive a kill -9 of their console");
+    assert!(!sleepers(&what.marker()).is_empty(), "the run's processes outlive a kill -9 of their console");
     assert!(kinds(&journal, &finished).is_empty());
 
     t.restart(&data, &rb, &journal);
@@ -381,14 +390,20 @@ fn kill_9_then_reopen(what: What) {
     assert_eq!(end["data"]["outcome"], "interrupted", "{end}");
     let why = end["data"]["error"].as_str().unwrap_or_default();
     assert!(why.contains("went away") && why.contains("noticed by ana"), "{why}");
-    wait("its process group gone", &journal, &t, || sleepers(what.marker()).is_empty().then_some(()));
+    wait("its process group gone", &journal, &t, || sleepers(&what.marker()).is_empty().then_some(()));
+    // The report says so.
+    let out = Command::new(BIN).arg("report").arg(&journal).arg("--runbook").arg(&rb).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && report.contains("interrupted"), "{report}{}", String::from_utf8_lossy(&out.stderr));
 
     // And it can be started again.
     what.start(&t, &journal);
     wait("a second run", &journal, &t, || (kinds(&journal, &started).len() == 2).then_some(()));
     assert_eq!(kinds(&journal, &started)[1]["data"]["run"], 2);
     t.kill_server();
-    wait("the second run stopped with its terminal", &journal, &t, || sleepers(what.marker()).is_empty().then_some(()));
+    wait("the second run stopped with its terminal", &journal, &t, || {
+        sleepers(&what.marker()).is_empty().then_some(())
+    });
     verify_ok(&journal);
 }
 
@@ -410,13 +425,13 @@ fn kill_9_mid_rollback_then_reopen_ends_it_as_interrupted_and_it_fires_again() {
 fn pty_closed_without_a_hangup_journals_the_runs_end_and_session_closed() {
     let dir = tempfile::tempdir().unwrap();
     let rb = dir.path().join("rb.toml");
-    std::fs::write(&rb, RUNS_RUNBOOK).unwrap();
+    std::fs::write(&rb, runs_runbook().0).unwrap();
     let data = dir.path().join("data");
     let journal = dir.path().join("session/journal.jsonl");
     let t = Tmux::start("eio", &data, &rb, &journal, "setsid -w");
     t.wait_screen("Crash drill", &journal);
     What::Step.start(&t, &journal);
-    wait("its processes", &journal, &t, || (sleepers("987").len() >= 2).then_some(()));
+    wait("its processes", &journal, &t, || (sleepers(&What::Step.marker()).len() >= 2).then_some(()));
     let pid = console_pid(&data).expect("the console runs");
 
     t.kill_server();
@@ -429,6 +444,6 @@ fn pty_closed_without_a_hangup_journals_the_runs_end_and_session_closed() {
     assert_eq!(end["data"]["outcome"], "aborted", "{end}");
     assert_eq!(end["data"]["signal"], 9, "TERM is ignored: KILL ended it: {end}");
     assert!(!kinds(&journal, "session.closed").is_empty(), "session.closed written");
-    assert!(sleepers("987").is_empty(), "the run's processes are gone");
+    assert!(sleepers(&What::Step.marker()).is_empty(), "the run's processes are gone");
     verify_ok(&journal);
 }

@@ -104,6 +104,16 @@ impl RunHandle {
         self.shared.cancel.cancel();
     }
 
+    /// Stops the run at once: KILL to the whole group, waiting (briefly) until
+    /// it is gone. For a console that is leaving and cannot wait any longer.
+    pub fn kill_now(&self) {
+        self.shared.grace_ms.store(0, Ordering::SeqCst);
+        self.shared.cancel.cancel();
+        if let Some(pgid) = self.shared.pgid {
+            group::terminate_group_blocking(pgid, Duration::ZERO);
+        }
+    }
+
     /// True once `RunExited` has been sent.
     pub fn is_finished(&self) -> bool {
         self.shared.finished.load(Ordering::SeqCst)

@@ -220,6 +220,36 @@ impl Session {
                 self.append(&op, &finished_event(kind, &id, run, &end));
             }
         }
+        // Still there after the wait (a loaded machine, a run that ignores
+        // TERM): killed now, and its end journaled here, so no run is left
+        // RUNNING in the journal by a console that is leaving.
+        for key in std::mem::take(&mut pending) {
+            let Some(h) = self.runs.handles.remove(&key) else { continue };
+            if h.is_finished() {
+                pending.push(key);
+                continue;
+            }
+            h.kill_now();
+            let (kind, id) = key.split_once(':').unwrap_or_default();
+            let kind = if kind == "step" { RunKind::Step } else { RunKind::Rollback };
+            let runs = match kind {
+                RunKind::Step => self.app.state.steps.get(id).map(|s| &s.runs),
+                RunKind::Rollback => self.app.state.rollbacks.get(id).map(|s| &s.runs),
+            };
+            let Some(last) = runs.and_then(|r| r.last()).filter(|r| r.finished.is_none()) else { continue };
+            let end = crate::sources::RunExit {
+                outcome: crate::domain::event::RunOutcome::Aborted,
+                exit_code: None,
+                signal: Some(libc::SIGKILL),
+                duration: (chrono::Utc::now() - last.started_at).to_std().unwrap_or_default(),
+                error: Some("the console exited before the run ended; its process group was killed".into()),
+            };
+            let (id, run) = (id.to_string(), last.run);
+            let op = self.app.operator.clone();
+            if self.append(&op, &finished_event(kind, &id, run, &end)).is_empty() {
+                pending.push(key);
+            }
+        }
         // Anything still there is stopped by dropping its handle (TERM, grace, KILL).
         self.runs.handles.clear();
         if pending.is_empty() && self.outbox.is_empty() {
