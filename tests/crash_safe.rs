@@ -447,3 +447,38 @@ fn pty_closed_without_a_hangup_journals_the_runs_end_and_session_closed() {
     assert!(sleepers(&What::Step.marker()).is_empty(), "the run's processes are gone");
     verify_ok(&journal);
 }
+
+/// Appends are made by a writer of their own, off the render/input loop: with
+/// the journal locked by another writer (a stuck `flock`, a slow disk), a
+/// probe going DOWN still shows at once and keys are still answered; the
+/// change is journaled once the lock is released.
+#[test]
+fn a_locked_journal_does_not_freeze_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("rb.toml");
+    std::fs::write(&rb, PROBE_RUNBOOK).unwrap();
+    let journal = dir.path().join("session/journal.jsonl");
+    let t = Tmux::start("locked", &dir.path().join("data"), &rb, &journal, "");
+    wait("the probe UP journaled", &journal, &t, || {
+        records(&journal).iter().any(|r| r["kind"] == "probe.changed" && r["data"]["health"] == "up").then_some(())
+    });
+    t.wait_screen("UP", &journal);
+
+    let held = std::fs::OpenOptions::new().read(true).append(true).open(&journal).unwrap();
+    fs4::fs_std::FileExt::lock_exclusive(&held).unwrap();
+    std::fs::write(dir.path().join("down.flag"), "").unwrap();
+    t.wait_screen("DOWN", &journal);
+    t.keys(&["?"]);
+    t.wait_screen("Keys", &journal);
+    assert!(
+        !records(&journal).iter().any(|r| r["data"]["health"] == "down"),
+        "written while another writer held the lock?"
+    );
+
+    fs4::fs_std::FileExt::unlock(&held).unwrap();
+    wait("the DOWN journaled once the lock is released", &journal, &t, || {
+        records(&journal).iter().any(|r| r["kind"] == "probe.changed" && r["data"]["health"] == "down").then_some(())
+    });
+    t.keys(&["Escape"]);
+    verify_ok(&journal);
+}

@@ -225,15 +225,22 @@ impl SessionState {
 
     /// Fold one record in. Records are trusted to be in `seq` order (the store checks).
     pub fn apply(&mut self, r: &Record) {
-        self.last_seq = r.seq;
-        self.first_at.get_or_insert(r.ts);
-        self.last_at = Some(r.ts);
-        self.operators.insert(r.operator.clone());
+        self.apply_meta(r);
         let Some(ev) = r.event() else {
             self.unknown_records += 1;
             return;
         };
         self.apply_event(&r.operator, r.ts, ev);
+    }
+
+    /// The part of `apply` that is not the event: the sequence, times and
+    /// who wrote. Alone for a record whose event was already applied (a
+    /// console shows its own acts before the journal writer has written them).
+    pub fn apply_meta(&mut self, r: &Record) {
+        self.last_seq = r.seq;
+        self.first_at.get_or_insert(r.ts);
+        self.last_at = Some(r.ts);
+        self.operators.insert(r.operator.clone());
     }
 
     /// Fold one typed event stamped with who and when.

@@ -73,8 +73,15 @@ pub struct Session {
     pub sources: Option<EventSender>,
     /// Processes and probes of this console (`ui::wiring::runs`).
     pub runs: super::wiring::runs::Runs,
-    /// Source events the journal refused, waiting to be written (`ui::wiring::outbox`).
+    /// Source events the journal refused, waiting to be written (`ui::wiring::outbox`),
+    /// when appends are made here rather than by `writer`.
     pub outbox: crate::sources::journal::Outbox,
+    /// The journal writer thread (the full-screen console): appends go there,
+    /// off this loop. `None`: appends are made here, synchronously.
+    pub writer: Option<crate::sources::journal::WriterHandle>,
+    /// Events sent to `writer` and already shown, oldest first, until their
+    /// records come back (`ui::wiring::outbox`).
+    pub ahead: std::collections::VecDeque<(String, EventKind)>,
 }
 
 impl Session {
@@ -89,6 +96,8 @@ impl Session {
             sources: None,
             runs: Default::default(),
             outbox: Default::default(),
+            writer: None,
+            ahead: Default::default(),
         }
     }
 
@@ -155,7 +164,7 @@ impl Session {
                     self.app.say("journal was replaced or shrank: reloaded from the start", MsgKind::Warn);
                 }
                 let last = self.app.state.last_seq;
-                self.app.fold(&records);
+                self.fold_records(&records);
                 new = records.into_iter().filter(|r| r.seq > last).collect();
             }
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
@@ -180,14 +189,24 @@ impl Session {
     /// Appends unless `refuse`, shown others' records not yet folded here
     /// (read under the journal's lock), gives a reason; that reason is returned.
     /// Either way what was read is folded in.
+    /// A journal error also comes back as the reason (the act was not recorded).
     pub fn append_unless(
         &mut self,
         operator: &str,
         event: &EventKind,
-        refuse: impl FnOnce(&[Record]) -> Option<String>,
+        refuse: impl FnOnce(&[Record]) -> Option<String> + Send + 'static,
     ) -> Option<String> {
         if let Some(why) = self.app.read_only.clone() {
             return Some(why);
+        }
+        if let Some(w) = &self.writer {
+            return match w.start(operator, Utc::now(), event, Box::new(refuse)) {
+                Ok((records, refused)) => {
+                    self.fold_result(Ok(records));
+                    refused
+                }
+                Err(why) => Some(why),
+            };
         }
         if let Some(why) = self.outbox_blocks_acts(Utc::now()) {
             return Some(why);
@@ -195,10 +214,34 @@ impl Session {
         let got = self.journal.append_unless(operator, Utc::now(), event, refuse);
         let (got, refused) = match got {
             Ok((records, refused)) => (Ok(records), refused),
-            Err(e) => (Err(e), None),
+            Err(e) => {
+                let why = e.to_string();
+                self.fold_result(Err(e));
+                return Some(why);
+            }
         };
         self.fold_result(got);
         refused
+    }
+
+    /// Moves appends to a journal writer thread with its own handle on the
+    /// journal; its reports come on `reports` (`on_written`). Without it
+    /// (tests, plain mode) appends are made here.
+    pub fn start_writer(&mut self, reports: mpsc::UnboundedSender<crate::sources::journal::Written>) {
+        if self.app.read_only.is_some() {
+            return;
+        }
+        let opened = match Journal::open(self.journal.path()) {
+            Ok(o) => o,
+            Err(e) => {
+                self.app.say(format!("journal writer not started, writing from the console: {e}"), MsgKind::Warn);
+                return;
+            }
+        };
+        match crate::sources::journal::WriterHandle::spawn(opened.journal, reports) {
+            Ok(w) => self.writer = Some(w),
+            Err(e) => self.app.say(format!("journal writer not started, writing from the console: {e}"), MsgKind::Warn),
+        }
     }
 
     /// Reads others' new records; returns them, folded in.
@@ -229,6 +272,9 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
 
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Inbound>();
     spawn_input(in_tx);
+    // Appends from here on are made by the journal writer thread, off this loop.
+    let (written_tx, mut written_rx) = mpsc::unbounded_channel();
+    session.start_writer(written_tx);
     let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
     session.sources = Some(sources.clone());
     session.start_procs(sources.clone());
@@ -268,6 +314,15 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                 None => Inbound::InputClosed("input reader ended".into()),
             },
             Some(ev) = source_rx.recv() => Inbound::Source(ev),
+            Some(w) = written_rx.recv() => {
+                session.on_written(w);
+                // What was just journaled may change auto-verdicts.
+                let effects = super::wiring::probes::auto_verdicts(&mut session.app);
+                if session.run_effects(effects) {
+                    break Exit::Quit;
+                }
+                continue;
+            }
             _ = tick.tick() => Inbound::Tick,
             _ = sigint.recv() => Inbound::Signal(Signal::Interrupt),
             _ = sigterm.recv() => Inbound::Signal(Signal::Terminate),
@@ -309,7 +364,15 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     session.stop_runs_within(&mut source_rx, grace).await;
     // Say goodbye in the journal (synced before we return: T12's "journal flushed").
     let op = session.app.operator.clone();
-    session.append(&op, &EventKind::SessionClosed {});
+    match session.writer.take() {
+        Some(w) => {
+            let all = w.close(&op);
+            session.release_locks(all);
+        }
+        None => {
+            session.append(&op, &EventKind::SessionClosed {});
+        }
+    }
     terminal::restore();
     Ok(exit)
 }

@@ -8,6 +8,7 @@
 //! - `reader`: splitting bytes into checked records.
 //! - `watcher`: tells the app when the file changed (notify + a 1 s stat poll).
 //! - `verify`: checking a whole file for `warroom verify`.
+//! - `writer`: the thread that does a console's appends, off the UI loop.
 //! - `outbox`: source events the journal refused, waiting in order to be written late.
 //! - `fsinfo`: the network-filesystem warning (D5).
 
@@ -18,6 +19,7 @@ mod reader;
 mod store;
 mod verify;
 mod watcher;
+mod writer;
 
 pub use error::JournalError;
 pub(crate) use fsinfo::network_fs_name;
@@ -26,6 +28,7 @@ pub use outbox::{produced_by_a_source, Appender, Backlog, Outbox, Sent, Waiting,
 pub use store::{torn_path, Journal, Opened};
 pub use verify::{verify_file, Verified};
 pub use watcher::{spawn_watcher, WatchHandle};
+pub use writer::{Refuse, StartResult, WriterHandle, Written};
 
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::event::EventKind;
 use crate::domain::record::Record;
 use crate::domain::state::SessionState;
-use crate::sources::journal::{produced_by_a_source, Journal, Sent, Waiting};
+use crate::sources::journal::{produced_by_a_source, Journal, Sent, Waiting, Written};
 use crate::ui::app::MsgKind;
 use crate::ui::run::Session;
 
@@ -26,6 +26,18 @@ impl Session {
             return Vec::new();
         }
         let now = Utc::now();
+        if let Some(w) = &self.writer {
+            if w.append(operator, now, event) {
+                // Shown at once; when its record comes back it only moves the sequence on.
+                self.app.state.apply_event(operator, now, event.clone());
+                self.ahead.push_back((operator.to_string(), event.clone()));
+                self.app.dirty = true;
+            } else {
+                self.app
+                    .say(format!("NOT RECORDED ({}): the journal writer has stopped", event.name()), MsgKind::Error);
+            }
+            return Vec::new();
+        }
         if produced_by_a_source(event) {
             let (waited, late_before) = (self.outbox.len(), self.outbox.written_late());
             let w = Waiting { operator: operator.to_string(), at: now, event: event.clone() };
@@ -76,6 +88,12 @@ impl Session {
 
     /// Retries what waits (every tick); folds what got written.
     pub fn flush_outbox(&mut self) {
+        if let Some(w) = &self.writer {
+            if self.app.procs.journal_backlog.is_some() {
+                w.flush();
+            }
+            return;
+        }
         if self.outbox.is_empty() {
             return;
         }
@@ -121,10 +139,91 @@ impl Session {
                 for w in self.outbox.waiting() {
                     state.apply_event(&w.operator, w.at, w.event.clone());
                 }
+                let now = self.app.now;
+                for (op, ev) in &self.ahead {
+                    state.apply_event(op, now, ev.clone());
+                }
                 self.app.state = state;
                 self.app.dirty = true;
             }
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
+        }
+    }
+
+    /// Folds records (from the journal writer, a poll, a start): a record of
+    /// an event this console showed ahead (`append_event`) only moves the
+    /// sequence on; any other is folded in. Another writer's record landing
+    /// before ours means the screen showed them in another order than the
+    /// journal has them: the state is folded again from the journal.
+    pub(crate) fn fold_records(&mut self, records: &[Record]) {
+        let mut reorder = false;
+        for r in records {
+            if r.seq <= self.app.state.last_seq {
+                continue;
+            }
+            let ours = self.ahead.front().is_some_and(|(op, ev)| *op == r.operator && r.event().as_ref() == Some(ev));
+            if ours {
+                self.ahead.pop_front();
+                self.app.state.apply_meta(r);
+                self.app.dirty = true;
+            } else {
+                reorder |= !self.ahead.is_empty();
+                self.app.fold(std::slice::from_ref(r));
+            }
+        }
+        if reorder {
+            self.rebuild_state();
+        }
+    }
+
+    /// A report from the journal writer: fold what it wrote and read, show
+    /// what waits, and say loudly what was not recorded.
+    pub fn on_written(&mut self, w: Written) {
+        if w.reloaded {
+            self.app.say("journal was replaced or shrank: reloaded from the start", MsgKind::Warn);
+            self.rebuild_state();
+        }
+        self.fold_records(&w.records);
+        if let Some(held) = &w.held {
+            self.app.say(
+                format!(
+                    "journal refused a write; {} waits and is written as soon as the journal takes writes again",
+                    held.event.name()
+                ),
+                MsgKind::Error,
+            );
+        }
+        if let Some((kind, why)) = &w.refused {
+            // Shown ahead but never written: take it back.
+            if let Some(i) = self.ahead.iter().position(|(_, ev)| ev.name() == kind && !produced_by_a_source(ev)) {
+                self.ahead.remove(i);
+            }
+            self.rebuild_state();
+            self.app.say(format!("NOT RECORDED ({kind}): {why}"), MsgKind::Error);
+        }
+        if let Some(lost) = w.drained {
+            if lost > 0 {
+                // Lost events never come back: stop waiting for them.
+                self.ahead.clear();
+                self.rebuild_state();
+            }
+            let tail = if lost > 0 {
+                format!("; {lost} events did not fit in the outbox and are lost")
+            } else {
+                String::new()
+            };
+            self.app
+                .say(format!("journal takes writes again: waiting events written (marked late){tail}"), MsgKind::Warn);
+        }
+        for warning in w.warnings {
+            self.app.say(warning, MsgKind::Warn);
+        }
+        if let (Some(r), None) = (w.read_only, &self.app.read_only) {
+            self.app.read_only = Some(r);
+        }
+        if w.backlog != self.app.procs.journal_backlog {
+            self.app.procs.journal_backlog = w.backlog;
+            self.app.dirty = true;
         }
     }
 }

@@ -118,14 +118,9 @@ impl Session {
                 return;
             }
         };
-        let before = self.journal.last_seq();
-        if let Some(why) = self.append_unless(&op, &launch.started, |others| started_elsewhere(others, &launch.started))
-        {
+        let started = launch.started.clone();
+        if let Some(why) = self.append_unless(&op, &launch.started, move |others| started_elsewhere(others, &started)) {
             self.app.say(crate::ui::text::clean(&format!("{id} not started: {why}")), MsgKind::Warn);
-            return;
-        }
-        if self.journal.last_seq() == before {
-            self.app.say(format!("{id} not started: its start could not be journaled"), MsgKind::Error);
             return;
         }
         let run = launch.spec.run;
@@ -165,10 +160,12 @@ impl Session {
             };
             runs.and_then(|r| r.last()).is_none_or(|r| r.finished.is_some())
         };
-        if self.outbox.is_empty() {
+        // Only once nothing waits to be written: then "journaled" means in the journal.
+        let settled = self.outbox.is_empty() && self.ahead.is_empty() && self.app.procs.journal_backlog.is_none();
+        if settled {
             self.runs.locks.retain(|k, _| handles.get(k).is_some_and(|h| !h.is_finished()) || !journaled_end(k));
         }
-        if self.app.read_only.is_some() || !self.outbox.is_empty() {
+        if self.app.read_only.is_some() || !settled {
             return;
         }
         let ours = |kind: RunKind, id: &str| self.runs.locks.contains_key(&run_key(kind, id));
@@ -246,13 +243,20 @@ impl Session {
             };
             let (id, run) = (id.to_string(), last.run);
             let op = self.app.operator.clone();
-            if self.append(&op, &finished_event(kind, &id, run, &end)).is_empty() {
+            if self.append(&op, &finished_event(kind, &id, run, &end)).is_empty() && self.writer.is_none() {
                 pending.push(key);
             }
         }
         // Anything still there is stopped by dropping its handle (TERM, grace, KILL).
         self.runs.handles.clear();
-        if pending.is_empty() && self.outbox.is_empty() {
+        if self.writer.is_none() {
+            self.release_locks(pending.is_empty() && self.outbox.is_empty());
+        }
+    }
+
+    /// At exit, once the runs' ends were journaled (`all_journaled`) or not.
+    pub fn release_locks(&mut self, all_journaled: bool) {
+        if all_journaled {
             self.runs.locks.clear();
         } else {
             // An end not journaled: the owner files stay, unlocked once we are
