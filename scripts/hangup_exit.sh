@@ -44,7 +44,8 @@ TOML
   [ -n "$pid" ] || { echo "console not found" >&2; exit 1; }
   start=$(date +%s%N)
   tmux -L "$sock" kill-server
-  while [ -e "/proc/$pid" ]; do sleep 0.01; done
+  # Gone, or a zombie waiting to be reaped (its exit is what counts).
+  while [ -e "/proc/$pid" ] && ! grep -q '^[0-9]* (warroom) Z' "/proc/$pid/stat" 2>/dev/null; do sleep 0.01; done
   end=$(date +%s%N)
   signal=$(grep -o '"kind":"step.finished".*' "$dir/j.jsonl" | grep -o '"signal":[0-9]*' || echo "no step.finished")
   closed=$(grep -c '"session.closed"' "$dir/j.jsonl" || true)

@@ -27,7 +27,7 @@ use super::terminal;
 
 /// TERM to KILL for runs when the terminal hung up or vanished: the console
 /// must be gone within about two seconds, journal written.
-const HANGUP_GRACE: Duration = Duration::from_millis(700);
+const HANGUP_GRACE: Duration = Duration::from_millis(500);
 
 /// At most one frame per this long (20 fps).
 pub const FRAME: Duration = Duration::from_millis(50);
