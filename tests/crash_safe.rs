@@ -227,6 +227,10 @@ fn a_probe_going_down_on_a_full_disk_is_journaled_once_space_is_back() {
     // The Checklist shows the failure it caused, though it is not journaled yet.
     assert!(screen.contains("FAIL"), "{screen}");
     assert!(down(&journal).is_none(), "journaled on a full disk?");
+    // A person's act meanwhile is refused, loudly, not queued.
+    t.keys(&["2"]);
+    t.keys(&["n"]);
+    t.wait_screen("NOT RECORDED", &journal);
 
     std::fs::remove_file(filler).unwrap();
     let rec = wait("the DOWN journaled once space is back", &journal, &t, || down(&journal));
@@ -243,6 +247,10 @@ fn a_probe_going_down_on_a_full_disk_is_journaled_once_space_is_back() {
         (last_mark["data"]["verdict"] == verdict && last_mark["seq"].as_u64() > rec["seq"].as_u64()).then_some(())
     });
     wait("the banner gone", &journal, &t, || (!t.screen().contains("JOURNAL NOT WRITING")).then_some(()));
+    assert!(
+        !records(&journal).iter().any(|r| r["kind"] == "criterion.marked" && r["data"]["verdict"] == "na"),
+        "the refused act was written after all"
+    );
     verify_ok(&journal);
 }
 
@@ -480,5 +488,52 @@ fn a_locked_journal_does_not_freeze_the_screen() {
         records(&journal).iter().any(|r| r["kind"] == "probe.changed" && r["data"]["health"] == "down").then_some(())
     });
     t.keys(&["Escape"]);
+    verify_ok(&journal);
+}
+
+/// A headless command notices too: after `kill -9` of the console mid-rollback,
+/// `warroom approve` journals the rollback as interrupted (stopping what is
+/// left of it) and then approves it again, instead of "rollback is running".
+#[test]
+fn approve_after_kill_9_mid_rollback_ends_it_as_interrupted_then_approves() {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("rb.toml");
+    std::fs::write(&rb, runs_runbook().0.replace("approvals = 1", "approvals = 2")).unwrap();
+    let data = dir.path().join("data");
+    let journal = dir.path().join("session/journal.jsonl");
+    // Two approvals: bob from a shell, then ana in the console, which fires it.
+    let approve = |who: &str| {
+        Command::new(BIN)
+            .arg("--journal")
+            .arg(&journal)
+            .args(["--operator", who, "approve"])
+            .arg(&rb)
+            .arg("undo")
+            .env("WARROOM_DATA_DIR", &data)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let t = Tmux::start("approve", &data, &rb, &journal, "");
+    t.wait_screen("Crash drill", &journal);
+    let first = approve("bob");
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    What::Rollback.start(&t, &journal);
+    wait("the rollback started", &journal, &t, || (!kinds(&journal, "rollback.started").is_empty()).then_some(()));
+    let marker = What::Rollback.marker();
+    wait("its processes", &journal, &t, || (sleepers(&marker).len() >= 2).then_some(()));
+    let pid = console_pid(&data).expect("the console runs");
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    wait("the console gone", &journal, &t, || t.screen().contains("warroom exited").then_some(()));
+
+    let out = approve("carol");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "approve refused: {stderr}");
+    assert!(stderr.contains("interrupted"), "says what it found: {stderr}");
+    let end = kinds(&journal, "rollback.finished").into_iter().next().expect("the rollback's end journaled");
+    assert_eq!(end["data"]["outcome"], "interrupted", "{end}");
+    assert!(sleepers(&marker).is_empty(), "the rollback's processes are gone");
+    let approved = kinds(&journal, "rollback.approved");
+    assert_eq!(approved.last().unwrap()["operator"], "carol");
     verify_ok(&journal);
 }

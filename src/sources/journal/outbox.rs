@@ -239,7 +239,7 @@ mod tests {
     }
 
     fn probe_event(i: usize) -> EventKind {
-        let health = if i % 2 == 0 { ProbeHealth::Down } else { ProbeHealth::Up };
+        let health = if i.is_multiple_of(2) { ProbeHealth::Down } else { ProbeHealth::Up };
         EventKind::ProbeChanged { probe: format!("p{i}"), health, cause: Some(format!("attempt {i}")) }
     }
 
