@@ -246,3 +246,43 @@ proptest! {
         prop_assert_eq!(render_text("<{v}>", &vars).unwrap(), format!("<{v}>"));
     }
 }
+
+/// A program that is not there is a warning at `check` time, where it is
+/// written — not exit 127 and "sh: helm: not found" in the middle of the go-live.
+#[test]
+fn commands_whose_program_is_missing_are_warned_about_with_their_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rb.toml");
+    std::fs::write(
+        &file,
+        "[runbook]\nid = \"fixture\"\n[[step]]\nid = \"deploy\"\ntitle = \"Deploy\"\nrun = \"no-such-tool-xyz upgrade app\"\n\
+         [[step]]\nid = \"migrate\"\ntitle = \"Migrate\"\nrun = \"./bin/migrate.sh\"\n\
+         [[step]]\nid = \"fine\"\ntitle = \"Fine\"\nrun = \"sh -c true\"\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("warroom").unwrap().arg("check").arg(&file).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "warnings only: {err}");
+    let f = file.display();
+    assert!(
+        err.contains(&format!(
+            "{f}:6:7: warning: [[step]] \"deploy\" runs \"no-such-tool-xyz\", which is not found on PATH: install it here or write its full path"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{f}:10:7: warning: [[step]] \"migrate\" runs \"./bin/migrate.sh\", which is not found:"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("\"sh\""), "sh is on PATH: {err}");
+    // Once the script is there and executable, the warning goes.
+    std::fs::create_dir(dir.path().join("bin")).unwrap();
+    let script = dir.path().join("bin/migrate.sh");
+    std::fs::write(&script, "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = Command::cargo_bin("warroom").unwrap().arg("check").arg(&file).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("migrate.sh"), "{err}");
+}

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::domain::diagnostic::Diagnostic;
 use crate::domain::loader::load_bytes;
 pub use crate::domain::loader::Loaded;
+use crate::domain::loader::ProgramUse;
 
 /// Loads and validates `path`. An unreadable or missing file is one
 /// diagnostic; a world-writable file gets a warning (its commands would run
@@ -38,6 +39,8 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     }
     match load_bytes(path, &bytes) {
         Ok(mut loaded) => {
+            let dir = loaded.runbook.dir.clone();
+            warnings.extend(programs_not_found(&file, &loaded.programs, &dir, std::env::var_os("PATH")));
             warnings.append(&mut loaded.warnings);
             loaded.warnings = warnings;
             Ok(loaded)
@@ -47,6 +50,38 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             Err(warnings)
         }
     }
+}
+
+/// A warning for each program a command starts that is not there: a name
+/// not found on PATH, or a path (relative to the runbook's folder, where
+/// commands run) that is no executable file. The command would fail with exit
+/// 127 in the middle of the go-live.
+fn programs_not_found(
+    file: &str,
+    programs: &[ProgramUse],
+    dir: &Path,
+    path_var: Option<std::ffi::OsString>,
+) -> Vec<Diagnostic> {
+    let search: Vec<std::path::PathBuf> = path_var.map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    let executable = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for u in programs {
+        let (found, place, hint) = if u.program.contains('/') {
+            (executable(&dir.join(&u.program)), "", "check the path (relative to the runbook's folder) and chmod +x")
+        } else {
+            let on_path = search.iter().any(|d| executable(&d.join(&u.program)));
+            (on_path, " on PATH", "install it here or write its full path")
+        };
+        if !found && seen.insert(u.program.clone()) {
+            let message = format!(
+                "{} runs \"{}\", which is not found{place}: {hint} (it would fail with exit 127)",
+                u.what, u.program
+            );
+            out.push(Diagnostic::warning(file, u.line, u.col, message));
+        }
+    }
+    out
 }
 
 /// One diagnostic per line on stderr, compiler style.

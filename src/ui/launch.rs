@@ -32,7 +32,13 @@ pub struct Looks {
 
 pub fn looks(c: &Common, config_dir: Option<&std::path::Path>) -> Result<Looks, ConfigError> {
     let keymap = Keymap::load(config_dir)?;
-    let theme_name = c.theme.clone().unwrap_or_else(|| DEFAULT_THEME.to_string());
+    // No theme asked for: the one that suits the terminal's background (plain
+    // mode draws no colours, so the terminal is not asked).
+    let theme_name = match &c.theme {
+        Some(name) => name.clone(),
+        None if c.plain => DEFAULT_THEME.to_string(),
+        None => super::background::default_theme(DEFAULT_THEME).to_string(),
+    };
     // A `monochrome = true` theme (the built-in `mono`) drops colour itself.
     let depth = theme::color_depth(None, &theme::process_env);
     let theme = Theme::load(&theme_name, config_dir, depth)?;

@@ -7,7 +7,9 @@
 //! - `terminal`: raw mode / alternate screen, restored exactly once.
 
 pub mod action;
+pub mod ansi16;
 pub mod app;
+pub mod background;
 pub mod banner;
 pub mod chrome;
 pub mod clipboard;

@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use ratatui::backend::CrosstermBackend;
+
+use super::ansi16::TerminalOut;
+use super::theme::ColorDepth;
 use ratatui::crossterm::event::{self, Event};
 use ratatui::Terminal;
 use tokio::signal::unix::{signal, SignalKind};
@@ -254,7 +257,7 @@ impl Session {
 /// Clears the screen and forgets what was drawn, so the next frame is drawn
 /// whole. Not `Terminal::clear`: that asks the terminal for the cursor
 /// position, a query that stalls while our input thread reads the replies.
-fn full_repaint(term: &mut Terminal<CrosstermBackend<io::Stdout>>) -> io::Result<()> {
+fn full_repaint(term: &mut Terminal<CrosstermBackend<TerminalOut<io::Stdout>>>) -> io::Result<()> {
     let size = term.size()?;
     term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
@@ -267,7 +270,9 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     let _guard = terminal::Guard;
     // Never dropped: ratatui's drop would show the cursor a second time after
     // `terminal::restore` (or after the panic hook), and teardown runs exactly once (T11).
-    let mut term = std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
+    let sixteen = session.app.theme.depth == ColorDepth::C16;
+    let out = TerminalOut::new(io::stdout(), sixteen);
+    let mut term = std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(out))?);
     full_repaint(&mut term)?;
 
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Inbound>();

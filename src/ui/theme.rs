@@ -223,6 +223,10 @@ impl Theme {
             let mut st = Style::default();
             if let Some(c) = d.fg.as_ref().and_then(|c| c.get_ref().at(depth)) {
                 st = st.fg(c);
+            } else if d.fg.is_none() && depth != ColorDepth::None && matches!(role, Role::Text | Role::Title) {
+                // "The terminal's own foreground" even where drawn over a
+                // coloured border, so it is readable on any background.
+                st = st.fg(Color::Reset);
             }
             if let Some(c) = d.bg.as_ref().and_then(|c| c.get_ref().at(depth)) {
                 st = st.bg(c);
@@ -360,5 +364,57 @@ mod tests {
         let e = Theme::parse("x", "x.toml", "[roles.ok]\nfg = { rgb = \"#112233\", c16 = \"red\" }\n", ColorDepth::C16)
             .unwrap_err();
         assert!(e.message.contains("c256"), "{e}");
+    }
+}
+
+/// The built-in themes are readable on the background they are for: every
+/// foreground colour (truecolor form) has at least WCAG's 3:1 contrast for
+/// large or bold text against black (dark) or white (light), and text and
+/// titles are the terminal's own foreground, readable on any background.
+#[cfg(test)]
+mod contrast_tests {
+    use super::*;
+
+    fn luminance(rgb: &str) -> f64 {
+        let Some(Color::Rgb(r, g, b)) = parse_rgb(rgb) else { panic!("{rgb} is not #rrggbb") };
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    fn file(name: &str) -> ThemeFile {
+        let text = BUILTIN.iter().find(|(n, _)| *n == name).unwrap().1;
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn each_default_theme_is_readable_on_its_background() {
+        for (name, background) in [("dark", "#000000"), ("light", "#ffffff")] {
+            let theme = file(name);
+            for (role, def) in &theme.roles {
+                let def = def.get_ref();
+                if matches!(role, Role::Text | Role::Title) {
+                    assert!(
+                        def.fg.is_none() && def.bg.is_none(),
+                        "{name}: {role:?} must be the terminal's own colours"
+                    );
+                }
+                if let (Some(fg), None) = (&def.fg, &def.bg) {
+                    let c = contrast(&fg.get_ref().rgb, background);
+                    assert!(c >= 3.0, "{name}: {role:?} {} has contrast {c:.2} on {background}", fg.get_ref().rgb);
+                }
+            }
+        }
     }
 }

@@ -466,3 +466,6 @@ fn a_damaged_journal_opens_read_only_and_says_why() {
     s.wait_screen("EXIT=0");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "a read-only console wrote to the journal");
 }
+
+#[path = "terminal_bytes.rs"]
+mod terminal_bytes;

@@ -6,6 +6,7 @@
 //! hand rather than through serde derive, because serde stops at the first
 //! error and we must report all of them, each with its position.
 
+pub mod programs;
 mod reader;
 mod refs;
 mod response;
@@ -21,6 +22,7 @@ use toml::de::{DeTable, DeValue};
 use crate::domain::diagnostic::{line_col, Diagnostic};
 use crate::domain::runbook::{AutoBinding, Criterion, LogSource, Phase, Runbook, Trigger, TriggerWhen};
 use crate::domain::vars::suggest;
+pub use reader::ProgramUse;
 use reader::{Ctx, Table};
 
 /// A runbook that passed validation, with the warnings found on the way.
@@ -28,6 +30,8 @@ use reader::{Ctx, Table};
 pub struct Loaded {
     pub runbook: Runbook,
     pub warnings: Vec<Diagnostic>,
+    /// The programs the runbook's commands start (checked against PATH by the caller).
+    pub programs: Vec<ProgramUse>,
 }
 
 const SECTIONS: &[&str] =
@@ -91,12 +95,13 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> 
     let mut ctx = Ctx::new(file, text);
     let runbook = build(&mut ctx, doc.get_ref(), path);
     let mut diags = std::mem::take(&mut ctx.diags);
+    let programs = std::mem::take(&mut ctx.programs);
     diags.sort_by_key(|d| (d.line, d.col));
     diags.dedup();
     if diags.iter().any(Diagnostic::is_error) {
         Err(diags)
     } else {
-        Ok(Loaded { runbook, warnings: diags })
+        Ok(Loaded { runbook, warnings: diags, programs })
     }
 }
 

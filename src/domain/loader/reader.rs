@@ -23,6 +23,18 @@ pub(super) struct Ctx<'a> {
     /// Var names some placeholder used (for the unused-var warning).
     pub used_vars: std::collections::BTreeSet<String>,
     pub ids: super::refs::Ids,
+    /// The program each command starts, for the PATH check outside the domain.
+    pub programs: Vec<ProgramUse>,
+}
+
+/// A program a runbook command starts, where the command is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgramUse {
+    pub program: String,
+    pub line: usize,
+    pub col: usize,
+    /// `[[step]] "deploy"`, …
+    pub what: String,
 }
 
 impl<'a> Ctx<'a> {
@@ -34,6 +46,7 @@ impl<'a> Ctx<'a> {
             vars: BTreeMap::new(),
             used_vars: Default::default(),
             ids: Default::default(),
+            programs: Vec::new(),
         }
     }
     pub fn error(&mut self, span: &Range<usize>, msg: impl Into<String>) {
@@ -68,6 +81,20 @@ impl<'a> Ctx<'a> {
             let inner = msg.split('{').nth(1).and_then(|s| s.split('}').next()).unwrap_or("").to_string();
             let span = self.placeholder_span(&text.span(), &inner);
             self.error(&span, msg);
+        }
+    }
+
+    /// A command (`run`, `command`): declared vars only, never blank, and its
+    /// program remembered so the caller can look for it on PATH.
+    pub fn check_command(&mut self, text: &Spanned<String>, field: &str, what: &str, hint: &str) {
+        self.check_command_vars(text);
+        if text.get_ref().trim().is_empty() {
+            self.error(&text.span(), format!("{field} in {what} is empty: {hint}"));
+            return;
+        }
+        if let Some(program) = super::programs::first_program(text.get_ref()) {
+            let (line, col) = line_col(self.text, text.span().start);
+            self.programs.push(ProgramUse { program, line, col, what: what.to_string() });
         }
     }
 

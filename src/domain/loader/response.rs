@@ -143,7 +143,7 @@ pub(super) fn rollback(ctx: &mut Ctx, t: &mut Table) -> Option<Rollback> {
     let title = t.req_str(ctx, "title", "\"Roll back to the pre-deploy backup\"");
     let run = t.req_str(ctx, "run", "\"./scripts/rollback.sh {backup_ts}\"");
     if let Some(r) = &run {
-        ctx.check_command_vars(r);
+        ctx.check_command(r, "run", &t.what, "write the command that rolls back");
     }
     let confirm = t.choice(ctx, "confirm", &[("type", Confirm::Type), ("yes", Confirm::Yes)]).unwrap_or_default();
     let approvals = t.uint(ctx, "approvals", 1).unwrap_or(1);

@@ -115,7 +115,7 @@ pub(super) fn step(ctx: &mut Ctx, t: &mut Table) -> Option<Step> {
         _ => {}
     }
     if let Some(r) = &run {
-        ctx.check_command_vars(r);
+        ctx.check_command(r, "run", &t.what, "write the command to run, or set manual = true for a checkbox step");
     }
     let timeout = t.pos_dur(ctx, "timeout");
     let on_fail = t.choice(ctx, "on_fail", STEP_ON_FAIL);
@@ -191,7 +191,7 @@ pub(super) fn probe(ctx: &mut Ctx, t: &mut Table) -> Option<Probe> {
             ProbeTarget::Tcp { addr: a.into_inner() }
         }),
         Some(_) => t.str(ctx, "command").map(|c| {
-            ctx.check_command_vars(&c);
+            ctx.check_command(&c, "command", &t.what, "write the command whose exit status is the probe");
             ProbeTarget::Command { run: c.into_inner() }
         }),
         None => None,
@@ -246,6 +246,14 @@ fn probe_http(ctx: &mut Ctx, t: &Table) -> Option<ProbeTarget> {
     if let Ok(rendered) = vars::render_text(url.get_ref(), &ctx.vars) {
         if !(rendered.starts_with("http://") || rendered.starts_with("https://")) {
             ctx.error(&url.span(), format!("url \"{rendered}\" in {} must start with http:// or https://", t.what));
+        } else if let Err(e) = url::Url::parse(&rendered) {
+            ctx.error(
+                &url.span(),
+                format!(
+                    "url \"{rendered}\" in {} is not a usable URL ({e}): write it like \"https://host:8443/path\"",
+                    t.what
+                ),
+            );
         }
     }
     let method = match t.str(ctx, "method") {
@@ -316,7 +324,7 @@ pub(super) fn log(ctx: &mut Ctx, t: &mut Table, dir: &Path) -> Option<LogSource>
             Some(LogTarget::File { path: if path.is_absolute() { path } else { dir.join(path) } })
         }),
         Some(_) => t.str(ctx, "command").map(|c| {
-            ctx.check_command_vars(&c);
+            ctx.check_command(&c, "command", &t.what, "write the command whose output is the log");
             LogTarget::Command { run: c.into_inner() }
         }),
         None => None,
