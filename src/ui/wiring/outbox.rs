@@ -152,9 +152,10 @@ impl Session {
 
     /// Folds records (from the journal writer, a poll, a start): a record of
     /// an event this console showed ahead (`append_event`) only moves the
-    /// sequence on; any other is folded in. Another writer's record landing
-    /// before ours means the screen showed them in another order than the
-    /// journal has them: the state is folded again from the journal.
+    /// sequence on; any other is folded in. Another writer's record of the
+    /// same kind landing before ours means the screen showed the two in
+    /// another order than the journal has them (who marked last): the state
+    /// is folded again from the journal (rare: two acts within milliseconds).
     pub(crate) fn fold_records(&mut self, records: &[Record]) {
         let mut reorder = false;
         for r in records {
@@ -167,7 +168,7 @@ impl Session {
                 self.app.state.apply_meta(r);
                 self.app.dirty = true;
             } else {
-                reorder |= !self.ahead.is_empty();
+                reorder |= self.ahead.iter().any(|(_, ev)| ev.name() == r.kind);
                 self.app.fold(std::slice::from_ref(r));
             }
         }
