@@ -532,7 +532,7 @@ fn approve_after_kill_9_mid_rollback_ends_it_as_interrupted_then_approves() {
     assert!(stderr.contains("interrupted"), "says what it found: {stderr}");
     let end = kinds(&journal, "rollback.finished").into_iter().next().expect("the rollback's end journaled");
     assert_eq!(end["data"]["outcome"], "interrupted", "{end}");
-    assert!(sleepers(&marker).is_empty(), "the rollback's processes are gone");
+    wait("the rollback's processes gone", &journal, &t, || sleepers(&marker).is_empty().then_some(()));
     let approved = kinds(&journal, "rollback.approved");
     assert_eq!(approved.last().unwrap()["operator"], "carol");
     verify_ok(&journal);

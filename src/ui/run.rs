@@ -234,14 +234,14 @@ impl Session {
         if self.app.read_only.is_some() {
             return;
         }
-        let opened = match Journal::open(self.journal.path()) {
-            Ok(o) => o,
+        let journal = match self.journal.reopen() {
+            Ok(j) => j,
             Err(e) => {
                 self.app.say(format!("journal writer not started, writing from the console: {e}"), MsgKind::Warn);
                 return;
             }
         };
-        match crate::sources::journal::WriterHandle::spawn(opened.journal, reports) {
+        match crate::sources::journal::WriterHandle::spawn(journal, reports) {
             Ok(w) => self.writer = Some(w),
             Err(e) => self.app.say(format!("journal writer not started, writing from the console: {e}"), MsgKind::Warn),
         }

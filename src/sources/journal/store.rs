@@ -290,6 +290,27 @@ impl Journal {
         Ok((out, None))
     }
 
+    /// A second handle on the same journal, positioned where this one is
+    /// (nothing is read again): for the journal writer thread. To the file it
+    /// is one more writer. A file replaced meanwhile is opened afresh.
+    pub fn reopen(&self) -> Result<Journal, JournalError> {
+        if self.is_read_only() {
+            return Err(JournalError::ReadOnly(self.read_only_reason().unwrap_or_default()));
+        }
+        let file =
+            OpenOptions::new().read(true).append(true).open(&self.path).map_err(|e| JournalError::io(&self.path, e))?;
+        let id = identity(&file.metadata().map_err(|e| JournalError::io(&self.path, e))?);
+        if Some(id) != self.identity {
+            return Journal::open(&self.path).map(|o| o.journal);
+        }
+        let mut j = Journal::blank(&self.path, Some(file), None);
+        j.identity = Some(id);
+        j.offset = self.offset;
+        j.lines = self.lines;
+        j.last = self.last.clone();
+        Ok(j)
+    }
+
     /// New complete records others appended since our offset (D6). A shrunk
     /// or replaced file is reloaded from the start: then the records are the
     /// whole journal and `take_reloaded` returns true. A damaged line stops
