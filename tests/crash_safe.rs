@@ -452,7 +452,7 @@ fn pty_closed_without_a_hangup_journals_the_runs_end_and_session_closed() {
     assert_eq!(end["data"]["outcome"], "aborted", "{end}");
     assert_eq!(end["data"]["signal"], 9, "TERM is ignored: KILL ended it: {end}");
     assert!(!kinds(&journal, "session.closed").is_empty(), "session.closed written");
-    assert!(sleepers(&What::Step.marker()).is_empty(), "the run's processes are gone");
+    wait("the run's processes gone", &journal, &t, || sleepers(&What::Step.marker()).is_empty().then_some(()));
     verify_ok(&journal);
 }
 
