@@ -25,7 +25,8 @@ impl Session {
         if self.app.read_only.is_some() {
             return Vec::new();
         }
-        let now = Utc::now();
+        // The journal keeps milliseconds: what is shown ahead is what will be read back.
+        let now = crate::domain::record::truncate_to_millis(Utc::now());
         if let Some(w) = &self.writer {
             if w.append(operator, now, event) {
                 // Shown at once; when its record comes back it only moves the sequence on.
