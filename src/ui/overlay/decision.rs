@@ -103,7 +103,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     .areas(inner);
     let mut lines = vec![Line::from(vec![
         styled(app, Role::Muted, "recommendation: "),
-        styled(app, Role::Accent, recommend::label(&app.runbook, &app.state))
+        styled(app, Role::Accent, recommend::shown(app))
             .patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)),
     ])];
     if let Some(cur) = &app.state.decision {
