@@ -252,6 +252,10 @@ fn a_probe_going_down_on_a_full_disk_is_journaled_once_space_is_back() {
         "the refused act was written after all"
     );
     verify_ok(&journal);
+    // The outage is in the report, at the time it happened, said to be written late.
+    let out = Command::new(BIN).arg("report").arg(&journal).arg("--runbook").arg(&rb).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("written late"), "{report}");
 }
 
 const RUNS_RUNBOOK: &str = r#"[runbook]
