@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use crate::domain::event::EventKind;
 use crate::domain::record::Record;
 use crate::domain::state::SessionState;
-use crate::sources::journal::{spawn_watcher, Journal, JournalError};
+use crate::sources::journal::{Journal, JournalError};
 use crate::sources::{EventReceiver, EventSender};
 
 use super::app::{App, MsgKind};
@@ -88,6 +88,8 @@ pub struct Session {
     /// Events sent to `writer` and already shown, oldest first, until their
     /// records come back (`ui::wiring::outbox`).
     pub ahead: std::collections::VecDeque<(String, EventKind)>,
+    /// `app.read_only` is set only because the journal's database is unreachable.
+    pub outage: bool,
 }
 
 impl Session {
@@ -105,6 +107,7 @@ impl Session {
             outbox: Default::default(),
             writer: None,
             ahead: Default::default(),
+            outage: false,
         }
     }
 
@@ -127,9 +130,14 @@ impl Session {
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
         if let Some(r) = self.journal.read_only_reason() {
-            if self.app.read_only.is_none() {
+            if self.app.read_only.is_none() || self.outage {
                 self.app.read_only = Some(r);
+                // An unreachable database refuses acts only while it lasts.
+                self.outage = self.journal.unavailable_since().is_some();
             }
+        } else if std::mem::take(&mut self.outage) {
+            self.app.read_only = None;
+            self.app.say("journal database reachable again: acts are recorded", MsgKind::Info);
         }
         for w in self.journal.take_warnings() {
             self.app.say(w, MsgKind::Warn);
@@ -141,7 +149,7 @@ impl Session {
     /// folded in (none yet when the writer thread makes the append). A source's
     /// event the journal refuses waits in the outbox (`ui::wiring::outbox`).
     pub fn append(&mut self, operator: &str, event: &EventKind) -> Vec<Record> {
-        if self.app.read_only.is_some() {
+        if !self.may_journal(event) {
             return Vec::new();
         }
         // The last guard before the shared, append-only journal: no secret in any field.
@@ -241,7 +249,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     // Appends from here on are made by the journal writer thread, off this loop.
     let (written_tx, mut written_rx) = mpsc::unbounded_channel();
     session.start_writer(written_tx);
-    let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
+    let _watch = session.journal.watch(sources.clone());
     session.sources = Some(sources.clone());
     session.start_procs(sources.clone());
     // Runs left behind by a console that is gone are ended now, not left RUNNING.

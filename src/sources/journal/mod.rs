@@ -11,16 +11,20 @@
 //! - `writer`: the thread that does a console's appends, off the UI loop.
 //! - `outbox`: source events the journal refused, waiting in order to be written late.
 //! - `fsinfo`: the network-filesystem warning (D5).
+//! - `postgres`: the same journal in a PostgreSQL database, for consoles on several hosts.
 
+mod data_dir;
 mod error;
 mod fsinfo;
 mod outbox;
+pub mod postgres;
 mod reader;
 mod store;
 mod verify;
 mod watcher;
 mod writer;
 
+pub use data_dir::data_dir;
 pub use error::JournalError;
 pub(crate) use fsinfo::network_fs_name;
 pub use fsinfo::nfs_warning;

@@ -22,7 +22,7 @@ impl Session {
     /// Journals `event` as `operator`: a source's event through the outbox,
     /// a person's act now or refused. Returns the new records, folded in.
     pub fn append_event(&mut self, operator: &str, event: &EventKind) -> Vec<Record> {
-        if self.app.read_only.is_some() {
+        if !self.may_journal(event) {
             return Vec::new();
         }
         // The journal keeps milliseconds: what is shown ahead is what will be read back.
@@ -66,6 +66,13 @@ impl Session {
         }
         let got = self.journal.append(operator, now, event);
         self.fold_result(got)
+    }
+
+    /// Whether `event` may go to the journal from here: not when the console
+    /// is read-only, except a source's event while the journal's database is
+    /// only unreachable (it waits in the outbox for the database to return).
+    pub(crate) fn may_journal(&self, event: &EventKind) -> bool {
+        self.app.read_only.is_none() || (self.outage && produced_by_a_source(event))
     }
 
     /// Before a person's act: writes what waits first (the journal keeps the
@@ -134,7 +141,7 @@ impl Session {
     /// still waits on top, so nothing counts twice (an outage, an escalation).
     /// Rare (only after the journal refused writes), so a full read is fine.
     fn rebuild_state(&mut self) {
-        match Journal::open_read_only(self.journal.path()) {
+        match Journal::open_read_only(self.journal.location()) {
             Ok(opened) => {
                 let mut state = SessionState::from_records(&opened.records);
                 for w in self.outbox.waiting() {
