@@ -64,6 +64,14 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
         Ok(None) => {}
         Err(e) => return common::bad_input(e),
     }
+    // A rollback left "running" by a console that is gone is ended first, so it can be approved again.
+    match crate::sources::orphans::reap(&mut journal, &state, &operator, Utc::now(), |_, _| false) {
+        Ok(reaped) => {
+            reaped.records.iter().for_each(|r| state.apply(r));
+            reaped.said.iter().for_each(|s| eprintln!("warroom: {}", clean(s)));
+        }
+        Err(e) => eprintln!("warroom: warning: {}", clean(&e.to_string())),
+    }
     let (user, key) = journal.writer();
     let who = Actor { operator: operator.clone(), user: Some(user), key };
     if let Err(refusal) = approvals::can_approve(&runbook, &state, rollback, &who, false) {

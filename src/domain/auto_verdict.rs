@@ -129,6 +129,7 @@ fn step_opinion(step: &str, state: &SessionState) -> Option<Opinion> {
         }
         (RunOutcome::TimedOut, _, _) => "timed out".to_string(),
         (RunOutcome::Aborted, _, _) => "was aborted".to_string(),
+        (RunOutcome::Interrupted, _, _) => "was interrupted (its console went away)".to_string(),
         (RunOutcome::Error, _, _) => format!("could not start: {}", end.error.as_deref().unwrap_or("error")),
         (RunOutcome::Failed, Some(c), _) => format!("exited {c}"),
         (RunOutcome::Failed, None, Some(s)) => format!("was killed by signal {s}"),

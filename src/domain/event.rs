@@ -77,6 +77,11 @@ pub enum RunOutcome {
     Aborted,
     /// Could not be started at all (e.g. /bin/sh missing); `error` says why.
     Error,
+    /// The console that ran it went away (killed, crashed, its machine
+    /// lost) before the run's end was journaled; another console or command
+    /// noticed, stopped what was left of it and journaled this (`error` says
+    /// whose run it was and why it is taken as over).
+    Interrupted,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 
 pub mod approvals;
 pub mod auto_verdict;
+pub mod canonical_line;
 pub mod condition;
 pub mod decision;
 pub mod diagnostic;
@@ -13,6 +14,7 @@ pub mod event;
 #[cfg(test)]
 pub mod fixtures;
 pub mod identity;
+pub mod late;
 pub mod loader;
 pub mod log_window;
 pub mod probe_history;

@@ -223,8 +223,9 @@ pub fn write_canonical_json(v: &serde_json::Value, out: &mut Vec<u8>) {
 /// Parses one journal line (without its `\n`) and checks its shape: the
 /// fields are present with the right types, `ts` is in the canonical form,
 /// `prev`/`hash` are 64 lowercase hex digits, and `operator`/`kind` hold no
-/// newline (which would make the canonical form ambiguous). It does not check
-/// the hash; `verify_chain` does.
+/// newline (which would make the canonical form ambiguous), and the line is
+/// byte for byte the writer's serialisation of those fields
+/// (`canonical_line`). It does not check the hash; `verify_chain` does.
 pub fn parse_line(line: &str) -> Result<Record, String> {
     let r: Record = serde_json::from_str(line).map_err(|e| format!("not a journal record: {e}"))?;
     if r.seq == 0 {
@@ -245,6 +246,8 @@ pub fn parse_line(line: &str) -> Result<Record, String> {
     if r.kind.is_empty() {
         return Err("`kind` is empty".into());
     }
+    // The hash covers the fields only: the bytes around them are checked here.
+    super::canonical_line::check_canonical(line, &r)?;
     Ok(r)
 }
 

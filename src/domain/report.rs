@@ -335,9 +335,16 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
                 at: Ts(r.ts),
                 operator: p(&r.operator),
                 kind: p(&r.kind),
-                what: match r.event() {
-                    Some(ev) => describe(&ev),
-                    None => format!("{} (a kind this version does not know)", p(&r.kind)),
+                what: {
+                    let what = match r.event() {
+                        Some(ev) => describe(&ev),
+                        None => format!("{} (a kind this version does not know)", p(&r.kind)),
+                    };
+                    match crate::domain::late::written_late(r) {
+                        // Happened at `ts`; the journal refused writes until then.
+                        Some(w) => format!("{what} (written late, at {}: the journal refused writes)", p(w)),
+                        None => what,
+                    }
                 },
             })
             .collect(),
@@ -444,6 +451,7 @@ pub fn outcome_word(o: RunOutcome) -> &'static str {
         RunOutcome::TimedOut => "timed out",
         RunOutcome::Aborted => "aborted",
         RunOutcome::Error => "could not start",
+        RunOutcome::Interrupted => "interrupted",
     }
 }
 

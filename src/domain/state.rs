@@ -87,7 +87,8 @@ impl StepState {
                     RunOutcome::Ok => StepStatus::Succeeded,
                     RunOutcome::Failed | RunOutcome::Error => StepStatus::Failed,
                     RunOutcome::TimedOut => StepStatus::TimedOut,
-                    RunOutcome::Aborted => StepStatus::Aborted,
+                    // Its end is unknown: treated like an abort (on_fail applies; run it again).
+                    RunOutcome::Aborted | RunOutcome::Interrupted => StepStatus::Aborted,
                 },
             },
         }
@@ -254,10 +255,7 @@ impl SessionState {
 
     /// Fold one record in. Records are trusted to be in `seq` order (the store checks).
     pub fn apply(&mut self, r: &Record) {
-        self.last_seq = r.seq;
-        self.first_at.get_or_insert(r.ts);
-        self.last_at = Some(r.ts);
-        self.operators.insert(r.operator.clone());
+        self.apply_meta(r);
         let Some(ev) = r.event() else {
             match EventKind::parse_problem(&r.kind, &r.data) {
                 Some(why) => {
@@ -274,6 +272,16 @@ impl SessionState {
         // only for approvals (the only place they count): replay stays cheap.
         let approver = || Actor { key: super::signature::verified_key(r), ..r.actor() };
         self.apply_event_with(&r.operator, r.ts, ev, approver);
+    }
+
+    /// The part of `apply` that is not the event: the sequence, times and
+    /// who wrote. Alone for a record whose event was already applied (a
+    /// console shows its own acts before the journal writer has written them).
+    pub fn apply_meta(&mut self, r: &Record) {
+        self.last_seq = r.seq;
+        self.first_at.get_or_insert(r.ts);
+        self.last_at = Some(r.ts);
+        self.operators.insert(r.operator.clone());
     }
 
     /// Fold one typed event stamped with who (by name only) and when.

@@ -294,6 +294,7 @@ fn outcome_word(o: RunOutcome) -> &'static str {
         RunOutcome::TimedOut => "TIMED OUT",
         RunOutcome::Aborted => "ABORTED",
         RunOutcome::Error => "ERROR",
+        RunOutcome::Interrupted => "INTERRUPTED",
     }
 }
 

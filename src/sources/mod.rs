@@ -9,6 +9,7 @@
 
 pub mod journal;
 pub mod logtail;
+pub mod orphans;
 pub mod probes;
 pub mod process;
 pub mod steps;

@@ -17,10 +17,11 @@
 pub mod group;
 pub mod lines;
 pub mod output_file;
+pub mod owner;
 
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -73,7 +74,14 @@ struct Shared {
     pgid: Option<i32>,
     finished: AtomicBool,
     cancel: CancellationToken,
-    grace: Duration,
+    /// Between TERM and KILL, in milliseconds; shortened by `abort_within`.
+    grace_ms: AtomicU64,
+}
+
+impl Shared {
+    fn grace(&self) -> Duration {
+        Duration::from_millis(self.grace_ms.load(Ordering::SeqCst))
+    }
 }
 
 /// Control over one running command. Dropping it stops the run (the whole
@@ -89,6 +97,24 @@ impl RunHandle {
     /// It ends with outcome `Aborted`. No effect once it has finished.
     pub fn abort(&self) {
         self.shared.cancel.cancel();
+    }
+
+    /// `abort` with a shorter grace between TERM and KILL (the terminal hung
+    /// up: the console must be gone within a couple of seconds).
+    pub fn abort_within(&self, grace: Duration) {
+        let ms = grace.as_millis().min(u64::MAX as u128) as u64;
+        self.shared.grace_ms.fetch_min(ms, Ordering::SeqCst);
+        self.shared.cancel.cancel();
+    }
+
+    /// Stops the run at once: KILL to the whole group, waiting (briefly) until
+    /// it is gone. For a console that is leaving and cannot wait any longer.
+    pub fn kill_now(&self) {
+        self.shared.grace_ms.store(0, Ordering::SeqCst);
+        self.shared.cancel.cancel();
+        if let Some(pgid) = self.shared.pgid {
+            group::terminate_group_blocking(pgid, Duration::ZERO);
+        }
     }
 
     /// True once `RunExited` has been sent.
@@ -111,7 +137,7 @@ impl Drop for RunHandle {
         // The runtime may be shutting down with the app; do not rely on the
         // supervising task to get to KILL.
         if let Some(pgid) = self.shared.pgid {
-            group::terminate_group_blocking(pgid, self.shared.grace);
+            group::terminate_group_blocking(pgid, self.shared.grace());
         }
     }
 }
@@ -152,7 +178,7 @@ pub fn spawn_run_with(spec: RunSpec, limits: RunLimits, tx: EventSender) -> RunH
                 pgid: None,
                 finished: AtomicBool::new(true),
                 cancel: cancel.clone(),
-                grace: limits.kill_grace,
+                grace_ms: AtomicU64::new(limits.kill_grace.as_millis() as u64),
             }),
         }
     };
@@ -201,7 +227,12 @@ pub fn spawn_run_with(spec: RunSpec, limits: RunLimits, tx: EventSender) -> RunH
         }
     };
     let pgid = child.id().map(|p| p as i32);
-    let shared = Arc::new(Shared { pgid, finished: AtomicBool::new(false), cancel, grace: limits.kill_grace });
+    let shared = Arc::new(Shared {
+        pgid,
+        finished: AtomicBool::new(false),
+        cancel,
+        grace_ms: AtomicU64::new(limits.kill_grace.as_millis() as u64),
+    });
 
     // Bounded: a step that floods its output waits for the file and the console.
     let (ltx, lrx) = mpsc::channel(1024);
@@ -215,7 +246,7 @@ pub fn spawn_run_with(spec: RunSpec, limits: RunLimits, tx: EventSender) -> RunH
     drop(ltx);
     let writer = tokio::spawn(write_lines(lrx, file, tx.clone(), spec.clone(), limits.max_line_bytes));
 
-    let sup = Supervisor { spec, limits, tx, shared: shared.clone(), started };
+    let sup = Supervisor { spec, tx, shared: shared.clone(), started };
     tokio::spawn(sup.run(child, pgid.unwrap_or(0), readers, writer));
     RunHandle { shared }
 }
@@ -228,7 +259,6 @@ enum Ending {
 
 struct Supervisor {
     spec: RunSpec,
-    limits: RunLimits,
     tx: EventSender,
     shared: Arc<Shared>,
     started: tokio::time::Instant,
@@ -242,7 +272,6 @@ impl Supervisor {
         readers: Vec<tokio::task::JoinHandle<()>>,
         mut writer: tokio::task::JoinHandle<OutputFile>,
     ) {
-        let grace = self.limits.kill_grace;
         let timeout = async {
             match self.spec.timeout {
                 Some(t) => tokio::time::sleep(t).await,
@@ -254,11 +283,14 @@ impl Supervisor {
             _ = timeout => Ending::TimedOut,
             _ = self.shared.cancel.cancelled() => Ending::Aborted,
         };
-        let (outcome, status) = match ending {
-            Ending::Exited(st) => (None, st),
+        // Read now: `abort_within` may have shortened it.
+        let grace = self.shared.grace();
+        let (outcome, status, killed) = match ending {
+            Ending::Exited(st) => (None, st, false),
             stop => {
-                let (st, _) = tokio::join!(child.wait(), group::terminate_group(pgid, grace));
-                (Some(if matches!(stop, Ending::TimedOut) { RunOutcome::TimedOut } else { RunOutcome::Aborted }), st)
+                let (st, killed) = tokio::join!(child.wait(), group::terminate_group(pgid, grace));
+                let outcome = if matches!(stop, Ending::TimedOut) { RunOutcome::TimedOut } else { RunOutcome::Aborted };
+                (Some(outcome), st, killed)
             }
         };
         // Whatever the shell left running in its group goes too (S7).
@@ -279,7 +311,11 @@ impl Supervisor {
             }
         };
         let duration = self.started.elapsed();
-        let end = exit_of(outcome, status, duration);
+        let mut end = exit_of(outcome, status, duration);
+        if killed && end.signal.is_some() {
+            // TERM was not enough: KILL is what ended it, whatever the shell's status says.
+            end.signal = Some(libc::SIGKILL);
+        }
         if let Some(f) = file.as_mut() {
             if leftovers {
                 f.note(Utc::now(), "processes left running in the run's group were stopped");
@@ -332,6 +368,7 @@ fn describe(end: &RunExit, timeout: Option<Duration>) -> String {
         ),
         RunOutcome::Aborted => format!("aborted after {took} ({how}); process group stopped (TERM, then KILL)"),
         RunOutcome::Error => format!("error: {}", end.error.as_deref().unwrap_or("unknown")),
+        RunOutcome::Interrupted => format!("interrupted after {took}: {}", end.error.as_deref().unwrap_or("")),
     }
 }
 

@@ -3,7 +3,8 @@
 //! fired, not yet cleared trigger (its cause and the rollback it proposes;
 //! Enter or B opens the rollback dialog on it — Enter until the dialog was
 //! opened once for that alarm, so the details key is not lost for the whole
-//! incident). It proposes; it never fires.
+//! incident). It proposes; it never fires. First of all, when the journal
+//! refuses writes: how many source events wait to be written, since when.
 //! Symbol and word as well as the alarm colour (A6).
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,6 +30,9 @@ const MAX_ROWS: usize = 3;
 pub fn lines(app: &App) -> Vec<String> {
     let sym = if app.symbols.ascii { "!!" } else { "⚠" };
     let mut out = Vec::new();
+    if let Some(b) = &app.procs.journal_backlog {
+        out.push(journal_behind(sym, b));
+    }
     for id in rollback_flow::running(&app.runbook, &app.state) {
         let title = app.runbook.rollback(&id).map(|r| clean(&r.title)).unwrap_or_default();
         let run = app.state.rollbacks.get(&id).and_then(|r| r.runs.last());
@@ -59,6 +63,19 @@ pub fn lines(app: &App) -> Vec<String> {
         out.push(format!("{sym} and {more} more alarms or rollbacks: B lists the rollbacks"));
     }
     out
+}
+
+/// The journal refuses writes and source events wait: how many, since when,
+/// why, and that the recommendation cannot be trusted meanwhile.
+fn journal_behind(sym: &str, b: &crate::sources::journal::Backlog) -> String {
+    let lost = if b.lost > 0 { format!(" ({} more lost: outbox full)", b.lost) } else { String::new() };
+    format!(
+        "{sym} JOURNAL NOT WRITING: {} event{} waiting since {}{lost} · recommendation NOT TRUSTWORTHY · {}",
+        b.count,
+        if b.count == 1 { "" } else { "s" },
+        timefmt::hms(b.since),
+        clean(&b.why)
+    )
 }
 
 /// Draws the banner at the top of `main` (if any) and returns what is left for the panes.

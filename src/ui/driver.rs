@@ -44,6 +44,9 @@ impl Session {
                 Vec::new()
             }
             Input::Tick(now) => {
+                // Source events the journal refused are retried; runs whose console is gone are ended.
+                self.flush_outbox();
+                self.reap_runs();
                 self.app.tick(now);
                 let mut effects = super::wiring::probes::auto_verdicts(&mut self.app);
                 effects.extend(self.app.incident_tick());

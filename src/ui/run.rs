@@ -29,6 +29,10 @@ use super::effect::Effect;
 use super::event::{Inbound, Signal};
 use super::terminal;
 
+/// TERM to KILL for runs when the terminal hung up or vanished: the console
+/// must be gone within about two seconds, journal written.
+const HANGUP_GRACE: Duration = Duration::from_millis(500);
+
 /// At most one frame per this long (20 fps).
 pub const FRAME: Duration = Duration::from_millis(50);
 
@@ -75,6 +79,15 @@ pub struct Session {
     pub runs: super::wiring::runs::Runs,
     /// When set (plain mode), every record folded in is also kept here, to be printed.
     pub echo: Option<Vec<Record>>,
+    /// Source events the journal refused, waiting to be written (`ui::wiring::outbox`),
+    /// when appends are made here rather than by `writer`.
+    pub outbox: crate::sources::journal::Outbox,
+    /// The journal writer thread (the full-screen console): appends go there,
+    /// off this loop. `None`: appends are made here, synchronously.
+    pub writer: Option<crate::sources::journal::WriterHandle>,
+    /// Events sent to `writer` and already shown, oldest first, until their
+    /// records come back (`ui::wiring::outbox`).
+    pub ahead: std::collections::VecDeque<(String, EventKind)>,
     /// `app.read_only` is set only because the journal's database is unreachable.
     pub outage: bool,
 }
@@ -94,12 +107,15 @@ impl Session {
             sources: None,
             runs: Default::default(),
             echo: None,
+            outbox: Default::default(),
+            writer: None,
+            ahead: Default::default(),
             outage: false,
         }
     }
 
     /// Folds what the journal returned; gives back the records that were new.
-    fn fold_result(&mut self, got: Result<Vec<Record>, JournalError>) -> Vec<Record> {
+    pub(crate) fn fold_result(&mut self, got: Result<Vec<Record>, JournalError>) -> Vec<Record> {
         let mut new = Vec::new();
         match got {
             Ok(records) => {
@@ -108,7 +124,7 @@ impl Session {
                     self.app.say("journal was replaced or shrank: reloaded from the start", MsgKind::Warn);
                 }
                 let last = self.app.state.last_seq;
-                self.app.fold(&records);
+                self.fold_records(&records);
                 new = records.into_iter().filter(|r| r.seq > last).collect();
                 if let Some(echo) = &mut self.echo {
                     echo.extend(new.iter().cloned());
@@ -132,37 +148,75 @@ impl Session {
         new
     }
 
-    /// Appends as `operator` (nothing when read-only); returns the new records folded in.
+    /// Appends as `operator` (nothing when read-only); returns the new records
+    /// folded in (none yet when the writer thread makes the append). A source's
+    /// event the journal refuses waits in the outbox (`ui::wiring::outbox`).
     pub fn append(&mut self, operator: &str, event: &EventKind) -> Vec<Record> {
-        if self.app.read_only.is_some() {
+        if !self.may_journal(event) {
             return Vec::new();
         }
         // The last guard before the shared, append-only journal: no secret in any field.
         let event = self.app.redactor.event(event.clone());
-        let got = self.journal.append(operator, Utc::now(), &event);
-        self.fold_result(got)
+        self.append_event(operator, &event)
     }
 
     /// Appends unless `refuse`, shown others' records not yet folded here
     /// (read under the journal's lock), gives a reason; that reason is returned.
-    /// Either way what was read is folded in.
+    /// Either way what was read is folded in. A journal error also comes back
+    /// as the reason (the act was not recorded).
     pub fn append_unless(
         &mut self,
         operator: &str,
         event: &EventKind,
-        refuse: impl FnOnce(&[Record]) -> Option<String>,
+        refuse: impl FnOnce(&[Record]) -> Option<String> + Send + 'static,
     ) -> Option<String> {
         if let Some(why) = self.app.read_only.clone() {
             return Some(why);
         }
         let event = self.app.redactor.event(event.clone());
+        if let Some(w) = &self.writer {
+            return match w.start(operator, Utc::now(), &event, Box::new(refuse)) {
+                Ok((records, refused)) => {
+                    self.fold_result(Ok(records));
+                    refused
+                }
+                Err(why) => Some(why),
+            };
+        }
+        if let Some(why) = self.outbox_blocks_acts(Utc::now()) {
+            return Some(why);
+        }
         let got = self.journal.append_unless(operator, Utc::now(), &event, refuse);
         let (got, refused) = match got {
             Ok((records, refused)) => (Ok(records), refused),
-            Err(e) => (Err(e), None),
+            Err(e) => {
+                let why = e.to_string();
+                self.fold_result(Err(e));
+                return Some(why);
+            }
         };
         self.fold_result(got);
         refused
+    }
+
+    /// Moves appends to a journal writer thread with its own handle on the
+    /// journal; its reports come on `reports` (`on_written`). Without it
+    /// (tests, plain mode) appends are made here.
+    pub fn start_writer(&mut self, reports: mpsc::UnboundedSender<crate::sources::journal::Written>) {
+        if self.app.read_only.is_some() {
+            return;
+        }
+        let journal = match self.journal.reopen() {
+            Ok(j) => j,
+            Err(e) => {
+                self.app.say(format!("journal writer not started, writing from the console: {e}"), MsgKind::Warn);
+                return;
+            }
+        };
+        match crate::sources::journal::WriterHandle::spawn(journal, reports) {
+            Ok(w) => self.writer = Some(w),
+            Err(e) => self.app.say(format!("journal writer not started, writing from the console: {e}"), MsgKind::Warn),
+        }
     }
 
     /// Reads others' new records; returns them, folded in.
@@ -195,9 +249,14 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
 
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Inbound>();
     spawn_input(in_tx);
+    // Appends from here on are made by the journal writer thread, off this loop.
+    let (written_tx, mut written_rx) = mpsc::unbounded_channel();
+    session.start_writer(written_tx);
     let _watch = session.journal.watch(sources.clone());
     session.sources = Some(sources.clone());
     session.start_procs(sources.clone());
+    // Runs left behind by a console that is gone are ended now, not left RUNNING.
+    session.reap_runs();
 
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -215,7 +274,10 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                     full_repaint(&mut term)?;
                 }
                 session.app.dirty = false;
-                term.draw(|f| super::render::draw(f, &mut session.app))?;
+                if let Err(e) = term.draw(|f| super::render::draw(f, &mut session.app)) {
+                    // The terminal is gone (EIO: pty closed): end runs and journal it all the same.
+                    break Exit::InputClosed(format!("cannot draw: {e}"));
+                }
                 if std::mem::take(&mut session.app.bell) {
                     ring_bell();
                 }
@@ -229,6 +291,15 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                 None => Inbound::InputClosed("input reader ended".into()),
             },
             Some(ev) = source_rx.recv() => Inbound::Source(ev),
+            Some(w) = written_rx.recv() => {
+                session.on_written(w);
+                // What was just journaled may change auto-verdicts.
+                let effects = super::wiring::probes::auto_verdicts(&mut session.app);
+                if session.run_effects(effects) {
+                    break Exit::Quit;
+                }
+                continue;
+            }
             _ = tick.tick() => Inbound::Tick,
             _ = sigint.recv() => Inbound::Signal(Signal::Interrupt),
             _ = sigterm.recv() => Inbound::Signal(Signal::Terminate),
@@ -259,11 +330,21 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             break Exit::Quit;
         }
     };
-    // Runs of this console are aborted and their ends journaled before goodbye.
-    session.stop_runs(&mut source_rx).await;
+    // Runs of this console are aborted and their ends journaled before goodbye;
+    // quickly when the terminal is gone (nobody can wait for us there).
+    let grace = matches!(exit, Exit::Signal(Signal::Hangup) | Exit::InputClosed(_)).then_some(HANGUP_GRACE);
+    session.stop_runs_within(&mut source_rx, grace).await;
     // Say goodbye in the journal (synced before we return: T12's "journal flushed").
     let op = session.app.operator.clone();
-    session.append(&op, &EventKind::SessionClosed {});
+    match session.writer.take() {
+        Some(w) => {
+            let all = w.close(&op);
+            session.release_locks(all);
+        }
+        None => {
+            session.append(&op, &EventKind::SessionClosed {});
+        }
+    }
     terminal::restore();
     Ok(exit)
 }

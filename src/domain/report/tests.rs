@@ -241,3 +241,13 @@ fn an_empty_journal_gives_an_empty_report() {
     let md = markdown::render(&r);
     assert!(md.contains("(unknown runbook)") && md.contains("No decision recorded"));
 }
+
+#[test]
+fn a_record_written_late_says_so_in_the_timeline() {
+    let down = EventKind::ProbeChanged { probe: "homepage".into(), health: ProbeHealth::Down, cause: None };
+    let mut r = record(1, t(0), "ana", &down);
+    crate::domain::late::mark_written_late(&mut r, t(90));
+    let report = build(Some(&runbook()), &[r]);
+    let what = &report.timeline[0].what;
+    assert!(what.contains("written late, at 2026-") && what.contains("refused writes"), "{what}");
+}

@@ -8,6 +8,8 @@
 //! - `reader`: splitting bytes into checked records.
 //! - `watcher`: tells the app when the file changed (notify + a 1 s stat poll).
 //! - `verify`: checking a whole file for `warroom verify`.
+//! - `writer`: the thread that does a console's appends, off the UI loop.
+//! - `outbox`: source events the journal refused, waiting in order to be written late.
 //! - `fsinfo`: the network-filesystem warning (D5).
 //! - `whoami`, `signer`: who writes (Unix user) and the ssh-agent that signs.
 //! - `postgres`: the same journal in a PostgreSQL database, for consoles on several hosts.
@@ -15,6 +17,7 @@
 mod data_dir;
 mod error;
 mod fsinfo;
+mod outbox;
 pub mod postgres;
 mod reader;
 mod signatures;
@@ -23,6 +26,7 @@ mod store;
 mod verify;
 mod watcher;
 mod whoami;
+mod writer;
 
 pub use data_dir::data_dir;
 pub use error::JournalError;
@@ -34,6 +38,11 @@ pub use store::{torn_path, Journal, Opened};
 pub use verify::{verify_file, Verified};
 pub use watcher::{spawn_watcher, WatchHandle};
 pub use whoami::unix_user;
+pub use outbox::{produced_by_a_source, Appender, Backlog, Outbox, Sent, Waiting, OUTBOX_CAPACITY};
+pub use store::{torn_path, Journal, Opened};
+pub use verify::{verify_file, Verified};
+pub use watcher::{spawn_watcher, WatchHandle};
+pub use writer::{Refuse, StartResult, WriterHandle, Written};
 
 #[cfg(test)]
 mod tests;

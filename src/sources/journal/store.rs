@@ -73,6 +73,8 @@ pub struct Journal {
     /// then every call goes there, and `path` is only the local folder for
     /// step output (`<data dir>/sessions/pg-<session>/`).
     pg: Option<Box<PgJournal>>,
+    /// What was opened when it is not `path` (the database URL, as given).
+    origin: Option<PathBuf>,
 }
 
 /// Where torn tails are set aside: `<journal>.torn` beside the journal.
@@ -100,6 +102,7 @@ impl Journal {
             user: super::whoami::unix_user(),
             signer: None,
             pg: None,
+            origin: None,
         }
     }
 
@@ -222,8 +225,33 @@ impl Journal {
         ev: &EventKind,
         refuse: impl FnOnce(&[Record]) -> Option<String>,
     ) -> Result<(Vec<Record>, Option<String>), JournalError> {
+        self.append_record(operator, ts, ev, None, refuse)
+    }
+
+    /// Appends an event that happened at `happened` but could only be written
+    /// now (`written_at`), after the journal refused writes for a while (the
+    /// outbox): the record keeps `happened` as its `ts`, and its data carries
+    /// `written_at` (docs/journal.md, "Written late").
+    pub fn append_late(
+        &mut self,
+        operator: &str,
+        happened: DateTime<Utc>,
+        ev: &EventKind,
+        written_at: DateTime<Utc>,
+    ) -> Result<Vec<Record>, JournalError> {
+        self.append_record(operator, happened, ev, Some(written_at), |_| None).map(|(records, _)| records)
+    }
+
+    fn append_record(
+        &mut self,
+        operator: &str,
+        ts: DateTime<Utc>,
+        ev: &EventKind,
+        written_late: Option<DateTime<Utc>>,
+        refuse: impl FnOnce(&[Record]) -> Option<String>,
+    ) -> Result<(Vec<Record>, Option<String>), JournalError> {
         if let Some(pg) = self.pg.as_mut() {
-            return pg.append_unless(operator, ts, ev, refuse);
+            return pg.append_record(operator, ts, ev, written_late, refuse);
         }
         if let Some(why) = self.read_only_reason() {
             return Err(JournalError::ReadOnly(why));
@@ -274,6 +302,10 @@ impl Journal {
             key: self.signer.as_ref().map(|s| s.fingerprint().to_string()),
         };
         let mut rec = Record::new_by(&prev, seq, ts, &actor, ev);
+        if let Some(w) = written_late {
+            // Before signing: the signature covers the hash, which this changes.
+            crate::domain::late::mark_written_late(&mut rec, w);
+        }
         if let Some(signer) = &self.signer {
             match signer.sign(rec.hash.as_bytes()) {
                 Ok(sig) => rec.sig = Some(sig),
@@ -299,6 +331,36 @@ impl Journal {
         self.last = Some((rec.seq, rec.hash.clone()));
         out.push(rec);
         Ok((out, None))
+    }
+
+    /// A second handle on the same journal, positioned where this one is
+    /// (nothing is read again): for the journal writer thread. To the file it
+    /// is one more writer. A file replaced meanwhile is opened afresh.
+    pub fn reopen(&self) -> Result<Journal, JournalError> {
+        if self.pg.is_some() {
+            // Another connection to the session's database.
+            return Journal::open(self.location()).map(|o| o.journal);
+        }
+        if self.is_read_only() {
+            return Err(JournalError::ReadOnly(self.read_only_reason().unwrap_or_default()));
+        }
+        let file =
+            OpenOptions::new().read(true).append(true).open(&self.path).map_err(|e| JournalError::io(&self.path, e))?;
+        let id = identity(&file.metadata().map_err(|e| JournalError::io(&self.path, e))?);
+        if Some(id) != self.identity {
+            return Journal::open(&self.path).map(|o| o.journal);
+        }
+        let mut j = Journal::blank(&self.path, Some(file), None);
+        j.identity = Some(id);
+        j.offset = self.offset;
+        j.lines = self.lines;
+        j.last = self.last.clone();
+        Ok(j)
+    }
+
+    /// What was opened: the file, or the database URL as given (to open it again).
+    pub fn location(&self) -> &Path {
+        self.origin.as_deref().unwrap_or(&self.path)
     }
 
     /// New complete records others appended since our offset (D6). A shrunk
@@ -460,6 +522,7 @@ impl Journal {
         let mut j = Journal::blank(&local.join("journal.jsonl"), None, None);
         let read_only_reason = opened.journal.read_only_reason();
         j.pg = Some(Box::new(opened.journal));
+        j.origin = Some(url.to_path_buf());
         Ok(Opened { journal: j, records: opened.records, warnings: opened.warnings, read_only_reason })
     }
 

@@ -121,3 +121,18 @@ fn errors_name_the_file_and_what_to_do() {
     let s = e.to_string();
     assert!(s.contains("/proc/definitely/not/here"), "{s}");
 }
+
+#[test]
+fn a_reopened_handle_writes_on_from_where_the_first_one_read() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("journal.jsonl");
+    let mut a = Journal::open(&p).unwrap().journal;
+    a.append("ana", at(0), &note("a1")).unwrap();
+    let mut w = a.reopen().unwrap();
+    assert_eq!((w.last_seq(), w.last_hash()), (a.last_seq(), a.last_hash()));
+    let mine = w.append("ana", at(1), &note("w1")).unwrap();
+    assert_eq!(mine.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2], "nothing read again");
+    let seen = a.poll().unwrap();
+    assert_eq!(seen, mine, "the first handle sees it like another writer's");
+    assert_eq!(verify_file(&p).unwrap().records, 2);
+}

@@ -232,7 +232,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     }
     let mut lines = vec![Line::from(vec![
         styled(app, Role::Muted, "recommendation: "),
-        styled(app, Role::Accent, recommend::label(&app.runbook, &app.state))
+        styled(app, Role::Accent, recommend::shown(app))
             .patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)),
     ])];
     // Only when the runbook restricts it (otherwise anyone may).

@@ -34,7 +34,7 @@ pub fn short_clock(app: &App) -> String {
 
 pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
-    let rec = format!("rec: {}", recommend::label(&app.runbook, &app.state));
+    let rec = format!("rec: {}", recommend::shown(app));
     let (decision, dec_role) = match &app.state.decision {
         Some(d) => (
             format!("{} by {}", d.decision.as_str(), clean(&d.by)),

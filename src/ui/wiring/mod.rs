@@ -6,9 +6,12 @@
 //! - `probes`: each attempt goes into the probe's history; health changes are
 //!   journaled as `probe.changed`; auto-verdicts are evaluated on every source
 //!   event and every tick.
+//! - `outbox`: appends that may be refused — source events wait and are
+//!   written late, a person's act is refused loudly.
 //! - `runs`: the loop's side — spawning, aborting, stopping on quit, loading a
 //!   past run's output file.
 
+pub mod outbox;
 pub mod probes;
 pub mod runs;
 pub mod steps;
@@ -51,6 +54,9 @@ pub struct ProcsView {
     /// Alarms (`rollback_flow::Alarm::key`) whose rollback dialog was opened
     /// here: after that, Enter is the details key again (B still opens it).
     pub alarms_reviewed: std::collections::BTreeSet<String>,
+    /// Source events the journal refused, waiting to be written (`outbox`):
+    /// the banner says so and the recommendation is not to be trusted.
+    pub journal_backlog: Option<crate::sources::journal::Backlog>,
 }
 
 /// `step:preflight`, `rollback:full`.

@@ -11,6 +11,7 @@ use crate::domain::event::{EventKind, RunKind};
 use crate::domain::record::Record;
 use crate::sources::probes::{self, ProbeEnv, ProbesHandle};
 use crate::sources::process::output_file::parse_line;
+use crate::sources::process::owner::RunLock;
 use crate::sources::process::{spawn_run, RunHandle};
 use crate::sources::steps::{finished_event, output_path, prepare_rollback, prepare_step};
 use crate::sources::{EventReceiver, EventSender, SourceEvent};
@@ -28,6 +29,8 @@ const LOAD_TAIL: u64 = 1024 * 1024;
 pub struct Runs {
     tx: Option<EventSender>,
     handles: BTreeMap<String, RunHandle>,
+    /// The owner lock of each run of ours (`process::owner`), held until its end is journaled.
+    locks: BTreeMap<String, RunLock>,
     probes: Option<ProbesHandle>,
 }
 
@@ -110,19 +113,25 @@ impl Session {
                 return;
             }
         };
-        let before = self.journal.last_seq();
-        if let Some(why) = self.append_unless(&op, &launch.started, |others| started_elsewhere(others, &launch.started))
-        {
+        // Owned before it is journaled: from then on every console can tell whether we are still here.
+        let mut lock = match RunLock::acquire(&launch.spec.output_file, &op) {
+            Ok(l) => l,
+            Err(why) => {
+                self.app.say(crate::ui::text::clean(&format!("{id} not started: {why}")), MsgKind::Warn);
+                return;
+            }
+        };
+        let started = launch.started.clone();
+        if let Some(why) = self.append_unless(&op, &launch.started, move |others| started_elsewhere(others, &started)) {
             self.app.say(crate::ui::text::clean(&format!("{id} not started: {why}")), MsgKind::Warn);
-            return;
-        }
-        if self.journal.last_seq() == before {
-            self.app.say(format!("{id} not started: its start could not be journaled"), MsgKind::Error);
             return;
         }
         let run = launch.spec.run;
         self.app.procs.outputs.insert(run_key(kind, id), RunOutput { run, ..Default::default() });
-        self.runs.handles.insert(run_key(kind, id), spawn_run(launch.spec, tx));
+        let handle = spawn_run(launch.spec, tx);
+        lock.set_group(handle.pgid());
+        self.runs.handles.insert(run_key(kind, id), handle);
+        self.runs.locks.insert(run_key(kind, id), lock);
         self.app.say(format!("{id} run {run} started"), MsgKind::Info);
     }
 
@@ -141,18 +150,65 @@ impl Session {
         }
     }
 
+    /// Every tick: runs of other consoles that are gone are journaled as
+    /// interrupted (`sources::orphans`), and our own finished runs give up
+    /// their owner lock once their end is journaled.
+    pub fn reap_runs(&mut self) {
+        let (handles, state) = (&self.runs.handles, &self.app.state);
+        let journaled_end = |key: &String| {
+            let (kind, id) = key.split_once(':').unwrap_or_default();
+            let runs = match kind {
+                "step" => state.steps.get(id).map(|s| &s.runs),
+                _ => state.rollbacks.get(id).map(|s| &s.runs),
+            };
+            runs.and_then(|r| r.last()).is_none_or(|r| r.finished.is_some())
+        };
+        // Only once nothing waits to be written: then "journaled" means in the journal.
+        let settled = self.outbox.is_empty() && self.ahead.is_empty() && self.app.procs.journal_backlog.is_none();
+        if settled {
+            self.runs.locks.retain(|k, _| handles.get(k).is_some_and(|h| !h.is_finished()) || !journaled_end(k));
+        }
+        if self.app.read_only.is_some() || !settled {
+            return;
+        }
+        let ours = |kind: RunKind, id: &str| self.runs.locks.contains_key(&run_key(kind, id));
+        let op = self.app.operator.clone();
+        match crate::sources::orphans::reap(&mut self.journal, &self.app.state, &op, chrono::Utc::now(), ours) {
+            Ok(reaped) => {
+                self.fold_result(Ok(reaped.records));
+                for s in reaped.said {
+                    self.app.say(crate::ui::text::clean(&s), MsgKind::Warn);
+                }
+            }
+            Err(e) => {
+                self.fold_result(Err(e));
+            }
+        }
+    }
+
     /// On quit: abort every run of this console and journal how each ended
     /// (waits for them, at most a few seconds beyond the kill grace period).
     pub async fn stop_runs(&mut self, rx: &mut EventReceiver) {
+        self.stop_runs_within(rx, None).await
+    }
+
+    /// `stop_runs`; with `Some(grace)` (the terminal hung up) every run gets
+    /// only that long between TERM and KILL and the wait ends soon after, so
+    /// the console is gone within about two seconds.
+    pub async fn stop_runs_within(&mut self, rx: &mut EventReceiver, grace: Option<Duration>) {
         self.runs.probes = None;
         let mut pending: Vec<String> =
             self.runs.handles.iter().filter(|(_, h)| !h.is_finished()).map(|(k, _)| k.clone()).collect();
         for k in &pending {
             if let Some(h) = self.runs.handles.get(k) {
-                h.abort();
+                match grace {
+                    Some(g) => h.abort_within(g),
+                    None => h.abort(),
+                }
             }
         }
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(6);
+        let wait = grace.map(|g| g + Duration::from_millis(900)).unwrap_or(Duration::from_secs(6));
+        let deadline = tokio::time::Instant::now() + wait;
         while !pending.is_empty() {
             let ev = match tokio::time::timeout_at(deadline, rx.recv()).await {
                 Ok(Some(ev)) => ev,
@@ -164,8 +220,54 @@ impl Session {
                 self.append(&op, &finished_event(kind, &id, run, &end));
             }
         }
+        // Still there after the wait (a loaded machine, a run that ignores
+        // TERM): killed now, and its end journaled here, so no run is left
+        // RUNNING in the journal by a console that is leaving.
+        for key in std::mem::take(&mut pending) {
+            let Some(h) = self.runs.handles.remove(&key) else { continue };
+            if h.is_finished() {
+                pending.push(key);
+                continue;
+            }
+            h.kill_now();
+            let (kind, id) = key.split_once(':').unwrap_or_default();
+            let kind = if kind == "step" { RunKind::Step } else { RunKind::Rollback };
+            let runs = match kind {
+                RunKind::Step => self.app.state.steps.get(id).map(|s| &s.runs),
+                RunKind::Rollback => self.app.state.rollbacks.get(id).map(|s| &s.runs),
+            };
+            let Some(last) = runs.and_then(|r| r.last()).filter(|r| r.finished.is_none()) else { continue };
+            let end = crate::sources::RunExit {
+                outcome: crate::domain::event::RunOutcome::Aborted,
+                exit_code: None,
+                signal: Some(libc::SIGKILL),
+                duration: (chrono::Utc::now() - last.started_at).to_std().unwrap_or_default(),
+                error: Some("the console exited before the run ended; its process group was killed".into()),
+            };
+            let (id, run) = (id.to_string(), last.run);
+            let op = self.app.operator.clone();
+            if self.append(&op, &finished_event(kind, &id, run, &end)).is_empty() && self.writer.is_none() {
+                pending.push(key);
+            }
+        }
         // Anything still there is stopped by dropping its handle (TERM, grace, KILL).
         self.runs.handles.clear();
+        if self.writer.is_none() {
+            self.release_locks(pending.is_empty() && self.outbox.is_empty());
+        }
+    }
+
+    /// At exit, once the runs' ends were journaled (`all_journaled`) or not.
+    pub fn release_locks(&mut self, all_journaled: bool) {
+        if all_journaled {
+            self.runs.locks.clear();
+        } else {
+            // An end not journaled: the owner files stay, unlocked once we are
+            // gone, so the next console journals those runs as interrupted.
+            for (_, lock) in std::mem::take(&mut self.runs.locks) {
+                std::mem::forget(lock);
+            }
+        }
     }
 }
 

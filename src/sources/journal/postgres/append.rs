@@ -36,6 +36,19 @@ impl PgJournal {
         ev: &EventKind,
         refuse: impl FnOnce(&[Record]) -> Option<String>,
     ) -> Result<(Vec<Record>, Option<String>), JournalError> {
+        self.append_record(operator, ts, ev, None, refuse)
+    }
+
+    /// `append_unless`, for an event that happened at `ts` but is written only
+    /// now (`written_late`, from the outbox: docs/journal.md, "Written late").
+    pub fn append_record(
+        &mut self,
+        operator: &str,
+        ts: DateTime<Utc>,
+        ev: &EventKind,
+        written_late: Option<DateTime<Utc>>,
+        refuse: impl FnOnce(&[Record]) -> Option<String>,
+    ) -> Result<(Vec<Record>, Option<String>), JournalError> {
         if let Some(why) = self.base_read_only.clone().or_else(|| self.corrupt_reason.clone()) {
             return Err(JournalError::ReadOnly(why));
         }
@@ -89,7 +102,10 @@ impl PgJournal {
             Some((s, h)) => (s + 1, h.clone()),
             None => (1, GENESIS.to_string()),
         };
-        let rec = Record::new(&prev, seq, ts, operator, ev);
+        let mut rec = Record::new(&prev, seq, ts, operator, ev);
+        if let Some(w) = written_late {
+            crate::domain::late::mark_written_late(&mut rec, w);
+        }
         let (seq_i, ts_text, data_text) = rows::insert_params(&rec);
         let params = (
             self.session.clone(),
