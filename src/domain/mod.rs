@@ -19,6 +19,7 @@ pub mod record;
 pub mod report;
 pub mod runbook;
 pub mod sanitize;
+pub mod session_runbook;
 pub mod state;
 pub mod step_gate;
 pub mod template;

@@ -70,7 +70,14 @@ fn records() -> Vec<Record> {
         (
             0,
             "ana",
-            EventKind::SessionOpened { runbook: "golive".into(), title: "Go-live".into(), client: None, path: None },
+            EventKind::SessionOpened {
+                runbook: "golive".into(),
+                title: "Go-live".into(),
+                client: None,
+                path: None,
+                runbook_sha256: None,
+                outline: None,
+            },
         ),
         (
             10,
