@@ -377,6 +377,8 @@ fn report_finds_the_runbook_the_session_recorded() {
         title: "Go-live — platform T-0".into(),
         client: None,
         path: Some(copy.display().to_string()),
+        runbook_sha256: None,
+        outline: None,
     };
     journal.append("ana", chrono::Utc::now(), &opened).unwrap();
     let report = || Command::new(BIN).arg("report").arg(&j).output().unwrap();

@@ -48,7 +48,10 @@ fn other_in(journal: &Path, runbook: &Path) -> Option<(Recorded, String)> {
 
 fn explain(id: &str, journal: &Path, runbook: &Path, other: &Recorded, sha: &str) -> String {
     format!(
-        "the session of runbook `{}` ({}) was opened with a different runbook file: {}; this file is {} (sha256 {}…). \
+        "the session of runbook `{}` was opened with a different runbook file.\n  \
+         session:     {}\n  \
+         opened with: {}\n  \
+         this file:   {} (sha256 {}…)\n\
          Its verdicts, runs and decision were taken against that runbook.",
         clean(id),
         journal.display(),
@@ -161,7 +164,7 @@ pub fn warn_headless(runbook: &Path, id: &str, c: &Common) {
     let journal = journal_path(c, id);
     if let Some((other, sha)) = other_in(&journal, runbook) {
         eprintln!(
-            "warroom: warning: {} Recording anyway; check that this is the runbook you meant.",
+            "warroom: warning: {}\nRecording anyway: check that this is the runbook you meant.",
             explain(id, &journal, runbook, &other, &sha)
         );
     }
