@@ -11,6 +11,7 @@ pub mod open;
 pub mod probe;
 pub mod record_act;
 pub mod report;
+pub mod run_output;
 pub mod runbook_file;
 pub mod same_runbook;
 pub mod verify;
