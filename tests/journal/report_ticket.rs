@@ -8,8 +8,14 @@
 use super::*;
 use warroom::domain::event::RunOutcome;
 
+/// The binary under test; `WARROOM_BIN_UNDER_TEST` runs these tests against
+/// another build (how they were seen to fail on main).
+fn bin() -> String {
+    std::env::var("WARROOM_BIN_UNDER_TEST").unwrap_or_else(|_| BIN.to_string())
+}
+
 fn open_session(journal: &Path, runbook: &Path) {
-    let out = Command::new(BIN)
+    let out = Command::new(bin())
         .arg("--journal")
         .arg(journal)
         .args(["--operator", "ana", "--plain", "open"])
@@ -41,7 +47,7 @@ fn rollback_run(j: &mut Journal, dir: &Path, run: u32, output: &str, outcome: Ru
 }
 
 fn report(journal: &Path, format: &str) -> Output {
-    Command::new(BIN).args(["report", "--format", format]).arg(journal).stdin(Stdio::null()).output().unwrap()
+    Command::new(bin()).args(["report", "--format", format]).arg(journal).stdin(Stdio::null()).output().unwrap()
 }
 
 #[test]
