@@ -123,9 +123,10 @@ pub enum EventKind {
         /// Absent in older journals.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         runbook_sha256: Option<String>,
-        /// The titles a report needs when the runbook file is gone. Absent in older journals.
+        /// The titles a report needs when the runbook file is gone. Absent in
+        /// older journals. Boxed: every event moves through the app, most without it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        outline: Option<super::session_runbook::Outline>,
+        outline: Option<Box<super::session_runbook::Outline>>,
     },
     #[serde(rename = "session.closed")]
     SessionClosed {},

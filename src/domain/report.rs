@@ -517,11 +517,14 @@ fn phase_report(id: Option<String>, title: String, steps: Vec<StepReport>) -> Ph
     PhaseReport { id, title, started, ended, duration, steps }
 }
 
+/// (phase id, phase title, its steps as (id, title)).
+type ListedPhase = (String, String, Vec<(String, String)>);
+
 fn phases(runbook: Option<&Runbook>, outline: Option<&Outline>, state: &SessionState) -> Vec<PhaseReport> {
     let mut out = Vec::new();
     // (phase id, phase title, its steps as (id, title)) in runbook order, from
     // the runbook or, without it, from the outline its session recorded.
-    let listed: Vec<(String, String, Vec<(String, String)>)> = match (runbook, outline) {
+    let listed: Vec<ListedPhase> = match (runbook, outline) {
         (Some(rb), _) => rb
             .phases
             .iter()

@@ -131,7 +131,7 @@ pub fn other_runbook(records: &[Record], sha256: &str) -> Option<Recorded> {
 /// The latest outline a `session.opened` recorded, for a report without its runbook.
 pub fn outline(records: &[Record]) -> Option<Outline> {
     records.iter().rev().find_map(|r| match r.event() {
-        Some(EventKind::SessionOpened { outline: Some(o), .. }) => Some(o),
+        Some(EventKind::SessionOpened { outline: Some(o), .. }) => Some(*o),
         _ => None,
     })
 }

@@ -100,7 +100,7 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
                 .as_deref()
                 .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()),
             runbook_sha256: crate::cli::runbook_file::sha256_of(&session.app.runbook.path),
-            outline: Some(Outline::of(&session.app.runbook)),
+            outline: Some(Box::new(Outline::of(&session.app.runbook))),
         };
         session.append(&operator, &ev);
     }
