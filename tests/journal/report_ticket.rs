@@ -101,7 +101,7 @@ fn the_report_reads_like_a_ticket_and_keeps_its_titles_without_the_runbook() {
             "run 2's last lines:\n{md}"
         );
         assert!(!md.contains('\u{1b}'));
-        assert!(md.contains("run 2 times"), "the repeated rollback flagged:\n{md}");
+        assert!(md.contains("⚠ ran 2 times"), "the repeated rollback flagged:\n{md}");
         // Every phase heading has steps under it.
         let lines: Vec<&str> = md.lines().collect();
         for (i, l) in lines.iter().enumerate() {
@@ -122,6 +122,9 @@ fn the_report_reads_like_a_ticket_and_keeps_its_titles_without_the_runbook() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let md = text(&out.stdout);
     check(&md);
+    if std::env::var_os("SHOW_REPORT").is_some() {
+        eprintln!("{md}");
+    }
     for title in [
         "# Session report — Go-live — platform T-0",
         "### Deploy (T-0)",

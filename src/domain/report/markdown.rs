@@ -246,7 +246,7 @@ pub fn render(r: &Report) -> String {
                 None => md(&rb.id),
             };
             if rb.repeated {
-                let _ = writeln!(o, "- **{name}** — **⚠ run {} times**: check that each run was meant", rb.runs.len());
+                let _ = writeln!(o, "- **{name}** — **⚠ ran {} times**: check that each run was meant", rb.runs.len());
             } else {
                 let _ = writeln!(o, "- **{name}**");
             }
