@@ -54,7 +54,11 @@ fn report(journal: &Path, format: &str) -> Output {
 fn the_report_reads_like_a_ticket_and_keeps_its_titles_without_the_runbook() {
     let dir = tempfile::tempdir().unwrap();
     let rb = dir.path().join("golive.toml");
-    std::fs::copy(runbook(), &rb).unwrap();
+    // With a token shape to hide, as a runbook with secrets would have.
+    let toml = std::fs::read_to_string(runbook()).unwrap();
+    let toml =
+        toml.replacen("id = \"golive-platform\"\n", "id = \"golive-platform\"\nredact = [\"tok_[a-z0-9]{8}\"]\n", 1);
+    std::fs::write(&rb, toml).unwrap();
     let jp = dir.path().join("journal.jsonl");
     open_session(&jp, &rb);
 
@@ -72,7 +76,7 @@ fn the_report_reads_like_a_ticket_and_keeps_its_titles_without_the_runbook() {
         &mut j,
         dir.path(),
         1,
-        "stopping web\nrestore failed: \u{1b}[31mlock held\u{1b}[0m\n",
+        "stopping web with tok_abcd1234\nrestore failed: \u{1b}[31mlock held\u{1b}[0m\n",
         RunOutcome::Failed,
         3,
     );
@@ -115,6 +119,8 @@ fn the_report_reads_like_a_ticket_and_keeps_its_titles_without_the_runbook() {
     let md = text(&out.stdout);
     check(&md);
     assert!(md.contains("Database updates (db-updates)") && md.contains("### Deploy (T-0)"), "{md}");
+    // Output excerpts are redacted like everything else the runbook knows to hide.
+    assert!(md.contains("stopping web with ‹redacted›") && !md.contains("tok_abcd1234"), "{md}");
 
     // The runbook file is gone: the titles come from the journal's session.opened.
     std::fs::remove_file(&rb).unwrap();
