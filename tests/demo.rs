@@ -536,7 +536,20 @@ mod tmux_e2e {
                 // WARROOM_BIN_UNDER_TEST: run against another build (how the tour test was seen to fail on main).
                 bin = std::env::var("WARROOM_BIN_UNDER_TEST").unwrap_or_else(|_| env!("CARGO_BIN_EXE_warroom").into()),
             );
-            tmux(&["new-session", "-d", "-s", &d.name, "-x", "160", "-y", "50", &cmd]);
+            // Several tests start the private server at once: a `new-session`
+            // that lost the race to start it fails, and is tried again.
+            let limit = Instant::now() + Duration::from_secs(20);
+            loop {
+                let out = Command::new("tmux")
+                    .args(["-L", SOCK, "new-session", "-d", "-s", &d.name, "-x", "160", "-y", "50", &cmd])
+                    .output()
+                    .expect("tmux runs");
+                if out.status.success() {
+                    break;
+                }
+                assert!(Instant::now() < limit, "tmux new-session failed: {}", String::from_utf8_lossy(&out.stderr));
+                std::thread::sleep(Duration::from_millis(100));
+            }
             d
         }
 
