@@ -48,7 +48,8 @@ fn other_in(journal: &Path, runbook: &Path) -> Option<(Recorded, String)> {
 
 fn explain(id: &str, journal: &Path, runbook: &Path, other: &Recorded, sha: &str) -> String {
     format!(
-        "the session of runbook `{}` was opened with a different runbook file.\n  \
+        "this runbook's session was opened with another runbook file.\n  \
+         runbook id:  {}\n  \
          session:     {}\n  \
          opened with: {}\n  \
          this file:   {} (sha256 {}…)\n\
@@ -113,9 +114,10 @@ fn ask(why: &str, id: &str, sha: &str, c: &Common) -> Result<OnOther, i32> {
     let _ = writeln!(err, "warroom: {why}");
     let stdin = std::io::stdin();
     loop {
+        // One choice a line: readable at 80 columns.
         let _ = write!(
             err,
-            "  [n] open a new session `{new_id}` (nothing shared)   [o] open anyway (join this session)   [q] quit\n  n/o/q? "
+            "  n  open a new session `{new_id}` (nothing shared)\n  o  open anyway (join this session)\n  q  quit\n  n/o/q? "
         );
         let _ = err.flush();
         let mut line = String::new();

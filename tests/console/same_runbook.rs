@@ -48,25 +48,34 @@ fn row_with<'a>(screen: &'a str, title: &str) -> &'a str {
 }
 
 #[test]
-fn another_file_with_the_same_id_asks_before_joining() {
-    let s = Session { name: format!("same-id-{}", std::process::id()), data: tempfile::tempdir().unwrap() };
+fn another_file_with_the_same_id_asks_before_joining_at_80x24() {
+    asks_before_joining(80, 24);
+}
+
+#[test]
+fn another_file_with_the_same_id_asks_before_joining_at_200x60() {
+    asks_before_joining(200, 60);
+}
+
+fn asks_before_joining(w: u16, h: u16) {
+    let s = Session { name: format!("same-id-{w}x{h}-{}", std::process::id()), data: tempfile::tempdir().unwrap() };
     let (a, b) = two_files(s.data.path());
 
     // Ana runs the session on a.toml and fails the checkout criterion.
-    s.launch_cmd(120, 40, &open(&a, ""));
+    s.launch_cmd(w, h, &open(&a, ""));
     s.wait_screen("Release 4.2");
     s.keys(&["2", "/"]);
     s.text("checkout");
     s.keys(&["Enter", "x"]);
-    s.wait_screen("✗ FAIL    Checkout completes");
+    s.wait_screen("✗ FAIL    Checkout"); // titles are cut at 80×24
     s.keys(&["q"]);
     s.wait_screen("EXIT=0");
 
     // b.toml has the same id: asked before anything is drawn or written.
-    s.launch_cmd(120, 40, &open(&b, ""));
+    s.launch_cmd(w, h, &open(&b, ""));
     s.wait_screen("n/o/q?");
     let screen = s.screen();
-    assert!(screen.contains("was opened with a different runbook file."), "{screen}");
+    assert!(screen.contains("was opened with another runbook file."), "{screen}");
     assert!(screen.contains("a.toml") && screen.contains("opened by ana"), "names the file and who: {screen}");
     assert!(!screen.contains("Release 4.2"), "the console waits for the answer: {screen}");
     assert_eq!(opened_hashes(&s.journal()), vec![sha256_hex(&a)], "nothing joined yet; the file's SHA-256 recorded");
@@ -74,9 +83,9 @@ fn another_file_with_the_same_id_asks_before_joining() {
     // n: a session of its own, where the other file's verdict does not show.
     s.text("n");
     s.keys(&["Enter"]);
-    s.wait_screen("Payment completes");
+    s.wait_screen("Payment");
     s.wait_screen("a session of its own");
-    let row = row_with(&s.screen(), "Payment completes").to_string();
+    let row = row_with(&s.screen(), "Payment").to_string();
     assert!(row.contains("PENDING") && !row.contains("FAIL"), "not the other session's verdict: {row}");
     let own = s.data.path().join("sessions/console-small-2/journal.jsonl");
     s.wait("the new session's journal", |_| opened_hashes(&own) == vec![sha256_hex(&b)]);
@@ -85,11 +94,11 @@ fn another_file_with_the_same_id_asks_before_joining() {
     assert_eq!(opened_hashes(&s.journal()).len(), 1, "the first session untouched");
 
     // Asked again (the session is still a.toml's); o joins it, verdict and all.
-    s.launch_cmd(120, 40, &open(&b, ""));
+    s.launch_cmd(w, h, &open(&b, ""));
     s.wait_screen("n/o/q?");
     s.text("o");
     s.keys(&["Enter"]);
-    s.wait_screen("✗ FAIL    Payment completes");
+    s.wait_screen("✗ FAIL    Payment");
     s.wait_screen("joined anyway");
     s.wait("b.toml recorded as the session's runbook now", |s| {
         opened_hashes(&s.journal()) == vec![sha256_hex(&a), sha256_hex(&b)]
@@ -125,14 +134,14 @@ fn without_a_terminal_open_refuses_and_names_the_flags_and_mark_warns() {
     assert_eq!(opened_hashes(&journal).len(), 1, "{}", String::from_utf8_lossy(&out.stderr));
     // The same file again: no question.
     let out = warroom(data, &["open", a]);
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("different runbook file"));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("another runbook file"));
     let joined = opened_hashes(&journal).len();
 
     let out = warroom(data, &["open", b]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("different runbook file") && err.contains("--new-session") && err.contains("--join-anyway"),
+        err.contains("another runbook file") && err.contains("--new-session") && err.contains("--join-anyway"),
         "{err}"
     );
     assert_eq!(opened_hashes(&journal).len(), joined, "refused: nothing written");
@@ -145,7 +154,7 @@ fn without_a_terminal_open_refuses_and_names_the_flags_and_mark_warns() {
     let out = warroom(data, &["mark", b, "checkout", "fail"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("warning") && err.contains("different runbook file"), "{err}");
+    assert!(err.contains("warning") && err.contains("another runbook file"), "{err}");
 
     let out = warroom(data, &["open", "--join-anyway", b]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("joined anyway"), "{out:?}");
