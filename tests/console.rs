@@ -67,7 +67,14 @@ fn live_session(app: &mut App) {
         (
             0,
             "ana@bastion",
-            EventKind::SessionOpened { runbook: "console-small".into(), title: "x".into(), client: None, path: None },
+            EventKind::SessionOpened {
+                runbook: "console-small".into(),
+                title: "x".into(),
+                client: None,
+                path: None,
+                runbook_sha256: None,
+                outline: None,
+            },
         ),
         (10, "ana@bastion", EventKind::StepTicked { step: "announce".into(), done: true }),
         (

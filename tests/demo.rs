@@ -505,6 +505,9 @@ mod runbook_loads {
 
 /// `warroom demo` in real tmux (private server `-L wr-demo`, one session per
 /// test), as a newcomer would use it. Waits are on what the screen shows.
+#[path = "demo/tour.rs"]
+mod tour;
+
 mod tmux_e2e {
     use super::*;
     use std::process::Command;
@@ -516,31 +519,45 @@ mod tmux_e2e {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
-    struct Demo {
+    pub(crate) struct Demo {
         name: String,
         /// TMPDIR of the demo: its folder is created in here.
         temp: tempfile::TempDir,
     }
 
     impl Demo {
-        fn start(name: &str) -> Demo {
+        pub(crate) fn start(name: &str) -> Demo {
             let temp = tempfile::tempdir().unwrap();
             let d = Demo { name: format!("{name}-{}", std::process::id()), temp };
             let cmd = format!(
                 "export TMPDIR={t} WARROOM_DATA_DIR={t}/data WARROOM_CONFIG_DIR={t}/config WARROOM_OPERATOR=ana \
                  TERM=xterm-256color && {bin} demo; echo EXIT=$?; sleep 600",
                 t = d.temp.path().display(),
-                bin = env!("CARGO_BIN_EXE_warroom"),
+                // WARROOM_BIN_UNDER_TEST: run against another build (how the tour test was seen to fail on main).
+                bin = std::env::var("WARROOM_BIN_UNDER_TEST").unwrap_or_else(|_| env!("CARGO_BIN_EXE_warroom").into()),
             );
-            tmux(&["new-session", "-d", "-s", &d.name, "-x", "160", "-y", "50", &cmd]);
+            // Several tests start the private server at once: a `new-session`
+            // that lost the race to start it fails, and is tried again.
+            let limit = Instant::now() + Duration::from_secs(20);
+            loop {
+                let out = Command::new("tmux")
+                    .args(["-L", SOCK, "new-session", "-d", "-s", &d.name, "-x", "160", "-y", "50", &cmd])
+                    .output()
+                    .expect("tmux runs");
+                if out.status.success() {
+                    break;
+                }
+                assert!(Instant::now() < limit, "tmux new-session failed: {}", String::from_utf8_lossy(&out.stderr));
+                std::thread::sleep(Duration::from_millis(100));
+            }
             d
         }
 
-        fn screen(&self) -> String {
+        pub(crate) fn screen(&self) -> String {
             tmux(&["capture-pane", "-p", "-t", &self.name])
         }
 
-        fn keys(&self, keys: &[&str]) {
+        pub(crate) fn keys(&self, keys: &[&str]) {
             let mut args = vec!["send-keys", "-t", self.name.as_str()];
             args.extend_from_slice(keys);
             tmux(&args);
@@ -559,12 +576,12 @@ mod tmux_e2e {
             }
         }
 
-        fn wait_for(&self, text: &str) -> String {
+        pub(crate) fn wait_for(&self, text: &str) -> String {
             self.wait(text, |s| s.contains(text))
         }
 
         /// The demo's folder inside this test's TMPDIR, if it exists.
-        fn folders(&self) -> Vec<PathBuf> {
+        pub(crate) fn folders(&self) -> Vec<PathBuf> {
             std::fs::read_dir(self.temp.path())
                 .unwrap()
                 .flatten()

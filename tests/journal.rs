@@ -16,6 +16,9 @@ use warroom::sources::SourceEvent;
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
+#[path = "journal/report_ticket.rs"]
+mod report_ticket;
+
 fn runbook() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/golive-platform.toml")
 }
@@ -218,9 +221,9 @@ fn a_damaged_middle_line_opens_read_only_on_what_precedes_it() {
     let out = note(&j, "more");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("journal.jsonl:3"), "{}", text(&out.stderr));
-    // The report still covers what precedes it.
+    // The report still covers what precedes it, and exits 1: it is not the whole session.
     let out = Command::new(BIN).arg("report").arg(&j).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("n2") && !text(&out.stdout).contains("n4"));
     assert!(text(&out.stderr).contains("damaged"));
 }
@@ -377,6 +380,8 @@ fn report_finds_the_runbook_the_session_recorded() {
         title: "Go-live — platform T-0".into(),
         client: None,
         path: Some(copy.display().to_string()),
+        runbook_sha256: None,
+        outline: None,
     };
     journal.append("ana", chrono::Utc::now(), &opened).unwrap();
     let report = || Command::new(BIN).arg("report").arg(&j).output().unwrap();

@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::Utc;
 
 use super::common::{self, EXIT_BAD_INPUT, EXIT_FAIL, EXIT_OK};
-use super::record_act::load_runbook;
+use super::record_act::load_runbook_for_session;
 use crate::domain::approvals::{self, Refusal};
 use crate::domain::identity::Actor;
 use crate::domain::record::Record;
@@ -20,7 +20,7 @@ use crate::sources::journal::{Journal, JournalError};
 
 pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
     // Its warnings too (a world-writable runbook), as every command that loads one.
-    let loaded = match load_runbook(runbook_path) {
+    let loaded = match load_runbook_for_session(runbook_path, c) {
         Ok(l) => l,
         Err(code) => return code,
     };

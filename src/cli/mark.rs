@@ -6,14 +6,14 @@
 use std::path::Path;
 
 use super::common::{EXIT_BAD_INPUT, EXIT_OK};
-use super::record_act::{append_for, load_runbook};
+use super::record_act::{append_for, load_runbook_for_session};
 use super::{Common, VerdictArg};
 use crate::domain::auto_verdict::person_mark;
 use crate::domain::event::Verdict;
 use crate::domain::sanitize::clean;
 
 pub fn run(runbook: &Path, criterion: &str, verdict: VerdictArg, note: Option<&str>, c: &Common) -> i32 {
-    let loaded = match load_runbook(runbook) {
+    let loaded = match load_runbook_for_session(runbook, c) {
         Ok(l) => l,
         Err(code) => return code,
     };

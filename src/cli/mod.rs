@@ -18,7 +18,9 @@ pub mod open;
 pub mod probe;
 pub mod record_act;
 pub mod report;
+pub mod run_output;
 pub mod runbook_file;
+pub mod same_runbook;
 pub mod session_journal;
 pub mod verify;
 
@@ -78,6 +80,12 @@ pub enum Command {
     Open {
         /// Runbook file (TOML).
         runbook: PathBuf,
+        /// The session was opened with another runbook file of the same id: join it anyway.
+        #[arg(long, conflicts_with = "new_session")]
+        join_anyway: bool,
+        /// The session was opened with another runbook file of the same id: open a session of its own (`<id>-2`, …).
+        #[arg(long)]
+        new_session: bool,
     },
     /// Validate a runbook; print every problem as FILE:LINE:COL: message.
     Check { runbook: PathBuf },
@@ -178,7 +186,14 @@ fn dispatch(cli: Cli) -> i32 {
     }
     match cli.command {
         Command::Demo(args) => demo::run(&args, c),
-        Command::Open { runbook } => open::run(&runbook, c),
+        Command::Open { runbook, join_anyway, new_session } => {
+            let on_other = match (join_anyway, new_session) {
+                (true, _) => same_runbook::OnOther::Join,
+                (_, true) => same_runbook::OnOther::NewSession,
+                _ => same_runbook::OnOther::Ask,
+            };
+            open::run(&runbook, on_other, c)
+        }
         Command::Check { runbook } => check::run(&runbook, c),
         Command::Probe { runbook, json } => probe::run(&runbook, json, c),
         Command::Mark { runbook, criterion, verdict, note } => {

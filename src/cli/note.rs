@@ -4,13 +4,13 @@
 use std::path::Path;
 
 use super::common::{bad_input, EXIT_OK};
-use super::record_act::{append_for, load_runbook};
+use super::record_act::{append_for, load_runbook_for_session};
 use super::Common;
 use crate::domain::event::EventKind;
 use crate::domain::sanitize::clean;
 
 pub fn run(runbook: &Path, text: &str, c: &Common) -> i32 {
-    let loaded = match load_runbook(runbook) {
+    let loaded = match load_runbook_for_session(runbook, c) {
         Ok(l) => l,
         Err(code) => return code,
     };

@@ -5,10 +5,11 @@ use std::path::Path;
 
 use super::common;
 use super::runbook_file;
+use super::same_runbook::{for_open, OnOther};
 use super::Common;
 use crate::ui::launch::{launch, Launch};
 
-pub fn run(runbook: &Path, c: &Common) -> i32 {
+pub fn run(runbook: &Path, on_other: OnOther, c: &Common) -> i32 {
     let loaded = match runbook_file::load(runbook) {
         Ok(l) => l,
         Err(diags) => {
@@ -17,8 +18,13 @@ pub fn run(runbook: &Path, c: &Common) -> i32 {
         }
     };
     runbook_file::print_diagnostics(&loaded.warnings);
-    let journal_path = common::journal_path(c, &loaded.runbook.id);
-    let warnings = loaded.warnings.iter().map(|d| d.to_string()).collect();
+    // Another runbook file with the same id must not join its session unasked.
+    let joined = match for_open(runbook, &loaded.runbook.id, on_other, c) {
+        Ok(j) => j,
+        Err(code) => return code,
+    };
+    let journal_path = joined.journal;
+    let warnings = joined.notice.into_iter().chain(loaded.warnings.iter().map(|d| d.to_string())).collect();
     launch(
         Launch {
             runbook: loaded.runbook,

@@ -32,6 +32,14 @@ pub fn load_runbook(path: &Path) -> Result<Loaded, i32> {
     }
 }
 
+/// [`load_runbook`] for a command that writes into the runbook's session:
+/// also warns when the session was opened with another runbook file.
+pub fn load_runbook_for_session(path: &Path, common: &Common) -> Result<Loaded, i32> {
+    let loaded = load_runbook(path)?;
+    super::same_runbook::warn_headless(path, &loaded.runbook.id, common);
+    Ok(loaded)
+}
+
 /// Appends `ev` to the session journal of `runbook_id` as the operator of
 /// `common`. Refuses under `--read-only` and on a damaged journal (exit 1);
 /// an unusable journal file is exit 2. Returns the written record.

@@ -1,14 +1,17 @@
 //! `warroom report JOURNAL [--format md|json] [--runbook FILE]`: the session as
 //! a timeline and summary. The journal is read, never written; a damaged
-//! journal is reported on the records before the damage, with a warning.
-//! Exit 0, or 2 when the journal or runbook cannot be read.
+//! journal is reported on the records before the damage, with a notice at the
+//! top of the report and on stderr. Exit 0; 1 when the journal is damaged (the
+//! report is still written, for what precedes the damage); 2 when the journal
+//! or runbook cannot be read.
 
 use crate::domain::redact::Redactor;
 use std::io::Write;
 use std::path::Path;
 
-use super::common::{bad_input, EXIT_OK};
+use super::common::{bad_input, EXIT_FAIL, EXIT_OK};
 use super::record_act::load_runbook;
+use super::run_output::excerpt;
 use super::runbook_file::{load, Loaded};
 use super::{Common, ReportFormat};
 use crate::domain::record::Record;
@@ -33,14 +36,21 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
     for w in &opened.warnings {
         errln!("warroom: {}", clean(w));
     }
-    if let Some(damage) = opened.journal.damaged() {
+    let damage = opened.journal.damaged().map(clean);
+    if let Some(damage) = &damage {
         errln!(
-            "warroom: the journal is damaged ({}); this report covers only the records before the damage.",
-            clean(damage)
+            "warroom: the journal is damaged ({damage}); this report covers only the records before the damage (exit 1)."
         );
     }
     let loaded = loaded.or_else(|| recorded_runbook(&opened.records));
-    let report = build(loaded.as_ref().map(|l| &l.runbook), &opened.records);
+    let mut report = build(loaded.as_ref().map(|l| &l.runbook), &opened.records);
+    // The ticket carries what stderr says: damage and reader notices in the body.
+    report.damage = damage.clone();
+    report.notices = opened.warnings.iter().map(|w| clean(w)).collect();
+    let journal_dir = journal.parent().unwrap_or(Path::new("."));
+    for run in report.rollbacks.iter_mut().flat_map(|rb| rb.runs.iter_mut()) {
+        run.output_excerpt = Some(excerpt(journal_dir, &run.output));
+    }
     let text = match format {
         ReportFormat::Md => markdown::render(&report),
         ReportFormat::Json => match serde_json::to_string_pretty(&report) {
@@ -62,6 +72,8 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => bad_input(format!("could not write the report: {e}")),
+        // The report is written in full, but a script must not file it as complete.
+        _ if damage.is_some() => EXIT_FAIL,
         _ => EXIT_OK,
     }
 }
@@ -74,7 +86,12 @@ fn recorded_runbook(records: &[Record]) -> Option<Loaded> {
     if records.is_empty() {
         return None;
     }
-    let without = "the report shows ids without the runbook's titles, phases and severities; pass --runbook FILE";
+    // Since session.opened records an outline, titles survive the file; older journals show ids.
+    let without = if crate::domain::session_runbook::outline(records).is_some() {
+        "the report uses the titles, phases and severities the journal recorded (no recommendation); pass --runbook FILE for more"
+    } else {
+        "the report shows ids without the runbook's titles, phases and severities; pass --runbook FILE"
+    };
     let Some(path) = session_runbook_path(records) else {
         errln!("warroom: no --runbook given and the journal does not say where its runbook is: {without}.");
         return None;

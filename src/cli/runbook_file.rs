@@ -85,6 +85,12 @@ fn programs_not_found(
     out
 }
 
+/// SHA-256 of the runbook file's bytes as they are now (`None` when it cannot
+/// be read): what `session.opened` records and what `open` compares with it.
+pub fn sha256_of(path: &Path) -> Option<String> {
+    std::fs::read(path).ok().map(|b| crate::domain::session_runbook::sha256_hex(&b))
+}
+
 /// One diagnostic per line on stderr, compiler style.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {

@@ -123,6 +123,15 @@ pub enum EventKind {
         /// find it later without `--runbook`. Absent in older journals.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         path: Option<String>,
+        /// SHA-256 of the runbook file's bytes: a console opened with another
+        /// file of the same id is told before it joins (`session_runbook`).
+        /// Absent in older journals.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        runbook_sha256: Option<String>,
+        /// The titles a report needs when the runbook file is gone. Absent in
+        /// older journals. Boxed: every event moves through the app, most without it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outline: Option<Box<super::session_runbook::Outline>>,
     },
     #[serde(rename = "session.closed")]
     SessionClosed {},

@@ -114,5 +114,12 @@ pub fn session(events: &[(i64, &str, EventKind)]) -> SessionState {
 }
 
 pub fn opened() -> EventKind {
-    EventKind::SessionOpened { runbook: "golive".into(), title: "Go-live".into(), client: None, path: None }
+    EventKind::SessionOpened {
+        runbook: "golive".into(),
+        title: "Go-live".into(),
+        client: None,
+        path: None,
+        runbook_sha256: None,
+        outline: None,
+    }
 }

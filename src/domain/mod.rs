@@ -25,6 +25,7 @@ pub mod roles;
 pub mod runbook;
 pub mod sanitize;
 pub mod signature;
+pub mod session_runbook;
 pub mod state;
 pub mod step_gate;
 pub mod template;

@@ -19,9 +19,10 @@ use serde::{Serialize, Serializer};
 use super::decision::recommend;
 use super::event::{EventKind, ProbeHealth, RunOutcome};
 use super::record::{format_ts, Record};
-use super::runbook::Runbook;
+use super::runbook::{Runbook, Severity};
+use super::session_runbook::Outline;
 use super::state::{RunRecord, SessionState, StepStatus};
-use text::{describe, fmt_duration_ms, printable};
+use text::{describe, fmt_duration_ms, printable, printable_lines};
 
 /// A time in the journal's form (`2026-02-12T06:14:03.512Z`) in JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,6 +43,11 @@ pub struct Report {
     #[serde(skip)]
     pub tz: Option<chrono_tz::Tz>,
     pub records: u64,
+    /// Set when the journal is damaged: what and where. The report then
+    /// covers only the records before the damage (and `report` exits 1).
+    pub damage: Option<String>,
+    /// What the journal reader noticed on the way (a torn last line set aside, …).
+    pub notices: Vec<String>,
     pub started: Option<Ts>,
     pub ended: Option<Ts>,
     pub duration: Option<String>,
@@ -155,6 +161,20 @@ pub struct RunReport {
     pub duration_ms: Option<u64>,
     pub duration: Option<String>,
     pub error: Option<String>,
+    /// The end of the run's output file (rollbacks), read by the caller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_excerpt: Option<OutputExcerpt>,
+}
+
+/// The last lines of a run's output, cleaned like everything else here.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct OutputExcerpt {
+    pub lines: Vec<String>,
+    /// Lines before these that are not shown (at least this many, for a very large file).
+    pub earlier_lines: u64,
+    /// Why there is no output to show (file missing, unreadable, outside the session folder).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -212,6 +232,8 @@ pub struct ApprovalReport {
 pub struct RollbackReport {
     pub id: String,
     pub title: Option<String>,
+    /// Run more than once: worth a line in the ticket (was the second run meant?).
+    pub repeated: bool,
     pub runs: Vec<RunReport>,
 }
 
@@ -251,6 +273,10 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
     for r in records {
         *acts.entry(r.operator.as_str()).or_default() += 1;
     }
+    // Without the runbook file, the titles its session recorded (`session.opened`).
+    let outline = if runbook.is_none() { super::session_runbook::outline(records) } else { None };
+    let outline = outline.as_ref();
+    let tz = runbook.and_then(|rb| rb.timezone).or_else(|| outline?.timezone.as_deref()?.parse().ok());
     let runbook_id = runbook.map(|rb| rb.id.clone()).or_else(|| session_runbook(records)).map(|s| p(&s));
     let title = runbook.map(|rb| rb.title.clone()).or_else(|| session_title(records)).map(|s| p(&s));
 
@@ -267,9 +293,11 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
     Report {
         runbook_id,
         title,
-        timezone: runbook.and_then(|rb| rb.timezone).map(|tz| tz.name().to_string()),
-        tz: runbook.and_then(|rb| rb.timezone),
+        timezone: tz.map(|tz| tz.name().to_string()),
+        tz,
         records: records.len() as u64,
+        damage: None,
+        notices: Vec::new(),
         started: state.first_at.map(Ts),
         ended: state.last_at.map(Ts),
         duration: match (state.first_at, state.last_at) {
@@ -283,8 +311,8 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
         }),
         decision: state.decision.as_ref().map(decision_report),
         earlier_decisions: state.decisions.iter().map(decision_report).collect(),
-        checklist: checklist(runbook, &state, records),
-        phases: phases(runbook, &state),
+        checklist: checklist(runbook, outline, &state, records),
+        phases: phases(runbook, outline, &state),
         probe_outages: outages(&state),
         incidents: incidents(&state),
         escalation: incident::incident_section(runbook, &state),
@@ -318,16 +346,30 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
             .filter(|(_, rb)| !rb.runs.is_empty())
             .map(|(id, rb)| RollbackReport {
                 id: p(id),
-                title: runbook.and_then(|b| b.rollback(id)).map(|r| p(&r.title)),
+                title: runbook
+                    .and_then(|b| b.rollback(id))
+                    .map(|r| r.title.as_str())
+                    .or_else(|| outline?.rollback_title(id))
+                    .map(p),
+                repeated: rb.runs.len() > 1,
                 runs: rb.runs.iter().map(run_report).collect(),
             })
             .collect(),
         messages: state
             .messages
             .iter()
-            .map(|m| MessageReport { template: p(&m.template), by: p(&m.by), at: Ts(m.at), text: p(&m.text) })
+            .map(|m| MessageReport {
+                template: p(&m.template),
+                by: p(&m.by),
+                at: Ts(m.at),
+                text: printable_lines(&m.text),
+            })
             .collect(),
-        notes: state.notes.iter().map(|n| NoteReport { by: p(&n.by), at: Ts(n.at), text: p(&n.text) }).collect(),
+        notes: state
+            .notes
+            .iter()
+            .map(|n| NoteReport { by: p(&n.by), at: Ts(n.at), text: printable_lines(&n.text) })
+            .collect(),
         timeline: records
             .iter()
             .map(|r| TimelineEntry {
@@ -384,7 +426,12 @@ fn session_title(records: &[Record]) -> Option<String> {
     })
 }
 
-fn checklist(runbook: Option<&Runbook>, state: &SessionState, records: &[Record]) -> Vec<CriterionReport> {
+fn checklist(
+    runbook: Option<&Runbook>,
+    outline: Option<&Outline>,
+    state: &SessionState,
+    records: &[Record],
+) -> Vec<CriterionReport> {
     let mut history: BTreeMap<String, Vec<MarkReport>> = BTreeMap::new();
     for r in records {
         if let Some(EventKind::CriterionMarked { criterion, verdict, source, .. }) = r.event() {
@@ -422,15 +469,30 @@ fn checklist(runbook: Option<&Runbook>, state: &SessionState, records: &[Record]
             out.extend(state.criteria.keys().filter(|id| rb.criterion(id).is_none()).map(|id| one(id, None, None)));
             out
         }
-        None => state.criteria.keys().map(|id| one(id, None, None)).collect(),
+        None => match outline {
+            Some(o) => {
+                let mut criteria: Vec<_> = o.criteria.iter().collect();
+                criteria.sort_by_key(|c| severity_rank(&c.2));
+                let mut out: Vec<_> =
+                    criteria.into_iter().map(|c| one(&c.0, Some(c.1.clone()), Some(printable(&c.2)))).collect();
+                out.extend(state.criteria.keys().filter(|id| o.criterion(id).is_none()).map(|id| one(id, None, None)));
+                out
+            }
+            None => state.criteria.keys().map(|id| one(id, None, None)).collect(),
+        },
     }
+}
+
+/// Critical first, as the checklist shows them; unknown words last.
+fn severity_rank(s: &str) -> usize {
+    [Severity::Critical, Severity::High, Severity::Medium].iter().position(|v| v.as_str() == s).unwrap_or(usize::MAX)
 }
 
 fn run_report(r: &RunRecord) -> RunReport {
     let end = r.finished.as_ref();
     RunReport {
         run: r.run,
-        command: printable(&r.command),
+        command: printable_lines(&r.command),
         output: printable(&r.output),
         started: Ts(r.started_at),
         by: printable(&r.started_by),
@@ -441,6 +503,7 @@ fn run_report(r: &RunRecord) -> RunReport {
         duration_ms: end.map(|e| e.duration_ms),
         duration: end.map(|e| fmt_duration_ms(e.duration_ms)),
         error: end.and_then(|e| e.error.as_deref()).map(printable),
+        output_excerpt: None,
     }
 }
 
@@ -491,31 +554,66 @@ fn phase_report(id: Option<String>, title: String, steps: Vec<StepReport>) -> Ph
     PhaseReport { id, title, started, ended, duration, steps }
 }
 
-fn phases(runbook: Option<&Runbook>, state: &SessionState) -> Vec<PhaseReport> {
+/// (phase id, phase title, its steps as (id, title)).
+type ListedPhase = (String, String, Vec<(String, String)>);
+
+fn phases(runbook: Option<&Runbook>, outline: Option<&Outline>, state: &SessionState) -> Vec<PhaseReport> {
     let mut out = Vec::new();
-    match runbook {
-        Some(rb) => {
-            for ph in &rb.phases {
-                let steps = rb.steps_of(&ph.id).map(|s| step_report(&s.id, Some(&s.title), state)).collect();
-                out.push(phase_report(Some(printable(&ph.id)), printable(&ph.title), steps));
-            }
-            let orphans: Vec<_> = rb
-                .steps
+    // (phase id, phase title, its steps as (id, title)) in runbook order, from
+    // the runbook or, without it, from the outline its session recorded.
+    let listed: Vec<ListedPhase> = match (runbook, outline) {
+        (Some(rb), _) => rb
+            .phases
+            .iter()
+            .map(|ph| {
+                let steps = rb.steps_of(&ph.id).map(|s| (s.id.clone(), s.title.clone())).collect();
+                (ph.id.clone(), ph.title.clone(), steps)
+            })
+            .collect(),
+        (None, Some(o)) => o
+            .phases
+            .iter()
+            .map(|ph| {
+                let steps = o.steps.iter().filter(|s| s.2 == ph.0).map(|s| (s.0.clone(), s.1.clone())).collect();
+                (ph.0.clone(), ph.1.clone(), steps)
+            })
+            .collect(),
+        (None, None) => Vec::new(),
+    };
+    let mut known: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for (id, title, steps) in listed {
+        known.extend(steps.iter().map(|(s, _)| s.clone()));
+        // A phase without steps would be an empty heading in the report.
+        if steps.is_empty() {
+            continue;
+        }
+        let steps = steps.iter().map(|(sid, t)| step_report(sid, Some(t), state)).collect();
+        out.push(phase_report(Some(printable(&id)), printable(&title), steps));
+    }
+    // Steps the runbook does not place in one of its phases, or no longer has.
+    let mut orphans: Vec<StepReport> = Vec::new();
+    match (runbook, outline) {
+        (Some(rb), _) => orphans.extend(
+            rb.steps.iter().filter(|s| rb.phase(&s.phase).is_none()).map(|s| step_report(&s.id, Some(&s.title), state)),
+        ),
+        (None, Some(o)) => orphans.extend(
+            o.steps
                 .iter()
-                .filter(|s| rb.phase(&s.phase).is_none())
-                .map(|s| step_report(&s.id, Some(&s.title), state))
-                .chain(state.steps.keys().filter(|id| rb.step(id).is_none()).map(|id| step_report(id, None, state)))
-                .collect();
-            if !orphans.is_empty() {
-                out.push(phase_report(None, "Steps not in a phase of the runbook".into(), orphans));
-            }
-        }
-        None => {
-            let steps: Vec<_> = state.steps.keys().map(|id| step_report(id, None, state)).collect();
-            if !steps.is_empty() {
-                out.push(phase_report(None, "Steps".into(), steps));
-            }
-        }
+                .filter(|s| !known.contains(&s.0) && state.steps.contains_key(&s.0))
+                .map(|s| step_report(&s.0, Some(&s.1), state)),
+        ),
+        (None, None) => {}
+    }
+    let listed_anywhere = |id: &str| match (runbook, outline) {
+        (Some(rb), _) => rb.step(id).is_some(),
+        (None, Some(o)) => o.step_title(id).is_some(),
+        (None, None) => false,
+    };
+    orphans.extend(state.steps.keys().filter(|id| !listed_anywhere(id)).map(|id| step_report(id, None, state)));
+    if !orphans.is_empty() {
+        let title =
+            if runbook.is_some() || outline.is_some() { "Steps not in a phase of the runbook" } else { "Steps" };
+        out.push(phase_report(None, title.into(), orphans));
     }
     out
 }

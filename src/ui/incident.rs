@@ -159,6 +159,9 @@ impl App {
                     ),
                     MsgKind::Error,
                 );
+            } else if let EventKind::TriggerCleared { trigger } = ev {
+                // Otherwise the message line would still say "ALARM …" with nothing alarming left.
+                self.say(format!("alarm {} cleared: its condition no longer holds", clean(trigger)), MsgKind::Info);
             }
         }
         events.extend(changes);

@@ -10,6 +10,7 @@ use crate::cli::common::{self, EXIT_OK};
 use crate::cli::Common;
 use crate::domain::event::EventKind;
 use crate::domain::runbook::Runbook;
+use crate::domain::session_runbook::Outline;
 use crate::sources::journal::Journal;
 
 use super::app::{App, AppConfig, MsgKind};
@@ -103,6 +104,8 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
                 .runbook_path
                 .as_deref()
                 .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()),
+            runbook_sha256: crate::cli::runbook_file::sha256_of(&session.app.runbook.path),
+            outline: Some(Box::new(Outline::of(&session.app.runbook))),
         };
         session.append(&operator, &ev);
     }

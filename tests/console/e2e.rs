@@ -469,3 +469,6 @@ fn a_damaged_journal_opens_read_only_and_says_why() {
 
 #[path = "terminal_bytes.rs"]
 mod terminal_bytes;
+
+#[path = "same_runbook.rs"]
+mod same_runbook;

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::text::fmt_when;
-use super::{Report, RunReport, Ts};
+use super::{OutputExcerpt, Report, RunReport, Ts};
 
 /// Backslash-escapes the characters Markdown (CommonMark, GFM tables and
 /// inline HTML) could read as markup inside a line: emphasis, code, links and
@@ -43,6 +43,19 @@ pub fn render(r: &Report) -> String {
         (None, None) => "(unknown runbook)".into(),
     };
     let _ = writeln!(o, "# Session report — {heading}\n");
+    // Damage first: whoever reads the ticket must know the record is incomplete.
+    if let Some(damage) = &r.damage {
+        let _ = writeln!(
+            o,
+            "> **⚠ The journal is damaged** — {}. This report covers only the {} records before the damage; \
+             `warroom verify` names the line.\n",
+            md(damage),
+            r.records
+        );
+    }
+    for n in &r.notices {
+        let _ = writeln!(o, "> Note: {}\n", md(n));
+    }
     let _ = writeln!(o, "- Journal: {} records", r.records);
     if let (Some(a), Some(b)) = (&r.started, &r.ended) {
         let _ = writeln!(o, "- From {} to {} ({})", when(a), when(b), r.duration.as_deref().unwrap_or("—"));
@@ -148,8 +161,14 @@ pub fn render(r: &Report) -> String {
                     let _ =
                         writeln!(o, "  - {} by {} at {}", if *done { "ticked" } else { "unticked" }, md(by), short(at));
                 }
+                let mut last_command: Option<&str> = None;
                 for run in &s.runs {
                     let _ = writeln!(o, "  - {}", run_line(run, &short));
+                    // The command once, and again only when a later run ran another one.
+                    if last_command != Some(run.command.as_str()) {
+                        o.push_str(&code_block(&run.command, "sh", "    "));
+                        last_command = Some(&run.command);
+                    }
                 }
                 if let Some((why, by, at)) = &s.overridden {
                     let _ = writeln!(o, "  - overridden by {} at {}: {}", md(by), short(at), md(why));
@@ -247,9 +266,17 @@ pub fn render(r: &Report) -> String {
                 Some(t) => format!("{} ({})", md(t), md(&rb.id)),
                 None => md(&rb.id),
             };
-            let _ = writeln!(o, "- **{name}**");
+            if rb.repeated {
+                let _ = writeln!(o, "- **{name}** — **⚠ ran {} times**: check that each run was meant", rb.runs.len());
+            } else {
+                let _ = writeln!(o, "- **{name}**");
+            }
             for run in &rb.runs {
                 let _ = writeln!(o, "  - {}", run_line(run, &short));
+                o.push_str(&code_block(&run.command, "sh", "    "));
+                if let Some(x) = &run.output_excerpt {
+                    o.push_str(&excerpt(x));
+                }
             }
         }
     }
@@ -257,14 +284,20 @@ pub fn render(r: &Report) -> String {
     if !r.messages.is_empty() {
         let _ = writeln!(o, "\n## Messages sent\n");
         for m in &r.messages {
-            let _ = writeln!(o, "- {} copied by {} at {}: {}", md(&m.template), md(&m.by), short(&m.at), md(&m.text));
+            let _ = writeln!(o, "- {} copied by {} at {}:", md(&m.template), md(&m.by), short(&m.at));
+            o.push_str(&code_block(&m.text, "text", "  "));
         }
     }
 
     if !r.notes.is_empty() {
         let _ = writeln!(o, "\n## Notes\n");
         for n in &r.notes {
-            let _ = writeln!(o, "- {} {}: {}", short(&n.at), md(&n.by), md(&n.text));
+            if n.text.contains('\n') {
+                let _ = writeln!(o, "- {} {}:", short(&n.at), md(&n.by));
+                o.push_str(&code_block(&n.text, "text", "  "));
+            } else {
+                let _ = writeln!(o, "- {} {}: {}", short(&n.at), md(&n.by), md(&n.text));
+            }
         }
     }
 
@@ -322,7 +355,7 @@ fn run_line(run: &RunReport, short: &dyn Fn(&Ts) -> String) -> String {
         }
         _ => s.push_str(": no end recorded"),
     }
-    s.push_str(&format!(" — `{}` — output {}", run.command.replace('`', "'"), md(&run.output)));
+    s.push_str(&format!(" — output {}", md(&run.output)));
     s
 }
 
@@ -335,4 +368,36 @@ fn overrule_lines(o: &mut String, d: &super::DecisionReport) {
     if let Some(old) = &d.supersedes {
         let _ = writeln!(o, "  - Knowingly replaced {}", md(old));
     }
+}
+
+/// Text shown as it is, line breaks and all, in a fenced code block indented
+/// by `indent` (to sit inside a list item). The fence is longer than any run
+/// of backticks in the text, so nothing in it can close the block early.
+pub fn code_block(text: &str, info: &str, indent: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let mut out = format!("{indent}{fence}{info}\n");
+    for line in text.lines() {
+        out.push_str(indent);
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(&format!("{indent}{fence}\n"));
+    out
+}
+
+/// The end of a run's output, under its run line.
+fn excerpt(x: &OutputExcerpt) -> String {
+    if let Some(why) = &x.unavailable {
+        return format!("    output: {}\n", md(why));
+    }
+    if x.lines.is_empty() {
+        return "    output: (none)\n".into();
+    }
+    let head = if x.earlier_lines > 0 {
+        format!("    output, last {} lines ({} earlier not shown):\n", x.lines.len(), x.earlier_lines)
+    } else {
+        "    output:\n".to_string()
+    };
+    head + &code_block(&x.lines.join("\n"), "text", "    ")
 }

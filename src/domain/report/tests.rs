@@ -70,7 +70,14 @@ fn records() -> Vec<Record> {
         (
             0,
             "ana",
-            EventKind::SessionOpened { runbook: "golive".into(), title: "Go-live".into(), client: None, path: None },
+            EventKind::SessionOpened {
+                runbook: "golive".into(),
+                title: "Go-live".into(),
+                client: None,
+                path: None,
+                runbook_sha256: None,
+                outline: None,
+            },
         ),
         (
             10,
@@ -250,4 +257,45 @@ fn a_record_written_late_says_so_in_the_timeline() {
     let report = build(Some(&runbook()), &[r]);
     let what = &report.timeline[0].what;
     assert!(what.contains("written late, at 2026-") && what.contains("refused writes"), "{what}");
+}
+
+#[test]
+fn a_command_with_backticks_cannot_close_its_code_block() {
+    let block = markdown::code_block("echo ```done```\nls", "sh", "  ");
+    assert_eq!(block, "  ````sh\n  echo ```done```\n  ls\n  ````\n");
+    assert_eq!(markdown::code_block("plain", "text", ""), "```text\nplain\n```\n");
+}
+
+#[test]
+fn without_the_runbook_the_recorded_outline_gives_titles_phases_and_order() {
+    let rb = runbook();
+    let mut rs = records();
+    rs[0] = record(
+        1,
+        t(0),
+        "ana",
+        &EventKind::SessionOpened {
+            runbook: "golive".into(),
+            title: "Go-live".into(),
+            client: None,
+            path: None,
+            runbook_sha256: Some("ab".repeat(32)),
+            outline: Some(Box::new(crate::domain::session_runbook::Outline::of(&rb))),
+        },
+    );
+    let with = build(Some(&rb), &rs);
+    let without = build(None, &rs);
+    let titles = |r: &Report| {
+        (
+            r.phases
+                .iter()
+                .map(|p| (p.title.clone(), p.steps.iter().map(|s| s.title.clone()).collect::<Vec<_>>()))
+                .collect::<Vec<_>>(),
+            r.checklist.iter().map(|c| (c.title.clone(), c.severity.clone())).collect::<Vec<_>>(),
+            r.rollbacks.iter().map(|r| r.title.clone()).collect::<Vec<_>>(),
+            r.timezone.clone(),
+        )
+    };
+    assert_eq!(titles(&without), titles(&with));
+    assert!(without.recommendation.is_none(), "no runbook, no recommendation");
 }

@@ -13,6 +13,17 @@ pub fn printable(s: &str) -> String {
     crate::domain::sanitize::clean(s)
 }
 
+/// Multi-line journal text (commands, messages, notes) made safe to print
+/// with its line breaks kept: each line cleaned as [`printable`].
+pub fn printable_lines(s: &str) -> String {
+    crate::domain::sanitize::clean_multiline(s.trim_end_matches(['\n', '\r']))
+}
+
+/// Multi-line text on one line (a table cell): the lines joined with ` ⏎ `.
+pub fn one_line(s: &str) -> String {
+    crate::domain::sanitize::clean_lines(s.trim_end_matches(['\n', '\r'])).join(" ⏎ ")
+}
+
 /// `850ms`, `12s`, `3m 04s`, `1h 02m 03s`.
 pub fn fmt_duration_ms(ms: u64) -> String {
     if ms < 1000 {
@@ -63,9 +74,9 @@ pub fn describe(ev: &EventKind) -> String {
             }
             s
         }
-        EventKind::NoteAdded { text } => format!("note: {}", p(text)),
+        EventKind::NoteAdded { text } => format!("note: {}", one_line(text)),
         EventKind::StepStarted { step, run, command, .. } => {
-            format!("started step {} (run {run}): {}", p(step), p(command))
+            format!("started step {} (run {run}): {}", p(step), one_line(command))
         }
         EventKind::StepFinished { step, run, outcome, exit_code, signal, duration_ms, error } => {
             let mut s = format!("step {} run {run} {}", p(step), outcome_word(*outcome));
@@ -128,7 +139,7 @@ pub fn describe(ev: &EventKind) -> String {
         EventKind::TriggerCleared { trigger } => format!("trigger {} cleared", p(trigger)),
         EventKind::RollbackApproved { rollback } => format!("approved rollback {}", p(rollback)),
         EventKind::RollbackStarted { rollback, run, command, .. } => {
-            format!("started rollback {} (run {run}): {}", p(rollback), p(command))
+            format!("started rollback {} (run {run}): {}", p(rollback), one_line(command))
         }
         EventKind::RollbackFinished { rollback, run, outcome, exit_code, duration_ms, error, .. } => {
             let mut s = format!("rollback {} run {run} {}", p(rollback), outcome_word(*outcome));
