@@ -78,6 +78,8 @@ pub fn empty_runbook() -> Runbook {
         rollbacks: vec![],
         triggers: vec![],
         templates: vec![],
+        severities: vec![],
+        shifts: vec![],
     }
 }
 

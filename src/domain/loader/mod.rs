@@ -11,6 +11,7 @@ mod reader;
 mod refs;
 mod response;
 mod sections;
+mod team;
 #[cfg(test)]
 mod tests;
 
@@ -35,7 +36,7 @@ pub struct Loaded {
 }
 
 const SECTIONS: &[&str] =
-    &["runbook", "vars", "phase", "step", "probe", "log", "criterion", "escalation", "rollback", "trigger", "template"];
+    &["runbook", "vars", "phase", "step", "probe", "log", "criterion", "escalation", "rollback", "trigger", "template", "severity", "shift"];
 
 /// Id of the phase that holds steps when a runbook declares no `[[phase]]`.
 pub const IMPLICIT_PHASE: &str = "steps";
@@ -198,6 +199,9 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let rollbacks = read_all(ctx, doc, "rollback", response::rollback);
     let triggers = read_all(ctx, doc, "trigger", response::trigger);
     let templates = read_all(ctx, doc, "template", response::template);
+    let mut seen_severities = Vec::new();
+    let severities = read_all(ctx, doc, "severity", |c, t| team::severity(c, t, &mut seen_severities));
+    let shifts = read_all(ctx, doc, "shift", team::shift);
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
     warn_logs_without_error_pattern(ctx, doc, &logs, &criteria, &triggers);
@@ -218,6 +222,8 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         rollbacks,
         triggers,
         templates,
+        severities,
+        shifts,
     }
 }
 

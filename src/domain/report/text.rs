@@ -116,6 +116,15 @@ pub fn describe(ev: &EventKind) -> String {
             Some(n) => format!("resolved the incident: {}", p(n)),
             None => "resolved the incident".into(),
         },
+        EventKind::IncidentSeverity { severity } => format!("set the incident's severity to {}", p(severity)),
+        EventKind::IncidentMitigated { note } => match note {
+            Some(n) => format!("marked the incident mitigated: {}", p(n)),
+            None => "marked the incident mitigated".into(),
+        },
+        EventKind::HandoverAcknowledged { since, shift } => match shift {
+            Some(sh) => format!("acknowledged the handover since {} and took over {}", p(since), p(sh)),
+            None => format!("acknowledged the handover since {}", p(since)),
+        },
         EventKind::TriggerFired { trigger, propose, cause } => {
             format!("trigger {} fired ({}), proposing rollback {}", p(trigger), p(cause), p(propose))
         }
