@@ -24,7 +24,7 @@ pub fn operator(common: &Common) -> String {
     format!("{user}@{}", hostname())
 }
 
-fn hostname() -> String {
+pub fn hostname() -> String {
     let mut buf = [0u8; 256];
     // SAFETY: buf is valid for 256 bytes; gethostname NUL-terminates on success.
     let rc = unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };

@@ -5,6 +5,8 @@ pub mod approve;
 pub mod check;
 pub mod common;
 pub mod demo;
+pub mod handover;
+pub mod incident;
 pub mod mark;
 pub mod note;
 pub mod open;
@@ -13,6 +15,7 @@ pub mod record_act;
 pub mod report;
 pub mod runbook_file;
 pub mod verify;
+pub mod who;
 
 use std::path::PathBuf;
 
@@ -100,6 +103,28 @@ pub enum Command {
         #[arg(long)]
         runbook: Option<PathBuf>,
     },
+    /// The consoles present on the session now: operator, user, host, read-only, since, idle, doing.
+    Who {
+        runbook: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Incident acts from a script, a pager or a chat bot.
+    Incident {
+        runbook: PathBuf,
+        #[command(subcommand)]
+        act: incident::IncidentAct,
+    },
+    /// What changed since a time (default: this shift's start), what is open, who is next.
+    Handover {
+        runbook: PathBuf,
+        /// 07:00 (today, runbook's time zone), 2026-02-12 07:00, or 2026-02-12T06:00:00Z.
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,5 +168,8 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
         Command::Verify { journal } => verify::run(&journal, c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
+        Command::Who { runbook, json } => who::run(&runbook, json, c),
+        Command::Incident { runbook, act } => incident::run(&runbook, &act, c),
+        Command::Handover { runbook, since, format } => handover::run(&runbook, since.as_deref(), format, c),
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod journal;
 pub mod logtail;
+pub mod presence;
 pub mod probes;
 pub mod process;
 pub mod steps;
