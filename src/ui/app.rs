@@ -113,6 +113,10 @@ pub struct App {
     pub badge: Option<&'static str>,
     /// Probe histories, auto-verdict memory, run output (`ui::wiring`).
     pub procs: super::wiring::ProcsView,
+    /// Consoles on the session now, and this console's own presence (`ui::presence`).
+    pub team: super::presence::Team,
+    /// The status-update due time the console last opened the template for.
+    pub update_prompted: Option<DateTime<Utc>>,
 }
 
 impl App {
@@ -144,6 +148,8 @@ impl App {
             bell: false,
             badge: None,
             procs: Default::default(),
+            team: super::presence::Team::new(cfg.now),
+            update_prompted: None,
         }
     }
 
@@ -218,6 +224,7 @@ impl App {
             return Vec::new();
         }
         self.dirty = true;
+        self.team.last_input = self.now;
         if self.overlay.is_some() {
             return overlay::on_key(self, key);
         }
@@ -240,6 +247,7 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        self.team.last_input = self.now;
         if self.overlay.is_some() {
             return Vec::new();
         }
@@ -517,6 +525,9 @@ impl App {
             Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
             Action::Rollback => overlay::rollback::open(self),
             Action::ResolveIncident => return self.resolve_incident(),
+            Action::Mitigated => return self.mitigate_incident(),
+            Action::Who => self.overlay = Some(Overlay::Who { scroll: 0 }),
+            Action::Handover => return vec![Effect::OpenHandover],
         }
         Vec::new()
     }

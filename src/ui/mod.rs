@@ -26,6 +26,7 @@ pub mod logs_live;
 pub mod overlay;
 pub mod panes;
 pub mod plain;
+pub mod presence;
 pub mod recommend;
 pub mod render;
 pub mod rollback_flow;

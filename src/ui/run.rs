@@ -72,6 +72,8 @@ pub struct Session {
     pub sources: Option<EventSender>,
     /// Processes and probes of this console (`ui::wiring::runs`).
     pub runs: super::wiring::runs::Runs,
+    /// This console's presence file and lock (`ui::presence`); dropped on exit.
+    pub announcer: Option<crate::sources::presence::Announcer>,
 }
 
 impl Session {
@@ -79,7 +81,14 @@ impl Session {
     /// sources or runs yet (`run` starts them).
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
-        Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() }
+        Session {
+            app,
+            journal: opened.journal,
+            repaint: false,
+            sources: None,
+            runs: Default::default(),
+            announcer: None,
+        }
     }
 
     /// Runs effects; returns true when one of them asks to quit.
@@ -96,6 +105,7 @@ impl Session {
                     self.poll();
                 }
                 Effect::Quit => quit = true,
+                Effect::OpenHandover => self.open_handover(),
                 Effect::SetMouse(on) => {
                     if terminal::is_active() {
                         if let Err(err) = terminal::set_mouse(on) {
@@ -224,6 +234,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
     session.sources = Some(sources.clone());
     session.start_procs(sources.clone());
+    session.start_presence();
 
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -275,6 +286,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             }
             Inbound::Tick => {
                 session.app.tick(Utc::now());
+                session.presence_tick(Utc::now());
                 let mut effects = super::wiring::probes::auto_verdicts(&mut session.app);
                 effects.extend(session.app.incident_tick());
                 effects
@@ -293,6 +305,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     // Say goodbye in the journal (synced before we return: T12's "journal flushed").
     let op = session.app.operator.clone();
     session.append(&op, &EventKind::SessionClosed {});
+    session.announcer = None;
     terminal::restore();
     Ok(exit)
 }
