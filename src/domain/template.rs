@@ -175,6 +175,12 @@ fn incident_field(name: &str, format: Option<&str>, ctx: &Context) -> Option<Str
     if let Some(v) = severity_field(name, ctx) {
         return plain(v);
     }
+    // The summary does not depend on an escalation ladder (an incident with only a severity has none).
+    if name == "incident.summary" {
+        if let Some(s) = ctx.state.incident.as_ref().filter(|i| i.is_open()).and_then(|i| i.summary.clone()) {
+            return plain(s);
+        }
+    }
     let laddered = super::incident_acts::with_ladder(ctx.runbook, ctx.state);
     let view = escalation::clock(laddered.as_ref().unwrap_or(ctx.runbook), ctx.state, ctx.now);
     let Some(v) = view else {
