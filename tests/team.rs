@@ -214,7 +214,7 @@ fn a_scripted_declare_starts_the_clocks_and_missed_ack_and_update_show_in_consol
     ana.wait_screen("Incident status update");
     assert!(ana.screen().contains("[SEV1] checkout 500s"), "the template is filled: {}", ana.screen());
     ana.keys(&["Escape"]);
-    ana.wait_for("the ack overdue", |s| s.contains("ack") && s.contains("OVERDUE"));
+    ana.wait_for("the ack overdue", |s| s.lines().any(|l| l.contains(" ack ") && l.contains("OVERDUE")));
 
     // The ack comes late; the update is then posted late from the console (copying the template).
     assert_eq!(room.cli("bo", &["incident", rb, "ack"]).status.code(), Some(0));
