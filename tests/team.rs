@@ -204,7 +204,10 @@ fn a_scripted_declare_starts_the_clocks_and_missed_ack_and_update_show_in_consol
     let declared = Instant::now();
     assert!(stdout(&out).contains("SEV1: ack"), "{}", stdout(&out));
     let shown = ana.wait_screen("INCIDENT SEV1");
-    eprintln!("measured: scripted declare on the console's screen {shown:?} after the command returned ({:?} total)", declared.elapsed());
+    eprintln!(
+        "measured: scripted declare on the console's screen {shown:?} after the command returned ({:?} total)",
+        declared.elapsed()
+    );
     assert!(ana.screen().contains("Major: feature broken"), "{}", ana.screen());
     // A second declare is refused while one is open.
     assert_eq!(room.cli("pager", &["incident", rb, "declare", "--severity", "SEV0"]).status.code(), Some(1));

@@ -16,9 +16,9 @@ use crate::domain::event::EventKind;
 use crate::domain::incident_acts::{self as acts, Refusal};
 use crate::domain::report::text::describe;
 use crate::domain::runbook::Runbook;
+use crate::domain::sanitize::clean;
 use crate::domain::severity;
 use crate::domain::state::SessionState;
-use crate::domain::sanitize::clean;
 use crate::sources::journal::{Journal, JournalError};
 
 #[derive(Subcommand, Debug, Clone)]

@@ -73,7 +73,12 @@ pub fn run(runbook: &Path, json: bool, c: &Common) -> i32 {
         .collect();
     let widths: Vec<usize> = (0..7)
         .map(|i| {
-            lines.iter().map(|l| unicode_width::UnicodeWidthStr::width(l[i].as_str())).max().unwrap_or(0).max(header[i].len())
+            lines
+                .iter()
+                .map(|l| unicode_width::UnicodeWidthStr::width(l[i].as_str()))
+                .max()
+                .unwrap_or(0)
+                .max(header[i].len())
         })
         .collect();
     let fmt = |cells: &[String]| {

@@ -39,12 +39,7 @@ pub struct ShiftReport {
 
 impl ShiftReport {
     fn of(o: &OnDuty) -> ShiftReport {
-        ShiftReport {
-            role: printable(&o.shift.role),
-            who: printable(&o.shift.who),
-            start: Ts(o.start),
-            end: Ts(o.end),
-        }
+        ShiftReport { role: printable(&o.shift.role), who: printable(&o.shift.who), start: Ts(o.start), end: Ts(o.end) }
     }
 }
 
@@ -65,8 +60,7 @@ pub struct Handover {
 }
 
 /// Sections in the order they are written, and which events go in each.
-const SECTIONS: &[&str] =
-    &["Decisions", "Incidents", "Failing criteria", "Runs", "Probes", "Alarms", "Notes"];
+const SECTIONS: &[&str] = &["Decisions", "Incidents", "Failing criteria", "Runs", "Probes", "Alarms", "Notes"];
 
 fn section_of(ev: &EventKind) -> Option<usize> {
     Some(match ev {
@@ -128,11 +122,7 @@ fn open_items(runbook: &Runbook, state: &SessionState, now: DateTime<Utc>) -> Ve
             s.push_str(&format!(", {}", printable(sev)));
         }
         if let Some(c) = severity::clocks(runbook, inc, now) {
-            s.push_str(&format!(
-                "; ack {}, mitigation {}",
-                severity::describe(c.ack),
-                severity::describe(c.mitigate)
-            ));
+            s.push_str(&format!("; ack {}, mitigation {}", severity::describe(c.ack), severity::describe(c.mitigate)));
             if let Some(u) = c.next_update() {
                 s.push_str(&format!(", next update {}", severity::describe(u.state)));
             }
@@ -141,11 +131,7 @@ fn open_items(runbook: &Runbook, state: &SessionState, now: DateTime<Utc>) -> Ve
     }
     for (id, c) in state.criteria.iter().filter(|(_, c)| c.verdict == Verdict::Fail) {
         let title = runbook.criterion(id).map(|c| c.title.as_str()).unwrap_or(id);
-        out.push(format!(
-            "Criterion failing: {} (by {})",
-            printable(title),
-            printable(c.by.as_deref().unwrap_or("?"))
-        ));
+        out.push(format!("Criterion failing: {} (by {})", printable(title), printable(c.by.as_deref().unwrap_or("?"))));
     }
     let pending_critical = runbook
         .criteria
@@ -159,7 +145,12 @@ fn open_items(runbook: &Runbook, state: &SessionState, now: DateTime<Utc>) -> Ve
         out.push(format!("Probe {} DOWN since {}", printable(probe), ch.at.format("%H:%M UTC")));
     }
     for (id, t) in state.triggers.iter().filter(|(_, t)| t.cleared_at.is_none()) {
-        out.push(format!("Alarm {}: {} (proposes rollback {})", printable(id), printable(&t.cause), printable(&t.propose)));
+        out.push(format!(
+            "Alarm {}: {} (proposes rollback {})",
+            printable(id),
+            printable(&t.cause),
+            printable(&t.propose)
+        ));
     }
     for (id, s) in &state.steps {
         if s.status() == StepStatus::Running {
@@ -247,27 +238,39 @@ mod tests {
         let recs = records(&[
             (0, "ana", opened()),
             (10, "ana", EventKind::NoteAdded { text: "before the handover".into() }),
-            (100, "ana", EventKind::CriterionMarked {
-                criterion: "api".into(),
-                verdict: Verdict::Fail,
-                note: None,
-                source: MarkSource::Manual,
-                cause: None,
-            }),
-            (110, "ana", EventKind::StepFinished {
-                step: "deploy".into(),
-                run: 1,
-                outcome: RunOutcome::Failed,
-                exit_code: Some(3),
-                signal: None,
-                duration_ms: 2000,
-                error: None,
-            }),
-            (120, "bo", EventKind::DecisionRecorded {
-                decision: Decision::NoGo,
-                reason: "api *down*".into(),
-                recommendation: None,
-            }),
+            (
+                100,
+                "ana",
+                EventKind::CriterionMarked {
+                    criterion: "api".into(),
+                    verdict: Verdict::Fail,
+                    note: None,
+                    source: MarkSource::Manual,
+                    cause: None,
+                },
+            ),
+            (
+                110,
+                "ana",
+                EventKind::StepFinished {
+                    step: "deploy".into(),
+                    run: 1,
+                    outcome: RunOutcome::Failed,
+                    exit_code: Some(3),
+                    signal: None,
+                    duration_ms: 2000,
+                    error: None,
+                },
+            ),
+            (
+                120,
+                "bo",
+                EventKind::DecisionRecorded {
+                    decision: Decision::NoGo,
+                    reason: "api *down*".into(),
+                    recommendation: None,
+                },
+            ),
             (130, "bo", EventKind::ProbeChanged { probe: "homepage".into(), health: ProbeHealth::Down, cause: None }),
         ]);
         let h = build(&rb, &recs, t(50), t(200));

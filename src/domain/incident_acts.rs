@@ -60,7 +60,7 @@ pub fn find_severity<'a>(runbook: &'a Runbook, id: &str) -> Result<&'a IncidentS
 
 fn open_incident(state: &SessionState) -> Result<&IncidentState, Refusal> {
     state.incident.as_ref().filter(|i| i.is_open()).ok_or_else(|| {
-        Refusal::Refused("no incident is open: declare one first (warroom incident RUNBOOK declare --severity ID --summary TEXT, or i in the console)".into())
+        Refusal::Refused("no incident declared: press i to declare one (from a script: warroom incident RUNBOOK declare --severity ID --summary TEXT)".into())
     })
 }
 

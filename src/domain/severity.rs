@@ -89,9 +89,7 @@ impl SeverityClocks {
 /// The template whose copies count as status updates for `sev`:
 /// its `update_template`, else `status-update` when the runbook has it.
 pub fn update_template(runbook: &Runbook, sev: &IncidentSeverity) -> Option<String> {
-    sev.update_template
-        .clone()
-        .or_else(|| runbook.template(DEFAULT_UPDATE_TEMPLATE).map(|t| t.id.clone()))
+    sev.update_template.clone().or_else(|| runbook.template(DEFAULT_UPDATE_TEMPLATE).map(|t| t.id.clone()))
 }
 
 /// The clocks of `inc`, or `None` when it has no severity the runbook knows.

@@ -232,8 +232,7 @@ impl App {
         let index = c.update_template.as_deref().and_then(|t| self.runbook.templates.iter().position(|x| x.id == t));
         if self.overlay.is_none() {
             if let Some(selected) = index {
-                self.overlay =
-                    Some(Overlay::Templates(crate::ui::overlay::templates::TemplatesDialog { selected }));
+                self.overlay = Some(Overlay::Templates(crate::ui::overlay::templates::TemplatesDialog { selected }));
             }
         }
     }

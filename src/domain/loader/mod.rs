@@ -35,8 +35,21 @@ pub struct Loaded {
     pub programs: Vec<ProgramUse>,
 }
 
-const SECTIONS: &[&str] =
-    &["runbook", "vars", "phase", "step", "probe", "log", "criterion", "escalation", "rollback", "trigger", "template", "severity", "shift"];
+const SECTIONS: &[&str] = &[
+    "runbook",
+    "vars",
+    "phase",
+    "step",
+    "probe",
+    "log",
+    "criterion",
+    "escalation",
+    "rollback",
+    "trigger",
+    "template",
+    "severity",
+    "shift",
+];
 
 /// Id of the phase that holds steps when a runbook declares no `[[phase]]`.
 pub const IMPLICIT_PHASE: &str = "steps";

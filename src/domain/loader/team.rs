@@ -16,7 +16,10 @@ fn valid_severity_id(s: &str) -> bool {
 }
 
 pub(super) fn severity(ctx: &mut Ctx, t: &mut Table, seen: &mut Vec<Spanned<String>>) -> Option<IncidentSeverity> {
-    t.check_keys(ctx, &["id", "title", "ack_within", "mitigate_within", "update_every", "escalation", "update_template"]);
+    t.check_keys(
+        ctx,
+        &["id", "title", "ack_within", "mitigate_within", "update_every", "escalation", "update_template"],
+    );
     let id = t.req_str(ctx, "id", "\"SEV1\"").filter(|id| {
         let ok = valid_severity_id(id.get_ref());
         if !ok {
@@ -31,7 +34,10 @@ pub(super) fn severity(ctx: &mut Ctx, t: &mut Table, seen: &mut Vec<Spanned<Stri
         t.what = format!("[[severity]] \"{}\"", id.get_ref());
         if let Some(first) = seen.iter().find(|s| s.get_ref().eq_ignore_ascii_case(id.get_ref())) {
             let line = ctx.line_of(&first.span());
-            ctx.error(&id.span(), format!("duplicate severity id \"{}\" (first declared on line {line})", id.get_ref()));
+            ctx.error(
+                &id.span(),
+                format!("duplicate severity id \"{}\" (first declared on line {line})", id.get_ref()),
+            );
         } else {
             seen.push(id.clone());
         }

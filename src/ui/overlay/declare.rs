@@ -73,13 +73,15 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
     let sevs = &app.runbook.severities;
     let area = centered(main, 90, sevs.len() as u16 + 8);
     frame.render_widget(Clear, area);
-    let block = dialog_block(app, "Declare an incident", "Tab severity · type the summary · Enter declare · Esc cancel");
+    let block =
+        dialog_block(app, "Declare an incident", "Tab severity · type the summary · Enter declare · Esc cancel");
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [list, summary, err] =
         Layout::vertical([Constraint::Length(sevs.len() as u16 + 1), Constraint::Length(3), Constraint::Length(1)])
             .areas(inner);
-    let mut lines = vec![Line::from(styled(app, Role::Muted, "severity (ack within · mitigate within · update every):"))];
+    let mut lines =
+        vec![Line::from(styled(app, Role::Muted, "severity (ack within · mitigate within · update every):"))];
     for (i, s) in sevs.iter().enumerate() {
         let chosen = d.choice == Some(i);
         let marker = if chosen { app.symbols.focus_marker() } else { " " };

@@ -38,7 +38,18 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
     let mut lines = vec![Line::from(styled(
         app,
         Role::Header,
-        fit(&format!("{}{}{}{}{}{}", pad("OPERATOR", 16), pad("USER@HOST", 22), pad("MODE", 11), pad("SINCE", 10), pad("IDLE", 9), "DOING"), w),
+        fit(
+            &format!(
+                "{}{}{}{}{}{}",
+                pad("OPERATOR", 16),
+                pad("USER@HOST", 22),
+                pad("MODE", 11),
+                pad("SINCE", 10),
+                pad("IDLE", 9),
+                "DOING"
+            ),
+            w,
+        ),
     ))];
     if roster.is_empty() {
         lines.push(Line::from(styled(app, Role::Muted, "nobody (presence files cannot be read here)")));

@@ -95,7 +95,16 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             if others.is_empty() { me.clone() } else { format!("{me} +{}", others.len()) },
         )
     } else {
-        (presence::roster_line(roster, app.now, usize::MAX), presence::roster_line(roster, app.now, 14))
+        // People who acted in the session but have no console open (a CI job, `warroom mark`).
+        let absent: Vec<&String> =
+            others.iter().filter(|o| !roster.iter().any(|p| clean(&p.operator) == **o)).collect();
+        let line = presence::roster_line(roster, app.now, usize::MAX);
+        let full = if absent.is_empty() {
+            line
+        } else {
+            format!("{line} (+{})", absent.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+        };
+        (full, presence::roster_line(roster, app.now, 14))
     };
     let title = clean(&app.runbook.title);
     let ops_want = if width(&ops_full) + width(&title) + 4 <= rest { width(&ops_full) } else { width(&ops_short) };
