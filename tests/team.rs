@@ -315,3 +315,68 @@ fn the_declare_dialog_asks_for_severity_and_summary() {
     ana.keys(&["m"]);
     wait("incident.mitigated", || room.journal_text().contains("incident.mitigated"), || room.journal_text());
 }
+
+/// The status line drawn by the real renderer (TestBackend): roster and
+/// shift at 160 columns, and what is dropped first at 80.
+mod status_line {
+    use chrono::{DateTime, TimeZone, Utc};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use warroom::domain::presence::Presence;
+    use warroom::ui::app::{App, AppConfig};
+    use warroom::ui::keymap::Keymap;
+    use warroom::ui::layout::Layout;
+    use warroom::ui::symbols::Symbols;
+    use warroom::ui::theme::{ColorDepth, Theme};
+
+    /// 2026-02-12 06:30 UTC = 07:30 CET: the Morning shift (00:00–12:00 CET).
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 2, 12, 6, 30, 0).unwrap()
+    }
+
+    fn who(op: &str, pid: u32, read_only: bool, idle_secs: i64) -> Presence {
+        Presence {
+            operator: op.into(),
+            user: op.into(),
+            host: "bastion".into(),
+            pid,
+            read_only,
+            since: now() - chrono::Duration::seconds(600 - pid as i64),
+            heartbeat: now(),
+            last_input: now() - chrono::Duration::seconds(idle_secs),
+            doing: "watching Steps".into(),
+        }
+    }
+
+    fn status_at(width: u16) -> String {
+        let rb = warroom::cli::runbook_file::load(&super::runbook()).unwrap().runbook;
+        let mut app = App::new(AppConfig {
+            runbook: rb,
+            operator: "ana".into(),
+            read_only: None,
+            keymap: Keymap::default_map(),
+            theme: Theme::builtin("dark", ColorDepth::TrueColor),
+            layout: Layout::builtin("t0"),
+            config_dir: None,
+            symbols: Symbols { ascii: false },
+            now: now(),
+        });
+        app.team.roster = vec![who("ana", 1, false, 5), who("bo", 2, true, 3600), who("ci", 3, false, 3600)];
+        let mut term = Terminal::new(TestBackend::new(width, 30)).unwrap();
+        term.draw(|f| warroom::ui::render::draw(f, &mut app)).unwrap();
+        let buf = term.backend().buffer().clone();
+        let y = buf.area.height - 2;
+        (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect()
+    }
+
+    #[test]
+    fn roster_and_shift_fit_wide_and_narrow() {
+        let wide = status_at(160);
+        assert!(wide.contains("ana ▶ · bo [ro] · ci"), "{wide}");
+        assert!(wide.contains("shift Morning until 12:00"), "{wide}");
+        let narrow = status_at(80);
+        assert!(narrow.contains("ana"), "{narrow}");
+        assert!(!narrow.contains("[ro]"), "markers go first when narrow: {narrow}");
+        assert!(narrow.contains("rec:") && narrow.contains("06:30:00Z"), "what must show still shows: {narrow}");
+    }
+}
