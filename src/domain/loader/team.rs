@@ -151,6 +151,52 @@ pub(super) fn shift(ctx: &mut Ctx, t: &mut Table) -> Option<Shift> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    fn errors(toml: &str) -> Vec<String> {
+        match crate::domain::loader::load_bytes(Path::new("rb.toml"), toml.as_bytes()) {
+            Ok(_) => Vec::new(),
+            Err(d) => d.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    const HEAD: &str = "[runbook]\nid = \"x\"\n";
+
+    #[test]
+    fn severities_load_with_their_ladder_and_template() {
+        let toml = format!(
+            "{HEAD}[[template]]\nid = \"upd\"\ntitle = \"U\"\ntext = \"x\"\n\
+             [[severity]]\nid = \"SEV0\"\nack_within = \"5m\"\nmitigate_within = \"30m\"\nupdate_every = \"15m\"\n\
+             update_template = \"upd\"\nescalation = [{{ name = \"L3\", who = \"all\", respond_within = \"5m\" }}]\n\
+             [[shift]]\nfrom = \"18:00\"\nto = \"06:00\"\nwho = \"night\"\nrole = \"Night\"\n"
+        );
+        let rb = crate::domain::loader::load_bytes(Path::new("rb.toml"), toml.as_bytes()).unwrap().runbook;
+        let s = rb.severity("sev0").unwrap();
+        assert_eq!((s.title.as_str(), s.update_template.as_deref()), ("SEV0", Some("upd")));
+        assert_eq!(s.escalation.as_ref().unwrap()[0].who, "all");
+        assert_eq!(rb.shifts[0].to, TimeOfDay { hour: 6, minute: 0 });
+    }
+
+    #[test]
+    fn every_mistake_is_placed_and_says_what_to_write() {
+        let toml = format!(
+            "{HEAD}[[severity]]\nid = \"SEV1\"\nack_within = \"10\"\nmitigate_within = \"1h\"\n\
+             update_template = \"nope\"\n\
+             [[severity]]\nid = \"sev1\"\nack_within = \"1m\"\nmitigate_within = \"1h\"\nupdate_every = \"1m\"\n\
+             [[shift]]\nfrom = \"25:00\"\nto = \"06:00\"\nwho = \"x\"\n"
+        );
+        let e = errors(&toml).join("\n");
+        for want in [
+            "rb.toml:5:14: error: ack_within in [[severity]] \"SEV1\": bad duration",
+            "missing required field \"update_every\" in [[severity]] \"SEV1\"",
+            "refers to template \"nope\"",
+            "rb.toml:9:6: error: duplicate severity id \"sev1\" (first declared on line 4)",
+            "from = \"25:00\" in [[shift]] #1 is not a time of day: write HH:MM",
+            "missing required field \"role\" in [[shift]] #1",
+        ] {
+            assert!(e.contains(want), "missing {want:?} in:\n{e}");
+        }
+    }
 
     #[test]
     fn times_of_day() {
