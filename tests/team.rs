@@ -380,3 +380,22 @@ mod status_line {
         assert!(narrow.contains("rec:") && narrow.contains("06:30:00Z"), "what must show still shows: {narrow}");
     }
 }
+
+#[test]
+fn a_plain_mode_console_is_present_until_it_quits() {
+    use std::io::Write;
+    let room = Room::new();
+    let mut child = Command::new(BIN)
+        .env("WARROOM_DATA_DIR", room.data.path())
+        .env("WARROOM_OPERATOR", "dee")
+        .args(["open", runbook().to_str().unwrap(), "--plain"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait("dee in who", || operators(&who_json(&room)) == ["dee"], || format!("{:?}", who_json(&room)));
+    child.stdin.as_mut().unwrap().write_all(b"quit\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    // A clean exit removes its entry at once: no waiting for a stale heartbeat.
+    assert!(who_json(&room).is_empty(), "{:?}", who_json(&room));
+}

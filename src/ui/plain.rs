@@ -193,6 +193,9 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     }
     let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
     session.sources = Some(sources.clone());
+    // Present like any console (docs/console.md): others see a plain-mode reader in their roster.
+    session.start_presence();
+    let mut presence_tick = tokio::time::interval(std::time::Duration::from_secs(1));
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -201,6 +204,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
         tokio::select! {
             line = lines.next_line() => {
                 let Ok(Some(line)) = line else { break Exit::Quit };
+                session.app.team.last_input = chrono::Utc::now();
                 match line.trim() {
                     "quit" | "q" | "exit" => break Exit::Quit,
                     "help" | "?" => out(HELP),
@@ -236,6 +240,11 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                     records.iter().for_each(|r| out(&describe(r)));
                 }
             }
+            _ = presence_tick.tick() => {
+                let now = chrono::Utc::now();
+                session.app.tick(now);
+                session.presence_tick(now);
+            }
             _ = sigint.recv() => break Exit::Signal(Signal::Interrupt),
             _ = sigterm.recv() => break Exit::Signal(Signal::Terminate),
             _ = sighup.recv() => break Exit::Signal(Signal::Hangup),
@@ -246,5 +255,6 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     };
     let op = session.app.operator.clone();
     session.append(&op, &EventKind::SessionClosed {});
+    session.announcer = None;
     Ok(exit)
 }
