@@ -206,7 +206,14 @@ impl DeadlineReport {
 pub fn report_rows(c: &SeverityClocks) -> Vec<DeadlineReport> {
     let mut rows =
         vec![DeadlineReport::new("ack", c.ack_due, c.ack), DeadlineReport::new("mitigate", c.mitigate_due, c.mitigate)];
-    rows.extend(c.updates.iter().map(|u| DeadlineReport::new("update", u.due, u.state)));
+    rows.extend(c.updates.iter().map(|u| {
+        let mut r = DeadlineReport::new("update", u.due, u.state);
+        if u.posted.is_none() && matches!(u.state, Deadline::Missed { .. }) {
+            // Owed when the incident was resolved: `at` is the resolution, not a post.
+            r.by = format!("never posted ({} overdue at the resolution)", r.by.trim_end_matches(" late"));
+        }
+        r
+    }));
     rows
 }
 

@@ -174,7 +174,7 @@ pub fn render(r: &Report) -> String {
                 };
                 let _ = writeln!(o, "  - {} due {}: {word}, {}{at}", md(&c.clock), short(&c.due), md(&c.by));
             }
-            for l in &i.levels {
+            for l in i.levels.iter().filter(|l| !l.level.is_empty()) {
                 let ack = match (&l.acknowledged_by, &l.acknowledged_at) {
                     (Some(by), Some(at)) => format!(", acknowledged by {} at {}", md(by), short(at)),
                     _ => ", not acknowledged".into(),
