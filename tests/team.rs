@@ -313,7 +313,7 @@ fn the_declare_dialog_asks_for_severity_and_summary() {
     assert!(room.journal_text().contains("payments failing"));
     ana.keys(&["5"]);
     ana.wait_screen("INCIDENT SEV1");
-    ana.keys(&["m"]);
+    ana.keys(&["m"]); // the Escalation pane has focus (5 above): m is mitigated there
     wait("incident.mitigated", || room.journal_text().contains("incident.mitigated"), || room.journal_text());
 }
 

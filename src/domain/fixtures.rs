@@ -80,6 +80,8 @@ pub fn empty_runbook() -> Runbook {
         templates: vec![],
         severities: vec![],
         shifts: vec![],
+        secret_vars: Default::default(),
+        redact: vec![],
     }
 }
 

@@ -19,6 +19,7 @@ pub mod log_window;
 pub mod presence;
 pub mod probe_history;
 pub mod record;
+pub mod redact;
 pub mod report;
 pub mod runbook;
 pub mod sanitize;

@@ -35,6 +35,10 @@ pub struct Runbook {
     pub severities: Vec<IncidentSeverity>,
     /// `[[shift]]`: who is on duty when (`domain::shift`).
     pub shifts: Vec<Shift>,
+    /// Vars whose values are secret (`[runbook] secret_vars`; docs/runbook-format.md "Secrets").
+    pub secret_vars: std::collections::BTreeSet<String>,
+    /// Token shapes to hide wherever outside text is shown or written (`[runbook] redact`).
+    pub redact: Vec<Regex>,
 }
 
 impl Runbook {
@@ -157,7 +161,12 @@ pub struct LogSource {
     pub warn: Option<Regex>,
     /// Ring buffer size in lines (default 10,000).
     pub buffer: usize,
+    /// Ring buffer size in bytes of text (default [`LOG_BUFFER_BYTES`]): whichever bound is hit first.
+    pub buffer_bytes: usize,
 }
+
+/// Default memory bound of one log's ring buffer (8 MiB).
+pub const LOG_BUFFER_BYTES: usize = 8 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
