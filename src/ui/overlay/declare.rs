@@ -14,7 +14,7 @@ use super::{centered, is_close, Outcome, Overlay};
 use crate::domain::incident_acts;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
-use crate::ui::text::clean;
+use crate::ui::text::{clean, fit, pad};
 use crate::ui::theme::Role;
 
 pub struct DeclareDialog {
@@ -86,9 +86,9 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
         let chosen = d.choice == Some(i);
         let marker = if chosen { app.symbols.focus_marker() } else { " " };
         let line = Line::from(vec![plain(format!(
-            "{marker} {:<6} {:<28} ack {} · mitigate {} · update every {}",
-            clean(&s.id),
-            clean(&s.title),
+            "{marker} {} {} ack {} · mitigate {} · update every {}",
+            pad(&clean(&s.id), 6),
+            pad(&fit(&clean(&s.title), 30), 30),
             s.ack_within,
             s.mitigate_within,
             s.update_every
