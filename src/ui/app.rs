@@ -561,6 +561,7 @@ impl App {
             Action::Rollback => overlay::rollback::open(self),
             Action::ResolveIncident => return self.resolve_incident(),
             Action::Mitigated => return self.mitigate_incident(),
+            Action::ChangeSeverity => self.change_severity(),
             Action::Who => self.overlay = Some(Overlay::Who { scroll: 0 }),
             Action::Handover => return vec![Effect::OpenHandover],
         }

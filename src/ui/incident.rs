@@ -122,6 +122,26 @@ impl App {
         }
     }
 
+    /// `s` in Escalation: choose a new severity for the open incident (the declare dialog, in change mode).
+    pub fn change_severity(&mut self) {
+        if !self.writable() {
+            return;
+        }
+        let Some(inc) = self.state.incident.as_ref().filter(|i| i.is_open()) else {
+            self.say("no incident declared: press i to declare one", MsgKind::Warn);
+            return;
+        };
+        if self.runbook.severities.is_empty() {
+            self.say("this runbook has no [[severity]] entries to choose from", MsgKind::Warn);
+            return;
+        }
+        let current = inc.severity().and_then(|s| self.runbook.severities.iter().position(|x| x.id == s));
+        let mut d = crate::ui::overlay::declare::DeclareDialog::new();
+        d.change = true;
+        d.choice = current;
+        self.overlay = Some(Overlay::Declare(Box::new(d)));
+    }
+
     /// `m`: the impact is stopped; the mitigation clock stops (no question: not destructive).
     pub fn mitigate_incident(&mut self) -> Vec<Effect> {
         if !self.writable() {

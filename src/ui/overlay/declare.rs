@@ -18,6 +18,8 @@ use crate::ui::text::{clean, fit, pad};
 use crate::ui::theme::Role;
 
 pub struct DeclareDialog {
+    /// Changing the open incident's severity (`s`), not declaring one: no summary.
+    pub change: bool,
     pub choice: Option<usize>,
     pub summary: TextArea<'static>,
     pub error: Option<String>,
@@ -28,7 +30,7 @@ impl DeclareDialog {
         let mut summary = TextArea::default();
         summary.set_placeholder_text("what is happening, in one line (optional)");
         summary.set_cursor_line_style(ratatui::style::Style::default());
-        DeclareDialog { choice: None, summary, error: None }
+        DeclareDialog { change: false, choice: None, summary, error: None }
     }
 }
 
@@ -51,6 +53,18 @@ pub fn on_key(app: &mut App, mut d: Box<DeclareDialog>, key: KeyEvent) -> Outcom
                 d.error = Some("choose the severity with Tab first".into());
                 return Outcome::Keep(Overlay::Declare(d));
             };
+            if d.change {
+                return match incident_acts::change_severity(&app.runbook, &app.state, &sev) {
+                    Ok(events) => {
+                        app.say(format!("severity changed to {}: its clocks apply now", clean(&sev)), MsgKind::Info);
+                        Outcome::Done(events.into_iter().map(|e| app.append(e)).collect())
+                    }
+                    Err(e) => {
+                        d.error = Some(clean(e.message()));
+                        Outcome::Keep(Overlay::Declare(d))
+                    }
+                };
+            }
             let summary = d.summary.lines().join(" ").trim().to_string();
             let summary = (!summary.is_empty()).then_some(summary);
             match incident_acts::declare(&app.runbook, &app.state, Some(&sev), summary) {
@@ -61,6 +75,7 @@ pub fn on_key(app: &mut App, mut d: Box<DeclareDialog>, key: KeyEvent) -> Outcom
                 Err(e) => d.error = Some(clean(e.message())),
             }
         }
+        _ if d.change => {}
         _ => {
             d.summary.input(key);
             d.error = None;
@@ -73,8 +88,11 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
     let sevs = &app.runbook.severities;
     let area = centered(main, 90, sevs.len() as u16 + 8);
     frame.render_widget(Clear, area);
-    let block =
-        dialog_block(app, "Declare an incident", "Tab severity · type the summary · Enter declare · Esc cancel");
+    let block = if d.change {
+        dialog_block(app, "Change the incident's severity", "Tab severity · Enter change · Esc cancel")
+    } else {
+        dialog_block(app, "Declare an incident", "Tab severity · type the summary · Enter declare · Esc cancel")
+    };
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [list, summary, err] =
@@ -96,6 +114,12 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
         lines.push(if chosen { line.style(app.theme.style(Role::Selection)) } else { line });
     }
     frame.render_widget(Paragraph::new(lines), list);
+    if d.change {
+        if let Some(e) = &d.error {
+            frame.render_widget(Paragraph::new(Line::from(styled(app, Role::Fail, e.clone()))), err);
+        }
+        return;
+    }
     let mut ta = d.summary.clone();
     ta.set_block(Block::default().borders(Borders::ALL).title(" summary "));
     frame.render_widget(&ta, summary);
