@@ -209,7 +209,8 @@ impl App {
     }
 
     pub fn select(&mut self, pane: PaneId, idx: usize) {
-        let n = items::count(&self.runbook, pane);
+        // The Escalation pane lists the ladder the open incident climbs (its severity's own, maybe).
+        let n = items::count(&self.ladder_runbook(), pane);
         self.selected[pane.index()] = if n == 0 { 0 } else { idx.min(n - 1) };
         self.dirty = true;
     }
@@ -379,7 +380,7 @@ impl App {
 
     fn move_by(&mut self, delta: isize) {
         let p = self.focus;
-        let n = items::count(&self.runbook, p) as isize;
+        let n = items::count(&self.ladder_runbook(), p) as isize;
         if n == 0 {
             return;
         }
