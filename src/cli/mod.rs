@@ -9,6 +9,7 @@ pub mod common;
 pub mod demo;
 pub mod handover;
 pub mod incident;
+pub mod from_gatus;
 pub mod mark;
 pub mod note;
 pub mod open;
@@ -94,6 +95,11 @@ pub enum Command {
     Note { runbook: PathBuf, text: String },
     /// Approve a rollback that needs several operators, as this operator.
     Approve { runbook: PathBuf, rollback: String },
+    /// Print [[probe]] tables for a Gatus config's endpoints (conditions kept as written).
+    FromGatus {
+        /// Gatus configuration file (YAML).
+        config: PathBuf,
+    },
     /// Check a journal's hash chain and sequence.
     Verify { journal: PathBuf },
     /// The session as a timeline and summary (post-mortem).
@@ -174,6 +180,7 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Note { runbook, text } => note::run(&runbook, &text, c),
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
         Command::Verify { journal } => verify::run(&journal, c),
+        Command::FromGatus { config } => from_gatus::run(&config, c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
         Command::Who { runbook, json } => who::run(&runbook, json, c),
         Command::Incident { runbook, act } => incident::run(&runbook, &act, c),
