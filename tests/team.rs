@@ -406,3 +406,35 @@ fn a_plain_mode_console_is_present_until_it_quits() {
     // A clean exit removes its entry at once: no waiting for a stale heartbeat.
     assert!(who_json(&room).is_empty(), "{:?}", who_json(&room));
 }
+
+/// What a console tells the others it is doing, from its open dialog.
+#[test]
+fn the_roster_says_what_a_console_is_doing() {
+    use warroom::ui::app::{App, AppConfig};
+    use warroom::ui::overlay::rollback::{RollbackDialog, Stage};
+    use warroom::ui::overlay::Overlay;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rollback.toml");
+    let rb = warroom::cli::runbook_file::load(&path).unwrap().runbook;
+    let mut app = App::new(AppConfig {
+        runbook: rb,
+        operator: "ana".into(),
+        read_only: None,
+        keymap: warroom::ui::keymap::Keymap::default_map(),
+        theme: warroom::ui::theme::Theme::builtin("dark", warroom::ui::theme::ColorDepth::TrueColor),
+        layout: warroom::ui::layout::Layout::builtin("t0"),
+        config_dir: None,
+        symbols: warroom::ui::symbols::Symbols { ascii: false },
+        now: chrono::Utc::now(),
+    });
+    assert_eq!(warroom::ui::presence::doing(&app), "watching Steps");
+    app.overlay = Some(Overlay::Rollback(RollbackDialog {
+        selected: 0,
+        stage: Stage::Typing { fire: true, typed: String::new() },
+    }));
+    assert_eq!(warroom::ui::presence::doing(&app), "confirming ROLLBACK full");
+    app.overlay = Some(Overlay::Rollback(RollbackDialog {
+        selected: 0,
+        stage: Stage::Typing { fire: false, typed: String::new() },
+    }));
+    assert_eq!(warroom::ui::presence::doing(&app), "approving rollback full");
+}
