@@ -47,7 +47,7 @@ pub fn run(runbook: &Path, json: bool, c: &Common) -> i32 {
     };
     let journal = journal_path(c, &loaded.runbook.id);
     let now = Utc::now();
-    let rows: Vec<Row> = roster(&journal, now).iter().map(|p| row(p, now)).collect();
+    let rows: Vec<Row> = roster(&journal, &super::common::hostname(), now).iter().map(|p| row(p, now)).collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()));
         return EXIT_OK;

@@ -87,8 +87,10 @@ fn owner_gone(lock: &Path) -> bool {
 }
 
 /// The consoles present on the session now (`presence::live` order). Entries
-/// of dead consoles are removed on the way; unreadable files are skipped.
-pub fn roster(journal: &Path, now: DateTime<Utc>) -> Vec<Presence> {
+/// of dead consoles on this host (`local_host`) are removed on the way; for
+/// consoles on other hosts sharing the folder only the heartbeat counts (a
+/// lock taken here may not be seen there). Unreadable files are skipped.
+pub fn roster(journal: &Path, local_host: &str, now: DateTime<Utc>) -> Vec<Presence> {
     let dir = dir_of(journal);
     let Ok(entries) = fs::read_dir(&dir) else { return Vec::new() };
     let mut all = Vec::new();
@@ -98,18 +100,32 @@ pub fn roster(journal: &Path, now: DateTime<Utc>) -> Vec<Presence> {
         if name.starts_with('.') || !name.ends_with(".json") {
             continue;
         }
+        let Ok(text) = fs::read_to_string(&path) else { continue };
+        let Ok(p) = serde_json::from_str::<Presence>(&text) else { continue };
         let lock = path.with_extension("lock");
-        if lock.exists() && owner_gone(&lock) {
+        if p.host == local_host && lock.exists() && owner_gone(&lock) {
             let _ = fs::remove_file(&path);
             let _ = fs::remove_file(&lock);
             continue;
         }
-        let Ok(text) = fs::read_to_string(&path) else { continue };
-        if let Ok(p) = serde_json::from_str::<Presence>(&text) {
-            all.push(p);
-        }
+        all.push(p);
     }
     presence::live(all, now)
+}
+
+/// This machine's name (`gethostname`), or `localhost` when it has none.
+pub fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: buf is valid for 256 bytes; gethostname NUL-terminates on success.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
+    if rc == 0 {
+        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+        let h = String::from_utf8_lossy(&buf[..end]).to_string();
+        if !h.is_empty() {
+            return h;
+        }
+    }
+    "localhost".into()
 }
 
 /// The Unix user running us (`$USER`, else the uid's name, else the uid).

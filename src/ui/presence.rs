@@ -63,7 +63,7 @@ impl Session {
         let me = Presence {
             operator: self.app.operator.clone(),
             user: crate::sources::presence::unix_user(),
-            host: crate::cli::common::hostname(),
+            host: crate::sources::presence::hostname(),
             pid: std::process::id(),
             read_only: self.app.read_only.is_some(),
             since: now,
@@ -88,7 +88,9 @@ impl Session {
             a.me.doing = doing(&self.app);
             let _ = a.beat(now);
         }
-        let fresh = roster(self.journal.path(), now);
+        let host =
+            self.announcer.as_ref().map(|a| a.me.host.clone()).unwrap_or_else(crate::sources::presence::hostname);
+        let fresh = roster(self.journal.path(), &host, now);
         let me = self.app.team.me.clone();
         let (joined, left) = presence::changes(&self.app.team.roster, &fresh);
         let others = |v: Vec<&Presence>| -> Vec<String> {
