@@ -80,6 +80,7 @@ pub fn empty_runbook() -> Runbook {
         templates: vec![],
         severities: vec![],
         shifts: vec![],
+        session: Default::default(),
         secret_vars: Default::default(),
         redact: vec![],
     }

@@ -14,6 +14,7 @@ mod response;
 mod secrets;
 mod sections;
 mod team;
+mod session;
 #[cfg(test)]
 mod tests;
 
@@ -51,6 +52,7 @@ const SECTIONS: &[&str] = &[
     "template",
     "severity",
     "shift",
+    "session",
 ];
 
 /// Id of the phase that holds steps when a runbook declares no `[[phase]]`.
@@ -222,6 +224,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let mut seen_severities = Vec::new();
     let severities = read_all(ctx, doc, "severity", |c, t| team::severity(c, t, &mut seen_severities));
     let shifts = read_all(ctx, doc, "shift", team::shift);
+    let session = single(ctx, doc, "session").map(|t| session::session(ctx, &t)).unwrap_or_default();
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
     warn_logs_without_error_pattern(ctx, doc, &logs, &criteria, &triggers);
@@ -244,6 +247,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         templates,
         severities,
         shifts,
+        session,
         secret_vars: secret_rules.as_ref().map(|r| r.vars.clone()).unwrap_or_default(),
         redact: secret_rules.map(|r| r.redact).unwrap_or_default(),
     }
