@@ -234,11 +234,15 @@ fn console_keys_drive_the_escalation_clock_and_copy_messages() {
     let journaled = |kind: &str| std::fs::read_to_string(&journal).unwrap_or_default().contains(kind);
 
     wait("the console", &|| screen().contains("no incident"));
+    // The example has [[severity]]: i asks which. SEV1 has no ladder of its own, so it climbs [escalation] from L1.
     keys("i");
-    wait("the declare question", &|| screen().contains("Declare an incident?"));
-    assert!(screen().contains("L1"), "{}", screen());
-    keys("y");
+    wait("the declare dialog", &|| screen().contains("Declare an incident"));
+    keys("Tab");
+    keys("Tab");
+    keys("Enter");
     wait("incident.declared", &|| journaled("\"incident.declared\""));
+    wait("incident.severity", &|| journaled("\"severity\":\"SEV1\""));
+    assert!(journaled("\"level\":\"L1\""), "starts at L1");
     wait("the countdown", &|| screen().contains("left"));
 
     keys("a");

@@ -48,18 +48,8 @@ pub fn signer(common: &Common, runbook_sign: bool) -> Result<Option<crate::sourc
     crate::sources::journal::Signer::from_env().map(Some)
 }
 
-fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: buf is valid for 256 bytes; gethostname NUL-terminates on success.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
-    if rc == 0 {
-        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-        let h = String::from_utf8_lossy(&buf[..end]).to_string();
-        if !h.is_empty() {
-            return h;
-        }
-    }
-    "localhost".into()
+pub fn hostname() -> String {
+    crate::sources::presence::hostname()
 }
 
 /// The session journal for a runbook id: `--journal` (or `$WARROOM_JOURNAL`),

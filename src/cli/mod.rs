@@ -11,6 +11,8 @@ pub mod demo;
 pub mod doctor;
 pub mod export;
 pub mod from_gatus;
+pub mod handover;
+pub mod incident;
 pub mod import;
 pub mod mark;
 pub mod note;
@@ -23,6 +25,7 @@ pub mod runbook_file;
 pub mod same_runbook;
 pub mod session_journal;
 pub mod verify;
+pub mod who;
 
 use std::path::PathBuf;
 
@@ -144,6 +147,28 @@ pub enum Command {
         #[arg(long)]
         runbook: Option<PathBuf>,
     },
+    /// The consoles present on the session now: operator, user, host, read-only, since, idle, doing.
+    Who {
+        runbook: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Incident acts from a script, a pager or a chat bot.
+    Incident {
+        runbook: PathBuf,
+        #[command(subcommand)]
+        act: incident::IncidentAct,
+    },
+    /// What changed since a time (default: this shift's start), what is open, who is next.
+    Handover {
+        runbook: PathBuf,
+        /// 07:00 (today, runbook's time zone), 2026-02-12 07:00, or 2026-02-12T06:00:00Z.
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -209,5 +234,8 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Db { command } => db::run(&command),
         Command::FromGatus { config } => from_gatus::run(&config, c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
+        Command::Who { runbook, json } => who::run(&runbook, json, c),
+        Command::Incident { runbook, act } => incident::run(&runbook, &act, c),
+        Command::Handover { runbook, since, format } => handover::run(&runbook, since.as_deref(), format, c),
     }
 }

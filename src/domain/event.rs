@@ -231,6 +231,27 @@ pub enum EventKind {
         note: Option<String>,
     },
 
+    /// The open incident's severity set or changed (`[[severity]]` id): its
+    /// clocks follow the new severity's targets (`domain::severity`).
+    #[serde(rename = "incident.severity")]
+    IncidentSeverity { severity: String },
+    /// The impact is stopped (the service works again), though the incident is
+    /// not closed yet: stops the mitigation clock.
+    #[serde(rename = "incident.mitigated")]
+    IncidentMitigated {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// The incoming person read the handover (`domain::handover`) and took over.
+    #[serde(rename = "handover.acknowledged")]
+    HandoverAcknowledged {
+        /// Start of the period the handover covered (journal time form).
+        since: String,
+        /// The shift taken over, as "role (who)", when the runbook has shifts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shift: Option<String>,
+    },
+
     #[serde(rename = "trigger.fired")]
     TriggerFired { trigger: String, propose: String, cause: String },
     #[serde(rename = "trigger.cleared")]
@@ -278,6 +299,9 @@ impl EventKind {
             EventKind::IncidentEscalated { .. } => "incident.escalated",
             EventKind::IncidentAcknowledged { .. } => "incident.acknowledged",
             EventKind::IncidentResolved { .. } => "incident.resolved",
+            EventKind::IncidentSeverity { .. } => "incident.severity",
+            EventKind::IncidentMitigated { .. } => "incident.mitigated",
+            EventKind::HandoverAcknowledged { .. } => "handover.acknowledged",
             EventKind::TriggerFired { .. } => "trigger.fired",
             EventKind::TriggerCleared { .. } => "trigger.cleared",
             EventKind::RollbackApproved { .. } => "rollback.approved",

@@ -83,6 +83,8 @@ pub fn empty_runbook() -> Runbook {
         triggers: vec![],
         templates: vec![],
         access: Default::default(),
+        severities: vec![],
+        shifts: vec![],
         session: Default::default(),
         secret_vars: Default::default(),
         redact: vec![],

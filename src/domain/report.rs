@@ -195,6 +195,11 @@ pub struct IncidentReport {
     pub levels: Vec<LevelReport>,
     pub resolved_at: Option<Ts>,
     pub resolved_by: Option<String>,
+    /// The `[[severity]]` in force at the end (`None` without one).
+    pub severity: Option<String>,
+    pub mitigated_at: Option<Ts>,
+    /// Each severity deadline (ack, mitigate, every update): met or missed, and by how much.
+    pub clocks: Vec<super::severity::DeadlineReport>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -314,7 +319,7 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
         checklist: checklist(runbook, outline, &state, records),
         phases: phases(runbook, outline, &state),
         probe_outages: outages(&state),
-        incidents: incidents(&state),
+        incidents: incidents(runbook, &state),
         escalation: incident::incident_section(runbook, &state),
         triggers: state
             .triggers
@@ -648,7 +653,9 @@ fn outages(state: &SessionState) -> Vec<Outage> {
     out
 }
 
-fn incidents(state: &SessionState) -> Vec<IncidentReport> {
+fn incidents(runbook: Option<&Runbook>, state: &SessionState) -> Vec<IncidentReport> {
+    // Open clocks are judged as of the journal's last record.
+    let end = state.last_at.unwrap_or_default();
     state
         .past_incidents
         .iter()
@@ -670,6 +677,12 @@ fn incidents(state: &SessionState) -> Vec<IncidentReport> {
                 .collect(),
             resolved_at: i.resolved.as_ref().map(|r| Ts(r.at)),
             resolved_by: i.resolved.as_ref().map(|r| printable(&r.by)),
+            severity: i.severity().map(printable),
+            mitigated_at: i.mitigated.as_ref().map(|m| Ts(m.at)),
+            clocks: runbook
+                .and_then(|rb| super::severity::clocks(rb, i, end))
+                .map(|c| super::severity::report_rows(&c))
+                .unwrap_or_default(),
         })
         .collect()
 }

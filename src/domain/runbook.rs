@@ -34,6 +34,10 @@ pub struct Runbook {
     pub templates: Vec<Template>,
     /// Roles, who may decide, whether acts are signed (see `domain::roles`).
     pub access: Access,
+    /// `[[severity]]`: incident severities with their clocks (`domain::severity`).
+    pub severities: Vec<IncidentSeverity>,
+    /// `[[shift]]`: who is on duty when (`domain::shift`).
+    pub shifts: Vec<Shift>,
     /// Vars whose values are secret (`[runbook] secret_vars`; docs/runbook-format.md "Secrets").
     pub secret_vars: std::collections::BTreeSet<String>,
     /// Token shapes to hide wherever outside text is shown or written (`[runbook] redact`).
@@ -56,6 +60,10 @@ pub enum JournalSetting {
 }
 
 impl Runbook {
+    /// A severity by id; ids are matched ignoring case (`sev1` finds `SEV1`).
+    pub fn severity(&self, id: &str) -> Option<&IncidentSeverity> {
+        self.severities.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+    }
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
     }
@@ -315,4 +323,46 @@ pub struct Template {
     pub id: String,
     pub title: String,
     pub text: String,
+}
+
+/// An incident severity (`[[severity]]`): how fast the incident must be
+/// acknowledged and mitigated, and how often the team must hear about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncidentSeverity {
+    /// `SEV0`, `SEV1`, … (letters, digits, `-`, `_`; upper case allowed).
+    pub id: String,
+    pub title: String,
+    pub ack_within: Dur,
+    pub mitigate_within: Dur,
+    pub update_every: Dur,
+    /// This severity's own ladder; `None` uses the runbook's `[escalation]`.
+    pub escalation: Option<Vec<EscalationLevel>>,
+    /// The `[[template]]` the console opens when a status update is due
+    /// (default: a template with id `status-update`, if there is one).
+    pub update_template: Option<String>,
+}
+
+/// A wall-clock time of day in the runbook's time zone (`"06:00"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TimeOfDay {
+    pub hour: u32,
+    pub minute: u32,
+}
+
+impl std::fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}:{:02}", self.hour, self.minute)
+    }
+}
+
+/// A shift (`[[shift]]`): every day from `from` to `to` (crossing midnight
+/// when `to` ≤ `from`), in the runbook's time zone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shift {
+    pub from: TimeOfDay,
+    pub to: TimeOfDay,
+    /// The people on duty, as written.
+    pub who: String,
+    /// What the shift is for ("Deploy", "Monitoring", "night on-call").
+    pub role: String,
 }

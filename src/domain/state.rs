@@ -136,6 +136,11 @@ pub struct IncidentState {
     /// Levels entered, in order; the last is the current one.
     pub levels: Vec<IncidentLevelEntry>,
     pub resolved: Option<Stamp>,
+    /// Severity changes in order, `(severity id, when, by)`; the last is in force.
+    pub severities: Vec<(String, Stamp)>,
+    pub mitigated: Option<Stamp>,
+    /// Templates copied while the incident was open (status updates), in order.
+    pub messages: Vec<(String, Stamp)>,
 }
 
 impl IncidentState {
@@ -145,6 +150,23 @@ impl IncidentState {
     pub fn is_open(&self) -> bool {
         self.resolved.is_none()
     }
+    /// The severity in force (`None` when never set).
+    pub fn severity(&self) -> Option<&str> {
+        self.severities.last().map(|(s, _)| s.as_str())
+    }
+    /// The first acknowledgement of any level: when someone answered.
+    pub fn first_ack(&self) -> Option<&Stamp> {
+        self.levels.iter().filter_map(|l| l.acknowledged.as_ref()).min_by_key(|s| s.at)
+    }
+}
+
+/// A handover the incoming person acknowledged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HandoverAck {
+    pub since: String,
+    pub shift: Option<String>,
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -217,6 +239,7 @@ pub struct SessionState {
     pub triggers: BTreeMap<String, TriggerState>,
     pub rollbacks: BTreeMap<String, RollbackState>,
     pub messages: Vec<MessageEntry>,
+    pub handovers: Vec<HandoverAck>,
     /// Records of kinds this version does not know (skipped, counted).
     pub unknown_records: u64,
     /// Records of a known kind that could not be read (skipped, shown): the
@@ -338,7 +361,23 @@ impl SessionState {
                     summary,
                     levels: vec![IncidentLevelEntry { level, since: at, automatic: false, acknowledged: None }],
                     resolved: None,
+                    severities: Vec::new(),
+                    mitigated: None,
+                    messages: Vec::new(),
                 });
+            }
+            EventKind::IncidentSeverity { severity } => {
+                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
+                    inc.severities.push((severity, stamp()));
+                }
+            }
+            EventKind::IncidentMitigated { .. } => {
+                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
+                    inc.mitigated.get_or_insert_with(stamp);
+                }
+            }
+            EventKind::HandoverAcknowledged { since, shift } => {
+                self.handovers.push(HandoverAck { since, shift, by: by.to_string(), at });
             }
             EventKind::IncidentEscalated { level, automatic } => {
                 if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
@@ -381,6 +420,9 @@ impl SessionState {
                 rb.approved.clear();
             }
             EventKind::MessageCopied { template, text } => {
+                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
+                    inc.messages.push((template.clone(), stamp()));
+                }
                 self.messages.push(MessageEntry { template, text, by: by.to_string(), at })
             }
         }

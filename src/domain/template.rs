@@ -59,6 +59,8 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("incident.elapsed", "time since it started: 12:04"),
     ("incident.countdown", "time left at this level (negative when overdue)"),
     ("incident.status / .summary", "RUNNING, OVERDUE, ACKNOWLEDGED, RESOLVED; the declared summary"),
+    ("incident.severity / .severity.title", "the open incident's [[severity]] id (SEV1) and title, or none"),
+    ("incident.ack / .mitigate / .next_update", "the severity clocks: 04:10 left, OVERDUE 01:02, met, 2m early"),
     ("probes / probes.summary", "5 UP, 1 DOWN (homepage), 1 not checked"),
     ("probes.down", "probes DOWN, or none"),
     ("steps / steps.summary", "8/10 done, 1 failed (db-updates), 1 not started"),
@@ -148,9 +150,39 @@ fn recommendation_label(rb: &Runbook, st: &SessionState) -> Option<String> {
     Some(super::decision::recommend(rb, st).label())
 }
 
+/// `incident.severity`, `.severity.title`, `.ack`, `.mitigate`, `.next_update`.
+fn severity_field(name: &str, ctx: &Context) -> Option<String> {
+    use super::severity;
+    if !matches!(
+        name,
+        "incident.severity" | "incident.severity.title" | "incident.ack" | "incident.mitigate" | "incident.next_update"
+    ) {
+        return None;
+    }
+    let inc = ctx.state.incident.as_ref().filter(|i| i.is_open());
+    let Some(c) = inc.and_then(|i| severity::clocks(ctx.runbook, i, ctx.now)) else { return Some("none".into()) };
+    Some(match name {
+        "incident.severity" => c.severity.id.clone(),
+        "incident.severity.title" => c.severity.title.clone(),
+        "incident.ack" => severity::describe(c.ack),
+        "incident.mitigate" => severity::describe(c.mitigate),
+        _ => c.next_update().map(|u| severity::describe(u.state)).unwrap_or_else(|| "none due".into()),
+    })
+}
+
 fn incident_field(name: &str, format: Option<&str>, ctx: &Context) -> Option<String> {
-    let view = escalation::clock(ctx.runbook, ctx.state, ctx.now);
     let plain = |v: String| if format.is_some() { None } else { Some(v) };
+    if let Some(v) = severity_field(name, ctx) {
+        return plain(v);
+    }
+    // The summary does not depend on an escalation ladder (an incident with only a severity has none).
+    if name == "incident.summary" {
+        if let Some(s) = ctx.state.incident.as_ref().filter(|i| i.is_open()).and_then(|i| i.summary.clone()) {
+            return plain(s);
+        }
+    }
+    let laddered = super::incident_acts::with_ladder(ctx.runbook, ctx.state);
+    let view = escalation::clock(laddered.as_ref().unwrap_or(ctx.runbook), ctx.state, ctx.now);
     let Some(v) = view else {
         return match name {
             "incident" | "incident.level" | "incident.who" | "incident.since" | "incident.elapsed"

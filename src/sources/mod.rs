@@ -10,6 +10,7 @@
 pub mod journal;
 pub mod logtail;
 pub mod orphans;
+pub mod presence;
 pub mod probes;
 pub mod process;
 pub mod steps;

@@ -119,6 +119,10 @@ pub struct App {
     pub badge: Option<&'static str>,
     /// Probe histories, auto-verdict memory, run output (`ui::wiring`).
     pub procs: super::wiring::ProcsView,
+    /// Consoles on the session now, and this console's own presence (`ui::presence`).
+    pub team: super::presence::Team,
+    /// The status-update due time the console last opened the template for.
+    pub update_prompted: Option<DateTime<Utc>>,
     /// Hides the runbook's secrets in outside text (built once, at start).
     pub redactor: std::sync::Arc<crate::domain::redact::Redactor>,
 }
@@ -159,6 +163,8 @@ impl App {
             bell: false,
             badge: None,
             procs: Default::default(),
+            team: super::presence::Team::new(cfg.now),
+            update_prompted: None,
         }
     }
 
@@ -219,7 +225,8 @@ impl App {
     }
 
     pub fn select(&mut self, pane: PaneId, idx: usize) {
-        let n = items::count(&self.runbook, pane);
+        // The Escalation pane lists the ladder the open incident climbs (its severity's own, maybe).
+        let n = items::count(&self.ladder_runbook(), pane);
         self.selected[pane.index()] = if n == 0 { 0 } else { idx.min(n - 1) };
         self.dirty = true;
     }
@@ -265,6 +272,7 @@ impl App {
             return Vec::new();
         }
         self.dirty = true;
+        self.team.last_input = self.now;
         if self.overlay.is_some() {
             return overlay::on_key(self, key);
         }
@@ -287,6 +295,7 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        self.team.last_input = self.now;
         if self.overlay.is_some() {
             return Vec::new();
         }
@@ -392,7 +401,7 @@ impl App {
 
     fn move_by(&mut self, delta: isize) {
         let p = self.focus;
-        let n = items::count(&self.runbook, p) as isize;
+        let n = items::count(&self.ladder_runbook(), p) as isize;
         if n == 0 {
             return;
         }
@@ -572,6 +581,10 @@ impl App {
             Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
             Action::Rollback => overlay::rollback::open(self),
             Action::ResolveIncident => return self.resolve_incident(),
+            Action::Mitigated => return self.mitigate_incident(),
+            Action::ChangeSeverity => self.change_severity(),
+            Action::Who => self.overlay = Some(Overlay::Who { scroll: 0 }),
+            Action::Handover => return vec![Effect::OpenHandover],
         }
         Vec::new()
     }

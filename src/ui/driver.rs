@@ -48,6 +48,7 @@ impl Session {
                 self.flush_outbox();
                 self.reap_runs();
                 self.app.tick(now);
+                self.presence_tick(now);
                 let mut effects = super::wiring::probes::auto_verdicts(&mut self.app);
                 effects.extend(self.app.incident_tick());
                 effects
@@ -81,6 +82,7 @@ impl Session {
                     self.poll();
                 }
                 Effect::Quit => quit = true,
+                Effect::OpenHandover => self.open_handover(),
                 Effect::SetMouse(on) => {
                     if terminal::is_active() {
                         if let Err(err) = terminal::set_mouse(on) {

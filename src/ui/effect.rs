@@ -27,6 +27,8 @@ pub enum Effect {
         kind: RunKind,
         id: String,
     },
+    /// Read the journal and open the handover (`ui::overlay::handover`).
+    OpenHandover,
     /// Read a past run's output file (relative to the journal's folder) for the details view.
     LoadOutput {
         kind: RunKind,

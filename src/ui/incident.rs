@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::escalation;
 use crate::domain::event::EventKind;
+use crate::domain::incident_acts::{self, Refusal};
+use crate::domain::severity;
 use crate::domain::trigger::{self, FnSignals};
 
 use super::app::{App, MsgKind};
@@ -21,9 +23,32 @@ impl App {
         events.into_iter().map(|event| self.append(event)).collect()
     }
 
-    /// `i`: asks first (naming the level and who it calls), then declares.
+    /// The runbook as the escalation clock sees it now: with the open
+    /// incident's severity ladder in place of `[escalation]`, if it has one.
+    pub fn ladder_runbook(&self) -> std::borrow::Cow<'_, crate::domain::runbook::Runbook> {
+        match incident_acts::with_ladder(&self.runbook, &self.state) {
+            Some(rb) => std::borrow::Cow::Owned(rb),
+            None => std::borrow::Cow::Borrowed(&self.runbook),
+        }
+    }
+
+    /// `i`: with `[[severity]]`, asks for the severity and a summary;
+    /// otherwise asks first (naming the level and who it calls), then declares.
     pub fn declare_incident(&mut self) -> Vec<Effect> {
         if !self.writable() {
+            return Vec::new();
+        }
+        if !self.runbook.severities.is_empty() {
+            if let Some(inc) = self.state.incident.as_ref().filter(|i| i.is_open()) {
+                let msg = format!(
+                    "an incident is already open (declared by {} at {}): a acknowledge, m mitigated, R resolve",
+                    clean(&inc.declared.by),
+                    inc.declared.at.format("%H:%M UTC")
+                );
+                self.say(msg, MsgKind::Warn);
+                return Vec::new();
+            }
+            self.overlay = Some(Overlay::Declare(Box::default()));
             return Vec::new();
         }
         match escalation::declare(&self.runbook, &self.state, None) {
@@ -53,9 +78,9 @@ impl App {
         if !self.writable() {
             return Vec::new();
         }
-        match escalation::escalate_now(&self.runbook, &self.state, self.now) {
+        match incident_acts::escalate(&self.runbook, &self.state, self.now) {
             Ok(events) => {
-                let next = escalation::clock(&self.runbook, &self.state, self.now)
+                let next = escalation::clock(&self.ladder_runbook(), &self.state, self.now)
                     .and_then(|v| v.next)
                     .map(|n| format!("{} ({})", clean(&n.name), clean(&n.who)))
                     .unwrap_or_else(|| "the next level".into());
@@ -65,7 +90,7 @@ impl App {
                     on_yes: self.appends(events),
                 }));
             }
-            Err(e) => self.say(clean(&e), MsgKind::Warn),
+            Err(e) => self.say(clean(e.message()), MsgKind::Warn),
         }
         Vec::new()
     }
@@ -75,7 +100,7 @@ impl App {
         if !self.writable() {
             return Vec::new();
         }
-        match escalation::acknowledge(&self.runbook, &self.state, self.now) {
+        match incident_acts::acknowledge(&self.runbook, &self.state, self.now) {
             Ok(events) => {
                 let level = events
                     .iter()
@@ -91,7 +116,44 @@ impl App {
                 self.appends(events)
             }
             Err(e) => {
-                self.say(clean(&e), MsgKind::Warn);
+                self.say(clean(e.message()), MsgKind::Warn);
+                Vec::new()
+            }
+        }
+    }
+
+    /// `s` in Escalation: choose a new severity for the open incident (the declare dialog, in change mode).
+    pub fn change_severity(&mut self) {
+        if !self.writable() {
+            return;
+        }
+        let Some(inc) = self.state.incident.as_ref().filter(|i| i.is_open()) else {
+            self.say("no incident declared: press i to declare one", MsgKind::Warn);
+            return;
+        };
+        if self.runbook.severities.is_empty() {
+            self.say("this runbook has no [[severity]] entries to choose from", MsgKind::Warn);
+            return;
+        }
+        let current = inc.severity().and_then(|s| self.runbook.severities.iter().position(|x| x.id == s));
+        let mut d = crate::ui::overlay::declare::DeclareDialog::new();
+        d.change = true;
+        d.choice = current;
+        self.overlay = Some(Overlay::Declare(Box::new(d)));
+    }
+
+    /// `m`: the impact is stopped; the mitigation clock stops (no question: not destructive).
+    pub fn mitigate_incident(&mut self) -> Vec<Effect> {
+        if !self.writable() {
+            return Vec::new();
+        }
+        match incident_acts::mitigated(&self.state, None) {
+            Ok(events) => {
+                self.say(format!("incident marked mitigated by {}", clean(&self.operator)), MsgKind::Info);
+                self.appends(events)
+            }
+            Err(Refusal::Refused(m) | Refusal::BadInput(m)) => {
+                self.say(clean(&m), MsgKind::Warn);
                 Vec::new()
             }
         }
@@ -102,7 +164,7 @@ impl App {
         if !self.writable() {
             return Vec::new();
         }
-        match escalation::resolve(&self.runbook, &self.state, self.now, None) {
+        match incident_acts::resolve(&self.runbook, &self.state, self.now, None) {
             Ok(events) => {
                 let what = match self.state.incident.as_ref().filter(|i| i.is_open()) {
                     Some(inc) => {
@@ -121,7 +183,7 @@ impl App {
                     on_yes: self.appends(events),
                 }));
             }
-            Err(e) => self.say(clean(&e), MsgKind::Warn),
+            Err(e) => self.say(clean(e.message()), MsgKind::Warn),
         }
         Vec::new()
     }
@@ -129,11 +191,12 @@ impl App {
     /// Every tick: the automatic escalation that is due and trigger changes, as
     /// journal appends (each is idempotent once folded). Read-only consoles only watch.
     pub fn incident_tick(&mut self) -> Vec<Effect> {
+        self.update_prompt();
         if self.read_only.is_some() {
             return Vec::new();
         }
         let mut events = Vec::new();
-        if let Some(ev) = escalation::due_escalation(&self.runbook, &self.state, self.now) {
+        if let Some(ev) = escalation::due_escalation(&self.ladder_runbook(), &self.state, self.now) {
             if let EventKind::IncidentEscalated { level, .. } = &ev {
                 self.say(format!("no acknowledgement in time: escalated to {}", clean(level)), MsgKind::Error);
             }
@@ -166,5 +229,34 @@ impl App {
         }
         events.extend(changes);
         self.appends(events)
+    }
+
+    /// When a status update falls due, say so and open the update template
+    /// filled from the session (once per due time; copying it is the update).
+    fn update_prompt(&mut self) {
+        let Some(inc) = self.state.incident.as_ref().filter(|i| i.is_open()) else { return };
+        let Some(c) = severity::clocks(&self.runbook, inc, self.now) else { return };
+        let Some(due) = c.next_update().filter(|u| u.posted.is_none() && u.due <= self.now).map(|u| u.due) else {
+            return;
+        };
+        if self.update_prompted == Some(due) {
+            return;
+        }
+        self.update_prompted = Some(due);
+        self.say(
+            format!(
+                "status update due ({} updates every {}): copy the message to post it (Enter/y)",
+                clean(&c.severity.id),
+                c.severity.update_every
+            ),
+            MsgKind::Error,
+        );
+        self.bell = true;
+        let index = c.update_template.as_deref().and_then(|t| self.runbook.templates.iter().position(|x| x.id == t));
+        if self.overlay.is_none() {
+            if let Some(selected) = index {
+                self.overlay = Some(Overlay::Templates(crate::ui::overlay::templates::TemplatesDialog { selected }));
+            }
+        }
     }
 }

@@ -28,6 +28,7 @@ pub mod messages;
 pub mod overlay;
 pub mod panes;
 pub mod plain;
+pub mod presence;
 pub mod recommend;
 pub mod render;
 pub mod rollback_flow;

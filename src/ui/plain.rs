@@ -227,6 +227,8 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     session.sources = Some(sources.clone());
     // Probes and runs as in the full-screen console: the same driver, the same clock.
     session.start_procs(sources.clone());
+    // Present like any console (docs/console.md): others see a plain-mode reader in their roster.
+    session.start_presence();
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -237,6 +239,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
         let input = tokio::select! {
             line = lines.next_line() => {
                 let Ok(Some(line)) = line else { break Exit::Quit };
+                session.app.team.last_input = chrono::Utc::now();
                 match typed(&session, &line) {
                     Typed::Quit => break Exit::Quit,
                     Typed::Said => continue,
@@ -259,6 +262,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     let op = session.app.operator.clone();
     session.append(&op, &EventKind::SessionClosed {});
     print_news(&mut session, &mut said);
+    session.announcer = None;
     Ok(exit)
 }
 

@@ -77,6 +77,8 @@ pub struct Session {
     pub sources: Option<EventSender>,
     /// Processes and probes of this console (`ui::wiring::runs`).
     pub runs: super::wiring::runs::Runs,
+    /// This console's presence file and lock (`ui::presence`); dropped on exit.
+    pub announcer: Option<crate::sources::presence::Announcer>,
     /// When set (plain mode), every record folded in is also kept here, to be printed.
     pub echo: Option<Vec<Record>>,
     /// Source events the journal refused, waiting to be written (`ui::wiring::outbox`),
@@ -110,6 +112,7 @@ impl Session {
             outbox: Default::default(),
             writer: None,
             ahead: Default::default(),
+            announcer: None,
             outage: false,
         }
     }
@@ -257,6 +260,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     session.start_procs(sources.clone());
     // Runs left behind by a console that is gone are ended now, not left RUNNING.
     session.reap_runs();
+    session.start_presence();
 
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -345,6 +349,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             session.append(&op, &EventKind::SessionClosed {});
         }
     }
+    session.announcer = None;
     terminal::restore();
     Ok(exit)
 }

@@ -207,7 +207,8 @@ fn a_second_writer_shows_up_within_a_second() {
     };
     other.append("ci@runner", chrono::Utc::now(), &ev).unwrap();
     s.wait_screen("✗ FAIL    Search returns results");
-    s.wait_screen("ana (+ci@runner)");
+    // In the status line: ana's console (present) and ci@runner, who wrote but has no console open.
+    s.wait_screen("ana ▶ (+ci@runner)");
     s.keys(&["q"]);
     s.wait_screen("EXIT=0");
 }

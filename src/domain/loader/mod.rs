@@ -14,6 +14,7 @@ mod response;
 mod roles;
 mod secrets;
 mod sections;
+mod team;
 mod session;
 #[cfg(test)]
 mod tests;
@@ -54,6 +55,8 @@ const SECTIONS: &[&str] = &[
     "template",
     "role",
     "decision",
+    "severity",
+    "shift",
     "session",
 ];
 
@@ -225,6 +228,9 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let templates = read_all(ctx, doc, "template", response::template);
     let access = roles::access(ctx, doc);
     warn_key_distinct_unsigned(ctx, doc, &rollbacks, &access);
+    let mut seen_severities = Vec::new();
+    let severities = read_all(ctx, doc, "severity", |c, t| team::severity(c, t, &mut seen_severities));
+    let shifts = read_all(ctx, doc, "shift", team::shift);
     let session = single(ctx, doc, "session").map(|t| session::session(ctx, &t)).unwrap_or_default();
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
@@ -247,6 +253,8 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         triggers,
         templates,
         access,
+        severities,
+        shifts,
         session,
         secret_vars: secret_rules.as_ref().map(|r| r.vars.clone()).unwrap_or_default(),
         redact: secret_rules.map(|r| r.redact).unwrap_or_default(),

@@ -119,7 +119,7 @@ pub(super) fn escalation(ctx: &mut Ctx, t: &Table) -> Option<Escalation> {
     Some(Escalation { start, levels })
 }
 
-fn escalation_level(ctx: &mut Ctx, l: &Table) -> Option<EscalationLevel> {
+pub(super) fn escalation_level(ctx: &mut Ctx, l: &Table) -> Option<EscalationLevel> {
     l.check_keys(ctx, &["name", "who", "respond_within", "when"]);
     let name = l.req_str(ctx, "name", "\"L1\"");
     let who = l.req_str(ctx, "who", "\"Dev on-call\"");

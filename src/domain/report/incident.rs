@@ -33,10 +33,16 @@ fn dur(d: Duration) -> String {
 
 /// Every level entered by every incident of the session, in order.
 pub fn incident_section(runbook: Option<&Runbook>, state: &SessionState) -> Vec<LevelResponse> {
-    let esc = runbook.and_then(|r| r.escalation.as_ref());
     let mut out = Vec::new();
     for (n, inc) in state.past_incidents.iter().chain(state.incident.iter()).enumerate() {
+        // The ladder this incident climbed: its severity's own, else [escalation].
+        let ladder = runbook.and_then(|r| crate::domain::incident_acts::ladder_for(r, inc.severity()));
+        let esc = ladder.as_ref();
         for (i, l) in inc.levels.iter().enumerate() {
+            // An incident with a severity but no ladder has one unnamed level: nothing to report there.
+            if l.level.is_empty() {
+                continue;
+            }
             let def = esc.and_then(|e| e.levels.iter().find(|d| d.name == l.level));
             let after = l.acknowledged.as_ref().map(|a| a.at - l.since);
             let outcome = match (&l.acknowledged, inc.levels.get(i + 1), &inc.resolved) {

@@ -193,8 +193,22 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "\n## Incidents and escalations\n");
         for i in &r.incidents {
             let summary = i.summary.as_deref().map(|s| format!(": {}", md(s))).unwrap_or_default();
-            let _ = writeln!(o, "- Declared by {} at {}{summary}", md(&i.declared_by), when(&i.declared_at));
-            for l in &i.levels {
+            let sev = i.severity.as_deref().map(|s| format!(" ({})", md(s))).unwrap_or_default();
+            let _ = writeln!(o, "- Declared{sev} by {} at {}{summary}", md(&i.declared_by), when(&i.declared_at));
+            if let Some(m) = &i.mitigated_at {
+                let _ = writeln!(o, "  - mitigated at {}", short(m));
+            }
+            for c in &i.clocks {
+                let at = c.at.as_ref().map(|a| format!(", at {}", short(a))).unwrap_or_default();
+                let word = match c.outcome.as_str() {
+                    "met" => "met".to_string(),
+                    "missed" => "MISSED".to_string(),
+                    "overdue" => "OVERDUE (never met)".to_string(),
+                    other => other.to_string(),
+                };
+                let _ = writeln!(o, "  - {} due {}: {word}, {}{at}", md(&c.clock), short(&c.due), md(&c.by));
+            }
+            for l in i.levels.iter().filter(|l| !l.level.is_empty()) {
                 let ack = match (&l.acknowledged_by, &l.acknowledged_at) {
                     (Some(by), Some(at)) => format!(", acknowledged by {} at {}", md(by), short(at)),
                     _ => ", not acknowledged".into(),

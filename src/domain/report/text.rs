@@ -121,17 +121,31 @@ pub fn describe(ev: &EventKind) -> String {
             }
             s
         }
-        EventKind::IncidentDeclared { level, summary } => match summary {
-            Some(sm) => format!("declared an incident at {}: {}", p(level), p(sm)),
-            None => format!("declared an incident at {}", p(level)),
-        },
+        EventKind::IncidentDeclared { level, summary } => {
+            // An incident with a severity but no escalation ladder starts at no named level.
+            let at = if level.is_empty() { String::new() } else { format!(" at {}", p(level)) };
+            match summary {
+                Some(sm) => format!("declared an incident{at}: {}", p(sm)),
+                None => format!("declared an incident{at}"),
+            }
+        }
         EventKind::IncidentEscalated { level, automatic } => {
             format!("escalated to {}{}", p(level), if *automatic { " (clock ran out)" } else { "" })
         }
+        EventKind::IncidentAcknowledged { level } if level.is_empty() => "acknowledged the incident".into(),
         EventKind::IncidentAcknowledged { level } => format!("acknowledged {}", p(level)),
         EventKind::IncidentResolved { note } => match note {
             Some(n) => format!("resolved the incident: {}", p(n)),
             None => "resolved the incident".into(),
+        },
+        EventKind::IncidentSeverity { severity } => format!("set the incident's severity to {}", p(severity)),
+        EventKind::IncidentMitigated { note } => match note {
+            Some(n) => format!("marked the incident mitigated: {}", p(n)),
+            None => "marked the incident mitigated".into(),
+        },
+        EventKind::HandoverAcknowledged { since, shift } => match shift {
+            Some(sh) => format!("acknowledged the handover since {} and took over {}", p(since), p(sh)),
+            None => format!("acknowledged the handover since {}", p(since)),
         },
         EventKind::TriggerFired { trigger, propose, cause } => {
             format!("trigger {} fired ({}), proposing rollback {}", p(trigger), p(cause), p(propose))

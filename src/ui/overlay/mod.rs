@@ -4,7 +4,9 @@
 
 pub mod confirm;
 pub mod decision;
+pub mod declare;
 pub mod details;
+pub mod handover;
 pub mod help;
 pub mod messages;
 pub mod operator;
@@ -13,6 +15,7 @@ pub mod rollback;
 pub mod search;
 pub mod templates;
 pub mod walkthrough;
+pub mod who;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -38,6 +41,11 @@ pub enum Overlay {
     Confirm(confirm::Confirm),
     Templates(templates::TemplatesDialog),
     Rollback(rollback::RollbackDialog),
+    Who {
+        scroll: u16,
+    },
+    Declare(Box<declare::DeclareDialog>),
+    Handover(handover::HandoverView),
 }
 
 impl Overlay {
@@ -54,6 +62,9 @@ impl Overlay {
             Overlay::Confirm(_) => "confirm",
             Overlay::Templates(_) => "templates",
             Overlay::Rollback(_) => "rollback",
+            Overlay::Who { .. } => "who",
+            Overlay::Declare(_) => "declare",
+            Overlay::Handover(_) => "handover",
         }
     }
 }
@@ -84,6 +95,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Confirm(c) => confirm::on_key(app, c, key),
         Overlay::Templates(t) => templates::on_key(app, t, key),
         Overlay::Rollback(r) => rollback::on_key(app, r, key),
+        Overlay::Who { scroll } => who::on_key(app, scroll, key),
+        Overlay::Declare(d) => declare::on_key(app, d, key),
+        Overlay::Handover(v) => handover::on_key(app, v, key),
     };
     match outcome {
         Outcome::Keep(ov) => {
@@ -112,6 +126,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Confirm(c) => confirm::draw(frame, app, main, c),
         Overlay::Templates(t) => templates::draw(frame, app, main, t),
         Overlay::Rollback(r) => rollback::draw(frame, app, main, r),
+        Overlay::Who { scroll } => who::draw(frame, app, main, *scroll),
+        Overlay::Declare(d) => declare::draw(frame, app, main, d),
+        Overlay::Handover(v) => handover::draw(frame, app, main, v),
     }
     app.overlay = Some(ov);
 }

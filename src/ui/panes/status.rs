@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::domain::event::Decision;
+use crate::domain::presence;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::styled;
 use crate::ui::overlay::Overlay;
@@ -69,17 +70,58 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         rest = rest.saturating_sub(width(&badge));
         spans.push(styled(app, Role::Alarm, badge));
     }
+    // The shift on duty: "shift Deploy until 08:00" when there is room, "Deploy→08:00" when not.
+    let shift = crate::domain::shift::current(&app.runbook, app.now).map(|o| {
+        let end = match app.runbook.timezone {
+            Some(tz) => o.end.with_timezone(&tz).format("%H:%M").to_string(),
+            None => o.end.format("%H:%M").to_string(),
+        };
+        (format!("shift {} until {end} │ ", clean(&o.shift.role)), format!("{}→{end} │ ", clean(&o.shift.role)))
+    });
+    let shift = match shift {
+        Some((full, _)) if width(&full) + 40 <= rest => Some(full),
+        Some((_, short)) if width(&short) + 20 <= rest => Some(fit(&short, 16)),
+        _ => None,
+    };
+    rest = rest.saturating_sub(shift.as_deref().map_or(0, width));
+    // Who is here: the presence roster ("ana ▶ · bo [ro]"); before presence is
+    // read (or when it cannot be), the people who wrote to the journal.
+    let roster = &app.team.roster;
     let others: Vec<String> = app.state.operators.iter().filter(|o| **o != app.operator).map(|o| clean(o)).collect();
     let me = clean(&app.operator);
-    let ops_full = if others.is_empty() { me.clone() } else { format!("{me} (+{})", others.join(", ")) };
-    let ops_short = if others.is_empty() { me.clone() } else { format!("{me} +{}", others.len()) };
+    let (ops_full, ops_short) = if roster.is_empty() {
+        (
+            if others.is_empty() { me.clone() } else { format!("{me} (+{})", others.join(", ")) },
+            if others.is_empty() { me.clone() } else { format!("{me} +{}", others.len()) },
+        )
+    } else {
+        // People who acted in the session but have no console open (a CI job, `warroom mark`).
+        let absent: Vec<&String> =
+            others.iter().filter(|o| !roster.iter().any(|p| clean(&p.operator) == **o)).collect();
+        let line = presence::roster_line(roster, app.now, usize::MAX);
+        let full = if absent.is_empty() {
+            line
+        } else {
+            format!("{line} (+{})", absent.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+        };
+        (full, presence::roster_line(roster, app.now, 14))
+    };
     let title = clean(&app.runbook.title);
     let ops_want = if width(&ops_full) + width(&title) + 4 <= rest { width(&ops_full) } else { width(&ops_short) };
     let title = fit(&title, rest.saturating_sub(ops_want.min(rest / 2) + 4).max(1));
     let ops_room = rest.saturating_sub(width(&title) + 4);
-    let ops = if width(&ops_full) <= ops_room { ops_full } else { fit(&ops_short, ops_room) };
+    let ops = if width(&ops_full) <= ops_room {
+        ops_full
+    } else if !roster.is_empty() {
+        presence::roster_line(roster, app.now, ops_room)
+    } else {
+        fit(&ops_short, ops_room)
+    };
     spans.push(styled(app, Role::Title, format!(" {title}")));
     spans.push(styled(app, Role::Status, format!(" │ {ops} │ ")));
+    if let Some(sh) = shift {
+        spans.push(styled(app, Role::Status, sh));
+    }
     spans.push(styled(app, Role::Accent, rec));
     spans.push(styled(app, Role::Status, dec_label));
     spans.push(styled(app, dec_role, decision).patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)));

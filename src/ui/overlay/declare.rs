@@ -1,0 +1,129 @@
+//! `i` on a runbook with `[[severity]]`: choose the severity (Tab / arrows)
+//! and write a one-line summary, Enter declares (docs/incident.md). The clocks
+//! of that severity start at once; runbooks without severities keep the plain
+//! yes/no question (`ui::incident`).
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+use ratatui_textarea::TextArea;
+
+use super::{centered, is_close, Outcome, Overlay};
+use crate::domain::incident_acts;
+use crate::ui::app::{App, MsgKind};
+use crate::ui::chrome::{dialog_block, plain, styled};
+use crate::ui::text::{clean, fit, pad};
+use crate::ui::theme::Role;
+
+pub struct DeclareDialog {
+    /// Changing the open incident's severity (`s`), not declaring one: no summary.
+    pub change: bool,
+    pub choice: Option<usize>,
+    pub summary: TextArea<'static>,
+    pub error: Option<String>,
+}
+
+impl DeclareDialog {
+    pub fn new() -> Self {
+        let mut summary = TextArea::default();
+        summary.set_placeholder_text("what is happening, in one line (optional)");
+        summary.set_cursor_line_style(ratatui::style::Style::default());
+        DeclareDialog { change: false, choice: None, summary, error: None }
+    }
+}
+
+impl Default for DeclareDialog {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn on_key(app: &mut App, mut d: Box<DeclareDialog>, key: KeyEvent) -> Outcome {
+    if is_close(&key, true) {
+        return Outcome::Close;
+    }
+    let n = app.runbook.severities.len().max(1);
+    match key.code {
+        KeyCode::Tab | KeyCode::Down => d.choice = Some(d.choice.map_or(0, |c| (c + 1) % n)),
+        KeyCode::BackTab | KeyCode::Up => d.choice = Some(d.choice.map_or(n - 1, |c| (c + n - 1) % n)),
+        KeyCode::Enter => {
+            let Some(sev) = d.choice.and_then(|c| app.runbook.severities.get(c)).map(|s| s.id.clone()) else {
+                d.error = Some("choose the severity with Tab first".into());
+                return Outcome::Keep(Overlay::Declare(d));
+            };
+            if d.change {
+                return match incident_acts::change_severity(&app.runbook, &app.state, &sev) {
+                    Ok(events) => {
+                        app.say(format!("severity changed to {}: its clocks apply now", clean(&sev)), MsgKind::Info);
+                        Outcome::Done(events.into_iter().map(|e| app.append(e)).collect())
+                    }
+                    Err(e) => {
+                        d.error = Some(clean(e.message()));
+                        Outcome::Keep(Overlay::Declare(d))
+                    }
+                };
+            }
+            let summary = d.summary.lines().join(" ").trim().to_string();
+            let summary = (!summary.is_empty()).then_some(summary);
+            match incident_acts::declare(&app.runbook, &app.state, Some(&sev), summary) {
+                Ok(events) => {
+                    app.say(format!("incident declared: {} — its clocks are running", clean(&sev)), MsgKind::Info);
+                    return Outcome::Done(events.into_iter().map(|e| app.append(e)).collect());
+                }
+                Err(e) => d.error = Some(clean(e.message())),
+            }
+        }
+        _ if d.change => {}
+        _ => {
+            d.summary.input(key);
+            d.error = None;
+        }
+    }
+    Outcome::Keep(Overlay::Declare(d))
+}
+
+pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
+    let sevs = &app.runbook.severities;
+    let area = centered(main, 90, sevs.len() as u16 + 8);
+    frame.render_widget(Clear, area);
+    let block = if d.change {
+        dialog_block(app, "Change the incident's severity", "Tab severity · Enter change · Esc cancel")
+    } else {
+        dialog_block(app, "Declare an incident", "Tab severity · type the summary · Enter declare · Esc cancel")
+    };
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [list, summary, err] =
+        Layout::vertical([Constraint::Length(sevs.len() as u16 + 1), Constraint::Length(3), Constraint::Length(1)])
+            .areas(inner);
+    let mut lines =
+        vec![Line::from(styled(app, Role::Muted, "severity (ack within · mitigate within · update every):"))];
+    for (i, s) in sevs.iter().enumerate() {
+        let chosen = d.choice == Some(i);
+        let marker = if chosen { app.symbols.focus_marker() } else { " " };
+        let line = Line::from(vec![plain(format!(
+            "{marker} {} {} ack {} · mitigate {} · update every {}",
+            pad(&clean(&s.id), 6),
+            pad(&fit(&clean(&s.title), 30), 30),
+            s.ack_within,
+            s.mitigate_within,
+            s.update_every
+        ))]);
+        lines.push(if chosen { line.style(app.theme.style(Role::Selection)) } else { line });
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+    if d.change {
+        if let Some(e) = &d.error {
+            frame.render_widget(Paragraph::new(Line::from(styled(app, Role::Fail, e.clone()))), err);
+        }
+        return;
+    }
+    let mut ta = d.summary.clone();
+    ta.set_block(Block::default().borders(Borders::ALL).title(" summary "));
+    frame.render_widget(&ta, summary);
+    if let Some(e) = &d.error {
+        frame.render_widget(Paragraph::new(Line::from(styled(app, Role::Fail, e.clone()))), err);
+    }
+}

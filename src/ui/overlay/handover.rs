@@ -1,0 +1,65 @@
+//! `H`: the handover (docs/incident.md) — what changed since the start of the
+//! current shift, what is open, who is next. `a` acknowledges it as the
+//! incoming person (journaled `handover.acknowledged`), `y` copies it as
+//! Markdown. The journal is read by the session (`Effect::OpenHandover`).
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{centered, is_close, Outcome, Overlay};
+use crate::domain::event::EventKind;
+use crate::domain::record::format_ts;
+use crate::ui::app::{App, MsgKind};
+use crate::ui::chrome::{dialog_block, styled};
+use crate::ui::effect::Effect;
+use crate::ui::text::clean_lines;
+use crate::ui::theme::Role;
+
+#[derive(Clone, Debug)]
+pub struct HandoverView {
+    pub since: DateTime<Utc>,
+    /// The shift taken over, "Deploy (ana)", when the runbook has shifts.
+    pub shift: Option<String>,
+    pub markdown: String,
+    pub scroll: u16,
+}
+
+pub fn on_key(app: &mut App, mut v: HandoverView, key: KeyEvent) -> Outcome {
+    if is_close(&key, false) {
+        return Outcome::Close;
+    }
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => v.scroll = v.scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => v.scroll = v.scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => v.scroll = v.scroll.saturating_add(10),
+        KeyCode::PageUp => v.scroll = v.scroll.saturating_sub(10),
+        KeyCode::Char('y') => return Outcome::Done(vec![Effect::Copy(v.markdown.clone())]),
+        KeyCode::Char('a') => {
+            if !app.writable() {
+                return Outcome::Keep(Overlay::Handover(v));
+            }
+            let ev = EventKind::HandoverAcknowledged { since: format_ts(&v.since), shift: v.shift.clone() };
+            app.say(format!("handover acknowledged by {}", crate::ui::text::clean(&app.operator)), MsgKind::Info);
+            return Outcome::Done(vec![app.append(ev)]);
+        }
+        _ => {}
+    }
+    Outcome::Keep(Overlay::Handover(v))
+}
+
+pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &HandoverView) {
+    let area = centered(main, 110, main.height.saturating_sub(2).max(10));
+    frame.render_widget(Clear, area);
+    let block = dialog_block(app, "Handover", "a acknowledge (I take over) · y copy Markdown · j/k scroll · Esc close");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines: Vec<Line> = clean_lines(&v.markdown)
+        .into_iter()
+        .map(|l| if l.starts_with('#') { Line::from(styled(app, Role::Title, l)) } else { Line::from(l) })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((v.scroll, 0)), inner);
+}
