@@ -114,14 +114,13 @@ pub enum Command {
     Approve { runbook: PathBuf, rollback: String },
     /// Who this login writes as, and whether a second engineer can approve from their own login.
     Doctor { runbook: PathBuf },
-    /// Check a journal's hash chain and sequence (and, with --allowed-signers, every record's SSH signature).
+    /// Check a journal's hash chain and sequence, a file or a postgres:// session (and, with --allowed-signers, every record's SSH signature).
     Verify {
         journal: PathBuf,
         /// git's allowed-signers file: every record must be signed by a key listed for its operator.
         #[arg(long, value_name = "FILE")]
         allowed_signers: Option<PathBuf>,
     },
-    /// Check a journal's hash chain and sequence (a file or a postgres:// session).
     /// Print [[probe]] tables for a Gatus config's endpoints (conditions kept as written).
     FromGatus {
         /// Gatus configuration file (YAML).
@@ -228,7 +227,6 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
         Command::Doctor { runbook } => doctor::run(&runbook, c),
         Command::Verify { journal, allowed_signers } => verify::run(&journal, allowed_signers.as_deref(), c),
-        Command::Verify { journal } => verify::run(&journal, c),
         Command::Export { journal } => export::run(&journal),
         Command::Import { file, journal } => import::run(&file, &journal),
         Command::Db { command } => db::run(&command),
