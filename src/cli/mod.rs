@@ -126,8 +126,6 @@ pub enum Command {
         /// Gatus configuration file (YAML).
         config: PathBuf,
     },
-    /// Check a journal's hash chain and sequence.
-    Verify { journal: PathBuf },
     /// Print a session as a file journal (JSON lines), verified first: `warroom export URL > journal.jsonl`.
     Export { journal: PathBuf },
     /// Copy a verified journal file into a new, empty session (postgres:// URL or file).

@@ -39,9 +39,6 @@ pub use verify::{verify_file, Verified};
 pub use watcher::{spawn_watcher, WatchHandle};
 pub use whoami::unix_user;
 pub use outbox::{produced_by_a_source, Appender, Backlog, Outbox, Sent, Waiting, OUTBOX_CAPACITY};
-pub use store::{torn_path, Journal, Opened};
-pub use verify::{verify_file, Verified};
-pub use watcher::{spawn_watcher, WatchHandle};
 pub use writer::{Refuse, StartResult, WriterHandle, Written};
 
 #[cfg(test)]
