@@ -269,6 +269,8 @@ mod tests {
                     decision: Decision::NoGo,
                     reason: "api *down*".into(),
                     recommendation: None,
+                    overrides: vec![],
+                    supersedes: None,
                 },
             ),
             (130, "bo", EventKind::ProbeChanged { probe: "homepage".into(), health: ProbeHealth::Down, cause: None }),

@@ -339,7 +339,7 @@ impl Journal {
     pub fn reopen(&self) -> Result<Journal, JournalError> {
         if self.pg.is_some() {
             // Another connection to the session's database.
-            return Journal::open(self.location()).map(|o| o.journal);
+            return Journal::open(self.origin()).map(|o| o.journal);
         }
         if self.is_read_only() {
             return Err(JournalError::ReadOnly(self.read_only_reason().unwrap_or_default()));
@@ -359,7 +359,7 @@ impl Journal {
     }
 
     /// What was opened: the file, or the database URL as given (to open it again).
-    pub fn location(&self) -> &Path {
+    pub fn origin(&self) -> &Path {
         self.origin.as_deref().unwrap_or(&self.path)
     }
 

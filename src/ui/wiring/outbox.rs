@@ -141,7 +141,7 @@ impl Session {
     /// still waits on top, so nothing counts twice (an outage, an escalation).
     /// Rare (only after the journal refused writes), so a full read is fine.
     fn rebuild_state(&mut self) {
-        match Journal::open_read_only(self.journal.location()) {
+        match Journal::open_read_only(self.journal.origin()) {
             Ok(opened) => {
                 let mut state = SessionState::from_records(&opened.records);
                 for w in self.outbox.waiting() {
