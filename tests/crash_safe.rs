@@ -502,7 +502,9 @@ fn a_locked_journal_does_not_freeze_the_screen() {
 fn approve_after_kill_9_mid_rollback_ends_it_as_interrupted_then_approves() {
     let dir = tempfile::tempdir().unwrap();
     let rb = dir.path().join("rb.toml");
-    std::fs::write(&rb, runs_runbook().0.replace("approvals = 1", "approvals = 2")).unwrap();
+    // distinct = "operator": every approver here is the same Unix user, and this test is
+    // about ending an orphaned rollback, not about the two-person rule.
+    std::fs::write(&rb, runs_runbook().0.replace("approvals = 1", "approvals = 2\ndistinct = \"operator\"")).unwrap();
     let data = dir.path().join("data");
     let journal = dir.path().join("session/journal.jsonl");
     // Two approvals: bob from a shell, then ana in the console, which fires it.
