@@ -102,8 +102,8 @@ fn two_consoles_on_one_database_see_each_others_acts() {
     let bob = Console::open("bob", "bob", &url);
     bob.wait_screen("Shared drill");
     // Each console's session.opened reached the other: both names in both status lines.
-    ana.wait_screen("ana (+bob)");
-    bob.wait_screen("bob (+ana)");
+    ana.wait_screen("(+bob)");
+    bob.wait_screen("(+ana)");
 
     // Ana passes the critical criterion (first in the checklist); Bob's console shows it.
     ana.keys(&["2", "Space"]);

@@ -314,6 +314,13 @@ impl SessionState {
 
     /// Fold one typed event stamped with who and when; `approver` gives the
     /// whole identity (name, user, key) when an approval needs it.
+    /// Fold one typed event made by `actor` (name, Unix user, key): what a
+    /// console shows of its own act before the journal writer has written it,
+    /// so its own approval counts as the person it is.
+    pub fn apply_event_by(&mut self, actor: &Actor, at: DateTime<Utc>, ev: EventKind) {
+        self.apply_event_with(&actor.operator.clone(), at, ev, || Actor { key: None, ..actor.clone() })
+    }
+
     fn apply_event_with(&mut self, by: &str, at: DateTime<Utc>, ev: EventKind, approver: impl FnOnce() -> Actor) {
         let stamp = || Stamp { by: by.to_string(), at };
         match ev {

@@ -14,8 +14,8 @@ mod response;
 mod roles;
 mod secrets;
 mod sections;
-mod team;
 mod session;
+mod team;
 #[cfg(test)]
 mod tests;
 

@@ -32,13 +32,13 @@ pub use data_dir::data_dir;
 pub use error::JournalError;
 pub(crate) use fsinfo::network_fs_name;
 pub use fsinfo::nfs_warning;
+pub use outbox::{produced_by_a_source, Appender, Backlog, Outbox, Sent, Waiting, OUTBOX_CAPACITY};
 pub use signatures::first_bad_signature;
 pub use signer::Signer;
 pub use store::{torn_path, Journal, Opened};
 pub use verify::{verify_file, Verified};
 pub use watcher::{spawn_watcher, WatchHandle};
 pub use whoami::unix_user;
-pub use outbox::{produced_by_a_source, Appender, Backlog, Outbox, Sent, Waiting, OUTBOX_CAPACITY};
 pub use writer::{Refuse, StartResult, WriterHandle, Written};
 
 #[cfg(test)]

@@ -30,7 +30,9 @@ impl Session {
         if let Some(w) = &self.writer {
             if w.append(operator, now, event) {
                 // Shown at once; when its record comes back it only moves the sequence on.
-                self.app.state.apply_event(operator, now, event.clone());
+                let (user, _) = self.journal.writer();
+                let me = crate::domain::identity::Actor { operator: operator.to_string(), user: Some(user), key: None };
+                self.app.state.apply_event_by(&me, now, event.clone());
                 self.ahead.push_back((operator.to_string(), event.clone()));
                 self.app.dirty = true;
             } else {
@@ -148,8 +150,11 @@ impl Session {
                     state.apply_event(&w.operator, w.at, w.event.clone());
                 }
                 let now = self.app.now;
+                let (user, _) = self.journal.writer();
                 for (op, ev) in &self.ahead {
-                    state.apply_event(op, now, ev.clone());
+                    let me =
+                        crate::domain::identity::Actor { operator: op.clone(), user: Some(user.clone()), key: None };
+                    state.apply_event_by(&me, now, ev.clone());
                 }
                 self.app.state = state;
                 self.app.dirty = true;
