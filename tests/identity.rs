@@ -415,7 +415,6 @@ fn doctor_says_whether_a_second_login_can_approve() {
 /// The console itself signs with `--sign`: every line it writes carries the
 /// agent's key and a signature `verify --allowed-signers` accepts.
 #[test]
-#[ignore = "KNOWN FAILURE after merging the journal writer thread: the console's session.opened line carries a key but no signature; fix next session (closing note)"]
 fn a_signing_console_signs_every_line_it_writes() {
     const SOCKET: &str = "wr-identity";
     struct Session(String);

@@ -210,7 +210,13 @@ impl Session {
             return;
         }
         let journal = match self.journal.reopen() {
-            Ok(j) => j,
+            Ok(mut j) => {
+                // The writer's own handle signs as this console does.
+                if let Some(s) = self.journal.signer() {
+                    j.set_signer(s.clone());
+                }
+                j
+            }
             Err(e) => {
                 self.app.say(format!("journal writer not started, writing from the console: {e}"), MsgKind::Warn);
                 return;

@@ -14,6 +14,8 @@ use ssh_key::PublicKey;
 
 use crate::domain::signature::{armor, blob_to_sign, fingerprint};
 
+/// Cheap to clone (a socket path and a public key): the journal writer thread gets its own.
+#[derive(Clone)]
 pub struct Signer {
     socket: PathBuf,
     key: PublicKey,

@@ -428,6 +428,11 @@ impl Journal {
         self.signer = Some(signer);
     }
 
+    /// The signer records written here are signed with, if any.
+    pub fn signer(&self) -> Option<&Signer> {
+        self.signer.as_ref()
+    }
+
     /// The Unix account and signing key (fingerprint) records written here carry.
     pub fn writer(&self) -> (String, Option<String>) {
         (self.user.clone(), self.signer.as_ref().map(|s| s.fingerprint().to_string()))
