@@ -128,11 +128,8 @@ pub fn hostname() -> String {
     "localhost".into()
 }
 
-/// The Unix user running us (`$USER`, else the uid's name, else the uid).
+/// The Unix user running us: the real uid's name, as every journal record
+/// carries it (never `$USER`, which anyone can set).
 pub fn unix_user() -> String {
-    if let Some(u) = std::env::var_os("USER").or_else(|| std::env::var_os("LOGNAME")) {
-        return u.to_string_lossy().to_string();
-    }
-    // SAFETY: getuid has no preconditions.
-    format!("uid {}", unsafe { libc::getuid() })
+    crate::sources::journal::unix_user()
 }
