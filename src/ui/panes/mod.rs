@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod escalation;
 pub mod logs;
 pub mod probes;
+pub mod scroll;
 pub mod status;
 pub mod steps;
 

@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{List, ListItem, Paragraph};
+use ratatui::widgets::{ListItem, Paragraph};
 use ratatui::Frame;
 
 use super::PaneId;
@@ -37,6 +37,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let sel = app.selected(PaneId::Probes);
     let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows = Vec::new();
+    let mut failing = Vec::new();
     for (i, p) in rb.probes.iter().enumerate() {
         // Live health (thresholds applied by the probe's history) first, else the journal's.
         let health = crate::ui::wiring::probes::health(app, &p.id);
@@ -75,12 +76,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         if i == sel {
             line = line.style(app.theme.style(Role::Selection));
         }
+        if health == Some(crate::domain::event::ProbeHealth::Down) {
+            failing.push(rows.len());
+        }
         map.push(Some(i));
         rows.push(ListItem::new(line));
     }
-    let st = &mut app.lists[PaneId::Probes.index()];
-    st.select(Some(sel));
-    frame.render_stateful_widget(List::new(rows), inner, st);
-    let offset = app.lists[PaneId::Probes.index()].offset();
-    app.row_maps[PaneId::Probes.index()] = crate::ui::app::RowMap { area: inner, offset, items: map };
+    super::scroll::draw_list(frame, app, PaneId::Probes, area, inner, rows, map, sel, &failing);
 }
