@@ -8,3 +8,6 @@ mod tmux;
 
 #[path = "screen/lists.rs"]
 mod lists;
+
+#[path = "screen/probes.rs"]
+mod probes;

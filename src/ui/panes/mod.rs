@@ -4,6 +4,7 @@
 pub mod checklist;
 pub mod escalation;
 pub mod logs;
+pub mod probe_row;
 pub mod probes;
 pub mod scroll;
 pub mod status;
