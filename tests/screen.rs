@@ -11,3 +11,6 @@ mod lists;
 
 #[path = "screen/probes.rs"]
 mod probes;
+
+#[path = "screen/status.rs"]
+mod status;
