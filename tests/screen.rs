@@ -14,3 +14,6 @@ mod probes;
 
 #[path = "screen/status.rs"]
 mod status;
+
+#[path = "screen/words.rs"]
+mod words;

@@ -12,6 +12,7 @@ pub mod escalation;
 pub mod event;
 #[cfg(test)]
 pub mod fixtures;
+pub mod labels;
 pub mod loader;
 pub mod log_window;
 pub mod probe_history;

@@ -92,7 +92,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                 r.run,
                 clean(&r.started_by),
                 timefmt::hms(r.started_at),
-                r.finished.as_ref().map_or("running".into(), |e| format!("{:?}", e.outcome).to_lowercase()),
+                r.finished.as_ref().map_or("running".into(), |e| e.outcome.label().to_string()),
                 clean(&r.output)
             ),
         };
