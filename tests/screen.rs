@@ -17,3 +17,6 @@ mod status;
 
 #[path = "screen/words.rs"]
 mod words;
+
+#[path = "screen/help.rs"]
+mod help;
