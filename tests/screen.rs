@@ -20,3 +20,6 @@ mod words;
 
 #[path = "screen/help.rs"]
 mod help;
+
+#[path = "screen/details.rs"]
+mod details;
