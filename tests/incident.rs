@@ -253,11 +253,16 @@ fn console_keys_drive_the_escalation_clock_and_copy_messages() {
     wait("the escalate question", &|| screen().contains("Escalate now?"));
     assert!(screen().contains("Dev Lead"), "names who is called next:\n{}", screen());
     keys("n");
-    std::thread::sleep(Duration::from_millis(300));
+    // The question gone means the console handled `n`; the later `y` is the
+    // barrier: exactly one escalation journaled proves `n` wrote none.
+    wait("the question closed by n", &|| !screen().contains("Escalate now?"));
     assert!(!journaled("\"incident.escalated\""), "n must not escalate");
     keys("I");
     wait("the escalate question", &|| screen().contains("Escalate now?"));
     keys("y");
+    wait("incident.escalated", &|| journaled("\"incident.escalated\""));
+    let escalations = std::fs::read_to_string(&journal).unwrap().matches("\"incident.escalated\"").count();
+    assert_eq!(escalations, 1, "n escalated too");
     wait("incident.escalated", &|| journaled("\"incident.escalated\""));
 
     let s = folded(&journal);
@@ -455,12 +460,13 @@ mod rollback_console {
         c.literal("ful");
         c.keys("Enter");
         c.wait_screen("not fired: type full exactly");
-        std::thread::sleep(Duration::from_millis(300));
         assert!(!c.journaled("rollback.started"), "a wrong id fired it");
         assert!(!c.path("rolled-back.marker").exists(), "a wrong id fired it");
         c.literal("full");
         c.keys("Enter");
         c.wait("rollback.started", &|| c.journaled("rollback.started"));
+        // The right id is the barrier: one start in all means the wrong one wrote none.
+        assert_eq!(c.journal().matches("\"rollback.started\"").count(), 1, "a wrong id fired it");
         c.wait("the marker file, written in the runbook's folder", &|| c.path("rolled-back.marker").exists());
 
         // While it runs: the banner names it with its last output line; quitting asks first.
@@ -642,12 +648,13 @@ mod rollback_console {
         c.wait_screen("Resolve the incident?");
         assert!(c.screen().contains("declared by ana"), "names the incident:\n{}", c.screen());
         c.keys("n");
-        std::thread::sleep(Duration::from_millis(300));
+        c.wait("the question closed by n", &|| !c.screen().contains("Resolve the incident?"));
         assert!(!c.journaled("incident.resolved"), "n must not resolve");
         c.keys("R");
         c.wait_screen("Resolve the incident?");
         c.keys("y");
         c.wait("incident.resolved", &|| c.journaled("incident.resolved"));
+        assert_eq!(c.journal().matches("\"incident.resolved\"").count(), 1, "n resolved too");
         let s = folded(&c.path("journal.jsonl"));
         let inc = s.incident.or_else(|| s.past_incidents.last().cloned()).expect("an incident");
         assert_eq!(inc.resolved.as_ref().map(|r| r.by.as_str()), Some("ana"));

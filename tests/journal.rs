@@ -228,6 +228,20 @@ fn a_damaged_middle_line_opens_read_only_on_what_precedes_it() {
     assert!(text(&out.stderr).contains("damaged"));
 }
 
+/// The next source event, or a failure after a generous deadline (never a hang).
+fn recv_within(rx: &mut warroom::sources::EventReceiver) -> Option<SourceEvent> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match rx.try_recv() {
+            Ok(ev) => return Some(ev),
+            Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => return None,
+            Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {}
+        }
+        assert!(std::time::Instant::now() < deadline, "no journal change event within 30 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn a_reader_process_sees_another_process_append() {
     let dir = tempfile::tempdir().unwrap();
@@ -237,12 +251,12 @@ fn a_reader_process_sees_another_process_append() {
     let (tx, mut rx) = warroom::sources::event_channel();
     let watch = spawn_watcher(j.clone(), tx);
     // The watcher announces itself once, so nothing between open and watch is missed.
-    assert_eq!(rx.blocking_recv(), Some(SourceEvent::JournalChanged));
+    assert_eq!(recv_within(&mut rx), Some(SourceEvent::JournalChanged));
     for i in 0..3 {
         let text_i = format!("from another process {i}");
         assert!(note(&j, &text_i).status.success());
         // The watcher tells us, and poll hands over exactly the new record.
-        assert_eq!(rx.blocking_recv(), Some(SourceEvent::JournalChanged));
+        assert_eq!(recv_within(&mut rx), Some(SourceEvent::JournalChanged));
         let mut got = Vec::new();
         assert!(eventually(|| {
             got.extend(reader.poll().unwrap());

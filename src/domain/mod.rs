@@ -16,6 +16,7 @@ pub mod fixtures;
 pub mod handover;
 pub mod identity;
 pub mod incident_acts;
+pub mod labels;
 pub mod late;
 pub mod loader;
 pub mod log_window;

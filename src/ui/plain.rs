@@ -71,8 +71,7 @@ pub fn summary(s: &Session) -> Vec<String> {
         ));
     }
     for p in &rb.probes {
-        let h =
-            app.state.probes.get(&p.id).map_or("not started".to_string(), |c| format!("{:?}", c.health).to_uppercase());
+        let h = app.state.probes.get(&p.id).map_or("not started".to_string(), |c| c.health.label().to_string());
         v.push(format!("  probe {}: {h}", clean(&p.id)));
     }
     v.push(format!("recommendation: {}", recommend::label(rb, &app.state)));

@@ -191,8 +191,10 @@ fn resizes_to_80x24_and_below_the_minimum() {
     s.wait_screen("EXIT=0");
 }
 
+// What it checks is that another process's append reaches the screen; how
+// fast is measured, not asserted (timing belongs in benches/).
 #[test]
-fn a_second_writer_shows_up_within_a_second() {
+fn a_second_writers_mark_reaches_the_screen() {
     let s = Session::start("outside", 120, 40);
     s.wait_screen("Release 4.2");
     s.wait("the session in the journal", |s| s.journal_text().contains("session.opened"));

@@ -18,7 +18,7 @@ use crate::ui::theme::Role;
 use crate::ui::timefmt;
 
 fn kv(app: &App, k: &str, v: impl Into<String>) -> Line<'static> {
-    Line::from(vec![styled(app, Role::Muted, format!("{k:<14}")), plain(v.into())])
+    Line::from(vec![styled(app, Role::Muted, format!("{k:<14} ")), plain(v.into())])
 }
 
 pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static>>) {

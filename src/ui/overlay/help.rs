@@ -43,6 +43,8 @@ pub fn on_key(app: &mut App, scroll: u16, key: KeyEvent) -> Outcome {
         KeyCode::PageDown => (scroll + 10).min(max),
         KeyCode::PageUp => scroll.saturating_sub(10),
         KeyCode::Home | KeyCode::Char('g') => 0,
+        // The end: `draw` clamps to the last screenful.
+        KeyCode::End | KeyCode::Char('G') => max,
         _ => scroll,
     };
     Outcome::Keep(Overlay::Help { scroll })
@@ -51,7 +53,11 @@ pub fn on_key(app: &mut App, scroll: u16, key: KeyEvent) -> Outcome {
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
     let area = centered(main, 100, main.height.saturating_sub(2));
     frame.render_widget(Clear, area);
-    let p =
-        Paragraph::new(lines(app)).block(dialog_block(app, "Keys", "j/k scroll · Esc/q/? close")).scroll((scroll, 0));
+    let lines = lines(app);
+    // Never past the last line: no screen of blank rows after `G`.
+    let scroll = scroll.min((lines.len() as u16).saturating_sub(area.height.saturating_sub(2)));
+    let p = Paragraph::new(lines)
+        .block(dialog_block(app, "Keys", "j/k scroll · g/G top/end · Esc/q/? close"))
+        .scroll((scroll, 0));
     frame.render_widget(p, area);
 }

@@ -298,7 +298,7 @@ fn output_lines<'a>(app: &'a App, id: &str) -> (Vec<String>, Option<&'a std::col
         None => "running".to_string(),
         Some(end) => {
             let code = end.exit_code.map(|c| format!(" exit {c}")).unwrap_or_default();
-            format!("{:?}{code}", end.outcome).to_lowercase()
+            format!("{}{code}", end.outcome.label())
         }
     };
     let mut out = vec![

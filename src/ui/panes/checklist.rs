@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{List, ListItem, Paragraph};
+use ratatui::widgets::{ListItem, Paragraph};
 use ratatui::Frame;
 
 use super::PaneId;
@@ -38,6 +38,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows: Vec<ListItem> = Vec::new();
     let mut sel_row = 0;
+    let mut failing = Vec::new();
     let mut last_sev = None;
     for (i, c) in crit.iter().enumerate() {
         if last_sev != Some(c.severity) {
@@ -73,12 +74,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             sel_row = rows.len();
             line = line.style(app.theme.style(Role::Selection));
         }
+        if verdict == Verdict::Fail {
+            failing.push(rows.len());
+        }
         map.push(Some(i));
         rows.push(ListItem::new(line));
     }
-    let st = &mut app.lists[PaneId::Checklist.index()];
-    st.select(Some(sel_row));
-    frame.render_stateful_widget(List::new(rows), inner, st);
-    let offset = app.lists[PaneId::Checklist.index()].offset();
-    app.row_maps[PaneId::Checklist.index()] = crate::ui::app::RowMap { area: inner, offset, items: map };
+    super::scroll::draw_list(frame, app, PaneId::Checklist, area, inner, rows, map, sel_row, &failing);
 }

@@ -127,9 +127,5 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         map.push(None);
         rows.push(ListItem::new(Line::from(styled(app, Role::Muted, " no incident declared (i declares one)"))));
     }
-    let st = &mut app.lists[PaneId::Escalation.index()];
-    st.select(Some(sel + lead));
-    frame.render_stateful_widget(List::new(rows), inner, st);
-    let offset = app.lists[PaneId::Escalation.index()].offset();
-    app.row_maps[PaneId::Escalation.index()] = crate::ui::app::RowMap { area: inner, offset, items: map };
+    super::scroll::draw_list(frame, app, PaneId::Escalation, area, inner, rows, map, sel + lead, &[]);
 }

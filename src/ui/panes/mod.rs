@@ -4,7 +4,9 @@
 pub mod checklist;
 pub mod escalation;
 pub mod logs;
+pub mod probe_row;
 pub mod probes;
+pub mod scroll;
 pub mod status;
 pub mod steps;
 

@@ -1,11 +1,12 @@
-//! Probes: UP/DOWN from the journal (and live results once the probe task
-//! feeds them), last status and latency; "not started" when nothing is known.
+//! Probes: one row per probe, its state and detail decided by `probe_row`
+//! (PENDING n/threshold, UP, DOWN with the reason), latency percentiles when UP.
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{List, ListItem, Paragraph};
+use ratatui::widgets::{ListItem, Paragraph};
 use ratatui::Frame;
 
+use super::probe_row::{describe, RowState};
 use super::PaneId;
 use crate::domain::runbook::ProbeTarget;
 use crate::ui::app::App;
@@ -37,50 +38,56 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let sel = app.selected(PaneId::Probes);
     let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows = Vec::new();
-    for (i, p) in rb.probes.iter().enumerate() {
-        // Live health (thresholds applied by the probe's history) first, else the journal's.
-        let health = crate::ui::wiring::probes::health(app, &p.id);
-        let (sym, word, role) = app.symbols.probe(health);
-        let live = app.live.probes.get(&p.id);
-        let detail = match live.and_then(|h| h.last()) {
-            Some(last) => {
-                let mut lat: Vec<u64> = live.into_iter().flatten().map(|r| r.latency.as_millis() as u64).collect();
-                let p50 = percentile(&mut lat, 50).unwrap_or(0);
-                let p95 = percentile(&mut lat, 95).unwrap_or(0);
-                let status = last.status.map(|s| s.to_string()).or_else(|| last.error.clone()).unwrap_or_default();
-                format!(
-                    "{} {} p50 {} p95 {}",
-                    clean(&status),
-                    timefmt::ms(last.latency.as_millis() as u64),
-                    timefmt::ms(p50),
-                    timefmt::ms(p95)
-                )
+    let mut failing = Vec::new();
+    let mut cells = Vec::new();
+    for p in &rb.probes {
+        let kind = match &p.target {
+            ProbeTarget::Http { .. } => "http",
+            ProbeTarget::Tcp { .. } => "tcp",
+            ProbeTarget::Command { .. } => "command",
+        };
+        let row =
+            describe(app.procs.histories.get(&p.id), app.state.probes.get(&p.id), &format!("{kind} every {}", p.every));
+        let health = row.state.health();
+        let (sym, word, role) = match row.state {
+            RowState::Pending { failed, of } => {
+                (app.symbols.probe(None).0, format!("PENDING {failed}/{of}"), Role::Warn)
             }
-            None => {
-                let kind = match &p.target {
-                    ProbeTarget::Http { .. } => "http",
-                    ProbeTarget::Tcp { .. } => "tcp",
-                    ProbeTarget::Command { .. } => "command",
-                };
-                format!("{kind} every {}", p.every)
+            _ => {
+                let (sym, word, role) = app.symbols.probe(health);
+                (sym, word.to_string(), role)
             }
         };
-        let state_w = 15;
-        let id_w = (w.saturating_sub(state_w) / 2).min(24);
+        let live = app.live.probes.get(&p.id);
+        let mut detail = row.detail;
+        if row.state == RowState::Up && live.and_then(|h| h.last()).is_some_and(|l| l.success) {
+            let mut lat: Vec<u64> = live.into_iter().flatten().map(|r| r.latency.as_millis() as u64).collect();
+            let p50 = percentile(&mut lat, 50).unwrap_or(0);
+            let p95 = percentile(&mut lat, 95).unwrap_or(0);
+            detail = format!("{detail} p50 {} p95 {}", timefmt::ms(p50), timefmt::ms(p95));
+        }
+        cells.push((format!(" {sym} {word}"), role, clean(&p.id), clean(&detail), health));
+    }
+    // Columns as wide as their widest cell, so at 80 columns the detail (the
+    // reason a probe fails) keeps the room the state and id do not need.
+    let state_w = cells.iter().map(|c| crate::ui::text::width(&c.0)).max().unwrap_or(0) + 1;
+    let id_w = (cells.iter().map(|c| crate::ui::text::width(&c.2)).max().unwrap_or(0) + 1)
+        .min(w.saturating_sub(state_w) / 2)
+        .min(24);
+    for (i, (state, role, id, detail, health)) in cells.into_iter().enumerate() {
         let mut line = Line::from(vec![
-            styled(app, role, pad(&format!(" {sym} {word}"), state_w)),
-            plain(pad(&clean(&p.id), id_w)),
+            styled(app, role, pad(&state, state_w)),
+            plain(pad(&id, id_w)),
             styled(app, Role::Muted, pad(&format!(" {detail}"), w.saturating_sub(state_w + id_w))),
         ]);
         if i == sel {
             line = line.style(app.theme.style(Role::Selection));
         }
+        if health == Some(crate::domain::event::ProbeHealth::Down) {
+            failing.push(rows.len());
+        }
         map.push(Some(i));
         rows.push(ListItem::new(line));
     }
-    let st = &mut app.lists[PaneId::Probes.index()];
-    st.select(Some(sel));
-    frame.render_stateful_widget(List::new(rows), inner, st);
-    let offset = app.lists[PaneId::Probes.index()].offset();
-    app.row_maps[PaneId::Probes.index()] = crate::ui::app::RowMap { area: inner, offset, items: map };
+    super::scroll::draw_list(frame, app, PaneId::Probes, area, inner, rows, map, sel, &failing);
 }

@@ -16,20 +16,27 @@ use crate::ui::recommend;
 use crate::ui::text::{clean, fit, width};
 use crate::ui::theme::Role;
 
+/// The runbook's local time, unless its zone is UTC (the UTC clock already
+/// says it: "01:45 UTC · 01:45 UTC" told nothing twice).
+fn local(app: &App) -> Option<String> {
+    let local = app.now.with_timezone(&app.runbook.timezone?).format("%H:%M %Z").to_string();
+    (!local.ends_with(" UTC")).then_some(local)
+}
+
 pub fn clock(app: &App) -> String {
     let utc = app.now.format("%H:%M:%S UTC").to_string();
-    match app.runbook.timezone {
-        Some(tz) => format!("{utc} · {}", app.now.with_timezone(&tz).format("%H:%M %Z")),
+    match local(app) {
+        Some(local) => format!("{utc} · {local}"),
         None => utc,
     }
 }
 
-/// The clock for narrow screens: `06:10:00Z 07:10 CET`.
+/// The clock for narrow screens: `06:10Z 07:10 CET` (seconds go first, so
+/// the runbook and the operator keep their room at 80 columns).
 pub fn short_clock(app: &App) -> String {
-    let utc = app.now.format("%H:%M:%SZ").to_string();
-    match app.runbook.timezone {
-        Some(tz) => format!("{utc} {}", app.now.with_timezone(&tz).format("%H:%M %Z")),
-        None => utc,
+    match local(app) {
+        Some(local) => format!("{} {local}", app.now.format("%H:%MZ")),
+        None => app.now.format("%H:%M:%SZ").to_string(),
     }
 }
 
@@ -49,7 +56,13 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     };
     let narrow = w < 120;
     let clock = if narrow { short_clock(app) } else { clock(app) };
-    let dec_label = if narrow { " │ dec: " } else { " │ decision: " };
+    // "No decision yet" is the least telling part: on a narrow screen it goes
+    // first, leaving its room to the runbook and the operator.
+    let (dec_label, decision) = match (narrow, app.state.decision.is_some()) {
+        (true, false) => ("", String::new()),
+        (true, true) => (" │ dec: ", decision),
+        (false, _) => (" │ decision: ", decision),
+    };
     // What must show (recommendation, decision, clock) is laid out first;
     // the title and the operators share what is left.
     let fixed = width(&rec) + width(&decision) + width(" │ ") + width(dec_label) + width(&clock) + 2;
@@ -107,16 +120,17 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         (full, presence::roster_line(roster, app.now, 14))
     };
     let title = clean(&app.runbook.title);
-    let ops_want = if width(&ops_full) + width(&title) + 4 <= rest { width(&ops_full) } else { width(&ops_short) };
-    let title = fit(&title, rest.saturating_sub(ops_want.min(rest / 2) + 4).max(1));
-    let ops_room = rest.saturating_sub(width(&title) + 4);
-    let ops = if width(&ops_full) <= ops_room {
-        ops_full
-    } else if !roster.is_empty() {
-        presence::roster_line(roster, app.now, ops_room)
-    } else {
-        fit(&ops_short, ops_room)
-    };
+    // The operator before the title: who acts matters more than a title the
+    // panes already imply. The title keeps at least a few letters.
+    let title_min = width(&title).min(3);
+    let ops_room = rest.saturating_sub(title_min + 4);
+    let roster_fit = (!roster.is_empty()).then(|| presence::roster_line(roster, app.now, ops_room));
+    let ops = [Some(ops_full), roster_fit, Some(ops_short), Some(me.clone())]
+        .into_iter()
+        .flatten()
+        .find(|o| width(o) <= ops_room)
+        .unwrap_or_else(|| fit(&me, ops_room.max(1)));
+    let title = fit(&title, rest.saturating_sub(width(&ops) + 4).max(1));
     spans.push(styled(app, Role::Title, format!(" {title}")));
     spans.push(styled(app, Role::Status, format!(" │ {ops} │ ")));
     if let Some(sh) = shift {

@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{ListItem, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::PaneId;
@@ -44,6 +44,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows: Vec<ListItem> = Vec::new();
     let mut sel_row = 0;
+    let mut failing = Vec::new();
     let mut last_phase: Option<&str> = None;
     for (i, s) in steps.iter().enumerate() {
         if last_phase != Some(s.phase.as_str()) {
@@ -77,14 +78,12 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             sel_row = rows.len();
             line = line.style(app.theme.style(Role::Selection));
         }
+        if status.is_failure() {
+            failing.push(rows.len());
+        }
         map.push(Some(i));
         rows.push(ListItem::new(line));
     }
-    let st = &mut app.lists[PaneId::Steps.index()];
-    st.select(Some(sel_row));
-    frame.render_stateful_widget(List::new(rows), list_area, st);
-    let offset = app.lists[PaneId::Steps.index()].offset();
-    app.row_maps[PaneId::Steps.index()] = crate::ui::app::RowMap { area: list_area, offset, items: map };
     if run_area.height > 0 {
         let text = match steps.get(sel).and_then(|s| app.state.steps.get(&s.id)).and_then(|st| st.last_run()) {
             None => "Not run yet.".to_string(),
@@ -93,7 +92,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                 r.run,
                 clean(&r.started_by),
                 timefmt::hms(r.started_at),
-                r.finished.as_ref().map_or("running".into(), |e| format!("{:?}", e.outcome).to_lowercase()),
+                r.finished.as_ref().map_or("running".into(), |e| e.outcome.label().to_string()),
                 clean(&r.output)
             ),
         };
@@ -101,4 +100,6 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             .wrap(Wrap { trim: true });
         frame.render_widget(p, run_area);
     }
+    // Last: the list takes `app` mutably, the run line above borrows the runbook.
+    super::scroll::draw_list(frame, app, PaneId::Steps, area, list_area, rows, map, sel_row, &failing);
 }

@@ -166,7 +166,7 @@ pub fn on_exit(app: &mut App, kind: RunKind, id: &str, run: u32, end: &RunExit) 
         (None, None) => end.signal.map(|s| format!("signal {s}")).unwrap_or_default(),
     };
     let kind_msg = if end.outcome == crate::domain::event::RunOutcome::Ok { MsgKind::Info } else { MsgKind::Warn };
-    app.say(format!("{what} {id} run {run}: {:?} ({how})", end.outcome).to_lowercase(), kind_msg);
+    app.say(format!("{what} {id} run {run}: {} ({how})", end.outcome.label()), kind_msg);
     vec![app.append(finished_event(kind, id, run, end))]
 }
 

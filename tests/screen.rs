@@ -1,0 +1,25 @@
+//! What the screen keeps in view, seen through the real binary in a real tmux
+//! (private server `-L wr-screen-test`): lists after resizes and layout
+//! changes, cut-list markers, failing rows, 80×24. Every wait polls the screen
+//! against a deadline; nothing sleeps a fixed time.
+
+#[path = "screen/tmux.rs"]
+mod tmux;
+
+#[path = "screen/lists.rs"]
+mod lists;
+
+#[path = "screen/probes.rs"]
+mod probes;
+
+#[path = "screen/status.rs"]
+mod status;
+
+#[path = "screen/words.rs"]
+mod words;
+
+#[path = "screen/help.rs"]
+mod help;
+
+#[path = "screen/details.rs"]
+mod details;

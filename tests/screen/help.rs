@@ -1,0 +1,18 @@
+//! `G` in the help goes to its end, and no further.
+
+use crate::tmux::{fixture, Console};
+
+#[test]
+fn g_in_help_shows_its_last_line_at_80x24() {
+    let c = Console::open("help-end", &fixture("screen-long.toml"), 80, 24);
+    c.wait_text("Checklist");
+    c.keys(&["?"]);
+    c.wait_text("Keys");
+    assert!(!c.screen().contains("In dialogs: Esc closes"), "the help fits 80×24: the test proves nothing");
+    c.keys(&["G"]);
+    let s = c.wait_text("In dialogs: Esc closes");
+    // Scrolled only as far as the content: the last line sits at the bottom.
+    let lines: Vec<&str> = s.lines().collect();
+    let at = lines.iter().position(|l| l.contains("In dialogs: Esc closes")).unwrap();
+    assert!(lines[at + 1].contains('╚'), "blank rows after the end:\n{s}");
+}

@@ -1,0 +1,90 @@
+//! One tmux session running `warroom open` on a fixture, with its own data dir.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const SOCK: &str = "wr-screen-test";
+
+/// Generous: tmux tests share a loaded 2-core machine; a deadline costs
+/// nothing when the screen is quick.
+const DEADLINE: Duration = Duration::from_secs(30);
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").arg("-L").arg(SOCK).args(args).output().expect("tmux runs");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+pub struct Console {
+    name: String,
+    _data: tempfile::TempDir,
+}
+
+impl Console {
+    pub fn open(name: &str, runbook: &Path, w: u16, h: u16) -> Console {
+        let data = tempfile::tempdir().unwrap();
+        let name = format!("{name}-{}", std::process::id());
+        let cmd = format!(
+            "cd {dir} && export WARROOM_DATA_DIR={d} WARROOM_CONFIG_DIR={d}/config WARROOM_OPERATOR=ana TERM=xterm-256color && {bin} open {rb}; echo EXIT=$?; sleep 600",
+            dir = env!("CARGO_MANIFEST_DIR"),
+            d = data.path().display(),
+            bin = env!("CARGO_BIN_EXE_warroom"),
+            rb = runbook.display(),
+        );
+        tmux(&["kill-session", "-t", &name]);
+        tmux(&["new-session", "-d", "-s", &name, "-x", &w.to_string(), "-y", &h.to_string(), &cmd]);
+        Console { name, _data: data }
+    }
+
+    pub fn screen(&self) -> String {
+        tmux(&["capture-pane", "-p", "-t", &self.name])
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.name.as_str()];
+        args.extend_from_slice(keys);
+        tmux(&args);
+    }
+
+    pub fn resize(&self, w: u16, h: u16) {
+        tmux(&["resize-window", "-t", &self.name, "-x", &w.to_string(), "-y", &h.to_string()]);
+    }
+
+    /// Polls until `cond` holds on the screen; panics with the screen otherwise.
+    pub fn wait(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if cond(&s) {
+                return s;
+            }
+            if start.elapsed() > DEADLINE {
+                panic!("timed out waiting for {what}\n--- screen ---\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn wait_text(&self, needle: &str) -> String {
+        self.wait(&format!("{needle:?} on screen"), |s| s.contains(needle))
+    }
+
+    /// Waits for a screen of exactly `w`×`h` cells (the console has redrawn
+    /// at the new size when its status line is on the last row).
+    pub fn wait_size(&self, w: usize, h: usize, needle: &str) -> String {
+        self.wait(&format!("{w}×{h} screen with {needle:?}"), |s| {
+            let lines: Vec<&str> = s.lines().collect();
+            lines.len() == h && lines.iter().any(|l| l.chars().count() == w) && s.contains(needle)
+        })
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        tmux(&["kill-session", "-t", &self.name]);
+    }
+}
