@@ -812,6 +812,35 @@ run = "touch quick.marker"
         assert!(matches!(&s.app.overlay, Some(Overlay::Rollback(d)) if d.selected == 1), "B still opens it");
     }
 
+    /// Bob's console has not yet read that ana fired `quick`: his typed
+    /// approve-and-fire is refused under the journal's lock and writes
+    /// nothing — no approval left behind for a run he never made.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_refused_start_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ana = session(dir.path(), None);
+        let mut bob = session(dir.path(), None);
+        bob.app.operator = "bob".into();
+        let (tx, _rx) = warroom::sources::event_channel();
+        ana.start_procs(tx.clone());
+        bob.start_procs(tx);
+        for s in [&mut ana, &mut bob] {
+            press(s, KeyCode::Char('B'));
+            press(s, KeyCode::Char('j'));
+            press(s, KeyCode::Enter);
+            type_text(s, "quick");
+        }
+        press(&mut ana, KeyCode::Enter);
+        assert_eq!(ana.app.state.rollbacks["quick"].runs.len(), 1, "{}", message(&ana));
+        assert!(!bob.app.state.rollbacks.contains_key("quick"), "bob has not read the journal since");
+        let before = std::fs::read_to_string(ana.journal.path()).unwrap();
+        press(&mut bob, KeyCode::Enter);
+        let after = std::fs::read_to_string(ana.journal.path()).unwrap();
+        assert_eq!(after, before, "a refused start wrote to the journal");
+        assert!(message(&bob).contains("ana"), "the refusal names who fired: {}", message(&bob));
+        assert!(!message(&bob).contains("quick run"), "bob's run did not start: {}", message(&bob));
+    }
+
     #[test]
     fn read_only_console_approves_and_fires_nothing() {
         let dir = tempfile::tempdir().unwrap();

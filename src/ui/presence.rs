@@ -42,6 +42,7 @@ pub fn doing(app: &App) -> String {
                 Stage::Typing { fire: true, .. } | Stage::YesNo => format!("confirming ROLLBACK {id}"),
                 Stage::Typing { fire: false, .. } => format!("approving rollback {id}"),
                 Stage::Output { .. } => format!("reading rollback {id} output"),
+                Stage::Again => format!("deciding whether to run rollback {id} again"),
                 Stage::List => "choosing a rollback".into(),
             }
         }

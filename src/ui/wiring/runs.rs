@@ -55,6 +55,7 @@ impl Session {
     pub fn run_proc_effect(&mut self, e: &Effect) -> bool {
         match e {
             Effect::StartRun { kind, id } => self.start_run(*kind, id),
+            Effect::ApproveAndFire { id, runs_seen } => self.approve_and_fire(id, *runs_seen),
             Effect::AbortRun { kind, id } => match self.runs.handles.get(&run_key(*kind, id)) {
                 Some(h) if !h.is_finished() => {
                     h.abort();
@@ -135,6 +136,34 @@ impl Session {
         self.app.say(format!("{id} run {run} started"), MsgKind::Info);
     }
 
+    /// The typed id that completes a rollback's approvals also fires it: the
+    /// approval is written only when the start can follow. Another console
+    /// may have fired it since this one last read the journal; then nothing
+    /// is written (an approval left behind would count toward a run nobody
+    /// asked for) and the message says who fired it.
+    fn approve_and_fire(&mut self, id: &str, runs_seen: usize) {
+        self.poll();
+        if let Some(why) = ran_meanwhile(&self.app.state, id, runs_seen) {
+            let msg = format!("rollback {id} not approved, not fired: {why}; nothing recorded (B shows the run)");
+            self.app.say(crate::ui::text::clean(&msg), MsgKind::Warn);
+            return;
+        }
+        let op = self.app.operator.clone();
+        let probe = EventKind::RollbackStarted {
+            rollback: id.to_string(),
+            run: 0,
+            command: String::new(),
+            output: String::new(),
+        };
+        let approval = crate::domain::approvals::approval_event(id);
+        if let Some(why) = self.append_unless(&op, &approval, move |others| started_elsewhere(others, &probe)) {
+            let msg = format!("rollback {id} not approved, not fired: {why}; nothing recorded");
+            self.app.say(crate::ui::text::clean(&msg), MsgKind::Warn);
+            return;
+        }
+        self.start_run(RunKind::Rollback, id);
+    }
+
     /// A rollback fires only with its approvals complete, checked against the
     /// journal as it is now (another console may have fired it meanwhile).
     fn may_fire_now(&mut self, id: &str) -> bool {
@@ -175,7 +204,9 @@ impl Session {
         let op = self.app.operator.clone();
         match crate::sources::orphans::reap(&mut self.journal, &self.app.state, &op, chrono::Utc::now(), ours) {
             Ok(reaped) => {
+                self.quiet = true;
                 self.fold_result(Ok(reaped.records));
+                self.quiet = false;
                 for s in reaped.said {
                     self.app.say(crate::ui::text::clean(&s), MsgKind::Warn);
                 }
@@ -283,6 +314,26 @@ fn started_elsewhere(others: &[Record], ours: &EventKind) -> Option<String> {
         _ => false,
     };
     others.iter().find(|r| same(r)).map(|r| format!("{} started it a moment ago (journal #{})", r.operator, r.seq))
+}
+
+/// A run of rollback `id` that the operator had not seen when they chose to
+/// fire it (`runs_seen` runs were known then), in words: who, when, how it is.
+fn ran_meanwhile(state: &crate::domain::state::SessionState, id: &str, runs_seen: usize) -> Option<String> {
+    let runs = &state.rollbacks.get(id)?.runs;
+    if runs.len() <= runs_seen {
+        return None;
+    }
+    let last = runs.last()?;
+    let how = match &last.finished {
+        None => "running".to_string(),
+        Some(end) => crate::domain::activity::outcome_words(end.outcome, end.exit_code),
+    };
+    Some(format!(
+        "{} fired it meanwhile at {} (run {}, {how})",
+        last.started_by,
+        crate::ui::timefmt::hms(last.started_at),
+        last.run
+    ))
 }
 
 fn read_tail(path: &std::path::Path) -> std::io::Result<String> {
