@@ -24,6 +24,8 @@ fn a_note_by_key_and_one_by_warroom_note_are_both_on_screen(w: u16, h: u16) {
         s.contains("DNS switched to the new balancer") && s.contains("db-backup checked by hand")
     });
     c.keys(&["Escape"]);
+    // Apart from the next keys: ESC then `2` at once would read as alt-2.
+    c.wait("the feed closed", |s| !s.contains("Activity ("));
 
     // The note that names db-backup is in its details.
     c.keys(&["2", "Enter"]);

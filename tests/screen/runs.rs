@@ -34,6 +34,7 @@ fn a_rollback_run_is_shown_in_b_and_a_second_fire_asks_first(w: u16, h: u16) {
 
     // Steps shows the rollbacks' runs too.
     c.keys(&["Escape"]);
+    c.wait("the dialog closed", |s| !s.contains("who may:"));
     c.wait("the rollback runs in Steps", |s| {
         s.contains("Rollbacks") && s.contains("✓ OK      revert") && s.contains("✗ FAILED  undo")
     });
