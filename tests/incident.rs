@@ -841,6 +841,35 @@ run = "touch quick.marker"
         assert!(!message(&bob).contains("quick run"), "bob's run did not start: {}", message(&bob));
     }
 
+    /// A note by key is this console's own act: recorded, not announced back.
+    /// Another writer's note is announced naming them, lands in the activity
+    /// feed, and — as it names `quick` — under that rollback in `B`.
+    #[test]
+    fn others_notes_are_announced_and_ones_own_are_not() {
+        use warroom::domain::event::EventKind;
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), None);
+        press(&mut s, KeyCode::Char('C'));
+        assert!(matches!(s.app.overlay, Some(Overlay::Note(_))));
+        press(&mut s, KeyCode::Enter);
+        assert!(matches!(s.app.overlay, Some(Overlay::Note(_))), "an empty note is not recorded");
+        type_text(&mut s, "cache flushed by hand");
+        press(&mut s, KeyCode::Enter);
+        assert!(s.app.overlay.is_none());
+        assert_eq!(message(&s), "note recorded: cache flushed by hand");
+        assert_eq!(s.app.state.notes.len(), 1);
+
+        let mut other = Journal::open(s.journal.path()).unwrap().journal;
+        other.append("ben", Utc::now(), &EventKind::NoteAdded { text: "quick is safe to run".into() }).unwrap();
+        s.poll();
+        assert_eq!(message(&s), "ben noted: quick is safe to run");
+        let feed: Vec<String> = s.app.activity.iter().map(|a| format!("{} {}", a.by, a.text)).collect();
+        assert_eq!(feed, ["ana noted: cache flushed by hand", "ben noted: quick is safe to run"]);
+        assert!(warroom::ui::activity::notes_about(&s.app, "quick")[0].ends_with("ben: quick is safe to run"));
+        // Each note is filed under the rollback it names, and only there.
+        assert_eq!(warroom::ui::activity::notes_about(&s.app, "cache").len(), 1);
+    }
+
     #[test]
     fn read_only_console_approves_and_fires_nothing() {
         let dir = tempfile::tempdir().unwrap();

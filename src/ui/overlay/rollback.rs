@@ -449,6 +449,10 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         let who = clean(&app.operator);
         lines.push(Line::from(""));
         lines.push(Line::from(vec![styled(app, Role::Muted, "who may: "), plain(who_may(app, rb))]));
+        // What people noted about it ("revert tried once, DB locked"), as in an item's details.
+        for n in crate::ui::activity::notes_about(app, &rb.id) {
+            lines.push(Line::from(vec![styled(app, Role::Muted, "note: "), plain(n)]));
+        }
         match &d.stage {
             Stage::Typing { fire, typed } => {
                 lines.push(Line::from(""));
