@@ -39,6 +39,17 @@ fn verdict_word(v: Verdict) -> &'static str {
 
 /// The act a record is, or `None` for what is not a person's act.
 pub fn describe(r: &Record) -> Option<Act> {
+    // The kinds sources write most (every probe change, every automatic
+    // verdict) are told apart without reading the event: a long journal is
+    // replayed through here at start.
+    let by_source = matches!(
+        r.kind.as_str(),
+        "probe.changed" | "trigger.fired" | "trigger.cleared" | "session.opened" | "session.closed"
+    ) || (r.kind == "criterion.marked"
+        && r.data.get("source").and_then(|s| s.as_str()) == Some("auto"));
+    if by_source {
+        return None;
+    }
     let ev = r.event()?;
     let mut note = false;
     let text = match ev {

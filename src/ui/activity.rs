@@ -15,10 +15,24 @@ use super::text::clean;
 /// Acts kept for the feed; older ones are counted, not kept.
 pub const KEPT: usize = 2_000;
 
+/// At start, only this many of the journal's last records are read for the
+/// feed: replaying a long journal stays as fast as the fold alone.
+pub const REPLAYED: usize = 10_000;
+
 #[derive(Clone, Debug, Default)]
 pub struct Feed {
     acts: VecDeque<Act>,
     dropped: usize,
+}
+
+/// The journal's records at start, into the feed (nobody is told again);
+/// beyond the last [`REPLAYED`] they are counted as not kept.
+pub fn replay(app: &mut App, records: &[Record]) {
+    let from = records.len().saturating_sub(REPLAYED);
+    app.activity.dropped += from;
+    for r in &records[from..] {
+        on_record(app, r, false);
+    }
 }
 
 impl Feed {
@@ -38,6 +52,7 @@ impl Feed {
     pub fn is_empty(&self) -> bool {
         self.acts.is_empty()
     }
+    /// Acts (or, at start, records) older than the feed keeps.
     pub fn dropped(&self) -> usize {
         self.dropped
     }

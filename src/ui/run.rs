@@ -107,9 +107,7 @@ impl Session {
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
         // Replayed at start: in the feed, but nobody is told again.
-        for r in &opened.records {
-            super::activity::on_record(&mut app, r, false);
-        }
+        super::activity::replay(&mut app, &opened.records);
         let (user, key) = opened.journal.writer();
         app.user = Some(user);
         app.signing_key = key;

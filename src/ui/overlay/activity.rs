@@ -22,7 +22,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         out.push(Line::from(styled(
             app,
             Role::Muted,
-            format!("({} older acts no longer kept here; the journal has them)", app.activity.dropped()),
+            format!(
+                "({} older records not listed here; the journal and `warroom report` have them)",
+                app.activity.dropped()
+            ),
         )));
     }
     if app.activity.is_empty() {
