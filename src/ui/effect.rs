@@ -42,5 +42,7 @@ pub enum Effect {
         id: String,
         run: u32,
         output: String,
+        /// Only for a last line in a list (`B`): a file that cannot be read is not worth a message.
+        quiet: bool,
     },
 }

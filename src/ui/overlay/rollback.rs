@@ -83,7 +83,7 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     app.overlay = Some(Overlay::Rollback(RollbackDialog::on(app, proposed.as_deref())));
     app.dirty = true;
     let ids: Vec<String> = app.runbook.rollbacks.iter().map(|r| r.id.clone()).collect();
-    ids.iter().flat_map(|id| show_output(app, id)).collect()
+    ids.iter().flat_map(|id| load_output(app, id, true)).collect()
 }
 
 /// The command as it will run, for the question (or why it cannot be rendered).
@@ -109,12 +109,22 @@ fn fire(app: &mut App, id: &str) -> Vec<Effect> {
 
 /// The output of this rollback's last run, loaded from its file unless in memory.
 fn show_output(app: &App, id: &str) -> Vec<Effect> {
+    load_output(app, id, false)
+}
+
+fn load_output(app: &App, id: &str, quiet: bool) -> Vec<Effect> {
     let Some(last) = app.state.rollbacks.get(id).and_then(|r| r.runs.last()) else { return Vec::new() };
     let have = app.procs.outputs.get(&run_key(RunKind::Rollback, id)).is_some_and(|o| o.run == last.run);
     if have {
         return Vec::new();
     }
-    vec![Effect::LoadOutput { kind: RunKind::Rollback, id: id.to_string(), run: last.run, output: last.output.clone() }]
+    vec![Effect::LoadOutput {
+        kind: RunKind::Rollback,
+        id: id.to_string(),
+        run: last.run,
+        output: last.output.clone(),
+        quiet,
+    }]
 }
 
 /// Opens the output view of rollback `id` (Enter on its banner).

@@ -65,7 +65,7 @@ impl Session {
                     .app
                     .say(format!("{id} is not running in this console (started by another one?)"), MsgKind::Warn),
             },
-            Effect::LoadOutput { kind, id, run, output } => {
+            Effect::LoadOutput { kind, id, run, output, quiet } => {
                 let path = output_path(self.journal.path(), output);
                 match read_tail(&path) {
                     Ok(out) => {
@@ -79,6 +79,7 @@ impl Session {
                         }
                         self.app.procs.outputs.insert(run_key(*kind, id), buf);
                     }
+                    Err(_) if *quiet => {}
                     Err(err) => self.app.say(format!("output {}: {err}", path.display()), MsgKind::Warn),
                 }
                 self.app.dirty = true;
