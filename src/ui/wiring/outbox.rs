@@ -93,7 +93,10 @@ impl Session {
         }
         let late_before = self.outbox.written_late();
         let sent = self.outbox.flush(&mut self.journal, now);
+        // What waited was this console's own: written late, not someone else's act.
+        self.quiet = true;
         self.fold_sent(sent, late_before);
+        self.quiet = false;
         let b = self.outbox.backlog()?;
         Some(format!(
             "the journal refuses writes ({} source events waiting since {}): {}",
@@ -117,7 +120,10 @@ impl Session {
         let late_before = self.outbox.written_late();
         let sent = self.outbox.flush(&mut self.journal, Utc::now());
         let drained = sent.error.is_none();
+        // What waited was this console's own: written late, not someone else's act.
+        self.quiet = true;
         self.fold_sent(sent, late_before);
+        self.quiet = false;
         if drained {
             let lost = self.outbox.lost();
             let tail = if lost > 0 {
