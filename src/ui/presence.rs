@@ -52,6 +52,8 @@ pub fn doing(app: &App) -> String {
         Some(Overlay::Confirm(c)) => format!("answering: {}", clean(&c.title)),
         Some(Overlay::Declare(_)) => "declaring an incident".into(),
         Some(Overlay::Handover(_)) => "reading the handover".into(),
+        Some(Overlay::Note(_)) => "writing a note".into(),
+        Some(Overlay::Activity { .. }) => "reading the activity feed".into(),
         _ => format!("watching {}", app.focus.title()),
     }
 }
