@@ -54,7 +54,9 @@ impl Session {
     /// Runs one of the process effects; false when `e` is not one.
     pub fn run_proc_effect(&mut self, e: &Effect) -> bool {
         match e {
-            Effect::StartRun { kind, id } => self.start_run(*kind, id),
+            Effect::StartRun { kind, id } => {
+                self.start_run(*kind, id);
+            }
             Effect::ApproveAndFire { id, runs_seen } => self.approve_and_fire(id, *runs_seen),
             Effect::AbortRun { kind, id } => match self.runs.handles.get(&run_key(*kind, id)) {
                 Some(h) if !h.is_finished() => {
@@ -89,18 +91,19 @@ impl Session {
         true
     }
 
-    fn start_run(&mut self, kind: RunKind, id: &str) {
+    /// Starts a run; false (and the message says why) when it did not start.
+    fn start_run(&mut self, kind: RunKind, id: &str) -> bool {
         let Some(tx) = self.runs.tx.clone() else {
             self.app.say("cannot run commands in this console", MsgKind::Error);
-            return;
+            return false;
         };
         if self.app.read_only.is_some() {
             self.app.say("read-only: nothing runs from this console", MsgKind::Warn);
-            return;
+            return false;
         }
         self.runs.handles.retain(|_, h| !h.is_finished());
         if kind == RunKind::Rollback && !self.may_fire_now(id) {
-            return;
+            return false;
         }
         let vars = &self.app.vars;
         let op = self.app.operator.clone();
@@ -112,7 +115,7 @@ impl Session {
             Ok(l) => l,
             Err(why) => {
                 self.app.say(why, MsgKind::Error);
-                return;
+                return false;
             }
         };
         // Owned before it is journaled: from then on every console can tell whether we are still here.
@@ -120,13 +123,13 @@ impl Session {
             Ok(l) => l,
             Err(why) => {
                 self.app.say(crate::ui::text::clean(&format!("{id} not started: {why}")), MsgKind::Warn);
-                return;
+                return false;
             }
         };
         let started = launch.started.clone();
         if let Some(why) = self.append_unless(&op, &launch.started, move |others| started_elsewhere(others, &started)) {
             self.app.say(crate::ui::text::clean(&format!("{id} not started: {why}")), MsgKind::Warn);
-            return;
+            return false;
         }
         let run = launch.spec.run;
         self.app.procs.outputs.insert(run_key(kind, id), RunOutput { run, ..Default::default() });
@@ -135,6 +138,7 @@ impl Session {
         self.runs.handles.insert(run_key(kind, id), handle);
         self.runs.locks.insert(run_key(kind, id), lock);
         self.app.say(format!("{id} run {run} started"), MsgKind::Info);
+        true
     }
 
     /// The typed id that completes a rollback's approvals also fires it: the
@@ -162,7 +166,20 @@ impl Session {
             self.app.say(crate::ui::text::clean(&msg), MsgKind::Warn);
             return;
         }
-        self.start_run(RunKind::Rollback, id);
+        if !self.start_run(RunKind::Rollback, id) {
+            // Another console's start landed between our two writes (a window
+            // of milliseconds): say what the journal now holds, exactly.
+            let why = self.app.message.as_ref().map(|m| m.0.clone()).unwrap_or_default();
+            let msg = if ran_meanwhile(&self.app.state, id, runs_seen).is_some() {
+                format!(
+                    "{why} — your approval of {id} was written just before; it is in the journal but fires \
+                     nothing (approvals reset when that run ends)"
+                )
+            } else {
+                format!("{why} — your approval of {id} is recorded; it was not fired")
+            };
+            self.app.say(crate::ui::text::clean(&msg), MsgKind::Warn);
+        }
     }
 
     /// A rollback fires only with its approvals complete, checked against the
