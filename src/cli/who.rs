@@ -49,11 +49,11 @@ pub fn run(runbook: &Path, json: bool, c: &Common) -> i32 {
     let now = Utc::now();
     let rows: Vec<Row> = roster(&journal, &super::common::hostname(), now).iter().map(|p| row(p, now)).collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()));
+        outln!("{}", serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()));
         return EXIT_OK;
     }
     if rows.is_empty() {
-        println!("nobody has a console open on {} (session {})", clean(&loaded.runbook.title), journal.display());
+        outln!("nobody has a console open on {} (session {})", clean(&loaded.runbook.title), journal.display());
         return EXIT_OK;
     }
     let header = ["OPERATOR", "USER", "HOST", "MODE", "SINCE", "IDLE", "DOING"];
@@ -89,9 +89,9 @@ pub fn run(runbook: &Path, json: bool, c: &Common) -> i32 {
             .collect::<Vec<_>>()
             .join("  ")
     };
-    println!("{}", fmt(&header.map(String::from)));
+    outln!("{}", fmt(&header.map(String::from)));
     for l in &lines {
-        println!("{}", fmt(l));
+        outln!("{}", fmt(l));
     }
     EXIT_OK
 }
