@@ -442,7 +442,8 @@ fn report_with_another_runbooks_file_says_so() {
         text(&out.stderr)
     );
     assert!(
-        text(&out.stdout).contains("but this journal is a session of `golive-platform`"),
+        text(&out.stdout).contains("> Note: --runbook")
+            && text(&out.stdout).contains("but this journal is a session of"),
         "in the body: {}",
         text(&out.stdout)
     );
