@@ -31,7 +31,6 @@ pub mod plain;
 pub mod presence;
 pub mod recommend;
 pub mod render;
-pub mod rollback_flow;
 pub mod run;
 pub mod symbols;
 pub mod terminal;

@@ -10,6 +10,7 @@ use chrono::Utc;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::signal::unix::{signal, SignalKind};
 
+use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind, MarkSource, Verdict};
 use crate::domain::record::Record;
 use crate::domain::state::StepStatus;
@@ -18,7 +19,6 @@ use crate::sources::{EventReceiver, EventSender};
 use super::driver::Input;
 use super::event::Signal;
 use super::items;
-use super::recommend;
 use super::run::{Exit, Session};
 use super::text::clean;
 use super::timefmt;
@@ -74,7 +74,7 @@ pub fn summary(s: &Session) -> Vec<String> {
         let h = app.state.probes.get(&p.id).map_or("not started".to_string(), |c| c.health.label().to_string());
         v.push(format!("  probe {}: {h}", clean(&p.id)));
     }
-    v.push(format!("recommendation: {}", recommend::label(rb, &app.state)));
+    v.push(format!("recommendation: {}", decision::recommend(rb, &app.state).label()));
     match &app.state.decision {
         Some(d) => v.push(format!("decision: {} by {}: {}", d.decision.as_str(), clean(&d.by), clean(&d.reason))),
         None => v.push("decision: none yet".into()),
@@ -184,7 +184,7 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
             }
             rb.access.check(&rb.access.decision_by, &s.app.actor(), "record the decision").map_err(|e| clean(&e))?;
             // As the dialog does: overriding failing critical criteria must be said, and is journaled.
-            let overrides = crate::ui::overlay::decision::overridden(&s.app, decision);
+            let overrides = decision::overridden(rb, &s.app.state, decision);
             if !overrides.is_empty() && !forced {
                 return Err(format!(
                     "{} while {} critical criteria fail ({}): to record it overriding them, \
@@ -197,7 +197,7 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
             Ok(Some(EventKind::DecisionRecorded {
                 decision,
                 reason: reason.to_string(),
-                recommendation: Some(recommend::label(rb, &s.app.state)),
+                recommendation: Some(decision::recommend(rb, &s.app.state).label()),
                 overrides,
                 supersedes: None,
             }))
