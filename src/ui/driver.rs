@@ -36,7 +36,14 @@ pub enum Input {
 impl Session {
     /// Feeds one input through the app and runs its effects; true when one of them asks to quit.
     pub fn feed(&mut self, input: Input) -> bool {
-        let effects = match input {
+        let effects = self.effects_of(input);
+        self.run_effects(effects)
+    }
+
+    /// What the app makes of one input: the effects [`Session::feed`] runs next
+    /// (a test looks at them, then runs them through the same interpreter).
+    pub fn effects_of(&mut self, input: Input) -> Vec<Effect> {
+        match input {
             Input::Key(k) => self.app.on_key(k),
             Input::Mouse(m) => self.app.on_mouse(m),
             Input::Resize => {
@@ -64,8 +71,7 @@ impl Session {
                     vec![self.app.append(event)]
                 }
             }
-        };
-        self.run_effects(effects)
+        }
     }
 
     /// The effect interpreter: runs effects in order; true when one of them asks to quit.
