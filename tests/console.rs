@@ -716,7 +716,12 @@ fn step_output_details_scroll_to_the_end_and_search() {
     live_session(&mut a);
     for i in 1..=300 {
         let line = if i == 250 { "ERROR disk full on /var".to_string() } else { format!("backup line {i}") };
-        a.on_source(SourceEvent::RunOutput { kind: RunKind::Step, id: "backup".into(), run: 1, line });
+        a.session.feed(Input::Source(SourceEvent::RunOutput {
+            kind: RunKind::Step,
+            id: "backup".into(),
+            run: 1,
+            line,
+        }));
     }
     press(&mut a, &[ch('1'), ch('g'), ch('j'), key(KeyCode::Enter)]);
     let s = text(&draw(&mut a, 100, 30));
