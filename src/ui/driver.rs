@@ -31,6 +31,8 @@ pub enum Input {
     Source(SourceEvent),
     /// An act typed in plain mode, to journal as the operator at the keyboard.
     Act(EventKind),
+    /// The journal writer thread's report (full-screen console): what it wrote and read.
+    Written(Box<crate::sources::journal::Written>),
 }
 
 impl Session {
@@ -61,6 +63,11 @@ impl Session {
                 effects
             }
             Input::Source(ev) => self.app.on_source(ev),
+            Input::Written(w) => {
+                self.on_written(*w);
+                // What was just journaled (a step's end, a probe change) may change auto-verdicts.
+                super::wiring::probes::auto_verdicts(&mut self.app)
+            }
             Input::Act(event) => {
                 if let EventKind::OperatorSwitched { to, .. } = &event {
                     // The switch is journaled as the one handing over; later acts are the new operator's.
