@@ -2,6 +2,7 @@
 //! from them, the decision rule, escalation clock, triggers, templates.
 //! No terminal, network, clock reads or async runtime here (a test holds this line).
 
+pub mod activity;
 pub mod approvals;
 pub mod auto_verdict;
 pub mod canonical_line;

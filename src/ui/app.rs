@@ -107,6 +107,8 @@ pub struct App {
     pub message: Option<(String, MsgKind)>,
     /// Every message said, for the history (`m`).
     pub messages: super::messages::MessageLog,
+    /// Every person's act and note, for the activity feed (`A`, `ui::activity`).
+    pub activity: super::activity::Feed,
     pub mouse: bool,
     /// Last confirmed search, for `n` / `N`.
     pub last_search: Option<(PaneId, String)>,
@@ -156,6 +158,7 @@ impl App {
             overlay: None,
             message: None,
             messages: Default::default(),
+            activity: Default::default(),
             mouse: false,
             last_search: None,
             live: Live::default(),
@@ -579,12 +582,18 @@ impl App {
             Action::Escalate => return self.escalate_incident(),
             Action::Acknowledge => return self.acknowledge_incident(),
             Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
-            Action::Rollback => overlay::rollback::open(self),
+            Action::Rollback => return overlay::rollback::open(self),
             Action::ResolveIncident => return self.resolve_incident(),
             Action::Mitigated => return self.mitigate_incident(),
             Action::ChangeSeverity => self.change_severity(),
             Action::Who => self.overlay = Some(Overlay::Who { scroll: 0 }),
             Action::Handover => return vec![Effect::OpenHandover],
+            Action::AddNote => {
+                if self.writable() {
+                    self.overlay = Some(Overlay::Note(Default::default()));
+                }
+            }
+            Action::Activity => self.overlay = Some(Overlay::Activity { scroll: None }),
         }
         Vec::new()
     }

@@ -100,8 +100,7 @@ pub fn on_enter(app: &mut App) -> Option<Vec<Effect>> {
     }
     let alarms = rollback_flow::alarms(&app.runbook, &app.state);
     if alarms.iter().any(|a| !app.procs.alarms_reviewed.contains(&a.key())) {
-        super::overlay::rollback::open(app);
-        return Some(Vec::new());
+        return Some(super::overlay::rollback::open(app));
     }
     None
 }

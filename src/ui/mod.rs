@@ -7,6 +7,7 @@
 //! - `terminal`: raw mode / alternate screen, restored exactly once.
 
 pub mod action;
+pub mod activity;
 pub mod ansi16;
 pub mod app;
 pub mod background;
@@ -32,6 +33,7 @@ pub mod presence;
 pub mod recommend;
 pub mod render;
 pub mod run;
+pub mod run_line;
 pub mod symbols;
 pub mod terminal;
 pub mod text;

@@ -42,6 +42,7 @@ pub fn doing(app: &App) -> String {
                 Stage::Typing { fire: true, .. } | Stage::YesNo => format!("confirming ROLLBACK {id}"),
                 Stage::Typing { fire: false, .. } => format!("approving rollback {id}"),
                 Stage::Output { .. } => format!("reading rollback {id} output"),
+                Stage::Again => format!("deciding whether to run rollback {id} again"),
                 Stage::List => "choosing a rollback".into(),
             }
         }
@@ -51,6 +52,8 @@ pub fn doing(app: &App) -> String {
         Some(Overlay::Confirm(c)) => format!("answering: {}", clean(&c.title)),
         Some(Overlay::Declare(_)) => "declaring an incident".into(),
         Some(Overlay::Handover(_)) => "reading the handover".into(),
+        Some(Overlay::Note(_)) => "writing a note".into(),
+        Some(Overlay::Activity { .. }) => "reading the activity feed".into(),
         _ => format!("watching {}", app.focus.title()),
     }
 }

@@ -92,6 +92,13 @@ pub struct Session {
     pub ahead: std::collections::VecDeque<(String, EventKind)>,
     /// `app.read_only` is set only because the journal's database is unreachable.
     pub outage: bool,
+    /// The act this console is appending right now, where the record comes
+    /// back through a fold (not through `ahead`): its record is ours, not
+    /// someone else's act to announce (`ui::activity`).
+    pub(crate) own_act: Option<(String, EventKind)>,
+    /// Everything folded while set is this console's own doing (its reaper
+    /// ending others' abandoned runs says so itself).
+    pub(crate) quiet: bool,
 }
 
 impl Session {
@@ -99,6 +106,8 @@ impl Session {
     /// sources or runs yet (`run` starts them).
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
+        // Replayed at start: in the feed, but nobody is told again.
+        super::activity::replay(&mut app, &opened.records);
         let (user, key) = opened.journal.writer();
         app.user = Some(user);
         app.signing_key = key;
@@ -114,6 +123,8 @@ impl Session {
             ahead: Default::default(),
             announcer: None,
             outage: false,
+            own_act: None,
+            quiet: false,
         }
     }
 
@@ -177,6 +188,19 @@ impl Session {
             return Some(why);
         }
         let event = self.app.redactor.event(event.clone());
+        self.own_act = Some((operator.to_string(), event.clone()));
+        let refused = self.append_unless_now(operator, &event, refuse);
+        self.own_act = None;
+        refused
+    }
+
+    fn append_unless_now(
+        &mut self,
+        operator: &str,
+        event: &EventKind,
+        refuse: impl FnOnce(&[Record]) -> Option<String> + Send + 'static,
+    ) -> Option<String> {
+        let event = event.clone();
         if let Some(w) = &self.writer {
             return match w.start(operator, Utc::now(), &event, Box::new(refuse)) {
                 Ok((records, refused)) => {

@@ -166,11 +166,14 @@ fn record(app: &mut App, mut d: Box<DecisionDialog>, asked: Asked) -> Outcome {
     app.say(format!("decision {} recorded", decision.as_str()), crate::ui::app::MsgKind::Info);
     if decision == Decision::Rollback {
         // Deciding to roll back leads straight to choosing which (A5: still confirmed there).
-        super::rollback::open(app);
+        let loads = super::rollback::open(app);
         app.say(
             "decision ROLLBACK recorded: choose the rollback, Enter to approve/fire",
             crate::ui::app::MsgKind::Info,
         );
+        let mut effects = vec![app.append(ev)];
+        effects.extend(loads);
+        return Outcome::Done(effects);
     }
     Outcome::Done(vec![app.append(ev)])
 }

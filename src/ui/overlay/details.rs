@@ -177,7 +177,25 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             out.push(kv(app, "respond within", l.respond_within.to_string()));
         }
     }
+    insert_notes(app, pane, index, &mut out);
     (title, out)
+}
+
+/// Notes that name the item (by its id) go right under its first line,
+/// before long run output: what people said about it is read first.
+fn insert_notes(app: &App, pane: PaneId, index: usize, out: &mut Vec<Line<'static>>) {
+    let rb = &app.runbook;
+    let id = match pane {
+        PaneId::Steps => items::steps(rb).get(index).map(|s| s.id.clone()),
+        PaneId::Checklist => items::criteria(rb).get(index).map(|c| c.id.clone()),
+        PaneId::Probes => rb.probes.get(index).map(|p| p.id.clone()),
+        PaneId::Logs | PaneId::Escalation => None,
+    };
+    let Some(id) = id else { return };
+    let notes: Vec<Line<'static>> =
+        crate::ui::activity::notes_about(app, &id).into_iter().map(|n| kv(app, "note", n)).collect();
+    let at = out.len().min(1);
+    out.splice(at..at, notes);
 }
 
 /// The details view's place and search: `top` is the first line shown (a

@@ -2,6 +2,7 @@
 //! closes it and `q` never quits the app (A1): in overlays without a text
 //! field `q` closes too; in text fields it is just a letter.
 
+pub mod activity;
 pub mod confirm;
 pub mod decision;
 pub mod declare;
@@ -9,6 +10,7 @@ pub mod details;
 pub mod handover;
 pub mod help;
 pub mod messages;
+pub mod note;
 pub mod operator;
 pub mod palette;
 pub mod rollback;
@@ -46,6 +48,12 @@ pub enum Overlay {
     },
     Declare(Box<declare::DeclareDialog>),
     Handover(handover::HandoverView),
+    /// Writing a note (`C`).
+    Note(Box<note::NoteDialog>),
+    /// The activity feed (`A`); `scroll: None` keeps the newest in view.
+    Activity {
+        scroll: Option<u16>,
+    },
 }
 
 impl Overlay {
@@ -65,6 +73,8 @@ impl Overlay {
             Overlay::Who { .. } => "who",
             Overlay::Declare(_) => "declare",
             Overlay::Handover(_) => "handover",
+            Overlay::Note(_) => "note",
+            Overlay::Activity { .. } => "activity",
         }
     }
 }
@@ -98,6 +108,8 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Who { scroll } => who::on_key(app, scroll, key),
         Overlay::Declare(d) => declare::on_key(app, d, key),
         Overlay::Handover(v) => handover::on_key(app, v, key),
+        Overlay::Note(n) => note::on_key(app, n, key),
+        Overlay::Activity { scroll } => activity::on_key(app, scroll, key),
     };
     match outcome {
         Outcome::Keep(ov) => {
@@ -129,6 +141,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Who { scroll } => who::draw(frame, app, main, *scroll),
         Overlay::Declare(d) => declare::draw(frame, app, main, d),
         Overlay::Handover(v) => handover::draw(frame, app, main, v),
+        Overlay::Note(n) => note::draw(frame, app, main, n),
+        Overlay::Activity { scroll } => activity::draw(frame, app, main, *scroll),
     }
     app.overlay = Some(ov);
 }

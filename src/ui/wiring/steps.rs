@@ -166,7 +166,7 @@ pub fn on_details(app: &App, index: usize) -> Vec<Effect> {
     if have {
         return Vec::new();
     }
-    vec![Effect::LoadOutput { kind: RunKind::Step, id: step, run: last.run, output: last.output.clone() }]
+    vec![Effect::LoadOutput { kind: RunKind::Step, id: step, run: last.run, output: last.output.clone(), quiet: false }]
 }
 
 /// Lines for the step details view: the last run's output, newest last.
