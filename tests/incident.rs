@@ -717,8 +717,7 @@ run = "touch quick.marker"
     }
 
     fn press(s: &mut Session, code: KeyCode) {
-        let effects = s.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-        s.run_effects(effects);
+        s.feed(warroom::ui::driver::Input::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
 
     fn type_text(s: &mut Session, t: &str) {
@@ -735,8 +734,7 @@ run = "touch quick.marker"
         tokio::time::timeout(Duration::from_secs(60), async {
             while s.app.state.rollbacks.get(id).is_none_or(|r| r.runs.last().is_none_or(|r| r.finished.is_none())) {
                 let ev = rx.recv().await.unwrap();
-                let effects = s.app.on_source(ev);
-                s.run_effects(effects);
+                s.feed(warroom::ui::driver::Input::Source(ev));
             }
         })
         .await

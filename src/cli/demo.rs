@@ -6,10 +6,11 @@ use std::io::Read;
 use clap::Args;
 
 use super::common::{self, EXIT_BAD_INPUT, EXIT_FAIL, EXIT_OK};
+use super::launch::launch;
 use super::runbook_file;
 use super::Common;
 use crate::demo::{runbook, DemoSession};
-use crate::ui::launch::{launch, Launch};
+use crate::ui::launch::Launch;
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct DemoArgs {

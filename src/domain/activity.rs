@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::event::{EventKind, MarkSource, RunOutcome, Verdict};
+use super::event::{EventKind, MarkSource, RunOutcome};
 use super::record::Record;
 
 /// One act, as the feed lists it.
@@ -25,15 +25,6 @@ pub fn outcome_words(outcome: RunOutcome, exit_code: Option<i32>) -> String {
     match exit_code {
         Some(c) => format!("{} exit {c}", outcome.label()),
         None => outcome.label().to_string(),
-    }
-}
-
-fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Pass => "PASS",
-        Verdict::Fail => "FAIL",
-        Verdict::Na => "N/A",
-        Verdict::Pending => "PENDING",
     }
 }
 
@@ -60,7 +51,7 @@ pub fn describe(r: &Record) -> Option<Act> {
         EventKind::CriterionMarked { source: MarkSource::Auto, .. } => return None,
         EventKind::CriterionMarked { criterion, verdict, note: why, .. } => {
             let why = why.map(|n| format!(" ({n})")).unwrap_or_default();
-            format!("marked {criterion} {}{why}", verdict_word(verdict))
+            format!("marked {criterion} {}{why}", verdict.label())
         }
         EventKind::StepStarted { step, run, .. } => format!("started step {step} (run {run})"),
         EventKind::StepFinished { step, run, outcome, exit_code, .. } => {
@@ -129,6 +120,7 @@ pub fn names(text: &str, id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::event::Verdict;
     use crate::domain::record::GENESIS;
 
     fn rec(by: &str, ev: EventKind) -> Record {

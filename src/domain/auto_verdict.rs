@@ -407,7 +407,7 @@ mod tests {
 
     #[test]
     fn log_windows_feed_the_log_binding() {
-        use crate::sources::{LineLevel, LogLine};
+        use crate::domain::log_line::{LineLevel, LogLine};
         let rb = runbook(vec![criterion(
             "quiet",
             AutoBinding::Log { log: "php".into(), max_errors: 1, window: Dur::from_secs(600) },

@@ -14,8 +14,8 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::log_line::{DroppedCounts, LineLevel, LogLine};
 use crate::domain::runbook::{AutoBinding, LogSource, Runbook, TriggerWhen};
-use crate::sources::{DroppedCounts, LineLevel, LogLine};
 
 /// Ring buffer size when a `[[log]]` does not say.
 pub const DEFAULT_CAPACITY: usize = 10_000;

@@ -14,10 +14,10 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::domain::event::RunKind;
+use crate::domain::rollback_flow;
 
 use super::app::App;
 use super::effect::Effect;
-use super::rollback_flow;
 use super::text::{clean, fit};
 use super::theme::Role;
 use super::timefmt;

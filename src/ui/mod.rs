@@ -32,7 +32,6 @@ pub mod plain;
 pub mod presence;
 pub mod recommend;
 pub mod render;
-pub mod rollback_flow;
 pub mod run;
 pub mod run_line;
 pub mod symbols;

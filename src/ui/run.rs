@@ -326,10 +326,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             },
             Some(ev) = source_rx.recv() => Inbound::Source(ev),
             Some(w) = written_rx.recv() => {
-                session.on_written(w);
-                // What was just journaled may change auto-verdicts.
-                let effects = super::wiring::probes::auto_verdicts(&mut session.app);
-                if session.run_effects(effects) {
+                if session.feed(Input::Written(Box::new(w))) {
                     break Exit::Quit;
                 }
                 continue;

@@ -14,7 +14,6 @@
 //! - `whoami`, `signer`: who writes (Unix user) and the ssh-agent that signs.
 //! - `postgres`: the same journal in a PostgreSQL database, for consoles on several hosts.
 
-mod data_dir;
 mod error;
 mod fsinfo;
 mod outbox;
@@ -28,7 +27,7 @@ mod watcher;
 mod whoami;
 mod writer;
 
-pub use data_dir::data_dir;
+pub use super::settings::data_dir;
 pub use error::JournalError;
 pub(crate) use fsinfo::network_fs_name;
 pub use fsinfo::nfs_warning;

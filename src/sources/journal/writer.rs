@@ -36,7 +36,7 @@ enum Request {
 }
 
 /// One request's outcome, for the console to fold and show.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Written {
     /// Records read or written (others' included), in journal order.
     pub records: Vec<Record>,

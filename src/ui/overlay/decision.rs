@@ -19,6 +19,7 @@ use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
 use super::{centered, is_close, Outcome, Overlay};
+use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind};
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, plain, styled};
@@ -65,20 +66,7 @@ impl DecisionDialog {
 /// Critical criteria failing now that a GO (or a NO-GO against a GO
 /// recommendation) would override, by id.
 pub fn overridden(app: &App, decision: Decision) -> Vec<String> {
-    let label = recommend::label(&app.runbook, &app.state);
-    let against = match decision {
-        Decision::Go => true,
-        Decision::NoGo => label.starts_with("GO"),
-        Decision::Rollback => false,
-    };
-    if !against {
-        return Vec::new();
-    }
-    recommend::failing(&app.runbook, &app.state)
-        .into_iter()
-        .filter(|(sev, _, _)| *sev == crate::domain::runbook::Severity::Critical)
-        .map(|(_, id, _)| id)
-        .collect()
+    decision::overridden(&app.runbook, &app.state, decision)
 }
 
 /// The decision recorded since `seen`, in words ("NO-GO by bob at 10:01:02Z").
@@ -171,7 +159,7 @@ fn record(app: &mut App, mut d: Box<DecisionDialog>, asked: Asked) -> Outcome {
     let ev = EventKind::DecisionRecorded {
         decision,
         reason: d.reason.lines().join("\n").trim().to_string(),
-        recommendation: Some(recommend::label(&app.runbook, &app.state)),
+        recommendation: Some(decision::recommend(&app.runbook, &app.state).label()),
         overrides: asked.overrides,
         supersedes: asked.supersedes,
     };
@@ -213,7 +201,7 @@ fn question(asked: &Asked) -> Vec<String> {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
-    let failing = recommend::failing(&app.runbook, &app.state);
+    let failing = decision::failing(&app.runbook, &app.state);
     let shown = failing.len().min(6) as u16 + u16::from(!app.runbook.access.decision_by.is_empty());
     let asking = d.asking.as_ref().map(question).unwrap_or_default();
     let area = centered(main, 90, 14 + shown + asking.len() as u16 * 2);

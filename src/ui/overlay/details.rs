@@ -42,7 +42,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 out.push(kv(
                     app,
                     "marked by",
-                    format!("{} at {} ({:?})", clean(by), timefmt::hms(at), st.source).to_lowercase(),
+                    format!("{} at {} ({})", clean(by), timefmt::hms(at), st.source.label()),
                 ));
             }
             if let Some(n) = &st.note {
@@ -74,18 +74,17 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             if let Some(t) = s.timeout {
                 out.push(kv(app, "timeout", t.to_string()));
             }
-            out.push(kv(app, "on fail", format!("{:?}", s.on_fail).to_lowercase()));
+            out.push(kv(app, "on fail", s.on_fail.label()));
             if let Some(st) = app.state.steps.get(&s.id) {
                 for r in &st.runs {
                     let end = match &r.finished {
                         None => "running".to_string(),
                         Some(e) => format!(
-                            "{:?}{} after {}",
-                            e.outcome,
+                            "{}{} after {}",
+                            e.outcome.label(),
                             e.exit_code.map(|c| format!(", exit {c}")).unwrap_or_default(),
                             timefmt::ms(e.duration_ms)
-                        )
-                        .to_lowercase(),
+                        ),
                     };
                     out.push(kv(
                         app,
@@ -140,8 +139,8 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                     app,
                     "journaled",
                     format!(
-                        "{:?} since {}{}",
-                        ch.health,
+                        "{} since {}{}",
+                        ch.health.label(),
                         timefmt::hms(ch.at),
                         ch.cause.as_ref().map(|c| format!(": {}", clean(c))).unwrap_or_default()
                     ),
@@ -150,7 +149,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             }
             let hist: Vec<_> = app.state.probe_history.iter().filter(|(id, _)| *id == p.id).collect();
             for (_, ch) in hist.iter().rev().take(10) {
-                out.push(kv(app, "  history", format!("{} {:?}", timefmt::hms(ch.at), ch.health)));
+                out.push(kv(app, "  history", format!("{} {}", timefmt::hms(ch.at), ch.health.label())));
             }
         }
         PaneId::Logs => {

@@ -1,5 +1,5 @@
 //! `B`: rollbacks. Choose one (with its approvals so far), then Enter does
-//! what `ui::rollback_flow::next` says: type its id to approve it as the
+//! what `domain::rollback_flow::next` says: type its id to approve it as the
 //! operator at the keyboard, or — once approvals are complete — confirm per
 //! its `confirm` (type the id / y-n naming it) to fire it; a running one shows
 //! its output (`x` asks to abort it). A5: nothing fires on one unconfirmed key,
@@ -15,12 +15,12 @@ use ratatui::Frame;
 use super::{centered, is_close, Outcome, Overlay};
 use crate::domain::approvals;
 use crate::domain::event::RunKind;
+use crate::domain::rollback_flow::{self, Next};
 use crate::domain::runbook::Confirm;
 use crate::domain::vars;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::effect::Effect;
-use crate::ui::rollback_flow::{self, Next};
 use crate::ui::text::clean;
 use crate::ui::theme::Role;
 use crate::ui::wiring::run_key;
