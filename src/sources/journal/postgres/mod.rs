@@ -77,6 +77,12 @@ impl PgJournal {
         if state.created {
             warnings.push(format!("created the warroom tables (schema version {}) in {}", state.version, url.shown));
         }
+        if let Some(from) = state.upgraded_from {
+            warnings.push(format!(
+                "upgraded the warroom tables in {} from schema version {from} to {}",
+                url.shown, state.version
+            ));
+        }
         let base_read_only = if read_only {
             Some("opened read-only".to_string())
         } else if !state.can_insert {

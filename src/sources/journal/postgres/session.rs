@@ -87,15 +87,8 @@ pub fn import_records(text: &str, records: Vec<Record>) -> Result<Result<u64, St
                          new session (choose another ?session=ID)"
                     )));
                 }
-                let stmt = c.prepare(rows::INSERT).await?;
                 for rec in &records {
-                    let (seq, ts, data) = rows::insert_params(rec);
-                    let id = super::append::new_record_id();
-                    c.execute(
-                        &stmt,
-                        &[&session, &seq, &ts, &rec.operator, &rec.kind, &data, &rec.prev, &rec.hash, &id],
-                    )
-                    .await?;
+                    rows::RawRow::of(rec).insert(&c, &session, &super::append::new_record_id()).await?;
                 }
                 let last = records.last().map(|r| r.seq as i64).unwrap_or(0);
                 let payload = serde_json::json!({ "session": session, "seq": last }).to_string();
@@ -122,10 +115,14 @@ pub fn db_init(text: &str) -> Result<String, JournalError> {
         .call(move |c| async move { Ok(schema::ensure(&c, true).await) })
         .map_err(|e| call_error(&url.shown, e))?
         .map_err(|e| JournalError::Database { journal: url.shown.clone(), reason: e })?;
+    let what = match (state.created, state.upgraded_from) {
+        (true, _) => "created".to_string(),
+        (false, Some(from)) => format!("upgraded from schema version {from}"),
+        (false, None) => "already there".to_string(),
+    };
     Ok(format!(
-        "{}: warroom tables {} (schema version {}){}",
+        "{}: warroom tables {what} (schema version {}){}",
         url.shown,
-        if state.created { "created" } else { "already there" },
         state.version,
         if state.can_insert { "" } else { "; this role may only read them" }
     ))
