@@ -36,7 +36,7 @@ pub fn cluster() -> Option<&'static Cluster> {
                 );
                 return None;
             }
-            match Cluster::start(false) {
+            match Cluster::start(false, "") {
                 Ok(c) => {
                     // SAFETY: registering a plain extern "C" function with no arguments.
                     unsafe { libc::atexit(stop_at_exit) };
@@ -90,7 +90,17 @@ impl Cluster {
     /// A cluster of the caller's own, with `fsync` as a real server runs
     /// (benchmarks); `shutdown` stops and removes it.
     pub fn start_durable() -> Result<Cluster, String> {
-        Cluster::start(true)
+        Cluster::start(true, "")
+    }
+
+    /// A cluster of the caller's own beside the binary's shared one (`tag`
+    /// names it), for a test that stops and starts its server; it is
+    /// stopped and removed when dropped. Fails the test with the reason when
+    /// it cannot start (`WARROOM_SKIP_PG=1` is honoured by `cluster()`: call it first).
+    pub fn start_own(tag: &str) -> Own {
+        let c = Cluster::start(false, &format!("-{tag}"))
+            .unwrap_or_else(|e| panic!("cannot start a throwaway PostgreSQL ({tag}): {e}"));
+        Own(Some(c))
     }
 
     pub fn shutdown(self) {
@@ -98,13 +108,14 @@ impl Cluster {
         let _ = std::fs::remove_dir_all(&self.root);
     }
 
-    fn start(fsync: bool) -> Result<Cluster, String> {
+    fn start(fsync: bool, tag_suffix: &str) -> Result<Cluster, String> {
         let bin = bindir()?;
         // One folder per worktree and test binary: a leftover from a crashed run is ours to clean.
         let exe = std::env::current_exe().unwrap_or_default();
         let name = exe.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let tag = format!("{:x}", fxhash(env!("CARGO_MANIFEST_DIR")));
-        let root = std::env::temp_dir().join(format!("wr-pg-{tag}-{}", name.split('-').next().unwrap_or("t")));
+        let bin_name = name.split('-').next().unwrap_or("t");
+        let root = std::env::temp_dir().join(format!("wr-pg-{tag}-{bin_name}{tag_suffix}"));
         let as_nobody = unsafe { libc::geteuid() } == 0;
         let mut c = Cluster { root, bin, port: free_port(), as_nobody, fsync };
         if c.root.exists() {
@@ -245,6 +256,25 @@ impl Cluster {
 
     pub fn bin(&self) -> &Path {
         &self.bin
+    }
+}
+
+/// A cluster a test started for itself: stopped and removed when dropped,
+/// a failed test included.
+pub struct Own(Option<Cluster>);
+
+impl std::ops::Deref for Own {
+    type Target = Cluster;
+    fn deref(&self) -> &Cluster {
+        self.0.as_ref().expect("the cluster lives until dropped")
+    }
+}
+
+impl Drop for Own {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.shutdown();
+        }
     }
 }
 
