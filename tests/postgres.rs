@@ -431,8 +431,14 @@ fn an_unreachable_database_is_refused_with_a_clear_message() {
     let out = mark(&url, "smoke", "pass", "ana");
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("cannot connect"), "{}", text(&out.stderr));
+    // Nothing answers: "unavailable" (a console waits for it); a server that answers "no" is not.
     match Journal::open(Path::new(&url)) {
-        Err(JournalError::Database { reason, .. }) => assert!(reason.contains("server is up"), "{reason}"),
+        Err(JournalError::Unavailable { reason, .. }) => assert!(reason.contains("server is up"), "{reason}"),
+        other => panic!("expected an unavailable database, got {:?}", other.err()),
+    }
+    let wrong_db = _pg.url("x").replace("/warroom?", "/no_such_db?");
+    match Journal::open(Path::new(&wrong_db)) {
+        Err(JournalError::Database { reason, .. }) => assert!(reason.contains("no_such_db"), "{reason}"),
         other => panic!("expected a database error, got {:?}", other.err()),
     }
 }

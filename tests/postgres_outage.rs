@@ -210,3 +210,39 @@ fn probe_changes_and_auto_verdicts_during_an_outage_are_written_after_it_once_ea
     let out = Command::new(env!("CARGO_BIN_EXE_warroom")).args(["verify", &url]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn a_console_started_while_the_database_is_down_says_so_retries_and_opens_once_it_answers() {
+    if pg::cluster().is_none() {
+        return;
+    }
+    let pg = pg::Cluster::start_own("late");
+    pg.stop();
+    let session = format!("late-{}", std::process::id());
+    let url = pg.url(&session);
+    let dir = tempfile::tempdir().unwrap();
+    let runbook = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pg-drill.toml");
+    let name = format!("late-{}", std::process::id());
+    let cmd = format!(
+        "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana \
+         TERM=xterm-256color && {bin} open {rb} --journal '{url}'; echo EXIT=$?; sleep 600",
+        dir = dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+        rb = runbook.display(),
+    );
+    tmux(&["new-session", "-d", "-s", &name, "-x", "140", "-y", "40", &cmd]);
+    let _kill = Killed(name.clone());
+    let screen = || tmux(&["capture-pane", "-p", "-t", &name]);
+    wait("the message", &screen, &|s| s.contains("is unreachable") && s.contains("Ctrl-C to give up"));
+    // It keeps trying (and says so) rather than exit.
+    wait("a retry", &screen, &|s| s.contains("still unreachable (try 3)"));
+    assert!(!screen().contains("EXIT="), "{}", screen());
+
+    pg.restart();
+    wait("the console", &screen, &|s| s.contains("Shared drill"));
+    let opened = pg
+        .psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{session}' AND kind = 'session.opened'"));
+    assert_eq!(opened, "1");
+    tmux(&["send-keys", "-t", &name, "q"]);
+    wait("the console to end", &screen, &|s| s.contains("EXIT=0"));
+}

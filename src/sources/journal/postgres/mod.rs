@@ -61,13 +61,7 @@ impl PgJournal {
         let url = JournalUrl::parse(text).map_err(|e| JournalError::Database { journal: redact(text), reason: e })?;
         let session =
             url.session().map_err(|e| JournalError::Database { journal: url.shown.clone(), reason: e })?.to_string();
-        let link = Link::connect(&url).map_err(|e| JournalError::Database {
-            journal: url.shown.clone(),
-            reason: format!(
-                "cannot connect ({e}); check that the server is up and reachable, and the user, database and \
-                 password (PGPASSWORD) in the URL"
-            ),
-        })?;
+        let link = Link::connect(&url).map_err(|e| connect_error(&url, e))?;
         let create = !read_only;
         let state = link
             .call(move |c| async move { Ok(schema::ensure(&c, create).await) })
@@ -222,6 +216,25 @@ impl PgJournal {
             }
             (e, _) => call_error(&self.url.shown, e),
         }
+    }
+}
+
+/// A failed first connection: `Unavailable` when nothing answered (a caller
+/// may wait and try again), else what to fix.
+pub(super) fn connect_error(url: &JournalUrl, e: link::ConnectError) -> JournalError {
+    if e.unreachable {
+        return JournalError::Unavailable {
+            journal: url.shown.clone(),
+            since: Utc::now(),
+            reason: format!("cannot connect: {}; check that the server is up and reachable", e.text),
+        };
+    }
+    JournalError::Database {
+        journal: url.shown.clone(),
+        reason: format!(
+            "cannot connect ({}); check the user, database and password (PGPASSWORD) in the URL, and its sslmode",
+            e.text
+        ),
     }
 }
 

@@ -24,10 +24,7 @@ fn connect(text: &str, need_session: bool) -> Result<(JournalUrl, Link), Journal
     if need_session {
         url.session().map_err(bad)?;
     }
-    let link = Link::connect(&url).map_err(|e| JournalError::Database {
-        journal: url.shown.clone(),
-        reason: format!("cannot connect ({e}); check that the server is up and the URL's user, database and password"),
-    })?;
+    let link = Link::connect(&url).map_err(|e| super::connect_error(&url, e))?;
     Ok((url, link))
 }
 
