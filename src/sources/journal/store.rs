@@ -495,6 +495,18 @@ impl Journal {
         self.pg.as_ref().and_then(|pg| pg.unavailable_since())
     }
 
+    /// On a database session: announces `me` there (in the background) and
+    /// returns the consoles present as last read, from every host. `None` for
+    /// a file journal, whose consoles find each other through presence files
+    /// beside it (`sources::presence`).
+    pub fn database_presence(
+        &mut self,
+        me: Option<&crate::domain::presence::Presence>,
+        now: DateTime<Utc>,
+    ) -> Option<Vec<crate::domain::presence::Presence>> {
+        self.pg.as_mut().map(|pg| pg.presence(me, now))
+    }
+
     /// Tells `tx` (`JournalChanged`) whenever others may have written: the
     /// file watcher, or the database's LISTEN/NOTIFY (which also wakes on a
     /// lost or regained connection). Keep the handle for as long as needed.

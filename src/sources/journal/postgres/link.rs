@@ -165,6 +165,22 @@ impl Link {
         self.handle.spawn(async move { wake(&shared).await });
     }
 
+    /// Runs `f` on the connection thread without waiting for it (given up
+    /// after `OP_TIMEOUT`); `false` when there is no connection to run it on.
+    /// For what the console must not wait for (presence heartbeats).
+    pub fn spawn<F, Fut>(&self, f: F) -> bool
+    where
+        F: FnOnce(Arc<Client>) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let client = self.shared.client.lock().ok().and_then(|c| c.clone());
+        let Some(client) = client else { return false };
+        self.handle.spawn(async move {
+            let _ = tokio::time::timeout(OP_TIMEOUT, f(client)).await;
+        });
+        true
+    }
+
     /// Runs `f` on the connection thread and waits for it (at most `OP_TIMEOUT`).
     pub fn call<T, F, Fut>(&self, f: F) -> Result<T, CallError>
     where

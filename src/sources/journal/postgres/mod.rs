@@ -9,9 +9,11 @@
 //! - `rows`: rows to checked records and back.
 //! - `append`: one transaction per record, under the session's advisory lock.
 //! - `session`: whole-session reads and writes for verify, export and import.
+//! - `presence`: who has a console open on the session, across hosts.
 
 mod append;
 mod link;
+mod presence;
 mod rows;
 mod schema;
 mod session;
@@ -21,10 +23,11 @@ mod url;
 use chrono::{DateTime, Utc};
 
 pub use schema::VERSION as SCHEMA_VERSION;
-pub use session::{db_init, export_lines, import_records, verify_session, SessionCheck};
+pub use session::{db_init, export_lines, import_records, present, verify_session, SessionCheck};
 pub use url::{is_database_url, redact, JournalUrl};
 
 use super::error::JournalError;
+use crate::domain::presence::Presence;
 use crate::domain::record::{Record, GENESIS};
 use crate::sources::EventSender;
 use link::{CallError, Link};
@@ -52,6 +55,18 @@ pub struct PgJournal {
     /// again reuses the id, so the database keeps it once.
     uncertain: Option<(String, String)>,
     warnings: Vec<String>,
+    /// This console's presence row, kept fresh in the background.
+    beats: std::sync::Arc<presence::Beats>,
+    /// The console id whose row this handle wrote (deleted when it is dropped).
+    announced: Option<String>,
+}
+
+impl Drop for PgJournal {
+    fn drop(&mut self) {
+        if let Some(console) = self.announced.take() {
+            presence::leave(&self.link, &self.session, &console);
+        }
+    }
 }
 
 impl PgJournal {
@@ -93,6 +108,8 @@ impl PgJournal {
             backlog: Vec::new(),
             uncertain: None,
             warnings: Vec::new(),
+            beats: Default::default(),
+            announced: None,
             url,
         };
         let records = j.read_new()?;
@@ -143,7 +160,21 @@ impl PgJournal {
     }
 
     pub fn take_warnings(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.warnings)
+        let mut w = std::mem::take(&mut self.warnings);
+        if let Some(why) = self.beats.take_refused() {
+            w.push(format!("presence: consoles on other hosts will not see this one ({why})"));
+        }
+        w
+    }
+
+    /// Announces `me` on the session (in the background, once a second) and
+    /// returns the consoles present as last read (`presence`).
+    pub fn presence(&mut self, me: Option<&Presence>, now: DateTime<Utc>) -> Vec<Presence> {
+        if let Some(me) = me {
+            self.announced = Some(me.console_id());
+        }
+        self.beats.beat(&self.link, &self.session, me);
+        self.beats.roster(now)
     }
 
     /// New records others wrote since the last one read. While the database

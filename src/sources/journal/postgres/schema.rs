@@ -40,15 +40,30 @@ CREATE TABLE IF NOT EXISTS warroom_records (
     PRIMARY KEY (session, seq),
     UNIQUE (session, record_id)
 );
+CREATE TABLE IF NOT EXISTS warroom_presence (
+    session   text        NOT NULL,
+    console   text        NOT NULL,
+    entry     text        NOT NULL,
+    heartbeat timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (session, console)
+);
 ";
 
-/// From version 1 to 2: the identity fields a record may carry. Adding
-/// nullable columns rewrites no row; old rows read back as the lines they were.
+/// From version 1 to 2: the identity fields a record may carry, and the
+/// consoles present (`presence`). Adding nullable columns rewrites no row;
+/// old rows read back as the lines they were.
 const TO_V2: &str = "
 ALTER TABLE warroom_records
     ADD COLUMN IF NOT EXISTS unix_user text,
     ADD COLUMN IF NOT EXISTS key text,
     ADD COLUMN IF NOT EXISTS sig text;
+CREATE TABLE IF NOT EXISTS warroom_presence (
+    session   text        NOT NULL,
+    console   text        NOT NULL,
+    entry     text        NOT NULL,
+    heartbeat timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (session, console)
+);
 ";
 
 /// What `ensure` found.

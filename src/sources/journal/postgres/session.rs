@@ -124,3 +124,17 @@ pub fn db_init(text: &str) -> Result<String, JournalError> {
         if state.can_insert { "" } else { "; this role may only read them" }
     ))
 }
+
+/// The consoles present on the session now (`warroom who`).
+pub fn present(text: &str) -> Result<Vec<crate::domain::presence::Presence>, JournalError> {
+    let (url, link) = connect(text, true)?;
+    let session = url.session.clone().unwrap_or_default();
+    link.call(move |c| async move {
+        Ok(match schema::ensure(&c, false).await {
+            Ok(_) => Ok(super::presence::read(&c, &session, chrono::Utc::now()).await?),
+            Err(e) => Err(e),
+        })
+    })
+    .map_err(|e| call_error(&url.shown, e))?
+    .map_err(|e| JournalError::Database { journal: url.shown.clone(), reason: e })
+}
