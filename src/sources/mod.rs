@@ -14,6 +14,7 @@ pub mod presence;
 pub mod probes;
 pub mod process;
 pub mod steps;
+pub mod tls;
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
