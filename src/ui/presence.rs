@@ -121,7 +121,7 @@ impl Session {
         }
         // Seen once this console is in it: the database's roster comes a beat later, and
         // those already there when it first arrives have not just joined.
-        let seen = me.is_none() || fresh.iter().any(|p| Some(p.console_id()) == me);
+        let seen = self.announcer.is_none() || fresh.iter().any(|p| Some(p.console_id()) == me);
         self.app.team.roster = fresh;
         self.app.team.seen |= seen;
     }
