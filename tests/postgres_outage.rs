@@ -1,6 +1,7 @@
-//! The database going away under a running console (its own cluster: this
-//! binary stops and restarts it). Real tmux on a private server
-//! (`-L wr-pg-outage`), waits on conditions only.
+//! The database going away under a running console, or not there when it
+//! starts. Each test stops and restarts a server no other test uses (the
+//! binary's own cluster, or one the test starts for itself). Real tmux on a
+//! private server (`-L wr-pg-outage`), waits on conditions only.
 
 #[path = "support/pg.rs"]
 mod pg;
@@ -134,7 +135,7 @@ auto = {{ probe = "flag" }}
 
 #[test]
 fn probe_changes_and_auto_verdicts_during_an_outage_are_written_after_it_once_each() {
-    if pg::cluster().is_none() {
+    if pg::skipped() {
         return;
     }
     // Its own server: this test stops it, and other tests must not notice.
@@ -213,7 +214,7 @@ fn probe_changes_and_auto_verdicts_during_an_outage_are_written_after_it_once_ea
 
 #[test]
 fn a_console_started_while_the_database_is_down_says_so_retries_and_opens_once_it_answers() {
-    if pg::cluster().is_none() {
+    if pg::skipped() {
         return;
     }
     let pg = pg::Cluster::start_own("late");

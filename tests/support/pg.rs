@@ -26,14 +26,21 @@ pub struct Cluster {
 
 static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
 
+/// True (and said loudly) under `WARROOM_SKIP_PG=1`: for tests that start
+/// a cluster of their own (`Cluster::start_own`) rather than use `cluster()`.
+pub fn skipped() -> bool {
+    let skip = std::env::var("WARROOM_SKIP_PG").is_ok_and(|v| v == "1");
+    if skip {
+        eprintln!("\n!!! WARROOM_SKIP_PG=1: the PostgreSQL tests of this binary are SKIPPED, not passed. !!!\n");
+    }
+    skip
+}
+
 /// The binary's cluster, started on first use. `None` only under `WARROOM_SKIP_PG=1`.
 pub fn cluster() -> Option<&'static Cluster> {
     CLUSTER
         .get_or_init(|| {
-            if std::env::var("WARROOM_SKIP_PG").is_ok_and(|v| v == "1") {
-                eprintln!(
-                    "\n!!! WARROOM_SKIP_PG=1: the PostgreSQL tests of this binary are SKIPPED, not passed. !!!\n"
-                );
+            if skipped() {
                 return None;
             }
             match Cluster::start(false, "") {
@@ -96,7 +103,7 @@ impl Cluster {
     /// A cluster of the caller's own beside the binary's shared one (`tag`
     /// names it), for a test that stops and starts its server; it is
     /// stopped and removed when dropped. Fails the test with the reason when
-    /// it cannot start (`WARROOM_SKIP_PG=1` is honoured by `cluster()`: call it first).
+    /// it cannot start (check `skipped()` first).
     pub fn start_own(tag: &str) -> Own {
         let c = Cluster::start(false, &format!("-{tag}"))
             .unwrap_or_else(|e| panic!("cannot start a throwaway PostgreSQL ({tag}): {e}"));
