@@ -123,14 +123,15 @@ pub async fn ensure(client: &Client, create: bool) -> Result<SchemaState, String
             ));
         }
         let was = version;
-        version = upgrade(client).await.map_err(|e| {
+        let did;
+        (version, did) = upgrade(client).await.map_err(|e| {
             format!(
                 "the warroom tables are at schema version {was} and could not be upgraded to {VERSION} ({}); run \
                  `warroom db init URL` as the tables' owner",
                 super::error_text(&e)
             )
         })?;
-        upgraded_from = Some(was).filter(|w| *w < version);
+        upgraded_from = Some(was).filter(|_| did);
     }
     let can_insert: bool = client
         .query_one("SELECT has_table_privilege('warroom_records', 'INSERT')", &[])
@@ -173,8 +174,8 @@ async fn current_version(client: &Client) -> Result<i32, String> {
 
 /// Brings the tables to `VERSION` in one transaction under the schema lock;
 /// a console that waited for another's upgrade finds it done. Returns the
-/// version now there.
-async fn upgrade(client: &Client) -> Result<i32, tokio_postgres::Error> {
+/// version now there, and whether this call upgraded.
+async fn upgrade(client: &Client) -> Result<(i32, bool), tokio_postgres::Error> {
     client.batch_execute("BEGIN").await?;
     let r = async {
         client.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK]).await?;
@@ -185,7 +186,7 @@ async fn upgrade(client: &Client) -> Result<i32, tokio_postgres::Error> {
             client.execute("UPDATE warroom_schema SET version = $1", &[&VERSION]).await?;
         }
         client.batch_execute("COMMIT").await?;
-        Ok(VERSION.max(version))
+        Ok((VERSION.max(version), version == 1))
     }
     .await;
     if r.is_err() {
