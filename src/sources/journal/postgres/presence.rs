@@ -113,13 +113,19 @@ impl Beats {
     }
 }
 
-/// Deletes `console`'s row (a clean exit), waiting at most a moment.
+/// Deletes `console`'s row (a clean exit), waiting a second at most: a
+/// console leaving (a hang-up included) must not wait on a silent server; its
+/// row then drops out as stale.
 pub fn leave(link: &Link, session: &str, console: &str) {
-    if link.down().is_some() {
-        return;
-    }
     let (session, console) = (session.to_string(), console.to_string());
-    let _ = link.call(move |c| async move { c.execute(LEAVE, &[&session, &console]).await });
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = link.spawn(move |c| async move {
+        let _ = c.execute(LEAVE, &[&session, &console]).await;
+        let _ = tx.send(());
+    });
+    if spawned {
+        let _ = rx.recv_timeout(std::time::Duration::from_secs(1));
+    }
 }
 
 #[cfg(test)]
