@@ -15,6 +15,7 @@ pub mod probes;
 pub mod process;
 pub mod settings;
 pub mod steps;
+pub mod tls;
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;

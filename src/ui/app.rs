@@ -88,6 +88,12 @@ pub struct App {
     pub user: Option<String>,
     pub signing_key: Option<String>,
     pub read_only: Option<String>,
+    /// `read_only` is set only because the journal's database cannot be
+    /// reached: people's acts are refused, but what sources produce (probe
+    /// changes, auto verdicts, triggers, escalations) still goes to the
+    /// journal writer's outbox, to be written once the database is back
+    /// (docs/journal.md, "Written late").
+    pub journal_down: bool,
     pub keymap: Keymap,
     pub theme: Theme,
     pub layout: Layout,
@@ -144,6 +150,7 @@ impl App {
             user: None,
             signing_key: None,
             read_only: cfg.read_only,
+            journal_down: false,
             keymap: cfg.keymap,
             theme: cfg.theme,
             layout: cfg.layout,
@@ -343,6 +350,12 @@ impl App {
     }
 
     /// The effect that journals `event` as the operator at the keyboard.
+    /// Whether events a source produces are journaled from here: in a console
+    /// that may write, and during a database outage (they wait in the outbox).
+    pub fn sources_may_journal(&self) -> bool {
+        self.read_only.is_none() || self.journal_down
+    }
+
     pub(crate) fn append(&self, event: EventKind) -> Effect {
         Effect::Append { operator: self.operator.clone(), event }
     }

@@ -11,8 +11,9 @@ use chrono::Utc;
 
 use crate::domain::event::EventKind;
 use crate::domain::runbook::Runbook;
+use crate::domain::sanitize::clean;
 use crate::domain::session_runbook::Outline;
-use crate::sources::journal::{Journal, Signer};
+use crate::sources::journal::{Journal, JournalError, Signer};
 use crate::sources::settings::Settings;
 
 use super::app::{App, AppConfig, MsgKind};
@@ -92,6 +93,46 @@ pub struct Launch {
     pub warnings: Vec<String>,
 }
 
+/// Opens the journal. A journal database that does not answer (down, not
+/// started yet, the network) is waited for when someone is at the terminal:
+/// without the journal there is no state to show, so the console cannot come
+/// up, but an on-call engineer should not have to run `open` again and again.
+/// Said once, then a line per try (back-off 0.5 s doubling to 5 s) until it
+/// answers or Ctrl-C. Without a terminal (a script) it is an error at once.
+/// docs/journal.md, "Live updates and outages".
+fn open_journal(path: &std::path::Path, read_only: bool) -> Result<crate::sources::journal::Opened, JournalError> {
+    use std::io::IsTerminal;
+    use std::time::Duration;
+    let wait = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut backoff = Duration::from_millis(500);
+    let mut tries = 0u32;
+    loop {
+        let opened = if read_only { Journal::open_read_only(path) } else { Journal::open(path) };
+        match opened {
+            Err(JournalError::Unavailable { journal, reason, .. }) if wait => {
+                tries += 1;
+                if tries == 1 {
+                    eprintln!(
+                        "warroom: journal {} is unreachable ({}).\nwarroom: retrying until it answers; the console \
+                         opens then. Ctrl-C to give up.",
+                        clean(&journal),
+                        clean(&reason)
+                    );
+                } else {
+                    eprintln!(
+                        "warroom: {} UTC: still unreachable (try {tries}); next try in {:.1} s",
+                        Utc::now().format("%H:%M:%S"),
+                        backoff.as_secs_f64()
+                    );
+                }
+                std::thread::sleep(backoff);
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Opens the console and runs it to the end. Log tails start here for every
 /// entry point (open, demo); probes and runs start inside the loop
 /// (`Session::start_procs`).
@@ -103,8 +144,7 @@ pub fn console(l: Launch, o: Options) -> Ended {
         Ok(l) => l,
         Err(e) => return Ended::BadInput(e.to_string()),
     };
-    let opened = if o.read_only { Journal::open_read_only(&l.journal_path) } else { Journal::open(&l.journal_path) };
-    let mut opened = match opened {
+    let mut opened = match open_journal(&l.journal_path, o.read_only) {
         Ok(o) => o,
         Err(e) => return Ended::BadInput(e.to_string()),
     };

@@ -90,8 +90,6 @@ pub struct Session {
     /// Events sent to `writer` and already shown, oldest first, until their
     /// records come back (`ui::wiring::outbox`).
     pub ahead: std::collections::VecDeque<(String, EventKind)>,
-    /// `app.read_only` is set only because the journal's database is unreachable.
-    pub outage: bool,
     /// The act this console is appending right now, where the record comes
     /// back through a fold (not through `ahead`): its record is ours, not
     /// someone else's act to announce (`ui::activity`).
@@ -122,7 +120,6 @@ impl Session {
             writer: None,
             ahead: Default::default(),
             announcer: None,
-            outage: false,
             own_act: None,
             quiet: false,
         }
@@ -147,12 +144,12 @@ impl Session {
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
         if let Some(r) = self.journal.read_only_reason() {
-            if self.app.read_only.is_none() || self.outage {
+            if self.app.read_only.is_none() || self.app.journal_down {
                 self.app.read_only = Some(r);
                 // An unreachable database refuses acts only while it lasts.
-                self.outage = self.journal.unavailable_since().is_some();
+                self.app.journal_down = self.journal.unavailable_since().is_some();
             }
-        } else if std::mem::take(&mut self.outage) {
+        } else if std::mem::take(&mut self.app.journal_down) {
             self.app.read_only = None;
             self.app.say("journal database reachable again: acts are recorded", MsgKind::Info);
         }

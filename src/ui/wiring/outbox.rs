@@ -81,7 +81,7 @@ impl Session {
     /// is read-only, except a source's event while the journal's database is
     /// only unreachable (it waits in the outbox for the database to return).
     pub(crate) fn may_journal(&self, event: &EventKind) -> bool {
-        self.app.read_only.is_none() || (self.outage && produced_by_a_source(event))
+        self.app.read_only.is_none() || (self.app.journal_down && produced_by_a_source(event))
     }
 
     /// Before a person's act: writes what waits first (the journal keeps the
@@ -251,7 +251,10 @@ impl Session {
         for warning in w.warnings {
             self.app.say(warning, MsgKind::Warn);
         }
-        if let (Some(r), None) = (w.read_only, &self.app.read_only) {
+        // A database outage the writer saw is not taken from here: the console's own
+        // connection says when it starts and ends (`fold_result`); taken here it would
+        // make the console read-only for good, with nothing to say it is over.
+        if let (Some(r), None, false) = (w.read_only, &self.app.read_only, w.outage) {
             self.app.read_only = Some(r);
         }
         if w.backlog != self.app.procs.journal_backlog {
