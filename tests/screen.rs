@@ -23,3 +23,6 @@ mod help;
 
 #[path = "screen/details.rs"]
 mod details;
+
+#[path = "screen/logs.rs"]
+mod logs;

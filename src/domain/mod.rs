@@ -19,6 +19,7 @@ pub mod incident_acts;
 pub mod labels;
 pub mod late;
 pub mod loader;
+pub mod log_timeline;
 pub mod log_window;
 pub mod presence;
 pub mod probe_history;

@@ -1,95 +1,216 @@
-//! Logs: each configured log with its error/warning counts and its latest
-//! lines once the tailer feeds them; "not started" until then.
+//! Logs: every configured log at once (docs/console.md, "Logs"). Each log
+//! gets a share of the pane's rows, never none: a header (counts, follow
+//! state, source) and its latest lines with the journal's acts between them;
+//! when rows are short, one row per log with its latest line.
 
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::Line;
-use ratatui::widgets::{List, ListItem, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::PaneId;
-use crate::domain::runbook::LogTarget;
-use crate::sources::LineLevel;
+use crate::domain::log_timeline::{MarkerKind, Row};
+use crate::domain::runbook::{LogSource, LogTarget};
+use crate::sources::{LineLevel, LogStatus};
 use crate::ui::app::App;
 use crate::ui::chrome::{pane_block, plain, styled};
 use crate::ui::logs_live;
 use crate::ui::text::{clean, contains_ci, pad};
 use crate::ui::theme::Role;
+use crate::ui::timefmt;
+
+/// Rows per log: `height` shared evenly, the rest to the selected log. Below
+/// one row each, the logs around the selected one get a row each (the others
+/// none, and the first shown log's index comes back).
+pub fn share(height: usize, logs: usize, selected: usize) -> (usize, Vec<usize>) {
+    if logs == 0 {
+        return (0, Vec::new());
+    }
+    if height < logs {
+        let first = selected.saturating_sub(height.saturating_sub(1)).min(logs - height.min(logs));
+        return (first, vec![1; height]);
+    }
+    let mut rows = vec![height / logs; logs];
+    rows[selected.min(logs - 1)] += height % logs;
+    (0, rows)
+}
+
+/// What a log's header (and the full-screen title) says about the view: the
+/// tail's condition while following, else "follow off" and what came since.
+pub fn header_state(app: &App, log: &str) -> String {
+    let status = app.live.log_view.status.get(log);
+    if logs_live::following(app) {
+        return logs_live::status_word(status);
+    }
+    let mut s = "follow off".to_string();
+    let new = logs_live::new_below(app, log);
+    if new > 0 {
+        s.push_str(&format!(" · {new} new"));
+    }
+    if !matches!(status, Some(LogStatus::Following | LogStatus::Polling)) {
+        s.push_str(&format!(" · {}", logs_live::status_word(status)));
+    }
+    s
+}
+
+/// One timeline row: a log line (error and warning marked by a symbol, never
+/// colour alone; search hits in reverse video, the current hit bold too) or
+/// a journal act.
+pub fn timeline_line(app: &App, log: &str, row: Row, query: Option<&str>, w: usize) -> Line<'static> {
+    let ascii = app.symbols.ascii;
+    match row {
+        Row::Line(i, ln) => {
+            let (sym, role) = match ln.level {
+                LineLevel::Error => (if ascii { "x" } else { "✗" }, Role::Fail),
+                LineLevel::Warn => (if ascii { "!" } else { "▲" }, Role::Warn),
+                LineLevel::Info if ln.marker => (" ", Role::Muted),
+                LineLevel::Info => (" ", Role::Text),
+            };
+            let mut line = Line::from(styled(app, role, pad(&format!(" {sym} {}", clean(&ln.text)), w)));
+            let current = app.live.log_view.hit.as_ref().is_some_and(|(l, h)| l == log && *h == i);
+            if current {
+                line = line.style(app.theme.style(Role::Selection).add_modifier(Modifier::BOLD));
+            } else if query.is_some_and(|q| contains_ci(&ln.text, q)) {
+                // Reverse video, so a match shows without colour too.
+                line = line.style(app.theme.style(Role::Selection));
+            }
+            line
+        }
+        Row::Marker(m) => {
+            let (sym, asym, role) = match m.kind {
+                MarkerKind::Started => ("▶", ">", Role::Running),
+                MarkerKind::Finished { ok: true } => ("■", "#", Role::Ok),
+                MarkerKind::Finished { ok: false } => ("✗", "x", Role::Fail),
+                MarkerKind::Up => ("▲", "^", Role::Ok),
+                MarkerKind::Down => ("▼", "v", Role::Fail),
+                MarkerKind::Decision => ("◆", "*", Role::Accent),
+                MarkerKind::Alarm => ("⚠", "!", Role::Alarm),
+                MarkerKind::Incident => ("⚑", "!", Role::Warn),
+            };
+            let sym = if ascii { asym } else { sym };
+            let text = format!(" {sym} {} · {}", clean(&m.text), timefmt::hms(m.at));
+            let mut span = styled(app, role, pad(&text, w));
+            span.style = span.style.add_modifier(Modifier::BOLD);
+            Line::from(span)
+        }
+    }
+}
+
+fn header(app: &App, l: &LogSource, selected: bool, w: usize) -> Line<'static> {
+    let buf = app.live.logs.get(&l.id);
+    // Per minute over the last 60 s, counted on every line (not only those kept).
+    let rate = buf.map(|b| b.rate_per_min(app.now)).unwrap_or_default();
+    let (errors, warns) = (rate.errors.round() as u64, rate.warns.round() as u64);
+    let source = match &l.target {
+        LogTarget::File { path } => path.display().to_string(),
+        LogTarget::Command { run } => format!("$ {run}"),
+    };
+    let view = header_state(app, &l.id);
+    let state = if buf.is_some() {
+        let lines = if w >= 100 { format!(" · {:.0} lines", rate.lines) } else { String::new() };
+        format!("{errors} err · {warns} warn{lines} /min · {view}")
+    } else {
+        view
+    };
+    let id_w = (w / 4).min(24);
+    let state_w = if buf.is_some() { (w.saturating_sub(id_w) * 2 / 3).max(20) } else { 24 }.min(w - id_w.min(w));
+    let mut line = Line::from(vec![
+        plain(pad(&format!(" {}", clean(&l.id)), id_w)),
+        styled(app, if errors > 0 { Role::Fail } else { Role::Muted }, pad(&state, state_w)),
+        styled(app, Role::Muted, pad(&clean(&source), w.saturating_sub(id_w + state_w))),
+    ]);
+    if selected {
+        line = line.style(app.theme.style(Role::Selection));
+    }
+    line
+}
+
+/// A log in one row: its id, then its latest line (or its condition).
+fn compact(app: &App, l: &LogSource, selected: bool, query: Option<&str>, w: usize) -> Line<'static> {
+    let id_w = (w / 4).clamp(1, 16);
+    let id =
+        styled(app, if selected { Role::Selection } else { Role::Header }, pad(&format!(" {}", clean(&l.id)), id_w));
+    let rest = w.saturating_sub(id_w);
+    let mut line = match logs_live::visible(app, &l.id, 1).first() {
+        Some(r) => timeline_line(app, &l.id, *r, query, rest),
+        None => Line::from(styled(app, Role::Muted, pad(&format!(" {}", header_state(app, &l.id)), rest))),
+    };
+    line.spans.insert(0, id);
+    line
+}
 
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let query = logs_live::search_query(app);
-    let mut extra = if app.live.log_view.paused_at.is_some() { "follow off (F)".to_string() } else { String::new() };
-    if let (Some(q), Some(id)) = (&query, app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone())) {
-        let n = logs_live::count_matches(app, &id, q);
-        extra = format!("{extra} /{}: {n} line(s)", clean(q)).trim().to_string();
-    }
-    let extra = extra.as_str();
-    let rb = &app.runbook;
-    let block = pane_block(app, PaneId::Logs, extra, area.width);
+    let sel = app.selected(PaneId::Logs);
+    let sel_id = app.runbook.logs.get(sel).map(|l| l.id.clone());
+    // The title: follow off and the search count first; the rest when it fits.
+    let held = !logs_live::following(app);
+    let new = sel_id.as_deref().map_or(0, |id| logs_live::new_below(app, id));
+    let found = match (&query, &sel_id) {
+        (Some(q), Some(id)) => {
+            let n = logs_live::count_matches(app, id, q);
+            Some(format!("/{}: {n} line{}", clean(q), if n == 1 { "" } else { "s" }))
+        }
+        _ => None,
+    };
+    let full =
+        [held.then(|| "follow off (F)".to_string()), (held && new > 0).then(|| format!("{new} new")), found.clone()];
+    let short = [held.then(|| "follow off".to_string()), found];
+    let join = |parts: &[Option<String>]| parts.iter().flatten().cloned().collect::<Vec<_>>().join(" · ");
+    let room = (area.width as usize).saturating_sub(16);
+    let extra = Some(join(&full)).filter(|e| e.chars().count() <= room).unwrap_or_else(|| join(&short));
+    let block = pane_block(app, PaneId::Logs, &extra, area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if rb.logs.is_empty() {
+    let logs = app.runbook.logs.clone();
+    if logs.is_empty() {
         frame.render_widget(Paragraph::new(styled(app, Role::Muted, "No logs in this runbook.")), inner);
         return;
     }
     let w = inner.width as usize;
-    let sel = app.selected(PaneId::Logs);
+    let (first, shares) = share(inner.height as usize, logs.len(), sel);
     let mut map: Vec<Option<usize>> = Vec::new();
     let mut rows = Vec::new();
-    for (i, l) in rb.logs.iter().enumerate() {
-        let buf = app.live.logs.get(&l.id);
-        // Per minute over the last 60 s, counted on every line (not only those kept).
-        let rate = buf.map(|b| b.rate_per_min(app.now)).unwrap_or_default();
-        let (errors, warns) = (rate.errors.round() as u64, rate.warns.round() as u64);
-        let source = match &l.target {
-            LogTarget::File { path } => path.display().to_string(),
-            LogTarget::Command { run } => format!("$ {run}"),
-        };
-        let status = logs_live::status_word(app.live.log_view.status.get(&l.id));
-        let state = if buf.is_some() {
-            let lines = if w >= 100 { format!(" · {:.0} lines", rate.lines) } else { String::new() };
-            format!("{errors} err · {warns} warn{lines} /min · {status}")
-        } else {
-            status
-        };
-        let id_w = (w / 3).min(24);
-        let state_w = if buf.is_some() { (w.saturating_sub(id_w) * 2 / 3).max(20) } else { 20 };
-        let mut line = Line::from(vec![
-            plain(pad(&format!(" {}", clean(&l.id)), id_w)),
-            styled(app, if errors > 0 { Role::Fail } else { Role::Muted }, pad(&state, state_w)),
-            styled(app, Role::Muted, pad(&clean(&source), w.saturating_sub(id_w + state_w))),
-        ]);
-        if i == sel {
-            line = line.style(app.theme.style(Role::Selection));
+    for (k, n) in shares.iter().enumerate() {
+        let i = first + k;
+        let l = &logs[i];
+        if *n == 1 {
+            rows.push(compact(app, l, i == sel, query.as_deref(), w));
+            map.push(Some(i));
+            app.live.log_view.rows.insert(l.id.clone(), 1);
+            continue;
         }
+        rows.push(header(app, l, i == sel, w));
         map.push(Some(i));
-        rows.push(ListItem::new(line));
-        // The latest lines of the selected log, when there are any.
-        if i == sel && buf.is_some() {
-            let room = (inner.height as usize).saturating_sub(rb.logs.len() + 1);
-            let ascii = app.symbols.ascii;
-            for ln in logs_live::visible(app, &l.id, room) {
-                // Never colour alone: a symbol marks error and warning lines too.
-                let (sym, role) = match ln.level {
-                    LineLevel::Error => (if ascii { "x" } else { "✗" }, Role::Fail),
-                    LineLevel::Warn => (if ascii { "!" } else { "▲" }, Role::Warn),
-                    LineLevel::Info if ln.marker => (" ", Role::Muted),
-                    LineLevel::Info => (" ", Role::Text),
-                };
-                let hit = query.as_ref().is_some_and(|q| contains_ci(&ln.text, q));
-                let mut row = Line::from(styled(app, role, pad(&format!(" {sym} {}", clean(&ln.text)), w)));
-                if hit {
-                    // Reverse video, so a match shows without colour too.
-                    row = row.style(app.theme.style(Role::Selection));
-                }
-                map.push(None);
-                rows.push(ListItem::new(row));
-            }
-        }
+        let room = n - 1;
+        app.live.log_view.rows.insert(l.id.clone(), room);
+        let mut shown: Vec<Line> = logs_live::visible(app, &l.id, room)
+            .into_iter()
+            .map(|r| timeline_line(app, &l.id, r, query.as_deref(), w))
+            .collect();
+        // A log with fewer lines than rows keeps its rows (the next log's header stays put).
+        shown.resize(room, Line::from(""));
+        map.extend(std::iter::repeat_n(Some(i), shown.len()));
+        rows.extend(shown);
     }
-    let sel_row = sel;
-    let st = &mut app.lists[PaneId::Logs.index()];
-    st.select(Some(sel_row));
-    frame.render_stateful_widget(List::new(rows), inner, st);
-    let offset = app.lists[PaneId::Logs.index()].offset();
-    app.row_maps[PaneId::Logs.index()] = crate::ui::app::RowMap { area: inner, offset, items: map };
+    frame.render_widget(Paragraph::new(rows).style(app.theme.style(Role::Text)), inner);
+    app.row_maps[PaneId::Logs.index()] = crate::ui::app::RowMap { area: inner, offset: 0, items: map };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn every_log_gets_rows_never_none() {
+        assert_eq!(share(10, 2, 0), (0, vec![5, 5]));
+        assert_eq!(share(3, 2, 0), (0, vec![2, 1]));
+        assert_eq!(share(3, 2, 1), (0, vec![1, 2]));
+        assert_eq!(share(7, 3, 2), (0, vec![2, 2, 3]));
+        // Fewer rows than logs: the selected one and its neighbours, a row each.
+        assert_eq!(share(2, 5, 4), (3, vec![1, 1]));
+        assert_eq!(share(2, 5, 0), (0, vec![1, 1]));
+        assert_eq!(share(0, 2, 0), (0, vec![]));
+    }
 }
