@@ -113,8 +113,8 @@ fn header(app: &App, l: &LogSource, selected: bool, w: usize) -> Line<'static> {
     } else {
         view
     };
-    let id_w = (w / 4).min(24);
-    let state_w = if buf.is_some() { (w.saturating_sub(id_w) * 2 / 3).max(20) } else { 24 }.min(w - id_w.min(w));
+    let id_w = (w / 3).min(24);
+    let state_w = if buf.is_some() { (w.saturating_sub(id_w) * 2 / 3).max(20) } else { 20 }.min(w - id_w);
     let mut line = Line::from(vec![
         plain(pad(&format!(" {}", clean(&l.id)), id_w)),
         styled(app, if errors > 0 { Role::Fail } else { Role::Muted }, pad(&state, state_w)),
