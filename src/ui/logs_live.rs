@@ -281,11 +281,7 @@ pub fn pane_key(app: &mut App, action: crate::ui::action::Action) {
         Action::MoveUp => scroll(app, &log, 0, -1),
         Action::MoveDown => scroll(app, &log, 0, 1),
         Action::Top => oldest(app, &log),
-        Action::Bottom => {
-            if !following(app) {
-                follow(app)
-            }
-        }
+        Action::Bottom if !following(app) => follow(app),
         Action::Follow => toggle_follow(app),
         Action::SearchNext => search_step(app, &log, true),
         Action::SearchPrev => search_step(app, &log, false),
