@@ -97,10 +97,12 @@ fn two_logs_latest_lines_are_on_screen_at_once_in_the_default_layout() {
         c.wait(&format!("both logs' latest lines at {w}×{h}"), |s| {
             s.contains("app-latest") && s.contains("wd-latest")
         });
-        // Untrusted text never reaches the terminal raw: the escape shows as text.
-        logs.append("watchdog", "wd-escape \x1b[2J\x1b]0;pwned\x07 after\n");
+        // Untrusted text never reaches the terminal raw: sequences are removed
+        // whole (the screen is not cleared, the title not set), a bare BEL shows as ^G.
+        logs.append("watchdog", "wd-escape \x1b[2J\x1b]0;pwned\x07 after \x07bell\n");
         let s = c.wait_text("wd-escape");
-        assert!(!s.contains("pwned\u{7}"), "{s}");
+        assert!(s.contains("wd-escape  after ^Gbell"), "{s}");
+        assert!(!s.contains("pwned") && s.contains("Steps"), "{s}");
     }
 }
 
@@ -120,6 +122,10 @@ fn slash_finds_a_line_400_lines_back_and_shows_it() {
         assert!(s.contains("match 1 of 1"), "{s}");
         assert!(!s.contains("no match"), "{s}");
         assert!(s.contains("1 line"), "{s}");
+        // The hit is highlighted in reverse video (SGR 7), so it shows without colour too.
+        let styled = c.screen_styled();
+        let hit = styled.lines().find(|l| l.contains("tick-0600 request")).unwrap_or_default();
+        assert!(hit.contains("\x1b[7m"), "{hit:?}");
         // n goes on to the same (only) hit, still on screen.
         logs.append("app", "tick-0600 again, much later\n");
         c.wait_text("2 lines");
