@@ -174,7 +174,9 @@ pub fn oldest(app: &mut App, log: &str) {
 /// where the view is, with the journal's acts between them.
 pub fn visible<'a>(app: &'a App, log: &str, room: usize) -> Vec<Row<'a>> {
     let Some(w) = app.live.logs.get(log) else { return Vec::new() };
-    log_timeline::rows(w, &app.live.log_view.markers, end_of(app, log), room)
+    // A view held so long that the ring dropped its lines shows the oldest kept ones.
+    let end = end_of(app, log).map(|e| e.max(w.first_index() + room as u64).min(w.end_index()));
+    log_timeline::rows(w, &app.live.log_view.markers, end, room)
 }
 
 /// `/` in the Logs pane (or a log full-screen): the newest line holding

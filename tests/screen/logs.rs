@@ -187,6 +187,15 @@ fn enter_opens_the_log_full_screen_with_the_same_keys() {
         c.wait("tick-0300 found full-screen", |s| s.contains("tick-0300 request") && s.contains("match 1 of 1"));
         c.keys(&["G"]);
         c.wait("the end again", |s| s.contains("tick-1000") && !s.contains("follow off"));
+        // A line longer than the screen is read sideways (→), half a screen at a time.
+        logs.append("app", &format!("long-line {} END-OF-LONG\n", "x".repeat(300)));
+        let s = c.wait_text("long-line");
+        assert!(!s.contains("END-OF-LONG"), "{s}");
+        let found = (1..=10).any(|k| {
+            c.keys(&["Right"]);
+            c.wait_text(&format!("from column {}", k * (w as usize / 2) + 1)).contains("END-OF-LONG")
+        });
+        assert!(found, "{}", c.screen());
         c.keys(&["Escape"]);
         c.wait("back to the panes", |s| !s.contains("Log app") && s.contains("Steps"));
     }

@@ -15,7 +15,7 @@ use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::chrome::styled;
 use crate::ui::logs_live;
-use crate::ui::panes::logs::{header_state, timeline_line};
+use crate::ui::panes::logs::{header_state, timeline_line_from};
 use crate::ui::panes::PaneId;
 use crate::ui::text::{clean, fit};
 use crate::ui::theme::Role;
@@ -26,11 +26,13 @@ pub struct LogView {
     pub log: usize,
     /// Typing a search after `/`.
     pub typing: Option<String>,
+    /// Characters hidden on the left (`→`/`←`), to read lines longer than the screen.
+    pub shift: usize,
 }
 
 impl LogView {
     pub fn new(log: usize) -> LogView {
-        LogView { log, typing: None }
+        LogView { log, typing: None, shift: 0 }
     }
 }
 
@@ -59,6 +61,20 @@ pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
     if is_close(&key, false) || key.code == KeyCode::Enter {
         return Outcome::Close;
     }
+    // Sideways by half a screen: long lines are cut at the edge, never wrapped,
+    // so a line is always one row and a search hit stays where it was put.
+    let half = (app.pane_areas.iter().map(|(_, r)| r.right()).max().unwrap_or(80) as usize / 2).max(1);
+    match key.code {
+        KeyCode::Right | KeyCode::Char('l') => {
+            v.shift += half;
+            return Outcome::Keep(Overlay::Log(v));
+        }
+        KeyCode::Left | KeyCode::Char('h') => {
+            v.shift = v.shift.saturating_sub(half);
+            return Outcome::Keep(Overlay::Log(v));
+        }
+        _ => {}
+    }
     // The keys of the Logs pane, as the keymap (and the user's keys.toml) binds them.
     match app.keymap.action_for(PaneId::Logs, &key) {
         Some(Action::Search) => v.typing = Some(String::new()),
@@ -85,13 +101,16 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
     let Some(l) = app.runbook.logs.get(v.log).cloned() else { return };
     frame.render_widget(Clear, main);
     let mut title = format!("Log {} · {}", clean(&l.id), header_state(app, &l.id));
+    if v.shift > 0 {
+        title = format!("{title} · from column {}", v.shift + 1);
+    }
     if let Some(q) = logs_live::search_query(app).filter(|_| v.typing.is_none()) {
         let n = logs_live::count_matches(app, &l.id, &q);
         title = format!("{title} · /{}: {n} line{}", clean(&q), if n == 1 { "" } else { "s" });
     }
     let hint = match &v.typing {
         Some(q) => format!("find: {}▏ · Enter find · Esc cancel", clean(q)),
-        None => "PgUp/PgDn j/k g/G scroll · F follow · / find · n/N older/newer · Esc close".to_string(),
+        None => "PgUp/PgDn j/k g/G scroll · ←/→ sideways · F follow · / find · n/N older/newer · Esc close".to_string(),
     };
     let block = crate::ui::chrome::dialog_block(app, &title, &hint);
     let inner = block.inner(main);
@@ -115,7 +134,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
     app.live.log_view.rows.insert(l.id.clone(), room);
     let query = logs_live::search_query(app);
     rows.extend(
-        logs_live::visible(app, &l.id, room).into_iter().map(|r| timeline_line(app, &l.id, r, query.as_deref(), w)),
+        logs_live::visible(app, &l.id, room)
+            .into_iter()
+            .map(|r| timeline_line_from(app, &l.id, r, query.as_deref(), w, v.shift)),
     );
     frame.render_widget(Paragraph::new(rows), inner);
 }

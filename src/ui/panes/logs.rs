@@ -58,6 +58,13 @@ pub fn header_state(app: &App, log: &str) -> String {
 /// colour alone; search hits in reverse video, the current hit bold too) or
 /// a journal act.
 pub fn timeline_line(app: &App, log: &str, row: Row, query: Option<&str>, w: usize) -> Line<'static> {
+    timeline_line_from(app, log, row, query, w, 0)
+}
+
+/// As [`timeline_line`], the text starting `skip` characters in (a log
+/// full-screen scrolled right to read a long line).
+pub fn timeline_line_from(app: &App, log: &str, row: Row, query: Option<&str>, w: usize, skip: usize) -> Line<'static> {
+    let from = |text: String| if skip == 0 { text } else { text.chars().skip(skip).collect() };
     let ascii = app.symbols.ascii;
     match row {
         Row::Line(i, ln) => {
@@ -67,7 +74,7 @@ pub fn timeline_line(app: &App, log: &str, row: Row, query: Option<&str>, w: usi
                 LineLevel::Info if ln.marker => (" ", Role::Muted),
                 LineLevel::Info => (" ", Role::Text),
             };
-            let mut line = Line::from(styled(app, role, pad(&format!(" {sym} {}", clean(&ln.text)), w)));
+            let mut line = Line::from(styled(app, role, pad(&format!(" {sym} {}", from(clean(&ln.text))), w)));
             let current = app.live.log_view.hit.as_ref().is_some_and(|(l, h)| l == log && *h == i);
             if current {
                 line = line.style(app.theme.style(Role::Selection).add_modifier(Modifier::BOLD));
@@ -89,7 +96,7 @@ pub fn timeline_line(app: &App, log: &str, row: Row, query: Option<&str>, w: usi
                 MarkerKind::Incident => ("⚑", "!", Role::Warn),
             };
             let sym = if ascii { asym } else { sym };
-            let text = format!(" {sym} {} · {}", clean(&m.text), timefmt::hms(m.at));
+            let text = format!(" {sym} {}", from(format!("{} · {}", clean(&m.text), timefmt::hms(m.at))));
             let mut span = styled(app, role, pad(&text, w));
             span.style = span.style.add_modifier(Modifier::BOLD);
             Line::from(span)
