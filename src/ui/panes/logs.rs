@@ -207,7 +207,89 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 
 #[cfg(test)]
 mod tests {
-    use super::share;
+    use super::*;
+    use crate::domain::event::EventKind;
+    use crate::domain::record::{Record, GENESIS};
+    use crate::sources::LogLine;
+    use crate::ui::app::AppConfig;
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    const RUNBOOK: &str = "[runbook]\nid = \"t\"\ntitle = \"t\"\n\
+        [[log]]\nid = \"app\"\npath = \"/nonexistent/app.log\"\nerror = \"ERROR\"\n\
+        [[log]]\nid = \"watchdog\"\npath = \"/nonexistent/wd.log\"\n";
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 2, 12, 6, 0, 0).unwrap() + Duration::seconds(secs)
+    }
+
+    fn app() -> App {
+        let rb = match crate::domain::loader::load_bytes(std::path::Path::new("t.toml"), RUNBOOK.as_bytes()) {
+            Ok(l) => l.runbook,
+            Err(d) => panic!("test runbook: {d:?}"),
+        };
+        let mut app = App::new(AppConfig {
+            runbook: rb,
+            operator: "ana".into(),
+            read_only: None,
+            keymap: crate::ui::keymap::Keymap::default_map(),
+            theme: crate::ui::theme::Theme::builtin("dark", crate::ui::theme::ColorDepth::TrueColor),
+            layout: crate::ui::layout::Layout::builtin("t0"),
+            config_dir: None,
+            symbols: crate::ui::symbols::Symbols { ascii: false },
+            now: at(60),
+        });
+        for log in ["app", "watchdog"] {
+            let lines = (0..50)
+                .map(|i| LogLine { at: at(i), level: LineLevel::Info, text: format!("{log} line {i}"), marker: false })
+                .collect();
+            logs_live::on_lines(&mut app, log.into(), lines);
+            logs_live::on_status(&mut app, log.into(), LogStatus::Following);
+        }
+        let ev = EventKind::StepStarted { step: "deploy".into(), run: 1, command: "true".into(), output: "o".into() };
+        logs_live::on_record(&mut app, &Record::new(GENESIS, 1, at(48) + Duration::milliseconds(500), "ana", &ev));
+        app
+    }
+
+    fn screen(app: &mut App, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+        t.draw(|f| draw(f, app, f.area())).expect("draws");
+        let buf = t.backend().buffer().clone();
+        (0..h).map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n").collect()
+    }
+
+    #[test]
+    fn both_logs_latest_lines_and_the_act_between_them() {
+        let mut a = app();
+        let s = screen(&mut a, 70, 10);
+        assert!(s.contains("app line 49") && s.contains("watchdog line 49"), "{s}");
+        assert!(s.contains("▶ step deploy started by ana · 06:00:48"), "{s}");
+        let row = |n: &str| s.lines().position(|l| l.contains(n)).unwrap();
+        assert!(row("app line 48") < row("▶ step deploy") && row("▶ step deploy") < row("app line 49"), "{s}");
+        // Four rows for two logs: a row each with its id and latest line.
+        let s = screen(&mut a, 70, 4);
+        assert!(s.contains("app") && s.contains("app line 49") && s.contains("watchdog line 49"), "{s}");
+    }
+
+    #[test]
+    fn held_view_says_follow_off_in_the_title_and_every_header() {
+        let mut a = app();
+        logs_live::toggle_follow(&mut a);
+        logs_live::on_lines(
+            &mut a,
+            "app".into(),
+            vec![LogLine { at: at(55), level: LineLevel::Error, text: "ERROR late".into(), marker: false }],
+        );
+        let s = screen(&mut a, 120, 12);
+        assert!(!s.contains("following") && !s.contains("ERROR late"), "{s}");
+        assert!(s.contains("follow off (F) · 1 new"), "{s}");
+        assert_eq!(s.matches("follow off").count(), 3, "title and both headers:\n{s}");
+        logs_live::pane_key(&mut a, crate::ui::action::Action::Bottom);
+        let s = screen(&mut a, 120, 12);
+        assert!(s.contains("ERROR late") && !s.contains("follow off"), "{s}");
+        assert_eq!(s.matches("following").count(), 2, "{s}");
+    }
 
     #[test]
     fn every_log_gets_rows_never_none() {
