@@ -316,6 +316,14 @@ impl App {
                     self.select(p, i);
                 }
             }
+            // The wheel over the Logs pane reads the selected log, like PageUp/PageDown there.
+            (MouseEventKind::ScrollDown | MouseEventKind::ScrollUp, Some((PaneId::Logs, _)))
+                if !self.runbook.logs.is_empty() =>
+            {
+                self.focus = PaneId::Logs;
+                let up = m.kind == MouseEventKind::ScrollUp;
+                super::logs_live::pane_key(self, if up { Action::MoveUp } else { Action::MoveDown });
+            }
             (MouseEventKind::ScrollDown, Some((p, _))) => {
                 self.focus = p;
                 return self.update(Action::MoveDown);

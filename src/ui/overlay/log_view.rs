@@ -110,7 +110,10 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
     }
     let hint = match &v.typing {
         Some(q) => format!("find: {}▏ · Enter find · Esc cancel", clean(q)),
-        None => "PgUp/PgDn j/k g/G scroll · ←/→ sideways · F follow · / find · n/N older/newer · Esc close".to_string(),
+        None if main.width >= 100 => {
+            "PgUp/PgDn j/k g/G scroll · ←/→ sideways · F follow · / find · n/N older/newer · Esc close".to_string()
+        }
+        None => "PgUp/PgDn g/G · ←/→ · F follow · / n N find · Esc close".to_string(),
     };
     let block = crate::ui::chrome::dialog_block(app, &title, &hint);
     let inner = block.inner(main);

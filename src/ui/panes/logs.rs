@@ -292,6 +292,21 @@ mod tests {
     }
 
     #[test]
+    fn the_wheel_over_the_logs_reads_the_selected_log_back() {
+        use ratatui::crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
+        let mut a = app();
+        screen(&mut a, 70, 10);
+        a.pane_areas = vec![(PaneId::Logs, Rect::new(0, 0, 70, 10))];
+        let wheel = |kind| MouseEvent { kind, column: 5, row: 5, modifiers: KeyModifiers::NONE };
+        a.on_mouse(wheel(MouseEventKind::ScrollUp));
+        let s = screen(&mut a, 70, 10);
+        assert!(s.contains("follow off") && s.contains("app line 48") && !s.contains("app line 49"), "{s}");
+        a.on_mouse(wheel(MouseEventKind::ScrollDown));
+        let s = screen(&mut a, 70, 10);
+        assert!(s.contains("app line 49") && !s.contains("follow off"), "{s}");
+    }
+
+    #[test]
     fn every_log_gets_rows_never_none() {
         assert_eq!(share(10, 2, 0), (0, vec![5, 5]));
         assert_eq!(share(3, 2, 0), (0, vec![2, 1]));
