@@ -176,7 +176,7 @@ impl App {
                 let hidden = self.redactor.record(r);
                 let shown = hidden.as_ref().unwrap_or(r);
                 self.state.apply(shown);
-                super::logs_live::on_record(self, r);
+                super::logs_live::on_shown_record(self, shown);
                 if self.state.malformed_count > malformed {
                     let why = self.state.malformed.last().filter(|m| m.seq == r.seq).map(|m| m.why.clone());
                     self.say(

@@ -83,7 +83,12 @@ pub fn on_status(app: &mut App, log: String, status: LogStatus) {
 /// Secrets are hidden as everywhere else (the console's redactor).
 pub fn on_record(app: &mut App, r: &Record) {
     let hidden = app.redactor.record(r);
-    if let Some(m) = log_timeline::marker(hidden.as_ref().unwrap_or(r)) {
+    on_shown_record(app, hidden.as_ref().unwrap_or(r));
+}
+
+/// As [`on_record`], for a record already redacted (`App::fold` has done it).
+pub fn on_shown_record(app: &mut App, shown: &Record) {
+    if let Some(m) = log_timeline::marker(shown) {
         log_timeline::insert(&mut app.live.log_view.markers, m, MARKERS_KEPT);
     }
 }

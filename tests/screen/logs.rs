@@ -117,18 +117,18 @@ fn slash_finds_a_line_400_lines_back_and_shows_it() {
         c.keys(&["4", "/"]);
         c.keys(&["-l", "tick-0600"]);
         c.keys(&["Enter"]);
-        let s = c.wait(&format!("tick-0600 on screen at {w}×{h}"), |s| s.contains("tick-0600 request"));
-        // The title and the message line agree on the count.
-        assert!(s.contains("match 1 of 1"), "{s}");
+        // On screen, and the title and the message line agree on the count.
+        let s = c.wait(&format!("tick-0600 on screen at {w}×{h}"), |s| {
+            s.contains("tick-0600 request") && s.contains("match 1 of 1") && s.contains("/tick-0600: 1 line ")
+        });
         assert!(!s.contains("no match"), "{s}");
-        assert!(s.contains("1 line"), "{s}");
         // The hit is highlighted in reverse video (SGR 7), so it shows without colour too.
         let styled = c.screen_styled();
         let hit = styled.lines().find(|l| l.contains("tick-0600 request")).unwrap_or_default();
         assert!(hit.contains("\x1b[7m"), "{hit:?}");
         // n goes on to the same (only) hit, still on screen.
         logs.append("app", "tick-0600 again, much later\n");
-        c.wait_text("2 lines");
+        c.wait_text("/tick-0600: 2 lines");
         c.keys(&["n"]);
         c.wait("the second hit", |s| s.contains("match 2 of 2") || s.contains("match 1 of 2"));
     }
