@@ -179,8 +179,10 @@ pub fn oldest(app: &mut App, log: &str) {
 /// where the view is, with the journal's acts between them.
 pub fn visible<'a>(app: &'a App, log: &str, room: usize) -> Vec<Row<'a>> {
     let Some(w) = app.live.logs.get(log) else { return Vec::new() };
-    // A view held so long that the ring dropped its lines shows the oldest kept ones.
-    let end = end_of(app, log).map(|e| e.max(w.first_index() + room as u64).min(w.end_index()));
+    // A view held so long that the ring dropped its lines shows a page of the
+    // oldest kept ones (while nothing was dropped, it is exactly where it was held).
+    let first = w.first_index();
+    let end = end_of(app, log).map(|e| if first > 0 { e.max(first + room as u64).min(w.end_index()) } else { e });
     log_timeline::rows(w, &app.live.log_view.markers, end, room)
 }
 

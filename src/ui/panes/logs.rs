@@ -292,6 +292,20 @@ mod tests {
     }
 
     #[test]
+    fn a_held_view_with_room_to_spare_stays_held() {
+        let mut a = app();
+        logs_live::toggle_follow(&mut a);
+        logs_live::on_lines(
+            &mut a,
+            "app".into(),
+            vec![LogLine { at: at(55), level: LineLevel::Info, text: "came while held".into(), marker: false }],
+        );
+        // 200 rows: far more than the 50 lines kept.
+        let s = screen(&mut a, 120, 200);
+        assert!(s.contains("app line 0") && !s.contains("came while held"), "{s}");
+    }
+
+    #[test]
     fn the_wheel_over_the_logs_reads_the_selected_log_back() {
         use ratatui::crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
         let mut a = app();
