@@ -38,10 +38,11 @@ pub fn share(height: usize, logs: usize, selected: usize) -> (usize, Vec<usize>)
 
 /// What a log's header (and the full-screen title) says about the view: the
 /// tail's condition while following, else "follow off" and what came since.
+/// Cleaned: a tail's error names files and OS messages.
 pub fn header_state(app: &App, log: &str) -> String {
     let status = app.live.log_view.status.get(log);
     if logs_live::following(app) {
-        return logs_live::status_word(status);
+        return clean(&logs_live::status_word(status));
     }
     let mut s = "follow off".to_string();
     let new = logs_live::new_below(app, log);
@@ -51,7 +52,7 @@ pub fn header_state(app: &App, log: &str) -> String {
     if !matches!(status, Some(LogStatus::Following | LogStatus::Polling)) {
         s.push_str(&format!(" · {}", logs_live::status_word(status)));
     }
-    s
+    clean(&s)
 }
 
 /// One timeline row: a log line (error and warning marked by a symbol, never
