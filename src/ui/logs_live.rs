@@ -259,11 +259,16 @@ pub fn status_word(status: Option<&LogStatus>) -> String {
 /// The text searched for in the Logs pane (while typing after `/`, then the last
 /// search), lower-cased; lines containing it are highlighted.
 pub fn search_query(app: &App) -> Option<String> {
+    search_text(app).map(|q| q.to_lowercase())
+}
+
+/// The search as typed, for titles (the message line says it as typed too).
+pub fn search_text(app: &App) -> Option<&str> {
     let q = match &app.overlay {
         Some(Overlay::Search(s)) if s.pane == PaneId::Logs => Some(s.query.as_str()),
         _ => app.last_search.as_ref().filter(|(p, _)| *p == PaneId::Logs).map(|(_, q)| q.as_str()),
     };
-    q.filter(|q| !q.is_empty()).map(str::to_lowercase)
+    q.filter(|q| !q.is_empty())
 }
 
 /// Kept lines of `log` containing `query` (lower-cased), as the title counts them.

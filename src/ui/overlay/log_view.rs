@@ -106,7 +106,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
     }
     if let Some(q) = logs_live::search_query(app).filter(|_| v.typing.is_none()) {
         let n = logs_live::count_matches(app, &l.id, &q);
-        title = format!("{title} · /{}: {n} line{}", clean(&q), if n == 1 { "" } else { "s" });
+        let typed = logs_live::search_text(app).map(clean).unwrap_or_default();
+        title = format!("{title} · /{typed}: {n} line{}", if n == 1 { "" } else { "s" });
     }
     let hint = match &v.typing {
         Some(q) => format!("find: {}▏ · Enter find · Esc cancel", clean(q)),

@@ -158,7 +158,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let found = match (&query, &sel_id) {
         (Some(q), Some(id)) => {
             let n = logs_live::count_matches(app, id, q);
-            Some(format!("/{}: {n} line{}", clean(q), if n == 1 { "" } else { "s" }))
+            let typed = logs_live::search_text(app).map(clean).unwrap_or_default();
+            Some(format!("/{typed}: {n} line{}", if n == 1 { "" } else { "s" }))
         }
         _ => None,
     };
@@ -290,6 +291,17 @@ mod tests {
         let s = screen(&mut a, 120, 12);
         assert!(s.contains("ERROR late") && !s.contains("follow off"), "{s}");
         assert_eq!(s.matches("following").count(), 2, "{s}");
+    }
+
+    #[test]
+    fn the_title_counts_the_search_as_typed_and_the_hit_is_shown() {
+        let mut a = app();
+        logs_live::search_start(&mut a, "app", "App LINE 3");
+        let s = screen(&mut a, 120, 12);
+        // "app line 3" and "app line 30" … "app line 39": 11 lines, the newest hit shown.
+        assert!(s.contains("/App LINE 3: 11 lines"), "{s}");
+        assert!(s.contains("app line 39") && !s.contains("app line 49"), "{s}");
+        assert!(a.message.as_ref().is_some_and(|(m, _)| m.contains("match 11 of 11")), "{:?}", a.message);
     }
 
     #[test]
