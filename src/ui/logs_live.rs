@@ -186,6 +186,15 @@ pub fn visible<'a>(app: &'a App, log: &str, room: usize) -> Vec<Row<'a>> {
     log_timeline::rows(w, &app.live.log_view.markers, end, room)
 }
 
+/// The newest line of `log` where the view is, without the journal's acts:
+/// what a log squeezed into one row shows.
+pub fn latest_line<'a>(app: &'a App, log: &str) -> Option<Row<'a>> {
+    let w = app.live.logs.get(log)?;
+    let first = w.first_index();
+    let end = end_of(app, log).map(|e| if first > 0 { e.max(first + 1).min(w.end_index()) } else { e });
+    log_timeline::rows(w, &[], end, 1).pop()
+}
+
 /// `/` in the Logs pane (or a log full-screen): the newest line holding
 /// `query` at or above the view, shown on screen and highlighted.
 pub fn search_start(app: &mut App, log: &str, query: &str) {

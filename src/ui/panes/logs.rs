@@ -140,8 +140,8 @@ fn compact(app: &App, l: &LogSource, selected: bool, query: Option<&str>, w: usi
     let id =
         styled(app, if selected { Role::Selection } else { Role::Header }, pad(&format!(" {}", clean(&l.id)), id_w));
     let rest = w.saturating_sub(id_w);
-    let mut line = match logs_live::visible(app, &l.id, 1).first() {
-        Some(r) => timeline_line(app, &l.id, *r, query, rest),
+    let mut line = match logs_live::latest_line(app, &l.id) {
+        Some(r) => timeline_line(app, &l.id, r, query, rest),
         None => Line::from(styled(app, Role::Muted, pad(&format!(" {}", header_state(app, &l.id)), rest))),
     };
     line.spans.insert(0, id);
@@ -269,7 +269,11 @@ mod tests {
         assert!(s.contains("▶ step deploy started by ana · 06:00:48"), "{s}");
         let row = |n: &str| s.lines().position(|l| l.contains(n)).unwrap();
         assert!(row("app line 48") < row("▶ step deploy") && row("▶ step deploy") < row("app line 49"), "{s}");
-        // Four rows for two logs: a row each with its id and latest line.
+        // Four rows for two logs: a row each with its id and latest line,
+        // a log line even when a journal act came after it.
+        let ev =
+            EventKind::ProbeChanged { probe: "api".into(), health: crate::domain::event::ProbeHealth::Up, cause: None };
+        logs_live::on_record(&mut a, &Record::new(GENESIS, 2, at(59), "ana", &ev));
         let s = screen(&mut a, 70, 4);
         assert!(s.contains("app") && s.contains("app line 49") && s.contains("watchdog line 49"), "{s}");
     }
