@@ -309,6 +309,19 @@ mod tests {
     }
 
     #[test]
+    fn tiny_sizes_never_panic_in_the_pane_or_full_screen() {
+        let mut a = app();
+        logs_live::search_start(&mut a, "app", "line");
+        for (w, h) in [(1, 1), (2, 3), (3, 2), (10, 4), (5, 40), (200, 3)] {
+            screen(&mut a, w, h);
+            let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+            let mut v = crate::ui::overlay::log_view::LogView::new(1);
+            v.shift = 7;
+            t.draw(|f| crate::ui::overlay::log_view::draw(f, &mut a, f.area(), &mut v)).expect("draws");
+        }
+    }
+
+    #[test]
     fn a_held_view_with_room_to_spare_stays_held() {
         let mut a = app();
         logs_live::toggle_follow(&mut a);
