@@ -29,3 +29,6 @@ mod runs;
 
 #[path = "screen/notes.rs"]
 mod notes;
+
+#[path = "screen/logs.rs"]
+mod logs;

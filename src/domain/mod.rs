@@ -21,6 +21,7 @@ pub mod labels;
 pub mod late;
 pub mod loader;
 pub mod log_line;
+pub mod log_timeline;
 pub mod log_window;
 pub mod presence;
 pub mod probe_history;

@@ -183,10 +183,10 @@ impl App {
         for r in records {
             if r.seq > self.state.last_seq {
                 let malformed = self.state.malformed_count;
-                match self.redactor.record(r) {
-                    Some(hidden) => self.state.apply(&hidden),
-                    None => self.state.apply(r),
-                }
+                let hidden = self.redactor.record(r);
+                let shown = hidden.as_ref().unwrap_or(r);
+                self.state.apply(shown);
+                super::logs_live::on_shown_record(self, shown);
                 if self.state.malformed_count > malformed {
                     let why = self.state.malformed.last().filter(|m| m.seq == r.seq).map(|m| m.why.clone());
                     self.say(
@@ -326,6 +326,14 @@ impl App {
                     self.select(p, i);
                 }
             }
+            // The wheel over the Logs pane reads the selected log, like PageUp/PageDown there.
+            (MouseEventKind::ScrollDown | MouseEventKind::ScrollUp, Some((PaneId::Logs, _)))
+                if !self.runbook.logs.is_empty() =>
+            {
+                self.focus = PaneId::Logs;
+                let up = m.kind == MouseEventKind::ScrollUp;
+                super::logs_live::pane_key(self, if up { Action::MoveUp } else { Action::MoveDown });
+            }
             (MouseEventKind::ScrollDown, Some((p, _))) => {
                 self.focus = p;
                 return self.update(Action::MoveDown);
@@ -457,6 +465,12 @@ impl App {
         if pane != self.focus {
             self.focus = pane;
         }
+        if pane == PaneId::Logs {
+            if let Some(log) = self.runbook.logs.get(self.selected(pane)).map(|l| l.id.clone()) {
+                super::logs_live::search_step(self, &log, forward);
+            }
+            return;
+        }
         let m = items::matches(&self.runbook, pane, &q);
         if m.is_empty() {
             self.say(format!("no match for \"{q}\""), MsgKind::Warn);
@@ -514,6 +528,12 @@ impl App {
             Action::FocusProbes => self.focus_to(PaneId::Probes),
             Action::FocusLogs => self.focus_to(PaneId::Logs),
             Action::FocusEscalation => self.focus_to(PaneId::Escalation),
+            // In the Logs pane, paging reads the selected log back (docs/console.md, "Logs").
+            Action::PageDown | Action::PageUp | Action::Top | Action::Bottom
+                if self.focus == PaneId::Logs && !self.runbook.logs.is_empty() =>
+            {
+                super::logs_live::pane_key(self, action)
+            }
             Action::MoveDown => self.move_by(1),
             Action::MoveUp => self.move_by(-1),
             Action::PageDown => {
@@ -531,7 +551,11 @@ impl App {
                 if let Some(effects) = super::banner::on_enter(self) {
                     return effects;
                 }
-                if items::count(&self.runbook, self.focus) == 0 {
+                if self.focus == PaneId::Logs && !self.runbook.logs.is_empty() {
+                    // A log opens full-screen, with the pane's keys (docs/console.md, "Logs").
+                    let log = self.selected(PaneId::Logs);
+                    self.overlay = Some(Overlay::Log(overlay::log_view::LogView::new(log)));
+                } else if items::count(&self.runbook, self.focus) == 0 {
                     self.say(format!("{} has nothing to show", self.focus.title()), MsgKind::Info);
                 } else {
                     let view = super::overlay::details::DetailsView::new(self.focus, self.selected(self.focus));

@@ -80,6 +80,11 @@ impl Console {
         tmux(&["capture-pane", "-p", "-t", &self.name])
     }
 
+    /// The screen with its SGR sequences (`capture-pane -e`), to check highlighting.
+    pub fn screen_styled(&self) -> String {
+        tmux(&["capture-pane", "-p", "-e", "-t", &self.name])
+    }
+
     pub fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", self.name.as_str()];
         args.extend_from_slice(keys);

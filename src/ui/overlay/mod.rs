@@ -9,6 +9,7 @@ pub mod declare;
 pub mod details;
 pub mod handover;
 pub mod help;
+pub mod log_view;
 pub mod messages;
 pub mod note;
 pub mod operator;
@@ -37,6 +38,8 @@ pub enum Overlay {
     Palette(palette::Palette),
     Search(search::SearchPrompt),
     Details(details::DetailsView),
+    /// A log full-screen (Enter in the Logs pane).
+    Log(log_view::LogView),
     Decision(Box<decision::DecisionDialog>),
     Walkthrough(walkthrough::Walkthrough),
     Operator(Box<operator::OperatorDialog>),
@@ -64,6 +67,7 @@ impl Overlay {
             Overlay::Palette(_) => "palette",
             Overlay::Search(_) => "search",
             Overlay::Details(_) => "details",
+            Overlay::Log(_) => "log",
             Overlay::Decision(_) => "decision",
             Overlay::Walkthrough(_) => "walkthrough",
             Overlay::Operator(_) => "operator",
@@ -99,6 +103,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Palette(p) => palette::on_key(app, p, key),
         Overlay::Search(s) => search::on_key(app, s, key),
         Overlay::Details(v) => details::on_key(app, v, key),
+        Overlay::Log(v) => log_view::on_key(app, v, key),
         Overlay::Decision(d) => decision::on_key(app, d, key),
         Overlay::Walkthrough(w) => walkthrough::on_key(app, w, key),
         Overlay::Operator(o) => operator::on_key(app, o, key),
@@ -132,6 +137,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Palette(p) => palette::draw(frame, app, main, p),
         Overlay::Search(_) => {} // drawn in the message line by the status pane
         Overlay::Details(v) => details::draw(frame, app, main, v),
+        Overlay::Log(v) => log_view::draw(frame, app, main, v),
         Overlay::Decision(d) => decision::draw(frame, app, main, d),
         Overlay::Walkthrough(w) => walkthrough::draw(frame, app, main, w),
         Overlay::Operator(o) => operator::draw(frame, app, main, o),

@@ -196,6 +196,8 @@ impl Session {
             if ours {
                 self.ahead.pop_front();
                 self.app.state.apply_meta(r);
+                // Its marker in the log timeline carries the journal's own time.
+                crate::ui::logs_live::on_record(&mut self.app, r);
                 self.app.dirty = true;
             } else {
                 reorder |= self.ahead.iter().any(|(_, ev)| ev.name() == r.kind);
