@@ -196,6 +196,9 @@ mod tests {
             on_fail: CriterionOnFail::Rollback,
             auto: Some(auto),
             description: None,
+            valid_for: None,
+            every: None,
+            links: vec![],
         }
     }
 

@@ -118,6 +118,9 @@ mod tests {
                     on_fail: CriterionOnFail::Rollback,
                     auto: None,
                     description: None,
+                    valid_for: None,
+                    every: None,
+                    links: vec![],
                 })
                 .collect(),
             ..crate::domain::fixtures::empty_runbook()

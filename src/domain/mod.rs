@@ -4,12 +4,15 @@
 
 pub mod approvals;
 pub mod auto_verdict;
+pub mod channel;
 pub mod condition;
+pub mod countdown;
 pub mod decision;
 pub mod diagnostic;
 pub mod duration;
 pub mod escalation;
 pub mod event;
+pub mod expiry;
 #[cfg(test)]
 pub mod fixtures;
 pub mod loader;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use regex::Regex;
 
+use super::channel::{Channel, Link};
 use super::condition::Condition;
 use super::duration::Dur;
 
@@ -31,9 +32,17 @@ pub struct Runbook {
     pub rollbacks: Vec<Rollback>,
     pub triggers: Vec<Trigger>,
     pub templates: Vec<Template>,
+    /// Where templates are sent (`[[channel]]`).
+    pub channels: Vec<Channel>,
+    /// T-0 of a days-long go-live (`[runbook] t0`), in UTC; a journaled
+    /// `t0.set` wins over it (see `domain::countdown`).
+    pub t0: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Runbook {
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
+    }
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
     }
@@ -68,6 +77,8 @@ impl Runbook {
 pub struct Phase {
     pub id: String,
     pub title: String,
+    /// When the phase begins relative to T-0 (`at = "T-7d"`), signed.
+    pub at: Option<chrono::Duration>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -91,6 +102,7 @@ pub struct Step {
     pub timeout: Option<Dur>,
     pub on_fail: StepOnFail,
     pub manual: bool,
+    pub links: Vec<Link>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,6 +139,7 @@ pub struct Probe {
     pub conditions: Vec<Condition>,
     pub failure_threshold: u32,
     pub success_threshold: u32,
+    pub links: Vec<Link>,
 }
 
 #[derive(Clone, Debug)]
@@ -219,6 +232,11 @@ pub struct Criterion {
     pub auto: Option<AutoBinding>,
     /// Optional longer text: how to verify it by hand.
     pub description: Option<String>,
+    /// A verdict older than this is no longer evidence: back to PENDING (`domain::expiry`).
+    pub valid_for: Option<Dur>,
+    /// A recurring check: every period starts PENDING again (`domain::expiry`).
+    pub every: Option<Dur>,
+    pub links: Vec<Link>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -283,4 +301,8 @@ pub struct Template {
     pub id: String,
     pub title: String,
     pub text: String,
+    /// Channel ids the filled text is posted to.
+    pub send_to: Vec<String>,
+    /// Journal event kinds (`decision.recorded`, …) that send it automatically.
+    pub send_on: Vec<String>,
 }

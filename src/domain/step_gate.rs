@@ -87,6 +87,7 @@ mod tests {
             timeout: None,
             on_fail,
             manual: false,
+            links: vec![],
         }
     }
 
@@ -96,8 +97,8 @@ mod tests {
         m.run = None;
         Runbook {
             phases: vec![
-                Phase { id: "deploy".into(), title: "Deploy".into() },
-                Phase { id: "verify".into(), title: "Verify".into() },
+                Phase { id: "deploy".into(), title: "Deploy".into(), at: None },
+                Phase { id: "verify".into(), title: "Verify".into(), at: None },
             ],
             steps: vec![
                 step("a", "deploy", StepOnFail::Stop),

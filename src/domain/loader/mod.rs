@@ -11,6 +11,7 @@ mod reader;
 mod refs;
 mod response;
 mod sections;
+pub mod team;
 #[cfg(test)]
 mod tests;
 
@@ -34,8 +35,20 @@ pub struct Loaded {
     pub programs: Vec<ProgramUse>,
 }
 
-const SECTIONS: &[&str] =
-    &["runbook", "vars", "phase", "step", "probe", "log", "criterion", "escalation", "rollback", "trigger", "template"];
+const SECTIONS: &[&str] = &[
+    "runbook",
+    "vars",
+    "phase",
+    "step",
+    "probe",
+    "log",
+    "criterion",
+    "escalation",
+    "rollback",
+    "trigger",
+    "template",
+    "channel",
+];
 
 /// Id of the phase that holds steps when a runbook declares no `[[phase]]`.
 pub const IMPLICIT_PHASE: &str = "steps";
@@ -171,8 +184,13 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    let mut t0 = None;
     let (id, title, timezone) = match single(ctx, doc, "runbook") {
-        Some(t) => sections::runbook(ctx, &t),
+        Some(t) => {
+            let (id, title, tz) = sections::runbook(ctx, &t);
+            t0 = team::t0(ctx, &t, tz);
+            (id, title, tz)
+        }
         None => {
             if doc.get("runbook").is_none() {
                 ctx.error(&(0..0), "missing [runbook] table: add [runbook] with id = \"...\" (it names the session)");
@@ -186,7 +204,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let mut phases = read_all(ctx, doc, "phase", sections::phase);
     let mut steps = read_all(ctx, doc, "step", sections::step);
     if phases.is_empty() && !steps.is_empty() && !ctx.ids.any(refs::Kind::Phase) {
-        phases.push(Phase { id: IMPLICIT_PHASE.into(), title: "Steps".into() });
+        phases.push(Phase { id: IMPLICIT_PHASE.into(), title: "Steps".into(), at: None });
         for s in steps.iter_mut().filter(|s| s.phase.is_empty()) {
             s.phase = IMPLICIT_PHASE.into();
         }
@@ -198,6 +216,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let rollbacks = read_all(ctx, doc, "rollback", response::rollback);
     let triggers = read_all(ctx, doc, "trigger", response::trigger);
     let templates = read_all(ctx, doc, "template", response::template);
+    let channels = read_all(ctx, doc, "channel", team::channel);
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
     warn_logs_without_error_pattern(ctx, doc, &logs, &criteria, &triggers);
@@ -218,6 +237,8 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         rollbacks,
         triggers,
         templates,
+        channels,
+        t0,
     }
 }
 

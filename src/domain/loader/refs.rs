@@ -18,6 +18,7 @@ pub(super) enum Kind {
     Rollback,
     Trigger,
     Template,
+    Channel,
 }
 
 impl Kind {
@@ -31,6 +32,7 @@ impl Kind {
             Kind::Rollback => "rollback",
             Kind::Trigger => "trigger",
             Kind::Template => "template",
+            Kind::Channel => "channel",
         }
     }
 }

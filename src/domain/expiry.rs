@@ -1,0 +1,159 @@
+//! Evidence that expires (docs/runbook-format.md, "Evidence that expires").
+//!
+//! A verdict is evidence about the system *when it was given*. With
+//! `valid_for`, a verdict older than that is no longer evidence; with
+//! `every`, a verdict from an earlier period (periods counted from T-0, or
+//! from the Unix epoch in UTC without one) is not evidence for this one. Either
+//! way the criterion shows PENDING again, with what it was and who gave it.
+//!
+//! The fold (`SessionState`) keeps verdicts as journaled; [`apply`] is run on
+//! it with the current time before showing or reporting it. It is idempotent
+//! and only ever turns verdicts into PENDING, so running it on every tick is
+//! safe. Automatic verdicts that expire are re-taken from their source by the
+//! auto-verdict pass (`domain::auto_verdict`), which sees PENDING and journals
+//! the source's current opinion. "Not applicable" never expires: it is not a
+//! claim about the system's state.
+
+use chrono::{DateTime, Utc};
+
+use super::duration::Dur;
+use super::event::Verdict;
+use super::runbook::Runbook;
+use super::state::SessionState;
+
+/// Why a verdict no longer counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpiredWhy {
+    /// Older than `valid_for`.
+    Aged(Dur),
+    /// Given in an earlier period of `every`.
+    NewPeriod(Dur),
+}
+
+/// The verdict that expired, kept for the flag "expired (ticked Mon 09:12 by ana)".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expired {
+    pub verdict: Verdict,
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+    pub why: ExpiredWhy,
+}
+
+impl Expired {
+    /// `expired (pass, ticked Mon 09:12 by ana; valid for 24h)`, times in `tz`.
+    pub fn describe(&self, tz: Option<chrono_tz::Tz>) -> String {
+        let when = match tz {
+            Some(tz) => self.at.with_timezone(&tz).format("%a %H:%M").to_string(),
+            None => self.at.format("%a %H:%M UTC").to_string(),
+        };
+        let by = self.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
+        let rule = match self.why {
+            ExpiredWhy::Aged(d) => format!("valid for {d}"),
+            ExpiredWhy::NewPeriod(d) => format!("due again every {d}"),
+        };
+        format!("expired ({}, ticked {when}{by}; {rule})", self.verdict.as_str())
+    }
+}
+
+/// Turns verdicts that are no longer evidence at `now` into PENDING.
+/// `t0` anchors `every` periods (the session's T-0, if any).
+pub fn apply(state: &mut SessionState, rb: &Runbook, t0: Option<DateTime<Utc>>, now: DateTime<Utc>) {
+    for c in rb.criteria.iter().filter(|c| c.valid_for.is_some() || c.every.is_some()) {
+        let Some(st) = state.criteria.get_mut(&c.id) else { continue };
+        if matches!(st.verdict, Verdict::Pending | Verdict::Na) || st.expired.is_some() {
+            continue;
+        }
+        let Some(at) = st.at else { continue };
+        let why = match (c.valid_for, c.every) {
+            (Some(v), _) if now - at >= v.to_chrono() => Some(ExpiredWhy::Aged(v)),
+            (_, Some(e)) if period(at, e, t0) < period(now, e, t0) => Some(ExpiredWhy::NewPeriod(e)),
+            _ => None,
+        };
+        if let Some(why) = why {
+            st.expired = Some(Expired { verdict: st.verdict, by: st.by.clone(), at, why });
+            st.verdict = Verdict::Pending;
+        }
+    }
+}
+
+/// Which period of length `every` `at` falls in, counted from `anchor` (or the epoch).
+fn period(at: DateTime<Utc>, every: Dur, anchor: Option<DateTime<Utc>>) -> i64 {
+    let base = anchor.map(|a| a.timestamp_millis()).unwrap_or(0);
+    let len = every.as_millis().max(1) as i64;
+    (at.timestamp_millis() - base).div_euclid(len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::event::{EventKind, MarkSource};
+    use crate::domain::fixtures::{criterion, empty_runbook, opened, session, t};
+    use crate::domain::runbook::{Runbook, Severity};
+
+    fn rb(valid_for: Option<u64>, every: Option<u64>) -> Runbook {
+        let mut c = criterion("home", Severity::Critical);
+        c.valid_for = valid_for.map(Dur::from_secs);
+        c.every = every.map(Dur::from_secs);
+        Runbook { criteria: vec![c], ..empty_runbook() }
+    }
+
+    fn marked(v: Verdict) -> EventKind {
+        EventKind::CriterionMarked {
+            criterion: "home".into(),
+            verdict: v,
+            note: None,
+            source: MarkSource::Manual,
+            cause: None,
+        }
+    }
+
+    #[test]
+    fn a_verdict_older_than_valid_for_is_pending_with_what_it_was() {
+        let mut s = session(&[(0, "a", opened()), (10, "ana", marked(Verdict::Pass))]);
+        let rb = rb(Some(2), None);
+        apply(&mut s, &rb, None, t(11));
+        assert_eq!(s.verdict("home"), Verdict::Pass, "still fresh after 1 s");
+        apply(&mut s, &rb, None, t(12));
+        assert_eq!(s.verdict("home"), Verdict::Pending, "2 s old: expired");
+        let e = s.criteria["home"].expired.clone().unwrap();
+        assert_eq!((e.verdict, e.by.as_deref(), e.at), (Verdict::Pass, Some("ana"), t(10)));
+        assert_eq!(e.describe(None), "expired (pass, ticked Thu 06:00 UTC by ana; valid for 2s)");
+        // Idempotent: a second pass keeps the first expiry.
+        apply(&mut s, &rb, None, t(100));
+        assert_eq!(s.criteria["home"].expired, Some(e));
+    }
+
+    #[test]
+    fn a_new_verdict_clears_the_expiry_and_na_never_expires() {
+        let rb = rb(Some(2), None);
+        let mut s = session(&[(0, "a", opened()), (10, "ana", marked(Verdict::Fail))]);
+        apply(&mut s, &rb, None, t(20));
+        assert!(s.criteria["home"].expired.is_some());
+        let mut s =
+            session(&[(0, "a", opened()), (10, "ana", marked(Verdict::Fail)), (21, "bo", marked(Verdict::Pass))]);
+        apply(&mut s, &rb, None, t(22));
+        assert_eq!((s.verdict("home"), s.criteria["home"].expired.is_none()), (Verdict::Pass, true));
+        let mut s = session(&[(0, "a", opened()), (10, "ana", marked(Verdict::Na))]);
+        apply(&mut s, &rb, None, t(10_000));
+        assert_eq!(s.verdict("home"), Verdict::Na);
+    }
+
+    #[test]
+    fn every_period_starts_pending_counted_from_t0() {
+        // Periods of 60 s from T-0 = t(30): [30, 90), [90, 150) …
+        let rb = rb(None, Some(60));
+        let mut s = session(&[(0, "a", opened()), (80, "ana", marked(Verdict::Pass))]);
+        apply(&mut s, &rb, Some(t(30)), t(89));
+        assert_eq!(s.verdict("home"), Verdict::Pass, "same period");
+        apply(&mut s, &rb, Some(t(30)), t(90));
+        assert_eq!(s.verdict("home"), Verdict::Pending, "next period");
+        assert_eq!(s.criteria["home"].expired.as_ref().unwrap().why, ExpiredWhy::NewPeriod(Dur::from_secs(60)));
+    }
+
+    #[test]
+    fn criteria_without_valid_for_or_every_never_expire() {
+        let mut s = session(&[(0, "a", opened()), (10, "ana", marked(Verdict::Pass))]);
+        apply(&mut s, &rb(None, None), None, t(1_000_000));
+        assert_eq!(s.verdict("home"), Verdict::Pass);
+    }
+}

@@ -1,0 +1,241 @@
+//! The team's keys: `[[channel]]`, a template's `send_to` / `send_on`,
+//! `links = [{ title, url }]`, `[runbook] t0` and `[[phase]] at`
+//! (docs/runbook-format.md).
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use toml::de::DeValue;
+use toml::Spanned;
+
+use super::reader::{type_name, Ctx, Table};
+use super::refs::{declare, refer, Kind};
+use crate::domain::channel::{Channel, ChannelKind, Link};
+use crate::domain::duration::parse_duration;
+use crate::domain::event::EventKind;
+use crate::domain::runbook::HeaderValue;
+use crate::domain::vars;
+
+const KINDS: &[(&str, ChannelKind)] = &[("slack", ChannelKind::Slack), ("webhook", ChannelKind::Webhook)];
+
+/// `env:NAME` or a literal; `None` (with an error) for a bare `env:`.
+fn secret(ctx: &mut Ctx, v: &Spanned<String>, what: &str) -> Option<HeaderValue> {
+    match v.get_ref().strip_prefix("env:") {
+        Some(var) if !var.is_empty() => Some(HeaderValue::Env(var.to_string())),
+        Some(_) => {
+            ctx.error(&v.span(), format!("{what}: write env:NAME to read it from the environment"));
+            None
+        }
+        None => Some(HeaderValue::Literal(v.get_ref().clone())),
+    }
+}
+
+/// A literal URL must be absolute http(s); `env:` ones are checked when sending.
+fn check_url(ctx: &mut Ctx, url: &Spanned<String>, what: &str) -> bool {
+    let u = url.get_ref();
+    let ok = (u.starts_with("http://") || u.starts_with("https://")) && url::Url::parse(u).is_ok();
+    if !ok || u.chars().any(char::is_control) {
+        ctx.error(
+            &url.span(),
+            format!(
+                "url \"{}\" in {what} is not a usable http(s) URL: write it like \"https://host/path\"",
+                u.escape_debug()
+            ),
+        );
+        return false;
+    }
+    true
+}
+
+pub(super) fn channel(ctx: &mut Ctx, t: &mut Table) -> Option<Channel> {
+    t.check_keys(ctx, &["id", "title", "kind", "url", "headers"]);
+    let id = t.id(ctx);
+    if let Some(id) = &id {
+        declare(ctx, Kind::Channel, id);
+        t.what = format!("[[channel]] \"{}\"", id.get_ref());
+    }
+    let title = t.str(ctx, "title").map(|s| s.into_inner());
+    let kind = if t.get("kind").is_none() {
+        t.missing(ctx, "kind", "\"slack\" (or \"webhook\")");
+        None
+    } else {
+        t.choice(ctx, "kind", KINDS)
+    };
+    let what = t.what.clone();
+    let url = t.req_str(ctx, "url", "\"env:GOLIVE_WEBHOOK_URL\"").and_then(|u| {
+        let v = secret(ctx, &u, &format!("url of {what}"))?;
+        match &v {
+            HeaderValue::Literal(_) if !check_url(ctx, &u, &what) => None,
+            _ => Some(v),
+        }
+    });
+    let mut headers = Vec::new();
+    if let Some(h) = t.table(ctx, "headers", format!("headers of {what}")) {
+        for (k, v) in h.t.iter() {
+            let name: &str = k.get_ref();
+            let DeValue::String(val) = v.get_ref() else {
+                ctx.error(&v.span(), format!("header {name} in {what} must be text in quotes"));
+                continue;
+            };
+            if let Some(value) = secret(ctx, &Spanned::new(v.span(), val.to_string()), &format!("header {name}")) {
+                headers.push((name.to_string(), value));
+            }
+        }
+    }
+    let id = id?.into_inner();
+    Some(Channel { title: title.unwrap_or_else(|| id.clone()), id, kind: kind?, url: url?, headers })
+}
+
+/// `send_to` (channel ids) and `send_on` (journal event kinds) of a template.
+pub(super) fn sending(ctx: &mut Ctx, t: &Table) -> (Vec<String>, Vec<String>) {
+    let what = t.what.clone();
+    let mut to = Vec::new();
+    for c in t.str_list(ctx, "send_to").unwrap_or_default() {
+        refer(ctx, Kind::Channel, &c, &what);
+        to.push(c.into_inner());
+    }
+    let mut on = Vec::new();
+    for k in t.str_list(ctx, "send_on").unwrap_or_default() {
+        if !EventKind::KINDS.contains(&k.get_ref().as_str()) {
+            let hint = vars::suggest(k.get_ref(), EventKind::KINDS.iter().copied());
+            ctx.error(
+                &k.span(),
+                format!(
+                    "send_on in {what}: \"{}\" is not a journal event kind{hint}; use kinds like \"decision.recorded\", \"rollback.finished\", \"incident.declared\"",
+                    k.get_ref()
+                ),
+            );
+            continue;
+        }
+        on.push(k.into_inner());
+    }
+    if !on.is_empty() && to.is_empty() {
+        let span = t.get("send_on").map(|v| v.span()).unwrap_or(t.span.clone());
+        ctx.error(&span, format!("{what} has send_on but no send_to: add send_to = [\"<channel id>\"]"));
+    }
+    (to, on)
+}
+
+/// `links = [{ title = "Grafana", url = "https://…" }]` on steps, criteria and probes.
+pub(super) fn links(ctx: &mut Ctx, t: &Table) -> Vec<Link> {
+    let Some(v) = t.get("links") else { return Vec::new() };
+    let DeValue::Array(items) = v.get_ref() else {
+        ctx.error(
+            &v.span(),
+            format!("links in {} must be a list like [{{ title = \"Dashboard\", url = \"https://…\" }}]", t.what),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let DeValue::Table(lt) = item.get_ref() else {
+            ctx.error(
+                &item.span(),
+                format!(
+                    "link {} of {} must be {{ title = \"...\", url = \"...\" }}, not {}",
+                    i + 1,
+                    t.what,
+                    type_name(item.get_ref())
+                ),
+            );
+            continue;
+        };
+        let l = Table::new(lt, item.span(), format!("link {} of {}", i + 1, t.what));
+        l.check_keys(ctx, &["title", "url"]);
+        let title = l.req_str(ctx, "title", "\"Grafana dashboard\"");
+        let url = l.req_str(ctx, "url", "\"https://grafana.example/d/abc\"");
+        if let (Some(title), Some(url)) = (title, url) {
+            ctx.check_command_vars(&url);
+            if check_url(ctx, &url, &l.what) {
+                out.push(Link { title: title.into_inner(), url: url.into_inner() });
+            }
+        }
+    }
+    out
+}
+
+/// `[runbook] t0 = "2026-02-12T06:00"`, local time in the runbook's zone (UTC without one).
+pub(super) fn t0(ctx: &mut Ctx, t: &Table, tz: Option<chrono_tz::Tz>) -> Option<DateTime<Utc>> {
+    let s = t.str(ctx, "t0")?;
+    match parse_local_time(s.get_ref(), tz) {
+        Ok(t0) => Some(t0),
+        Err(e) => {
+            ctx.error(&s.span(), format!("t0 in [runbook]: {e}"));
+            None
+        }
+    }
+}
+
+/// `2026-02-12T06:00` (or with seconds, or a space for `T`) in `tz`, or a
+/// full RFC 3339 time with its own offset.
+pub fn parse_local_time(s: &str, tz: Option<chrono_tz::Tz>) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .ok_or_else(|| {
+            format!(
+                "\"{}\" is not a time: write it like \"2026-02-12T06:00\" (in the runbook's timezone)",
+                s.escape_debug()
+            )
+        })?;
+    let local = match tz {
+        Some(tz) => tz.from_local_datetime(&naive).earliest().map(|t| t.with_timezone(&Utc)),
+        None => Some(Utc.from_utc_datetime(&naive)),
+    };
+    local.ok_or_else(|| {
+        format!("\"{s}\" does not exist in the runbook's timezone (a daylight-saving gap): pick another minute")
+    })
+}
+
+/// `[[phase]] at = "T-7d"` / `"T+1d"` / `"T-0"`.
+pub(super) fn phase_at(ctx: &mut Ctx, t: &Table) -> Option<chrono::Duration> {
+    let s = t.str(ctx, "at")?;
+    match parse_offset(s.get_ref()) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            ctx.error(&s.span(), format!("at in {}: {e}", t.what));
+            None
+        }
+    }
+}
+
+/// `T-7d`, `T+1d`, `T+2h30m`, `T-0`: a signed offset from T-0.
+pub fn parse_offset(s: &str) -> Result<chrono::Duration, String> {
+    let bad =
+        || format!("\"{}\" is not an offset from T-0: write it like \"T-7d\", \"T-0\" or \"T+1d\"", s.escape_debug());
+    let rest = s.trim().strip_prefix('T').ok_or_else(bad)?;
+    let (sign, amount) = match rest.chars().next() {
+        Some('-') => (-1, &rest[1..]),
+        Some('+') => (1, &rest[1..]),
+        _ => return Err(bad()),
+    };
+    if amount == "0" {
+        return Ok(chrono::Duration::zero());
+    }
+    let d = parse_duration(amount).map_err(|_| bad())?;
+    Ok(d.to_chrono() * sign)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_from_t0() {
+        assert_eq!(parse_offset("T-7d").unwrap(), chrono::Duration::days(-7));
+        assert_eq!(parse_offset("T+1d").unwrap(), chrono::Duration::days(1));
+        assert_eq!(parse_offset("T-0").unwrap(), chrono::Duration::zero());
+        assert_eq!(parse_offset("T+2h30m").unwrap(), chrono::Duration::minutes(150));
+        assert!(parse_offset("7d").is_err() && parse_offset("T7d").is_err() && parse_offset("T-x").is_err());
+    }
+
+    #[test]
+    fn t0_is_read_in_the_runbook_timezone() {
+        let t = parse_local_time("2026-02-12T06:00", Some(chrono_tz::Europe::Madrid)).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-02-12T05:00:00+00:00");
+        let t = parse_local_time("2026-02-12T06:00", None).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-02-12T06:00:00+00:00");
+        assert!(parse_local_time("tomorrow", None).unwrap_err().contains("2026-02-12T06:00"));
+    }
+}
