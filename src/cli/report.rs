@@ -11,7 +11,7 @@ use super::record_act::load_runbook;
 use super::runbook_file::{load, Loaded};
 use super::{Common, ReportFormat};
 use crate::domain::record::Record;
-use crate::domain::report::{build, markdown, session_runbook, session_runbook_path};
+use crate::domain::report::{build_at, markdown, session_runbook, session_runbook_path};
 use crate::domain::sanitize::clean;
 use crate::sources::journal::Journal;
 
@@ -38,7 +38,7 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
         );
     }
     let loaded = loaded.or_else(|| recorded_runbook(&opened.records));
-    let report = build(loaded.as_ref().map(|l| &l.runbook), &opened.records);
+    let report = build_at(loaded.as_ref().map(|l| &l.runbook), &opened.records, Some(chrono::Utc::now()));
     let text = match format {
         ReportFormat::Md => markdown::render(&report),
         ReportFormat::Json => match serde_json::to_string_pretty(&report) {

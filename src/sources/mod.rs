@@ -2,6 +2,7 @@
 //! log tails, and the journal watcher. Each runs as a tokio task holding only
 //! an `EventSender`; none blocks the UI or another source.
 
+pub mod channels;
 pub mod journal;
 pub mod logtail;
 pub mod probes;
@@ -31,6 +32,8 @@ pub enum SourceEvent {
     LogStatus { log: String, status: LogStatus },
     /// The journal file changed on disk (another writer): read new records.
     JournalChanged,
+    /// A message delivery to a channel retried, went through or gave up.
+    Delivery(channels::DeliveryUpdate),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -41,6 +41,8 @@ pub struct Live {
     /// Per log: ring buffer + per-minute counts (`ui::logs_live`).
     pub logs: BTreeMap<String, crate::domain::log_window::LogWindow>,
     pub log_view: super::logs_live::LogsView,
+    /// Channels with a delivery between retries: what the last attempt said.
+    pub channels: BTreeMap<String, String>,
 }
 
 /// Which item each drawn list row shows, for mouse clicks.
@@ -156,6 +158,17 @@ impl App {
                 self.bell |= rings_bell(r, self.now);
             }
         }
+        self.expire_evidence();
+    }
+
+    /// Verdicts that are no longer evidence show PENDING (`domain::expiry`).
+    fn expire_evidence(&mut self) {
+        let t0 = crate::domain::countdown::t0(&self.runbook, &self.state);
+        let before = self.state.criteria.values().filter(|c| c.expired.is_some()).count();
+        crate::domain::expiry::apply(&mut self.state, &self.runbook, t0, self.now);
+        if self.state.criteria.values().filter(|c| c.expired.is_some()).count() != before {
+            self.dirty = true;
+        }
     }
 
     pub fn tick(&mut self, now: DateTime<Utc>) {
@@ -164,6 +177,7 @@ impl App {
             self.dirty = true;
         }
         self.now = now;
+        self.expire_evidence();
     }
 
     pub fn say(&mut self, text: impl Into<String>, kind: MsgKind) {
@@ -208,6 +222,7 @@ impl App {
                 super::logs_live::on_status(self, log, status);
                 Vec::new()
             }
+            SourceEvent::Delivery(u) => super::wiring::channels::on_update(self, u),
         };
         effects.extend(super::wiring::probes::auto_verdicts(self));
         effects

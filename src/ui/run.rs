@@ -115,6 +115,7 @@ impl Session {
                         self.repaint = true;
                     }
                 }
+                Effect::Send(deliveries) => self.send(deliveries),
                 Effect::Copy(text) => match super::clipboard::copy(&text) {
                     Ok(report) => self.app.say(report.message(), MsgKind::Info),
                     Err(e) => self.app.say(e, MsgKind::Error),
@@ -167,7 +168,31 @@ impl Session {
             return Vec::new();
         }
         let got = self.journal.append(operator, Utc::now(), event);
-        self.fold_result(got)
+        let ok = got.is_ok();
+        let new = self.fold_result(got);
+        if ok {
+            self.send_on(event);
+        }
+        new
+    }
+
+    /// Automatic sends (`send_on`) for an event this console wrote: the
+    /// writer sends, so the message goes out once however many consoles
+    /// watch (`ui::wiring::channels`).
+    fn send_on(&mut self, event: &EventKind) {
+        let deliveries = super::wiring::channels::on_own_event(&self.app, event);
+        if !deliveries.is_empty() {
+            self.send(deliveries);
+        }
+    }
+
+    /// Starts deliveries in the background; their outcome comes back as source events.
+    fn send(&mut self, deliveries: Vec<crate::sources::channels::Delivery>) {
+        use crate::sources::channels;
+        let Some(tx) = self.sources.clone() else { return };
+        for d in deliveries {
+            channels::spawn(channels::shared_client(), d, channels::RetryPolicy::default(), tx.clone());
+        }
     }
 
     /// Appends unless `refuse`, shown others' records not yet folded here
@@ -185,10 +210,13 @@ impl Session {
         let got = self.journal.append_unless(operator, Utc::now(), event, refuse);
         let (got, refused) = match got {
             Ok((records, refused)) => (Ok(records), refused),
-            Err(e) => (Err(e), None),
+            Err(e) => (Err(e), Some(String::new())),
         };
         self.fold_result(got);
-        refused
+        if refused.is_none() {
+            self.send_on(event);
+        }
+        refused.filter(|r| !r.is_empty())
     }
 
     /// Reads others' new records; returns them, folded in.

@@ -6,6 +6,7 @@ pub mod escalation;
 pub mod logs;
 pub mod probes;
 pub mod status;
+pub mod status_team;
 pub mod steps;
 
 use serde::Deserialize;

@@ -9,6 +9,7 @@
 //! - `runs`: the loop's side — spawning, aborting, stopping on quit, loading a
 //!   past run's output file.
 
+pub mod channels;
 pub mod probes;
 pub mod runs;
 pub mod steps;

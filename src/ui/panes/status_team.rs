@@ -1,0 +1,37 @@
+//! The status line's team segments: the countdown to T-0 with the phase by
+//! time (`T-2d 04h deploy`), and each channel's state (`golive ✓ · alerts ✗500`).
+//! A failing channel is always shown (Fail colour and symbol), never hidden.
+
+use ratatui::text::Span;
+
+use crate::domain::countdown;
+use crate::ui::app::App;
+use crate::ui::chrome::styled;
+use crate::ui::text::clean;
+use crate::ui::theme::Role;
+use crate::ui::wiring::channels::status_words;
+
+/// Spans to put before the clock; empty when the runbook has no t0 and no channels.
+pub fn segments(app: &App) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    if let Some(t0) = countdown::t0(&app.runbook, &app.state) {
+        let mut text = countdown::label(t0, app.now);
+        if let Some(p) = countdown::current_phase(&app.runbook, t0, app.now) {
+            text.push(' ');
+            text.push_str(&clean(&p.id));
+        }
+        spans.push(styled(app, Role::Status, " │ "));
+        spans.push(styled(app, Role::Accent, text));
+    }
+    let words = status_words(app);
+    if !words.is_empty() {
+        spans.push(styled(app, Role::Status, " │ ch "));
+        for (i, (w, ok)) in words.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(styled(app, Role::Status, " · "));
+            }
+            spans.push(styled(app, if ok { Role::Status } else { Role::Fail }, w));
+        }
+    }
+    spans
+}
