@@ -1,5 +1,5 @@
 //! The status line's team segments: the countdown to T-0 with the phase by
-//! time (`T-2d 04h deploy`), and each channel's state (`golive ✓ · alerts ✗500`).
+//! time (`T-2d 04h deploy`), and each channel's state (`golive ✓  alerts ✗500`).
 //! A failing channel is always shown (Fail colour and symbol), never hidden.
 
 use ratatui::text::Span;
@@ -28,7 +28,7 @@ pub fn segments(app: &App) -> Vec<Span<'static>> {
         spans.push(styled(app, Role::Status, " │ ch "));
         for (i, (w, ok)) in words.into_iter().enumerate() {
             if i > 0 {
-                spans.push(styled(app, Role::Status, " · "));
+                spans.push(styled(app, Role::Status, "  "));
             }
             spans.push(styled(app, if ok { Role::Status } else { Role::Fail }, w));
         }

@@ -1,0 +1,172 @@
+//! The real binary in real tmux (a private server per test process).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use super::receiver::{down_url, start_blocking, Answer};
+
+fn sock() -> String {
+    format!("wr-channels-{}", std::process::id())
+}
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").arg("-L").arg(sock()).args(args).output().expect("tmux runs");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn runbook() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/channels.toml")
+}
+
+struct Console {
+    name: String,
+    data: tempfile::TempDir,
+}
+
+impl Console {
+    /// `warroom open` on the fixture with `env` (`NAME=value …`) in a new tmux session.
+    fn start(name: &str, env: &str) -> Console {
+        let data = tempfile::tempdir().unwrap();
+        let c = Console { name: name.to_string(), data };
+        let cmd = format!(
+            "export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana TERM=xterm-256color {env} && {bin} open {rb}; echo EXIT=$?; sleep 600",
+            data = c.data.path().display(),
+            bin = env!("CARGO_BIN_EXE_warroom"),
+            rb = runbook().display(),
+        );
+        tmux(&["new-session", "-d", "-s", &c.name, "-x", "160", "-y", "45", &cmd]);
+        c
+    }
+
+    fn screen(&self) -> String {
+        tmux(&["capture-pane", "-p", "-t", &self.name])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.name.as_str()];
+        args.extend_from_slice(keys);
+        tmux(&args);
+    }
+
+    fn text(&self, text: &str) {
+        tmux(&["send-keys", "-t", &self.name, "-l", text]);
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.data.path().join("sessions/channels-test/journal.jsonl")
+    }
+
+    fn journal_text(&self) -> String {
+        std::fs::read_to_string(self.journal()).unwrap_or_default()
+    }
+
+    /// Polls `cond` until it holds (a guard against hangs, not a timing assertion).
+    fn wait(&self, what: &str, cond: impl Fn(&Console) -> bool) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(60) {
+            if cond(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "timed out waiting for {what}\n--- screen ---\n{}\n--- journal ---\n{}",
+            self.screen(),
+            self.journal_text()
+        );
+    }
+
+    fn wait_screen(&self, needle: &str) {
+        self.wait(&format!("{needle:?} on screen"), |c| c.screen().contains(needle));
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        tmux(&["kill-session", "-t", &self.name]);
+    }
+}
+
+fn records(journal: &str, kind: &str) -> Vec<serde_json::Value> {
+    journal
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["kind"] == kind)
+        .collect()
+}
+
+#[test]
+fn a_decision_reaches_the_receiver_and_a_down_channel_is_retried_shown_and_journaled() {
+    let golive = start_blocking(Answer::Ok);
+    let down = down_url();
+    let c = Console::start(
+        "decision",
+        &format!("WR_TEST_GOLIVE_URL={} WR_TEST_GOLIVE_TOKEN='Bearer tok-1' WR_TEST_ALERTS_URL={down}", golive.url()),
+    );
+    c.wait_screen("Release 5.0");
+    // Both channels start with nothing sent.
+    c.wait_screen("ch golive ·  alerts ·");
+    c.keys(&["d", "Tab", "Tab"]);
+    c.text("checkout broken on card payments");
+    c.keys(&["Enter"]);
+    let decided = Instant::now();
+    c.wait_screen("decision: NO-GO by ana");
+    c.wait("the filled template at the receiver", |_| !golive.got().is_empty());
+    eprintln!("decision → receiver: {:?}", decided.elapsed());
+    let got = golive.got();
+    let text = got[0].body["text"].as_str().unwrap_or_default().to_string();
+    assert!(text.contains("[GO-LIVE] Decision NO-GO by ana: checkout broken on card payments"), "{text}");
+    assert_eq!(got[0].body["event"], "decision.recorded");
+    assert_eq!(got[0].authorization.as_deref(), Some("Bearer tok-1"));
+    assert_eq!(got.len(), 1, "sent once");
+    c.wait_screen("golive ✓");
+    // The down channel: retries on the message line, then a failure that stays on the status line.
+    c.wait_screen("alerts ↻");
+    c.wait_screen("alerts ✗");
+    c.wait_screen("message decision NOT sent to alerts after 4 attempt(s): connection refused");
+    c.wait("message.failed in the journal", |c| !records(&c.journal_text(), "message.failed").is_empty());
+    let j = c.journal_text();
+    let failed = &records(&j, "message.failed")[0]["data"];
+    assert_eq!((failed["channel"].as_str(), failed["attempts"].as_u64()), (Some("alerts"), Some(4)));
+    assert!(failed["error"].as_str().unwrap().contains("connection refused"), "{failed}");
+    let sent = &records(&j, "message.sent")[0]["data"];
+    assert_eq!(
+        (sent["channel"].as_str(), sent["status"].as_u64(), sent["on"].as_str()),
+        (Some("golive"), Some(200), Some("decision.recorded"))
+    );
+    for secret in [golive.url(), down, "tok-1".to_string()] {
+        assert!(!j.contains(&secret), "journal holds the secret {secret}");
+        assert!(!c.screen().contains(&secret), "screen shows the secret {secret}");
+    }
+    c.keys(&["q"]);
+    c.wait_screen("EXIT=0");
+}
+
+#[test]
+fn a_pass_with_valid_for_expires_to_pending_in_the_console_and_the_report() {
+    let c = Console::start("expiry", "WR_TEST_GOLIVE_URL=http://127.0.0.1:9/ WR_TEST_ALERTS_URL=http://127.0.0.1:9/");
+    c.wait_screen("Release 5.0");
+    // Checklist, first row (critical: checkout), then smoke.
+    c.keys(&["2", "j", "Space"]);
+    c.wait_screen("✓ PASS    Smoke test by hand");
+    c.wait("the verdict in the journal", |c| !records(&c.journal_text(), "criterion.marked").is_empty());
+    let ticked = Instant::now();
+    c.wait_screen("· PENDING Smoke test by hand");
+    c.wait_screen("expired ana");
+    eprintln!("tick → expired on screen: {:?}", ticked.elapsed());
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["report", "--format", "json", "--runbook"])
+        .arg(runbook())
+        .arg(c.journal())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let smoke = report["checklist"].as_array().unwrap().iter().find(|c| c["id"] == "smoke").unwrap().clone();
+    assert_eq!(smoke["verdict"], "pending", "{smoke}");
+    let why = smoke["expired"].as_str().unwrap();
+    assert!(why.starts_with("expired (pass, ticked ") && why.contains("by ana; valid for 2s"), "{why}");
+    c.keys(&["q"]);
+    c.wait_screen("EXIT=0");
+}
