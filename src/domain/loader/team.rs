@@ -239,3 +239,86 @@ mod tests {
         assert!(parse_local_time("tomorrow", None).unwrap_err().contains("2026-02-12T06:00"));
     }
 }
+
+#[cfg(test)]
+mod load_tests {
+    use std::path::Path;
+
+    use super::super::load_bytes;
+    use crate::domain::channel::ChannelKind;
+    use crate::domain::runbook::HeaderValue;
+
+    const GOOD: &str = r#"
+[runbook]
+id = "rb"
+timezone = "Europe/Madrid"
+t0 = "2026-02-12T06:00"
+
+[[phase]]
+id = "soft"
+title = "Soft launch"
+at = "T+1d"
+
+[[step]]
+id = "s"
+phase = "soft"
+title = "Daily check"
+manual = true
+links = [{ title = "Ticket", url = "https://tickets.example/CHG-1" }]
+
+[[criterion]]
+id = "c"
+title = "Checked"
+severity = "high"
+valid_for = "24h"
+every = "1d"
+
+[[channel]]
+id = "golive"
+kind = "slack"
+url = "env:HOOK"
+headers = { "X-Token" = "env:TOKEN" }
+
+[[template]]
+id = "t"
+title = "T"
+text = "x"
+send_to = ["golive"]
+send_on = ["decision.recorded"]
+"#;
+
+    #[test]
+    fn the_team_keys_load() {
+        let rb = load_bytes(Path::new("rb.toml"), GOOD.as_bytes()).unwrap().runbook;
+        assert_eq!(rb.t0.unwrap().to_rfc3339(), "2026-02-12T05:00:00+00:00");
+        assert_eq!(rb.phases[0].at, Some(chrono::Duration::days(1)));
+        assert_eq!(rb.steps[0].links[0].url, "https://tickets.example/CHG-1");
+        assert_eq!(rb.criteria[0].valid_for.map(|d| d.as_millis()), Some(86_400_000));
+        let ch = &rb.channels[0];
+        assert_eq!((ch.kind, &ch.url), (ChannelKind::Slack, &HeaderValue::Env("HOOK".into())));
+        assert_eq!(rb.templates[0].send_on, vec!["decision.recorded".to_string()]);
+    }
+
+    #[test]
+    fn bad_team_keys_are_placed_at_file_line_col() {
+        let bad = GOOD
+            .replace("send_to = [\"golive\"]", "send_to = [\"golvie\"]")
+            .replace("\"decision.recorded\"]", "\"decision.recoded\"]")
+            .replace("kind = \"slack\"", "kind = \"email\"")
+            .replace("at = \"T+1d\"", "at = \"tomorrow\"")
+            .replace("https://tickets.example/CHG-1", "tickets/CHG-1");
+        let diags = load_bytes(Path::new("rb.toml"), bad.as_bytes()).unwrap_err();
+        let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        let has = |line: usize, what: &str| {
+            assert!(
+                text.iter().any(|t| t.starts_with(&format!("rb.toml:{line}:")) && t.contains(what)),
+                "no {what:?} on line {line} in {text:#?}"
+            )
+        };
+        has(10, "not an offset from T-0");
+        has(17, "not a usable http(s) URL");
+        has(28, "unknown kind \"email\"");
+        has(36, "unknown channel \"golvie\"");
+        has(37, "\"decision.recoded\" is not a journal event kind (did you mean \"decision.recorded\"?)");
+    }
+}
