@@ -12,6 +12,7 @@ pub mod probe;
 pub mod record_act;
 pub mod report;
 pub mod runbook_file;
+pub mod t0;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -91,6 +92,12 @@ pub enum Command {
     Approve { runbook: PathBuf, rollback: String },
     /// Check a journal's hash chain and sequence.
     Verify { journal: PathBuf },
+    /// T-0 of a days-long go-live: set it in the live session, or show it.
+    T0 {
+        runbook: PathBuf,
+        #[command(subcommand)]
+        act: t0::T0Act,
+    },
     /// The session as a timeline and summary (post-mortem).
     Report {
         journal: PathBuf,
@@ -142,6 +149,7 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Note { runbook, text } => note::run(&runbook, &text, c),
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
         Command::Verify { journal } => verify::run(&journal, c),
+        Command::T0 { runbook, act } => t0::run(&runbook, &act, c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
     }
 }

@@ -144,6 +144,43 @@ fn a_decision_reaches_the_receiver_and_a_down_channel_is_retried_shown_and_journ
 }
 
 #[test]
+fn t0_set_from_the_command_line_moves_the_countdown_and_the_phase_in_an_open_console() {
+    let c = Console::start("t0", "WR_TEST_GOLIVE_URL=http://127.0.0.1:9/ WR_TEST_ALERTS_URL=http://127.0.0.1:9/");
+    c.wait_screen("Release 5.0");
+    // The runbook's T-0 is years away, before any phase.
+    c.wait("the runbook's countdown", |c| c.screen().contains(" │ T-") && c.screen().contains("d "));
+    // T-0 one hour ago (UTC, RFC 3339): the deploy phase is on.
+    let t0 = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .env("WARROOM_DATA_DIR", c.data.path())
+        .env("WARROOM_OPERATOR", "bo")
+        .args(["t0"])
+        .arg(runbook())
+        .args(["set", &t0])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("recorded: T-0 = "),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    c.wait_screen("T+01h 00m deploy");
+    assert!(records(&c.journal_text(), "t0.set").len() == 1);
+    let bad = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .env("WARROOM_DATA_DIR", c.data.path())
+        .args(["t0"])
+        .arg(runbook())
+        .args(["set", "next tuesday"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("2026-02-12T06:00"));
+    c.keys(&["q"]);
+    c.wait_screen("EXIT=0");
+}
+
+#[test]
 fn a_pass_with_valid_for_expires_to_pending_in_the_console_and_the_report() {
     let c = Console::start("expiry", "WR_TEST_GOLIVE_URL=http://127.0.0.1:9/ WR_TEST_ALERTS_URL=http://127.0.0.1:9/");
     c.wait_screen("Release 5.0");
