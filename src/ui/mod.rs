@@ -22,6 +22,7 @@ pub mod items;
 pub mod keymap;
 pub mod launch;
 pub mod layout;
+pub mod links;
 pub mod logs_live;
 pub mod overlay;
 pub mod panes;

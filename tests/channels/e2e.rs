@@ -207,3 +207,21 @@ fn a_pass_with_valid_for_expires_to_pending_in_the_console_and_the_report() {
     c.keys(&["q"]);
     c.wait_screen("EXIT=0");
 }
+
+#[test]
+fn links_are_listed_in_details_and_a_number_copies_the_url() {
+    let c = Console::start("links", "WR_TEST_GOLIVE_URL=http://127.0.0.1:9/ WR_TEST_ALERTS_URL=http://127.0.0.1:9/");
+    c.wait_screen("Release 5.0");
+    c.keys(&["2", "j", "Enter"]);
+    c.wait_screen("1  Smoke dashboard  https://grafana.example/d/smoke");
+    c.wait_screen("valid for     2s");
+    c.keys(&["1"]);
+    c.wait_screen("copied 31 bytes to the tmux paste buffer");
+    c.wait("the URL in tmux's paste buffer", |_| tmux(&["show-buffer"]).contains("https://grafana.example/d/smoke"));
+    c.keys(&["2"]);
+    c.wait_screen("no link 2 here");
+    c.keys(&["Escape"]);
+    c.wait("details closed", |c| !c.screen().contains("Smoke dashboard"));
+    c.keys(&["q"]);
+    c.wait_screen("EXIT=0");
+}

@@ -51,6 +51,18 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             if let Some(cause) = &st.cause {
                 out.push(kv(app, "evidence", clean(cause)));
             }
+            if let Some(e) = &st.expired {
+                out.push(Line::from(vec![
+                    styled(app, Role::Muted, format!("{:<14}", "expired")),
+                    styled(app, Role::Warn, clean(&e.describe(rb.timezone))),
+                ]));
+            }
+            if let Some(v) = &c.valid_for {
+                out.push(kv(app, "valid for", v.to_string()));
+            }
+            if let Some(e) = &c.every {
+                out.push(kv(app, "due every", e.to_string()));
+            }
             if let Some(d) = &c.description {
                 out.push(Line::from(""));
                 out.extend(crate::ui::text::clean_lines(d).into_iter().map(Line::from));
@@ -178,6 +190,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             out.push(kv(app, "respond within", l.respond_within.to_string()));
         }
     }
+    out.extend(crate::ui::links::lines(app, crate::ui::links::of(app, pane, index)));
     (title, out)
 }
 
@@ -263,6 +276,11 @@ pub fn on_key(app: &mut App, mut v: DetailsView, key: KeyEvent) -> Outcome {
         KeyCode::Char('N') if !v.find.is_empty() => {
             let from = v.top;
             jump(app, &mut v, &lines, from, false);
+        }
+        KeyCode::Char(d @ '1'..='9') => {
+            let effects = crate::ui::links::open(app, v.pane, v.index, (d as u8 - b'0') as usize);
+            // The view stays open; the copy runs as an effect (see `Outcome::Also`).
+            return Outcome::Also(Overlay::Details(v), effects);
         }
         _ => {}
     }
