@@ -10,3 +10,5 @@ mod deliver;
 mod e2e;
 #[path = "channels/receiver.rs"]
 mod receiver;
+#[path = "channels/screen.rs"]
+mod screen;

@@ -6,6 +6,7 @@ pub mod approvals;
 pub mod auto_verdict;
 pub mod channel;
 pub mod condition;
+pub mod contradiction;
 pub mod countdown;
 pub mod decision;
 pub mod diagnostic;

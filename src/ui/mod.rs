@@ -14,6 +14,7 @@ pub mod banner;
 pub mod chrome;
 pub mod clipboard;
 pub mod config_error;
+pub mod contradictions;
 pub mod effect;
 pub mod event;
 pub mod fuzzy;

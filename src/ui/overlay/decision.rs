@@ -88,7 +88,8 @@ pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outco
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     let failing = recommend::failing(&app.runbook, &app.state);
-    let shown = failing.len().min(6) as u16;
+    let contradicted = crate::ui::contradictions::list(app);
+    let shown = (failing.len().min(6) + contradicted.len().min(3)) as u16;
     let area = centered(main, 90, 14 + shown);
     frame.render_widget(Clear, area);
     let block = dialog_block(app, "Record the decision", "Tab choose · type the reason · Enter record · Esc cancel");
@@ -123,6 +124,16 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
                 plain(format!("[{}] {} — {}", sev.as_str(), clean(id), clean(title))),
             ]));
         }
+    }
+    for (id, why) in contradicted.iter().take(3) {
+        lines.push(Line::from(vec![
+            styled(
+                app,
+                Role::Warn,
+                format!("  {} PASS by hand, source disagrees: ", if app.symbols.ascii { "!" } else { "⚠" }),
+            ),
+            plain(format!("{} — {}", clean(id), clean(why))),
+        ]));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), info);
     let mut spans = vec![styled(app, Role::Muted, "decision: ")];

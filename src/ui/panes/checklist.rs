@@ -39,6 +39,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let mut rows: Vec<ListItem> = Vec::new();
     let mut sel_row = 0;
     let mut last_sev = None;
+    let contradicted = crate::ui::contradictions::list(app);
     for (i, c) in crit.iter().enumerate() {
         if last_sev != Some(c.severity) {
             map.push(None);
@@ -53,7 +54,10 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         let verdict = st.map(|s| s.verdict).unwrap_or_default();
         let (sym, word, role) = app.symbols.verdict(verdict);
         let expired = st.and_then(|s| s.expired.as_ref());
+        let contra = contradicted.iter().any(|(id, _)| *id == c.id);
         let who = match st.and_then(|s| s.by.as_ref().zip(s.at)) {
+            // A PASS by hand that the bound source now says is failing.
+            _ if contra => format!("{} source says FAIL", if app.symbols.ascii { "!" } else { "⚠" }),
             // Evidence that is too old: PENDING, saying what it was (details have the rest).
             _ if expired.is_some() => {
                 let e = expired.expect("checked");
@@ -73,7 +77,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         let mut line = Line::from(vec![
             styled(app, role, pad(&format!(" {sym} {word}"), state_w)),
             plain(pad(&clean(&c.title), title_w)),
-            styled(app, if expired.is_some() { Role::Warn } else { Role::Muted }, right),
+            styled(app, if expired.is_some() || contra { Role::Warn } else { Role::Muted }, right),
         ]);
         if i == sel {
             sel_row = rows.len();
