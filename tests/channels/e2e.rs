@@ -225,3 +225,27 @@ fn links_are_listed_in_details_and_a_number_copies_the_url() {
     c.keys(&["q"]);
     c.wait_screen("EXIT=0");
 }
+
+#[test]
+fn the_demo_sends_a_decision_to_its_own_chat_and_shows_the_delivery() {
+    let temp = tempfile::tempdir().unwrap();
+    let name = "demo-chat".to_string();
+    let cmd = format!(
+        "export TMPDIR={t} WARROOM_DATA_DIR={t}/data WARROOM_CONFIG_DIR={t}/config WARROOM_OPERATOR=ana TERM=xterm-256color && {bin} demo; echo EXIT=$?; sleep 600",
+        t = temp.path().display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+    );
+    tmux(&["new-session", "-d", "-s", &name, "-x", "160", "-y", "50", &cmd]);
+    let c = Console { name, data: temp };
+    c.wait_screen("Alder platform (demo)");
+    c.wait_screen("ch golive ·");
+    c.keys(&["d", "Tab", "Tab"]);
+    c.text("waiting for the payments team");
+    c.keys(&["Enter"]);
+    c.wait_screen("ch golive ✓");
+    // The chat log (third in the Logs pane) shows what the demo chat received.
+    c.keys(&["4", "j", "j"]);
+    c.wait_screen("[#golive] [GO-LIVE] Decision NO-GO by ana: waiting for the pay");
+    c.keys(&["q"]);
+    c.wait_screen("EXIT=0");
+}
