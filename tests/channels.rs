@@ -4,6 +4,8 @@
 //! and journaled, and a verdict with `valid_for` expiring in the console and
 //! in `report --format json`.
 
+#[path = "channels/check.rs"]
+mod check;
 #[path = "channels/deliver.rs"]
 mod deliver;
 #[path = "channels/e2e.rs"]

@@ -151,6 +151,56 @@ mod tests {
     }
 
     #[test]
+    fn an_expired_auto_verdict_is_retaken_from_its_source_and_a_manual_one_waits_for_a_person() {
+        use crate::domain::auto_verdict::{AutoVerdicts, Inputs};
+        use crate::domain::event::ProbeHealth;
+        use crate::domain::runbook::AutoBinding;
+        use std::collections::BTreeMap;
+        let mut rb = rb(Some(2), None);
+        rb.criteria[0].auto = Some(AutoBinding::Probe { probe: "homepage".into(), max_p95: None, window: None });
+        let up = EventKind::ProbeChanged { probe: "homepage".into(), health: ProbeHealth::Up, cause: None };
+        let auto = EventKind::CriterionMarked {
+            criterion: "home".into(),
+            verdict: Verdict::Pass,
+            note: None,
+            source: MarkSource::Auto,
+            cause: Some("probe homepage UP".into()),
+        };
+        let logs = |_: &str, _, _| None;
+        let probes = BTreeMap::new();
+        let mut av = AutoVerdicts::new();
+        // The source's opinion is seen once (PASS, as journaled): nothing to do.
+        let mut s = session(&[(0, "a", opened()), (1, "a", up.clone()), (2, "probe", auto)]);
+        let inp = Inputs { runbook: &rb, state: &s, probes: &probes, logs: &logs, now: t(3) };
+        assert!(av.evaluate(&inp).is_empty());
+        // Expired: PENDING, and the auto pass takes it again from the probe.
+        apply(&mut s, &rb, None, t(4));
+        assert_eq!(s.verdict("home"), Verdict::Pending);
+        let inp = Inputs { runbook: &rb, state: &s, probes: &probes, logs: &logs, now: t(4) };
+        let again = av.evaluate(&inp);
+        assert!(
+            matches!(&again[..], [EventKind::CriterionMarked { verdict: Verdict::Pass, source: MarkSource::Auto, .. }]),
+            "{again:?}"
+        );
+        // A person's pass that expires stays PENDING: only a person can renew it.
+        let mut av = AutoVerdicts::new();
+        let by_hand = EventKind::CriterionMarked {
+            criterion: "home".into(),
+            verdict: Verdict::Pass,
+            note: None,
+            source: MarkSource::Override,
+            cause: None,
+        };
+        let mut s = session(&[(0, "a", opened()), (1, "a", up), (2, "ana", by_hand)]);
+        let inp = Inputs { runbook: &rb, state: &s, probes: &probes, logs: &logs, now: t(3) };
+        assert!(av.evaluate(&inp).is_empty());
+        apply(&mut s, &rb, None, t(4));
+        let inp = Inputs { runbook: &rb, state: &s, probes: &probes, logs: &logs, now: t(4) };
+        assert!(av.evaluate(&inp).is_empty());
+        assert_eq!(s.verdict("home"), Verdict::Pending);
+    }
+
+    #[test]
     fn criteria_without_valid_for_or_every_never_expire() {
         let mut s = session(&[(0, "a", opened()), (10, "ana", marked(Verdict::Pass))]);
         apply(&mut s, &rb(None, None), None, t(1_000_000));
