@@ -97,10 +97,10 @@ fn resolve(v: &HeaderValue, what: &str) -> Result<String, String> {
 pub fn spawn(client: reqwest::Client, d: Delivery, policy: RetryPolicy, tx: EventSender) {
     tokio::spawn(async move {
         let state = deliver(&client, &d, policy, |st| {
-            let _ = tx.send(SourceEvent::Delivery(DeliveryUpdate { delivery: d.clone(), state: st }));
+            let _ = tx.send(SourceEvent::Delivery(Box::new(DeliveryUpdate { delivery: d.clone(), state: st })));
         })
         .await;
-        let _ = tx.send(SourceEvent::Delivery(DeliveryUpdate { delivery: d, state }));
+        let _ = tx.send(SourceEvent::Delivery(Box::new(DeliveryUpdate { delivery: d, state })));
     });
 }
 

@@ -33,7 +33,7 @@ pub enum SourceEvent {
     /// The journal file changed on disk (another writer): read new records.
     JournalChanged,
     /// A message delivery to a channel retried, went through or gave up.
-    Delivery(channels::DeliveryUpdate),
+    Delivery(Box<channels::DeliveryUpdate>),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -222,7 +222,7 @@ impl App {
                 super::logs_live::on_status(self, log, status);
                 Vec::new()
             }
-            SourceEvent::Delivery(u) => super::wiring::channels::on_update(self, u),
+            SourceEvent::Delivery(u) => super::wiring::channels::on_update(self, *u),
         };
         effects.extend(super::wiring::probes::auto_verdicts(self));
         effects
