@@ -83,6 +83,7 @@ fn source(path: &Path) -> LogSource {
         error: Some(Regex::new(r"(?i)\b(error|fatal|critical)\b").expect("regex")),
         warn: Some(Regex::new(r"(?i)\bwarn(ing)?\b").expect("regex")),
         buffer: 10_000,
+        buffer_bytes: warroom::domain::runbook::LOG_BUFFER_BYTES,
     }
 }
 
@@ -94,7 +95,7 @@ struct Counted {
 
 /// Follows `path` into a `LogWindow` (what the console does) until the sentinel arrives.
 fn follow(path: &Path, started: impl FnOnce(), patience: Duration) -> Option<Counted> {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = warroom::sources::event_channel();
     let dir = path.parent().expect("parent").to_path_buf();
     let opts = TailOptions { force_polling: false, ..TailOptions::default() };
     let _handle = spawn_log_with(&source(path), &dir, tx, opts);
@@ -120,6 +121,12 @@ fn follow(path: &Path, started: impl FnOnce(), patience: Duration) -> Option<Cou
                 if end {
                     return Some(Counted { lines, errors, done_at: Instant::now() });
                 }
+            }
+            // Lines the tail dropped because this reader fell behind: counted, as the console counts them.
+            Ok(SourceEvent::LogDropped { at, counts, .. }) => {
+                lines += counts.lines;
+                errors += counts.errors;
+                window.count_dropped(at, counts);
             }
             Ok(_) => {}
             Err(tokio::sync::mpsc::error::TryRecvError::Empty) => std::thread::sleep(Duration::from_millis(1)),

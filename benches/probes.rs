@@ -75,7 +75,7 @@ fn main() {
         let srv = server::start().await;
         let text = runbook_text(&srv);
         let rb = load_bytes(std::path::Path::new("bench.toml"), text.as_bytes()).unwrap().runbook;
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, mut rx) = warroom::sources::event_channel();
         let began = Utc::now();
         let handle = start(&rb.probes, Arc::new(ProbeEnv::for_runbook(&rb)), tx);
         let mut app = App::new(AppConfig {

@@ -247,6 +247,40 @@ proptest! {
     }
 }
 
+/// Runs `warroom check` on a runbook written to a temp file: (exit code, raw stdout + stderr).
+fn check_text(text: &str) -> (i32, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = Command::cargo_bin("warroom").unwrap().arg("check").arg(&path).output().unwrap();
+    let mut all = out.stdout;
+    all.extend(out.stderr);
+    (out.status.code().unwrap_or(-1), all)
+}
+
+#[test]
+fn check_writes_no_escape_sequence_from_a_hostile_runbook() {
+    // TOML escapes (raw controls are not allowed in TOML strings): each would
+    // set the terminal's title or clipboard if written raw.
+    let title = r"\u001b]0;owned\u0007";
+    let clip = r"\u001b]52;c;ZWNobyBwd24=\u0007";
+    let cases = [
+        // Bad id: the error quotes it.
+        format!("[runbook]\nid = \"x{title}{clip}\"\n"),
+        // Good runbook, hostile title and unknown key: the summary and the warning show them.
+        format!("[runbook]\nid = \"ok\"\ntitle = \"t{title}{clip}\"\n\"k{clip}\" = 1\n"),
+        // A hostile reference: a step naming a phase that is not there.
+        format!("[runbook]\nid = \"r\"\n[[phase]]\nid = \"p\"\ntitle = \"P\"\n[[step]]\nid = \"s\"\ntitle = \"S\"\nphase = \"q{title}\"\n"),
+    ];
+    for text in &cases {
+        let (code, out) = check_text(text);
+        assert_ne!(code, -1);
+        assert!(!out.contains(&0x1b), "ESC written for {text:?}:\n{}", String::from_utf8_lossy(&out));
+        assert!(!out.contains(&0x07), "BEL written for {text:?}:\n{}", String::from_utf8_lossy(&out));
+        assert!(!out.is_empty());
+    }
+}
+
 /// A program that is not there is a warning at `check` time, where it is
 /// written — not exit 127 and "sh: helm: not found" in the middle of the go-live.
 #[test]

@@ -5,6 +5,10 @@
 
 #[path = "console/e2e.rs"]
 mod e2e;
+#[path = "console/messages.rs"]
+mod messages;
+#[path = "console/plain_clock.rs"]
+mod plain_clock;
 
 use std::path::Path;
 

@@ -608,7 +608,7 @@ run = "touch quick.marker"
     async fn yes_rollback_asks_y_n_naming_it_and_one_approval_types_once() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = session(dir.path(), None);
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, mut rx) = warroom::sources::event_channel();
         s.start_procs(tx);
 
         // `cache` (confirm = "yes"): typed approval, then a y/n; n fires nothing.

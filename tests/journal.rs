@@ -231,7 +231,7 @@ fn a_reader_process_sees_another_process_append() {
     let j = dir.path().join("journal.jsonl");
     assert!(note(&j, "first").status.success());
     let mut reader = Journal::open_read_only(&j).unwrap().journal;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = warroom::sources::event_channel();
     let watch = spawn_watcher(j.clone(), tx);
     // The watcher announces itself once, so nothing between open and watch is missed.
     assert_eq!(rx.blocking_recv(), Some(SourceEvent::JournalChanged));

@@ -30,6 +30,7 @@ fn source(id: &str, target: LogTarget) -> LogSource {
         error: Some(Regex::new(r"(?i)\berror\b").expect("regex")),
         warn: Some(Regex::new(r"(?i)\bwarn(ing)?\b").expect("regex")),
         buffer: 10_000,
+        buffer_bytes: warroom::domain::runbook::LOG_BUFFER_BYTES,
     }
 }
 
@@ -41,6 +42,7 @@ fn options(polling: bool) -> TailOptions {
         backoff_start: Duration::from_millis(100),
         backoff_max: Duration::from_millis(400),
         healthy_after: Duration::from_secs(30),
+        redactor: Default::default(),
     }
 }
 
@@ -50,6 +52,8 @@ struct Tail {
     lines: Vec<LogLine>,
     statuses: Vec<LogStatus>,
     handle: Option<LogHandle>,
+    /// What the tail said it dropped (the queue was full).
+    dropped: warroom::sources::DroppedCounts,
 }
 
 impl Tail {
@@ -63,9 +67,9 @@ impl Tail {
     }
 
     fn start(src: &LogSource, dir: &Path, opts: TailOptions) -> Tail {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, rx) = warroom::sources::event_channel();
         let handle = spawn_log_with(src, dir, tx, opts);
-        Tail { rx, lines: Vec::new(), statuses: Vec::new(), handle: Some(handle) }
+        Tail { rx, lines: Vec::new(), statuses: Vec::new(), handle: Some(handle), dropped: Default::default() }
     }
 
     fn texts(&self) -> Vec<&str> {
@@ -77,6 +81,10 @@ impl Tail {
             match ev {
                 SourceEvent::LogLines { lines, .. } => self.lines.extend(lines),
                 SourceEvent::LogStatus { status, .. } => self.statuses.push(status),
+                SourceEvent::LogDropped { counts, .. } => {
+                    self.dropped.lines += counts.lines;
+                    self.dropped.errors += counts.errors;
+                }
                 other => panic!("unexpected event from a log tail: {other:?}"),
             }
         }
@@ -483,13 +491,38 @@ fn dropping_a_command_log_kills_its_whole_group() {
     }
 }
 
+/// A flood the console cannot keep up with (nobody reads the queue while a
+/// command prints 300,000 error lines): lines are dropped, never queued without
+/// bound; a marker says how many, and every line — shown or dropped — is still
+/// counted, so an error-rate criterion sees the whole flood.
+#[test]
+fn a_flood_is_dropped_and_counted_never_queued() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let done = dir.path().join("done");
+    let total = 300_000u64;
+    let run = format!("yes 'ERROR flood' | head -n {total}; touch {}; sleep 600", done.display());
+    let mut t = Tail::command(&run, dir.path());
+    // The writer has finished: all but a pipe's worth was read while nobody drained the queue.
+    let until = Instant::now() + PATIENCE;
+    while !done.exists() {
+        assert!(Instant::now() < until, "the flood never finished");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(t.rx.len() <= warroom::sources::EVENT_QUEUE);
+    t.wait_for("every line shown or counted as dropped", |t| t.content().len() as u64 + t.dropped.lines == total);
+    assert!(t.dropped.lines > 0, "nothing was dropped: the queue was not bounded");
+    assert_eq!(t.dropped.errors, t.dropped.lines, "dropped error lines are counted as errors");
+    assert!(t.lines.iter().any(|l| l.marker && l.text.contains("lines dropped")), "no marker shown");
+}
+
 #[test]
 fn relative_path_is_taken_from_the_runbook_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
     let src = source("rel", LogTarget::File { path: PathBuf::from("logs/app.log") });
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, rx) = warroom::sources::event_channel();
     let handle = spawn_log_with(&src, dir.path(), tx, options(false));
-    let mut tail = Tail { rx, lines: Vec::new(), statuses: Vec::new(), handle: Some(handle) };
+    let mut tail =
+        Tail { rx, lines: Vec::new(), statuses: Vec::new(), handle: Some(handle), dropped: Default::default() };
     tail.wait_for_status("waiting", |s| *s == LogStatus::Waiting);
     fs::create_dir(dir.path().join("logs")).expect("mkdir");
     fs::write(dir.path().join("logs/app.log"), "relative ok\n").expect("write");

@@ -12,6 +12,8 @@ mod probes;
 mod processes;
 #[path = "sources/sanitize.rs"]
 mod sanitize;
+#[path = "sources/secrets.rs"]
+mod secrets;
 #[path = "sources/server.rs"]
 mod server;
 #[path = "sources/steps.rs"]

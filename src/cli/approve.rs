@@ -29,11 +29,11 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
     if let Err(r @ Refusal::UnknownRollback { .. }) =
         approvals::can_approve(&runbook, &SessionState::default(), rollback, &operator, false)
     {
-        eprintln!("warroom: {}: {}", common::display(runbook_path), clean(&r.to_string()));
+        errln!("warroom: {}: {}", common::display(runbook_path), clean(&r.to_string()));
         return EXIT_BAD_INPUT;
     }
     if c.read_only {
-        eprintln!("warroom: approval refused: {}", Refusal::ReadOnly);
+        errln!("warroom: approval refused: {}", Refusal::ReadOnly);
         return EXIT_FAIL;
     }
 
@@ -42,15 +42,15 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
         Err(e) => return common::bad_input(clean(&e.to_string())),
     };
     for w in &opened.warnings {
-        eprintln!("warroom: warning: {}", clean(w));
+        errln!("warroom: warning: {}", clean(w));
     }
     let mut state = SessionState::from_records(&opened.records);
     if let Some(reason) = &opened.read_only_reason {
-        eprintln!("warroom: approval refused: the journal can only be read: {}", clean(reason));
+        errln!("warroom: approval refused: the journal can only be read: {}", clean(reason));
         return EXIT_FAIL;
     }
     if let Err(refusal) = approvals::can_approve(&runbook, &state, rollback, &operator, false) {
-        eprintln!("warroom: approval refused: {}", clean(&refusal.to_string()));
+        errln!("warroom: approval refused: {}", clean(&refusal.to_string()));
         return if refusal.is_unknown() { EXIT_BAD_INPUT } else { EXIT_FAIL };
     }
     let mut journal = opened.journal;
@@ -63,20 +63,20 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
     };
     match journal.append_unless(&operator, Utc::now(), &approvals::approval_event(rollback), recheck) {
         Ok((_, Some(why))) => {
-            eprintln!("warroom: approval refused: {}", clean(&why));
+            errln!("warroom: approval refused: {}", clean(&why));
             return EXIT_FAIL;
         }
         Ok((records, None)) => records.iter().for_each(|r| state.apply(r)),
         Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. })) => {
-            eprintln!("warroom: approval refused: {}", clean(&e.to_string()));
+            errln!("warroom: approval refused: {}", clean(&e.to_string()));
             return EXIT_FAIL;
         }
         Err(e) => return common::bad_input(clean(&e.to_string())),
     }
     for w in journal.take_warnings() {
-        eprintln!("warroom: warning: {}", clean(&w));
+        errln!("warroom: warning: {}", clean(&w));
     }
-    println!("{}", approvals::approval_message(&runbook, &state, rollback));
-    println!("rollback {rollback}: approved by {}", clean(&approvals::approvers(&state, rollback).join(", ")));
+    outln!("{}", approvals::approval_message(&runbook, &state, rollback));
+    outln!("rollback {rollback}: approved by {}", clean(&approvals::approvers(&state, rollback).join(", ")));
     EXIT_OK
 }

@@ -18,14 +18,14 @@ pub fn run(runbook: &Path, _c: &super::Common) -> i32 {
                 1 => ", 1 warning".to_string(),
                 n => format!(", {n} warnings"),
             };
-            println!("{file}: ok — {}{warn}", summary(&loaded.runbook));
+            outln!("{file}: ok — {}{warn}", summary(&loaded.runbook));
             EXIT_OK
         }
         Err(diags) => {
             print_diagnostics(&diags);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
-            eprintln!("{file}: {} {}, {} {}", errors, plural(errors, "error"), warnings, plural(warnings, "warning"));
+            errln!("{file}: {} {}, {} {}", errors, plural(errors, "error"), warnings, plural(warnings, "warning"));
             EXIT_BAD_INPUT
         }
     }

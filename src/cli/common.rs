@@ -68,7 +68,7 @@ pub fn config_dir() -> Option<PathBuf> {
 
 /// Prints a bad-input error the way every command does, and returns exit 2.
 pub fn bad_input(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("warroom: {msg}");
+    errln!("warroom: {msg}");
     EXIT_BAD_INPUT
 }
 

@@ -24,13 +24,13 @@ pub struct DemoArgs {
 
 pub fn run(args: &DemoArgs, c: &Common) -> i32 {
     if args.print_runbook {
-        print!("{}", runbook::TEMPLATE);
+        out!("{}", runbook::TEMPLATE);
         return EXIT_OK;
     }
     let session = match DemoSession::start() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "warroom: demo: could not start the local platform in a temp folder: {e}. \
                  Check that the temp folder ($TMPDIR or /tmp) is writable and that 127.0.0.1 is available."
             );
@@ -67,12 +67,12 @@ fn console(session: &DemoSession, c: &Common) -> i32 {
 
 /// Prints where everything is and waits for Ctrl-C, SIGTERM or end of input.
 fn serve(session: &DemoSession) -> i32 {
-    println!("site: {}", session.places().site);
-    println!("database: {}", session.places().database);
-    println!("folder: {}", session.dir().display());
-    println!("runbook: {}", session.runbook_path().display());
-    println!("journal: {}", session.journal_path().display());
-    println!("ready: press Ctrl-C (or Ctrl-D) to stop and remove the folder");
+    outln!("site: {}", session.places().site);
+    outln!("database: {}", session.places().database);
+    outln!("folder: {}", session.dir().display());
+    outln!("runbook: {}", session.runbook_path().display());
+    outln!("journal: {}", session.journal_path().display());
+    outln!("ready: press Ctrl-C (or Ctrl-D) to stop and remove the folder");
     let Some(handle) = session.handle() else { return EXIT_FAIL };
     let (eof_tx, eof_rx) = tokio::sync::oneshot::channel::<()>();
     // Reading stdin blocks: a plain thread, so it never holds up the runtime.
@@ -104,7 +104,7 @@ fn serve(session: &DemoSession) -> i32 {
 fn finish(session: DemoSession, code: i32) -> i32 {
     let dir = session.dir().to_path_buf();
     if let Err(e) = session.stop() {
-        eprintln!("warroom: demo: could not remove the temp folder {}: {e}", common::display(&dir));
+        errln!("warroom: demo: could not remove the temp folder {}: {e}", common::display(&dir));
     }
     code
 }

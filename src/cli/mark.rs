@@ -20,7 +20,7 @@ pub fn run(runbook: &Path, criterion: &str, verdict: VerdictArg, note: Option<&s
     let rb = &loaded.runbook;
     let Some(crit) = rb.criterion(criterion) else {
         let known: Vec<&str> = rb.criteria.iter().map(|c| c.id.as_str()).collect();
-        eprintln!(
+        errln!(
             "warroom: {}: no criterion `{}` in runbook {}. Known criteria: {}.",
             runbook.display(),
             clean(criterion),
@@ -39,7 +39,7 @@ pub fn run(runbook: &Path, criterion: &str, verdict: VerdictArg, note: Option<&s
     let ev = person_mark(crit, verdict, note);
     match append(c, &rb.id, &ev) {
         Ok(rec) => {
-            println!(
+            outln!(
                 "recorded: {} {} by {} (seq {}) in {}",
                 crit.id,
                 verdict.as_str().to_uppercase(),

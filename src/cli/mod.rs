@@ -1,6 +1,8 @@
 //! The command line (SPEC §1). One file per command; this file only parses
 //! and dispatches. Every command returns its exit code.
 
+#[macro_use]
+pub mod output;
 pub mod approve;
 pub mod check;
 pub mod common;
@@ -128,9 +130,14 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
+            if !e.use_stderr() {
+                // --help, --version: our own text.
+                let _ = e.print();
+                return 0;
+            }
+            // The error quotes what was typed (or pasted): cleaned like any outside text.
+            output::err(&e.render().to_string());
+            return 2;
         }
     };
     dispatch(cli)

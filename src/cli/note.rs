@@ -21,7 +21,7 @@ pub fn run(runbook: &Path, text: &str, c: &Common) -> i32 {
     let rb = &loaded.runbook;
     match append(c, &rb.id, &EventKind::NoteAdded { text: text.to_string() }) {
         Ok(rec) => {
-            println!(
+            outln!(
                 "recorded: note by {} (seq {}) in {}",
                 clean(&rec.operator),
                 rec.seq,

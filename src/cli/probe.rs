@@ -35,11 +35,11 @@ pub fn run(runbook: &Path, json: bool, _c: &super::Common) -> i32 {
     // Command probes that overran are being stopped in the background: let that finish.
     rt.shutdown_timeout(std::time::Duration::from_secs(3));
     if json {
-        println!("{}", serde_json::to_string_pretty(&to_json(&rb, &results)).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&to_json(&rb, &results)).unwrap_or_default());
     } else if results.is_empty() {
-        eprintln!("{}: no [[probe]] in this runbook", runbook.display());
+        errln!("{}: no [[probe]] in this runbook", runbook.display());
     } else {
-        print!("{}", table(&results));
+        out!("{}", table(&results));
     }
     if results.iter().all(|r| r.success) {
         EXIT_OK

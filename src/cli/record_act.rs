@@ -23,7 +23,7 @@ pub fn load_runbook(path: &Path) -> Result<Loaded, i32> {
         }
         Err(diags) => {
             print_diagnostics(&diags);
-            eprintln!(
+            errln!(
                 "warroom: {} is not a valid runbook; fix the problems above (`warroom check` lists them).",
                 path.display()
             );
@@ -38,7 +38,7 @@ pub fn load_runbook(path: &Path) -> Result<Loaded, i32> {
 pub fn append(common: &Common, runbook_id: &str, ev: &EventKind) -> Result<Record, i32> {
     let path = journal_path(common, runbook_id);
     if common.read_only {
-        eprintln!("warroom: not recorded: --read-only was given, so nothing is written to {}.", path.display());
+        errln!("warroom: not recorded: --read-only was given, so nothing is written to {}.", path.display());
         return Err(EXIT_FAIL);
     }
     append_to(&path, &operator(common), ev)
@@ -47,18 +47,18 @@ pub fn append(common: &Common, runbook_id: &str, ev: &EventKind) -> Result<Recor
 fn append_to(path: &Path, who: &str, ev: &EventKind) -> Result<Record, i32> {
     let opened = Journal::open(path).map_err(bad_input)?;
     for w in &opened.warnings {
-        eprintln!("warroom: {}", clean(w));
+        errln!("warroom: {}", clean(w));
     }
     let mut journal = opened.journal;
     match journal.append(who, Utc::now(), ev) {
         Ok(mut recs) => {
             for w in journal.take_warnings() {
-                eprintln!("warroom: {}", clean(&w));
+                errln!("warroom: {}", clean(&w));
             }
             recs.pop().ok_or(EXIT_FAIL)
         }
         Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. })) => {
-            eprintln!("warroom: {e}");
+            errln!("warroom: {e}");
             Err(EXIT_FAIL)
         }
         Err(e) => Err(bad_input(e)),

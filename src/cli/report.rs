@@ -3,6 +3,7 @@
 //! journal is reported on the records before the damage, with a warning.
 //! Exit 0, or 2 when the journal or runbook cannot be read.
 
+use crate::domain::redact::Redactor;
 use std::io::Write;
 use std::path::Path;
 
@@ -29,10 +30,10 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
         Err(e) => return bad_input(e),
     };
     for w in &opened.warnings {
-        eprintln!("warroom: {}", clean(w));
+        errln!("warroom: {}", clean(w));
     }
     if let Some(damage) = opened.journal.damaged() {
-        eprintln!(
+        errln!(
             "warroom: the journal is damaged ({}); this report covers only the records before the damage.",
             clean(damage)
         );
@@ -46,6 +47,16 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
             Err(e) => return bad_input(format!("could not write the report as JSON: {e}")),
         },
     };
+    // Secrets the runbook knows of are hidden even in a journal written before
+    // they were declared; every line cleaned like the console's text.
+    let text = match loaded.as_ref() {
+        Some(l) => {
+            let vars = crate::domain::vars::effective_vars(&l.runbook.vars, |k| std::env::var(k).ok());
+            Redactor::for_runbook(&l.runbook, &vars, |k| std::env::var(k).ok()).redact_owned(text)
+        }
+        None => text,
+    };
+    let text = super::output::cleaned(&text);
     // A closed pipe (`| head`) is the reader's choice, not an error worth a panic.
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -64,30 +75,28 @@ fn recorded_runbook(records: &[Record]) -> Option<Loaded> {
     }
     let without = "the report shows ids without the runbook's titles, phases and severities; pass --runbook FILE";
     let Some(path) = session_runbook_path(records) else {
-        eprintln!("warroom: no --runbook given and the journal does not say where its runbook is: {without}.");
+        errln!("warroom: no --runbook given and the journal does not say where its runbook is: {without}.");
         return None;
     };
     let shown = clean(&path);
     match load(Path::new(&path)) {
         Ok(l) if Some(&l.runbook.id) == session_runbook(records).as_ref() => {
-            eprintln!(
-                "warroom: using the runbook {shown}, recorded when the session opened (--runbook FILE to choose)."
-            );
+            errln!("warroom: using the runbook {shown}, recorded when the session opened (--runbook FILE to choose).");
             Some(l)
         }
         Ok(l) => {
-            eprintln!(
+            errln!(
                 "warroom: {shown} (recorded when the session opened) is now the runbook `{}`, not this session's: {without}.",
                 clean(&l.runbook.id)
             );
             None
         }
         Err(_) if !Path::new(&path).exists() => {
-            eprintln!("warroom: the session's runbook {shown} is gone: {without}.");
+            errln!("warroom: the session's runbook {shown} is gone: {without}.");
             None
         }
         Err(_) => {
-            eprintln!("warroom: the session's runbook {shown} no longer loads (`warroom check` says why): {without}.");
+            errln!("warroom: the session's runbook {shown} no longer loads (`warroom check` says why): {without}.");
             None
         }
     }

@@ -86,9 +86,7 @@ fn programs_not_found(
 
 /// One diagnostic per line on stderr, compiler style.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
-    use std::io::Write;
-    let mut err = std::io::stderr().lock();
     for d in diags {
-        let _ = writeln!(err, "{d}");
+        errln!("{d}");
     }
 }

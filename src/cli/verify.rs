@@ -23,8 +23,8 @@ pub fn run(journal: &Path, _c: &super::Common) -> i32 {
     };
     let name = journal.display();
     if let Some((line, why)) = &v.bad {
-        println!("{name}:{line}: {}", printable(why));
-        eprintln!(
+        outln!("{name}:{line}: {}", printable(why));
+        errln!(
             "warroom: journal {name} is NOT intact: line {line} is the first bad line ({} good records before it). \
              Keep the file as evidence; a console opens it read-only up to line {}.",
             v.records,
@@ -33,21 +33,21 @@ pub fn run(journal: &Path, _c: &super::Common) -> i32 {
         return EXIT_FAIL;
     }
     if let Some(bytes) = v.torn_tail_bytes {
-        eprintln!(
+        errln!(
             "warroom: {name}:{}: the last line is incomplete ({bytes} bytes, no line end) — a write cut short by a \
              crash, never acknowledged; the next console that writes moves it to the .torn file.",
             v.records + 1
         );
     }
     match (v.first_ts, v.last_ts, &v.last_hash) {
-        (Some(a), Some(b), Some(h)) => println!(
+        (Some(a), Some(b), Some(h)) => outln!(
             "{name}: intact — {} records, seq 1..{}, {} to {}, last hash {h}",
             v.records,
             v.records,
             format_ts(&a),
             format_ts(&b)
         ),
-        _ => println!("{name}: intact — empty journal (0 records)"),
+        _ => outln!("{name}: intact — empty journal (0 records)"),
     }
     EXIT_OK
 }

@@ -345,6 +345,19 @@ impl EventKind {
             .map(|(k, v)| (BorrowedStrDeserializer::<serde_json::Error>::new(k), v.into_deserializer()));
         EventKind::deserialize(MapDeserializer::new(entries)).ok()
     }
+
+    /// Why a record of a kind this version knows could not be read (a field
+    /// missing or of the wrong type); `None` when it reads, or when the kind is
+    /// unknown (a newer version's record: skipped and counted, not an error).
+    pub fn parse_problem(kind: &str, data: &serde_json::Value) -> Option<String> {
+        let whole = serde_json::json!({ "kind": kind, "data": data });
+        match serde_json::from_value::<EventKind>(whole) {
+            Ok(_) => None,
+            // serde's own wording for an enum tag it does not know.
+            Err(e) if e.to_string().starts_with("unknown variant") => None,
+            Err(e) => Some(e.to_string()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -98,6 +98,8 @@ pub fn empty_runbook() -> Runbook {
         templates: vec![],
         channels: vec![],
         t0: None,
+        secret_vars: Default::default(),
+        redact: vec![],
     }
 }
 

@@ -1,5 +1,6 @@
-//! What the console keeps of one followed log: the last N lines (a ring
-//! buffer, so memory stays flat however fast the log grows) and per-minute
+//! What the console keeps of one followed log: the last N lines, and at most
+//! B bytes of them (a ring buffer bounded both ways, so memory stays flat
+//! however fast the log grows and however long its lines are) and per-minute
 //! error/warn/line counts long enough for the longest window a runbook asks
 //! about (auto-verdict `window`, trigger `for`, the pane's rate per minute).
 //!
@@ -14,7 +15,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::runbook::{AutoBinding, LogSource, Runbook, TriggerWhen};
-use crate::sources::{LineLevel, LogLine};
+use crate::sources::{DroppedCounts, LineLevel, LogLine};
 
 /// Ring buffer size when a `[[log]]` does not say.
 pub const DEFAULT_CAPACITY: usize = 10_000;
@@ -76,10 +77,16 @@ pub struct Rate {
     pub warns: f64,
 }
 
+/// What one kept line costs besides its text (the `LogLine` itself, the ring's slot).
+const LINE_OVERHEAD: usize = std::mem::size_of::<LogLine>();
+
 #[derive(Clone, Debug)]
 pub struct LogWindow {
     lines: VecDeque<LogLine>,
     capacity: usize,
+    /// Bytes the kept lines may take (text + [`LINE_OVERHEAD`] each).
+    byte_capacity: usize,
+    bytes: usize,
     total_seen: u64,
     minutes: VecDeque<MinuteCounts>,
     history_minutes: i64,
@@ -96,16 +103,31 @@ impl LogWindow {
         LogWindow {
             lines: VecDeque::with_capacity(capacity.min(4096)),
             capacity,
+            byte_capacity: usize::MAX,
+            bytes: 0,
             total_seen: 0,
             minutes: VecDeque::new(),
             history_minutes: history.num_minutes().max(1) + 1,
         }
     }
 
-    /// Sized from the `[[log]]` (its `buffer`) and the runbook's longest window on it.
+    /// Also bounded by `bytes` of kept text (the first line is always kept, however long).
+    pub fn with_byte_capacity(mut self, bytes: usize) -> Self {
+        self.byte_capacity = bytes;
+        self
+    }
+
+    /// Sized from the `[[log]]` (its `buffer` lines and `buffer_bytes`) and the runbook's longest window on it.
     pub fn for_source(runbook: &Runbook, source: &LogSource) -> Self {
         let capacity = if source.buffer == 0 { DEFAULT_CAPACITY } else { source.buffer };
-        LogWindow::new(capacity, history_needed(runbook, &source.id))
+        let bytes =
+            if source.buffer_bytes == 0 { crate::domain::runbook::LOG_BUFFER_BYTES } else { source.buffer_bytes };
+        LogWindow::new(capacity, history_needed(runbook, &source.id)).with_byte_capacity(bytes)
+    }
+
+    /// Bytes the kept lines take, as counted against the byte bound.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// Adds lines in arrival order. Marker lines ("— truncated —") are kept for
@@ -115,16 +137,36 @@ impl LogWindow {
             if !line.marker {
                 self.count(&line);
             }
-            if self.lines.len() == self.capacity {
-                self.lines.pop_front();
+            let cost = line.text.len() + LINE_OVERHEAD;
+            while !self.lines.is_empty()
+                && (self.lines.len() >= self.capacity || self.bytes + cost > self.byte_capacity)
+            {
+                if let Some(old) = self.lines.pop_front() {
+                    self.bytes -= old.text.len() + LINE_OVERHEAD;
+                }
             }
+            self.bytes += cost;
             self.lines.push_back(line);
         }
     }
 
     fn count(&mut self, line: &LogLine) {
-        self.total_seen += 1;
-        let minute = minute_of(line.at);
+        let (errors, warns) = match line.level {
+            LineLevel::Error => (1, 0),
+            LineLevel::Warn => (0, 1),
+            LineLevel::Info => (0, 0),
+        };
+        self.add(line.at, DroppedCounts { lines: 1, errors, warns });
+    }
+
+    /// Lines the tail dropped (the console fell behind): counted at `at`, not kept.
+    pub fn count_dropped(&mut self, at: DateTime<Utc>, counts: DroppedCounts) {
+        self.add(at, counts);
+    }
+
+    fn add(&mut self, at: DateTime<Utc>, counts: DroppedCounts) {
+        self.total_seen += counts.lines;
+        let minute = minute_of(at);
         let bucket = match self.minutes.back() {
             Some(last) if last.minute < minute => None,
             Some(last) if last.minute == minute => self.minutes.back_mut(),
@@ -154,12 +196,9 @@ impl LogWindow {
                 self.minutes.back_mut().expect("just pushed")
             }
         };
-        bucket.lines += 1;
-        match line.level {
-            LineLevel::Error => bucket.errors += 1,
-            LineLevel::Warn => bucket.warns += 1,
-            LineLevel::Info => {}
-        }
+        bucket.lines += counts.lines;
+        bucket.errors += counts.errors;
+        bucket.warns += counts.warns;
     }
 
     fn buckets_in(&self, window: Duration, now: DateTime<Utc>) -> impl Iterator<Item = &MinuteCounts> {
@@ -249,6 +288,22 @@ mod tests {
         LogLine { at: at(secs), level, text: format!("line at {secs}"), marker: false }
     }
 
+    #[test]
+    fn long_lines_are_bounded_by_bytes_not_only_by_count() {
+        let mut w = LogWindow::new(10_000, Duration::minutes(60)).with_byte_capacity(1 << 20);
+        let long = |i: i64| LogLine { at: at(i), level: LineLevel::Error, text: "x".repeat(70_000), marker: false };
+        w.push((0..100).map(long));
+        assert!(w.bytes() <= 1 << 20, "{}", w.bytes());
+        assert_eq!(w.len(), (1 << 20) / (70_000 + LINE_OVERHEAD));
+        // Every line was still counted, kept or not.
+        assert_eq!(w.total_seen(), 100);
+        assert_eq!(w.errors_in(Duration::minutes(60), at(100)), 100);
+        // A single line longer than the bound is kept alone.
+        let mut tiny = LogWindow::new(10, Duration::minutes(60)).with_byte_capacity(10);
+        tiny.push([long(1), long(2)]);
+        assert_eq!(tiny.len(), 1);
+    }
+
     fn source(error: Option<&str>, warn: Option<&str>) -> LogSource {
         LogSource {
             id: "app".into(),
@@ -257,6 +312,7 @@ mod tests {
             error: error.map(|r| regex::Regex::new(r).expect("test regex")),
             warn: warn.map(|r| regex::Regex::new(r).expect("test regex")),
             buffer: 10_000,
+            buffer_bytes: crate::domain::runbook::LOG_BUFFER_BYTES,
         }
     }
 

@@ -20,6 +20,7 @@ pub mod loader;
 pub mod log_window;
 pub mod probe_history;
 pub mod record;
+pub mod redact;
 pub mod report;
 pub mod runbook;
 pub mod sanitize;

@@ -63,6 +63,8 @@ pub struct Report {
     pub timeline: Vec<TimelineEntry>,
     /// Records of kinds this version does not know (listed in the timeline).
     pub unknown_records: u64,
+    /// Records of known kinds that could not be read: `#seq kind: why`.
+    pub malformed_records: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -337,6 +339,15 @@ pub fn build_at(runbook: Option<&Runbook>, records: &[Record], now: Option<DateT
             })
             .collect(),
         unknown_records: state.unknown_records,
+        malformed_records: state
+            .malformed
+            .iter()
+            .map(|m| format!("#{} {}: {}", m.seq, p(&m.kind), p(&m.why)))
+            .chain(
+                (state.malformed_count > state.malformed.len() as u64)
+                    .then(|| format!("… and {} more", state.malformed_count - state.malformed.len() as u64)),
+            )
+            .collect(),
     }
 }
 

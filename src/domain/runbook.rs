@@ -37,6 +37,10 @@ pub struct Runbook {
     /// T-0 of a days-long go-live (`[runbook] t0`), in UTC; a journaled
     /// `t0.set` wins over it (see `domain::countdown`).
     pub t0: Option<chrono::DateTime<chrono::Utc>>,
+    /// Vars whose values are secret (`[runbook] secret_vars`; docs/runbook-format.md "Secrets").
+    pub secret_vars: std::collections::BTreeSet<String>,
+    /// Token shapes to hide wherever outside text is shown or written (`[runbook] redact`).
+    pub redact: Vec<Regex>,
 }
 
 impl Runbook {
@@ -162,7 +166,12 @@ pub struct LogSource {
     pub warn: Option<Regex>,
     /// Ring buffer size in lines (default 10,000).
     pub buffer: usize,
+    /// Ring buffer size in bytes of text (default [`LOG_BUFFER_BYTES`]): whichever bound is hit first.
+    pub buffer_bytes: usize,
 }
+
+/// Default memory bound of one log's ring buffer (8 MiB).
+pub const LOG_BUFFER_BYTES: usize = 8 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

@@ -220,7 +220,22 @@ pub struct SessionState {
     pub t0: Option<DateTime<Utc>>,
     /// Records of kinds this version does not know (skipped, counted).
     pub unknown_records: u64,
+    /// Records of a known kind that could not be read (skipped, shown): the
+    /// first [`MALFORMED_KEPT`] of them; `malformed_count` counts them all.
+    pub malformed: Vec<MalformedRecord>,
+    pub malformed_count: u64,
 }
+
+/// A journal record of a known kind whose data could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MalformedRecord {
+    pub seq: u64,
+    pub kind: String,
+    pub why: String,
+}
+
+/// Malformed records listed one by one; beyond this only counted.
+pub const MALFORMED_KEPT: usize = 100;
 
 impl SessionState {
     pub fn from_records<'a>(records: impl IntoIterator<Item = &'a Record>) -> Self {
@@ -246,7 +261,15 @@ impl SessionState {
         self.last_at = Some(r.ts);
         self.operators.insert(r.operator.clone());
         let Some(ev) = r.event() else {
-            self.unknown_records += 1;
+            match EventKind::parse_problem(&r.kind, &r.data) {
+                Some(why) => {
+                    self.malformed_count += 1;
+                    if self.malformed.len() < MALFORMED_KEPT {
+                        self.malformed.push(MalformedRecord { seq: r.seq, kind: r.kind.clone(), why });
+                    }
+                }
+                None => self.unknown_records += 1,
+            }
             return;
         };
         self.apply_event(&r.operator, r.ts, ev);

@@ -154,11 +154,16 @@ pub fn render_text(template: &str, vars: &BTreeMap<String, String>) -> Result<St
     render(template, vars, false)
 }
 
+/// A var written `"env:NAME"` takes its value from the environment variable
+/// NAME, and that value is secret (`domain::redact`).
+pub const ENV_PREFIX: &str = "env:";
+
 /// The declared vars with run-time overrides: `WARROOM_VAR_<name>` in the
 /// environment replaces a declared var's value (e.g. a backup timestamp).
 /// For names a shell cannot export (`backup-ts`), the upper-case form with
 /// `_` also works (`WARROOM_VAR_BACKUP_TS`); the exact name wins.
 /// Undeclared names are ignored, so the environment cannot add placeholders.
+/// A var written `"env:NAME"` is read from NAME (empty when NAME is not set).
 pub fn effective_vars(
     runbook_vars: &BTreeMap<String, String>,
     env: impl Fn(&str) -> Option<String>,
@@ -168,7 +173,10 @@ pub fn effective_vars(
         .map(|(k, v)| {
             let value = env(&format!("WARROOM_VAR_{k}"))
                 .or_else(|| env(&format!("WARROOM_VAR_{}", k.to_ascii_uppercase().replace('-', "_"))))
-                .unwrap_or_else(|| v.clone());
+                .unwrap_or_else(|| match v.strip_prefix(ENV_PREFIX) {
+                    Some(name) if !name.is_empty() => env(name).unwrap_or_default(),
+                    _ => v.clone(),
+                });
             (k.clone(), value)
         })
         .collect()
@@ -281,6 +289,13 @@ mod tests {
         };
         let e = effective_vars(&v, env);
         assert_eq!(e, vars(&[("backup_ts", "20260212_0600"), ("image-tag", "v2"), ("site", "s")]));
+    }
+
+    #[test]
+    fn env_vars_are_read_from_the_named_variable() {
+        let v = vars(&[("token", "env:API_TOKEN"), ("unset", "env:NOPE")]);
+        let env = |k: &str| (k == "API_TOKEN").then(|| "s3cret".to_string());
+        assert_eq!(effective_vars(&v, env), vars(&[("token", "s3cret"), ("unset", "")]));
     }
 
     #[test]

@@ -97,10 +97,12 @@ fn resolve(v: &HeaderValue, what: &str) -> Result<String, String> {
 pub fn spawn(client: reqwest::Client, d: Delivery, policy: RetryPolicy, tx: EventSender) {
     tokio::spawn(async move {
         let state = deliver(&client, &d, policy, |st| {
-            let _ = tx.send(SourceEvent::Delivery(Box::new(DeliveryUpdate { delivery: d.clone(), state: st })));
+            // A retry note is only news: dropped if the console is busy, never waited for.
+            let _ = tx.try_send(SourceEvent::Delivery(Box::new(DeliveryUpdate { delivery: d.clone(), state: st })));
         })
         .await;
-        let _ = tx.send(SourceEvent::Delivery(Box::new(DeliveryUpdate { delivery: d, state })));
+        // The outcome is journaled, so it waits for room.
+        let _ = tx.send(SourceEvent::Delivery(Box::new(DeliveryUpdate { delivery: d, state }))).await;
     });
 }
 

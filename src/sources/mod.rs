@@ -1,6 +1,11 @@
 //! Sources turn the world into events: step and rollback processes, probes,
-//! log tails, and the journal watcher. Each runs as a tokio task holding only
-//! an `EventSender`; none blocks the UI or another source.
+//! log tails, and the journal watcher. Each runs as a tokio task or thread
+//! holding only an `EventSender`; none blocks the UI or another source.
+//!
+//! The channel to the console is **bounded** ([`EVENT_QUEUE`] events): a source
+//! that produces faster than the console reads either waits (probes, run
+//! output, the journal watcher: little and precious) or, for log lines, drops
+//! them and says how many (`logtail::batch`). Memory never grows with a flood.
 
 pub mod channels;
 pub mod journal;
@@ -15,8 +20,17 @@ use std::time::Duration;
 use crate::domain::event::RunKind;
 
 /// The sending half every source holds.
-pub type EventSender = tokio::sync::mpsc::UnboundedSender<SourceEvent>;
-pub type EventReceiver = tokio::sync::mpsc::UnboundedReceiver<SourceEvent>;
+pub type EventSender = tokio::sync::mpsc::Sender<SourceEvent>;
+pub type EventReceiver = tokio::sync::mpsc::Receiver<SourceEvent>;
+
+/// Events waiting for the console at most. A log batch holds at most
+/// `logtail::batch::BATCH_BYTES`, so what waits stays within a few tens of MiB.
+pub const EVENT_QUEUE: usize = 64;
+
+/// The bounded channel from the sources to the console.
+pub fn event_channel() -> (EventSender, EventReceiver) {
+    tokio::sync::mpsc::channel(EVENT_QUEUE)
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceEvent {
@@ -28,6 +42,10 @@ pub enum SourceEvent {
     Probe(ProbeResult),
     /// New lines from a followed log (already sanitised), in order.
     LogLines { log: String, lines: Vec<LogLine> },
+    /// Lines a log tail dropped because the console's queue was full: not
+    /// shown, but still counted per minute (a "max errors" criterion and an
+    /// error-rate trigger must see a flood of errors, not miss it).
+    LogDropped { log: String, at: DateTime<Utc>, counts: DroppedCounts },
     /// A log source changed condition (waiting for file, rotated, truncated, restarting…).
     LogStatus { log: String, status: LogStatus },
     /// The journal file changed on disk (another writer): read new records.
@@ -59,6 +77,14 @@ pub struct ProbeResult {
     pub error: Option<String>,
     /// A one-line detail to show: last output line of a command probe, body excerpt (sanitised).
     pub detail: Option<String>,
+}
+
+/// How many lines were dropped, by level.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DroppedCounts {
+    pub lines: u64,
+    pub errors: u64,
+    pub warns: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -32,6 +32,7 @@ use self::lines::{read_lines, RawLine, Stream};
 use self::output_file::{human_bytes, OutputFile};
 use super::{EventSender, RunExit, SourceEvent};
 use crate::domain::event::{RunKind, RunOutcome};
+use crate::domain::redact::Redactor;
 use crate::domain::sanitize::clean_bytes;
 
 /// What to run, and where its output goes.
@@ -47,6 +48,8 @@ pub struct RunSpec {
     pub env: Vec<(String, String)>,
     pub timeout: Option<Duration>,
     pub output_file: PathBuf,
+    /// Hides the runbook's secrets in every output line, on screen and in the file.
+    pub redactor: Arc<Redactor>,
 }
 
 /// Bounds every run keeps to.
@@ -125,17 +128,24 @@ pub fn spawn_run_with(spec: RunSpec, limits: RunLimits, tx: EventSender) -> RunH
     let started = tokio::time::Instant::now();
     let cancel = CancellationToken::new();
     let fail = |error: String| {
-        let _ = tx.send(SourceEvent::RunExited {
-            kind: spec.kind,
-            id: spec.id.clone(),
-            run: spec.run,
-            end: RunExit {
-                outcome: RunOutcome::Error,
-                exit_code: None,
-                signal: None,
-                duration: started.elapsed(),
-                error: Some(error),
+        // Sent from a task: this function is not async, and the end must not be lost to a full queue.
+        let (tx, ev) = (
+            tx.clone(),
+            SourceEvent::RunExited {
+                kind: spec.kind,
+                id: spec.id.clone(),
+                run: spec.run,
+                end: RunExit {
+                    outcome: RunOutcome::Error,
+                    exit_code: None,
+                    signal: None,
+                    duration: started.elapsed(),
+                    error: Some(error),
+                },
             },
+        );
+        tokio::spawn(async move {
+            let _ = tx.send(ev).await;
         });
         RunHandle {
             shared: Arc::new(Shared {
@@ -158,7 +168,11 @@ pub fn spawn_run_with(spec: RunSpec, limits: RunLimits, tx: EventSender) -> RunH
     };
     file.note(
         Utc::now(),
-        &format!("started: /bin/sh -c {} (in {})", clean_bytes(spec.command.as_bytes()), spec.cwd.display()),
+        &spec.redactor.redact_owned(format!(
+            "started: /bin/sh -c {} (in {})",
+            clean_bytes(spec.command.as_bytes()),
+            spec.cwd.display()
+        )),
     );
 
     let mut cmd = tokio::process::Command::new("/bin/sh");
@@ -189,7 +203,8 @@ pub fn spawn_run_with(spec: RunSpec, limits: RunLimits, tx: EventSender) -> RunH
     let pgid = child.id().map(|p| p as i32);
     let shared = Arc::new(Shared { pgid, finished: AtomicBool::new(false), cancel, grace: limits.kill_grace });
 
-    let (ltx, lrx) = mpsc::unbounded_channel();
+    // Bounded: a step that floods its output waits for the file and the console.
+    let (ltx, lrx) = mpsc::channel(1024);
     let mut readers = Vec::new();
     if let Some(out) = child.stdout.take() {
         readers.push(tokio::spawn(read_lines(out, Stream::Out, limits.max_line_bytes, ltx.clone())));
@@ -273,8 +288,10 @@ impl Supervisor {
             f.flush();
         }
         self.shared.finished.store(true, Ordering::SeqCst);
-        let _ =
-            self.tx.send(SourceEvent::RunExited { kind: self.spec.kind, id: self.spec.id, run: self.spec.run, end });
+        let _ = self
+            .tx
+            .send(SourceEvent::RunExited { kind: self.spec.kind, id: self.spec.id, run: self.spec.run, end })
+            .await;
     }
 }
 
@@ -320,25 +337,24 @@ fn describe(end: &RunExit, timeout: Option<Duration>) -> String {
 
 /// Sanitises lines in arrival order, saves them and sends them on. Returns the file at the end.
 async fn write_lines(
-    mut lrx: mpsc::UnboundedReceiver<RawLine>,
+    mut lrx: mpsc::Receiver<RawLine>,
     mut file: OutputFile,
     tx: EventSender,
     spec: RunSpec,
     max_line: usize,
 ) -> OutputFile {
-    let send = |line: String| {
-        let _ = tx.send(SourceEvent::RunOutput { kind: spec.kind, id: spec.id.clone(), run: spec.run, line });
-    };
+    let event = |line: String| SourceEvent::RunOutput { kind: spec.kind, id: spec.id.clone(), run: spec.run, line };
     while let Some(raw) = lrx.recv().await {
-        let mut text = clean_bytes(&raw.bytes);
+        // Redacted before anything else sees it: the screen and the file get the same line.
+        let mut text = spec.redactor.redact_owned(clean_bytes(&raw.bytes));
         if raw.cut {
             text.push_str(&format!(" … [line cut at {}]", human_bytes(max_line as u64)));
         }
         let was_capped = file.capped();
         if file.line(raw.at, raw.stream.tag(), &text) {
-            send(text);
+            let _ = tx.send(event(text)).await;
         } else if !was_capped {
-            send("[output cap reached: further output is not saved or shown]".to_string());
+            let _ = tx.send(event("[output cap reached: further output is not saved or shown]".to_string())).await;
         }
         if lrx.is_empty() {
             file.flush();

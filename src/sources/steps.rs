@@ -16,6 +16,7 @@ use super::process::RunSpec;
 use super::RunExit;
 use crate::domain::duration::Dur;
 use crate::domain::event::{EventKind, RunKind};
+use crate::domain::redact::Redactor;
 use crate::domain::runbook::Runbook;
 use crate::domain::state::{RunRecord, SessionState};
 use crate::domain::step_gate::{gate, StepGate};
@@ -141,6 +142,8 @@ impl RunContext<'_> {
             ],
             timeout: timeout.map(|t| t.as_duration()),
             output_file: output_path(self.journal.path(), &output),
+            // The secrets of this runbook as resolved now (env: headers and vars, secret_vars, redact).
+            redactor: std::sync::Arc::new(Redactor::for_runbook(self.runbook, self.vars, |k| std::env::var(k).ok())),
         };
         Ok((StartedRun { run, command, output }, spec))
     }

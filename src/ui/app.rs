@@ -103,6 +103,8 @@ pub struct App {
     pub row_maps: [RowMap; 5],
     pub overlay: Option<Overlay>,
     pub message: Option<(String, MsgKind)>,
+    /// Every message said, for the history (`m`).
+    pub messages: super::messages::MessageLog,
     pub mouse: bool,
     /// Last confirmed search, for `n` / `N`.
     pub last_search: Option<(PaneId, String)>,
@@ -115,12 +117,18 @@ pub struct App {
     pub badge: Option<&'static str>,
     /// Probe histories, auto-verdict memory, run output (`ui::wiring`).
     pub procs: super::wiring::ProcsView,
+    /// Hides the runbook's secrets in outside text (built once, at start).
+    pub redactor: std::sync::Arc<crate::domain::redact::Redactor>,
 }
 
 impl App {
     pub fn new(cfg: AppConfig) -> App {
         let vars = crate::domain::vars::effective_vars(&cfg.runbook.vars, |k| std::env::var(k).ok());
+        let redactor = std::sync::Arc::new(crate::domain::redact::Redactor::for_runbook(&cfg.runbook, &vars, |k| {
+            std::env::var(k).ok()
+        }));
         App {
+            redactor,
             vars,
             runbook: cfg.runbook,
             state: SessionState::default(),
@@ -139,6 +147,7 @@ impl App {
             row_maps: Default::default(),
             overlay: None,
             message: None,
+            messages: Default::default(),
             mouse: false,
             last_search: None,
             live: Live::default(),
@@ -153,7 +162,23 @@ impl App {
     pub fn fold(&mut self, records: &[Record]) {
         for r in records {
             if r.seq > self.state.last_seq {
-                self.state.apply(r);
+                let malformed = self.state.malformed_count;
+                match self.redactor.record(r) {
+                    Some(hidden) => self.state.apply(&hidden),
+                    None => self.state.apply(r),
+                }
+                if self.state.malformed_count > malformed {
+                    let why = self.state.malformed.last().filter(|m| m.seq == r.seq).map(|m| m.why.clone());
+                    self.say(
+                        format!(
+                            "journal record #{} ({}) could not be read and was left out: {}",
+                            r.seq,
+                            crate::ui::text::clean(&r.kind),
+                            crate::ui::text::clean(why.as_deref().unwrap_or("too many to list"))
+                        ),
+                        MsgKind::Warn,
+                    );
+                }
                 self.dirty = true;
                 self.bell |= rings_bell(r, self.now);
             }
@@ -181,7 +206,9 @@ impl App {
     }
 
     pub fn say(&mut self, text: impl Into<String>, kind: MsgKind) {
-        self.message = Some((text.into(), kind));
+        let text = text.into();
+        self.messages.push(self.now, kind, text.clone());
+        self.message = Some((text, kind));
         self.dirty = true;
     }
 
@@ -216,6 +243,10 @@ impl App {
             }
             SourceEvent::LogLines { log, lines } => {
                 super::logs_live::on_lines(self, log, lines);
+                Vec::new()
+            }
+            SourceEvent::LogDropped { log, at, counts } => {
+                super::logs_live::on_dropped(self, log, at, counts);
                 Vec::new()
             }
             SourceEvent::LogStatus { log, status } => {
@@ -507,6 +538,10 @@ impl App {
             Action::SearchNext => self.search_step(true),
             Action::SearchPrev => self.search_step(false),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Messages => {
+                self.messages.mark_read();
+                self.overlay = Some(Overlay::Messages { scroll: None });
+            }
             Action::Palette => self.overlay = Some(Overlay::Palette(Default::default())),
             Action::NextLayout => self.next_layout(),
             Action::NextTheme => self.next_theme(),

@@ -102,9 +102,9 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
         session.append(&operator, &ev);
     }
     let notes: Vec<String> = l.warnings.into_iter().chain(opened_warnings).collect();
-    if let Some(first) = notes.first() {
-        let more = if notes.len() > 1 { format!(" (+{} more)", notes.len() - 1) } else { String::new() };
-        session.app.say(format!("{first}{more}"), MsgKind::Warn);
+    // Each into the message history (m); the bar shows the last and how many are unread.
+    for note in &notes {
+        session.app.say(note.clone(), MsgKind::Warn);
     }
     // A7: line-by-line for screen readers, and what a dumb terminal can show.
     let plain = c.plain || std::env::var("TERM").is_ok_and(|t| t == "dumb");
@@ -113,9 +113,14 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
         Err(e) => return common::bad_input(format!("cannot start the async runtime: {e}")),
     };
     let result = rt.block_on(async move {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, rx) = crate::sources::event_channel();
         // Held until the console ends: dropping a handle stops its tail.
-        let _tails = super::logs_live::start_tails(&session.app.runbook, &session.app.runbook.dir, tx.clone());
+        let _tails = super::logs_live::start_tails(
+            &session.app.runbook,
+            &session.app.runbook.dir,
+            session.app.redactor.clone(),
+            tx.clone(),
+        );
         if plain {
             super::plain::run(session, tx, rx).await
         } else {

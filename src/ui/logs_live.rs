@@ -6,11 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::domain::log_window::LogWindow;
+use crate::domain::redact::Redactor;
 use crate::domain::runbook::Runbook;
-use crate::sources::logtail::{spawn_log, LogHandle};
-use crate::sources::{EventSender, LogLine, LogStatus};
+use crate::sources::logtail::{spawn_log_with, LogHandle, TailOptions};
+use crate::sources::{DroppedCounts, EventSender, LogLine, LogStatus};
 use crate::ui::app::{App, MsgKind};
 use crate::ui::overlay::Overlay;
 use crate::ui::panes::PaneId;
@@ -19,8 +21,10 @@ use crate::ui::text::contains_ci;
 /// Starts a tail for every `[[log]]`; relative paths are taken from `dir` (the
 /// runbook's folder). Keep the handles for as long as the console runs: dropping
 /// them stops the tails and kills command logs' process groups.
-pub fn start_tails(runbook: &Runbook, dir: &Path, tx: EventSender) -> Vec<LogHandle> {
-    runbook.logs.iter().map(|l| spawn_log(l, dir, tx.clone())).collect()
+/// Every line is redacted with `redactor` (the console's, built from the runbook's secrets).
+pub fn start_tails(runbook: &Runbook, dir: &Path, redactor: Arc<Redactor>, tx: EventSender) -> Vec<LogHandle> {
+    let opts = TailOptions { redactor, ..TailOptions::default() };
+    runbook.logs.iter().map(|l| spawn_log_with(l, dir, tx.clone(), opts.clone())).collect()
 }
 
 /// Per-log state beyond the lines themselves.
@@ -35,16 +39,26 @@ pub struct LogsView {
     pub counted: Option<(String, String, u64, usize)>,
 }
 
+fn window(app: &mut App, log: String) -> Option<&mut LogWindow> {
+    if !app.live.logs.contains_key(&log) {
+        let source = app.runbook.log(&log)?;
+        let w = LogWindow::for_source(&app.runbook, source);
+        app.live.logs.insert(log.clone(), w);
+    }
+    app.live.logs.get_mut(&log)
+}
+
 pub fn on_lines(app: &mut App, log: String, lines: Vec<LogLine>) {
-    let window = match app.live.logs.get_mut(&log) {
-        Some(w) => w,
-        None => {
-            let Some(source) = app.runbook.log(&log) else { return };
-            let w = LogWindow::for_source(&app.runbook, source);
-            app.live.logs.entry(log).or_insert(w)
-        }
-    };
-    window.push(lines);
+    if let Some(w) = window(app, log) {
+        w.push(lines);
+    }
+}
+
+/// Lines the tail had to drop: counted, not kept.
+pub fn on_dropped(app: &mut App, log: String, at: chrono::DateTime<chrono::Utc>, counts: DroppedCounts) {
+    if let Some(w) = window(app, log) {
+        w.count_dropped(at, counts);
+    }
 }
 
 pub fn on_status(app: &mut App, log: String, status: LogStatus) {

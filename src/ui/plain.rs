@@ -5,6 +5,8 @@
 
 use std::io::{self, Write};
 
+use chrono::Utc;
+
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::signal::unix::{signal, SignalKind};
 
@@ -14,6 +16,7 @@ use crate::domain::state::StepStatus;
 use crate::sources::journal::spawn_watcher;
 use crate::sources::{EventReceiver, EventSender};
 
+use super::driver::Input;
 use super::event::Signal;
 use super::items;
 use super::recommend;
@@ -133,6 +136,10 @@ pub fn describe(r: &Record) -> String {
             EventKind::IncidentEscalated { level, .. } => format!("escalated to level {}", clean(&level)),
             EventKind::IncidentAcknowledged { level } => format!("acknowledged level {}", clean(&level)),
             EventKind::IncidentResolved { .. } => "resolved the incident".into(),
+            EventKind::TriggerFired { trigger, propose, cause } => {
+                format!("ALARM {}: {} — proposes rollback {}", clean(&trigger), clean(&cause), clean(&propose))
+            }
+            EventKind::TriggerCleared { trigger } => format!("alarm {} cleared", clean(&trigger)),
             other => clean(other.name()),
         },
     };
@@ -191,60 +198,92 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     for l in summary(&session) {
         out(&l);
     }
+    // Every record folded in from here on is printed, whoever wrote it.
+    session.echo = Some(Vec::new());
+    let mut said = 0;
+    print_news(&mut session, &mut said);
     let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
     session.sources = Some(sources.clone());
+    // Probes and runs as in the full-screen console: the same driver, the same clock.
+    session.start_procs(sources.clone());
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let exit = loop {
-        tokio::select! {
+        let input = tokio::select! {
             line = lines.next_line() => {
                 let Ok(Some(line)) = line else { break Exit::Quit };
-                match line.trim() {
-                    "quit" | "q" | "exit" => break Exit::Quit,
-                    "help" | "?" => out(HELP),
-                    "status" => summary(&session).iter().for_each(|l| out(l)),
-                    _ => match command(&session, &line) {
-                        Err(e) => out(&format!("error: {e}")),
-                        Ok(None) => {}
-                        Ok(Some(ev)) => {
-                            if let Some(r) = &session.app.read_only {
-                                out(&format!("error: read-only: {}", clean(r)));
-                                continue;
-                            }
-                            let op = session.app.operator.clone();
-                            if let EventKind::OperatorSwitched { to, .. } = &ev {
-                                session.app.operator = to.clone();
-                            }
-                            for r in session.append(&op, &ev) {
-                                out(&describe(&r));
-                            }
-                        }
-                    },
+                match typed(&session, &line) {
+                    Typed::Quit => break Exit::Quit,
+                    Typed::Said => continue,
+                    Typed::Act(ev) => Input::Act(ev),
                 }
             }
-            Some(ev) = source_rx.recv() => {
-                // Another writer's records, and this console's own acts on them
-                // (auto-verdicts from the log tails), journaled and printed.
-                for e in session.app.on_source(ev) {
-                    let records = match e {
-                        super::effect::Effect::PollJournal => session.poll(),
-                        super::effect::Effect::Append { operator, event } => session.append(&operator, &event),
-                        _ => Vec::new(),
-                    };
-                    records.iter().for_each(|r| out(&describe(r)));
-                }
-            }
+            Some(ev) = source_rx.recv() => Input::Source(ev),
+            _ = tick.tick() => Input::Tick(Utc::now()),
             _ = sigint.recv() => break Exit::Signal(Signal::Interrupt),
             _ = sigterm.recv() => break Exit::Signal(Signal::Terminate),
             _ = sighup.recv() => break Exit::Signal(Signal::Hangup),
-        }
-        if let Some((m, _)) = session.app.message.take() {
-            out(&format!("note: {}", clean(&m)));
+        };
+        let quit = session.feed(input);
+        print_news(&mut session, &mut said);
+        if quit {
+            break Exit::Quit;
         }
     };
+    session.stop_runs(&mut source_rx).await;
     let op = session.app.operator.clone();
     session.append(&op, &EventKind::SessionClosed {});
+    print_news(&mut session, &mut said);
     Ok(exit)
+}
+
+/// What a typed line comes to.
+enum Typed {
+    Quit,
+    /// Answered here (help, status, an error); nothing to journal.
+    Said,
+    Act(EventKind),
+}
+
+fn typed(session: &Session, line: &str) -> Typed {
+    match line.trim() {
+        "quit" | "q" | "exit" => Typed::Quit,
+        "help" | "?" => {
+            out(HELP);
+            Typed::Said
+        }
+        "status" => {
+            summary(session).iter().for_each(|l| out(l));
+            Typed::Said
+        }
+        _ => match command(session, line) {
+            Err(e) => {
+                out(&format!("error: {e}"));
+                Typed::Said
+            }
+            Ok(None) => Typed::Said,
+            Ok(Some(_)) if session.app.read_only.is_some() => {
+                out(&format!("error: read-only: {}", clean(session.app.read_only.as_deref().unwrap_or(""))));
+                Typed::Said
+            }
+            Ok(Some(ev)) => Typed::Act(ev),
+        },
+    }
+}
+
+/// Prints the records journaled and the messages said since the last call, in that order.
+fn print_news(session: &mut Session, said: &mut u64) {
+    if let Some(echo) = &mut session.echo {
+        for r in echo.drain(..) {
+            out(&describe(&r));
+        }
+    }
+    for m in session.app.messages.since(*said) {
+        out(&format!("note: {}", clean(&m.text)));
+    }
+    *said = session.app.messages.total();
 }

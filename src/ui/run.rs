@@ -1,6 +1,6 @@
 //! The console's loop: one `select!` over terminal input, the 1 s tick, source
-//! events and signals. Each input goes through the `App`; its effects run
-//! here (journal appends, polls, mouse mode, suspend, quit). Frames are drawn
+//! events and signals. Each input goes to the shared driver (`ui::driver`),
+//! which runs the app's effects (journal appends, polls, mouse mode, suspend, quit). Frames are drawn
 //! only when something changed, at most 20 per second, so resizes coalesce
 //! and an idle console only redraws the clock once a second.
 
@@ -24,6 +24,7 @@ use crate::sources::journal::{spawn_watcher, Journal, JournalError};
 use crate::sources::{EventReceiver, EventSender};
 
 use super::app::{App, MsgKind};
+use super::driver::Input;
 use super::effect::Effect;
 use super::event::{Inbound, Signal};
 use super::terminal;
@@ -72,6 +73,8 @@ pub struct Session {
     pub sources: Option<EventSender>,
     /// Processes and probes of this console (`ui::wiring::runs`).
     pub runs: super::wiring::runs::Runs,
+    /// When set (plain mode), every record folded in is also kept here, to be printed.
+    pub echo: Option<Vec<Record>>,
 }
 
 impl Session {
@@ -79,61 +82,7 @@ impl Session {
     /// sources or runs yet (`run` starts them).
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
-        Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default() }
-    }
-
-    /// Runs effects; returns true when one of them asks to quit.
-    pub fn run_effects(&mut self, effects: Vec<Effect>) -> bool {
-        let mut quit = false;
-        let mut appended = false;
-        for e in effects {
-            match e {
-                Effect::Append { operator, event } => {
-                    self.append(&operator, &event);
-                    appended = true;
-                }
-                Effect::PollJournal => {
-                    self.poll();
-                }
-                Effect::Quit => quit = true,
-                Effect::SetMouse(on) => {
-                    if terminal::is_active() {
-                        if let Err(err) = terminal::set_mouse(on) {
-                            self.app.say(format!("mouse capture not changed: {err}"), MsgKind::Error);
-                        }
-                    }
-                }
-                Effect::Suspend => {
-                    if terminal::is_active() {
-                        if let Err(err) = terminal::suspend() {
-                            self.app.say(format!("could not take the terminal back: {err}"), MsgKind::Error);
-                        }
-                        if self.app.mouse {
-                            let _ = terminal::set_mouse(true);
-                        }
-                        self.app.dirty = true;
-                        self.repaint = true;
-                    }
-                }
-                Effect::Send(deliveries) => self.send(deliveries),
-                Effect::Copy(text) => match super::clipboard::copy(&text) {
-                    Ok(report) => self.app.say(report.message(), MsgKind::Info),
-                    Err(e) => self.app.say(e, MsgKind::Error),
-                },
-                other => {
-                    self.run_proc_effect(&other);
-                }
-            }
-        }
-        if appended {
-            // What was just journaled (a step's end, a probe change) may change auto-verdicts.
-            for e in super::wiring::probes::auto_verdicts(&mut self.app) {
-                if let Effect::Append { operator, event } = e {
-                    self.append(&operator, &event);
-                }
-            }
-        }
-        quit
+        Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default(), echo: None }
     }
 
     /// Folds what the journal returned; gives back the records that were new.
@@ -148,6 +97,9 @@ impl Session {
                 let last = self.app.state.last_seq;
                 self.app.fold(&records);
                 new = records.into_iter().filter(|r| r.seq > last).collect();
+                if let Some(echo) = &mut self.echo {
+                    echo.extend(new.iter().cloned());
+                }
             }
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
@@ -167,11 +119,13 @@ impl Session {
         if self.app.read_only.is_some() {
             return Vec::new();
         }
-        let got = self.journal.append(operator, Utc::now(), event);
+        // The last guard before the shared, append-only journal: no secret in any field.
+        let event = self.app.redactor.event(event.clone());
+        let got = self.journal.append(operator, Utc::now(), &event);
         let ok = got.is_ok();
         let new = self.fold_result(got);
         if ok {
-            self.send_on(event);
+            self.send_on(&event);
         }
         new
     }
@@ -187,7 +141,7 @@ impl Session {
     }
 
     /// Starts deliveries in the background; their outcome comes back as source events.
-    fn send(&mut self, deliveries: Vec<crate::sources::channels::Delivery>) {
+    pub(crate) fn send(&mut self, deliveries: Vec<crate::sources::channels::Delivery>) {
         use crate::sources::channels;
         let Some(tx) = self.sources.clone() else { return };
         for d in deliveries {
@@ -207,14 +161,15 @@ impl Session {
         if let Some(why) = self.app.read_only.clone() {
             return Some(why);
         }
-        let got = self.journal.append_unless(operator, Utc::now(), event, refuse);
+        let event = self.app.redactor.event(event.clone());
+        let got = self.journal.append_unless(operator, Utc::now(), &event, refuse);
         let (got, refused) = match got {
             Ok((records, refused)) => (Ok(records), refused),
             Err(e) => (Err(e), Some(String::new())),
         };
         self.fold_result(got);
         if refused.is_none() {
-            self.send_on(event);
+            self.send_on(&event);
         }
         refused.filter(|r| !r.is_empty())
     }
@@ -290,29 +245,26 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             _ = sigtstp.recv() => Inbound::Signal(Signal::Stop),
             _ = async { if let Some(d) = deadline { tokio::time::sleep_until(d).await } else { std::future::pending::<()>().await } } => continue,
         };
-        let effects = match inbound {
+        let input = match inbound {
             Inbound::Key(k) => {
                 #[cfg(debug_assertions)]
                 panic_if_asked(&k);
-                session.app.on_key(k)
+                Input::Key(k)
             }
-            Inbound::Mouse(m) => session.app.on_mouse(m),
-            Inbound::Resize(_, _) => {
-                session.app.dirty = true;
-                Vec::new()
+            Inbound::Mouse(m) => Input::Mouse(m),
+            Inbound::Resize(_, _) => Input::Resize,
+            Inbound::Tick => Input::Tick(Utc::now()),
+            Inbound::Source(ev) => Input::Source(ev),
+            Inbound::Signal(Signal::Stop) => {
+                if session.run_effects(vec![Effect::Suspend]) {
+                    break Exit::Quit;
+                }
+                continue;
             }
-            Inbound::Tick => {
-                session.app.tick(Utc::now());
-                let mut effects = super::wiring::probes::auto_verdicts(&mut session.app);
-                effects.extend(session.app.incident_tick());
-                effects
-            }
-            Inbound::Source(ev) => session.app.on_source(ev),
-            Inbound::Signal(Signal::Stop) => vec![Effect::Suspend],
             Inbound::Signal(s) => break Exit::Signal(s),
             Inbound::InputClosed(why) => break Exit::InputClosed(why),
         };
-        if session.run_effects(effects) {
+        if session.feed(input) {
             break Exit::Quit;
         }
     };

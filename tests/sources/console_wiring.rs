@@ -102,7 +102,7 @@ auto = { step = "hello" }
 async fn r_asks_runs_journals_and_x_aborts() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = session(dir.path(), STEPS);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = warroom::sources::event_channel();
     s.start_procs(tx);
     s.app.focus = PaneId::Steps;
 
@@ -152,7 +152,7 @@ async fn r_asks_runs_journals_and_x_aborts() {
 async fn quitting_aborts_runs_and_journals_them() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = session(dir.path(), STEPS);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = warroom::sources::event_channel();
     s.start_procs(tx);
     s.run_effects(vec![warroom::ui::effect::Effect::StartRun {
         kind: warroom::domain::event::RunKind::Step,
@@ -220,7 +220,7 @@ auto = {{ probe = "broken" }}
         srv.url("/500")
     );
     let mut s = session(dir.path(), &rb);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = warroom::sources::event_channel();
     s.start_procs(tx);
     pump(&mut s, &mut rx, |s| s.app.state.probes.len() == 2 && s.app.state.criteria.len() == 2).await;
     assert_eq!(s.app.state.probes["home"].health, ProbeHealth::Up);

@@ -235,7 +235,7 @@ async fn a_hanging_probe_never_delays_another() {
         .concat(),
     );
     rb.probes.iter_mut().for_each(|p| p.failure_threshold = 2);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = warroom::sources::event_channel();
     let handle = start(&rb.probes, Arc::new(ProbeEnv::for_runbook(&rb)), tx);
     assert_eq!(handle.len(), 2);
     let mut fast = 0;

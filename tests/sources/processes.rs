@@ -21,6 +21,7 @@ fn spec(dir: &Path, id: &str, command: &str) -> RunSpec {
         env: vec![("WARROOM_TEST_VAR".into(), "from-env".into())],
         timeout: None,
         output_file: dir.join(format!("{id}.out")),
+        redactor: Default::default(),
     }
 }
 
@@ -68,7 +69,7 @@ async fn wait_for_members(pgid: i32, n: usize) {
 }
 
 fn channel() -> (warroom::sources::EventSender, EventReceiver) {
-    tokio::sync::mpsc::unbounded_channel()
+    warroom::sources::event_channel()
 }
 
 #[tokio::test]

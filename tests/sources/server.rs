@@ -54,6 +54,16 @@ async fn auth(headers: HeaderMap) -> impl IntoResponse {
     }
 }
 
+/// Sends the request's headers back as the body, `name: value` a line, the
+/// way a debugging endpoint or a verbose error page does.
+async fn echo_headers(headers: HeaderMap) -> impl IntoResponse {
+    let mut body = String::new();
+    for (name, value) in &headers {
+        body.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or("?")));
+    }
+    (StatusCode::OK, body)
+}
+
 pub async fn start() -> TestServer {
     let app = Router::new()
         .route("/ok", get(|| async { "<h1>Welcome</h1>\nrest of page" }))
@@ -64,7 +74,8 @@ pub async fn start() -> TestServer {
         .route("/huge", get(|| async { "x".repeat(3 * 1024 * 1024) }))
         .route("/hostile", get(|| async { HOSTILE }))
         .route("/loop", get(|| async { Redirect::temporary("/loop") }))
-        .route("/auth", get(auth));
+        .route("/auth", get(auth))
+        .route("/echo-headers", get(echo_headers));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let http = tokio::spawn(async move {

@@ -36,7 +36,7 @@ async fn run_step(
     let launch = prepare_step(rb, state, step, &vars, j, "ana@test").unwrap();
     record(j, state, &launch.started);
     assert_eq!(state.step_status(step), StepStatus::Running);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = warroom::sources::event_channel();
     let _h = spawn_run(launch.spec, tx);
     let mut lines = Vec::new();
     loop {

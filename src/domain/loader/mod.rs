@@ -10,6 +10,7 @@ pub mod programs;
 mod reader;
 mod refs;
 mod response;
+mod secrets;
 mod sections;
 pub mod team;
 #[cfg(test)]
@@ -201,6 +202,11 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     if let Some(t) = single(ctx, doc, "vars") {
         ctx.vars = sections::vars_table(ctx, &t);
     }
+    // `[runbook]` was checked to be a table above; not one: no second error here.
+    let secret_rules = match doc.get("runbook").map(|v| v.get_ref()) {
+        Some(DeValue::Table(_)) => single(ctx, doc, "runbook").map(|t| secrets::read(ctx, &t)),
+        _ => None,
+    };
     let mut phases = read_all(ctx, doc, "phase", sections::phase);
     let mut steps = read_all(ctx, doc, "step", sections::step);
     if phases.is_empty() && !steps.is_empty() && !ctx.ids.any(refs::Kind::Phase) {
@@ -239,6 +245,8 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         templates,
         channels,
         t0,
+        secret_vars: secret_rules.as_ref().map(|r| r.vars.clone()).unwrap_or_default(),
+        redact: secret_rules.map(|r| r.redact).unwrap_or_default(),
     }
 }
 

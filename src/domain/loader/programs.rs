@@ -18,12 +18,18 @@ const WRAPPERS: &[&str] = &["exec", "nohup", "sudo", "env", "time", "nice", "ion
 
 /// The program `command` starts, when it can be told from the text alone.
 pub fn first_program(command: &str) -> Option<String> {
-    let mut words = command.split_whitespace().peekable();
+    // The first line that is not blank or a comment holds the first command.
+    let line = command.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    let mut words = line.split_whitespace().peekable();
     let mut wrapped = false;
     while let Some(&w) = words.peek() {
         let assignment = w
             .split_once('=')
             .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if assignment && w.contains(['$', '`', '"', '\'', '(']) {
+            // `ts=$(date -u …) cmd`: the value spans words; the program cannot be told apart.
+            return None;
+        }
         if assignment || (wrapped && w.starts_with('-')) {
             words.next();
             continue;
@@ -62,6 +68,9 @@ mod tests {
             ("{deploy_cmd} now", None),
             ("$HOME/bin/x", None),
             ("'quoted thing'", None),
+            ("ts=$(date -u +%s) && backup.sh $ts", None),
+            ("A=\"x y\" run-it", None),
+            ("# say what it does\n\n  deploy-tool --now\n", Some("deploy-tool")),
             ("   ", None),
             ("if true; then x; fi", None),
         ] {

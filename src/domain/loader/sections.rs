@@ -15,7 +15,7 @@ use crate::domain::vars;
 
 /// `[runbook]`: id, title (defaults to the id), timezone.
 pub(super) fn runbook(ctx: &mut Ctx, t: &Table) -> (Option<String>, Option<String>, Option<chrono_tz::Tz>) {
-    t.check_keys(ctx, &["id", "title", "timezone", "t0"]);
+    t.check_keys(ctx, &["id", "title", "timezone", "t0", "secret_vars", "redact"]);
     let id = t.id(ctx).map(|s| s.into_inner());
     let title = t.str(ctx, "title").map(|s| s.into_inner());
     let tz = t.str(ctx, "timezone").and_then(|s| match s.get_ref().parse::<chrono_tz::Tz>() {
@@ -307,7 +307,7 @@ fn check_tcp_addr(ctx: &mut Ctx, addr: &Spanned<String>, what: &str) {
 }
 
 pub(super) fn log(ctx: &mut Ctx, t: &mut Table, dir: &Path) -> Option<LogSource> {
-    t.check_keys(ctx, &["id", "title", "path", "command", "error", "warn", "buffer"]);
+    t.check_keys(ctx, &["id", "title", "path", "command", "error", "warn", "buffer", "buffer_bytes"]);
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Log, id);
@@ -336,6 +336,8 @@ pub(super) fn log(ctx: &mut Ctx, t: &mut Table, dir: &Path) -> Option<LogSource>
     let error = regex_field(ctx, t, "error");
     let warn = regex_field(ctx, t, "warn");
     let buffer = t.uint(ctx, "buffer", 1).unwrap_or(10_000);
+    // At least one 64 KiB line (the longest a tail sends) must fit.
+    let buffer_bytes = t.uint(ctx, "buffer_bytes", 64 * 1024).unwrap_or(LOG_BUFFER_BYTES as u64);
     let id = id?.into_inner();
     Some(LogSource {
         title: title.map(|s| s.into_inner()).unwrap_or_else(|| id.clone()),
@@ -344,6 +346,7 @@ pub(super) fn log(ctx: &mut Ctx, t: &mut Table, dir: &Path) -> Option<LogSource>
         error,
         warn,
         buffer: buffer.min(usize::MAX as u64) as usize,
+        buffer_bytes: buffer_bytes.min(usize::MAX as u64) as usize,
     })
 }
 

@@ -363,3 +363,35 @@ fn template_time_formats_and_blind_log_criteria() {
     let e = errors("[runbook]\nid = \"a\"\n[escalation]\nlevel = []\n");
     assert!(e[0].contains("needs at least one"), "{e:?}");
 }
+
+#[test]
+fn secrets_and_log_bytes_are_read_and_checked() {
+    let ok = load(
+        "[runbook]\nid = \"s\"\nsecret_vars = [\"pw\"]\nredact = [\"ghp_[a-z]+\"]\n[vars]\npw = \"x\"\n\
+         [[log]]\nid = \"app\"\npath = \"a.log\"\nbuffer_bytes = 1048576\n",
+    )
+    .unwrap()
+    .runbook;
+    assert!(ok.secret_vars.contains("pw"));
+    assert_eq!(ok.redact.len(), 1);
+    assert_eq!(ok.logs[0].buffer_bytes, 1 << 20);
+    let default = load("[runbook]\nid = \"s\"\n[[log]]\nid = \"app\"\npath = \"a.log\"\n").unwrap().runbook;
+    assert_eq!(default.logs[0].buffer_bytes, LOG_BUFFER_BYTES);
+
+    let errs = errors(
+        "[runbook]\nid = \"s\"\nsecret_vars = [\"pww\"]\nredact = [\"(\", \"a*\", \"\"]\n[vars]\npw = \"x\"\n\
+         [[log]]\nid = \"app\"\npath = \"a.log\"\nbuffer_bytes = 10\n",
+    );
+    let all = errs.join("\n");
+    assert!(all.contains("secret_vars names \"pww\", which is not in [vars] (did you mean \"pw\"?)"), "{all}");
+    assert!(all.contains("bad regex in redact"), "{all}");
+    assert!(all.contains("matches empty text"), "{all}");
+    assert!(all.contains("empty redact pattern"), "{all}");
+    assert!(all.contains("buffer_bytes in [[log]] \"app\" must be a whole number ≥ 65536"), "{all}");
+    // Each at its own value: secret_vars on line 3, the patterns on line 4, buffer_bytes on line 10.
+    let at =
+        |needle: &str| errs.iter().find(|e| e.contains(needle)).map(|e| e.split(':').nth(1).unwrap_or("").to_string());
+    assert_eq!(at("pww").as_deref(), Some("3"));
+    assert_eq!(at("unclosed group").as_deref(), Some("4"));
+    assert_eq!(at("buffer_bytes").as_deref(), Some("10"));
+}

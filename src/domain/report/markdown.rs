@@ -59,6 +59,12 @@ pub fn render(r: &Report) -> String {
     if r.unknown_records > 0 {
         let _ = writeln!(o, "- Records of kinds this version does not know: {}", r.unknown_records);
     }
+    if !r.malformed_records.is_empty() {
+        let _ = writeln!(o, "- Records that could not be read (left out of this report):");
+        for m in &r.malformed_records {
+            let _ = writeln!(o, "  - {}", md(m));
+        }
+    }
 
     let _ = writeln!(o, "\n## Decision\n");
     match &r.decision {

@@ -195,6 +195,24 @@ fn triggers_notes_messages_and_unknown_kinds() {
     assert!(s.notes.is_empty());
 }
 
+#[test]
+fn a_known_kind_that_does_not_parse_is_kept_apart_not_counted_as_unknown() {
+    let mut bad = record(1, t(0), "a", &EventKind::NoteAdded { text: "x".into() });
+    bad.data = serde_json::json!({ "txt": "renamed field" });
+    let mut future = record(2, t(1), "a", &EventKind::NoteAdded { text: "x".into() });
+    future.kind = "future.kind".into();
+    let s = SessionState::from_records(&[bad.clone(), future.clone()]);
+    assert_eq!(s.unknown_records, 1);
+    assert_eq!(s.malformed_count, 1);
+    assert_eq!(s.malformed[0].seq, 1);
+    assert_eq!(s.malformed[0].kind, "note.added");
+    assert!(s.malformed[0].why.contains("text"), "{}", s.malformed[0].why);
+    let report = crate::domain::report::build(None, &[bad, future]);
+    assert_eq!(report.malformed_records.len(), 1);
+    let md = crate::domain::report::markdown::render(&report);
+    assert!(md.contains("Records that could not be read") && md.contains("#1 note.added"), "{md}");
+}
+
 // ---- properties -------------------------------------------------------------
 
 fn id() -> impl Strategy<Value = String> {

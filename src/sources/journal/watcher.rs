@@ -87,7 +87,7 @@ fn stamp(path: &Path) -> Stamp {
 
 fn watch_loop(path: &Path, tx: &EventSender, wake: &mpsc::Receiver<()>, stop: &AtomicBool) {
     let mut last = stamp(path);
-    if tx.send(SourceEvent::JournalChanged).is_err() {
+    if tx.blocking_send(SourceEvent::JournalChanged).is_err() {
         return;
     }
     loop {
@@ -102,7 +102,7 @@ fn watch_loop(path: &Path, tx: &EventSender, wake: &mpsc::Receiver<()>, stop: &A
         let now = stamp(path);
         if now != last {
             last = now;
-            if tx.send(SourceEvent::JournalChanged).is_err() {
+            if tx.blocking_send(SourceEvent::JournalChanged).is_err() {
                 return;
             }
         }

@@ -66,7 +66,7 @@ fn describe(status: ExitStatus) -> String {
     }
 }
 
-fn reader(mut r: impl Read + Send + 'static, stream: Stream, tx: mpsc::Sender<Msg>) {
+fn reader(mut r: impl Read + Send + 'static, stream: Stream, tx: mpsc::SyncSender<Msg>) {
     std::thread::spawn(move || {
         let mut split = LineSplitter::new();
         let mut buf = vec![0u8; 64 * 1024];
@@ -154,7 +154,8 @@ impl CommandLog {
 
     /// Shows the command's output until it ends; returns how it ended.
     fn follow(&mut self, mut child: Child) -> String {
-        let (tx, rx) = mpsc::channel();
+        // Bounded: the readers wait while the batcher catches up (it drops, and counts, under a flood).
+        let (tx, rx) = mpsc::sync_channel(16);
         if let Some(out) = child.stdout.take() {
             reader(out, Stream::Stdout, tx.clone());
         }

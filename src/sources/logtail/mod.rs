@@ -16,6 +16,7 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::domain::redact::Redactor;
 use crate::domain::runbook::{LogSource, LogTarget};
 use crate::sources::{EventSender, LogStatus, SourceEvent};
 
@@ -35,6 +36,8 @@ pub struct TailOptions {
     pub backoff_max: Duration,
     /// Command logs: a run this long resets the back-off.
     pub healthy_after: Duration,
+    /// Hides the runbook's secrets in every line, before anything else sees it.
+    pub redactor: Arc<Redactor>,
 }
 
 impl Default for TailOptions {
@@ -48,6 +51,7 @@ impl Default for TailOptions {
             backoff_start: Duration::from_secs(1),
             backoff_max: Duration::from_secs(30),
             healthy_after: Duration::from_secs(10),
+            redactor: Default::default(),
         }
     }
 }
@@ -86,7 +90,7 @@ pub fn spawn_log_with(source: &LogSource, dir: &Path, tx: EventSender, opts: Tai
     let pgid = Arc::new(AtomicI32::new(0));
     let (wake_tx, wake_rx) = sync_channel(1);
     let err_tx = tx.clone();
-    let batch = Batcher::new(source.clone(), tx);
+    let batch = Batcher::new(source.clone(), tx, opts.redactor.clone());
     let name = format!("log:{}", source.id);
     let spawned = match &source.target {
         LogTarget::File { path } => {
@@ -109,7 +113,7 @@ pub fn spawn_log_with(source: &LogSource, dir: &Path, tx: EventSender, opts: Tai
     if let Err(e) = spawned {
         // Out of threads: say so on the log's status line rather than fail the console.
         let status = LogStatus::Error(format!("cannot start a thread for this log: {e}"));
-        let _ = err_tx.send(SourceEvent::LogStatus { log: source.id.clone(), status });
+        let _ = err_tx.try_send(SourceEvent::LogStatus { log: source.id.clone(), status });
     }
     LogHandle { stop, wake: wake_tx, pgid }
 }

@@ -52,7 +52,9 @@ pub async fn run(command: &str, cwd: &Path, timeout: Duration) -> Result<Command
     let mut child = cmd.spawn().map_err(|e| format!("cannot start /bin/sh -c in {}: {e}", cwd.display()))?;
     let pgid = child.id().map(|p| p as i32).unwrap_or(0);
     let mut guard = GroupGuard(Some(pgid));
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    // Bounded, and read while the command runs (only its last line is kept),
+    // so a chatty command neither fills memory nor blocks on a full pipe.
+    let (tx, mut rx) = mpsc::channel(256);
     if let Some(o) = child.stdout.take() {
         tokio::spawn(read_lines(o, Stream::Out, MAX_LINE, tx.clone()));
     }
@@ -62,14 +64,24 @@ pub async fn run(command: &str, cwd: &Path, timeout: Duration) -> Result<Command
     drop(tx);
     let mut last_line = None;
     let work = async {
-        let status = child.wait().await;
+        let keep_last = |last_line: &mut Option<String>, bytes: &[u8]| {
+            let t = clean_bytes(bytes);
+            if !t.trim().is_empty() {
+                *last_line = Some(t.trim().to_string());
+            }
+        };
+        let wait = child.wait();
+        tokio::pin!(wait);
+        let status = loop {
+            tokio::select! {
+                st = &mut wait => break st,
+                Some(l) = rx.recv() => keep_last(&mut last_line, &l.bytes),
+            }
+        };
         // Lines that arrived before the exit (and a short drain of what follows).
         let drain = async {
             while let Some(l) = rx.recv().await {
-                let t = clean_bytes(&l.bytes);
-                if !t.trim().is_empty() {
-                    last_line = Some(t.trim().to_string());
-                }
+                keep_last(&mut last_line, &l.bytes);
             }
         };
         let _ = tokio::time::timeout(Duration::from_millis(200), drain).await;

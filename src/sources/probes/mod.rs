@@ -5,7 +5,9 @@
 //! `domain::probe_history` in the app, not here.
 //!
 //! `env:NAME` header values are read from the environment at each attempt and
-//! never appear in results, errors or the journal.
+//! never appear in results, errors or the journal: every text of a result
+//! (body excerpt, failed condition, error, command output) passes through the
+//! runbook's `Redactor` here, where it enters, before anyone sees it.
 
 pub mod cert;
 pub mod command;
@@ -25,26 +27,44 @@ use tokio::time::MissedTickBehavior;
 use super::{EventSender, ProbeResult, SourceEvent};
 use crate::domain::condition::{Condition, Observation, Operand};
 use crate::domain::probe_history::ProbeSample;
+use crate::domain::redact::Redactor;
 use crate::domain::runbook::{HeaderValue, Probe, ProbeTarget, Runbook};
 use crate::domain::sanitize::clean;
 use crate::domain::vars;
 
-/// What every probe shares: the HTTP client, the vars to fill in, where commands run.
+/// What every probe shares: the HTTP client, the vars to fill in, where commands
+/// run, and what to hide in what comes back.
 pub struct ProbeEnv {
     pub client: reqwest::Client,
     pub vars: BTreeMap<String, String>,
     pub cwd: PathBuf,
+    pub redactor: Arc<Redactor>,
 }
 
 impl ProbeEnv {
-    /// For a runbook: its vars (with `WARROOM_VAR_*` overrides) and its folder.
+    /// For a runbook: its vars (with `WARROOM_VAR_*` overrides), its folder, and
+    /// a redactor for its secrets (read from the environment now).
     pub fn for_runbook(runbook: &Runbook) -> ProbeEnv {
-        ProbeEnv {
-            client: http::client(),
-            vars: vars::effective_vars(&runbook.vars, |k| std::env::var(k).ok()),
-            cwd: runbook.dir.clone(),
-        }
+        let vars = vars::effective_vars(&runbook.vars, |k| std::env::var(k).ok());
+        let redactor = Arc::new(Redactor::for_runbook(runbook, &vars, |k| std::env::var(k).ok()));
+        ProbeEnv::with_redactor(runbook, vars, redactor)
     }
+
+    /// For a runbook, with vars and redactor already made (the console's own).
+    pub fn with_redactor(runbook: &Runbook, vars: BTreeMap<String, String>, redactor: Arc<Redactor>) -> ProbeEnv {
+        ProbeEnv { client: http::client(), vars, cwd: runbook.dir.clone(), redactor }
+    }
+}
+
+/// Every text of a result with the secrets hidden.
+fn redacted(mut r: ProbeResult, redactor: &Redactor) -> ProbeResult {
+    if redactor.is_empty() {
+        return r;
+    }
+    for text in [&mut r.failed_condition, &mut r.error, &mut r.detail].into_iter().flatten() {
+        redactor.redact_in_place(text);
+    }
+    r
 }
 
 /// The running probes; dropping it stops them all.
@@ -86,7 +106,7 @@ pub fn start(probes: &[Probe], env: Arc<ProbeEnv>, tx: EventSender) -> ProbesHan
                 loop {
                     ticks.tick().await;
                     let r = probe_once(&p, &env).await;
-                    if tx.send(SourceEvent::Probe(r)).is_err() {
+                    if tx.send(SourceEvent::Probe(r)).await.is_err() {
                         break;
                     }
                 }
@@ -147,11 +167,26 @@ pub async fn probe_once(p: &Probe, env: &ProbeEnv) -> ProbeResult {
         ProbeTarget::Command { run } => command_attempt(p, env, run, timeout, started).await,
     };
     r.at = at;
-    r
+    redacted(r, &env.redactor)
 }
 
 fn first_failed(conds: &[Condition], obs: &Observation<'_>) -> Option<String> {
     conds.iter().find_map(|c| c.evaluate(obs).err()).map(|e| clean(&e))
+}
+
+/// As [`first_failed`], but what it says it saw is taken from the body with
+/// the secrets already hidden: an excerpt cut short after redaction could
+/// otherwise keep half a token. Pass or fail is still decided on the real body.
+fn first_failed_shown(conds: &[Condition], obs: &Observation<'_>, redactor: &Redactor) -> Option<String> {
+    let failed = conds.iter().find(|c| c.evaluate(obs).is_err())?;
+    let Some(std::borrow::Cow::Owned(hidden)) = obs.body.map(|b| redactor.redact(b)) else {
+        return failed.evaluate(obs).err().map(|e| clean(&e));
+    };
+    let shown = Observation { body: Some(&hidden), ..obs.clone() };
+    Some(match failed.evaluate(&shown) {
+        Err(e) => clean(&e),
+        Ok(()) => format!("{}: failed (the body held a secret, not shown)", clean(&failed.text)),
+    })
 }
 
 fn needs(conds: &[Condition], f: impl Fn(&Operand) -> bool) -> bool {
@@ -211,7 +246,7 @@ async fn http_attempt(
         latency,
         failed_condition: None,
         error: None,
-        detail: Some(detail_of(seen.status, &seen.body)),
+        detail: Some(detail_of(seen.status, &seen.body, &env.redactor)),
     };
     if seen.body_too_big {
         r.error = Some(format!("body too big: over {} KiB (probes read at most 1 MiB)", http::MAX_BODY / 1024));
@@ -243,16 +278,17 @@ async fn http_attempt(
         (!(200..400).contains(&seen.status))
             .then(|| format!("HTTP {} (no conditions given: expecting 2xx or 3xx)", seen.status))
     } else {
-        first_failed(&p.conditions, &obs)
+        first_failed_shown(&p.conditions, &obs, &env.redactor)
     };
     r.success = r.failed_condition.is_none();
     r
 }
 
-/// `HTTP 200 · <first words of the body>`, sanitised and short.
-fn detail_of(status: u16, body: &str) -> String {
+/// `HTTP 200 · <first words of the body>`, sanitised, redacted (before it is
+/// cut short, so no part of a secret is left) and short.
+fn detail_of(status: u16, body: &str, redactor: &Redactor) -> String {
     let first = body.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
-    let excerpt: String = clean(first).chars().take(80).collect();
+    let excerpt: String = redactor.redact(&clean(first)).chars().take(80).collect();
     if excerpt.is_empty() {
         format!("HTTP {status}")
     } else {

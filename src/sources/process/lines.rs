@@ -37,7 +37,7 @@ pub async fn read_lines<R: AsyncRead + Unpin>(
     mut reader: R,
     stream: Stream,
     max_line: usize,
-    tx: mpsc::UnboundedSender<RawLine>,
+    tx: mpsc::Sender<RawLine>,
 ) {
     let mut buf = vec![0u8; 16 * 1024];
     let mut line: Vec<u8> = Vec::new();
@@ -53,7 +53,7 @@ pub async fn read_lines<R: AsyncRead + Unpin>(
                 Some(i) => {
                     push_capped(&mut line, &chunk[..i], max_line, &mut cut);
                     let bytes = std::mem::take(&mut line);
-                    let _ = tx.send(RawLine { at: Utc::now(), stream, bytes, cut });
+                    let _ = tx.send(RawLine { at: Utc::now(), stream, bytes, cut }).await;
                     cut = false;
                     chunk = &chunk[i + 1..];
                 }
@@ -65,7 +65,7 @@ pub async fn read_lines<R: AsyncRead + Unpin>(
         }
     }
     if !line.is_empty() || cut {
-        let _ = tx.send(RawLine { at: Utc::now(), stream, bytes: line, cut });
+        let _ = tx.send(RawLine { at: Utc::now(), stream, bytes: line, cut }).await;
     }
 }
 
@@ -82,7 +82,7 @@ mod tests {
     use super::*;
 
     async fn lines_of(input: &[u8], max: usize) -> Vec<(Vec<u8>, bool)> {
-        let (tx, mut rx) = mpsc::unbounded_channel();
+        let (tx, mut rx) = mpsc::channel(1024);
         read_lines(input, Stream::Out, max, tx).await;
         let mut out = Vec::new();
         while let Ok(l) = rx.try_recv() {

@@ -6,6 +6,7 @@ pub mod confirm;
 pub mod decision;
 pub mod details;
 pub mod help;
+pub mod messages;
 pub mod operator;
 pub mod palette;
 pub mod rollback;
@@ -21,7 +22,13 @@ use super::app::App;
 use super::effect::Effect;
 
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
+    /// The message history; `scroll: None` keeps the newest in view.
+    Messages {
+        scroll: Option<u16>,
+    },
     Palette(palette::Palette),
     Search(search::SearchPrompt),
     Details(details::DetailsView),
@@ -37,6 +44,7 @@ impl Overlay {
     pub fn name(&self) -> &'static str {
         match self {
             Overlay::Help { .. } => "help",
+            Overlay::Messages { .. } => "messages",
             Overlay::Palette(_) => "palette",
             Overlay::Search(_) => "search",
             Overlay::Details(_) => "details",
@@ -68,6 +76,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let Some(ov) = app.overlay.take() else { return Vec::new() };
     let outcome = match ov {
         Overlay::Help { scroll } => help::on_key(app, scroll, key),
+        Overlay::Messages { scroll } => messages::on_key(app, scroll, key),
         Overlay::Palette(p) => palette::on_key(app, p, key),
         Overlay::Search(s) => search::on_key(app, s, key),
         Overlay::Details(v) => details::on_key(app, v, key),
@@ -101,6 +110,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
     let Some(mut ov) = app.overlay.take() else { return };
     match &mut ov {
         Overlay::Help { scroll } => help::draw(frame, app, main, *scroll),
+        Overlay::Messages { scroll } => messages::draw(frame, app, main, *scroll),
         Overlay::Palette(p) => palette::draw(frame, app, main, p),
         Overlay::Search(_) => {} // drawn in the message line by the status pane
         Overlay::Details(v) => details::draw(frame, app, main, v),

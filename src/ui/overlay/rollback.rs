@@ -71,7 +71,8 @@ fn push_command(lines: &mut Vec<Line<'static>>, command: &str) {
 fn command_text(app: &App, id: &str) -> String {
     let Some(rb) = app.runbook.rollback(id) else { return String::new() };
     match vars::render_command(&rb.run, &app.vars) {
-        Ok(c) => crate::domain::sanitize::clean_multiline(&c),
+        // Secret vars show as their placeholder: the command is shown, its secrets are not.
+        Ok(c) => crate::domain::sanitize::clean_multiline(&app.redactor.redact(&c)),
         Err(e) => format!("(cannot be filled in: {})", clean(&e.to_string())),
     }
 }

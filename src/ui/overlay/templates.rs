@@ -29,7 +29,8 @@ pub fn filled(app: &App, index: usize) -> Option<(String, String)> {
     let t = app.runbook.templates.get(index)?;
     let ctx =
         Context { runbook: &app.runbook, state: &app.state, now: app.now, operator: &app.operator, vars: &app.vars };
-    Some((t.id.clone(), render(&t.text, &ctx)))
+    // A secret var in a template never reaches the clipboard or the chat.
+    Some((t.id.clone(), app.redactor.redact_owned(render(&t.text, &ctx))))
 }
 
 pub fn on_key(app: &mut App, mut d: TemplatesDialog, key: KeyEvent) -> Outcome {

@@ -103,13 +103,29 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
             MsgKind::Warn => Role::Warn,
             MsgKind::Error => Role::Fail,
         };
-        Line::from(styled(app, role, fit(&format!(" {m}"), w)))
+        // How many others came in unread, so none is lost to the one-line bar.
+        let more = match app.messages.unread().saturating_sub(1) {
+            0 => String::new(),
+            n => format!(" (+{n} unread: m)"),
+        };
+        let room = w.saturating_sub(width(&more));
+        Line::from(vec![styled(app, role, fit(&format!(" {m}"), room)), styled(app, Role::Muted, more)])
     } else {
         let mouse = if app.mouse { " · mouse ON (M)" } else { "" };
+        // Messages not yet read stay counted after the bar clears (m opens them).
+        let unread = match app.messages.unread() {
+            0 => String::new(),
+            n => format!(" {n} unread (m) ·"),
+        };
         Line::from(styled(
             app,
             Role::Muted,
-            fit(&format!(" ? help · : palette · / search · Tab panes · d decision · w walkthrough · q quit{mouse}"), w),
+            fit(
+                &format!(
+                    "{unread} ? help · : palette · / search · Tab panes · d decision · w walkthrough · q quit{mouse}"
+                ),
+                w,
+            ),
         ))
     };
     frame.render_widget(Paragraph::new(line), area);

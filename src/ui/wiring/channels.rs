@@ -22,7 +22,8 @@ pub fn deliveries(app: &App, id: &str, on: Option<&str>) -> Vec<Delivery> {
     let Some(t) = app.runbook.template(id) else { return Vec::new() };
     let ctx =
         Context { runbook: &app.runbook, state: &app.state, now: app.now, operator: &app.operator, vars: &app.vars };
-    let text = render(&t.text, &ctx);
+    // What leaves for a chat server is as free of secrets as the journal.
+    let text = app.redactor.redact_owned(render(&t.text, &ctx));
     t.send_to
         .iter()
         .filter_map(|c| app.runbook.channel(c))

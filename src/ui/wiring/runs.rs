@@ -41,7 +41,8 @@ impl Session {
     /// At the loop's start: keep the sender for runs and start every probe.
     pub fn start_procs(&mut self, tx: EventSender) {
         if !self.app.runbook.probes.is_empty() {
-            let env = Arc::new(ProbeEnv::for_runbook(&self.app.runbook));
+            let app = &self.app;
+            let env = Arc::new(ProbeEnv::with_redactor(&app.runbook, app.vars.clone(), app.redactor.clone()));
             self.runs.probes = Some(probes::start(&self.app.runbook.probes, env, tx.clone()));
         }
         self.runs.tx = Some(tx);
@@ -68,7 +69,9 @@ impl Session {
                         for l in out.lines() {
                             let parsed = parse_line(l);
                             let t = parsed.at.map(|a| a.format("%H:%M:%S ").to_string()).unwrap_or_default();
-                            buf.push(crate::domain::sanitize::clean(&format!("{t}{}", parsed.text)));
+                            // A file written before a secret was declared is hidden as it is read back.
+                            let line = crate::domain::sanitize::clean(&format!("{t}{}", parsed.text));
+                            buf.push(self.app.redactor.redact_owned(line));
                         }
                         self.app.procs.outputs.insert(run_key(*kind, id), buf);
                     }

@@ -94,7 +94,9 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
         ),
     };
     on_yes.push(start);
-    // The question, then the exact command, line by line (each line sanitised).
+    // The question, then the exact command, line by line (each line sanitised),
+    // secret vars shown as their placeholder.
+    let command = app.redactor.redact(&command);
     let question = format!("{question}\nCommand:\n{}", crate::domain::sanitize::clean_multiline(&command));
     app.overlay = Some(Overlay::Confirm(Confirm { title, question, on_yes }));
     app.dirty = true;

@@ -1,0 +1,125 @@
+//! The one driver every front end shares (docs/console.md, "One clock"): the
+//! full-screen console, `--plain` and the tests feed it [`Input`]s — a key, a
+//! tick of the clock, a source event (probe, log lines, run output, another
+//! writer's journal records), a typed act — and it runs what the app makes of
+//! each through the one effect interpreter, [`Session::run_effects`].
+//!
+//! Because the clock, the auto-verdicts, the escalation and the triggers are
+//! all here, plain mode cannot drift from the screen again: a "max N errors
+//! per minute" criterion fails in both, an escalation is due in both.
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::domain::event::EventKind;
+use crate::sources::SourceEvent;
+
+use super::app::MsgKind;
+use super::effect::Effect;
+use super::run::Session;
+use super::terminal;
+
+/// Everything that can happen to a console, whatever draws it.
+#[derive(Clone, Debug)]
+pub enum Input {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    /// The terminal changed size: redraw.
+    Resize,
+    /// The clock moved on (once a second): clocks, auto-verdicts, escalation, triggers.
+    Tick(DateTime<Utc>),
+    Source(SourceEvent),
+    /// An act typed in plain mode, to journal as the operator at the keyboard.
+    Act(EventKind),
+}
+
+impl Session {
+    /// Feeds one input through the app and runs its effects; true when one of them asks to quit.
+    pub fn feed(&mut self, input: Input) -> bool {
+        let effects = match input {
+            Input::Key(k) => self.app.on_key(k),
+            Input::Mouse(m) => self.app.on_mouse(m),
+            Input::Resize => {
+                self.app.dirty = true;
+                Vec::new()
+            }
+            Input::Tick(now) => {
+                self.app.tick(now);
+                let mut effects = super::wiring::probes::auto_verdicts(&mut self.app);
+                effects.extend(self.app.incident_tick());
+                effects
+            }
+            Input::Source(ev) => self.app.on_source(ev),
+            Input::Act(event) => {
+                if let EventKind::OperatorSwitched { to, .. } = &event {
+                    // The switch is journaled as the one handing over; later acts are the new operator's.
+                    let e = self.app.append(event.clone());
+                    self.app.operator = to.clone();
+                    vec![e]
+                } else {
+                    vec![self.app.append(event)]
+                }
+            }
+        };
+        self.run_effects(effects)
+    }
+
+    /// The effect interpreter: runs effects in order; true when one of them asks to quit.
+    pub fn run_effects(&mut self, effects: Vec<Effect>) -> bool {
+        let mut quit = false;
+        let mut appended = false;
+        for e in effects {
+            match e {
+                Effect::Append { operator, event } => {
+                    self.run_append(&operator, &event);
+                    appended = true;
+                }
+                Effect::PollJournal => {
+                    self.poll();
+                }
+                Effect::Quit => quit = true,
+                Effect::SetMouse(on) => {
+                    if terminal::is_active() {
+                        if let Err(err) = terminal::set_mouse(on) {
+                            self.app.say(format!("mouse capture not changed: {err}"), MsgKind::Error);
+                        }
+                    }
+                }
+                Effect::Suspend => {
+                    if terminal::is_active() {
+                        if let Err(err) = terminal::suspend() {
+                            self.app.say(format!("could not take the terminal back: {err}"), MsgKind::Error);
+                        }
+                        if self.app.mouse {
+                            let _ = terminal::set_mouse(true);
+                        }
+                        self.app.dirty = true;
+                        self.repaint = true;
+                    }
+                }
+                Effect::Send(deliveries) => self.send(deliveries),
+                Effect::Copy(text) => match super::clipboard::copy(&text) {
+                    Ok(report) => self.app.say(report.message(), MsgKind::Info),
+                    Err(e) => self.app.say(e, MsgKind::Error),
+                },
+                other => {
+                    self.run_proc_effect(&other);
+                }
+            }
+        }
+        if appended {
+            // What was just journaled (a step's end, a probe change) may change auto-verdicts.
+            for e in super::wiring::probes::auto_verdicts(&mut self.app) {
+                if let Effect::Append { operator, event } = e {
+                    self.run_append(&operator, &event);
+                }
+            }
+        }
+        quit
+    }
+
+    /// How an `Effect::Append` is carried out: kept to this one function.
+    fn run_append(&mut self, operator: &str, event: &EventKind) {
+        self.append(operator, event);
+    }
+}

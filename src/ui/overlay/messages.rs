@@ -1,0 +1,77 @@
+//! `m`: the message history, newest at the bottom (opened at the end).
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+use super::{centered, is_close, Outcome, Overlay};
+use crate::ui::app::{App, MsgKind};
+use crate::ui::chrome::{dialog_block, styled};
+use crate::ui::text::clean;
+use crate::ui::theme::Role;
+use crate::ui::timefmt;
+
+/// One line per message: time, kind in a word (never colour alone), text.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    if app.messages.dropped() > 0 {
+        out.push(Line::from(styled(
+            app,
+            Role::Muted,
+            format!("({} older messages no longer kept)", app.messages.dropped()),
+        )));
+    }
+    if app.messages.is_empty() {
+        out.push(Line::from(styled(app, Role::Muted, "no messages yet")));
+    }
+    for m in app.messages.iter() {
+        let (word, role) = match m.kind {
+            MsgKind::Info => ("info ", Role::Accent),
+            MsgKind::Warn => ("WARN ", Role::Warn),
+            MsgKind::Error => ("ERROR", Role::Fail),
+        };
+        out.push(Line::from(vec![
+            styled(app, Role::Muted, format!("{} ", timefmt::hms(m.at))),
+            styled(app, role, format!("{word} ")),
+            styled(app, Role::Text, clean(&m.text)),
+        ]));
+    }
+    out
+}
+
+/// `scroll`: `None` follows the end (the newest in view).
+pub fn on_key(app: &mut App, scroll: Option<u16>, key: KeyEvent) -> Outcome {
+    if is_close(&key, false) || key.code == KeyCode::Char('m') {
+        return Outcome::Close;
+    }
+    let max = lines(app).len().saturating_sub(1) as u16;
+    let at = scroll.unwrap_or(max);
+    let scroll = match key.code {
+        KeyCode::Down | KeyCode::Char('j') => Some((at + 1).min(max)),
+        KeyCode::Up | KeyCode::Char('k') => Some(at.saturating_sub(1)),
+        KeyCode::PageDown => Some((at + 10).min(max)),
+        KeyCode::PageUp => Some(at.saturating_sub(10)),
+        KeyCode::Home | KeyCode::Char('g') => Some(0),
+        KeyCode::End | KeyCode::Char('G') => None,
+        _ => scroll,
+    };
+    Outcome::Keep(Overlay::Messages { scroll })
+}
+
+pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, scroll: Option<u16>) {
+    // Messages said while it is open are read as they arrive.
+    app.messages.mark_read();
+    let area = centered(main, 120, main.height.saturating_sub(2));
+    frame.render_widget(Clear, area);
+    let all = lines(app);
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let end = all.len().saturating_sub(inner_h) as u16;
+    let top = scroll.map_or(end, |s| s.min(end));
+    let title = format!("Message history ({})", app.messages.len());
+    let p = Paragraph::new(all)
+        .block(dialog_block(app, &title, "j/k scroll · g/G top/end · Esc/q/m close"))
+        .scroll((top, 0));
+    frame.render_widget(p, area);
+}

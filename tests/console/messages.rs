@@ -1,0 +1,91 @@
+//! The message history in real tmux: two warnings at start are both kept (the
+//! bar shows the newest and how many more are unread, no "(+1 more)" that
+//! cannot be read), `m` lists them all, and the count clears once read.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn screen(&self) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &str) {
+        Command::new("tmux").args(["-L", &self.socket, "send-keys", keys]).status().unwrap();
+    }
+
+    fn wait(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if cond(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(60), "never saw {what}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+        let uid = unsafe { libc::getuid() };
+        let _ = std::fs::remove_file(format!("/tmp/tmux-{uid}/{}", self.socket));
+    }
+}
+
+#[test]
+fn every_start_warning_is_kept_and_m_lists_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("rb.toml");
+    // Two probes whose timeout is longer than their interval: one warning each.
+    std::fs::write(
+        &rb,
+        r#"[runbook]
+id = "msgs"
+title = "Messages e2e"
+
+[[probe]]
+id = "first-slow"
+tcp = "127.0.0.1:1"
+every = "1h"
+timeout = "2h"
+
+[[probe]]
+id = "second-slow"
+tcp = "127.0.0.1:1"
+every = "1h"
+timeout = "2h"
+"#,
+    )
+    .unwrap();
+    let socket = format!("wr-msgs-{}", std::process::id());
+    let cmd = format!(
+        "WARROOM_DATA_DIR={} {} open {} --journal {}; sleep 600",
+        dir.path().join("data").display(),
+        env!("CARGO_BIN_EXE_warroom"),
+        rb.display(),
+        dir.path().join("j.jsonl").display()
+    );
+    assert!(Command::new("tmux")
+        .args(["-L", &socket, "new-session", "-d", "-x", "160", "-y", "40", &cmd])
+        .status()
+        .unwrap()
+        .success());
+    let t = Tmux { socket };
+    let s = t.wait("the newest warning with an unread count", |s| s.contains("(+1 unread: m)"));
+    assert!(s.contains("second-slow"), "{s}");
+    t.keys("m");
+    let s = t.wait("the history", |s| s.contains("Message history (2)"));
+    assert!(s.contains("first-slow") && s.contains("second-slow"), "{s}");
+    assert!(s.contains("WARN"), "{s}");
+    t.keys("Escape");
+    let s = t.wait("the hint line back", |s| s.contains("? help"));
+    assert!(!s.contains("unread"), "read messages are still counted:\n{s}");
+}
