@@ -37,7 +37,7 @@ pub fn run(runbook: &Path, act: &T0Act, c: &Common) -> i32 {
             };
             match append(c, &rb.id, &EventKind::T0Set { t0 }) {
                 Ok(rec) => {
-                    println!(
+                    outln!(
                         "recorded: T-0 = {} by {} (seq {}); now {}",
                         show(t0, rb.timezone),
                         clean(&rec.operator),
@@ -57,17 +57,11 @@ pub fn run(runbook: &Path, act: &T0Act, c: &Common) -> i32 {
             };
             match crate::domain::countdown::t0(rb, &state) {
                 Some(t0) => {
-                    println!(
-                        "T-0 = {}; now {}",
-                        show(t0, rb.timezone),
-                        crate::domain::countdown::label(t0, Utc::now())
-                    );
+                    outln!("T-0 = {}; now {}", show(t0, rb.timezone), crate::domain::countdown::label(t0, Utc::now()));
                     EXIT_OK
                 }
                 None => {
-                    println!(
-                        "no T-0 set: add t0 = \"2026-02-12T06:00\" to [runbook] or run warroom t0 RUNBOOK set TIME"
-                    );
+                    outln!("no T-0 set: add t0 = \"2026-02-12T06:00\" to [runbook] or run warroom t0 RUNBOOK set TIME");
                     EXIT_OK
                 }
             }
