@@ -21,16 +21,21 @@ fn runbook() -> PathBuf {
 
 struct Console {
     name: String,
-    data: tempfile::TempDir,
+    /// Shared by consoles on one session.
+    data: std::rc::Rc<tempfile::TempDir>,
 }
 
 impl Console {
     /// `warroom open` on the fixture with `env` (`NAME=value …`) in a new tmux session.
     fn start(name: &str, env: &str) -> Console {
-        let data = tempfile::tempdir().unwrap();
-        let c = Console { name: name.to_string(), data };
+        Console::start_on(name, env, std::rc::Rc::new(tempfile::tempdir().unwrap()), "ana")
+    }
+
+    /// A console on the session in `data`, as `operator`.
+    fn start_on(name: &str, env: &str, data: std::rc::Rc<tempfile::TempDir>, operator: &str) -> Console {
+        let c = Console { name: format!("{name}-{}", std::process::id()), data };
         let cmd = format!(
-            "export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana TERM=xterm-256color {env} && {bin} open {rb}; echo EXIT=$?; sleep 600",
+            "export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR={operator} TERM=xterm-256color {env} && {bin} open {rb}; echo EXIT=$?; sleep 600",
             data = c.data.path().display(),
             bin = env!("CARGO_BIN_EXE_warroom"),
             rb = runbook().display(),
@@ -236,7 +241,7 @@ fn the_demo_sends_a_decision_to_its_own_chat_and_shows_the_delivery() {
         bin = env!("CARGO_BIN_EXE_warroom"),
     );
     tmux(&["new-session", "-d", "-s", &name, "-x", "160", "-y", "50", &cmd]);
-    let c = Console { name, data: temp };
+    let c = Console { name, data: std::rc::Rc::new(temp) };
     c.wait_screen("Alder platform (demo)");
     c.wait_screen("ch golive ·");
     c.keys(&["d", "Tab", "Tab"]);
@@ -248,4 +253,31 @@ fn the_demo_sends_a_decision_to_its_own_chat_and_shows_the_delivery() {
     c.wait_screen("[#golive] [GO-LIVE] Decision NO-GO by ana: waiting for the pay");
     c.keys(&["q"]);
     c.wait_screen("EXIT=0");
+}
+
+#[test]
+fn with_two_consoles_open_an_automatic_message_goes_out_once() {
+    let golive = start_blocking(Answer::Ok);
+    let env = format!("WR_TEST_GOLIVE_URL={} WR_TEST_GOLIVE_TOKEN=t WR_TEST_ALERTS_URL={}", golive.url(), golive.url());
+    let a = Console::start("once-a", &env);
+    let b = Console::start_on("once-b", &env, a.data.clone(), "bo");
+    a.wait_screen("Release 5.0");
+    b.wait_screen("Release 5.0");
+    a.keys(&["d", "Tab", "Tab"]);
+    a.text("two consoles, one message");
+    a.keys(&["Enter"]);
+    // The other console folds the decision and both deliveries in (from the journal) ...
+    b.wait_screen("decision: NO-GO by ana");
+    b.wait_screen("ch golive ✓  alerts ✓");
+    a.wait_screen("ch golive ✓  alerts ✓");
+    // ... and sent nothing itself: one message per channel.
+    let got = golive.got();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().any(|g| g.body["channel"] == "golive"), "{got:?}");
+    assert_eq!(records(&a.journal_text(), "message.sent").len(), 2);
+    for c in [&a, &b] {
+        c.keys(&["q"]);
+        c.wait_screen("EXIT=0");
+    }
+    assert_eq!(golive.got().len(), 2, "a late second send");
 }
