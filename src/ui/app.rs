@@ -117,6 +117,10 @@ pub struct App {
     pub badge: Option<&'static str>,
     /// Probe histories, auto-verdict memory, run output (`ui::wiring`).
     pub procs: super::wiring::ProcsView,
+    /// Write links as OSC 8 hyperlinks (`ui::hyperlink`), decided once at start.
+    pub hyperlinks: bool,
+    /// Links drawn in the last frame, for the OSC 8 overlay.
+    pub placed_links: Vec<super::hyperlink::Placed>,
     /// Hides the runbook's secrets in outside text (built once, at start).
     pub redactor: std::sync::Arc<crate::domain::redact::Redactor>,
 }
@@ -155,6 +159,8 @@ impl App {
             bell: false,
             badge: None,
             procs: Default::default(),
+            hyperlinks: super::hyperlink::supported(|k| std::env::var(k).ok()),
+            placed_links: Vec::new(),
         }
     }
 

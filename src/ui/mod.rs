@@ -19,6 +19,7 @@ pub mod driver;
 pub mod effect;
 pub mod event;
 pub mod fuzzy;
+pub mod hyperlink;
 pub mod incident;
 pub mod items;
 pub mod keymap;

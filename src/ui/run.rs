@@ -224,7 +224,16 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                     full_repaint(&mut term)?;
                 }
                 session.app.dirty = false;
+                session.app.placed_links.clear();
                 term.draw(|f| super::render::draw(f, &mut session.app))?;
+                if session.app.hyperlinks && !session.app.placed_links.is_empty() {
+                    // Same text, same place, now clickable (`ui::hyperlink`).
+                    use std::io::Write;
+                    let bytes = super::hyperlink::overlay(&session.app.placed_links);
+                    let out = term.backend_mut();
+                    out.write_all(&bytes)?;
+                    out.flush()?;
+                }
                 if std::mem::take(&mut session.app.bell) {
                     ring_bell();
                 }

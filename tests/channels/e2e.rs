@@ -281,3 +281,39 @@ fn with_two_consoles_open_an_automatic_message_goes_out_once() {
     }
     assert_eq!(golive.got().len(), 2, "a late second send");
 }
+
+/// Runs the console under `script`, recording every byte it writes.
+fn recorded(name: &str, env: &str) -> (Console, PathBuf) {
+    let data = std::rc::Rc::new(tempfile::tempdir().unwrap());
+    let file = data.path().join("typescript");
+    let c = Console { name: format!("{name}-{}", std::process::id()), data };
+    let open = format!("{env} {} open {}", env!("CARGO_BIN_EXE_warroom"), runbook().display());
+    let cmd = format!(
+        "export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana TERM=xterm-256color WR_TEST_GOLIVE_URL=http://127.0.0.1:9/ WR_TEST_ALERTS_URL=http://127.0.0.1:9/ && script -qfec '{open}' {file}; echo EXIT=$?; sleep 600",
+        data = c.data.path().display(),
+        file = file.display(),
+    );
+    tmux(&["new-session", "-d", "-s", &c.name, "-x", "160", "-y", "45", &cmd]);
+    (c, file)
+}
+
+#[test]
+fn links_are_osc8_hyperlinks_when_asked_and_plain_text_in_tmux_otherwise() {
+    let osc8 = "\x1b]8;;https://grafana.example/d/smoke\x1b\\https://grafana.example/d/smoke\x1b]8;;\x1b\\";
+    for (env, want) in [("WARROOM_HYPERLINKS=1", true), ("", false)] {
+        let (c, file) = recorded(if want { "osc8-on" } else { "osc8-off" }, env);
+        c.wait_screen("Release 5.0");
+        c.keys(&["2", "j", "Enter"]);
+        c.wait_screen("1  Smoke dashboard  https://grafana.example/d/smoke");
+        // Escape and q sent at once would read as Alt-q: wait for the details to close.
+        c.keys(&["Escape"]);
+        c.wait("details closed", |c| !c.screen().contains("Smoke dashboard"));
+        c.keys(&["q"]);
+        c.wait_screen("EXIT=0");
+        let bytes = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).to_string();
+        assert_eq!(bytes.contains(osc8), want, "OSC 8 written: {}", bytes.contains("\x1b]8;"));
+        if !want {
+            assert!(!bytes.contains("\x1b]8;"), "no OSC 8 at all inside tmux");
+        }
+    }
+}

@@ -298,7 +298,34 @@ fn jump(app: &mut App, v: &mut DetailsView, lines: &[Line], from: usize, forward
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &mut DetailsView) {
+/// Where the link URLs landed on screen (one-row lines only), for OSC 8.
+fn place_links(app: &mut App, shown: &[Line], inner: Rect, v: &DetailsView) {
+    let urls: Vec<String> = crate::ui::links::of(app, v.pane, v.index).iter().map(|l| clean(&l.url)).collect();
+    let mut placed = Vec::new();
+    let mut row = 0u16;
+    for line in shown {
+        if row >= inner.height {
+            break;
+        }
+        let rows = Paragraph::new(line.clone()).wrap(Wrap { trim: false }).line_count(inner.width) as u16;
+        if let Some(last) = line.spans.last() {
+            if rows == 1 && urls.iter().any(|u| *u == last.content) {
+                let before: usize =
+                    line.spans[..line.spans.len() - 1].iter().map(|s| crate::ui::text::width(&s.content)).sum();
+                placed.push(crate::ui::hyperlink::Placed {
+                    x: inner.x + before as u16,
+                    y: inner.y + row,
+                    url: last.content.to_string(),
+                    text: last.content.to_string(),
+                });
+            }
+        }
+        row += rows.max(1);
+    }
+    app.placed_links = placed;
+}
+
+pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut DetailsView) {
     let (title, mut lines) = lines(app, v.pane, v.index);
     let area = centered(main, 100, (lines.len() as u16 + 4).max(8).min(main.height.saturating_sub(2)));
     frame.render_widget(Clear, area);
@@ -328,8 +355,10 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &mut DetailsView) {
     } else {
         format!("\"{}\": n/N next/previous · / find · Esc close", clean(&v.find))
     };
-    let p = Paragraph::new(lines.split_off(v.top.min(lines.len())))
-        .wrap(Wrap { trim: false })
-        .block(crate::ui::chrome::dialog_block(app, &title, &hint));
+    let shown = lines.split_off(v.top.min(lines.len()));
+    if app.hyperlinks {
+        place_links(app, &shown, Rect::new(area.x + 1, area.y + 1, inner_w, inner_h as u16), v);
+    }
+    let p = Paragraph::new(shown).wrap(Wrap { trim: false }).block(crate::ui::chrome::dialog_block(app, &title, &hint));
     frame.render_widget(p, area);
 }
