@@ -113,3 +113,26 @@ fn the_status_line_counts_down_to_t0_and_shows_each_channel() {
     let s = screen(&mut a);
     assert!(s.contains("ch golive ✓  alerts ✗500"), "{s}");
 }
+
+#[test]
+fn at_80_columns_the_clock_and_a_failing_channel_still_show() {
+    let mut a = app();
+    a.state.apply_event(
+        "ana",
+        t(3),
+        EventKind::MessageFailed {
+            template: "decision".into(),
+            channel: "alerts".into(),
+            on: None,
+            attempts: 4,
+            status: None,
+            error: "connection refused".into(),
+        },
+    );
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| warroom::ui::render::draw(f, &mut a)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let status: String = (0..80).map(|x| buf[(x, 22)].symbol().to_string()).collect();
+    assert!(status.contains("alerts ✗"), "{status}");
+    assert!(status.contains("06:00:00Z"), "{status}");
+}

@@ -51,7 +51,7 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let dec_label = if narrow { " │ dec: " } else { " │ decision: " };
     // What must show (recommendation, decision, clock) is laid out first;
     // the title and the operators share what is left.
-    let team = super::status_team::segments(app);
+    let team = super::status_team::segments(app, w);
     let team_w: usize = team.iter().map(|s| width(&s.content)).sum();
     let fixed = width(&rec) + width(&decision) + width(" │ ") + width(dec_label) + width(&clock) + 2 + team_w;
     let mut rest = w.saturating_sub(fixed);
