@@ -7,6 +7,7 @@ pub mod approve;
 pub mod check;
 pub mod common;
 pub mod demo;
+pub mod from_gatus;
 pub mod mark;
 pub mod note;
 pub mod open;
@@ -92,6 +93,11 @@ pub enum Command {
     Note { runbook: PathBuf, text: String },
     /// Approve a rollback that needs several operators, as this operator.
     Approve { runbook: PathBuf, rollback: String },
+    /// Print [[probe]] tables for a Gatus config's endpoints (conditions kept as written).
+    FromGatus {
+        /// Gatus configuration file (YAML).
+        config: PathBuf,
+    },
     /// Check a journal's hash chain and sequence.
     Verify { journal: PathBuf },
     /// T-0 of a days-long go-live: set it in the live session, or show it.
@@ -157,6 +163,7 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
         Command::Verify { journal } => verify::run(&journal, c),
         Command::T0 { runbook, act } => t0::run(&runbook, &act, c),
+        Command::FromGatus { config } => from_gatus::run(&config, c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
     }
 }

@@ -122,15 +122,13 @@ pub enum ProbeTarget {
         url: String,
         method: String,
         headers: Vec<(String, HeaderValue)>,
+        /// Request body (`body = "..."`), `{vars}` filled when sent.
+        body: Option<String>,
     },
     /// `host:port`
-    Tcp {
-        addr: String,
-    },
+    Tcp { addr: String },
     /// Run by `/bin/sh -c`; exit 0 is UP.
-    Command {
-        run: String,
-    },
+    Command { run: String },
 }
 
 #[derive(Clone, Debug)]

@@ -6,6 +6,7 @@
 //! hand rather than through serde derive, because serde stops at the first
 //! error and we must report all of them, each with its position.
 
+mod conditions;
 pub mod programs;
 mod reader;
 mod refs;
