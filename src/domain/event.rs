@@ -405,5 +405,15 @@ mod kinds_tests {
         for e in samples {
             assert!(EventKind::KINDS.contains(&e.name()), "{} missing from KINDS", e.name());
         }
+        // Every name `name()` can return (read from this file at compile time),
+        // so a kind added later cannot be forgotten in `send_on` checks.
+        let src = include_str!("event.rs");
+        let named: Vec<&str> =
+            src.lines().filter(|l| l.trim_start().starts_with("EventKind::") && l.contains("} => \"")).collect();
+        assert!(named.len() >= 20, "read {} names from event.rs", named.len());
+        for line in named {
+            let name = line.split("=> \"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default();
+            assert!(EventKind::KINDS.contains(&name), "{name} missing from EventKind::KINDS");
+        }
     }
 }
