@@ -199,6 +199,7 @@ mod tests {
             valid_for: None,
             every: None,
             links: vec![],
+            phase: None,
         }
     }
 

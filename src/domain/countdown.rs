@@ -58,8 +58,13 @@ mod tests {
 
     #[test]
     fn the_phase_by_time_and_the_journal_t0_wins() {
-        let ph =
-            |id: &str, at: Option<i64>| Phase { id: id.into(), title: id.into(), at: at.map(chrono::Duration::days) };
+        let ph = |id: &str, at: Option<i64>| Phase {
+            id: id.into(),
+            title: id.into(),
+            at: at.map(chrono::Duration::days),
+            valid_for: None,
+            every: None,
+        };
         let mut rb = empty_runbook();
         rb.phases = vec![ph("prep", Some(-7)), ph("launch", Some(0)), ph("notes", None), ph("soft", Some(1))];
         rb.t0 = Some(t(0));

@@ -121,6 +121,7 @@ mod tests {
                     valid_for: None,
                     every: None,
                     links: vec![],
+                    phase: None,
                 })
                 .collect(),
             ..crate::domain::fixtures::empty_runbook()

@@ -58,13 +58,20 @@ impl Expired {
 /// Turns verdicts that are no longer evidence at `now` into PENDING.
 /// `t0` anchors `every` periods (the session's T-0, if any).
 pub fn apply(state: &mut SessionState, rb: &Runbook, t0: Option<DateTime<Utc>>, now: DateTime<Utc>) {
-    for c in rb.criteria.iter().filter(|c| c.valid_for.is_some() || c.every.is_some()) {
+    for c in &rb.criteria {
+        // A criterion's own setting, else its phase's.
+        let phase = c.phase.as_deref().and_then(|p| rb.phase(p));
+        let valid_for = c.valid_for.or(phase.and_then(|p| p.valid_for));
+        let every = c.every.or(phase.and_then(|p| p.every));
+        if valid_for.is_none() && every.is_none() {
+            continue;
+        }
         let Some(st) = state.criteria.get_mut(&c.id) else { continue };
         if matches!(st.verdict, Verdict::Pending | Verdict::Na) || st.expired.is_some() {
             continue;
         }
         let Some(at) = st.at else { continue };
-        let why = match (c.valid_for, c.every) {
+        let why = match (valid_for, every) {
             (Some(v), _) if now - at >= v.to_chrono() => Some(ExpiredWhy::Aged(v)),
             (_, Some(e)) if period(at, e, t0) < period(now, e, t0) => Some(ExpiredWhy::NewPeriod(e)),
             _ => None,
@@ -198,6 +205,27 @@ mod tests {
         let inp = Inputs { runbook: &rb, state: &s, probes: &probes, logs: &logs, now: t(4) };
         assert!(av.evaluate(&inp).is_empty());
         assert_eq!(s.verdict("home"), Verdict::Pending);
+    }
+
+    #[test]
+    fn a_phase_valid_for_applies_to_its_criteria_unless_they_set_their_own() {
+        use crate::domain::runbook::Phase;
+        let mut rb = rb(None, None);
+        rb.phases = vec![Phase {
+            id: "soft".into(),
+            title: "Soft".into(),
+            at: None,
+            valid_for: Some(Dur::from_secs(2)),
+            every: None,
+        }];
+        rb.criteria[0].phase = Some("soft".into());
+        let mut s = session(&[(0, "a", opened()), (10, "ana", marked(Verdict::Pass))]);
+        apply(&mut s, &rb, None, t(12));
+        assert_eq!(s.verdict("home"), Verdict::Pending, "the phase's 2s");
+        rb.criteria[0].valid_for = Some(Dur::from_secs(60));
+        let mut s = session(&[(0, "a", opened()), (10, "ana", marked(Verdict::Pass))]);
+        apply(&mut s, &rb, None, t(12));
+        assert_eq!(s.verdict("home"), Verdict::Pass, "its own 60s wins");
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub fn criterion(id: &str, severity: Severity) -> Criterion {
         valid_for: None,
         every: None,
         links: vec![],
+        phase: None,
     }
 }
 

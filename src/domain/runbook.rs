@@ -83,6 +83,9 @@ pub struct Phase {
     pub title: String,
     /// When the phase begins relative to T-0 (`at = "T-7d"`), signed.
     pub at: Option<chrono::Duration>,
+    /// `valid_for` / `every` for the criteria that name this phase and set none themselves.
+    pub valid_for: Option<Dur>,
+    pub every: Option<Dur>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -244,6 +247,8 @@ pub struct Criterion {
     /// A recurring check: every period starts PENDING again (`domain::expiry`).
     pub every: Option<Dur>,
     pub links: Vec<Link>,
+    /// The phase it belongs to, if any (its `valid_for` / `every` apply).
+    pub phase: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -97,8 +97,8 @@ mod tests {
         m.run = None;
         Runbook {
             phases: vec![
-                Phase { id: "deploy".into(), title: "Deploy".into(), at: None },
-                Phase { id: "verify".into(), title: "Verify".into(), at: None },
+                Phase { id: "deploy".into(), title: "Deploy".into(), at: None, valid_for: None, every: None },
+                Phase { id: "verify".into(), title: "Verify".into(), at: None, valid_for: None, every: None },
             ],
             steps: vec![
                 step("a", "deploy", StepOnFail::Stop),

@@ -211,7 +211,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let mut phases = read_all(ctx, doc, "phase", sections::phase);
     let mut steps = read_all(ctx, doc, "step", sections::step);
     if phases.is_empty() && !steps.is_empty() && !ctx.ids.any(refs::Kind::Phase) {
-        phases.push(Phase { id: IMPLICIT_PHASE.into(), title: "Steps".into(), at: None });
+        phases.push(Phase { id: IMPLICIT_PHASE.into(), title: "Steps".into(), at: None, valid_for: None, every: None });
         for s in steps.iter_mut().filter(|s| s.phase.is_empty()) {
             s.phase = IMPLICIT_PHASE.into();
         }

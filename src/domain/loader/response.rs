@@ -18,7 +18,10 @@ const CRITERION_ON_FAIL: &[(&str, CriterionOnFail)] = &[
 ];
 
 pub(super) fn criterion(ctx: &mut Ctx, t: &mut Table) -> Option<Criterion> {
-    t.check_keys(ctx, &["id", "title", "severity", "on_fail", "auto", "description", "valid_for", "every", "links"]);
+    t.check_keys(
+        ctx,
+        &["id", "title", "severity", "on_fail", "auto", "description", "valid_for", "every", "links", "phase"],
+    );
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Criterion, id);
@@ -44,6 +47,10 @@ pub(super) fn criterion(ctx: &mut Ctx, t: &mut Table) -> Option<Criterion> {
     let valid_for = t.pos_dur(ctx, "valid_for");
     let every = t.pos_dur(ctx, "every");
     let links = super::team::links(ctx, t);
+    let phase = t.ref_id(ctx, "phase");
+    if let Some(p) = &phase {
+        refer(ctx, Kind::Phase, p, &t.what.clone());
+    }
     Some(Criterion {
         id: id?.into_inner(),
         title: title?.into_inner(),
@@ -54,6 +61,7 @@ pub(super) fn criterion(ctx: &mut Ctx, t: &mut Table) -> Option<Criterion> {
         valid_for,
         every,
         links,
+        phase: phase.map(|p| p.into_inner()),
     })
 }
 

@@ -72,7 +72,7 @@ pub(super) fn vars_table(ctx: &mut Ctx, t: &Table) -> BTreeMap<String, String> {
 }
 
 pub(super) fn phase(ctx: &mut Ctx, t: &mut Table) -> Option<Phase> {
-    t.check_keys(ctx, &["id", "title", "at"]);
+    t.check_keys(ctx, &["id", "title", "at", "valid_for", "every"]);
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Phase, id);
@@ -80,7 +80,8 @@ pub(super) fn phase(ctx: &mut Ctx, t: &mut Table) -> Option<Phase> {
     }
     let title = t.req_str(ctx, "title", "\"Deploy (T-0)\"");
     let at = super::team::phase_at(ctx, t);
-    Some(Phase { id: id?.into_inner(), title: title?.into_inner(), at })
+    let (valid_for, every) = (t.pos_dur(ctx, "valid_for"), t.pos_dur(ctx, "every"));
+    Some(Phase { id: id?.into_inner(), title: title?.into_inner(), at, valid_for, every })
 }
 
 const STEP_ON_FAIL: &[(&str, StepOnFail)] =

@@ -272,6 +272,7 @@ title = "Checked"
 severity = "high"
 valid_for = "24h"
 every = "1d"
+phase = "soft"
 
 [[channel]]
 id = "golive"
@@ -294,6 +295,7 @@ send_on = ["decision.recorded"]
         assert_eq!(rb.phases[0].at, Some(chrono::Duration::days(1)));
         assert_eq!(rb.steps[0].links[0].url, "https://tickets.example/CHG-1");
         assert_eq!(rb.criteria[0].valid_for.map(|d| d.as_millis()), Some(86_400_000));
+        assert_eq!(rb.criteria[0].phase.as_deref(), Some("soft"));
         let ch = &rb.channels[0];
         assert_eq!((ch.kind, &ch.url), (ChannelKind::Slack, &HeaderValue::Env("HOOK".into())));
         assert_eq!(rb.templates[0].send_on, vec!["decision.recorded".to_string()]);
@@ -317,8 +319,8 @@ send_on = ["decision.recorded"]
         };
         has(10, "not an offset from T-0");
         has(17, "not a usable http(s) URL");
-        has(28, "unknown kind \"email\"");
-        has(36, "unknown channel \"golvie\"");
-        has(37, "\"decision.recoded\" is not a journal event kind (did you mean \"decision.recorded\"?)");
+        has(29, "unknown kind \"email\"");
+        has(37, "unknown channel \"golvie\"");
+        has(38, "\"decision.recoded\" is not a journal event kind (did you mean \"decision.recorded\"?)");
     }
 }
