@@ -99,6 +99,7 @@ pub fn empty_runbook() -> Runbook {
         templates: vec![],
         channels: vec![],
         t0: None,
+        session: Default::default(),
         secret_vars: Default::default(),
         redact: vec![],
     }

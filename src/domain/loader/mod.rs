@@ -14,6 +14,7 @@ mod response;
 mod secrets;
 mod sections;
 pub mod team;
+mod session;
 #[cfg(test)]
 mod tests;
 
@@ -50,6 +51,7 @@ const SECTIONS: &[&str] = &[
     "trigger",
     "template",
     "channel",
+    "session",
 ];
 
 /// Id of the phase that holds steps when a runbook declares no `[[phase]]`.
@@ -224,6 +226,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let triggers = read_all(ctx, doc, "trigger", response::trigger);
     let templates = read_all(ctx, doc, "template", response::template);
     let channels = read_all(ctx, doc, "channel", team::channel);
+    let session = single(ctx, doc, "session").map(|t| session::session(ctx, &t)).unwrap_or_default();
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
     warn_logs_without_error_pattern(ctx, doc, &logs, &criteria, &triggers);
@@ -246,6 +249,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         templates,
         channels,
         t0,
+        session,
         secret_vars: secret_rules.as_ref().map(|r| r.vars.clone()).unwrap_or_default(),
         redact: secret_rules.map(|r| r.redact).unwrap_or_default(),
     }
