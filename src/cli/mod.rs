@@ -111,6 +111,7 @@ pub enum Command {
         runbook: PathBuf,
         #[command(subcommand)]
         act: t0::T0Act,
+    },
     /// Print a session as a file journal (JSON lines), verified first: `warroom export URL > journal.jsonl`.
     Export { journal: PathBuf },
     /// Copy a verified journal file into a new, empty session (postgres:// URL or file).
