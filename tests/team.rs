@@ -384,7 +384,7 @@ mod status_line {
         let narrow = status_at(80);
         assert!(narrow.contains("ana"), "{narrow}");
         assert!(!narrow.contains("[ro]"), "markers go first when narrow: {narrow}");
-        assert!(narrow.contains("rec:") && narrow.contains("06:30:00Z"), "what must show still shows: {narrow}");
+        assert!(narrow.contains("rec:") && narrow.contains("06:30Z 07:30 CET"), "what must show still shows: {narrow}");
     }
 }
 

@@ -197,6 +197,10 @@ mod tests {
             on_fail: CriterionOnFail::Rollback,
             auto: Some(auto),
             description: None,
+            valid_for: None,
+            every: None,
+            links: vec![],
+            phase: None,
         }
     }
 

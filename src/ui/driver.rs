@@ -102,6 +102,7 @@ impl Session {
                         self.repaint = true;
                     }
                 }
+                Effect::Send(deliveries) => self.send(deliveries),
                 Effect::Copy(text) => match super::clipboard::copy(&text) {
                     Ok(report) => self.app.say(report.message(), MsgKind::Info),
                     Err(e) => self.app.say(e, MsgKind::Error),

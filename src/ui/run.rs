@@ -163,6 +163,27 @@ impl Session {
         self.append_event(operator, &event)
     }
 
+    /// Automatic sends (`send_on`) for an event this console wrote: the
+    /// writer sends, so the message goes out once however many consoles
+    /// watch (`ui::wiring::channels`). Called once the event is written (or,
+    /// for a source's event the journal refused, once it is shown while it
+    /// waits in the outbox).
+    pub(crate) fn send_on(&mut self, event: &EventKind) {
+        let deliveries = super::wiring::channels::on_own_event(&self.app, event);
+        if !deliveries.is_empty() {
+            self.send(deliveries);
+        }
+    }
+
+    /// Starts deliveries in the background; their outcome comes back as source events.
+    pub(crate) fn send(&mut self, deliveries: Vec<crate::sources::channels::Delivery>) {
+        use crate::sources::channels;
+        let Some(tx) = self.sources.clone() else { return };
+        for d in deliveries {
+            channels::spawn(channels::shared_client(), d, channels::RetryPolicy::default(), tx.clone());
+        }
+    }
+
     /// Appends unless `refuse`, shown others' records not yet folded here
     /// (read under the journal's lock), gives a reason; that reason is returned.
     /// Either way what was read is folded in. A journal error also comes back
@@ -181,6 +202,9 @@ impl Session {
             return match w.start(operator, Utc::now(), &event, Box::new(refuse)) {
                 Ok((records, refused)) => {
                     self.fold_result(Ok(records));
+                    if refused.is_none() {
+                        self.send_on(&event);
+                    }
                     refused
                 }
                 Err(why) => Some(why),
@@ -199,6 +223,9 @@ impl Session {
             }
         };
         self.fold_result(got);
+        if refused.is_none() {
+            self.send_on(&event);
+        }
         refused
     }
 
@@ -284,9 +311,19 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                     full_repaint(&mut term)?;
                 }
                 session.app.dirty = false;
+                session.app.placed_links.clear();
                 if let Err(e) = term.draw(|f| super::render::draw(f, &mut session.app)) {
                     // The terminal is gone (EIO: pty closed): end runs and journal it all the same.
                     break Exit::InputClosed(format!("cannot draw: {e}"));
+                }
+                if session.app.hyperlinks && !session.app.placed_links.is_empty() {
+                    // Same text, same place, now clickable (`ui::hyperlink`).
+                    use std::io::Write;
+                    let bytes = super::hyperlink::overlay(&session.app.placed_links);
+                    let out = term.backend_mut();
+                    if let Err(e) = out.write_all(&bytes).and_then(|()| out.flush()) {
+                        break Exit::InputClosed(format!("cannot draw: {e}"));
+                    }
                 }
                 if std::mem::take(&mut session.app.bell) {
                     ring_bell();

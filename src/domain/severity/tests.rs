@@ -18,7 +18,13 @@ fn rb() -> Runbook {
             escalation: None,
             update_template: None,
         }],
-        templates: vec![Template { id: "status-update".into(), title: "Update".into(), text: "x".into() }],
+        templates: vec![Template {
+            id: "status-update".into(),
+            title: "Update".into(),
+            text: "x".into(),
+            send_to: vec![],
+            send_on: vec![],
+        }],
         ..empty_runbook()
     }
 }
