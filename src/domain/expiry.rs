@@ -55,6 +55,22 @@ impl Expired {
     }
 }
 
+impl Expired {
+    /// When the verdict stopped counting: `valid_for` after it was given, or
+    /// the start of the next `every` period (`t0` anchors periods, as in [`apply`]).
+    pub fn since(&self, t0: Option<DateTime<Utc>>) -> DateTime<Utc> {
+        match self.why {
+            ExpiredWhy::Aged(d) => self.at + d.to_chrono(),
+            ExpiredWhy::NewPeriod(e) => {
+                let base = t0.map(|a| a.timestamp_millis()).unwrap_or(0);
+                let len = e.as_millis().max(1) as i64;
+                let next = base + (period(self.at, e, t0) + 1) * len;
+                DateTime::from_timestamp_millis(next).unwrap_or(self.at)
+            }
+        }
+    }
+}
+
 /// Turns verdicts that are no longer evidence at `now` into PENDING.
 /// `t0` anchors `every` periods (the session's T-0, if any).
 pub fn apply(state: &mut SessionState, rb: &Runbook, t0: Option<DateTime<Utc>>, now: DateTime<Utc>) {

@@ -458,6 +458,10 @@ impl SessionState {
                 self.messages.push(MessageEntry { template, text, by: by.to_string(), at })
             }
             EventKind::MessageSent { template, channel, attempts, status, .. } => {
+                // An update posted to the team's channel is an update, as a copy is.
+                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
+                    inc.messages.push((template.clone(), stamp()));
+                }
                 self.channels.insert(channel, ChannelDelivery { template, at, attempts, result: Ok(status) });
             }
             EventKind::MessageFailed { template, channel, attempts, status, error, .. } => {

@@ -93,6 +93,19 @@ impl Drop for Console {
     }
 }
 
+/// `warroom handover` on the console's session, in Markdown.
+fn handover(c: &Console, extra: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .env("WARROOM_DATA_DIR", c.data.path())
+        .arg("handover")
+        .arg(runbook())
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
 fn records(journal: &str, kind: &str) -> Vec<serde_json::Value> {
     journal
         .lines()
@@ -140,9 +153,14 @@ fn a_decision_reaches_the_receiver_and_a_down_channel_is_retried_shown_and_journ
         (sent["channel"].as_str(), sent["status"].as_u64(), sent["on"].as_str()),
         (Some("golive"), Some(200), Some("decision.recorded"))
     );
+    // The handover says the channel fails (open) and that it failed (changed).
+    let md = handover(&c, &[]);
+    assert!(md.contains("Channel alerts failing: message decision NOT sent after 4 attempt(s)"), "{md}");
+    assert!(md.contains("### Messages"), "{md}");
     for secret in [golive.url(), down, "tok-1".to_string()] {
         assert!(!j.contains(&secret), "journal holds the secret {secret}");
         assert!(!c.screen().contains(&secret), "screen shows the secret {secret}");
+        assert!(!md.contains(&secret), "handover shows the secret {secret}");
     }
     c.keys(&["q"]);
     c.wait_screen("EXIT=0");
@@ -209,6 +227,10 @@ fn a_pass_with_valid_for_expires_to_pending_in_the_console_and_the_report() {
     assert_eq!(smoke["verdict"], "pending", "{smoke}");
     let why = smoke["expired"].as_str().unwrap();
     assert!(why.starts_with("expired (pass, ticked ") && why.contains("by ana; valid for 2s"), "{why}");
+    // The handover lists it among what changed and what is open.
+    let md = handover(&c, &[]);
+    assert!(md.contains("### Expired criteria"), "{md}");
+    assert!(md.contains("Criterion expired: Smoke test by hand — expired (pass, ticked "), "{md}");
     c.keys(&["q"]);
     c.wait_screen("EXIT=0");
 }
