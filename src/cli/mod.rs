@@ -23,6 +23,7 @@ pub mod report;
 pub mod run_output;
 pub mod runbook_file;
 pub mod same_runbook;
+pub mod send_on;
 pub mod session_journal;
 pub mod t0;
 pub mod verify;

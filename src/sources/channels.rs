@@ -14,7 +14,10 @@ use serde_json::json;
 
 use super::{EventSender, SourceEvent};
 use crate::domain::channel::{Channel, ChannelKind};
+use crate::domain::event::EventKind;
+use crate::domain::redact::Redactor;
 use crate::domain::runbook::HeaderValue;
+use crate::domain::template::{render, Context};
 
 /// What to send where.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +73,38 @@ pub struct DeliveryUpdate {
     pub state: DeliveryState,
 }
 
+/// The deliveries of template `id`, filled from `ctx` now, to each of its
+/// `send_to` channels. What leaves for a chat server is as free of secrets
+/// as the journal (`redactor`).
+pub fn filled(ctx: &Context, redactor: &Redactor, id: &str, on: Option<&str>) -> Vec<Delivery> {
+    let rb = ctx.runbook;
+    let Some(t) = rb.template(id) else { return Vec::new() };
+    let text = redactor.redact_owned(render(&t.text, ctx));
+    t.send_to
+        .iter()
+        .filter_map(|c| rb.channel(c))
+        .map(|c| Delivery {
+            channel: c.clone(),
+            template: t.id.clone(),
+            template_title: t.title.clone(),
+            runbook: rb.id.clone(),
+            on: on.map(str::to_string),
+            text: text.clone(),
+        })
+        .collect()
+}
+
+/// The automatic sends (`send_on`) for `event`, just written by the caller.
+pub fn automatic(ctx: &Context, redactor: &Redactor, event: &EventKind) -> Vec<Delivery> {
+    let kind = event.name();
+    ctx.runbook
+        .templates
+        .iter()
+        .filter(|t| t.send_on.iter().any(|k| k == kind))
+        .flat_map(|t| filled(ctx, redactor, &t.id, Some(kind)))
+        .collect()
+}
+
 /// The JSON body for the channel's kind (documented in docs/templates.md).
 pub fn body(d: &Delivery) -> serde_json::Value {
     match d.channel.kind {
@@ -88,8 +123,9 @@ pub fn body(d: &Delivery) -> serde_json::Value {
 fn resolve(v: &HeaderValue, what: &str) -> Result<String, String> {
     match v {
         HeaderValue::Literal(s) => Ok(s.clone()),
-        HeaderValue::Env(name) => std::env::var(name)
-            .map_err(|_| format!("{what} reads the environment variable {name}, which is not set in this console")),
+        HeaderValue::Env(name) => std::env::var(name).map_err(|_| {
+            format!("{what} reads the environment variable {name}, which is not set here: export it where warroom runs")
+        }),
     }
 }
 

@@ -4,49 +4,31 @@
 //! the event**, right after its append succeeded. Every event is written by
 //! exactly one process, so however many consoles watch the session the message
 //! goes out once; a read-only console never writes, so never sends. Events
-//! written by headless commands (`warroom mark`, …) are not sent automatically.
+//! written by `warroom incident` are sent by that command (`cli::send_on`).
 //!
 //! Deliveries run as background tasks (`sources::channels`); their outcome
 //! comes back here, is journaled (`message.sent` / `message.failed`) and shown
 //! on the message line, and each channel's state stays on the status line.
 
 use crate::domain::event::EventKind;
-use crate::domain::template::{render, Context};
-use crate::sources::channels::{Delivery, DeliveryState, DeliveryUpdate};
+use crate::domain::template::Context;
+use crate::sources::channels::{self, Delivery, DeliveryState, DeliveryUpdate};
 use crate::ui::app::{App, MsgKind};
 use crate::ui::effect::Effect;
 use crate::ui::text::clean;
 
 /// The deliveries of template `id` (filled now) to each of its `send_to` channels.
 pub fn deliveries(app: &App, id: &str, on: Option<&str>) -> Vec<Delivery> {
-    let Some(t) = app.runbook.template(id) else { return Vec::new() };
-    let ctx =
-        Context { runbook: &app.runbook, state: &app.state, now: app.now, operator: &app.operator, vars: &app.vars };
-    // What leaves for a chat server is as free of secrets as the journal.
-    let text = app.redactor.redact_owned(render(&t.text, &ctx));
-    t.send_to
-        .iter()
-        .filter_map(|c| app.runbook.channel(c))
-        .map(|c| Delivery {
-            channel: c.clone(),
-            template: t.id.clone(),
-            template_title: t.title.clone(),
-            runbook: app.runbook.id.clone(),
-            on: on.map(str::to_string),
-            text: text.clone(),
-        })
-        .collect()
+    channels::filled(&context(app), &app.redactor, id, on)
 }
 
 /// The automatic sends for an event this console just wrote.
 pub fn on_own_event(app: &App, event: &EventKind) -> Vec<Delivery> {
-    let kind = event.name();
-    app.runbook
-        .templates
-        .iter()
-        .filter(|t| t.send_on.iter().any(|k| k == kind))
-        .flat_map(|t| deliveries(app, &t.id, Some(kind)))
-        .collect()
+    channels::automatic(&context(app), &app.redactor, event)
+}
+
+fn context(app: &App) -> Context<'_> {
+    Context { runbook: &app.runbook, state: &app.state, now: app.now, operator: &app.operator, vars: &app.vars }
 }
 
 /// A delivery's progress: retries are shown, the outcome journaled and shown.
