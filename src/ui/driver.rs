@@ -120,6 +120,8 @@ impl Session {
                 }
             }
         }
+        // The act is complete: its messages are filled from all it wrote.
+        self.flush_sends();
         quit
     }
 

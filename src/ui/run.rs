@@ -92,6 +92,11 @@ pub struct Session {
     pub ahead: std::collections::VecDeque<(String, EventKind)>,
     /// `app.read_only` is set only because the journal's database is unreachable.
     pub outage: bool,
+    /// Events this console wrote whose automatic messages (`send_on`) go out
+    /// once the act that wrote them is complete (`flush_sends`): declaring an
+    /// incident writes `incident.declared` then `incident.severity`, and the
+    /// message names the severity.
+    pub pending_sends: Vec<EventKind>,
 }
 
 impl Session {
@@ -114,6 +119,7 @@ impl Session {
             ahead: Default::default(),
             announcer: None,
             outage: false,
+            pending_sends: Vec::new(),
         }
     }
 
@@ -167,11 +173,22 @@ impl Session {
     /// writer sends, so the message goes out once however many consoles
     /// watch (`ui::wiring::channels`). Called once the event is written (or,
     /// for a source's event the journal refused, once it is shown while it
-    /// waits in the outbox).
+    /// waits in the outbox); sent by `flush_sends` when the act is complete.
     pub(crate) fn send_on(&mut self, event: &EventKind) {
-        let deliveries = super::wiring::channels::on_own_event(&self.app, event);
-        if !deliveries.is_empty() {
-            self.send(deliveries);
+        let kind = event.name();
+        if self.app.runbook.templates.iter().any(|t| t.send_on.iter().any(|k| k == kind)) {
+            self.pending_sends.push(event.clone());
+        }
+    }
+
+    /// Fills and starts the automatic sends of what was written (after each
+    /// batch of effects, and each report of the journal writer).
+    pub fn flush_sends(&mut self) {
+        for event in std::mem::take(&mut self.pending_sends) {
+            let deliveries = super::wiring::channels::on_own_event(&self.app, &event);
+            if !deliveries.is_empty() {
+                self.send(deliveries);
+            }
         }
     }
 

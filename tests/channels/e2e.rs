@@ -167,6 +167,31 @@ fn a_decision_reaches_the_receiver_and_a_down_channel_is_retried_shown_and_journ
 }
 
 #[test]
+fn an_incident_declared_in_the_console_reaches_the_receiver_with_its_severity() {
+    let golive = start_blocking(Answer::Ok);
+    let c = Console::start(
+        "declare",
+        &format!("WR_TEST_GOLIVE_URL={} WR_TEST_GOLIVE_TOKEN=t WR_TEST_ALERTS_URL=http://127.0.0.1:9/", golive.url()),
+    );
+    c.wait_screen("Release 5.0");
+    c.keys(&["i"]);
+    c.wait_screen("Declare an incident");
+    c.keys(&["Tab"]);
+    c.text("checkout failing");
+    c.keys(&["Enter"]);
+    c.wait("the message at the receiver", |_| !golive.got().is_empty());
+    let got = golive.got();
+    let text = got[0].body["text"].as_str().unwrap_or_default();
+    // Filled once the whole act is written: the declaration and its severity.
+    assert!(text.contains("[INCIDENT] SEV1: checkout failing (declared by ana)"), "{text}");
+    assert_eq!(got[0].body["event"], "incident.declared");
+    c.wait_screen("golive ✓");
+    assert_eq!(golive.got().len(), 1, "sent once");
+    c.keys(&["q"]);
+    c.wait_screen("EXIT=0");
+}
+
+#[test]
 fn t0_set_from_the_command_line_moves_the_countdown_and_the_phase_in_an_open_console() {
     let c = Console::start("t0", "WR_TEST_GOLIVE_URL=http://127.0.0.1:9/ WR_TEST_ALERTS_URL=http://127.0.0.1:9/");
     c.wait_screen("Release 5.0");
@@ -273,6 +298,13 @@ fn the_demo_sends_a_decision_to_its_own_chat_and_shows_the_delivery() {
     // The chat log (third in the Logs pane) shows what the demo chat received.
     c.keys(&["4", "j", "j"]);
     c.wait_screen("[#golive] [GO-LIVE] Decision NO-GO by ana: waiting for the pay");
+    // An incident declared in the console is announced there too, with its severity.
+    c.keys(&["i"]);
+    c.wait_screen("Declare an incident");
+    c.keys(&["Tab"]);
+    c.text("payments down");
+    c.keys(&["Enter"]);
+    c.wait_screen("[#golive] [INCIDENT] SEV0 — payments down");
     c.keys(&["q"]);
     c.wait_screen("EXIT=0");
 }

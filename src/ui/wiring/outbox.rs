@@ -250,5 +250,6 @@ impl Session {
             self.app.procs.journal_backlog = w.backlog;
             self.app.dirty = true;
         }
+        self.flush_sends();
     }
 }
