@@ -367,6 +367,9 @@ pub struct IncidentSeverity {
     /// The `[[template]]` the console opens when a status update is due
     /// (default: a template with id `status-update`, if there is one).
     pub update_template: Option<String>,
+    /// The incident's playbook, status page, ticket queue: shown in the
+    /// Escalation pane's details while an incident of this severity is open.
+    pub links: Vec<Link>,
 }
 
 /// A wall-clock time of day in the runbook's time zone (`"06:00"`).

@@ -536,7 +536,9 @@ impl App {
                 if let Some(effects) = super::banner::on_enter(self) {
                     return effects;
                 }
-                if items::count(&self.runbook, self.focus) == 0 {
+                // The Escalation pane has details while an incident with a severity is open (its links).
+                let incident = self.focus == PaneId::Escalation && super::links::open_severity(self).is_some();
+                if items::count(&self.runbook, self.focus) == 0 && !incident {
                     self.say(format!("{} has nothing to show", self.focus.title()), MsgKind::Info);
                 } else {
                     let view = super::overlay::details::DetailsView::new(self.focus, self.selected(self.focus));

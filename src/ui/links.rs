@@ -1,4 +1,5 @@
-//! Links on steps, criteria and probes (`links = [{ title, url }]`): listed,
+//! Links on steps, criteria, probes and severities (`links = [{ title, url }]`;
+//! a severity's are the open incident's, in the Escalation pane): listed,
 //! numbered, in the details view; `1`…`9` there copies that URL (tmux buffer
 //! or OSC 52, which works over SSH) and shows it on the message line.
 //!
@@ -10,6 +11,7 @@
 use ratatui::text::Line;
 
 use crate::domain::channel::Link;
+use crate::domain::runbook::IncidentSeverity;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{plain, styled};
 use crate::ui::effect::Effect;
@@ -25,9 +27,17 @@ pub fn of(app: &App, pane: PaneId, index: usize) -> &[Link] {
         PaneId::Checklist => items::criteria(rb).get(index).map(|c| c.links.as_slice()),
         PaneId::Steps => items::steps(rb).get(index).map(|s| s.links.as_slice()),
         PaneId::Probes => rb.probes.get(index).map(|p| p.links.as_slice()),
-        _ => None,
+        // The open incident's, from its severity, whichever level is selected.
+        PaneId::Escalation => open_severity(app).map(|s| s.links.as_slice()),
+        PaneId::Logs => None,
     }
     .unwrap_or(&[])
+}
+
+/// The `[[severity]]` of the open incident, if it has one the runbook knows.
+pub fn open_severity(app: &App) -> Option<&IncidentSeverity> {
+    let inc = app.state.incident.as_ref().filter(|i| i.is_open())?;
+    app.runbook.severity(inc.severity()?)
 }
 
 /// `links` lines for the details view: `  1  Grafana  https://…`.

@@ -187,6 +187,13 @@ fn an_incident_declared_in_the_console_reaches_the_receiver_with_its_severity() 
     assert_eq!(got[0].body["event"], "incident.declared");
     c.wait_screen("golive ✓");
     assert_eq!(golive.got().len(), 1, "sent once");
+    // The incident's links (its severity's) in the Escalation pane's details; 1 copies.
+    c.keys(&["5", "Enter"]);
+    c.wait_screen("SEV1 Major: checkout failing");
+    c.wait_screen("1  Incident playbook  https://wiki.example/sev1");
+    c.keys(&["1"]);
+    c.wait("the URL in tmux's paste buffer", |_| tmux(&["show-buffer"]).contains("https://wiki.example/sev1"));
+    c.keys(&["Escape"]);
     c.keys(&["q"]);
     c.wait_screen("EXIT=0");
 }

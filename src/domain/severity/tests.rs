@@ -17,6 +17,7 @@ fn rb() -> Runbook {
             update_every: Dur::from_secs(1800),
             escalation: None,
             update_template: None,
+            links: vec![],
         }],
         templates: vec![Template {
             id: "status-update".into(),

@@ -182,12 +182,24 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             out.push(kv(app, "buffer", format!("{} lines", l.buffer)));
         }
         PaneId::Escalation => {
-            let Some(l) = rb.escalation.as_ref().and_then(|e| e.levels.get(index)) else {
+            let level = rb.escalation.as_ref().and_then(|e| e.levels.get(index));
+            let sev = crate::ui::links::open_severity(app);
+            if level.is_none() && sev.is_none() {
                 return ("Escalation".into(), out);
+            }
+            // The open incident first: what the links below belong to.
+            title = match level {
+                Some(l) => format!("Escalation level {}", clean(&l.name)),
+                None => "Incident".into(),
             };
-            title = format!("Escalation level {}", clean(&l.name));
-            out.push(kv(app, "who", clean(&l.who)));
-            out.push(kv(app, "respond within", l.respond_within.to_string()));
+            if let (Some(sev), Some(inc)) = (sev, app.state.incident.as_ref()) {
+                let summary = inc.summary.as_deref().map(|s| format!(": {}", clean(s))).unwrap_or_default();
+                out.push(kv(app, "incident", format!("{} {}{summary}", clean(&sev.id), clean(&sev.title))));
+            }
+            if let Some(l) = level {
+                out.push(kv(app, "who", clean(&l.who)));
+                out.push(kv(app, "respond within", l.respond_within.to_string()));
+            }
         }
     }
     out.extend(crate::ui::links::lines(app, crate::ui::links::of(app, pane, index)));
