@@ -167,6 +167,38 @@ fn a_decision_reaches_the_receiver_and_a_down_channel_is_retried_shown_and_journ
 }
 
 #[test]
+fn a_receiver_answering_500_and_a_slow_one_are_retried_shown_and_journaled() {
+    let broken = start_blocking(Answer::Always500);
+    // Slower than the sender's 5 s per attempt: every attempt times out.
+    let slow = start_blocking(Answer::Slow(Duration::from_secs(30)));
+    let c = Console::start(
+        "500-slow",
+        &format!("WR_TEST_GOLIVE_URL={} WR_TEST_GOLIVE_TOKEN=t WR_TEST_ALERTS_URL={}", broken.url(), slow.url()),
+    );
+    c.wait_screen("Release 5.0");
+    c.keys(&["d", "Tab", "Tab"]);
+    c.text("smoke failing");
+    c.keys(&["Enter"]);
+    c.wait_screen("decision: NO-GO by ana");
+    c.wait_screen("golive ✗500");
+    c.wait_screen("alerts ✗");
+    c.wait("both failures in the journal", |c| records(&c.journal_text(), "message.failed").len() == 2);
+    let j = c.journal_text();
+    let failed = records(&j, "message.failed");
+    let of = |ch: &str| failed.iter().find(|f| f["data"]["channel"] == ch).unwrap()["data"].clone();
+    let (g, a) = (of("golive"), of("alerts"));
+    assert_eq!((g["status"].as_u64(), g["attempts"].as_u64()), (Some(500), Some(4)), "{g}");
+    assert_eq!(a["attempts"].as_u64(), Some(4), "{a}");
+    assert!(a["error"].as_str().unwrap().contains("timeout"), "{a}");
+    // Retried: the receivers saw every attempt.
+    assert_eq!(broken.got().len(), 4);
+    assert_eq!(slow.got().len(), 4);
+    assert!(records(&j, "message.sent").is_empty());
+    c.keys(&["q"]);
+    c.wait_screen("EXIT=0");
+}
+
+#[test]
 fn an_incident_declared_in_the_console_reaches_the_receiver_with_its_severity() {
     let golive = start_blocking(Answer::Ok);
     let c = Console::start(
