@@ -62,5 +62,5 @@ fn check_counts_channels_in_its_summary() {
     let out = Command::new(env!("CARGO_BIN_EXE_warroom")).arg("check").arg(&fixture).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.contains("1 severity, 0 shifts, 2 channels"), "{text}");
+    assert!(text.contains("2 severities, 0 shifts, 2 channels"), "{text}");
 }

@@ -199,6 +199,46 @@ fn a_receiver_answering_500_and_a_slow_one_are_retried_shown_and_journaled() {
 }
 
 #[test]
+fn a_status_update_sent_with_s_reaches_the_channel_and_counts_as_the_update() {
+    let golive = start_blocking(Answer::Ok);
+    let c = Console::start(
+        "update",
+        &format!("WR_TEST_GOLIVE_URL={} WR_TEST_GOLIVE_TOKEN=t WR_TEST_ALERTS_URL=http://127.0.0.1:9/", golive.url()),
+    );
+    c.wait_screen("Release 5.0");
+    c.keys(&["i"]);
+    c.wait_screen("Declare an incident");
+    // SEV1, then FAST (an update every 2 s).
+    c.keys(&["Tab", "Tab"]);
+    c.text("cache cold");
+    c.keys(&["Enter"]);
+    c.wait_screen("status update due");
+    c.wait_screen("Incident status update");
+    c.keys(&["s"]);
+    c.wait("the update at the receiver", |_| {
+        golive.got().iter().any(|g| g.body["text"].as_str().unwrap_or_default().contains("[FAST] cache cold"))
+    });
+    c.wait("message.sent of the update", |c| {
+        records(&c.journal_text(), "message.sent").iter().any(|r| r["data"]["template"] == "status-update")
+    });
+    c.keys(&["Escape"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["report", "--format", "json", "--runbook"])
+        .arg(runbook())
+        .arg(c.journal())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let clocks = report["incidents"][0]["clocks"].as_array().unwrap().clone();
+    let first = clocks.iter().find(|k| k["clock"] == "update").unwrap();
+    // Posted (late: the prompt opens when it falls due), not still owed.
+    assert!(first["outcome"] == "missed" || first["outcome"] == "met", "{first}");
+    assert!(first["at"].is_string(), "the send is the post: {first}");
+    c.keys(&["q"]);
+    c.wait_screen("EXIT=0");
+}
+
+#[test]
 fn an_incident_declared_in_the_console_reaches_the_receiver_with_its_severity() {
     let golive = start_blocking(Answer::Ok);
     let c = Console::start(
