@@ -102,6 +102,17 @@ pub(super) fn sending(ctx: &mut Ctx, t: &Table) -> (Vec<String>, Vec<String>) {
             );
             continue;
         }
+        if matches!(k.get_ref().as_str(), "message.sent" | "message.failed") {
+            // A message about a message: a failing channel would feed itself forever.
+            ctx.error(
+                &k.span(),
+                format!(
+                    "send_on in {what}: \"{}\" cannot send a message (each delivery would send another); the status line and the journal already show deliveries",
+                    k.get_ref()
+                ),
+            );
+            continue;
+        }
         on.push(k.into_inner());
     }
     if !on.is_empty() && to.is_empty() {
@@ -231,5 +242,16 @@ send_on = ["decision.recorded"]
         has(29, "unknown kind \"email\"");
         has(37, "unknown channel \"golvie\"");
         has(38, "\"decision.recoded\" is not a journal event kind (did you mean \"decision.recorded\"?)");
+    }
+
+    #[test]
+    fn a_message_cannot_be_sent_on_a_message() {
+        let bad = GOOD.replace("send_on = [\"decision.recorded\"]", "send_on = [\"message.failed\"]");
+        let diags = load_bytes(Path::new("rb.toml"), bad.as_bytes()).unwrap_err();
+        let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        assert!(
+            text.iter().any(|t| t.starts_with("rb.toml:38:") && t.contains("\"message.failed\" cannot send a message")),
+            "{text:#?}"
+        );
     }
 }
