@@ -88,6 +88,7 @@ mod tests {
             on_fail,
             manual: false,
             by: vec![],
+            links: vec![],
         }
     }
 
@@ -97,8 +98,8 @@ mod tests {
         m.run = None;
         Runbook {
             phases: vec![
-                Phase { id: "deploy".into(), title: "Deploy".into() },
-                Phase { id: "verify".into(), title: "Verify".into() },
+                Phase { id: "deploy".into(), title: "Deploy".into(), at: None, valid_for: None, every: None },
+                Phase { id: "verify".into(), title: "Verify".into(), at: None, valid_for: None, every: None },
             ],
             steps: vec![
                 step("a", "deploy", StepOnFail::Stop),

@@ -202,7 +202,9 @@ fn question(asked: &Asked) -> Vec<String> {
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     let failing = decision::failing(&app.runbook, &app.state);
-    let shown = failing.len().min(6) as u16 + u16::from(!app.runbook.access.decision_by.is_empty());
+    let contradicted = crate::ui::contradictions::list(app);
+    let shown = (failing.len().min(6) + contradicted.len().min(3)) as u16
+        + u16::from(!app.runbook.access.decision_by.is_empty());
     let asking = d.asking.as_ref().map(question).unwrap_or_default();
     let area = centered(main, 90, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
@@ -251,6 +253,16 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
                 plain(format!("[{}] {} — {}", sev.as_str(), clean(id), clean(title))),
             ]));
         }
+    }
+    for (id, why) in contradicted.iter().take(3) {
+        lines.push(Line::from(vec![
+            styled(
+                app,
+                Role::Warn,
+                format!("  {} PASS by hand, source disagrees: ", if app.symbols.ascii { "!" } else { "⚠" }),
+            ),
+            plain(format!("{} — {}", clean(id), clean(why))),
+        ]));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), info);
     let mut spans = vec![styled(app, Role::Muted, "decision: ")];
