@@ -61,12 +61,17 @@ impl Room {
     }
 
     fn open(&self, tag: &str, operator: &str, extra: &str) -> Console {
+        self.open_on(tag, operator, &runbook(), "", extra)
+    }
+
+    /// `warroom open RB EXTRA` as `operator`, with `env` (`K=V …`) exported too.
+    fn open_on(&self, tag: &str, operator: &str, rb: &Path, env: &str, extra: &str) -> Console {
         let name = format!("team-{tag}-{}", std::process::id());
         let cmd = format!(
-            "export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR={operator} TERM=xterm-256color && \
+            "export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR={operator} TERM=xterm-256color {env} && \
              {BIN} open {rb} {extra}; sleep 600",
             data = self.data.path().display(),
-            rb = runbook().display(),
+            rb = rb.display(),
         );
         tmux(&["kill-session", "-t", &name]);
         tmux(&["new-session", "-d", "-s", &name, "-x", "160", "-y", "45", &cmd]);
@@ -519,4 +524,48 @@ fn a_headless_act_that_starts_a_new_session_says_so() {
     let second = room.cli("ana", &["note", rb, "second"]);
     let err = String::from_utf8_lossy(&second.stderr);
     assert!(!err.contains("new session"), "{err}");
+}
+
+/// Two consoles watch the same probe; only the one present longest journals
+/// what it sees, so each change (and the verdict it implies) is written once,
+/// and the other console still shows it.
+#[test]
+fn with_two_consoles_open_each_probe_change_is_journaled_once() {
+    let room = Room::new();
+    let rb = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/team-probe.toml");
+    let flag = room.data.path().join("flag");
+    let env = format!("WR_PROBE_FLAG={}", flag.display());
+    let a = room.open_on("rec-a", "ana", &rb, &env, "");
+    a.wait_for("the probe UP", |s| s.contains("UP flag"));
+    let b = room.open_on("rec-b", "bo", &rb, &env, "");
+    for c in [&a, &b] {
+        c.wait_for("both consoles in the roster", |s| s.contains("ana") && s.contains("bo"));
+    }
+    let journal = room.data.path().join("sessions/team-probe/journal.jsonl");
+    let count = |kind: &str, needle: &str| {
+        std::fs::read_to_string(&journal)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(&format!("\"kind\":\"{kind}\"")) && l.contains(needle))
+            .count()
+    };
+    for round in 0..3 {
+        std::fs::write(&flag, "down").unwrap();
+        for c in [&a, &b] {
+            c.wait_for("the probe DOWN on both screens", |s| s.contains("DOWN flag"));
+        }
+        std::fs::remove_file(&flag).unwrap();
+        for c in [&a, &b] {
+            c.wait_for("the probe UP again on both screens", |s| s.contains("UP flag"));
+        }
+        wait(
+            "the UP written",
+            || count("probe.changed", "\"up\"") == round + 2,
+            || std::fs::read_to_string(&journal).unwrap_or_default(),
+        );
+    }
+    let text = std::fs::read_to_string(&journal).unwrap_or_default();
+    assert_eq!(count("probe.changed", "\"down\""), 3, "{text}");
+    assert_eq!(count("probe.changed", "\"up\""), 4, "{text}");
+    assert_eq!(count("criterion.marked", "\"fail\""), 3, "{text}");
 }

@@ -381,8 +381,10 @@ impl App {
     /// The effect that journals `event` as the operator at the keyboard.
     /// Whether events a source produces are journaled from here: in a console
     /// that may write, and during a database outage (they wait in the outbox).
+    /// With several consoles open, only the session's recorder writes them
+    /// (`Team::records_sources`), so each change is journaled once.
     pub fn sources_may_journal(&self) -> bool {
-        self.read_only.is_none() || self.journal_down
+        (self.read_only.is_none() || self.journal_down) && self.team.records_sources()
     }
 
     pub(crate) fn append(&self, event: EventKind) -> Effect {

@@ -32,6 +32,21 @@ impl Team {
     pub fn new(now: DateTime<Utc>) -> Team {
         Team { roster: Vec::new(), me: None, last_input: now, seen: false }
     }
+
+    /// Whether this console journals what the sources see (probe changes,
+    /// automatic verdicts, alarms, automatic escalation): only the console
+    /// present longest among those that may write. Every console watches and
+    /// judges; one writes, so three open consoles do not journal each change
+    /// three times. When it goes away, the next in the roster takes over
+    /// within seconds. Until this console knows the roster (or without one),
+    /// it writes. docs/console.md, "Presence".
+    pub fn records_sources(&self) -> bool {
+        let Some(me) = &self.me else { return true };
+        match self.roster.iter().find(|p| !p.read_only) {
+            Some(first) => first.console_id() == *me,
+            None => true,
+        }
+    }
 }
 
 /// What this console is doing, in words, for the others' roster.
