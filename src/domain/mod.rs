@@ -23,5 +23,6 @@ pub mod sanitize;
 pub mod state;
 pub mod step_gate;
 pub mod template;
+pub mod timeline;
 pub mod trigger;
 pub mod vars;
