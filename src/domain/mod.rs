@@ -14,6 +14,7 @@ pub mod event;
 pub mod fixtures;
 pub mod loader;
 pub mod log_window;
+pub mod moment_diff;
 pub mod probe_history;
 pub mod record;
 pub mod redact;
