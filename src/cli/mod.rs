@@ -12,6 +12,7 @@ pub mod note;
 pub mod open;
 pub mod probe;
 pub mod record_act;
+pub mod replay;
 pub mod report;
 pub mod runbook_file;
 pub mod verify;
@@ -102,6 +103,19 @@ pub enum Command {
         #[arg(long)]
         runbook: Option<PathBuf>,
     },
+    /// The time machine: the whole console at any past moment of a session, read-only.
+    Replay {
+        journal: PathBuf,
+        /// Runbook (default: the one recorded when the session opened).
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+        /// The moment: a journal seq (42), a UTC time (06:14, 06:14:03, 2026-02-12T06:14:03Z), start or end.
+        #[arg(long, value_name = "TIME|SEQ")]
+        at: Option<String>,
+        /// Print what changed between two moments and exit.
+        #[arg(long, num_args = 2, value_names = ["T1", "T2"], conflicts_with = "at")]
+        diff: Option<Vec<String>>,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,5 +164,14 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
         Command::Verify { journal } => verify::run(&journal, c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
+        Command::Replay { journal, runbook, at, diff } => replay::run(
+            replay::ReplayArgs {
+                journal: &journal,
+                runbook: runbook.as_deref(),
+                at: at.as_deref(),
+                diff: diff.as_deref(),
+            },
+            c,
+        ),
     }
 }

@@ -69,7 +69,7 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
 /// session opened, if it is still there, still valid and still the same
 /// runbook. Otherwise the report goes on without it (ids instead of titles),
 /// and says so on stderr.
-fn recorded_runbook(records: &[Record]) -> Option<Loaded> {
+pub(crate) fn recorded_runbook(records: &[Record]) -> Option<Loaded> {
     if records.is_empty() {
         return None;
     }

@@ -27,3 +27,4 @@ pub mod template;
 pub mod timeline;
 pub mod trigger;
 pub mod vars;
+pub mod why_not_go;

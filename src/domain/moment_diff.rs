@@ -129,7 +129,10 @@ pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
                 what: "incident",
                 at: Some(inc.declared.at),
                 by: Some(inc.declared.by.clone()),
-                text: format!("incident declared{}", inc.summary.as_ref().map(|s| format!(": {s}")).unwrap_or_default()),
+                text: format!(
+                    "incident declared{}",
+                    inc.summary.as_ref().map(|s| format!(": {s}")).unwrap_or_default()
+                ),
             });
         }
         let from = if incidents(after) > incidents(before) { 1 } else { before_levels };
@@ -144,7 +147,12 @@ pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
         }
         if let Some(r) = &inc.resolved {
             if before.incident.as_ref().and_then(|b| b.resolved.as_ref()).is_none() {
-                out.push(Change { what: "incident", at: Some(r.at), by: Some(r.by.clone()), text: "incident resolved".into() });
+                out.push(Change {
+                    what: "incident",
+                    at: Some(r.at),
+                    by: Some(r.by.clone()),
+                    text: "incident resolved".into(),
+                });
             }
         }
     }

@@ -117,6 +117,8 @@ pub struct App {
     pub procs: super::wiring::ProcsView,
     /// Hides the runbook's secrets in outside text (built once, at start).
     pub redactor: std::sync::Arc<crate::domain::redact::Redactor>,
+    /// The time machine's bar (moment, position, keys), drawn above the panes when set.
+    pub timeline_bar: Option<String>,
 }
 
 impl App {
@@ -153,6 +155,7 @@ impl App {
             bell: false,
             badge: None,
             procs: Default::default(),
+            timeline_bar: None,
         }
     }
 
@@ -552,6 +555,9 @@ impl App {
             Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
             Action::Rollback => overlay::rollback::open(self),
             Action::ResolveIncident => return self.resolve_incident(),
+            Action::WhyNotGo => super::why_not_go::open(self),
+            Action::TimeMachine => return vec![Effect::TimeMachine],
+            Action::WhatChanged => return vec![Effect::WhatChanged],
         }
         Vec::new()
     }

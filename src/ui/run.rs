@@ -75,6 +75,8 @@ pub struct Session {
     pub runs: super::wiring::runs::Runs,
     /// When set (plain mode), every record folded in is also kept here, to be printed.
     pub echo: Option<Vec<Record>>,
+    /// The time machine, when open: drawn instead of the live app, which keeps running.
+    pub replay: Option<Box<super::replay::Replay>>,
 }
 
 impl Session {
@@ -82,7 +84,15 @@ impl Session {
     /// sources or runs yet (`run` starts them).
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
-        Session { app, journal: opened.journal, repaint: false, sources: None, runs: Default::default(), echo: None }
+        Session {
+            app,
+            journal: opened.journal,
+            repaint: false,
+            sources: None,
+            runs: Default::default(),
+            echo: None,
+            replay: None,
+        }
     }
 
     /// Folds what the journal returned; gives back the records that were new.
@@ -190,21 +200,21 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
 
     let mut last_draw = Instant::now() - FRAME;
     let exit = loop {
-        if session.app.dirty {
+        if session.screen().dirty {
             let wait = FRAME.saturating_sub(last_draw.elapsed());
             if wait.is_zero() {
                 if std::mem::take(&mut session.repaint) {
                     full_repaint(&mut term)?;
                 }
-                session.app.dirty = false;
-                term.draw(|f| super::render::draw(f, &mut session.app))?;
+                session.screen().dirty = false;
+                term.draw(|f| super::render::draw(f, session.screen()))?;
                 if std::mem::take(&mut session.app.bell) {
                     ring_bell();
                 }
                 last_draw = Instant::now();
             }
         }
-        let deadline = session.app.dirty.then(|| tokio::time::Instant::from_std(last_draw + FRAME));
+        let deadline = session.screen().dirty.then(|| tokio::time::Instant::from_std(last_draw + FRAME));
         let inbound = tokio::select! {
             ev = in_rx.recv() => match ev {
                 Some(ev) => ev,

@@ -12,6 +12,7 @@ pub mod palette;
 pub mod rollback;
 pub mod search;
 pub mod templates;
+pub mod text;
 pub mod walkthrough;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -38,6 +39,8 @@ pub enum Overlay {
     Confirm(confirm::Confirm),
     Templates(templates::TemplatesDialog),
     Rollback(rollback::RollbackDialog),
+    /// A titled list of lines (why not GO, what changed).
+    Text(text::TextView),
 }
 
 impl Overlay {
@@ -54,6 +57,7 @@ impl Overlay {
             Overlay::Confirm(_) => "confirm",
             Overlay::Templates(_) => "templates",
             Overlay::Rollback(_) => "rollback",
+            Overlay::Text(_) => "text",
         }
     }
 }
@@ -84,6 +88,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Confirm(c) => confirm::on_key(app, c, key),
         Overlay::Templates(t) => templates::on_key(app, t, key),
         Overlay::Rollback(r) => rollback::on_key(app, r, key),
+        Overlay::Text(v) => text::on_key(app, v, key),
     };
     match outcome {
         Outcome::Keep(ov) => {
@@ -112,6 +117,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Confirm(c) => confirm::draw(frame, app, main, c),
         Overlay::Templates(t) => templates::draw(frame, app, main, t),
         Overlay::Rollback(r) => rollback::draw(frame, app, main, r),
+        Overlay::Text(v) => text::draw(frame, app, main, v),
     }
     app.overlay = Some(ov);
 }
