@@ -113,7 +113,9 @@ pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
             });
         }
     }
-    for d in after.decisions.iter().skip(before.decisions.len()) {
+    // `decisions` holds the superseded ones, `decision` the one standing: all, in order.
+    let all = |s: &SessionState| s.decisions.len() + usize::from(s.decision.is_some());
+    for d in after.decisions.iter().chain(after.decision.iter()).skip(all(before)) {
         out.push(Change {
             what: "decision",
             at: Some(d.at),
