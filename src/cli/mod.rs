@@ -12,6 +12,7 @@ pub mod note;
 pub mod open;
 pub mod probe;
 pub mod record_act;
+pub mod rehearse;
 pub mod replay;
 pub mod report;
 pub mod runbook_file;
@@ -103,6 +104,19 @@ pub enum Command {
         #[arg(long)]
         runbook: Option<PathBuf>,
     },
+    /// A dress rehearsal in a session of its own: nothing real runs, the clocks run faster.
+    Rehearse {
+        runbook: PathBuf,
+        /// How many times faster escalation clocks, triggers and the scenario run.
+        #[arg(long, default_value_t = 1)]
+        speed: u32,
+        /// What goes wrong, and when (TOML; docs/time-machine.md).
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        /// Probe the real targets instead of the scenario.
+        #[arg(long)]
+        live_probes: bool,
+    },
     /// The time machine: the whole console at any past moment of a session, read-only.
     Replay {
         journal: PathBuf,
@@ -164,6 +178,10 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
         Command::Verify { journal } => verify::run(&journal, c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
+        Command::Rehearse { runbook, speed, scenario, live_probes } => rehearse::run(
+            rehearse::RehearseArgs { runbook: &runbook, speed, scenario: scenario.as_deref(), live_probes },
+            c,
+        ),
         Command::Replay { journal, runbook, at, diff } => replay::run(
             replay::ReplayArgs {
                 journal: &journal,

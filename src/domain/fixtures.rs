@@ -41,6 +41,7 @@ pub fn rollback(id: &str, approvals: u32) -> Rollback {
         confirm: Confirm::Type,
         approvals,
         timeout: None,
+        rehearse: None,
     }
 }
 

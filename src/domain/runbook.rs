@@ -95,6 +95,8 @@ pub struct Step {
     pub timeout: Option<Dur>,
     pub on_fail: StepOnFail,
     pub manual: bool,
+    /// What `warroom rehearse` runs instead of `run` (docs/time-machine.md); none: nothing runs.
+    pub rehearse: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -270,6 +272,8 @@ pub struct Rollback {
     /// Distinct operators who must approve before it runs (≥ 1).
     pub approvals: u32,
     pub timeout: Option<Dur>,
+    /// What `warroom rehearse` runs instead of `run`; none: nothing runs.
+    pub rehearse: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

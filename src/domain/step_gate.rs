@@ -87,6 +87,7 @@ mod tests {
             timeout: None,
             on_fail,
             manual: false,
+            rehearse: None,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod journal;
 pub mod logtail;
 pub mod probes;
 pub mod process;
+pub mod scenario_player;
 pub mod steps;
 
 use chrono::{DateTime, Utc};

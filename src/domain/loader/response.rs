@@ -134,7 +134,7 @@ fn escalation_level(ctx: &mut Ctx, l: &Table) -> Option<EscalationLevel> {
 }
 
 pub(super) fn rollback(ctx: &mut Ctx, t: &mut Table) -> Option<Rollback> {
-    t.check_keys(ctx, &["id", "title", "run", "confirm", "approvals", "timeout"]);
+    t.check_keys(ctx, &["id", "title", "run", "confirm", "approvals", "timeout", "rehearse"]);
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Rollback, id);
@@ -148,6 +148,7 @@ pub(super) fn rollback(ctx: &mut Ctx, t: &mut Table) -> Option<Rollback> {
     let confirm = t.choice(ctx, "confirm", &[("type", Confirm::Type), ("yes", Confirm::Yes)]).unwrap_or_default();
     let approvals = t.uint(ctx, "approvals", 1).unwrap_or(1);
     let timeout = t.pos_dur(ctx, "timeout");
+    let rehearse = t.str(ctx, "rehearse").map(|r| r.into_inner());
     Some(Rollback {
         id: id?.into_inner(),
         title: title?.into_inner(),
@@ -155,6 +156,7 @@ pub(super) fn rollback(ctx: &mut Ctx, t: &mut Table) -> Option<Rollback> {
         confirm,
         approvals: approvals.min(u32::MAX as u64) as u32,
         timeout,
+        rehearse,
     })
 }
 
