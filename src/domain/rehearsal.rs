@@ -17,6 +17,8 @@ use super::runbook::{ProbeTarget, Runbook, TriggerWhen};
 use super::scenario::Scenario;
 
 pub const WORD: &str = "REHEARSAL";
+/// Ends the here-document that shows the real command.
+const END: &str = "WARROOM_REHEARSAL_END";
 
 /// `'text'` for a POSIX shell (a `'` inside becomes `'\''`).
 fn sh_quote(s: &str) -> String {
@@ -27,10 +29,14 @@ fn sh_quote(s: &str) -> String {
 pub fn stand_in(real: &str, rehearse: Option<&str>, exit: Option<i32>) -> String {
     let body = match rehearse {
         Some(r) => r.to_string(),
-        None => format!("printf '%s\\n' 'REHEARSAL: nothing runs. The real command would be:' {}", sh_quote(real)),
+        // A quoted here-document prints the command exactly, whatever quotes
+        // the runbook's vars put into it once substituted.
+        None => format!(
+            "echo 'REHEARSAL: nothing runs. The real command would be:'\ncat <<'{END}'\n{real}\n{END}"
+        ),
     };
     match exit {
-        Some(code) => format!("{body}; exit {code}"),
+        Some(code) => format!("{body}\nexit {code}"),
         None => body,
     }
 }
@@ -92,14 +98,14 @@ mod tests {
     fn nothing_real_runs_and_the_stand_in_names_the_command() {
         assert_eq!(
             stand_in("rm -rf /srv/it's", None, None),
-            "printf '%s\\n' 'REHEARSAL: nothing runs. The real command would be:' 'rm -rf /srv/it'\\''s'"
+            "echo 'REHEARSAL: nothing runs. The real command would be:'\ncat <<'WARROOM_REHEARSAL_END'\nrm -rf /srv/it's\nWARROOM_REHEARSAL_END"
         );
-        assert_eq!(stand_in("x", Some("./dry-run.sh"), Some(1)), "./dry-run.sh; exit 1");
+        assert_eq!(stand_in("x", Some("./dry-run.sh"), Some(1)), "./dry-run.sh\nexit 1");
         let rb = crate::domain::fixtures::runbook();
         let r = rehearsal_runbook(&rb, &Scenario::default(), 60, Path::new("/tmp/f"), false);
         assert!(r.title.starts_with("REHEARSAL"));
         for (a, b) in r.rollbacks.iter().zip(&rb.rollbacks) {
-            assert!(a.run.contains("nothing runs") && a.run.contains(&b.run.replace('\'', "'\\''")));
+            assert!(a.run.contains("nothing runs") && a.run.contains(&b.run));
         }
         assert!(r
             .probes
