@@ -206,3 +206,29 @@ fn the_diff_of_two_moments_names_the_criterion_and_who_changed_it() {
     let missing = warroom(&["replay", "/nonexistent/journal.jsonl", "--diff", "1", "2"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn the_demo_replays_a_finished_go_live_with_a_rollback() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = Pane::replay("demo", dir.path(), "");
+    // `replay` with no journal is a usage error: the pane shows exit 2.
+    p.wait_screen("EXIT=2");
+    drop(p);
+    let name = format!("demo-replay-{}", std::process::id());
+    let cmd = format!(
+        "export WARROOM_DATA_DIR={dir} WARROOM_CONFIG_DIR={dir}/config TERM=xterm-256color && {bin} demo --replay; echo EXIT=$?; sleep 600",
+        dir = dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+    );
+    tmux(&["new-session", "-d", "-s", &name, "-x", "160", "-y", "50", &cmd]);
+    let p = Pane { name };
+    p.wait_screen("decision: ROLLBACK by ana");
+    p.keys(&["g"]);
+    p.wait_screen("decision: none");
+    p.keys(&["a"]);
+    p.wait_screen("#19 trigger.fired");
+    p.keys(&["d"]);
+    p.wait_screen("decision: ROLLBACK by ana");
+    p.keys(&["q"]);
+    p.wait_screen("EXIT=0");
+}

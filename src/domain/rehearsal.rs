@@ -31,9 +31,7 @@ pub fn stand_in(real: &str, rehearse: Option<&str>, exit: Option<i32>) -> String
         Some(r) => r.to_string(),
         // A quoted here-document prints the command exactly, whatever quotes
         // the runbook's vars put into it once substituted.
-        None => format!(
-            "echo 'REHEARSAL: nothing runs. The real command would be:'\ncat <<'{END}'\n{real}\n{END}"
-        ),
+        None => format!("echo 'REHEARSAL: nothing runs. The real command would be:'\ncat <<'{END}'\n{real}\n{END}"),
     };
     match exit {
         Some(code) => format!("{body}\nexit {code}"),
