@@ -232,3 +232,42 @@ fn the_demo_replays_a_finished_go_live_with_a_rollback() {
     p.keys(&["q"]);
     p.wait_screen("EXIT=0");
 }
+
+#[test]
+fn a_live_console_opens_the_time_machine_and_comes_back_to_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("live-{}", std::process::id());
+    let cmd = format!(
+        "cd {dir} && export WARROOM_DATA_DIR={dir} WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana TERM=xterm-256color && {bin} open {rb}; echo EXIT=$?; sleep 600",
+        dir = dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+        rb = runbook().display(),
+    );
+    tmux(&["new-session", "-d", "-s", &name, "-x", "160", "-y", "50", &cmd]);
+    let p = Pane { name };
+    p.wait_screen("decision: none");
+    // An act, so the session has something to travel over.
+    p.keys(&["2", "j", "Space"]);
+    p.wait_screen("PASS    Checkout");
+    p.keys(&["t"]);
+    p.wait_screen("REPLAY");
+    p.wait_screen("criterion.marked by ana");
+    // Back before the mark: checkout is pending again in the past.
+    p.keys(&["Left"]);
+    p.wait("checkout pending in the past", |s| s.contains("PENDING Checkout") && !s.contains("PASS    Checkout"));
+    p.keys(&["Escape"]);
+    p.wait("live again", |s| !s.contains("REPLAY") && s.contains("PASS    Checkout"));
+    p.keys(&["W"]);
+    p.wait_screen("What changed in the last 10 minutes");
+    assert!(p.screen().contains("criterion checkout: PENDING → PASS"), "{}", p.screen());
+    // Escape and a letter in one write read as Alt-letter: one at a time.
+    p.keys(&["Escape"]);
+    p.wait("the overlay closed", |s| !s.contains("What changed"));
+    p.keys(&["y"]);
+    p.wait_screen("Why not GO");
+    assert!(p.screen().contains("[critical] homepage-200"), "{}", p.screen());
+    p.keys(&["Escape"]);
+    p.wait("the overlay closed", |s| !s.contains("Why not GO"));
+    p.keys(&["q"]);
+    p.wait_screen("EXIT=0");
+}
