@@ -104,5 +104,21 @@ fn a_rehearsal_with_a_broken_probe_alarms_runs_nothing_real_and_leaves_the_real_
     assert!(!work.exists(), "the rehearsal wrote under workdir: {:?}", std::fs::read_dir(&work).map(|d| d.count()));
     assert_eq!(std::fs::read(&real).unwrap(), real_before, "the real session's journal changed");
     p.keys(&["q"]);
-    p.wait_screen("EXIT=");
+    p.wait_screen("EXIT=0");
+    // The rehearsal's report scores it: the alarm was never answered by a decision.
+    let session = std::fs::read_dir(data.join("rehearsals/golive-platform")).unwrap().next().unwrap().unwrap().path();
+    let report = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["report", session.join("journal.jsonl").to_str().unwrap()])
+        .env("WARROOM_DATA_DIR", &data)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert_eq!(report.status.code(), Some(0), "{text}");
+    assert!(text.contains("## Rehearsal score"), "{text}");
+    assert!(text.contains("MISSED: alarm site-down"), "{text}");
+    assert!(text.contains("Deadlines: 0 met, 1 missed"), "{text}");
+    // The real session's report has no score.
+    let real_report =
+        Command::new(env!("CARGO_BIN_EXE_warroom")).args(["report", real.to_str().unwrap()]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&real_report.stdout).contains("Rehearsal score"));
 }

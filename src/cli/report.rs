@@ -41,7 +41,11 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
     let loaded = loaded.or_else(|| recorded_runbook(&opened.records));
     let report = build(loaded.as_ref().map(|l| &l.runbook), &opened.records);
     let text = match format {
-        ReportFormat::Md => markdown::render(&report),
+        // A rehearsal's journal is also scored (docs/time-machine.md).
+        ReportFormat::Md => {
+            let score = crate::domain::rehearsal_score::render(loaded.as_ref().map(|l| &l.runbook), &opened.records);
+            markdown::render(&report) + &score.unwrap_or_default()
+        }
         ReportFormat::Json => match serde_json::to_string_pretty(&report) {
             Ok(s) => s + "\n",
             Err(e) => return bad_input(format!("could not write the report as JSON: {e}")),

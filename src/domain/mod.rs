@@ -19,6 +19,7 @@ pub mod probe_history;
 pub mod record;
 pub mod redact;
 pub mod rehearsal;
+pub mod rehearsal_score;
 pub mod report;
 pub mod runbook;
 pub mod sanitize;
