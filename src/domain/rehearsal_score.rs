@@ -28,6 +28,9 @@ fn took(a: DateTime<Utc>, b: DateTime<Utc>) -> String {
     }
 }
 
+/// An escalation level entered: (level, since, acknowledged at, next level entered automatically at).
+type LevelRun = (String, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// Whether these records are a rehearsal's.
 pub fn is_rehearsal(records: &[Record]) -> bool {
     records.iter().any(|r| {
@@ -46,8 +49,7 @@ pub fn render(rb: Option<&Runbook>, records: &[Record]) -> Option<String> {
     let mut phases: BTreeMap<usize, (String, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
     let mut decisions = Vec::new();
     let mut alarms: Vec<(String, DateTime<Utc>)> = Vec::new();
-    // (level, since, acknowledged at, next level entered automatically at)
-    let mut levels: Vec<(String, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = Vec::new();
+    let mut levels: Vec<LevelRun> = Vec::new();
     for r in records {
         let Some(ev) = r.event() else { continue };
         let step_phase = |step: &str| -> Option<(usize, String)> {
@@ -143,4 +145,37 @@ pub fn render(rb: Option<&Runbook>, records: &[Record]) -> Option<String> {
         let _ = writeln!(o, "{l}");
     }
     Some(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::record::GENESIS;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_level_left_to_run_out_is_a_missed_deadline() {
+        let t0 = Utc.with_ymd_and_hms(2026, 2, 12, 6, 0, 0).unwrap();
+        let evs = [
+            EventKind::SessionOpened { runbook: "r".into(), title: "REHEARSAL — r".into(), client: None, path: None },
+            EventKind::IncidentDeclared { level: "L1".into(), summary: None },
+            EventKind::IncidentEscalated { level: "L2".into(), automatic: true },
+            EventKind::IncidentAcknowledged { level: "L2".into() },
+        ];
+        let mut prev = GENESIS.to_string();
+        let records: Vec<Record> = evs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let r = Record::new(&prev, i as u64 + 1, t0 + chrono::Duration::seconds(30 * i as i64), "ana", e);
+                prev = r.hash.clone();
+                r
+            })
+            .collect();
+        let text = render(None, &records).unwrap();
+        assert!(text.contains("MISSED: escalation level L1"), "{text}");
+        assert!(text.contains("met: escalation level L2 acknowledged 30s after it started"), "{text}");
+        assert!(text.contains("Deadlines: 1 met, 1 missed"), "{text}");
+        assert!(render(None, &records[1..]).is_none(), "not a rehearsal");
+    }
 }
