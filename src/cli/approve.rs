@@ -67,7 +67,7 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
             return EXIT_FAIL;
         }
         Ok((records, None)) => records.iter().for_each(|r| state.apply(r)),
-        Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. })) => {
+        Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. } | JournalError::Unavailable { .. })) => {
             errln!("warroom: approval refused: {}", clean(&e.to_string()));
             return EXIT_FAIL;
         }

@@ -38,7 +38,8 @@ fn hostname() -> String {
     "localhost".into()
 }
 
-/// The session journal for a runbook id: `--journal`, else
+/// The session journal for a runbook id: `--journal` (or `$WARROOM_JOURNAL`),
+/// else the runbook's `[session] journal`, else
 /// `<data dir>/sessions/<runbook id>/journal.jsonl`, so two consoles opened on
 /// the same runbook share one session. `WARROOM_DATA_DIR` overrides the data dir
 /// (tests, containers).
@@ -46,16 +47,25 @@ pub fn journal_path(common: &Common, runbook_id: &str) -> PathBuf {
     if let Some(j) = &common.journal {
         return j.clone();
     }
+    if let Some(j) = super::session_journal::configured(runbook_id) {
+        return j;
+    }
     data_dir().join("sessions").join(runbook_id).join("journal.jsonl")
 }
 
-pub fn data_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("WARROOM_DATA_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
+/// The session journal as messages show it: a file's path, or a database
+/// URL without its password.
+pub fn journal_shown(common: &Common, runbook_id: &str) -> String {
+    let p = journal_path(common, runbook_id);
+    if crate::sources::journal::postgres::is_database_url(&p) {
+        crate::sources::journal::postgres::redact(&p.to_string_lossy())
+    } else {
+        p.display().to_string()
     }
-    directories::ProjectDirs::from("", "", "warroom")
-        .map(|p| p.data_dir().to_path_buf())
-        .unwrap_or_else(|| std::env::temp_dir().join("warroom-data"))
+}
+
+pub fn data_dir() -> PathBuf {
+    crate::sources::journal::data_dir()
 }
 
 /// User config dir (themes/, layouts/, keys.toml). `WARROOM_CONFIG_DIR` overrides.

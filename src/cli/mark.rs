@@ -45,7 +45,7 @@ pub fn run(runbook: &Path, criterion: &str, verdict: VerdictArg, note: Option<&s
                 verdict.as_str().to_uppercase(),
                 clean(&rec.operator),
                 rec.seq,
-                super::common::journal_path(c, &rb.id).display()
+                super::common::journal_shown(c, &rb.id)
             );
             EXIT_OK
         }

@@ -6,7 +6,11 @@ pub mod output;
 pub mod approve;
 pub mod check;
 pub mod common;
+pub mod db;
 pub mod demo;
+pub mod export;
+pub mod from_gatus;
+pub mod import;
 pub mod mark;
 pub mod note;
 pub mod open;
@@ -16,6 +20,7 @@ pub mod rehearse;
 pub mod replay;
 pub mod report;
 pub mod runbook_file;
+pub mod session_journal;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -42,8 +47,9 @@ pub struct Cli {
 /// Options every command accepts.
 #[derive(Args, Debug, Clone, Default)]
 pub struct Common {
-    /// Journal file (default: the runbook's session journal in the user's data directory).
-    #[arg(long, global = true, value_name = "FILE")]
+    /// Journal file, or a shared PostgreSQL session: postgres://USER@HOST:PORT/DB?session=ID
+    /// (default: the runbook's session journal in the user's data directory).
+    #[arg(long, global = true, value_name = "FILE|URL", env = "WARROOM_JOURNAL")]
     pub journal: Option<PathBuf>,
     /// Name written on every act (default: $WARROOM_OPERATOR, else $USER@host).
     #[arg(long, global = true, value_name = "NAME")]
@@ -93,8 +99,23 @@ pub enum Command {
     Note { runbook: PathBuf, text: String },
     /// Approve a rollback that needs several operators, as this operator.
     Approve { runbook: PathBuf, rollback: String },
+    /// Check a journal's hash chain and sequence (a file or a postgres:// session).
+    /// Print [[probe]] tables for a Gatus config's endpoints (conditions kept as written).
+    FromGatus {
+        /// Gatus configuration file (YAML).
+        config: PathBuf,
+    },
     /// Check a journal's hash chain and sequence.
     Verify { journal: PathBuf },
+    /// Print a session as a file journal (JSON lines), verified first: `warroom export URL > journal.jsonl`.
+    Export { journal: PathBuf },
+    /// Copy a verified journal file into a new, empty session (postgres:// URL or file).
+    Import { file: PathBuf, journal: PathBuf },
+    /// The PostgreSQL journal's tables.
+    Db {
+        #[command(subcommand)]
+        command: db::DbCommand,
+    },
     /// The session as a timeline and summary (post-mortem).
     Report {
         journal: PathBuf,
@@ -177,6 +198,10 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Note { runbook, text } => note::run(&runbook, &text, c),
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
         Command::Verify { journal } => verify::run(&journal, c),
+        Command::Export { journal } => export::run(&journal),
+        Command::Import { file, journal } => import::run(&file, &journal),
+        Command::Db { command } => db::run(&command),
+        Command::FromGatus { config } => from_gatus::run(&config, c),
         Command::Report { journal, format, runbook } => report::run(&journal, format, runbook.as_deref(), c),
         Command::Rehearse { runbook, speed, scenario, live_probes } => rehearse::run(
             rehearse::RehearseArgs { runbook: &runbook, speed, scenario: scenario.as_deref(), live_probes },

@@ -25,7 +25,7 @@ pub fn run(runbook: &Path, text: &str, c: &Common) -> i32 {
                 "recorded: note by {} (seq {}) in {}",
                 clean(&rec.operator),
                 rec.seq,
-                super::common::journal_path(c, &rb.id).display()
+                super::common::journal_shown(c, &rb.id)
             );
             EXIT_OK
         }

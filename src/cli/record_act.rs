@@ -45,7 +45,7 @@ pub fn append(common: &Common, runbook_id: &str, ev: &EventKind) -> Result<Recor
 }
 
 fn append_to(path: &Path, who: &str, ev: &EventKind) -> Result<Record, i32> {
-    let opened = Journal::open(path).map_err(bad_input)?;
+    let opened = Journal::open(path).map_err(|e| bad_input(clean(&e.to_string())))?;
     for w in &opened.warnings {
         errln!("warroom: {}", clean(w));
     }
@@ -57,7 +57,7 @@ fn append_to(path: &Path, who: &str, ev: &EventKind) -> Result<Record, i32> {
             }
             recs.pop().ok_or(EXIT_FAIL)
         }
-        Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. })) => {
+        Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. } | JournalError::Unavailable { .. })) => {
             errln!("warroom: {e}");
             Err(EXIT_FAIL)
         }

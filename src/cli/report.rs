@@ -17,7 +17,8 @@ use crate::domain::sanitize::clean;
 use crate::sources::journal::Journal;
 
 pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Common) -> i32 {
-    if !journal.is_file() {
+    let database = crate::sources::journal::postgres::is_database_url(journal);
+    if !database && !journal.is_file() {
         let why = if journal.is_dir() { "is a folder, not a journal file" } else { "does not exist" };
         return bad_input(format!("journal {} {why}; give the session's journal.jsonl.", journal.display()));
     }
@@ -27,7 +28,7 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
     };
     let opened = match Journal::open_read_only(journal) {
         Ok(o) => o,
-        Err(e) => return bad_input(e),
+        Err(e) => return bad_input(clean(&e.to_string())),
     };
     for w in &opened.warnings {
         errln!("warroom: {}", clean(w));

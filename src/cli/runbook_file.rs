@@ -39,6 +39,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     }
     match load_bytes(path, &bytes) {
         Ok(mut loaded) => {
+            super::session_journal::remember(&loaded.runbook);
             let dir = loaded.runbook.dir.clone();
             warnings.extend(programs_not_found(&file, &loaded.programs, &dir, std::env::var_os("PATH")));
             warnings.append(&mut loaded.warnings);

@@ -8,9 +8,16 @@ use std::path::Path;
 use super::common::{bad_input, EXIT_FAIL, EXIT_OK};
 use crate::domain::record::format_ts;
 use crate::domain::report::text::printable;
-use crate::sources::journal::verify_file;
+use crate::sources::journal::postgres::{is_database_url, verify_session};
+use crate::sources::journal::{verify_file, Verified};
 
 pub fn run(journal: &Path, _c: &super::Common) -> i32 {
+    if is_database_url(journal) {
+        return match verify_session(&journal.to_string_lossy()) {
+            Ok(check) => report(&check.shown, &check.verified, "record seq"),
+            Err(e) => bad_input(crate::domain::sanitize::clean(&e.to_string())),
+        };
+    }
     if journal.is_dir() {
         return bad_input(format!(
             "{} is a folder, not a journal file; pass the journal.jsonl inside it.",
@@ -21,12 +28,17 @@ pub fn run(journal: &Path, _c: &super::Common) -> i32 {
         Ok(v) => v,
         Err(e) => return bad_input(e),
     };
-    let name = journal.display();
+    report(&journal.display().to_string(), &v, "line")
+}
+
+/// Prints the verdict on a checked journal; `unit` names what a number counts
+/// ("line" in a file, "record seq" in a database, where they are the same number).
+fn report(name: &str, v: &Verified, unit: &str) -> i32 {
     if let Some((line, why)) = &v.bad {
         outln!("{name}:{line}: {}", printable(why));
         errln!(
-            "warroom: journal {name} is NOT intact: line {line} is the first bad line ({} good records before it). \
-             Keep the file as evidence; a console opens it read-only up to line {}.",
+            "warroom: journal {name} is NOT intact: {unit} {line} is the first bad one ({} good records before it). \
+             Keep it as evidence; a console opens it read-only up to {unit} {}.",
             v.records,
             line.saturating_sub(1)
         );

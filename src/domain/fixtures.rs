@@ -79,6 +79,7 @@ pub fn empty_runbook() -> Runbook {
         rollbacks: vec![],
         triggers: vec![],
         templates: vec![],
+        session: Default::default(),
         secret_vars: Default::default(),
         redact: vec![],
     }

@@ -35,6 +35,21 @@ pub struct Runbook {
     pub secret_vars: std::collections::BTreeSet<String>,
     /// Token shapes to hide wherever outside text is shown or written (`[runbook] redact`).
     pub redact: Vec<Regex>,
+    /// `[session]`: where the session's journal lives, when the runbook says.
+    pub session: SessionSettings,
+}
+
+/// `[session]` settings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SessionSettings {
+    pub journal: Option<JournalSetting>,
+}
+
+/// `[session] journal`: a file or `postgres://` URL, or `env:NAME`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JournalSetting {
+    Location(String),
+    Env(String),
 }
 
 impl Runbook {
@@ -112,15 +127,13 @@ pub enum ProbeTarget {
         url: String,
         method: String,
         headers: Vec<(String, HeaderValue)>,
+        /// Request body (`body = "..."`), `{vars}` filled when sent.
+        body: Option<String>,
     },
     /// `host:port`
-    Tcp {
-        addr: String,
-    },
+    Tcp { addr: String },
     /// Run by `/bin/sh -c`; exit 0 is UP.
-    Command {
-        run: String,
-    },
+    Command { run: String },
 }
 
 #[derive(Clone, Debug)]

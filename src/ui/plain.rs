@@ -13,7 +13,6 @@ use tokio::signal::unix::{signal, SignalKind};
 use crate::domain::event::{Decision, EventKind, MarkSource, Verdict};
 use crate::domain::record::Record;
 use crate::domain::state::StepStatus;
-use crate::sources::journal::spawn_watcher;
 use crate::sources::{EventReceiver, EventSender};
 
 use super::driver::Input;
@@ -38,7 +37,7 @@ pub fn summary(s: &Session) -> Vec<String> {
     let app = &s.app;
     let rb = &app.runbook;
     let mut v = vec![format!("warroom: {} (runbook {})", clean(&rb.title), clean(&rb.id))];
-    v.push(format!("operator: {}; journal: {}", clean(&app.operator), s.journal.path().display()));
+    v.push(format!("operator: {}; journal: {}", clean(&app.operator), clean(&s.journal.location())));
     if let Some(r) = &app.read_only {
         v.push(format!("READ-ONLY: {}", clean(r)));
     }
@@ -202,7 +201,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     session.echo = Some(Vec::new());
     let mut said = 0;
     print_news(&mut session, &mut said);
-    let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
+    let _watch = session.journal.watch(sources.clone());
     session.sources = Some(sources.clone());
     // Probes and runs as in the full-screen console: the same driver, the same clock.
     session.start_procs(sources.clone());

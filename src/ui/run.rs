@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use crate::domain::event::EventKind;
 use crate::domain::record::Record;
 use crate::domain::state::SessionState;
-use crate::sources::journal::{spawn_watcher, Journal, JournalError};
+use crate::sources::journal::{Journal, JournalError};
 use crate::sources::{EventReceiver, EventSender};
 
 use super::app::{App, MsgKind};
@@ -77,6 +77,8 @@ pub struct Session {
     pub echo: Option<Vec<Record>>,
     /// The time machine, when open: drawn instead of the live app, which keeps running.
     pub replay: Option<Box<super::replay::Replay>>,
+    /// `app.read_only` is set only because the journal's database is unreachable.
+    pub outage: bool,
 }
 
 impl Session {
@@ -92,6 +94,7 @@ impl Session {
             runs: Default::default(),
             echo: None,
             replay: None,
+            outage: false,
         }
     }
 
@@ -114,9 +117,14 @@ impl Session {
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
         if let Some(r) = self.journal.read_only_reason() {
-            if self.app.read_only.is_none() {
+            if self.app.read_only.is_none() || self.outage {
                 self.app.read_only = Some(r);
+                // An unreachable database refuses acts only while it lasts.
+                self.outage = self.journal.unavailable_since().is_some();
             }
+        } else if std::mem::take(&mut self.outage) {
+            self.app.read_only = None;
+            self.app.say("journal database reachable again: acts are recorded", MsgKind::Info);
         }
         for w in self.journal.take_warnings() {
             self.app.say(w, MsgKind::Warn);
@@ -187,7 +195,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
 
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Inbound>();
     spawn_input(in_tx);
-    let _watch = spawn_watcher(session.journal.path().to_path_buf(), sources.clone());
+    let _watch = session.journal.watch(sources.clone());
     session.sources = Some(sources.clone());
     session.start_procs(sources.clone());
 

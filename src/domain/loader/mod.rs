@@ -6,12 +6,14 @@
 //! hand rather than through serde derive, because serde stops at the first
 //! error and we must report all of them, each with its position.
 
+mod conditions;
 pub mod programs;
 mod reader;
 mod refs;
 mod response;
 mod secrets;
 mod sections;
+mod session;
 #[cfg(test)]
 mod tests;
 
@@ -35,8 +37,20 @@ pub struct Loaded {
     pub programs: Vec<ProgramUse>,
 }
 
-const SECTIONS: &[&str] =
-    &["runbook", "vars", "phase", "step", "probe", "log", "criterion", "escalation", "rollback", "trigger", "template"];
+const SECTIONS: &[&str] = &[
+    "runbook",
+    "vars",
+    "phase",
+    "step",
+    "probe",
+    "log",
+    "criterion",
+    "escalation",
+    "rollback",
+    "trigger",
+    "template",
+    "session",
+];
 
 /// Id of the phase that holds steps when a runbook declares no `[[phase]]`.
 pub const IMPLICIT_PHASE: &str = "steps";
@@ -204,6 +218,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let rollbacks = read_all(ctx, doc, "rollback", response::rollback);
     let triggers = read_all(ctx, doc, "trigger", response::trigger);
     let templates = read_all(ctx, doc, "template", response::template);
+    let session = single(ctx, doc, "session").map(|t| session::session(ctx, &t)).unwrap_or_default();
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
     warn_logs_without_error_pattern(ctx, doc, &logs, &criteria, &triggers);
@@ -224,6 +239,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         rollbacks,
         triggers,
         templates,
+        session,
         secret_vars: secret_rules.as_ref().map(|r| r.vars.clone()).unwrap_or_default(),
         redact: secret_rules.map(|r| r.redact).unwrap_or_default(),
     }

@@ -163,6 +163,7 @@ pub(super) fn probe(ctx: &mut Ctx, t: &mut Table) -> Option<Probe> {
             "url",
             "method",
             "headers",
+            "body",
             "tcp",
             "command",
             "every",
@@ -179,7 +180,7 @@ pub(super) fn probe(ctx: &mut Ctx, t: &mut Table) -> Option<Probe> {
     }
     let title = t.str(ctx, "title");
     let kind = exactly_one(ctx, t, &["url", "tcp", "command"]);
-    for key in ["method", "headers"] {
+    for key in ["method", "headers", "body"] {
         if kind.is_some_and(|k| k != "url") && t.get(key).is_some() {
             let span = t.get(key).map(|v| v.span()).unwrap_or_default();
             ctx.error(&span, format!("{key} in {} applies only to url probes", t.what));
@@ -206,21 +207,8 @@ pub(super) fn probe(ctx: &mut Ctx, t: &mut Table) -> Option<Probe> {
     }
     let mut conditions = Vec::new();
     for text in t.str_list(ctx, "conditions").unwrap_or_default() {
-        match condition::parse(text.get_ref()) {
-            Ok(c) => {
-                let http_only = !matches!(c.left, condition::Operand::ResponseTime);
-                if http_only && kind.is_some_and(|k| k != "url") {
-                    ctx.error(
-                        &text.span(),
-                        format!(
-                            "{}: \"{}\" needs an HTTP probe (url); tcp and command probes take [RESPONSE_TIME] only",
-                            t.what, c.text
-                        ),
-                    );
-                }
-                conditions.push(c);
-            }
-            Err(e) => ctx.error(&text.span(), format!("{}: {e}", t.what)),
+        if let Some(c) = super::conditions::read(ctx, &text, kind, &t.what) {
+            conditions.push(c);
         }
     }
     if kind == Some("url") && t.get("conditions").is_none() {
@@ -293,7 +281,11 @@ fn probe_http(ctx: &mut Ctx, t: &Table) -> Option<ProbeTarget> {
             headers.push((name.to_string(), value));
         }
     }
-    Some(ProbeTarget::Http { url: url.into_inner(), method, headers })
+    let body = t.str(ctx, "body").map(|b| {
+        ctx.check_command_vars(&b);
+        b.into_inner()
+    });
+    Some(ProbeTarget::Http { url: url.into_inner(), method, headers, body })
 }
 
 fn check_tcp_addr(ctx: &mut Ctx, addr: &Spanned<String>, what: &str) {

@@ -170,7 +170,7 @@ fn loads_the_spec_example_fully() {
     assert_eq!(home.conditions.len(), 3);
     assert_eq!((home.every, home.timeout), (Dur::from_secs(10), Dur::from_secs(3)));
     match &home.target {
-        ProbeTarget::Http { url, method, headers } => {
+        ProbeTarget::Http { url, method, headers, .. } => {
             assert_eq!((url.as_str(), method.as_str()), ("{site}/", "GET"));
             assert_eq!(headers, &vec![("Authorization".to_string(), HeaderValue::Env("HEALTH_TOKEN".into()))]);
         }

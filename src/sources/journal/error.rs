@@ -13,6 +13,13 @@ pub enum JournalError {
     Corrupt { path: PathBuf, line: usize, reason: String },
     /// Writing was refused: the journal is open read-only; the text says why.
     ReadOnly(String),
+    /// A journal database answered with an error, or its URL is wrong; the
+    /// text says what to do. `journal` is the URL without its password.
+    Database { journal: String, reason: String },
+    /// A journal database cannot be reached (down, network): nothing was
+    /// written, or — for a connection lost during a commit — the same act
+    /// tried again is kept once.
+    Unavailable { journal: String, since: chrono::DateTime<chrono::Utc>, reason: String },
 }
 
 impl JournalError {
@@ -51,6 +58,13 @@ impl fmt::Display for JournalError {
                 path.display()
             ),
             JournalError::ReadOnly(why) => write!(f, "not recorded: the journal is read-only ({why})."),
+            JournalError::Database { journal, reason } => write!(f, "journal {journal}: {reason}."),
+            JournalError::Unavailable { journal, since, reason } => write!(
+                f,
+                "not recorded: journal {journal} cannot be reached since {} UTC ({reason}). Nothing was lost; \
+                 try again once the database is back.",
+                since.format("%H:%M:%S")
+            ),
         }
     }
 }

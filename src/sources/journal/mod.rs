@@ -9,14 +9,18 @@
 //! - `watcher`: tells the app when the file changed (notify + a 1 s stat poll).
 //! - `verify`: checking a whole file for `warroom verify`.
 //! - `fsinfo`: the network-filesystem warning (D5).
+//! - `postgres`: the same journal in a PostgreSQL database, for consoles on several hosts.
 
+mod data_dir;
 mod error;
 mod fsinfo;
+pub mod postgres;
 mod reader;
 mod store;
 mod verify;
 mod watcher;
 
+pub use data_dir::data_dir;
 pub use error::JournalError;
 pub(crate) use fsinfo::network_fs_name;
 pub use fsinfo::nfs_warning;

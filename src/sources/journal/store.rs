@@ -25,6 +25,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::JournalError;
 use super::fsinfo::nfs_warning;
+use super::postgres::{is_database_url, PgJournal};
 use super::reader::{read_chunk, Chunk};
 use crate::domain::event::EventKind;
 use crate::domain::record::{Record, GENESIS};
@@ -62,6 +63,10 @@ pub struct Journal {
     pending_error: Option<JournalError>,
     reloaded: bool,
     warnings: Vec<String>,
+    /// Set when the journal is a PostgreSQL session (`--journal postgres://…`):
+    /// then every call goes there, and `path` is only the local folder for
+    /// step output (`<data dir>/sessions/pg-<session>/`).
+    pg: Option<Box<PgJournal>>,
 }
 
 /// Where torn tails are set aside: `<journal>.torn` beside the journal.
@@ -86,6 +91,7 @@ impl Journal {
             pending_error: None,
             reloaded: false,
             warnings: Vec::new(),
+            pg: None,
         }
     }
 
@@ -94,6 +100,9 @@ impl Journal {
     /// (D1), and opens read-only on the records before a damaged line (D2).
     /// Without permission to write, opens read-only and says so.
     pub fn open(path: &Path) -> Result<Opened, JournalError> {
+        if is_database_url(path) {
+            return Self::open_database(path, false);
+        }
         let dir = parent_dir(path);
         std::fs::create_dir_all(&dir).map_err(|e| JournalError::io(&dir, e))?;
         let existed = path.exists();
@@ -131,6 +140,9 @@ impl Journal {
     /// reported but left in place, and a journal that does not exist yet is
     /// waited for (`poll` picks it up once it appears).
     pub fn open_read_only(path: &Path) -> Result<Opened, JournalError> {
+        if is_database_url(path) {
+            return Self::open_database(path, true);
+        }
         Self::open_read_only_because(path, "opened read-only".to_string())
     }
 
@@ -201,6 +213,9 @@ impl Journal {
         ev: &EventKind,
         refuse: impl FnOnce(&[Record]) -> Option<String>,
     ) -> Result<(Vec<Record>, Option<String>), JournalError> {
+        if let Some(pg) = self.pg.as_mut() {
+            return pg.append_unless(operator, ts, ev, refuse);
+        }
         if let Some(why) = self.read_only_reason() {
             return Err(JournalError::ReadOnly(why));
         }
@@ -268,6 +283,9 @@ impl Journal {
     /// reading there and makes the journal read-only (reported once as an
     /// error, after any good records before it have been returned).
     pub fn poll(&mut self) -> Result<Vec<Record>, JournalError> {
+        if let Some(pg) = self.pg.as_mut() {
+            return pg.poll();
+        }
         if let Some(e) = self.pending_error.take() {
             return Err(e);
         }
@@ -312,7 +330,11 @@ impl Journal {
 
     /// Warnings that arose after `open` (a torn tail set aside, a reload).
     pub fn take_warnings(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.warnings)
+        let mut w = std::mem::take(&mut self.warnings);
+        if let Some(pg) = self.pg.as_mut() {
+            w.extend(pg.take_warnings());
+        }
+        w
     }
 
     pub fn path(&self) -> &Path {
@@ -333,26 +355,78 @@ impl Journal {
 
     /// Why writes are refused, if they are.
     pub fn read_only_reason(&self) -> Option<String> {
+        if let Some(pg) = &self.pg {
+            return pg.read_only_reason();
+        }
         self.base_read_only.clone().or_else(|| self.corrupt_reason.clone())
     }
 
     /// The damaged line that stopped reading (D2), if any, as a sentence.
     pub fn damaged(&self) -> Option<&str> {
+        if let Some(pg) = &self.pg {
+            return pg.damaged();
+        }
         self.corrupt_reason.as_deref()
     }
 
     pub fn is_read_only(&self) -> bool {
+        if let Some(pg) = &self.pg {
+            return pg.read_only_reason().is_some();
+        }
         self.base_read_only.is_some() || self.corrupt_reason.is_some()
     }
 
     /// `seq` of the last record read or written (0 for an empty journal).
     pub fn last_seq(&self) -> u64 {
+        if let Some(pg) = &self.pg {
+            return pg.last_seq();
+        }
         self.last.as_ref().map(|(s, _)| *s).unwrap_or(0)
     }
 
     /// Hash of the last record (GENESIS for an empty journal).
     pub fn last_hash(&self) -> &str {
+        if let Some(pg) = &self.pg {
+            return pg.last_hash();
+        }
         self.last.as_ref().map(|(_, h)| h.as_str()).unwrap_or(GENESIS)
+    }
+
+    /// What to call this journal in messages: the file, or the database URL without its password.
+    pub fn location(&self) -> String {
+        match &self.pg {
+            Some(pg) => pg.shown().to_string(),
+            None => self.path.display().to_string(),
+        }
+    }
+
+    /// Since when the journal cannot be written because its database cannot
+    /// be reached; `None` while it can (and always for a file).
+    pub fn unavailable_since(&self) -> Option<DateTime<Utc>> {
+        self.pg.as_ref().and_then(|pg| pg.unavailable_since())
+    }
+
+    /// Tells `tx` (`JournalChanged`) whenever others may have written: the
+    /// file watcher, or the database's LISTEN/NOTIFY (which also wakes on a
+    /// lost or regained connection). Keep the handle for as long as needed.
+    pub fn watch(&self, tx: crate::sources::EventSender) -> super::WatchHandle {
+        match &self.pg {
+            Some(pg) => {
+                pg.watch(tx);
+                super::WatchHandle::inert()
+            }
+            None => super::spawn_watcher(self.path.clone(), tx),
+        }
+    }
+
+    /// A PostgreSQL session: connect, read, and keep step output under the data dir.
+    fn open_database(url: &Path, read_only: bool) -> Result<Opened, JournalError> {
+        let opened = PgJournal::open(&url.to_string_lossy(), read_only)?;
+        let local = super::data_dir().join("sessions").join(format!("pg-{}", file_safe(opened.journal.session())));
+        let mut j = Journal::blank(&local.join("journal.jsonl"), None, None);
+        let read_only_reason = opened.journal.read_only_reason();
+        j.pg = Some(Box::new(opened.journal));
+        Ok(Opened { journal: j, records: opened.records, warnings: opened.warnings, read_only_reason })
     }
 
     fn file(&self) -> Result<&File, JournalError> {

@@ -28,17 +28,21 @@ pub struct Seen {
     pub body: String,
     /// The body was longer than `MAX_BODY` (and reading stopped there).
     pub body_too_big: bool,
+    /// The address that answered (`[IP]`).
+    pub ip: Option<std::net::IpAddr>,
 }
 
-/// One request; headers already resolved. The body is read only when `need_body`.
-pub async fn fetch(
-    client: &Client,
-    method: &str,
-    url: &reqwest::Url,
-    headers: &[(String, String)],
-    timeout: Duration,
-    need_body: bool,
-) -> Result<Seen, String> {
+/// One request, ready to send: headers and body already filled in.
+pub struct Outgoing<'a> {
+    pub method: &'a str,
+    pub url: &'a reqwest::Url,
+    pub headers: &'a [(String, String)],
+    pub body: Option<String>,
+}
+
+/// One request. The response body is read only when `need_body`.
+pub async fn fetch(client: &Client, out: Outgoing<'_>, timeout: Duration, need_body: bool) -> Result<Seen, String> {
+    let Outgoing { method, url, headers, body: request_body } = out;
     let host = url.host_str().unwrap_or("").to_string();
     let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
         .map_err(|_| format!("bad HTTP method \"{method}\""))?;
@@ -47,8 +51,12 @@ pub async fn fetch(
         for (k, v) in headers {
             req = req.header(k.as_str(), v.as_str());
         }
+        if let Some(b) = request_body {
+            req = req.body(b);
+        }
         let mut resp = req.send().await.map_err(|e| errors::http_words(&e, &host, timeout))?;
         let status = resp.status().as_u16();
+        let ip = resp.remote_addr().map(|a| a.ip());
         let mut body = Vec::new();
         let mut too_big = false;
         if need_body {
@@ -62,7 +70,7 @@ pub async fn fetch(
                 body.extend_from_slice(&chunk);
             }
         }
-        Ok(Seen { status, body: String::from_utf8_lossy(&body).into_owned(), body_too_big: too_big })
+        Ok(Seen { status, body: String::from_utf8_lossy(&body).into_owned(), body_too_big: too_big, ip })
     };
     match tokio::time::timeout(timeout, work).await {
         Ok(r) => r,

@@ -25,7 +25,7 @@ use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
 use super::{EventSender, ProbeResult, SourceEvent};
-use crate::domain::condition::{Condition, Observation, Operand};
+use crate::domain::condition::{Condition, Observation, Placeholder};
 use crate::domain::probe_history::ProbeSample;
 use crate::domain::redact::Redactor;
 use crate::domain::runbook::{HeaderValue, Probe, ProbeTarget, Runbook};
@@ -162,7 +162,9 @@ pub async fn probe_once(p: &Probe, env: &ProbeEnv) -> ProbeResult {
     let started = tokio::time::Instant::now();
     let timeout = p.timeout.as_duration();
     let mut r = match &p.target {
-        ProbeTarget::Http { url, method, headers } => http_attempt(p, env, url, method, headers, timeout).await,
+        ProbeTarget::Http { url, method, headers, body } => {
+            http_attempt(p, env, Request { url, method, headers, body: body.as_deref() }, timeout).await
+        }
         ProbeTarget::Tcp { addr } => tcp_attempt(p, env, addr, timeout, started).await,
         ProbeTarget::Command { run } => command_attempt(p, env, run, timeout, started).await,
     };
@@ -189,18 +191,47 @@ fn first_failed_shown(conds: &[Condition], obs: &Observation<'_>, redactor: &Red
     })
 }
 
-fn needs(conds: &[Condition], f: impl Fn(&Operand) -> bool) -> bool {
-    conds.iter().any(|c| f(&c.left))
+fn needs(conds: &[Condition], f: impl Fn(&Placeholder) -> bool) -> bool {
+    conds.iter().any(|c| c.uses(&f))
 }
 
-async fn http_attempt(
-    p: &Probe,
-    env: &ProbeEnv,
-    url: &str,
-    method: &str,
-    headers: &[(String, HeaderValue)],
-    timeout: Duration,
-) -> ProbeResult {
+/// `[IP]` as Gatus prints it: an IPv4 address never in its IPv6-mapped form.
+fn ip_text(ip: std::net::IpAddr) -> String {
+    ip.to_canonical().to_string()
+}
+
+/// No connection was made. With a `[CONNECTED]` condition the conditions
+/// still decide, as in Gatus (`[CONNECTED] == false` holds on a closed port);
+/// otherwise the attempt failed with `error`.
+fn unreached(p: &Probe, latency: Duration, error: String) -> ProbeResult {
+    if !needs(&p.conditions, |o| matches!(o, Placeholder::Connected)) {
+        return failed(p, latency, error);
+    }
+    let obs = Observation { response_time_ms: latency.as_millis() as u64, connected: false, ..Default::default() };
+    let failed_condition = first_failed(&p.conditions, &obs);
+    let success = failed_condition.is_none();
+    ProbeResult {
+        probe: p.id.clone(),
+        at: Utc::now(),
+        success,
+        status: None,
+        latency,
+        failed_condition,
+        error: (!success).then(|| error.clone()),
+        detail: success.then_some(error),
+    }
+}
+
+/// A url probe's request as the runbook writes it.
+struct Request<'a> {
+    url: &'a str,
+    method: &'a str,
+    headers: &'a [(String, HeaderValue)],
+    body: Option<&'a str>,
+}
+
+async fn http_attempt(p: &Probe, env: &ProbeEnv, req: Request<'_>, timeout: Duration) -> ProbeResult {
+    let Request { url, method, headers, body } = req;
     let started = tokio::time::Instant::now();
     let url = match vars::render_text(url, &env.vars)
         .map_err(|e| format!("url: {e}"))
@@ -230,13 +261,18 @@ async fn http_attempt(
         };
         resolved.push((name.clone(), v));
     }
-    let need_body = needs(&p.conditions, |o| matches!(o, Operand::Body | Operand::BodyPath(_)));
-    let need_cert = needs(&p.conditions, |o| matches!(o, Operand::CertificateExpiration));
-    let seen = http::fetch(&env.client, method, &url, &resolved, timeout, need_body).await;
+    let need_body = needs(&p.conditions, |o| matches!(o, Placeholder::Body | Placeholder::BodyPath(_)));
+    let need_cert = needs(&p.conditions, |o| matches!(o, Placeholder::CertificateExpiration));
+    let body = match body.map(|b| vars::render_text(b, &env.vars)).transpose() {
+        Ok(b) => b,
+        Err(e) => return failed(p, Duration::ZERO, format!("body: {e}")),
+    };
+    let out = http::Outgoing { method, url: &url, headers: &resolved, body };
+    let seen = http::fetch(&env.client, out, timeout, need_body).await;
     let latency = started.elapsed();
     let seen = match seen {
         Ok(s) => s,
-        Err(e) => return failed(p, latency, e),
+        Err(e) => return unreached(p, latency, e),
     };
     let mut r = ProbeResult {
         probe: p.id.clone(),
@@ -252,7 +288,7 @@ async fn http_attempt(
         r.error = Some(format!("body too big: over {} KiB (probes read at most 1 MiB)", http::MAX_BODY / 1024));
         return r;
     }
-    let mut cert_hours = None;
+    let mut cert_ms = None;
     if need_cert {
         let host = url.host_str().unwrap_or("");
         let port = url.port_or_known_default().unwrap_or(443);
@@ -261,7 +297,7 @@ async fn http_attempt(
             return r;
         }
         match cert::hours_left(host, port, timeout, Utc::now()).await {
-            Ok(h) => cert_hours = Some(h),
+            Ok(h) => cert_ms = Some((h * 3_600_000.0) as i64),
             Err(e) => {
                 r.error = Some(format!("certificate check: {e}"));
                 return r;
@@ -272,7 +308,9 @@ async fn http_attempt(
         status: Some(seen.status),
         response_time_ms: latency.as_millis() as u64,
         body: Some(&seen.body),
-        cert_hours_left: cert_hours,
+        connected: true,
+        ip: seen.ip.map(ip_text),
+        cert_ms_left: cert_ms,
     };
     r.failed_condition = if p.conditions.is_empty() {
         (!(200..400).contains(&seen.status))
@@ -310,9 +348,14 @@ async fn tcp_attempt(
     let res = tcp::connect(&addr, timeout).await;
     let latency = started.elapsed();
     match res {
-        Err(e) => failed(p, latency, e),
-        Ok(()) => {
-            let obs = Observation { response_time_ms: latency.as_millis() as u64, ..Default::default() };
+        Err(e) => unreached(p, latency, e),
+        Ok(ip) => {
+            let obs = Observation {
+                response_time_ms: latency.as_millis() as u64,
+                connected: true,
+                ip: ip.map(ip_text),
+                ..Default::default()
+            };
             let failed_condition = first_failed(&p.conditions, &obs);
             ProbeResult {
                 probe: p.id.clone(),

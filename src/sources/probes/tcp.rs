@@ -6,11 +6,11 @@ use tokio::net::TcpStream;
 
 use super::errors;
 
-/// Connects once. `Ok(())` on success, the reason in words otherwise.
-pub async fn connect(addr: &str, timeout: Duration) -> Result<(), String> {
+/// Connects once. The peer's address on success, the reason in words otherwise.
+pub async fn connect(addr: &str, timeout: Duration) -> Result<Option<std::net::IpAddr>, String> {
     match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
         Err(_) => Err(errors::timeout(timeout)),
         Ok(Err(e)) => Err(errors::io_words(&e, addr)),
-        Ok(Ok(_stream)) => Ok(()),
+        Ok(Ok(stream)) => Ok(stream.peer_addr().ok().map(|a| a.ip())),
     }
 }

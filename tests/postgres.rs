@@ -1,0 +1,505 @@
+//! The journal on a real PostgreSQL (a throwaway cluster, `support/pg.rs`):
+//! the commands (`mark`, `verify`, `export`, `import`, `db init`) as a user
+//! runs them, and the `Journal` API as the console uses it. Each test has a
+//! session of its own in the shared cluster.
+
+#[path = "support/pg.rs"]
+mod pg;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use warroom::domain::event::EventKind;
+use warroom::domain::record::Record;
+use warroom::sources::journal::{Journal, JournalError};
+
+fn runbook() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pg-drill.toml")
+}
+
+fn warroom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(args)
+        .env_remove("WARROOM_JOURNAL")
+        .env("WARROOM_DATA_DIR", std::env::temp_dir().join("wr-pg-test-data"))
+        .output()
+        .expect("warroom runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+fn session(tag: &str) -> String {
+    format!("{tag}-{}-{:x}", std::process::id(), rand_u32())
+}
+
+fn rand_u32() -> u32 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+}
+
+fn mark(url: &str, criterion: &str, verdict: &str, op: &str) -> Output {
+    let rb = runbook();
+    warroom(&["mark", rb.to_str().unwrap(), criterion, verdict, "--journal", url, "--operator", op])
+}
+
+fn note(text: &str) -> EventKind {
+    EventKind::NoteAdded { text: text.into() }
+}
+
+#[test]
+fn four_processes_marking_at_once_keep_one_intact_chain() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("marks"));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                for i in 0..100 {
+                    let (crit, verdict) = if i % 2 == 0 { ("smoke", "pass") } else { ("search", "fail") };
+                    let out = mark(&url, crit, verdict, &format!("writer{w}"));
+                    assert_eq!(out.status.code(), Some(0), "writer {w} mark {i}: {}", text(&out.stderr));
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().expect("a writer failed");
+    }
+    let out = warroom(&["verify", &url]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("intact — 400 records"), "{}", text(&out.stdout));
+    assert_eq!(
+        pg.psql(&format!("SELECT count(DISTINCT seq) FROM warroom_records WHERE session = '{}'", sess(&url))),
+        "400"
+    );
+}
+
+/// The session id of a test URL.
+fn sess(url: &str) -> String {
+    url.split("session=").nth(1).unwrap().split('&').next().unwrap().to_string()
+}
+
+#[test]
+fn export_is_a_file_journal_that_verifies_and_imports_back_byte_for_byte() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("export"));
+    for (c, v) in [("smoke", "pass"), ("search", "fail"), ("search", "pass")] {
+        assert_eq!(mark(&url, c, v, "ana").status.code(), Some(0));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = warroom(&["export", &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let file = dir.path().join("journal.jsonl");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let v = warroom(&["verify", file.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}{}", text(&v.stdout), text(&v.stderr));
+    assert!(text(&v.stdout).contains("intact — 3 records"), "{}", text(&v.stdout));
+
+    // The file is what the file journal would hold: a file journal reads it and writes on after it.
+    let mut j = Journal::open(&file).unwrap();
+    assert_eq!(j.records.len(), 3);
+    j.journal.append("bob", chrono::Utc::now(), &note("after the export")).unwrap();
+
+    // Into a new session and out again: the same bytes.
+    let copy = pg.url(&session("import"));
+    let imp = warroom(&["import", file.to_str().unwrap(), &copy]);
+    assert_eq!(imp.status.code(), Some(0), "{}", text(&imp.stderr));
+    let again = warroom(&["export", &copy]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(text(&again.stdout), std::fs::read_to_string(&file).unwrap());
+
+    // Never into a session that has records.
+    let twice = warroom(&["import", file.to_str().unwrap(), &copy]);
+    assert_eq!(twice.status.code(), Some(1), "{}", text(&twice.stderr));
+    assert!(text(&twice.stderr).contains("already has 4 records"), "{}", text(&twice.stderr));
+}
+
+#[test]
+fn a_damaged_file_is_not_imported() {
+    let Some(pg) = pg::cluster() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("journal.jsonl");
+    let mut j = Journal::open(&file).unwrap().journal;
+    for t in ["one", "two", "three"] {
+        j.append("ana", chrono::Utc::now(), &note(t)).unwrap();
+    }
+    let edited = std::fs::read_to_string(&file).unwrap().replace("\"two\"", "\"TWO\"");
+    std::fs::write(&file, edited).unwrap();
+    let url = pg.url(&session("damaged"));
+    // The tables, so the count below can be asked even when this test runs first.
+    assert_eq!(warroom(&["db", "init", &url]).status.code(), Some(0));
+    let out = warroom(&["import", file.to_str().unwrap(), &url]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(":2:"), "names the line: {}", text(&out.stderr));
+    assert_eq!(pg.psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{}'", sess(&url))), "0");
+}
+
+#[test]
+fn a_row_edited_with_psql_fails_verify_naming_the_record() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("tamper"));
+    for (c, v) in [("smoke", "pass"), ("search", "fail"), ("smoke", "fail"), ("search", "pass")] {
+        assert_eq!(mark(&url, c, v, "ana").status.code(), Some(0));
+    }
+    let s = sess(&url);
+    pg.psql(&format!(
+        "UPDATE warroom_records SET data = replace(data, 'fail', 'pass') WHERE session = '{s}' AND seq = 2"
+    ));
+    let out = warroom(&["verify", &url]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", text(&out.stdout), text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains(&format!("session={s}&sslmode=disable:2: hash mismatch: record seq 2")), "{stdout}");
+    assert!(text(&out.stderr).contains("record seq 2 is the first bad one"), "{}", text(&out.stderr));
+    // Export refuses too, and a writer refuses to chain after it.
+    assert_eq!(warroom(&["export", &url]).status.code(), Some(1));
+    let m = mark(&url, "smoke", "pass", "ana");
+    assert_eq!(m.status.code(), Some(1), "{}", text(&m.stderr));
+    assert!(text(&m.stderr).contains("seq 2"), "{}", text(&m.stderr));
+}
+
+#[test]
+fn the_guard_sees_what_another_host_wrote_under_the_lock() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("guard"));
+    let mut ana = Journal::open(Path::new(&url)).unwrap().journal;
+    let mut bob = Journal::open(Path::new(&url)).unwrap().journal;
+    let start = note("rollback full started");
+    let refuse = |others: &[Record]| {
+        others.iter().any(|r| r.data["text"] == "rollback full started").then(|| "already started".to_string())
+    };
+    let (_, refused) = ana.append_unless("ana", chrono::Utc::now(), &start, refuse).unwrap();
+    assert_eq!(refused, None);
+    // Bob has not read anything since he opened: the guard is shown ana's record under the lock.
+    let (seen, refused) = bob.append_unless("bob", chrono::Utc::now(), &start, refuse).unwrap();
+    assert_eq!(refused.as_deref(), Some("already started"));
+    assert_eq!(seen.len(), 1);
+    assert_eq!(bob.last_seq(), 1);
+    assert_eq!(pg.psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{}'", sess(&url))), "1");
+}
+
+#[test]
+fn notify_wakes_a_watching_console_which_reads_the_new_record() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("notify"));
+    let mut watcher = Journal::open(Path::new(&url)).unwrap().journal;
+    let (tx, mut rx) = warroom::sources::event_channel();
+    let _h = watcher.watch(tx);
+    let woken = |rx: &mut warroom::sources::EventReceiver, what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while rx.try_recv().is_err() {
+            assert!(Instant::now() < deadline, "no wake-up: {what}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    // A first wake-up comes by itself (nothing between open and watch is missed).
+    woken(&mut rx, "the first one");
+    let mut writer = Journal::open(Path::new(&url)).unwrap().journal;
+    writer.append("ci@runner", chrono::Utc::now(), &note("from another host")).unwrap();
+    woken(&mut rx, "NOTIFY");
+    let got = watcher.poll().unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].operator, "ci@runner");
+    assert!(watcher.poll().unwrap().is_empty());
+}
+
+#[test]
+fn a_read_only_role_watches_but_cannot_write() {
+    let Some(pg) = pg::cluster() else { return };
+    let s = session("observer");
+    let url = pg.url(&s);
+    assert_eq!(mark(&url, "smoke", "pass", "ana").status.code(), Some(0));
+    // The grants docs/journal.md lists for an observer.
+    pg.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'observer') THEN \
+         CREATE ROLE observer LOGIN; END IF; END $$; \
+         GRANT CONNECT ON DATABASE warroom TO observer; GRANT USAGE ON SCHEMA public TO observer; \
+         GRANT SELECT ON warroom_schema, warroom_records TO observer;",
+    );
+    let obs = url.replace("postgres://postgres@", "postgres://observer@");
+    let opened = Journal::open(Path::new(&obs)).unwrap();
+    assert_eq!(opened.records.len(), 1);
+    let why = opened.read_only_reason.expect("read-only");
+    assert!(why.contains("may only read"), "{why}");
+    let m = mark(&obs, "smoke", "fail", "eve");
+    assert_eq!(m.status.code(), Some(1), "{}", text(&m.stderr));
+    assert!(text(&m.stderr).contains("read-only"), "{}", text(&m.stderr));
+    assert_eq!(warroom(&["verify", &obs]).status.code(), Some(0));
+    assert_eq!(warroom(&["export", &obs]).status.code(), Some(0));
+}
+
+#[test]
+fn db_init_creates_the_tables_once_and_bad_urls_say_what_to_write() {
+    let Some(pg) = pg::cluster() else { return };
+    pg.psql("DROP DATABASE IF EXISTS fresh");
+    pg.psql("CREATE DATABASE fresh");
+    let base = pg.url("x").replace("/warroom?session=x&", "/fresh?");
+    let out = warroom(&["db", "init", &base]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("created (schema version 1)"), "{}", text(&out.stdout));
+    let out = warroom(&["db", "init", &base]);
+    assert!(text(&out.stdout).contains("already there"), "{}", text(&out.stdout));
+
+    let no_session = warroom(&["verify", &base]);
+    assert_eq!(no_session.status.code(), Some(2));
+    assert!(text(&no_session.stderr).contains("?session=ID"), "{}", text(&no_session.stderr));
+    let secret = format!("postgres://postgres:hunter2@127.0.0.1:{}/nowhere?session=a&sslmode=disable", pg.port);
+    let out = warroom(&["verify", &secret]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("nowhere") && !err.contains("hunter2"), "{err}");
+}
+
+#[test]
+fn an_unreachable_database_is_refused_with_a_clear_message() {
+    let Some(_pg) = pg::cluster() else { return };
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("postgres://postgres@127.0.0.1:{port}/warroom?session=x&sslmode=disable");
+    let out = mark(&url, "smoke", "pass", "ana");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("cannot connect"), "{}", text(&out.stderr));
+    match Journal::open(Path::new(&url)) {
+        Err(JournalError::Database { reason, .. }) => assert!(reason.contains("server is up"), "{reason}"),
+        other => panic!("expected a database error, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn tls_require_encrypts_and_verify_full_checks_the_certificate() {
+    let Some(pg) = pg::cluster() else { return };
+    let s = session("tls");
+    let plain = pg.url(&s);
+    let require = plain.replace("sslmode=disable", "sslmode=require");
+    let j = Journal::open(Path::new(&require)).unwrap();
+    let encrypted = pg.psql(
+        "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) \
+         WHERE ssl AND application_name = 'warroom'",
+    );
+    assert_ne!(encrypted, "0", "no TLS connection from warroom");
+    drop(j);
+
+    // verify-full: trusted with the server's certificate as root, refused without it.
+    let root = pg.root_cert();
+    let full = plain.replace("sslmode=disable", "sslmode=verify-full");
+    let trusted = format!("{full}&sslrootcert={}", root.display());
+    let out = mark(&trusted, "smoke", "pass", "ana");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = mark(&full, "smoke", "pass", "ana");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).to_lowercase().contains("certificate"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn the_runbook_can_name_the_shared_journal_through_an_environment_variable() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("runbook-env"));
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("runbook.toml");
+    let toml = std::fs::read_to_string(runbook()).unwrap() + "\n[session]\njournal = \"env:TEAM_JOURNAL\"\n";
+    std::fs::write(&rb, toml).unwrap();
+    let run = |env: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_warroom"));
+        c.args(["note", rb.to_str().unwrap(), "from the runbook's setting"])
+            .env_remove("WARROOM_JOURNAL")
+            .env("WARROOM_DATA_DIR", dir.path().join("data"));
+        match env {
+            Some(v) => c.env("TEAM_JOURNAL", v),
+            None => c.env_remove("TEAM_JOURNAL"),
+        };
+        c.output().unwrap()
+    };
+    let out = run(Some(&url));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("postgres://"), "{}", text(&out.stdout));
+    assert_eq!(pg.psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{}'", sess(&url))), "1");
+    // Unset: refused with what to do, never a silent local file.
+    let out = run(None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("$TEAM_JOURNAL is not set"), "{}", text(&out.stderr));
+    assert!(!dir.path().join("data/sessions").exists());
+}
+
+/// A TCP proxy in front of the cluster that can break the connection at the
+/// worst moment of an append: just before the `COMMIT` reaches the server,
+/// or just after the server committed but before its answer reaches warroom.
+mod cutter {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    pub enum Cut {
+        Never,
+        BeforeCommit,
+        AfterCommit,
+        /// The network goes silent at COMMIT: nothing more is forwarded, nothing is closed.
+        Stall,
+    }
+
+    pub struct Proxy {
+        pub port: u16,
+        pub cut: Arc<Mutex<Cut>>,
+    }
+
+    fn contains(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
+    }
+
+    impl Proxy {
+        pub fn start(upstream: u16) -> Proxy {
+            let l = TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = l.local_addr().unwrap().port();
+            let cut = Arc::new(Mutex::new(Cut::Never));
+            let shared = cut.clone();
+            std::thread::spawn(move || {
+                for client in l.incoming().flatten() {
+                    let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else { continue };
+                    let cut = shared.clone();
+                    let swallow = Arc::new(Mutex::new(false));
+                    let (c2, s2, sw2) = (client.try_clone().unwrap(), server.try_clone().unwrap(), swallow.clone());
+                    // warroom → server: the simple-query COMMIT is where it cuts.
+                    std::thread::spawn(move || pump_up(client, server, cut, swallow));
+                    // server → warroom: after a forwarded COMMIT, its answer is dropped and the link cut.
+                    std::thread::spawn(move || pump_down(s2, c2, sw2));
+                }
+            });
+            Proxy { port, cut }
+        }
+    }
+
+    fn kill(a: &TcpStream, b: &TcpStream) {
+        let _ = a.shutdown(Shutdown::Both);
+        let _ = b.shutdown(Shutdown::Both);
+    }
+
+    fn pump_up(mut from: TcpStream, mut to: TcpStream, cut: Arc<Mutex<Cut>>, swallow: Arc<Mutex<bool>>) {
+        let mut buf = [0u8; 65536];
+        loop {
+            let n = match from.read(&mut buf) {
+                Ok(0) | Err(_) => return kill(&from, &to),
+                Ok(n) => n,
+            };
+            let commit = contains(&buf[..n], b"COMMIT\0");
+            let mode = *cut.lock().unwrap();
+            if commit && mode == Cut::BeforeCommit {
+                *cut.lock().unwrap() = Cut::Never;
+                return kill(&from, &to);
+            }
+            if commit && mode == Cut::Stall {
+                *cut.lock().unwrap() = Cut::Never;
+                // Hold both sockets open and silent until the test ends.
+                loop {
+                    if from.read(&mut buf).map(|n| n == 0).unwrap_or(true) {
+                        return;
+                    }
+                }
+            }
+            if commit && mode == Cut::AfterCommit {
+                *cut.lock().unwrap() = Cut::Never;
+                *swallow.lock().unwrap() = true;
+            }
+            if to.write_all(&buf[..n]).is_err() {
+                return kill(&from, &to);
+            }
+        }
+    }
+
+    fn pump_down(mut from: TcpStream, mut to: TcpStream, swallow: Arc<Mutex<bool>>) {
+        let mut buf = [0u8; 65536];
+        loop {
+            let n = match from.read(&mut buf) {
+                Ok(0) | Err(_) => return kill(&from, &to),
+                Ok(n) => n,
+            };
+            // The server's "COMMIT" command-complete: it has committed; warroom never hears so.
+            if *swallow.lock().unwrap() && contains(&buf[..n], b"COMMIT\0") {
+                return kill(&from, &to);
+            }
+            if to.write_all(&buf[..n]).is_err() {
+                return kill(&from, &to);
+            }
+        }
+    }
+}
+
+/// Appends `ev` until it is acknowledged, as a retrying writer would (the
+/// connection comes back through the proxy after the cut).
+fn append_until_acknowledged(j: &mut Journal, ev: &EventKind) -> Vec<Record> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut failures = 0;
+    loop {
+        match j.append("ana", chrono::Utc::now(), ev) {
+            Ok(recs) => {
+                assert!(failures > 0, "the proxy never cut the connection");
+                return recs;
+            }
+            Err(JournalError::Unavailable { .. }) if Instant::now() < deadline => {
+                failures += 1;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(e) => panic!("append failed: {e}"),
+        }
+    }
+}
+
+#[test]
+fn an_append_retried_after_a_connection_lost_or_silent_at_commit_is_written_once() {
+    let Some(pg) = pg::cluster() else { return };
+    assert_eq!(warroom(&["db", "init", &pg.url("x")]).status.code(), Some(0));
+    let proxy = cutter::Proxy::start(pg.port);
+    let cuts =
+        [(cutter::Cut::AfterCommit, "after"), (cutter::Cut::BeforeCommit, "before"), (cutter::Cut::Stall, "stall")];
+    for (cut, tag) in cuts {
+        let s = session(&format!("retry-{tag}"));
+        let url = pg.url(&s).replace(&format!(":{}/", pg.port), &format!(":{}/", proxy.port));
+        let mut j = Journal::open(Path::new(&url)).unwrap().journal;
+        j.append("ana", chrono::Utc::now(), &note("first")).unwrap();
+        *proxy.cut.lock().unwrap() = cut;
+        let ev = note(&format!("cut {tag} commit"));
+        let recs = append_until_acknowledged(&mut j, &ev);
+        assert!(recs.iter().any(|r| r.data["text"] == format!("cut {tag} commit")), "{recs:?}");
+        let rows = pg.psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{s}'"));
+        assert_eq!(rows, "2", "cut {tag} COMMIT: the act must be in the session exactly once");
+        assert_eq!(warroom(&["verify", &pg.url(&s)]).status.code(), Some(0));
+    }
+}
+
+#[test]
+fn report_reads_a_database_session() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("report"));
+    assert_eq!(mark(&url, "smoke", "fail", "ana").status.code(), Some(0));
+    let rb = runbook();
+    let out = warroom(&["report", &url, "--runbook", rb.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Smoke test passes"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_read_only_open_watches_without_writing_and_never_creates_tables() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("ro"));
+    assert_eq!(mark(&url, "smoke", "pass", "ana").status.code(), Some(0));
+    let mut ro = Journal::open_read_only(Path::new(&url)).unwrap();
+    assert_eq!(ro.records.len(), 1);
+    assert!(ro.read_only_reason.is_some());
+    match ro.journal.append("eve", chrono::Utc::now(), &note("sneaky")) {
+        Err(JournalError::ReadOnly(_)) => {}
+        other => panic!("expected a read-only refusal, got {:?}", other.map(|r| r.len())),
+    }
+    // On a database without the tables a watcher says how to get them, and creates nothing.
+    pg.psql("DROP DATABASE IF EXISTS empty_ro");
+    pg.psql("CREATE DATABASE empty_ro");
+    let empty = pg.url("x").replace("/warroom?", "/empty_ro?");
+    match Journal::open_read_only(Path::new(&empty)) {
+        Err(JournalError::Database { reason, .. }) => assert!(reason.contains("warroom db init"), "{reason}"),
+        other => panic!("expected a database error, got {:?}", other.err()),
+    }
+    let tables = Command::new(pg.bin().join("psql"))
+        .args(["-h", "127.0.0.1", "-p", &pg.port.to_string(), "-U", "postgres", "-d", "empty_ro", "-At", "-c"])
+        .arg("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'warroom%'")
+        .output()
+        .unwrap();
+    assert_eq!(text(&tables.stdout).trim(), "0");
+}

@@ -1,0 +1,194 @@
+//! Two consoles standing in for two hosts (each its own data dir and folder)
+//! on one PostgreSQL session, in real tmux (private server `-L wr-pg-console`):
+//! each sees the other's acts, and a rollback fired from both at once starts
+//! once. Waits are on conditions with generous deadlines; how long the other
+//! console took is printed (the figure itself belongs to the benchmark,
+//! `scripts/pg_journal_bench.sh`).
+
+#[path = "support/pg.rs"]
+mod pg;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const SOCKET: &str = "wr-pg-console";
+
+fn tmux() -> Command {
+    let mut c = Command::new("tmux");
+    c.args(["-L", SOCKET]);
+    c
+}
+
+/// One console as `operator` in a folder of its own; killed on drop.
+struct Console {
+    name: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Console {
+    fn open(tag: &str, operator: &str, url: &str) -> Console {
+        let dir = tempfile::tempdir().unwrap();
+        let runbook = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pg-drill.toml");
+        std::fs::copy(&runbook, dir.path().join("runbook.toml")).unwrap();
+        let name = format!("pg-{tag}-{}", std::process::id());
+        // The URL through WARROOM_JOURNAL, as a team's shell profile would set it.
+        let cmd = format!(
+            "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config \
+             WARROOM_OPERATOR={operator} TERM=xterm-256color WARROOM_JOURNAL='{url}' && {bin} open runbook.toml; \
+             echo EXIT=$?; sleep 600",
+            dir = dir.path().display(),
+            bin = env!("CARGO_BIN_EXE_warroom"),
+        );
+        let ok = tmux().args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd]).status().unwrap();
+        assert!(ok.success(), "could not start a tmux session");
+        Console { name, _dir: dir }
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&tmux().args(["capture-pane", "-p", "-t", &self.name]).output().unwrap().stdout)
+            .to_string()
+    }
+
+    fn keys(&self, k: &[&str]) {
+        tmux().args(["send-keys", "-t", &self.name]).args(k).status().unwrap();
+    }
+
+    fn literal(&self, t: &str) {
+        tmux().args(["send-keys", "-t", &self.name, "-l", t]).status().unwrap();
+    }
+
+    /// Waits for `needle` on screen; returns how long it took.
+    fn wait_screen(&self, needle: &str) -> Duration {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if self.screen().contains(needle) {
+                return start.elapsed();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("timed out waiting for {needle:?} on {}\n--- screen ---\n{}", self.name, self.screen());
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        let _ = tmux().args(["kill-session", "-t", &self.name]).status();
+    }
+}
+
+fn count(pg: &pg::Cluster, session: &str, kind: &str) -> String {
+    pg.psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{session}' AND kind = '{kind}'"))
+}
+
+fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if cond() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn two_consoles_on_one_database_see_each_others_acts() {
+    let Some(pg) = pg::cluster() else { return };
+    let session = format!("acts-{}", std::process::id());
+    let url = pg.url(&session);
+    let ana = Console::open("ana", "ana", &url);
+    ana.wait_screen("Shared drill");
+    let bob = Console::open("bob", "bob", &url);
+    bob.wait_screen("Shared drill");
+    // Each console's session.opened reached the other: both names in both status lines.
+    ana.wait_screen("ana (+bob)");
+    bob.wait_screen("bob (+ana)");
+
+    // Ana passes the critical criterion (first in the checklist); Bob's console shows it.
+    ana.keys(&["2", "Space"]);
+    ana.wait_screen("✓ PASS    Smoke test passes");
+    let took = bob.wait_screen("✓ PASS    Smoke test passes");
+    eprintln!("ana's mark on bob's screen after {took:?} (from ana's screen)");
+
+    // Bob fails the other one; Ana's console shows it.
+    bob.keys(&["2", "j", "x"]);
+    bob.wait_screen("✗ FAIL    Search returns results");
+    let took = ana.wait_screen("✗ FAIL    Search returns results");
+    eprintln!("bob's mark on ana's screen after {took:?} (from bob's screen)");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom")).args(["verify", &url]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    ana.keys(&["q"]);
+    ana.wait_screen("EXIT=0");
+}
+
+#[test]
+fn the_same_rollback_fired_from_both_consoles_starts_once() {
+    let Some(pg) = pg::cluster() else { return };
+    let session = format!("race-{}", std::process::id());
+    let url = pg.url(&session);
+    let ana = Console::open("race-ana", "ana", &url);
+    let bob = Console::open("race-bob", "bob", &url);
+    for c in [&ana, &bob] {
+        c.wait_screen("Shared drill");
+        c.keys(&["B"]);
+        c.wait_screen("Back to the previous release");
+        c.keys(&["Enter"]);
+        c.wait_screen("Type full to approve AND FIRE");
+        c.literal("full");
+    }
+    // Both confirm at once: one starts it; the other's start is refused under the session's lock.
+    ana.keys(&["Enter"]);
+    bob.keys(&["Enter"]);
+    wait_for("a rollback.started in the database", || count(pg, &session, "rollback.started") != "0");
+    ana.wait_screen("ROLLBACK RUNNING full");
+    bob.wait_screen("ROLLBACK RUNNING full");
+    assert_eq!(count(pg, &session, "rollback.started"), "1", "ana:\n{}\nbob:\n{}", ana.screen(), bob.screen());
+}
+
+#[test]
+fn the_demo_runs_on_a_database_session() {
+    let Some(pg) = pg::cluster() else { return };
+    let session = format!("demo-{}", std::process::id());
+    let url = pg.url(&session);
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("pg-demo-{}", std::process::id());
+    let cmd = format!(
+        "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana \
+         TERM=xterm-256color && {bin} demo --journal '{url}'; echo EXIT=$?; sleep 600",
+        dir = dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+    );
+    let ok = tmux().args(["new-session", "-d", "-s", &name, "-x", "160", "-y", "50", &cmd]).status().unwrap();
+    assert!(ok.success());
+    let demo = Console { name, _dir: dir };
+    demo.wait_screen("DEMO");
+    wait_for("session.opened in the database", || count(pg, &session, "session.opened") == "1");
+    demo.keys(&["q"]);
+    demo.wait_screen("EXIT=0");
+    assert_eq!(count(pg, &session, "session.closed"), "1");
+}
+
+#[test]
+fn a_console_whose_role_may_only_read_says_read_only_and_refuses_acts() {
+    let Some(pg) = pg::cluster() else { return };
+    let session = format!("watcher-{}", std::process::id());
+    let url = pg.url(&session);
+    let writer = Console::open("writer", "ana", &url);
+    writer.wait_screen("Shared drill");
+    pg.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'watcher') THEN \
+         CREATE ROLE watcher LOGIN; END IF; END $$; \
+         GRANT CONNECT ON DATABASE warroom TO watcher; GRANT USAGE ON SCHEMA public TO watcher; \
+         GRANT SELECT ON warroom_schema, warroom_records TO watcher;",
+    );
+    let ro = Console::open("watcher", "eve", &url.replace("postgres://postgres@", "postgres://watcher@"));
+    ro.wait_screen("READ-ONLY: this role may only");
+    ro.keys(&["2", "Space"]);
+    ro.wait_screen("read-only: this role may only read");
+    // It still watches: the writer's act shows up.
+    writer.keys(&["2", "Space"]);
+    ro.wait_screen("✓ PASS    Smoke test passes");
+    assert_eq!(count(pg, &session, "criterion.marked"), "1");
+}
