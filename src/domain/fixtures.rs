@@ -45,6 +45,7 @@ pub fn rollback(id: &str, approvals: u32) -> Rollback {
         fire: vec![],
         // Name-level, so tests can fold approvals by name; loaded runbooks default to `User`.
         distinct: super::runbook::Distinct::Operator,
+        rehearse: None,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod orphans;
 pub mod presence;
 pub mod probes;
 pub mod process;
+pub mod scenario_player;
 pub mod steps;
 
 use chrono::{DateTime, Utc};

@@ -125,6 +125,8 @@ pub struct App {
     pub update_prompted: Option<DateTime<Utc>>,
     /// Hides the runbook's secrets in outside text (built once, at start).
     pub redactor: std::sync::Arc<crate::domain::redact::Redactor>,
+    /// The time machine's bar (moment, position, keys), drawn above the panes when set.
+    pub timeline_bar: Option<String>,
 }
 
 impl App {
@@ -165,6 +167,7 @@ impl App {
             procs: Default::default(),
             team: super::presence::Team::new(cfg.now),
             update_prompted: None,
+            timeline_bar: None,
         }
     }
 
@@ -585,6 +588,9 @@ impl App {
             Action::ChangeSeverity => self.change_severity(),
             Action::Who => self.overlay = Some(Overlay::Who { scroll: 0 }),
             Action::Handover => return vec![Effect::OpenHandover],
+            Action::WhyNotGo => super::why_not_go::open(self),
+            Action::TimeMachine => return vec![Effect::TimeMachine],
+            Action::WhatChanged => return vec![Effect::WhatChanged],
         }
         Vec::new()
     }

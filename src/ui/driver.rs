@@ -36,6 +36,9 @@ pub enum Input {
 impl Session {
     /// Feeds one input through the app and runs its effects; true when one of them asks to quit.
     pub fn feed(&mut self, input: Input) -> bool {
+        if let Some(quit) = self.feed_replay(&input) {
+            return quit;
+        }
         let effects = match input {
             Input::Key(k) => self.app.on_key(k),
             Input::Mouse(m) => self.app.on_mouse(m),
@@ -83,6 +86,8 @@ impl Session {
                 }
                 Effect::Quit => quit = true,
                 Effect::OpenHandover => self.open_handover(),
+                Effect::TimeMachine => self.open_time_machine(None, false),
+                Effect::WhatChanged => self.what_changed(),
                 Effect::SetMouse(on) => {
                     if terminal::is_active() {
                         if let Err(err) = terminal::set_mouse(on) {

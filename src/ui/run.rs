@@ -90,6 +90,8 @@ pub struct Session {
     /// Events sent to `writer` and already shown, oldest first, until their
     /// records come back (`ui::wiring::outbox`).
     pub ahead: std::collections::VecDeque<(String, EventKind)>,
+    /// The time machine, when open: drawn instead of the live app, which keeps running.
+    pub replay: Option<Box<super::replay::Replay>>,
     /// `app.read_only` is set only because the journal's database is unreachable.
     pub outage: bool,
 }
@@ -113,6 +115,7 @@ impl Session {
             writer: None,
             ahead: Default::default(),
             announcer: None,
+            replay: None,
             outage: false,
         }
     }
@@ -277,14 +280,14 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
 
     let mut last_draw = Instant::now() - FRAME;
     let exit = loop {
-        if session.app.dirty {
+        if session.screen().dirty {
             let wait = FRAME.saturating_sub(last_draw.elapsed());
             if wait.is_zero() {
                 if std::mem::take(&mut session.repaint) {
                     full_repaint(&mut term)?;
                 }
-                session.app.dirty = false;
-                if let Err(e) = term.draw(|f| super::render::draw(f, &mut session.app)) {
+                session.screen().dirty = false;
+                if let Err(e) = term.draw(|f| super::render::draw(f, session.screen())) {
                     // The terminal is gone (EIO: pty closed): end runs and journal it all the same.
                     break Exit::InputClosed(format!("cannot draw: {e}"));
                 }
@@ -294,7 +297,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                 last_draw = Instant::now();
             }
         }
-        let deadline = session.app.dirty.then(|| tokio::time::Instant::from_std(last_draw + FRAME));
+        let deadline = session.screen().dirty.then(|| tokio::time::Instant::from_std(last_draw + FRAME));
         let inbound = tokio::select! {
             ev = in_rx.recv() => match ev {
                 Some(ev) => ev,

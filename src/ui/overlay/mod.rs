@@ -14,6 +14,7 @@ pub mod palette;
 pub mod rollback;
 pub mod search;
 pub mod templates;
+pub mod text;
 pub mod walkthrough;
 pub mod who;
 
@@ -46,6 +47,8 @@ pub enum Overlay {
     },
     Declare(Box<declare::DeclareDialog>),
     Handover(handover::HandoverView),
+    /// A titled list of lines (why not GO, what changed).
+    Text(text::TextView),
 }
 
 impl Overlay {
@@ -65,6 +68,7 @@ impl Overlay {
             Overlay::Who { .. } => "who",
             Overlay::Declare(_) => "declare",
             Overlay::Handover(_) => "handover",
+            Overlay::Text(_) => "text",
         }
     }
 }
@@ -98,6 +102,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Who { scroll } => who::on_key(app, scroll, key),
         Overlay::Declare(d) => declare::on_key(app, d, key),
         Overlay::Handover(v) => handover::on_key(app, v, key),
+        Overlay::Text(v) => text::on_key(app, v, key),
     };
     match outcome {
         Outcome::Keep(ov) => {
@@ -129,6 +134,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Who { scroll } => who::draw(frame, app, main, *scroll),
         Overlay::Declare(d) => declare::draw(frame, app, main, d),
         Overlay::Handover(v) => handover::draw(frame, app, main, v),
+        Overlay::Text(v) => text::draw(frame, app, main, v),
     }
     app.overlay = Some(ov);
 }
