@@ -1,9 +1,11 @@
 //! `warroom rehearse` on the real binary in a real tmux (private server
-//! `-L wr-rehearse-test`), on `examples/golive-platform.toml` with a scenario
-//! that breaks the homepage. Every wait is on a condition, never a fixed sleep.
+//! `-L wr-rehearse-test`): on `examples/golive-platform.toml` with a scenario
+//! that breaks the homepage or floods a log, and the faster clock of
+//! `--speed`. Every wait is on a condition, never a fixed sleep.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const SOCK: &str = "wr-rehearse-test";
@@ -41,6 +43,54 @@ impl Pane {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// A rehearsal in a fresh tmux session: `warroom rehearse ARGS` run from `examples/`.
+fn rehearse(data: &Path, work: &Path, args: &str) -> Pane {
+    let p = Pane { name: format!("rehearse-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)) };
+    let cmd = format!(
+        "cd {ex} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana WARROOM_VAR_workdir={work} TERM=xterm-256color && {bin} rehearse {args}; echo EXIT=$?; sleep 600",
+        ex = examples().display(),
+        data = data.display(),
+        work = work.display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+    );
+    tmux(&["new-session", "-d", "-s", &p.name, "-x", "160", "-y", "50", &cmd]);
+    p
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// The records of the one rehearsal under `data` for runbook `id` (none yet: empty).
+fn rehearsal_records(data: &Path, id: &str) -> Vec<serde_json::Value> {
+    let Some(session) = std::fs::read_dir(data.join("rehearsals").join(id)).ok().and_then(|mut d| d.next()) else {
+        return Vec::new();
+    };
+    let text = session.ok().and_then(|e| std::fs::read_to_string(e.path().join("journal.jsonl")).ok());
+    text.unwrap_or_default().lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
+/// Waits (up to a minute) for a record of the rehearsal that `pick` accepts.
+fn wait_record(
+    p: &Pane,
+    data: &Path,
+    id: &str,
+    what: &str,
+    pick: impl Fn(&serde_json::Value) -> bool,
+) -> Vec<serde_json::Value> {
+    let start = Instant::now();
+    loop {
+        let records = rehearsal_records(data, id);
+        if records.iter().any(&pick) {
+            return records;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "never journaled {what}; screen:\n{}", p.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn ts(r: &serde_json::Value) -> chrono::DateTime<chrono::Utc> {
+    r["ts"].as_str().and_then(|t| t.parse().ok()).unwrap_or_else(|| panic!("record without a time: {r}"))
 }
 
 impl Drop for Pane {
@@ -121,4 +171,48 @@ fn a_rehearsal_with_a_broken_probe_alarms_runs_nothing_real_and_leaves_the_real_
     let real_report =
         Command::new(env!("CARGO_BIN_EXE_warroom")).args(["report", real.to_str().unwrap()]).output().unwrap();
     assert!(!String::from_utf8_lossy(&real_report.stdout).contains("Rehearsal score"));
+}
+
+#[test]
+fn at_speed_600_an_escalation_level_ten_minutes_away_comes_due_in_rehearsal_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let runbook = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rehearse-clock.toml");
+    let p = rehearse(&data, dir.path(), &format!("{} --speed 600", runbook.display()));
+    p.wait_screen("REHEARSAL");
+    // L1 has ten minutes: at ×600 the clock gets there in about a wall second.
+    let records = wait_record(&p, &data, "rehearse-clock", "the automatic escalation to L2", |r| {
+        r["kind"] == "incident.escalated" && r["data"]["automatic"] == true
+    });
+    // The runbook's ten minutes were not shortened: the clock ran faster, so the
+    // journal says the level came due ten minutes (of rehearsal time) after the start.
+    let opened = records.iter().find(|r| r["kind"] == "session.opened").expect("session.opened");
+    let escalated = records.iter().find(|r| r["kind"] == "incident.escalated").unwrap();
+    let after = ts(escalated) - ts(opened);
+    assert!(after >= chrono::Duration::minutes(10), "escalated {after} after the start: {escalated}");
+    p.wait_screen("L2");
+    p.keys(&["q"]);
+    p.wait_screen("EXIT=0");
+}
+
+#[test]
+fn a_scenario_floods_a_log_and_its_criterion_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let work = dir.path().join("work");
+    let runbook = examples().join("golive-platform.toml");
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&scenario, "[[at]]\ntime = \"+1m\"\nlog = \"watchdog\"\nerrors_per_min = 200\nfor = \"30m\"\n")
+        .unwrap();
+    let p = rehearse(&data, &work, &format!("{} --speed 60 --scenario {}", runbook.display(), scenario.display()));
+    p.wait_screen("REHEARSAL");
+    // "No critical errors in the watchdog" (max 0 errors in 10m) reacts to the scenario's lines.
+    wait_record(&p, &data, "golive-platform", "watchdog-clean FAIL", |r| {
+        r["kind"] == "criterion.marked" && r["data"]["criterion"] == "watchdog-clean" && r["data"]["verdict"] == "fail"
+    });
+    // On screen too, while the errors go on (30 minutes: half a minute at ×60).
+    p.wait_screen("FAIL    No critical errors in the watchdog");
+    assert!(!work.exists(), "the rehearsal wrote under workdir");
+    p.keys(&["q"]);
+    p.wait_screen("EXIT=0");
 }

@@ -171,7 +171,7 @@ pub enum Command {
     /// A dress rehearsal in a session of its own: nothing real runs, the clocks run faster.
     Rehearse {
         runbook: PathBuf,
-        /// How many times faster escalation clocks, triggers and the scenario run.
+        /// How many times faster the rehearsal's clock runs (escalation, triggers, severity clocks, the scenario).
         #[arg(long, default_value_t = 1)]
         speed: u32,
         /// What goes wrong, and when (TOML; docs/time-machine.md).

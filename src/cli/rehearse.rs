@@ -20,8 +20,11 @@ pub struct RehearseArgs<'a> {
 }
 
 pub fn run(a: RehearseArgs, c: &Common) -> i32 {
-    if a.speed == 0 {
-        return bad_input("--speed must be 1 or more (60 makes an hour pass in a minute)");
+    if a.speed == 0 || a.speed > crate::sources::clock::MAX_SPEED {
+        return bad_input(format!(
+            "--speed must be 1 to {} (60 makes an hour pass in a minute)",
+            crate::sources::clock::MAX_SPEED
+        ));
     }
     let loaded = match runbook_file::load(a.runbook) {
         Ok(l) => l,
@@ -59,8 +62,21 @@ pub fn run(a: RehearseArgs, c: &Common) -> i32 {
         None => dir.join("journal.jsonl"),
     };
     let flags = dir.join("scenario");
+    // From here on this process's clock runs faster: the journal, the ticks and
+    // every source read it, so the runbook's durations come due sooner as written.
+    crate::sources::clock::run_faster(a.speed);
     let rb = rehearsal_runbook(&loaded.runbook, &scenario, a.speed, &flags, a.live_probes);
-    if let Err(e) = crate::sources::scenario_player::start(&scenario, a.speed, flags) {
+    if a.live_probes
+        && scenario.events.iter().any(|e| matches!(e.what, crate::domain::scenario::Happening::LogErrors { .. }))
+    {
+        return bad_input(
+            "the scenario writes log errors, which --live-probes cannot do (it follows the real logs): \
+             leave out --live-probes or the scenario's log entries",
+        );
+    }
+    // The logs the rehearsal follows in its own folder (none with --live-probes: the real ones).
+    let logs: Vec<String> = if a.live_probes { Vec::new() } else { rb.logs.iter().map(|l| l.id.clone()).collect() };
+    if let Err(e) = crate::sources::scenario_player::start(&scenario, a.speed, flags, &logs) {
         return bad_input(format!("rehearsal folder {}: {e}", dir.display()));
     }
     let mut warnings: Vec<String> = loaded.warnings.iter().map(|d| d.to_string()).collect();

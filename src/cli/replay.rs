@@ -20,7 +20,8 @@ pub struct ReplayArgs<'a> {
 
 pub fn run(a: ReplayArgs, c: &Common) -> i32 {
     let journal = a.journal;
-    if !journal.is_file() {
+    // A `postgres://` session is read as it is (`Journal::open_read_only`); a file must be one.
+    if !crate::sources::journal::postgres::is_database_url(journal) && !journal.is_file() {
         let why = if journal.is_dir() { "is a folder, not a journal file" } else { "does not exist" };
         return bad_input(format!("journal {} {why}; give the session's journal.jsonl.", journal.display()));
     }
@@ -32,8 +33,10 @@ pub fn run(a: ReplayArgs, c: &Common) -> i32 {
         errln!("warroom: {}", crate::domain::sanitize::clean(w));
     }
     let timeline = Timeline::new(opened.records.clone());
+    // The file, or the database URL without its password.
+    let shown = opened.journal.location();
     if let Some(d) = a.diff {
-        return diff(journal, &timeline, d);
+        return diff(&shown, &timeline, d);
     }
     let at = match a.at.map(|t| timeline.parse_moment(t)).transpose() {
         Ok(at) => at,
@@ -46,14 +49,13 @@ pub fn run(a: ReplayArgs, c: &Common) -> i32 {
     let Some(loaded) = loaded.or_else(|| super::report::recorded_runbook(&opened.records)) else {
         return bad_input(format!(
             "the time machine draws the console, which needs the session's runbook: pass --runbook FILE \
-             (or `warroom replay {} --diff T1 T2`, which does not)",
-            journal.display()
+             (or `warroom replay {shown} --diff T1 T2`, which does not)"
         ));
     };
     crate::ui::replay_launch::launch_replay(journal, loaded.runbook, at, None, c)
 }
 
-fn diff(journal: &Path, tl: &Timeline, d: &[String]) -> i32 {
+fn diff(shown: &str, tl: &Timeline, d: &[String]) -> i32 {
     let (from, to) = match (tl.parse_moment(&d[0]), tl.parse_moment(&d[1])) {
         (Ok(a), Ok(b)) => (a.min(b), a.max(b)),
         (Err(e), _) | (_, Err(e)) => return bad_input(format!("--diff: {e}")),
@@ -64,7 +66,7 @@ fn diff(journal: &Path, tl: &Timeline, d: &[String]) -> i32 {
     let changes = moment_diff::changes(&tl.state_at(from), &tl.state_at(to));
     outln!(
         "What changed in {} from {} (record {from}) to {} (record {to}): {} change(s)",
-        journal.display(),
+        shown,
         when(from),
         when(to),
         changes.len()

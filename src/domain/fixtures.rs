@@ -126,3 +126,12 @@ pub fn opened() -> EventKind {
         outline: None,
     }
 }
+
+/// `examples/golive-platform.toml`, loaded: probes, logs, steps and triggers to name.
+pub fn example_runbook() -> Runbook {
+    let text = include_str!("../../examples/golive-platform.toml");
+    match super::loader::load_bytes(std::path::Path::new("golive-platform.toml"), text.as_bytes()) {
+        Ok(l) => l.runbook,
+        Err(d) => panic!("the example runbook must load: {d:?}"),
+    }
+}

@@ -5,15 +5,18 @@
 //!   otherwise a stand-in that prints the exact command it would have run and
 //!   succeeds (or exits as the scenario says) — nothing real runs;
 //! - probes (unless `--live-probes`) become checks of a flag file the
-//!   scenario player creates while the scenario says the probe fails;
-//! - escalation clocks and trigger durations are divided by `speed`, so they
-//!   come due in minutes;
+//!   scenario player creates while the scenario says the probe fails, and
+//!   logs follow files of the rehearsal's own, into which the player writes
+//!   the scenario's error lines (always read as errors);
+//! - every duration stays as written: the rehearsal's clock runs `--speed`
+//!   times faster instead (`sources::clock`), so escalation, triggers and
+//!   severity clocks come due in minutes and the journal keeps rehearsal time;
 //! - the title and every template say REHEARSAL.
 
 use std::path::Path;
 
 use super::duration::Dur;
-use super::runbook::{ProbeTarget, Runbook, TriggerWhen};
+use super::runbook::{LogTarget, ProbeTarget, Runbook};
 use super::scenario::Scenario;
 
 pub const WORD: &str = "REHEARSAL";
@@ -39,8 +42,12 @@ pub fn stand_in(real: &str, rehearse: Option<&str>, exit: Option<i32>) -> String
     }
 }
 
-fn faster(d: Dur, speed: u32) -> Dur {
-    Dur::from_millis((d.as_millis() / u64::from(speed.max(1))).max(1000))
+/// How the scenario's error lines start; a rehearsal log reads every such line as an error.
+pub const ERROR_LINE: &str = "[REHEARSAL] ERROR";
+
+/// The file a rehearsal follows for the runbook's log `log`, and the scenario writes into.
+pub fn log_file(flags: &Path, log: &str) -> std::path::PathBuf {
+    flags.join(format!("log-{log}.log"))
 }
 
 /// The flag file that makes a rehearsal probe fail while it exists.
@@ -64,21 +71,25 @@ pub fn rehearsal_runbook(rb: &Runbook, sc: &Scenario, speed: u32, flags: &Path, 
             let flag = probe_flag(flags, &p.id);
             p.target = ProbeTarget::Command { run: format!("test ! -e {}", sh_quote(&flag.display().to_string())) };
             p.conditions.clear();
-            p.every = faster(p.every, speed).min(Dur::from_secs(2)).max(Dur::from_secs(1));
+            // Once a wall second, whatever the speed (the interval is read on the faster clock).
+            p.every = Dur::from_secs(u64::from(speed.max(1)));
             p.timeout = Dur::from_secs(1);
             p.failure_threshold = 1;
             p.success_threshold = 1;
         }
     }
-    if let Some(e) = &mut r.escalation {
-        for l in &mut e.levels {
-            l.respond_within = faster(l.respond_within, speed);
-        }
-    }
-    for t in &mut r.triggers {
-        match &mut t.when {
-            TriggerWhen::ProbeDown { down_for, .. } => *down_for = faster(*down_for, speed),
-            TriggerWhen::LogErrorRate { for_, .. } => *for_ = faster(*for_, speed),
+    if !live_probes {
+        for l in &mut r.logs {
+            l.target = LogTarget::File { path: log_file(flags, &l.id) };
+            let scenario = regex::escape(ERROR_LINE);
+            let error = match &l.error {
+                Some(re) => format!("(?:{})|{scenario}", re.as_str()),
+                None => scenario,
+            };
+            // Both parts are valid on their own, so their alternation is too; keep the original if not.
+            if let Ok(re) = regex::Regex::new(&error) {
+                l.error = Some(re);
+            }
         }
     }
     for t in &mut r.templates {
@@ -99,12 +110,16 @@ mod tests {
             "echo 'REHEARSAL: nothing runs. The real command would be:'\ncat <<'WARROOM_REHEARSAL_END'\nrm -rf /srv/it's\nWARROOM_REHEARSAL_END"
         );
         assert_eq!(stand_in("x", Some("./dry-run.sh"), Some(1)), "./dry-run.sh\nexit 1");
-        let rb = crate::domain::fixtures::runbook();
+        let rb = crate::domain::fixtures::example_runbook();
         let r = rehearsal_runbook(&rb, &Scenario::default(), 60, Path::new("/tmp/f"), false);
         assert!(r.title.starts_with("REHEARSAL"));
         for (a, b) in r.rollbacks.iter().zip(&rb.rollbacks) {
             assert!(a.run.contains("nothing runs") && a.run.contains(&b.run));
         }
+        assert!(
+            !r.logs.is_empty()
+                && r.logs.iter().all(|l| l.error.as_ref().is_some_and(|e| e.is_match("[REHEARSAL] ERROR disk full")))
+        );
         assert!(r
             .probes
             .iter()

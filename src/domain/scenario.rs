@@ -13,6 +13,12 @@
 //! time = "+4m"
 //! step = "migrate"
 //! exit = 1              # the step fails with this exit code when run
+//!
+//! [[at]]
+//! time = "+5m"
+//! log = "php-errors"
+//! errors_per_min = 200  # error lines written into the rehearsal's log
+//! for = "2m"
 //! ```
 
 use serde::Deserialize;
@@ -28,6 +34,8 @@ pub enum Happening {
     ProbeFails { probe: String, status: Option<u16>, for_: Dur },
     /// The step's rehearsal run exits with `exit` (when run at or after `at`).
     StepExits { step: String, exit: i32 },
+    /// The log gets `per_min` error lines a minute from `at` for `for_` (rehearsal time).
+    LogErrors { log: String, per_min: u64, for_: Dur },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,7 +78,11 @@ struct Entry {
     step: Option<Spanned<String>>,
     exit: Option<i32>,
     log: Option<Spanned<String>>,
+    errors_per_min: Option<u64>,
 }
+
+/// Most error lines a scenario entry may ask for a minute (the rehearsal writes them all).
+const MAX_ERRORS_PER_MIN: u64 = 100_000;
 
 /// Reads `text` (from `file`) against `rb`; all mistakes at once.
 pub fn parse(file: &str, text: &str, rb: &Runbook) -> Result<Scenario, Vec<Diagnostic>> {
@@ -137,11 +149,37 @@ pub fn parse(file: &str, text: &str, rb: &Runbook) -> Result<Scenario, Vec<Diagn
                 };
                 events.push(At { at, what: Happening::StepExits { step: s.get_ref().clone(), exit } });
             }
-            (None, None, Some(l)) => diags.push(err(
-                l.span().start,
-                "log entries are not played yet: a rehearsal cannot write error lines into a log (remove this entry)"
-                    .into(),
-            )),
+            (None, None, Some(l)) => {
+                if !rb.logs.iter().any(|x| x.id == *l.get_ref()) {
+                    diags.push(err(l.span().start, format!("no [[log]] \"{}\" in the runbook", l.get_ref())));
+                    continue;
+                }
+                let per_min = match e.errors_per_min {
+                    Some(n) if (1..=MAX_ERRORS_PER_MIN).contains(&n) => n,
+                    _ => {
+                        diags.push(err(
+                            start,
+                            format!(
+                                "a log entry needs errors_per_min = 1 to {MAX_ERRORS_PER_MIN}: \
+                                 how many error lines a minute the log gets"
+                            ),
+                        ));
+                        continue;
+                    }
+                };
+                let Some(f) = &e.for_ else {
+                    diags.push(err(start, "a log entry needs for = \"2m\": how long the errors last".into()));
+                    continue;
+                };
+                let for_ = match parse_duration(f.get_ref()) {
+                    Ok(d) => d,
+                    Err(why) => {
+                        diags.push(err(f.span().start, format!("for: {why}")));
+                        continue;
+                    }
+                };
+                events.push(At { at, what: Happening::LogErrors { log: l.get_ref().clone(), per_min, for_ } });
+            }
             _ => diags.push(err(start, "each [[at]] names exactly one of probe, step or log".into())),
         }
     }
@@ -156,18 +194,9 @@ pub fn parse(file: &str, text: &str, rb: &Runbook) -> Result<Scenario, Vec<Diagn
 mod tests {
     use super::*;
 
-    /// The example runbook: it has probes, logs and steps to name.
-    fn example() -> Runbook {
-        let text = include_str!("../../examples/golive-platform.toml");
-        match crate::domain::loader::load_bytes(std::path::Path::new("golive-platform.toml"), text.as_bytes()) {
-            Ok(l) => l.runbook,
-            Err(d) => panic!("the example runbook must load: {d:?}"),
-        }
-    }
-
     #[test]
     fn entries_are_read_and_mistakes_are_placed() {
-        let rb = example();
+        let rb = crate::domain::fixtures::example_runbook();
         let probe = rb.probes[0].id.clone();
         let ok = format!("[[at]]\ntime = \"+2m\"\nprobe = \"{probe}\"\nstatus = 500\nfor = \"3m\"\n");
         let s = parse("s.toml", &ok, &rb).unwrap();
@@ -175,6 +204,15 @@ mod tests {
         let bad = "[[at]]\ntime = \"+2m\"\nprobe = \"nope\"\nstatus = 500\nfor = \"3m\"\n";
         let d = parse("s.toml", bad, &rb).unwrap_err();
         assert_eq!(d[0].to_string(), "s.toml:3:9: error: no [[probe]] \"nope\" in the runbook", "{d:?}");
+        let log = "[[at]]\ntime = \"+5m\"\nlog = \"php-errors\"\nerrors_per_min = 200\nfor = \"2m\"\n";
+        let s = parse("s.toml", log, &rb).unwrap();
+        assert_eq!(
+            s.events[0].what,
+            Happening::LogErrors { log: "php-errors".into(), per_min: 200, for_: Dur::from_secs(120) }
+        );
+        let no_rate = "[[at]]\ntime = \"+5m\"\nlog = \"php-errors\"\nfor = \"2m\"\n";
+        let d = parse("s.toml", no_rate, &rb).unwrap_err();
+        assert!(d[0].to_string().contains(": error: a log entry needs errors_per_min"), "{d:?}");
         let typo = "[[at]]\ntime = \"+2m\"\nprobes = \"x\"\n";
         assert!(parse("s.toml", typo, &rb).unwrap_err()[0].to_string().starts_with("s.toml:3:1"));
     }

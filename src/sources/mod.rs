@@ -7,6 +7,7 @@
 //! output, the journal watcher: little and precious) or, for log lines, drops
 //! them and says how many (`logtail::batch`). Memory never grows with a flood.
 
+pub mod clock;
 pub mod journal;
 pub mod logtail;
 pub mod orphans;

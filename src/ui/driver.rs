@@ -51,7 +51,10 @@ impl Session {
                 self.flush_outbox();
                 self.reap_runs();
                 self.app.tick(now);
-                self.presence_tick(now);
+                // Heartbeats are read by other processes, on the wall clock: a
+                // rehearsal's faster clock (`sources::clock`) would make them stale at once.
+                let wall = if crate::sources::clock::speed() > 1 { chrono::Utc::now() } else { now };
+                self.presence_tick(wall);
                 let mut effects = super::wiring::probes::auto_verdicts(&mut self.app);
                 effects.extend(self.app.incident_tick());
                 effects

@@ -4,8 +4,6 @@
 
 use std::path::PathBuf;
 
-use chrono::Utc;
-
 use crate::cli::common::{self, EXIT_OK};
 use crate::cli::Common;
 use crate::domain::event::EventKind;
@@ -90,7 +88,7 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
         layout: looks.layout,
         config_dir,
         symbols: Symbols::for_term(std::env::var("TERM").ok().as_deref()),
-        now: Utc::now(),
+        now: crate::sources::clock::now(),
     });
     app.badge = l.badge;
     let opened_warnings = std::mem::take(&mut opened.warnings);

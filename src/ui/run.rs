@@ -7,7 +7,6 @@
 use std::io;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use ratatui::backend::CrosstermBackend;
 
 use super::ansi16::TerminalOut;
@@ -181,7 +180,7 @@ impl Session {
         }
         let event = self.app.redactor.event(event.clone());
         if let Some(w) = &self.writer {
-            return match w.start(operator, Utc::now(), &event, Box::new(refuse)) {
+            return match w.start(operator, crate::sources::clock::now(), &event, Box::new(refuse)) {
                 Ok((records, refused)) => {
                     self.fold_result(Ok(records));
                     refused
@@ -189,10 +188,10 @@ impl Session {
                 Err(why) => Some(why),
             };
         }
-        if let Some(why) = self.outbox_blocks_acts(Utc::now()) {
+        if let Some(why) = self.outbox_blocks_acts(crate::sources::clock::now()) {
             return Some(why);
         }
-        let got = self.journal.append_unless(operator, Utc::now(), &event, refuse);
+        let got = self.journal.append_unless(operator, crate::sources::clock::now(), &event, refuse);
         let (got, refused) = match got {
             Ok((records, refused)) => (Ok(records), refused),
             Err(e) => {
@@ -328,7 +327,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             }
             Inbound::Mouse(m) => Input::Mouse(m),
             Inbound::Resize(_, _) => Input::Resize,
-            Inbound::Tick => Input::Tick(Utc::now()),
+            Inbound::Tick => Input::Tick(crate::sources::clock::now()),
             Inbound::Source(ev) => Input::Source(ev),
             Inbound::Signal(Signal::Stop) => {
                 if session.run_effects(vec![Effect::Suspend]) {

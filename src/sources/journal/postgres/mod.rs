@@ -223,7 +223,7 @@ impl PgJournal {
 fn call_error(shown: &str, e: CallError) -> JournalError {
     match e {
         CallError::Unavailable(reason) => {
-            JournalError::Unavailable { journal: shown.to_string(), since: Utc::now(), reason }
+            JournalError::Unavailable { journal: shown.to_string(), since: crate::sources::clock::now(), reason }
         }
         CallError::Refused { code, text } if code.as_deref() == Some("42501") => {
             JournalError::ReadOnly(format!("this database role may not write the journal ({text})"))
