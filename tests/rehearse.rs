@@ -216,3 +216,27 @@ fn a_scenario_floods_a_log_and_its_criterion_fails() {
     p.keys(&["q"]);
     p.wait_screen("EXIT=0");
 }
+
+#[test]
+fn firing_a_rollback_in_a_rehearsal_runs_nothing_real() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let runbook = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rehearse-fire.toml");
+    let p = rehearse(&data, &work, &runbook.display().to_string());
+    p.wait_screen("REHEARSAL");
+    p.keys(&["B"]);
+    p.wait_screen("nothing runs");
+    p.keys(&["Enter"]);
+    p.wait_screen("Type undo");
+    p.keys(&["-l", "undo"]);
+    p.keys(&["Enter"]);
+    let records = wait_record(&p, &data, "rehearse-fire", "the rollback's end", |r| r["kind"] == "rollback.finished");
+    let finished = records.iter().find(|r| r["kind"] == "rollback.finished").unwrap();
+    assert_eq!(finished["data"]["outcome"], "ok", "{finished}");
+    assert!(!work.join("rolled-back").exists(), "the rehearsal ran the real rollback");
+    assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0, "the rehearsal wrote into workdir");
+    p.keys(&["q"]);
+    p.wait_screen("EXIT=0");
+}

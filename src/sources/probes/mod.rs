@@ -100,8 +100,14 @@ pub fn start(probes: &[Probe], env: Arc<ProbeEnv>, tx: EventSender) -> ProbesHan
         .map(|p| {
             let (p, env, tx) = (p.clone(), env.clone(), tx.clone());
             tokio::spawn(async move {
-                // The interval is session time: a rehearsal running faster probes sooner (`sources::clock`).
-                let every = crate::sources::clock::wall_span(p.every.as_duration()).max(Duration::from_millis(100));
+                // The interval is session time: a rehearsal running faster probes sooner
+                // (`sources::clock`), but never a real target more than once a wall second.
+                let floor = if crate::sources::clock::speed() > 1 {
+                    Duration::from_secs(1)
+                } else {
+                    Duration::from_millis(100)
+                };
+                let every = crate::sources::clock::wall_span(p.every.as_duration()).max(floor);
                 let mut ticks = tokio::time::interval(every);
                 ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
                 loop {
