@@ -7,6 +7,7 @@
 #
 # Uses target/release/warroom if present, else target/debug/warroom.
 set -euo pipefail
+. "$(dirname "$0")/lib/console.sh"
 cd "$(dirname "$0")/.."
 runbook="${1:-examples/golive-platform.toml}"
 secs="${2:-30}"
@@ -20,20 +21,8 @@ data="$(mktemp -d)"
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
 
-tmux -L "$sock" new-session -d -x 160 -y 50 \
+start_console "$sock" \
   "WARROOM_DATA_DIR=$data WARROOM_OPERATOR=idle TERM=xterm-256color $bin open $runbook"
-pid=""
-for _ in $(seq 50); do
-  pane_pid="$(tmux -L "$sock" list-panes -F '#{pane_pid}' 2>/dev/null || true)"
-  # The pane's shell may exec warroom or run it as a child (no procps needed).
-  [ "$(cat /proc/"$pane_pid"/comm 2>/dev/null)" = warroom ] && pid="$pane_pid"
-  for p in /proc/[0-9]*; do
-    [ "$(cat "$p/comm" 2>/dev/null)" = warroom ] && [ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane_pid" ] && pid="${p#/proc/}"
-  done
-  [ -n "$pid" ] && break
-  sleep 0.1
-done
-[ -n "$pid" ] || { echo "warroom did not start" >&2; tmux -L "$sock" capture-pane -p >&2 || true; exit 1; }
 sleep 2 # let it settle after the first frames
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

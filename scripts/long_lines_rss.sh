@@ -10,6 +10,7 @@
 #
 # Uses target/release/warroom if present, else target/debug/warroom.
 set -euo pipefail
+. "$(dirname "$0")/lib/console.sh"
 cd "$(dirname "$0")/.."
 secs="${1:-30}"
 bin=target/release/warroom
@@ -40,19 +41,8 @@ error = "ERROR"
 TOML
 : >"$data/app.log"
 
-tmux -L "$sock" new-session -d -x 160 -y 50 \
+start_console "$sock" \
   "WARROOM_DATA_DIR=$data WARROOM_OPERATOR=bench TERM=xterm-256color $bin open $data/rb.toml --layout monitor"
-pid=""
-for _ in $(seq 100); do
-  pane_pid="$(tmux -L "$sock" list-panes -F '#{pane_pid}' 2>/dev/null || true)"
-  [ "$(cat /proc/"$pane_pid"/comm 2>/dev/null)" = warroom ] && pid="$pane_pid"
-  for p in /proc/[0-9]*; do
-    [ "$(cat "$p/comm" 2>/dev/null)" = warroom ] && [ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$pane_pid" ] && pid="${p#/proc/}"
-  done
-  [ -n "$pid" ] && break
-  sleep 0.1
-done
-[ -n "$pid" ] || { echo "warroom did not start" >&2; tmux -L "$sock" capture-pane -p >&2 || true; exit 1; }
 
 kb() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$pid/status"; }
 start_rss="$(kb VmRSS)"

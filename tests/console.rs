@@ -9,6 +9,8 @@ mod e2e;
 mod messages;
 #[path = "console/plain_clock.rs"]
 mod plain_clock;
+#[path = "console/words.rs"]
+mod words;
 
 use std::path::Path;
 
@@ -22,10 +24,13 @@ use ratatui::Terminal;
 
 use warroom::domain::event::{Decision, EventKind, MarkSource, ProbeHealth, RunOutcome, Verdict};
 use warroom::domain::runbook::Runbook;
+use warroom::sources::journal::Journal;
 use warroom::ui::app::{App, AppConfig};
+use warroom::ui::driver::Input;
 use warroom::ui::effect::Effect;
 use warroom::ui::keymap::Keymap;
 use warroom::ui::layout::Layout;
+use warroom::ui::run::Session;
 use warroom::ui::symbols::Symbols;
 use warroom::ui::theme::{ColorDepth, Theme};
 
@@ -236,16 +241,39 @@ fn ch(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), m)
 }
 
-/// Presses keys, folding journal appends as the loop would (stamped t(700)).
-fn press(app: &mut App, keys: &[KeyEvent]) -> Vec<Effect> {
+/// The app on a real journal in a temp folder, driven as every front end
+/// drives it (`ui::driver`): what a key asks for is run by the one effect
+/// interpreter, and journal appends come back folded as records.
+struct Console {
+    session: Session,
+    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Console {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.session.app
+    }
+}
+
+impl std::ops::DerefMut for Console {
+    fn deref_mut(&mut self) -> &mut App {
+        &mut self.session.app
+    }
+}
+
+fn console() -> Console {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = Journal::open(&dir.path().join("journal.jsonl")).unwrap();
+    Console { session: Session::new(app(), opened), _dir: dir }
+}
+
+/// Presses keys through the driver; the effects each key asked for, in order.
+fn press(c: &mut Console, keys: &[KeyEvent]) -> Vec<Effect> {
     let mut all = Vec::new();
     for k in keys {
-        let effects = app.on_key(*k);
-        for e in &effects {
-            if let Effect::Append { operator, event } = e {
-                app.state.apply_event(operator, t(700), event.clone());
-            }
-        }
+        let effects = c.session.effects_of(Input::Key(*k));
+        c.session.run_effects(effects.clone());
         all.extend(effects);
     }
     all
@@ -349,7 +377,7 @@ fn ascii_symbols_for_the_linux_console() {
 
 #[test]
 fn outside_text_is_sanitised_on_screen() {
-    let mut a = app();
+    let mut a = console();
     live_session(&mut a);
     a.state.apply_event("mallory\u{1b}]0;pwned\u{7}", t(200), EventKind::NoteAdded { text: "x".into() });
     a.state.operators.insert("mallory\u{1b}]0;pwned\u{7}".into());
@@ -442,7 +470,7 @@ fn verdict(a: &App, id: &str) -> Verdict {
 
 #[test]
 fn space_x_n_mark_and_space_again_returns_to_pending() {
-    let mut a = app();
+    let mut a = console();
     press(&mut a, &[ch('2'), key(KeyCode::Char(' '))]);
     assert_eq!(verdict(&a, "homepage-200"), Verdict::Pass);
     assert_eq!(a.state.criteria["homepage-200"].source, MarkSource::Override, "auto-bound: a person overrides");
@@ -461,7 +489,7 @@ fn space_x_n_mark_and_space_again_returns_to_pending() {
 
 #[test]
 fn marking_outside_the_checklist_says_where_it_works() {
-    let mut a = app();
+    let mut a = console();
     let e = press(&mut a, &[ch('3'), key(KeyCode::Char(' '))]);
     assert!(e.is_empty());
     let msg = a.message.clone().unwrap().0;
@@ -470,7 +498,7 @@ fn marking_outside_the_checklist_says_where_it_works() {
 
 #[test]
 fn search_moves_selection_enter_keeps_esc_restores_and_n_goes_on() {
-    let mut a = app();
+    let mut a = console();
     press(&mut a, &[ch('2'), ch('/'), ch('e'), ch('m'), ch('a')]);
     assert_eq!(a.selected(warroom::ui::panes::PaneId::Checklist), 4, "emails");
     press(&mut a, &[key(KeyCode::Esc)]);
@@ -489,7 +517,7 @@ fn search_moves_selection_enter_keeps_esc_restores_and_n_goes_on() {
 #[test]
 fn q_and_esc_inside_overlays_only_close_them() {
     for open in ['?', ':', 'd', 'w', 'o'] {
-        let mut a = app();
+        let mut a = console();
         press(&mut a, &[ch('2'), ch(open)]);
         assert!(a.overlay.is_some(), "{open} opened nothing");
         let e = press(&mut a, &[key(KeyCode::Esc)]);
@@ -498,13 +526,13 @@ fn q_and_esc_inside_overlays_only_close_them() {
         let e = press(&mut a, &[ch('q')]);
         assert!(!e.contains(&Effect::Quit), "{open}: q quit the app");
     }
-    let mut a = app();
+    let mut a = console();
     assert_eq!(press(&mut a, &[ch('q')]), vec![Effect::Quit]);
 }
 
 #[test]
 fn quit_asks_first_while_a_step_runs() {
-    let mut a = app();
+    let mut a = console();
     live_session(&mut a); // migrate is running
     let e = press(&mut a, &[ch('q')]);
     assert!(e.is_empty(), "quit without asking");
@@ -517,7 +545,7 @@ fn quit_asks_first_while_a_step_runs() {
 
 #[test]
 fn decision_dialog_records_with_reason_and_recommendation() {
-    let mut a = app();
+    let mut a = console();
     live_session(&mut a);
     press(&mut a, &[ch('d')]);
     insta::assert_snapshot!("decision_dialog_80x24", text(&draw(&mut a, 80, 24)));
@@ -544,7 +572,7 @@ fn decision_dialog_records_with_reason_and_recommendation() {
 
 #[test]
 fn walkthrough_answers_one_item_at_a_time() {
-    let mut a = app();
+    let mut a = console();
     press(&mut a, &[ch('w')]);
     insta::assert_snapshot!("walkthrough_80x24", text(&draw(&mut a, 80, 24)));
     // First the manual step: space ticks it.
@@ -563,7 +591,7 @@ fn walkthrough_answers_one_item_at_a_time() {
 
 #[test]
 fn operator_switch_is_journaled_and_used_for_later_acts() {
-    let mut a = app();
+    let mut a = console();
     press(&mut a, &[ch('o')]);
     for c in "bob@laptop".chars() {
         press(&mut a, &[KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)]);
@@ -577,7 +605,7 @@ fn operator_switch_is_journaled_and_used_for_later_acts() {
 
 #[test]
 fn help_and_palette_list_every_action_from_the_live_keymap() {
-    let mut a = app();
+    let mut a = console();
     a.keymap = Keymap::from_texts(Some(("k.toml", "[checklist]\nmark-na = \"-\"\n"))).unwrap();
     press(&mut a, &[ch('?')]);
     let s = text(&draw(&mut a, 160, 50));
@@ -594,7 +622,7 @@ fn help_and_palette_list_every_action_from_the_live_keymap() {
 
 #[test]
 fn details_show_note_and_evidence() {
-    let mut a = app();
+    let mut a = console();
     live_session(&mut a);
     press(&mut a, &[ch('2'), key(KeyCode::Enter)]);
     let s = text(&draw(&mut a, 80, 24));
@@ -604,7 +632,7 @@ fn details_show_note_and_evidence() {
 
 #[test]
 fn read_only_refuses_to_write_and_says_why() {
-    let mut a = app();
+    let mut a = console();
     a.read_only = Some("line 7 of the journal is damaged".into());
     let e = press(&mut a, &[ch('2'), key(KeyCode::Char(' ')), ch('d')]);
     assert!(e.is_empty());
@@ -625,7 +653,7 @@ fn badge_shows_first_on_a_narrow_status_line() {
 
 #[test]
 fn layouts_and_themes_switch_live() {
-    let mut a = app();
+    let mut a = console();
     press(&mut a, &[ch('L')]);
     assert_eq!(a.layout.name, "validation");
     press(&mut a, &[ch('T')]);
@@ -684,11 +712,16 @@ fn mouse_click_selects_a_row_and_a_second_click_opens_details() {
 fn step_output_details_scroll_to_the_end_and_search() {
     use warroom::domain::event::RunKind;
     use warroom::sources::SourceEvent;
-    let mut a = app();
+    let mut a = console();
     live_session(&mut a);
     for i in 1..=300 {
         let line = if i == 250 { "ERROR disk full on /var".to_string() } else { format!("backup line {i}") };
-        a.on_source(SourceEvent::RunOutput { kind: RunKind::Step, id: "backup".into(), run: 1, line });
+        a.session.feed(Input::Source(SourceEvent::RunOutput {
+            kind: RunKind::Step,
+            id: "backup".into(),
+            run: 1,
+            line,
+        }));
     }
     press(&mut a, &[ch('1'), ch('g'), ch('j'), key(KeyCode::Enter)]);
     let s = text(&draw(&mut a, 100, 30));

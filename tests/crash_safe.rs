@@ -349,6 +349,23 @@ impl What {
             }
         }
     }
+    /// Starts it once more: a rollback that already ran asks first
+    /// ("already ran at … — run again?", docs/incident.md).
+    fn start_again(self, t: &Tmux, journal: &Path) {
+        match self {
+            What::Step => self.start(t, journal),
+            What::Rollback => {
+                t.keys(&["B"]);
+                t.wait_screen("undo", journal);
+                t.keys(&["Enter"]);
+                t.wait_screen("run again?", journal);
+                t.keys(&["y"]);
+                t.wait_screen("Type undo", journal);
+                t.text("undo");
+                t.keys(&["Enter"]);
+            }
+        }
+    }
     fn marker(self) -> String {
         let (_, step, rollback) = runs_runbook();
         match self {
@@ -409,7 +426,7 @@ fn kill_9_then_reopen(what: What) {
     assert!(out.status.success() && report.contains("interrupted"), "{report}{}", String::from_utf8_lossy(&out.stderr));
 
     // And it can be started again.
-    what.start(&t, &journal);
+    what.start_again(&t, &journal);
     wait("a second run", &journal, &t, || (kinds(&journal, &started).len() == 2).then_some(()));
     assert_eq!(kinds(&journal, &started)[1]["data"]["run"], 2);
     t.kill_server();

@@ -5,12 +5,16 @@
 //! `verify --allowed-signers`, and `check` placing role mistakes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use warroom::domain::event::EventKind;
 use warroom::domain::identity::Actor;
 use warroom::domain::record::{parse_line, Record};
+
+#[path = "support/agent.rs"]
+mod agent;
+use agent::Agent;
 
 const RUNBOOK: &str = r#"
 [runbook]
@@ -121,60 +125,6 @@ fn roles_refuse_who_is_not_listed_and_name_who_may() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("mallory may not approve rollback \"full\": only DevOps (devops: ana, bob, carol"), "{err}");
-}
-
-/// A real `ssh-agent` on a private socket holding one fresh ed25519 key; killed on drop.
-struct Agent {
-    child: Child,
-    sock: PathBuf,
-    pubkey: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Agent {
-    fn start(name: &str) -> Agent {
-        let dir = tempfile::tempdir().unwrap();
-        let sock = dir.path().join("agent.sock");
-        let key = dir.path().join(name);
-        let ok = Command::new("ssh-keygen")
-            .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-            .arg(&key)
-            .status()
-            .expect("ssh-keygen (openssh-client) is installed");
-        assert!(ok.success());
-        let child = Command::new("ssh-agent")
-            .arg("-D")
-            .arg("-a")
-            .arg(&sock)
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("ssh-agent is installed");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !sock.exists() {
-            assert!(Instant::now() < deadline, "ssh-agent did not create its socket");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let added = Command::new("ssh-add").arg("-q").arg(&key).env("SSH_AUTH_SOCK", &sock).output().unwrap();
-        assert!(added.status.success(), "ssh-add: {}", text(&added.stderr));
-        let pubkey = std::fs::read_to_string(key.with_extension("pub")).unwrap().trim().to_string();
-        Agent { child, sock, pubkey, _dir: dir }
-    }
-
-    fn env(&self) -> [(&'static str, &Path); 1] {
-        [("SSH_AUTH_SOCK", self.sock.as_path())]
-    }
-
-    /// The `KEYTYPE BASE64` part of the public key.
-    fn key(&self) -> String {
-        self.pubkey.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
-    }
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn verify(dir: &Path, signers: &Path) -> Output {

@@ -717,8 +717,7 @@ run = "touch quick.marker"
     }
 
     fn press(s: &mut Session, code: KeyCode) {
-        let effects = s.app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-        s.run_effects(effects);
+        s.feed(warroom::ui::driver::Input::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
 
     fn type_text(s: &mut Session, t: &str) {
@@ -735,8 +734,7 @@ run = "touch quick.marker"
         tokio::time::timeout(Duration::from_secs(60), async {
             while s.app.state.rollbacks.get(id).is_none_or(|r| r.runs.last().is_none_or(|r| r.finished.is_none())) {
                 let ev = rx.recv().await.unwrap();
-                let effects = s.app.on_source(ev);
-                s.run_effects(effects);
+                s.feed(warroom::ui::driver::Input::Source(ev));
             }
         })
         .await
@@ -810,6 +808,64 @@ run = "touch quick.marker"
         s.app.overlay = None;
         press(&mut s, KeyCode::Char('B'));
         assert!(matches!(&s.app.overlay, Some(Overlay::Rollback(d)) if d.selected == 1), "B still opens it");
+    }
+
+    /// Bob's console has not yet read that ana fired `quick`: his typed
+    /// approve-and-fire is refused under the journal's lock and writes
+    /// nothing — no approval left behind for a run he never made.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_refused_start_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ana = session(dir.path(), None);
+        let mut bob = session(dir.path(), None);
+        bob.app.operator = "bob".into();
+        let (tx, _rx) = warroom::sources::event_channel();
+        ana.start_procs(tx.clone());
+        bob.start_procs(tx);
+        for s in [&mut ana, &mut bob] {
+            press(s, KeyCode::Char('B'));
+            press(s, KeyCode::Char('j'));
+            press(s, KeyCode::Enter);
+            type_text(s, "quick");
+        }
+        press(&mut ana, KeyCode::Enter);
+        assert_eq!(ana.app.state.rollbacks["quick"].runs.len(), 1, "{}", message(&ana));
+        assert!(!bob.app.state.rollbacks.contains_key("quick"), "bob has not read the journal since");
+        let before = std::fs::read_to_string(ana.journal.path()).unwrap();
+        press(&mut bob, KeyCode::Enter);
+        let after = std::fs::read_to_string(ana.journal.path()).unwrap();
+        assert_eq!(after, before, "a refused start wrote to the journal");
+        assert!(message(&bob).contains("ana"), "the refusal names who fired: {}", message(&bob));
+        assert!(!message(&bob).contains("quick run"), "bob's run did not start: {}", message(&bob));
+    }
+
+    /// A note by key is this console's own act: recorded, not announced back.
+    /// Another writer's note is announced naming them, lands in the activity
+    /// feed, and — as it names `quick` — under that rollback in `B`.
+    #[test]
+    fn others_notes_are_announced_and_ones_own_are_not() {
+        use warroom::domain::event::EventKind;
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = session(dir.path(), None);
+        press(&mut s, KeyCode::Char('C'));
+        assert!(matches!(s.app.overlay, Some(Overlay::Note(_))));
+        press(&mut s, KeyCode::Enter);
+        assert!(matches!(s.app.overlay, Some(Overlay::Note(_))), "an empty note is not recorded");
+        type_text(&mut s, "cache flushed by hand");
+        press(&mut s, KeyCode::Enter);
+        assert!(s.app.overlay.is_none());
+        assert_eq!(message(&s), "note recorded: cache flushed by hand");
+        assert_eq!(s.app.state.notes.len(), 1);
+
+        let mut other = Journal::open(s.journal.path()).unwrap().journal;
+        other.append("ben", Utc::now(), &EventKind::NoteAdded { text: "quick is safe to run".into() }).unwrap();
+        s.poll();
+        assert_eq!(message(&s), "ben noted: quick is safe to run");
+        let feed: Vec<String> = s.app.activity.iter().map(|a| format!("{} {}", a.by, a.text)).collect();
+        assert_eq!(feed, ["ana noted: cache flushed by hand", "ben noted: quick is safe to run"]);
+        assert!(warroom::ui::activity::notes_about(&s.app, "quick")[0].ends_with("ben: quick is safe to run"));
+        // Each note is filed under the rollback it names, and only there.
+        assert_eq!(warroom::ui::activity::notes_about(&s.app, "cache").len(), 1);
     }
 
     #[test]

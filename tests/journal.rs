@@ -417,6 +417,38 @@ fn report_finds_the_runbook_the_session_recorded() {
     assert!(text(&out.stderr).contains("is gone"), "{}", text(&out.stderr));
 }
 
+/// `report --runbook` with a runbook of another id is warned about, on stderr
+/// and in the report itself, rather than titling the session after it.
+#[test]
+fn report_with_another_runbooks_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("journal.jsonl");
+    let mut journal = Journal::open(&j).unwrap().journal;
+    let opened = EventKind::SessionOpened {
+        runbook: "golive-platform".into(),
+        title: "Go-live — platform T-0".into(),
+        client: None,
+        path: None,
+        runbook_sha256: None,
+        outline: None,
+    };
+    journal.append("ana", chrono::Utc::now(), &opened).unwrap();
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, "[runbook]\nid = \"other\"\ntitle = \"Other\"\n").unwrap();
+    let out = Command::new(BIN).arg("report").arg(&j).arg("--runbook").arg(&other).output().unwrap();
+    assert!(
+        text(&out.stderr).contains("is the runbook `other`, but this journal is a session of `golive-platform`"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("> Note: --runbook")
+            && text(&out.stdout).contains("but this journal is a session of"),
+        "in the body: {}",
+        text(&out.stdout)
+    );
+}
+
 #[test]
 fn report_never_passes_escapes_or_markup_through() {
     let dir = tempfile::tempdir().unwrap();

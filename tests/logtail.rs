@@ -609,8 +609,10 @@ mod console {
         tmux.run(&["send-keys", "-t", "logs", "F"]);
         tmux.wait_screen("follow back on", |s| s.contains("while paused") && !s.contains("follow off"));
         tmux.run(&["send-keys", "-t", "logs", "/", "b", "o", "o", "m"]);
-        tmux.wait_screen("search counting matching lines", |s| s.contains("/boom: 1 line(s)"));
+        tmux.wait_screen("search counting matching lines", |s| s.contains("/boom: 1 line "));
         tmux.run(&["send-keys", "-t", "logs", "Enter"]);
+        // The message line agrees with the title's count (docs/console.md, "Logs").
+        tmux.wait_screen("the hit", |s| s.contains("/boom: match 1 of 1") && s.contains("/boom: 1 line "));
         tmux.run(&["send-keys", "-t", "logs", "q"]);
     }
 }

@@ -101,9 +101,9 @@ fn two_consoles_on_one_database_see_each_others_acts() {
     ana.wait_screen("Shared drill");
     let bob = Console::open("bob", "bob", &url);
     bob.wait_screen("Shared drill");
-    // Each console's session.opened reached the other: both names in both status lines.
-    ana.wait_screen("(+bob)");
-    bob.wait_screen("(+ana)");
+    // Each console is in the other's roster (the database's presence table): both names in both status lines.
+    ana.wait_screen("ana ▶ · bob ▶");
+    bob.wait_screen("ana ▶ · bob ▶");
 
     // Ana passes the critical criterion (first in the checklist); Bob's console shows it.
     ana.keys(&["2", "Space"]);
@@ -191,4 +191,51 @@ fn a_console_whose_role_may_only_read_says_read_only_and_refuses_acts() {
     writer.keys(&["2", "Space"]);
     ro.wait_screen("✓ PASS    Smoke test passes");
     assert_eq!(count(pg, &session, "criterion.marked"), "1");
+}
+
+/// `warroom who --json` on the session: the operators present.
+fn who(url: &str) -> Vec<String> {
+    let rb = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pg-drill.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["who", rb.to_str().unwrap(), "--json", "--journal", url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    rows.iter().map(|r| format!("{} pid {}", r["operator"].as_str().unwrap(), r["pid"])).collect()
+}
+
+#[test]
+fn consoles_with_different_data_dirs_see_each_other_in_the_roster_and_in_warroom_who() {
+    let Some(pg) = pg::cluster() else { return };
+    let session = format!("who-{}", std::process::id());
+    let url = pg.url(&session);
+    let ana = Console::open("who-ana", "ana", &url);
+    ana.wait_screen("Shared drill");
+    let bob = Console::open("who-bob", "bob", &url);
+    // No presence file is shared (each its own data dir): the database's table says who is here.
+    ana.wait_screen("ana ▶ · bob ▶");
+    bob.wait_screen("ana ▶ · bob ▶");
+    ana.wait_screen("bob joined (W: who is here)");
+    ana.keys(&["W"]);
+    ana.wait_screen("Who is here (2)");
+    ana.wait_screen("ana (you)");
+    ana.keys(&["Escape"]);
+    let present = who(&url);
+    assert_eq!(present.len(), 2, "{present:?}");
+    assert!(present[0].starts_with("ana pid") && present[1].starts_with("bob pid"), "{present:?}");
+
+    // Bob quits: his row goes at once, and Ana is told.
+    bob.keys(&["q"]);
+    bob.wait_screen("EXIT=0");
+    ana.wait_screen("bob left");
+    wait_for("bob gone from who", || who(&url).len() == 1);
+
+    // Ana's console killed outright (no goodbye): her row goes stale and drops out within seconds.
+    let pid: i32 = who(&url)[0].rsplit(' ').next().unwrap().parse().unwrap();
+    // SAFETY: a plain kill(2) of the console process this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    wait_for("ana's stale row out of who", || who(&url).is_empty());
+    let rows = pg.psql(&format!("SELECT count(*) FROM warroom_presence WHERE session = '{session}'"));
+    assert_eq!(rows, "1", "a killed console's row stays (stale) until pruned");
 }

@@ -23,3 +23,12 @@ mod help;
 
 #[path = "screen/details.rs"]
 mod details;
+
+#[path = "screen/runs.rs"]
+mod runs;
+
+#[path = "screen/notes.rs"]
+mod notes;
+
+#[path = "screen/logs.rs"]
+mod logs;

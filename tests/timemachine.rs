@@ -265,7 +265,7 @@ fn a_live_console_opens_the_time_machine_and_comes_back_to_live() {
     p.wait("checkout pending in the past", |s| s.contains("PENDING Checkout") && !s.contains("PASS    Checkout"));
     p.keys(&["Escape"]);
     p.wait("live again", |s| !s.contains("REPLAY") && s.contains("PASS    Checkout"));
-    p.keys(&["C"]);
+    p.keys(&["E"]);
     p.wait_screen("What changed in the last 10 minutes");
     assert!(p.screen().contains("criterion checkout: PENDING → PASS"), "{}", p.screen());
     // Escape and a letter in one write read as Alt-letter: one at a time.

@@ -68,9 +68,9 @@ pub fn run(runbook_path: &Path, rollback: &str, c: &super::Common) -> i32 {
     match crate::sources::orphans::reap(&mut journal, &state, &operator, Utc::now(), |_, _| false) {
         Ok(reaped) => {
             reaped.records.iter().for_each(|r| state.apply(r));
-            reaped.said.iter().for_each(|s| eprintln!("warroom: {}", clean(s)));
+            reaped.said.iter().for_each(|s| errln!("warroom: {}", clean(s)));
         }
-        Err(e) => eprintln!("warroom: warning: {}", clean(&e.to_string())),
+        Err(e) => errln!("warroom: warning: {}", clean(&e.to_string())),
     }
     let (user, key) = journal.writer();
     let who = Actor { operator: operator.clone(), user: Some(user), key };

@@ -10,18 +10,9 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAIL: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
 
-/// `--operator`, else `$WARROOM_OPERATOR`, else `$USER@host`.
+/// `--operator`, else `$WARROOM_OPERATOR`, else `$USER@host` (`sources::settings`).
 pub fn operator(common: &Common) -> String {
-    if let Some(o) = common.operator.as_ref().filter(|o| !o.trim().is_empty()) {
-        return o.trim().to_string();
-    }
-    if let Ok(o) = std::env::var("WARROOM_OPERATOR") {
-        if !o.trim().is_empty() {
-            return o.trim().to_string();
-        }
-    }
-    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "operator".into());
-    format!("{user}@{}", hostname())
+    crate::sources::settings::operator(common.operator.as_deref())
 }
 
 /// Refuses a `--operator` or `$WARROOM_OPERATOR` holding control or invisible
@@ -79,15 +70,17 @@ pub fn journal_shown(common: &Common, runbook_id: &str) -> String {
 }
 
 pub fn data_dir() -> PathBuf {
-    crate::sources::journal::data_dir()
+    crate::sources::settings::data_dir()
 }
 
-/// User config dir (themes/, layouts/, keys.toml). `WARROOM_CONFIG_DIR` overrides.
+/// User config dir (themes/, layouts/, keys.toml). `WARROOM_CONFIG_DIR` overrides (`sources::settings`).
 pub fn config_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("WARROOM_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d));
-    }
-    directories::ProjectDirs::from("", "", "warroom").map(|p| p.config_dir().to_path_buf())
+    crate::sources::settings::config_dir()
+}
+
+/// What the environment says, with this command line's `--operator`.
+pub fn settings(common: &Common) -> crate::sources::settings::Settings {
+    crate::sources::settings::Settings::from_env(common.operator.as_deref())
 }
 
 /// Prints a bad-input error the way every command does, and returns exit 2.

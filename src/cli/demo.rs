@@ -6,10 +6,11 @@ use std::io::Read;
 use clap::Args;
 
 use super::common::{self, EXIT_BAD_INPUT, EXIT_FAIL, EXIT_OK};
+use super::launch::launch;
 use super::runbook_file;
 use super::Common;
 use crate::demo::{runbook, DemoSession};
-use crate::ui::launch::{launch, Launch};
+use crate::ui::launch::Launch;
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct DemoArgs {
@@ -94,7 +95,7 @@ fn recorded(c: &Common) -> i32 {
             return EXIT_BAD_INPUT;
         }
     };
-    crate::ui::replay_launch::launch_replay(&journal, loaded.runbook, None, Some("DEMO"), c)
+    super::launch::launch_replay(&journal, loaded.runbook, None, Some("DEMO"), c)
 }
 
 /// Prints where everything is and waits for Ctrl-C, SIGTERM or end of input.

@@ -19,7 +19,7 @@ pub fn run(path: &Path, _c: &super::Common) -> i32 {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{file}: error: cannot read the Gatus config: {e}");
+            errln!("{file}: error: cannot read the Gatus config: {e}");
             return EXIT_BAD_INPUT;
         }
     };
@@ -29,7 +29,7 @@ pub fn run(path: &Path, _c: &super::Common) -> i32 {
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             EXIT_BAD_INPUT
         }
     }

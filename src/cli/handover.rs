@@ -64,7 +64,7 @@ pub fn run(runbook: &Path, since: Option<&str>, format: ReportFormat, c: &Common
         Err(e) => return bad_input(e),
     };
     for w in &opened.warnings {
-        eprintln!("warroom: {}", clean(w));
+        errln!("warroom: {}", clean(w));
     }
     let since = match since.map(|s| parse_since(s, rb, now)).transpose() {
         Ok(s) => s.unwrap_or_else(|| handover::default_since(rb, &opened.records, now)),

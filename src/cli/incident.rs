@@ -71,7 +71,7 @@ pub fn run(runbook: &Path, act: &IncidentAct, c: &Common) -> i32 {
     let rb = &loaded.runbook;
     let path = journal_path(c, &rb.id);
     if c.read_only {
-        eprintln!("warroom: not recorded: --read-only was given, so nothing is written to {}.", path.display());
+        errln!("warroom: not recorded: --read-only was given, so nothing is written to {}.", path.display());
         return EXIT_FAIL;
     }
     let opened = match Journal::open(&path) {
@@ -79,7 +79,7 @@ pub fn run(runbook: &Path, act: &IncidentAct, c: &Common) -> i32 {
         Err(e) => return bad_input(e),
     };
     for w in &opened.warnings {
-        eprintln!("warroom: {}", clean(w));
+        errln!("warroom: {}", clean(w));
     }
     let mut journal = opened.journal;
     let mut state = SessionState::from_records(&opened.records);
@@ -87,7 +87,7 @@ pub fn run(runbook: &Path, act: &IncidentAct, c: &Common) -> i32 {
         Ok(e) => e,
         Err(Refusal::BadInput(m)) => return bad_input(clean(&m)),
         Err(Refusal::Refused(m)) => {
-            eprintln!("warroom: refused: {}", clean(&m));
+            errln!("warroom: refused: {}", clean(&m));
             return EXIT_FAIL;
         }
     };
@@ -110,19 +110,19 @@ pub fn run(runbook: &Path, act: &IncidentAct, c: &Common) -> i32 {
         match got {
             Ok((recs, None)) => recs.iter().for_each(|r| state.apply(r)),
             Ok((_, Some(why))) => {
-                eprintln!("warroom: refused: {}", clean(&why));
+                errln!("warroom: refused: {}", clean(&why));
                 return EXIT_FAIL;
             }
             Err(e @ (JournalError::ReadOnly(_) | JournalError::Corrupt { .. })) => {
-                eprintln!("warroom: {e}");
+                errln!("warroom: {e}");
                 return EXIT_FAIL;
             }
             Err(e) => return bad_input(e),
         }
-        println!("recorded: {} ({})", describe(ev), clean(&who));
+        outln!("recorded: {} ({})", describe(ev), clean(&who));
     }
     if let Some(clocks) = state.incident.as_ref().and_then(|i| severity::clocks(rb, i, Utc::now())) {
-        println!(
+        outln!(
             "{}: ack {} · mitigate {} · next update {}",
             clean(&clocks.severity.id),
             severity::describe(clocks.ack),

@@ -14,6 +14,7 @@ pub mod from_gatus;
 pub mod handover;
 pub mod import;
 pub mod incident;
+pub mod launch;
 pub mod mark;
 pub mod note;
 pub mod open;

@@ -4,10 +4,11 @@
 use std::path::Path;
 
 use super::common;
+use super::launch::launch;
 use super::runbook_file;
 use super::same_runbook::{for_open, OnOther};
 use super::Common;
-use crate::ui::launch::{launch, Launch};
+use crate::ui::launch::Launch;
 
 pub fn run(runbook: &Path, on_other: OnOther, c: &Common) -> i32 {
     let loaded = match runbook_file::load(runbook) {

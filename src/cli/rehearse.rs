@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use super::common::{self, bad_input, EXIT_BAD_INPUT};
+use super::launch::launch;
 use super::runbook_file;
 use super::Common;
 use crate::domain::rehearsal::rehearsal_runbook;
 use crate::domain::scenario::{self, Scenario};
-use crate::ui::launch::{launch, Launch};
+use crate::ui::launch::Launch;
 
 pub struct RehearseArgs<'a> {
     pub runbook: &'a Path,

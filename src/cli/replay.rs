@@ -52,7 +52,7 @@ pub fn run(a: ReplayArgs, c: &Common) -> i32 {
              (or `warroom replay {shown} --diff T1 T2`, which does not)"
         ));
     };
-    crate::ui::replay_launch::launch_replay(journal, loaded.runbook, at, None, c)
+    super::launch::launch_replay(journal, loaded.runbook, at, None, c)
 }
 
 fn diff(shown: &str, tl: &Timeline, d: &[String]) -> i32 {

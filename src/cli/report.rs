@@ -42,11 +42,26 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
             "warroom: the journal is damaged ({damage}); this report covers only the records before the damage (exit 1)."
         );
     }
+    // A --runbook of another id is most likely the wrong file: said on stderr
+    // and in the report's body, since its titles and plan are not this session's.
+    let mut notices: Vec<String> = opened.warnings.iter().map(|w| clean(w)).collect();
+    if let (Some(l), Some(session_id)) = (&loaded, session_runbook(&opened.records)) {
+        if l.runbook.id != session_id {
+            let w = format!(
+                "--runbook {} is the runbook `{}`, but this journal is a session of `{}`: its titles, phases and plan may not be this session's",
+                runbook.map(|p| p.display().to_string()).unwrap_or_default(),
+                l.runbook.id,
+                session_id
+            );
+            errln!("warroom: warning: {}", clean(&w));
+            notices.push(clean(&w));
+        }
+    }
     let loaded = loaded.or_else(|| recorded_runbook(&opened.records));
     let mut report = build(loaded.as_ref().map(|l| &l.runbook), &opened.records);
     // The ticket carries what stderr says: damage and reader notices in the body.
     report.damage = damage.clone();
-    report.notices = opened.warnings.iter().map(|w| clean(w)).collect();
+    report.notices = notices;
     let journal_dir = journal.parent().unwrap_or(Path::new("."));
     for run in report.rollbacks.iter_mut().flat_map(|rb| rb.runs.iter_mut()) {
         run.output_excerpt = Some(excerpt(journal_dir, &run.output));

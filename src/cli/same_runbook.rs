@@ -74,7 +74,7 @@ pub fn for_open(runbook: &Path, id: &str, on_other: OnOther, c: &Common) -> Resu
         OnOther::NewSession => OnOther::NewSession,
         OnOther::Ask if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => ask(&why, id, &sha, c)?,
         OnOther::Ask => {
-            eprintln!(
+            errln!(
                 "warroom: {why}\nwarroom: not opened. Pass --new-session for a session of its own (`{}`), \
                  or --join-anyway to join this one.",
                 new_session_id(id, &sha).0
@@ -89,7 +89,7 @@ pub fn for_open(runbook: &Path, id: &str, on_other: OnOther, c: &Common) -> Resu
                 clean(other.path.as_deref().unwrap_or("path not recorded")),
                 short_hash(&other.sha256)
             );
-            eprintln!("warroom: {notice}");
+            errln!("warroom: {notice}");
             Ok(Joined { journal, notice: Some(notice) })
         }
         _ => {
@@ -101,7 +101,7 @@ pub fn for_open(runbook: &Path, id: &str, on_other: OnOther, c: &Common) -> Resu
             let (new_id, journal) = new_session_id(id, &sha);
             let notice =
                 format!("a session of its own: `{new_id}` ({}), not shared with `{}`", journal.display(), clean(id));
-            eprintln!("warroom: {notice}");
+            errln!("warroom: {notice}");
             Ok(Joined { journal, notice: Some(notice) })
         }
     }
@@ -165,7 +165,7 @@ fn new_session_id(id: &str, sha: &str) -> (String, PathBuf) {
 pub fn warn_headless(runbook: &Path, id: &str, c: &Common) {
     let journal = journal_path(c, id);
     if let Some((other, sha)) = other_in(&journal, runbook) {
-        eprintln!(
+        errln!(
             "warroom: warning: {}\nRecording anyway: check that this is the runbook you meant.",
             explain(id, &journal, runbook, &other, &sha)
         );

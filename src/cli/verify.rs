@@ -12,7 +12,7 @@ use crate::domain::record::format_ts;
 use crate::domain::report::text::printable;
 use crate::domain::signature::AllowedSigners;
 use crate::sources::journal::postgres::{is_database_url, verify_session};
-use crate::sources::journal::{first_bad_signature, verify_file, Verified};
+use crate::sources::journal::{first_bad_signature, first_bad_signature_in, verify_file, Verified};
 
 /// Reads git's allowed-signers file; every bad line is named FILE:LINE.
 fn read_allowed_signers(path: &Path) -> Result<AllowedSigners, String> {
@@ -32,17 +32,16 @@ pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -
         Err(e) => return bad_input(e),
     };
     if is_database_url(journal) {
-        if signers.is_some() {
-            // PostgreSQL sessions do not store signatures yet.
-            return bad_input(
-                "--allowed-signers checks journal files only: a PostgreSQL session does not keep signatures; \
-                 `warroom export` it to a file (signatures are not carried either) or sign a file journal",
-            );
-        }
-        return match verify_session(&journal.to_string_lossy()) {
-            Ok(check) => report(&check.shown, &check.verified, "record seq", false),
-            Err(e) => bad_input(crate::domain::sanitize::clean(&e.to_string())),
+        let check = match verify_session(&journal.to_string_lossy()) {
+            Ok(check) => check,
+            Err(e) => return bad_input(crate::domain::sanitize::clean(&e.to_string())),
         };
+        if let (Some(signers), None) = (&signers, &check.verified.bad) {
+            if let Some((seq, why)) = first_bad_signature_in(&check.records, signers) {
+                return bad_signature(&check.shown, seq, &why, "record seq", check.verified.records);
+            }
+        }
+        return report(&check.shown, &check.verified, "record seq", signers.is_some());
     }
     if journal.is_dir() {
         return bad_input(format!(
@@ -58,19 +57,21 @@ pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -
     if let (Some(signers), None) = (&signers, &v.bad) {
         match first_bad_signature(journal, signers) {
             Ok(None) => {}
-            Ok(Some((line, why))) => {
-                outln!("{name}:{line}: {}", printable(&why));
-                errln!(
-                    "warroom: journal {name}: line {line} is the first record whose signature does not check out \
-                     against the allowed signers; the chain itself is intact up to line {}.",
-                    v.records
-                );
-                return EXIT_FAIL;
-            }
+            Ok(Some((line, why))) => return bad_signature(&name, line, &why, "line", v.records),
             Err(e) => return bad_input(e),
         }
     }
     report(&name, &v, "line", signers.is_some())
+}
+
+/// Prints the first record whose signature does not check out (exit 1).
+fn bad_signature(name: &str, line: usize, why: &str, unit: &str, intact: u64) -> i32 {
+    outln!("{name}:{line}: {}", printable(why));
+    errln!(
+        "warroom: journal {name}: {unit} {line} is the first record whose signature does not check out against the \
+         allowed signers; the chain itself is intact up to {unit} {intact}."
+    );
+    EXIT_FAIL
 }
 
 /// Prints the verdict on a checked journal; `unit` names what a number counts

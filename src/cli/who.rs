@@ -1,6 +1,8 @@
 //! `warroom who RUNBOOK [--json]`: the consoles present on the session now
-//! (docs/console.md, presence). Reads the presence folder beside the journal;
-//! writes nothing to the journal. Exit 0 (2 for an invalid runbook).
+//! (docs/console.md, presence). Reads the presence folder beside the journal,
+//! or the session's presence table when the journal is a PostgreSQL URL;
+//! writes nothing to the journal. Exit 0 (2 for an invalid runbook or an
+//! unreachable database).
 
 use std::path::Path;
 
@@ -13,6 +15,7 @@ use super::Common;
 use crate::domain::presence::Presence;
 use crate::domain::record::format_ts;
 use crate::domain::sanitize::clean;
+use crate::sources::journal::postgres::{is_database_url, present, redact};
 use crate::sources::presence::roster;
 
 #[derive(Serialize)]
@@ -47,13 +50,22 @@ pub fn run(runbook: &Path, json: bool, c: &Common) -> i32 {
     };
     let journal = journal_path(c, &loaded.runbook.id);
     let now = Utc::now();
-    let rows: Vec<Row> = roster(&journal, &super::common::hostname(), now).iter().map(|p| row(p, now)).collect();
+    let present = if is_database_url(&journal) {
+        match present(&journal.to_string_lossy()) {
+            Ok(p) => p,
+            Err(e) => return super::common::bad_input(clean(&e.to_string())),
+        }
+    } else {
+        roster(&journal, &super::common::hostname(), now)
+    };
+    let rows: Vec<Row> = present.iter().map(|p| row(p, now)).collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()));
+        outln!("{}", serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()));
         return EXIT_OK;
     }
     if rows.is_empty() {
-        println!("nobody has a console open on {} (session {})", clean(&loaded.runbook.title), journal.display());
+        let shown = clean(&redact(&journal.to_string_lossy()));
+        outln!("nobody has a console open on {} (session {shown})", clean(&loaded.runbook.title));
         return EXIT_OK;
     }
     let header = ["OPERATOR", "USER", "HOST", "MODE", "SINCE", "IDLE", "DOING"];
@@ -89,9 +101,9 @@ pub fn run(runbook: &Path, json: bool, c: &Common) -> i32 {
             .collect::<Vec<_>>()
             .join("  ")
     };
-    println!("{}", fmt(&header.map(String::from)));
+    outln!("{}", fmt(&header.map(String::from)));
     for l in &lines {
-        println!("{}", fmt(l));
+        outln!("{}", fmt(l));
     }
     EXIT_OK
 }

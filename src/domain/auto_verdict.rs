@@ -140,9 +140,14 @@ fn step_opinion(step: &str, state: &SessionState) -> Option<Opinion> {
 
 /// Remembers the last opinion per criterion, so people's verdicts are respected
 /// until the source changes (see the module notes). Keep one per console.
+///
+/// "No opinion yet" (a probe still undecided, a step not run) is remembered
+/// too: a verdict given then gives way to the source's first opinion, while a
+/// console that has just started (nothing remembered) leaves people's
+/// verdicts from before it alone.
 #[derive(Clone, Debug, Default)]
 pub struct AutoVerdicts {
-    seen: BTreeMap<String, Verdict>,
+    seen: BTreeMap<String, Option<Verdict>>,
 }
 
 impl AutoVerdicts {
@@ -154,8 +159,14 @@ impl AutoVerdicts {
     pub fn evaluate(&mut self, inp: &Inputs<'_>) -> Vec<EventKind> {
         let mut out = Vec::new();
         for c in &inp.runbook.criteria {
-            let Some(op) = opinion(c, inp) else { continue };
-            let previous = self.seen.insert(c.id.clone(), op.verdict);
+            if c.auto.is_none() {
+                continue;
+            }
+            let Some(op) = opinion(c, inp) else {
+                self.seen.insert(c.id.clone(), None);
+                continue;
+            };
+            let previous = self.seen.insert(c.id.clone(), Some(op.verdict));
             let current = inp.state.criteria.get(&c.id);
             let shown = current.map(|s| s.verdict).unwrap_or_default();
             if shown == op.verdict {
@@ -163,7 +174,7 @@ impl AutoVerdicts {
             }
             let by_person = current.is_some_and(|s| matches!(s.source, MarkSource::Manual | MarkSource::Override));
             // A person's verdict stands until the source's opinion changes.
-            if by_person && previous.is_none_or(|p| p == op.verdict) {
+            if by_person && previous.is_none_or(|p| p == Some(op.verdict)) {
                 continue;
             }
             out.push(EventKind::CriterionMarked {
@@ -396,7 +407,7 @@ mod tests {
 
     #[test]
     fn log_windows_feed_the_log_binding() {
-        use crate::sources::{LineLevel, LogLine};
+        use crate::domain::log_line::{LineLevel, LogLine};
         let rb = runbook(vec![criterion(
             "quiet",
             AutoBinding::Log { log: "php".into(), max_errors: 1, window: Dur::from_secs(600) },
@@ -439,5 +450,42 @@ mod tests {
         let ok = |_: &str, _: Dur, _: DateTime<Utc>| Some(0);
         let inp = Inputs { runbook: &rb, state: &state, probes: &probes, logs: &ok, now: t(2) };
         assert_eq!(marked(&av.evaluate(&inp))[0].1, Verdict::Pass, "the source changed: auto wins again");
+    }
+
+    /// A person ticks PASS while the probe has not decided yet (PENDING); when
+    /// it then goes DOWN, that is the source changing its mind: FAIL wins.
+    #[test]
+    fn a_verdict_given_while_the_source_was_undecided_gives_way_to_its_first_opinion() {
+        let rb = runbook(vec![criterion(
+            "home",
+            AutoBinding::Probe { probe: "homepage".into(), max_p95: None, window: None },
+        )]);
+        let mut state = SessionState::default();
+        let mut probes = BTreeMap::new();
+        let mut hist = ProbeHistory::new(2, 1, 50);
+        let mut av = AutoVerdicts::new();
+        let logs = no_logs;
+        hist.record(sample(1, false, 5));
+        probes.insert("homepage".to_string(), hist.clone());
+        let inp = Inputs { runbook: &rb, state: &state, probes: &probes, logs: &logs, now: t(1) };
+        assert!(av.evaluate(&inp).is_empty(), "one failure of two: undecided");
+        apply(
+            &mut state,
+            "ana",
+            vec![E::CriterionMarked {
+                criterion: "home".into(),
+                verdict: Verdict::Pass,
+                note: None,
+                source: MarkSource::Override,
+                cause: None,
+            }],
+        );
+        hist.record(sample(2, false, 5));
+        probes.insert("homepage".to_string(), hist.clone());
+        let inp = Inputs { runbook: &rb, state: &state, probes: &probes, logs: &logs, now: t(2) };
+        assert_eq!(
+            marked(&av.evaluate(&inp)),
+            vec![("home".into(), Verdict::Fail, "probe homepage DOWN: [STATUS] == 200 failed: got 503".into())]
+        );
     }
 }

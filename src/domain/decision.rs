@@ -21,7 +21,7 @@
 //!   ignored; runbook criteria never marked are PENDING.
 //! - A runbook with no critical or high criteria recommends GO.
 
-use super::event::Verdict;
+use super::event::{Decision, Verdict};
 use super::runbook::{Runbook, Severity};
 use super::state::SessionState;
 
@@ -98,6 +98,34 @@ pub fn recommend(runbook: &Runbook, state: &SessionState) -> Recommendation {
     } else {
         Recommendation::Go
     }
+}
+
+/// Failing criteria, most severe first: (severity, id, title) — what the
+/// decision dialog lists beside the recommendation.
+pub fn failing(runbook: &Runbook, state: &SessionState) -> Vec<(Severity, String, String)> {
+    let mut v: Vec<_> = runbook
+        .criteria
+        .iter()
+        .filter(|c| state.verdict(&c.id) == Verdict::Fail)
+        .map(|c| (c.severity, c.id.clone(), c.title.clone()))
+        .collect();
+    v.sort_by_key(|(s, _, _)| *s);
+    v
+}
+
+/// The failing critical criteria a decision would override, by id: a GO,
+/// or a NO-GO against a GO recommendation, while they fail (docs/console.md,
+/// "Plain mode"); none for a ROLLBACK.
+pub fn overridden(runbook: &Runbook, state: &SessionState, decision: Decision) -> Vec<String> {
+    let against = match decision {
+        Decision::Go => true,
+        Decision::NoGo => recommend(runbook, state) == Recommendation::Go,
+        Decision::Rollback => false,
+    };
+    if !against {
+        return Vec::new();
+    }
+    failing(runbook, state).into_iter().filter(|(sev, _, _)| *sev == Severity::Critical).map(|(_, id, _)| id).collect()
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::log_line::{DroppedCounts, LineLevel, LogLine};
 use crate::domain::runbook::{AutoBinding, LogSource, Runbook, TriggerWhen};
-use crate::sources::{DroppedCounts, LineLevel, LogLine};
 
 /// Ring buffer size when a `[[log]]` does not say.
 pub const DEFAULT_CAPACITY: usize = 10_000;
@@ -88,6 +88,9 @@ pub struct LogWindow {
     byte_capacity: usize,
     bytes: usize,
     total_seen: u64,
+    /// Lines ever kept, markers included: the index the next line gets, so a
+    /// view can hold its place by index while the ring moves on.
+    pushed: u64,
     minutes: VecDeque<MinuteCounts>,
     history_minutes: i64,
 }
@@ -106,6 +109,7 @@ impl LogWindow {
             byte_capacity: usize::MAX,
             bytes: 0,
             total_seen: 0,
+            pushed: 0,
             minutes: VecDeque::new(),
             history_minutes: history.num_minutes().max(1) + 1,
         }
@@ -146,6 +150,7 @@ impl LogWindow {
                 }
             }
             self.bytes += cost;
+            self.pushed += 1;
             self.lines.push_back(line);
         }
     }
@@ -268,6 +273,21 @@ impl LogWindow {
         self.lines.is_empty()
     }
 
+    /// The index of the oldest kept line (indices count every line ever kept, markers included).
+    pub fn first_index(&self) -> u64 {
+        self.pushed - self.lines.len() as u64
+    }
+
+    /// One past the index of the newest line: where following is.
+    pub fn end_index(&self) -> u64 {
+        self.pushed
+    }
+
+    /// The kept line with this index, if the ring still has it.
+    pub fn at_index(&self, i: u64) -> Option<&LogLine> {
+        self.lines.get(usize::try_from(i.checked_sub(self.first_index())?).ok()?)
+    }
+
     /// Log lines ever pushed (markers not counted), including those the ring dropped.
     pub fn total_seen(&self) -> u64 {
         self.total_seen
@@ -333,6 +353,10 @@ mod tests {
         let texts: Vec<_> = w.lines().iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["line at 7", "line at 8", "line at 9"]);
         assert_eq!(w.total_seen(), 10);
+        // Indices keep counting while the ring moves on.
+        assert_eq!((w.first_index(), w.end_index()), (7, 10));
+        assert_eq!(w.at_index(8).map(|l| l.text.as_str()), Some("line at 8"));
+        assert!(w.at_index(6).is_none() && w.at_index(10).is_none());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! from them, the decision rule, escalation clock, triggers, templates.
 //! No terminal, network, clock reads or async runtime here (a test holds this line).
 
+pub mod activity;
 pub mod approvals;
 pub mod auto_verdict;
 pub mod canonical_line;
@@ -19,6 +20,8 @@ pub mod incident_acts;
 pub mod labels;
 pub mod late;
 pub mod loader;
+pub mod log_line;
+pub mod log_timeline;
 pub mod log_window;
 pub mod moment_diff;
 pub mod presence;
@@ -29,6 +32,7 @@ pub mod rehearsal;
 pub mod rehearsal_score;
 pub mod report;
 pub mod roles;
+pub mod rollback_flow;
 pub mod runbook;
 pub mod sanitize;
 pub mod scenario;

@@ -444,7 +444,7 @@ fn checklist(
                 verdict: verdict.as_str().to_string(),
                 by: printable(&r.operator),
                 at: Ts(r.ts),
-                source: format!("{source:?}").to_lowercase(),
+                source: source.label().to_string(),
             });
         }
     }
@@ -458,7 +458,7 @@ fn checklist(
             by: c.and_then(|c| c.by.as_deref()).map(printable),
             at: c.and_then(|c| c.at).map(Ts),
             note: c.and_then(|c| c.note.as_deref()).map(printable),
-            source: c.filter(|c| c.by.is_some()).map(|c| format!("{:?}", c.source).to_lowercase()),
+            source: c.filter(|c| c.by.is_some()).map(|c| c.source.label().to_string()),
             cause: c.and_then(|c| c.cause.as_deref()).map(printable),
             history: history.get(id).cloned().unwrap_or_default(),
         }
@@ -512,26 +512,17 @@ fn run_report(r: &RunRecord) -> RunReport {
     }
 }
 
+/// The outcome's word (`domain::labels`).
 pub fn outcome_word(o: RunOutcome) -> &'static str {
-    match o {
-        RunOutcome::Ok => "ok",
-        RunOutcome::Failed => "failed",
-        RunOutcome::TimedOut => "timed out",
-        RunOutcome::Aborted => "aborted",
-        RunOutcome::Error => "could not start",
-        RunOutcome::Interrupted => "interrupted",
-    }
+    o.label()
 }
 
-fn status_word(s: StepStatus) -> &'static str {
+/// The status's words (`domain::labels`), with what a report reader needs to know beside them.
+fn status_word(s: StepStatus) -> String {
     match s {
-        StepStatus::NotStarted => "not started",
-        StepStatus::Running => "running (no end recorded)",
-        StepStatus::Succeeded => "succeeded",
-        StepStatus::Failed => "failed",
-        StepStatus::TimedOut => "timed out",
-        StepStatus::Aborted => "aborted",
-        StepStatus::Done => "done (manual)",
+        StepStatus::Running => format!("{} (no end recorded)", s.words()),
+        StepStatus::Done => format!("{} (manual)", s.words()),
+        s => s.words().to_string(),
     }
 }
 
@@ -540,7 +531,7 @@ fn step_report(id: &str, title: Option<&str>, state: &SessionState) -> StepRepor
     StepReport {
         id: printable(id),
         title: title.map(printable),
-        status: status_word(state.step_status(id)).to_string(),
+        status: status_word(state.step_status(id)),
         runs: st.map(|s| s.runs.iter().map(run_report).collect()).unwrap_or_default(),
         ticked: st.and_then(|s| s.ticked.as_ref()).map(|(d, by, at)| (*d, printable(by), Ts(*at))),
         overridden: st

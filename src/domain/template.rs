@@ -18,7 +18,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::duration::{clock_format, Dur};
 use super::escalation;
-use super::event::{ProbeHealth, RunOutcome, Verdict};
+use super::event::{ProbeHealth, Verdict};
 use super::runbook::{Runbook, Severity};
 use super::state::{RunRecord, SessionState, StepStatus};
 use super::vars;
@@ -319,17 +319,6 @@ pub fn steps_summary(rb: &Runbook, st: &SessionState) -> String {
     out
 }
 
-fn outcome_word(o: RunOutcome) -> &'static str {
-    match o {
-        RunOutcome::Ok => "OK",
-        RunOutcome::Failed => "FAILED",
-        RunOutcome::TimedOut => "TIMED OUT",
-        RunOutcome::Aborted => "ABORTED",
-        RunOutcome::Error => "ERROR",
-        RunOutcome::Interrupted => "INTERRUPTED",
-    }
-}
-
 fn describe_run(id: &str, r: &RunRecord, rb: &Runbook) -> String {
     match &r.finished {
         None => format!("{id} running since {}", fmt_time(r.started_at, rb, Some("%H:%M %Z")).unwrap_or_default()),
@@ -337,7 +326,7 @@ fn describe_run(id: &str, r: &RunRecord, rb: &Runbook) -> String {
             let code = end.exit_code.map(|c| format!(" (exit {c})")).unwrap_or_default();
             format!(
                 "{id} {}{code} at {} in {}",
-                outcome_word(end.outcome),
+                end.outcome.label().to_uppercase(),
                 fmt_time(end.at, rb, Some("%H:%M %Z")).unwrap_or_default(),
                 Dur::from_millis(end.duration_ms / 1000 * 1000)
             )

@@ -15,12 +15,16 @@ pub mod presence;
 pub mod probes;
 pub mod process;
 pub mod scenario_player;
+pub mod settings;
 pub mod steps;
+pub mod tls;
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 use crate::domain::event::RunKind;
+// The log's value types live in the domain, which counts them; sources produce them.
+pub use crate::domain::log_line::{DroppedCounts, LineLevel, LogLine};
 
 /// The sending half every source holds.
 pub type EventSender = tokio::sync::mpsc::Sender<SourceEvent>;
@@ -78,30 +82,6 @@ pub struct ProbeResult {
     pub error: Option<String>,
     /// A one-line detail to show: last output line of a command probe, body excerpt (sanitised).
     pub detail: Option<String>,
-}
-
-/// How many lines were dropped, by level.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct DroppedCounts {
-    pub lines: u64,
-    pub errors: u64,
-    pub warns: u64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LineLevel {
-    Info,
-    Warn,
-    Error,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogLine {
-    pub at: DateTime<Utc>,
-    pub level: LineLevel,
-    pub text: String,
-    /// Marker lines the tailer adds ("— file truncated —", "— rotated —", "[line cut at 64 KiB]").
-    pub marker: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

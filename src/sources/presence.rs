@@ -113,20 +113,8 @@ pub fn roster(journal: &Path, local_host: &str, now: DateTime<Utc>) -> Vec<Prese
     presence::live(all, now)
 }
 
-/// This machine's name (`gethostname`), or `localhost` when it has none.
-pub fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: buf is valid for 256 bytes; gethostname NUL-terminates on success.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
-    if rc == 0 {
-        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-        let h = String::from_utf8_lossy(&buf[..end]).to_string();
-        if !h.is_empty() {
-            return h;
-        }
-    }
-    "localhost".into()
-}
+/// This machine's name, as run ownership records it.
+pub use crate::sources::process::owner::hostname;
 
 /// The Unix user running us: the real uid's name, as every journal record
 /// carries it (never `$USER`, which anyone can set).

@@ -43,10 +43,11 @@ pub fn refusal(runbook: &Runbook, state: &SessionState, step: &str) -> Option<St
         StepGate::Manual => Some(format!("step {step} is a manual step: tick it instead of running it")),
         StepGate::Unknown => Some(format!("there is no step {step} in the runbook")),
         StepGate::Blocked { by, status } => Some(format!(
-            "step {step} is blocked: {by} ended {status:?} and has on_fail = \"stop\"; re-run {by} or override it first"
+            "step {step} is blocked: {by} {} and has on_fail = \"stop\"; re-run {by} or override it first",
+            status.words()
         )),
         StepGate::Ask { after, status } => {
-            Some(format!("step {after} ended {status:?} (on_fail = \"ask\"): confirm going on before running {step}"))
+            Some(format!("step {after} {} (on_fail = \"ask\"): confirm going on before running {step}", status.words()))
         }
     }
 }

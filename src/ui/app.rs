@@ -88,6 +88,12 @@ pub struct App {
     pub user: Option<String>,
     pub signing_key: Option<String>,
     pub read_only: Option<String>,
+    /// `read_only` is set only because the journal's database cannot be
+    /// reached: people's acts are refused, but what sources produce (probe
+    /// changes, auto verdicts, triggers, escalations) still goes to the
+    /// journal writer's outbox, to be written once the database is back
+    /// (docs/journal.md, "Written late").
+    pub journal_down: bool,
     pub keymap: Keymap,
     pub theme: Theme,
     pub layout: Layout,
@@ -107,6 +113,8 @@ pub struct App {
     pub message: Option<(String, MsgKind)>,
     /// Every message said, for the history (`m`).
     pub messages: super::messages::MessageLog,
+    /// Every person's act and note, for the activity feed (`A`, `ui::activity`).
+    pub activity: super::activity::Feed,
     pub mouse: bool,
     /// Last confirmed search, for `n` / `N`.
     pub last_search: Option<(PaneId, String)>,
@@ -144,6 +152,7 @@ impl App {
             user: None,
             signing_key: None,
             read_only: cfg.read_only,
+            journal_down: false,
             keymap: cfg.keymap,
             theme: cfg.theme,
             layout: cfg.layout,
@@ -158,6 +167,7 @@ impl App {
             overlay: None,
             message: None,
             messages: Default::default(),
+            activity: Default::default(),
             mouse: false,
             last_search: None,
             live: Live::default(),
@@ -176,10 +186,10 @@ impl App {
         for r in records {
             if r.seq > self.state.last_seq {
                 let malformed = self.state.malformed_count;
-                match self.redactor.record(r) {
-                    Some(hidden) => self.state.apply(&hidden),
-                    None => self.state.apply(r),
-                }
+                let hidden = self.redactor.record(r);
+                let shown = hidden.as_ref().unwrap_or(r);
+                self.state.apply(shown);
+                super::logs_live::on_shown_record(self, shown);
                 if self.state.malformed_count > malformed {
                     let why = self.state.malformed.last().filter(|m| m.seq == r.seq).map(|m| m.why.clone());
                     self.say(
@@ -319,6 +329,14 @@ impl App {
                     self.select(p, i);
                 }
             }
+            // The wheel over the Logs pane reads the selected log, like PageUp/PageDown there.
+            (MouseEventKind::ScrollDown | MouseEventKind::ScrollUp, Some((PaneId::Logs, _)))
+                if !self.runbook.logs.is_empty() =>
+            {
+                self.focus = PaneId::Logs;
+                let up = m.kind == MouseEventKind::ScrollUp;
+                super::logs_live::pane_key(self, if up { Action::MoveUp } else { Action::MoveDown });
+            }
             (MouseEventKind::ScrollDown, Some((p, _))) => {
                 self.focus = p;
                 return self.update(Action::MoveDown);
@@ -343,6 +361,12 @@ impl App {
     }
 
     /// The effect that journals `event` as the operator at the keyboard.
+    /// Whether events a source produces are journaled from here: in a console
+    /// that may write, and during a database outage (they wait in the outbox).
+    pub fn sources_may_journal(&self) -> bool {
+        self.read_only.is_none() || self.journal_down
+    }
+
     pub(crate) fn append(&self, event: EventKind) -> Effect {
         Effect::Append { operator: self.operator.clone(), event }
     }
@@ -444,6 +468,12 @@ impl App {
         if pane != self.focus {
             self.focus = pane;
         }
+        if pane == PaneId::Logs {
+            if let Some(log) = self.runbook.logs.get(self.selected(pane)).map(|l| l.id.clone()) {
+                super::logs_live::search_step(self, &log, forward);
+            }
+            return;
+        }
         let m = items::matches(&self.runbook, pane, &q);
         if m.is_empty() {
             self.say(format!("no match for \"{q}\""), MsgKind::Warn);
@@ -501,6 +531,12 @@ impl App {
             Action::FocusProbes => self.focus_to(PaneId::Probes),
             Action::FocusLogs => self.focus_to(PaneId::Logs),
             Action::FocusEscalation => self.focus_to(PaneId::Escalation),
+            // In the Logs pane, paging reads the selected log back (docs/console.md, "Logs").
+            Action::PageDown | Action::PageUp | Action::Top | Action::Bottom
+                if self.focus == PaneId::Logs && !self.runbook.logs.is_empty() =>
+            {
+                super::logs_live::pane_key(self, action)
+            }
             Action::MoveDown => self.move_by(1),
             Action::MoveUp => self.move_by(-1),
             Action::PageDown => {
@@ -518,7 +554,11 @@ impl App {
                 if let Some(effects) = super::banner::on_enter(self) {
                     return effects;
                 }
-                if items::count(&self.runbook, self.focus) == 0 {
+                if self.focus == PaneId::Logs && !self.runbook.logs.is_empty() {
+                    // A log opens full-screen, with the pane's keys (docs/console.md, "Logs").
+                    let log = self.selected(PaneId::Logs);
+                    self.overlay = Some(Overlay::Log(overlay::log_view::LogView::new(log)));
+                } else if items::count(&self.runbook, self.focus) == 0 {
                     self.say(format!("{} has nothing to show", self.focus.title()), MsgKind::Info);
                 } else {
                     let view = super::overlay::details::DetailsView::new(self.focus, self.selected(self.focus));
@@ -582,7 +622,7 @@ impl App {
             Action::Escalate => return self.escalate_incident(),
             Action::Acknowledge => return self.acknowledge_incident(),
             Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
-            Action::Rollback => overlay::rollback::open(self),
+            Action::Rollback => return overlay::rollback::open(self),
             Action::ResolveIncident => return self.resolve_incident(),
             Action::Mitigated => return self.mitigate_incident(),
             Action::ChangeSeverity => self.change_severity(),
@@ -591,6 +631,12 @@ impl App {
             Action::WhyNotGo => super::why_not_go::open(self),
             Action::TimeMachine => return vec![Effect::TimeMachine],
             Action::WhatChanged => return vec![Effect::WhatChanged],
+            Action::AddNote => {
+                if self.writable() {
+                    self.overlay = Some(Overlay::Note(Default::default()));
+                }
+            }
+            Action::Activity => self.overlay = Some(Overlay::Activity { scroll: None }),
         }
         Vec::new()
     }

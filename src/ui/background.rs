@@ -14,10 +14,10 @@ use terminal_colorsaurus::{theme_mode, QueryOptions, ThemeMode};
 const ANSWER_WITHIN: Duration = Duration::from_millis(300);
 
 /// The built-in theme for the terminal's background, or `fallback` when the
-/// terminal cannot be asked (not a terminal, `TERM=dumb`) or does not answer.
+/// terminal cannot be asked (not a terminal) or does not answer. Plain mode
+/// (`--plain`, `TERM=dumb`: `sources::settings`) never calls this: it draws no colours.
 pub fn default_theme(fallback: &'static str) -> &'static str {
-    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    if dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return fallback;
     }
     let mut options = QueryOptions::default();

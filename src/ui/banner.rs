@@ -14,10 +14,10 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::domain::event::RunKind;
+use crate::domain::rollback_flow;
 
 use super::app::App;
 use super::effect::Effect;
-use super::rollback_flow;
 use super::text::{clean, fit};
 use super::theme::Role;
 use super::timefmt;
@@ -100,8 +100,7 @@ pub fn on_enter(app: &mut App) -> Option<Vec<Effect>> {
     }
     let alarms = rollback_flow::alarms(&app.runbook, &app.state);
     if alarms.iter().any(|a| !app.procs.alarms_reviewed.contains(&a.key())) {
-        super::overlay::rollback::open(app);
-        return Some(Vec::new());
+        return Some(super::overlay::rollback::open(app));
     }
     None
 }

@@ -31,6 +31,8 @@ pub enum Input {
     Source(SourceEvent),
     /// An act typed in plain mode, to journal as the operator at the keyboard.
     Act(EventKind),
+    /// The journal writer thread's report (full-screen console): what it wrote and read.
+    Written(Box<crate::sources::journal::Written>),
 }
 
 impl Session {
@@ -39,7 +41,14 @@ impl Session {
         if let Some(quit) = self.feed_replay(&input) {
             return quit;
         }
-        let effects = match input {
+        let effects = self.effects_of(input);
+        self.run_effects(effects)
+    }
+
+    /// What the app makes of one input: the effects [`Session::feed`] runs next
+    /// (a test looks at them, then runs them through the same interpreter).
+    pub fn effects_of(&mut self, input: Input) -> Vec<Effect> {
+        match input {
             Input::Key(k) => self.app.on_key(k),
             Input::Mouse(m) => self.app.on_mouse(m),
             Input::Resize => {
@@ -60,6 +69,11 @@ impl Session {
                 effects
             }
             Input::Source(ev) => self.app.on_source(ev),
+            Input::Written(w) => {
+                self.on_written(*w);
+                // What was just journaled (a step's end, a probe change) may change auto-verdicts.
+                super::wiring::probes::auto_verdicts(&mut self.app)
+            }
             Input::Act(event) => {
                 if let EventKind::OperatorSwitched { to, .. } = &event {
                     // The switch is journaled as the one handing over; later acts are the new operator's.
@@ -70,8 +84,7 @@ impl Session {
                     vec![self.app.append(event)]
                 }
             }
-        };
-        self.run_effects(effects)
+        }
     }
 
     /// The effect interpreter: runs effects in order; true when one of them asks to quit.

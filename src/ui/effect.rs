@@ -26,6 +26,13 @@ pub enum Effect {
         kind: RunKind,
         id: String,
     },
+    /// Approve rollback `id` as the operator and fire it, both or neither:
+    /// refused, writing nothing, when the journal shows a run of it that the
+    /// operator had not seen (`runs_seen` runs were known when they chose it).
+    ApproveAndFire {
+        id: String,
+        runs_seen: usize,
+    },
     /// Abort this console's run of a step or rollback (whole process group).
     AbortRun {
         kind: RunKind,
@@ -39,5 +46,7 @@ pub enum Effect {
         id: String,
         run: u32,
         output: String,
+        /// Only for a last line in a list (`B`): a file that cannot be read is not worth a message.
+        quiet: bool,
     },
 }

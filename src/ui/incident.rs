@@ -189,10 +189,11 @@ impl App {
     }
 
     /// Every tick: the automatic escalation that is due and trigger changes, as
-    /// journal appends (each is idempotent once folded). Read-only consoles only watch.
+    /// journal appends (each is idempotent once folded). Read-only consoles only
+    /// watch; during a database outage they wait in the outbox.
     pub fn incident_tick(&mut self) -> Vec<Effect> {
         self.update_prompt();
-        if self.read_only.is_some() {
+        if !self.sources_may_journal() {
             return Vec::new();
         }
         let mut events = Vec::new();

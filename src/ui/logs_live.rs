@@ -1,14 +1,17 @@
 //! Log tails wired into the console: a tail per `[[log]]` started at open, their
 //! lines folded into one `LogWindow` per log (ring buffer + per-minute counts),
-//! their condition (following, waiting, restarting…) kept for the Logs pane, and
-//! `F` follow on/off: when off, the pane stays on the lines it showed while new
-//! ones keep being counted underneath.
+//! their condition (following, waiting, restarting…) kept for the Logs pane,
+//! the journal's acts as markers in the timeline, and where the view is:
+//! following, or held anywhere in the kept buffer (PageUp, `g`, `F`, a `/`
+//! search) while new lines keep being counted underneath (docs/console.md, "Logs").
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::domain::log_timeline::{self, Marker, Row};
 use crate::domain::log_window::LogWindow;
+use crate::domain::record::Record;
 use crate::domain::redact::Redactor;
 use crate::domain::runbook::Runbook;
 use crate::sources::logtail::{spawn_log_with, LogHandle, TailOptions};
@@ -16,7 +19,7 @@ use crate::sources::{DroppedCounts, EventSender, LogLine, LogStatus};
 use crate::ui::app::{App, MsgKind};
 use crate::ui::overlay::Overlay;
 use crate::ui::panes::PaneId;
-use crate::ui::text::contains_ci;
+use crate::ui::text::clean;
 
 /// Starts a tail for every `[[log]]`; relative paths are taken from `dir` (the
 /// runbook's folder). Keep the handles for as long as the console runs: dropping
@@ -31,13 +34,24 @@ pub fn start_tails(runbook: &Runbook, dir: &Path, redactor: Arc<Redactor>, tx: E
 #[derive(Clone, Debug, Default)]
 pub struct LogsView {
     pub status: BTreeMap<String, LogStatus>,
-    /// Follow off: the number of lines seen when it was turned off.
-    pub paused_at: Option<BTreeMap<String, u64>>,
+    /// Follow off (`F`, PageUp, `g`, a search): per log, one past the index of
+    /// the line at the bottom of its rows. One switch for every log, so the
+    /// title and each log's header say the same thing.
+    pub held: Option<BTreeMap<String, u64>>,
     /// The last search count: (log, query, lines seen then, matches). Counting
     /// runs over the whole ring buffer, so it is redone only when a line
     /// arrives or the query changes, not on every frame.
     pub counted: Option<(String, String, u64, usize)>,
+    /// The journal's acts, oldest first, shown between the lines of every log.
+    pub markers: Vec<Marker>,
+    /// The line the last search went to: (log, index), drawn highlighted.
+    pub hit: Option<(String, u64)>,
+    /// Rows each log's lines had at the last draw: pages move by it.
+    pub rows: BTreeMap<String, usize>,
 }
+
+/// Markers kept for the timeline (a long session's acts; each is a short line).
+const MARKERS_KEPT: usize = 5_000;
 
 fn window(app: &mut App, log: String) -> Option<&mut LogWindow> {
     if !app.live.logs.contains_key(&log) {
@@ -65,29 +79,174 @@ pub fn on_status(app: &mut App, log: String, status: LogStatus) {
     app.live.log_view.status.insert(log, status);
 }
 
-/// `F`: follow on/off for the Logs pane.
-pub fn toggle_follow(app: &mut App) {
-    let view = &mut app.live.log_view;
-    if view.paused_at.take().is_some() {
-        app.say("logs: following (newest lines shown)", MsgKind::Info);
-    } else {
-        view.paused_at = Some(app.live.logs.iter().map(|(id, w)| (id.clone(), w.total_seen())).collect());
-        app.say("logs: follow off — view held, lines still counted (F to follow)", MsgKind::Info);
+/// A journal record, as a marker in the log timeline when it is an act that explains a log.
+/// Secrets are hidden as everywhere else (the console's redactor).
+pub fn on_record(app: &mut App, r: &Record) {
+    let hidden = app.redactor.record(r);
+    on_shown_record(app, hidden.as_ref().unwrap_or(r));
+}
+
+/// As [`on_record`], for a record already redacted (`App::fold` has done it).
+pub fn on_shown_record(app: &mut App, shown: &Record) {
+    if let Some(m) = log_timeline::marker(shown) {
+        log_timeline::insert(&mut app.live.log_view.markers, m, MARKERS_KEPT);
     }
 }
 
-/// The lines to draw for one log, oldest first, at most `room`: the newest, or
-/// when follow is off those up to where it was turned off (while still kept).
-pub fn visible<'a>(app: &'a App, log: &str, room: usize) -> Vec<&'a LogLine> {
-    let Some(w) = app.live.logs.get(log) else { return Vec::new() };
-    let skip_newest = match app.live.log_view.paused_at.as_ref().and_then(|p| p.get(log)) {
-        // Lines counted since the pause (markers are not counted: close enough).
-        Some(&at) => (w.total_seen().saturating_sub(at) as usize).min(w.len()),
-        None => 0,
+/// Following: every log shows its newest lines.
+pub fn following(app: &App) -> bool {
+    app.live.log_view.held.is_none()
+}
+
+/// Where `log`'s rows end: `None` when following, else one past the held bottom line.
+pub fn end_of(app: &App, log: &str) -> Option<u64> {
+    app.live.log_view.held.as_ref().map(|h| h.get(log).copied().unwrap_or(0))
+}
+
+/// Lines that arrived below the held view of `log`.
+pub fn new_below(app: &App, log: &str) -> u64 {
+    match (end_of(app, log), app.live.logs.get(log)) {
+        (Some(end), Some(w)) => w.end_index().saturating_sub(end),
+        _ => 0,
+    }
+}
+
+/// Follow off: every log stays where it is.
+fn hold(app: &mut App) {
+    if app.live.log_view.held.is_none() {
+        let at = app.live.logs.iter().map(|(id, w)| (id.clone(), w.end_index())).collect();
+        app.live.log_view.held = Some(at);
+    }
+}
+
+fn set_end(app: &mut App, log: &str, end: u64) {
+    hold(app);
+    if let Some(h) = app.live.log_view.held.as_mut() {
+        h.insert(log.to_string(), end);
+    }
+}
+
+/// `F`: follow on/off for the Logs pane (and a log full-screen).
+pub fn toggle_follow(app: &mut App) {
+    if following(app) {
+        hold(app);
+        app.say("logs: follow off — view held, new lines counted (F or G to follow)", MsgKind::Info);
+    } else {
+        follow(app);
+    }
+}
+
+/// Follow on again: the newest lines of every log.
+pub fn follow(app: &mut App) {
+    app.live.log_view.held = None;
+    app.say("logs: following (newest lines shown)", MsgKind::Info);
+}
+
+fn rows_of(app: &App, log: &str) -> usize {
+    app.live.log_view.rows.get(log).copied().unwrap_or(3).max(1)
+}
+
+/// PageUp / PageDown (`pages` < 0 goes back) and one line (`lines`): scrolls
+/// `log` through its whole kept buffer; reaching the newest line follows again.
+pub fn scroll(app: &mut App, log: &str, pages: i64, lines: i64) {
+    let Some(w) = app.live.logs.get(log) else {
+        app.say(format!("log {} has no lines yet", clean(log)), MsgKind::Info);
+        return;
     };
-    let end = w.len() - skip_newest;
-    let start = end.saturating_sub(room);
-    w.lines().range(start..end).collect()
+    let (first, newest) = (w.first_index(), w.end_index());
+    let room = rows_of(app, log) as u64;
+    let step = pages * (room.saturating_sub(1).max(1) as i64) + lines;
+    let end = end_of(app, log).unwrap_or(newest).clamp(first, newest);
+    let to = (end as i64 + step).clamp(0, newest as i64) as u64;
+    if step > 0 && to >= newest {
+        if !following(app) {
+            follow(app);
+        }
+        return;
+    }
+    // Never past the top: the oldest kept line stays on the top row.
+    set_end(app, log, to.max((first + room).min(newest)));
+}
+
+/// `g`: the oldest kept line of `log` on top (follow off).
+pub fn oldest(app: &mut App, log: &str) {
+    let Some(w) = app.live.logs.get(log) else { return };
+    let end = (w.first_index() + rows_of(app, log) as u64).min(w.end_index());
+    set_end(app, log, end);
+}
+
+/// The rows to draw for one log, oldest first, at most `room`: its lines up to
+/// where the view is, with the journal's acts between them.
+pub fn visible<'a>(app: &'a App, log: &str, room: usize) -> Vec<Row<'a>> {
+    let Some(w) = app.live.logs.get(log) else { return Vec::new() };
+    // A view held so long that the ring dropped its lines shows a page of the
+    // oldest kept ones (while nothing was dropped, it is exactly where it was held).
+    let first = w.first_index();
+    let end = end_of(app, log).map(|e| if first > 0 { e.max(first + room as u64).min(w.end_index()) } else { e });
+    log_timeline::rows(w, &app.live.log_view.markers, end, room)
+}
+
+/// The newest line of `log` where the view is, without the journal's acts:
+/// what a log squeezed into one row shows.
+pub fn latest_line<'a>(app: &'a App, log: &str) -> Option<Row<'a>> {
+    let w = app.live.logs.get(log)?;
+    let first = w.first_index();
+    let end = end_of(app, log).map(|e| if first > 0 { e.max(first + 1).min(w.end_index()) } else { e });
+    log_timeline::rows(w, &[], end, 1).pop()
+}
+
+/// `/` in the Logs pane (or a log full-screen): the newest line holding
+/// `query` at or above the view, shown on screen and highlighted.
+pub fn search_start(app: &mut App, log: &str, query: &str) {
+    app.last_search = Some((PaneId::Logs, query.to_string()));
+    app.live.log_view.hit = None;
+    let Some(w) = app.live.logs.get(log) else {
+        app.say(format!("no match for \"{}\": log {} has no lines yet", clean(query), clean(log)), MsgKind::Warn);
+        return;
+    };
+    let hits = log_timeline::hits(w, &query.to_lowercase());
+    let below = end_of(app, log).unwrap_or(u64::MAX);
+    match hits.iter().rposition(|&i| i < below).or(hits.len().checked_sub(1)) {
+        Some(k) => go_to_hit(app, log, query, &hits, k),
+        None => app.say(format!("no match for \"{}\" in log {}", clean(query), clean(log)), MsgKind::Warn),
+    }
+}
+
+/// `n` (older) / `N` (newer) from the current hit, wrapping round.
+pub fn search_step(app: &mut App, log: &str, older: bool) {
+    let Some((_, query)) = app.last_search.clone().filter(|(p, _)| *p == PaneId::Logs) else {
+        app.say("no search yet: / to search", MsgKind::Info);
+        return;
+    };
+    let Some(w) = app.live.logs.get(log) else { return };
+    let hits = log_timeline::hits(w, &query.to_lowercase());
+    if hits.is_empty() {
+        app.say(format!("no match for \"{}\" in log {}", clean(&query), clean(log)), MsgKind::Warn);
+        return;
+    }
+    let from = match &app.live.log_view.hit {
+        Some((l, i)) if l == log => *i,
+        _ => end_of(app, log).unwrap_or(u64::MAX),
+    };
+    let k = if older {
+        hits.iter().rposition(|&i| i < from).unwrap_or(hits.len() - 1)
+    } else {
+        hits.iter().position(|&i| i > from).unwrap_or(0)
+    };
+    go_to_hit(app, log, &query, &hits, k);
+}
+
+/// Holds the view with hit `k` in the middle of the log's rows and says which it is.
+fn go_to_hit(app: &mut App, log: &str, query: &str, hits: &[u64], k: usize) {
+    let i = hits[k];
+    let newest = app.live.logs.get(log).map_or(0, |w| w.end_index());
+    let below = (rows_of(app, log) / 2) as u64;
+    set_end(app, log, (i + 1 + below).min(newest));
+    app.live.log_view.hit = Some((log.to_string(), i));
+    app.say(
+        format!("/{}: match {} of {} in log {} · n older · N newer", clean(query), k + 1, hits.len(), clean(log)),
+        MsgKind::Info,
+    );
 }
 
 /// Short words for a log's condition.
@@ -109,22 +268,46 @@ pub fn status_word(status: Option<&LogStatus>) -> String {
 /// The text searched for in the Logs pane (while typing after `/`, then the last
 /// search), lower-cased; lines containing it are highlighted.
 pub fn search_query(app: &App) -> Option<String> {
+    search_text(app).map(|q| q.to_lowercase())
+}
+
+/// The search as typed, for titles (the message line says it as typed too).
+pub fn search_text(app: &App) -> Option<&str> {
     let q = match &app.overlay {
         Some(Overlay::Search(s)) if s.pane == PaneId::Logs => Some(s.query.as_str()),
         _ => app.last_search.as_ref().filter(|(p, _)| *p == PaneId::Logs).map(|(_, q)| q.as_str()),
     };
-    q.filter(|q| !q.is_empty()).map(str::to_lowercase)
+    q.filter(|q| !q.is_empty())
 }
 
-/// Kept lines of `log` containing `query` (lower-cased).
+/// Kept lines of `log` containing `query` (lower-cased), as the title counts them.
 pub fn count_matches(app: &mut App, log: &str, query: &str) -> usize {
-    let seen = app.live.logs.get(log).map_or(0, |w| w.total_seen());
+    let seen = app.live.logs.get(log).map_or(0, |w| w.end_index());
     if let Some((l, q, s, n)) = &app.live.log_view.counted {
         if l == log && q == query && *s == seen {
             return *n;
         }
     }
-    let n = app.live.logs.get(log).map_or(0, |w| w.iter().filter(|l| contains_ci(&l.text, query)).count());
+    // The same finder as `/` and `n`/`N`, so the title and the message line agree.
+    let n = app.live.logs.get(log).map_or(0, |w| log_timeline::hits(w, query).len());
     app.live.log_view.counted = Some((log.to_string(), query.to_string(), seen, n));
     n
+}
+
+/// PageUp / PageDown / `g` / `G` on the selected log, in the pane or full-screen.
+pub fn pane_key(app: &mut App, action: crate::ui::action::Action) {
+    use crate::ui::action::Action;
+    let Some(log) = app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) else { return };
+    match action {
+        Action::PageUp => scroll(app, &log, -1, 0),
+        Action::PageDown => scroll(app, &log, 1, 0),
+        Action::MoveUp => scroll(app, &log, 0, -1),
+        Action::MoveDown => scroll(app, &log, 0, 1),
+        Action::Top => oldest(app, &log),
+        Action::Bottom if !following(app) => follow(app),
+        Action::Follow => toggle_follow(app),
+        Action::SearchNext => search_step(app, &log, true),
+        Action::SearchPrev => search_step(app, &log, false),
+        _ => {}
+    }
 }

@@ -7,6 +7,7 @@
 //! - `terminal`: raw mode / alternate screen, restored exactly once.
 
 pub mod action;
+pub mod activity;
 pub mod ansi16;
 pub mod app;
 pub mod background;
@@ -34,8 +35,8 @@ pub mod render;
 pub mod replay;
 pub mod replay_launch;
 pub mod replay_session;
-pub mod rollback_flow;
 pub mod run;
+pub mod run_line;
 pub mod symbols;
 pub mod terminal;
 pub mod text;

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::signal::unix::{signal, SignalKind};
 
+use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind, MarkSource, Verdict};
 use crate::domain::record::Record;
 use crate::domain::state::StepStatus;
@@ -16,7 +17,6 @@ use crate::sources::{EventReceiver, EventSender};
 use super::driver::Input;
 use super::event::Signal;
 use super::items;
-use super::recommend;
 use super::run::{Exit, Session};
 use super::text::clean;
 use super::timefmt;
@@ -41,15 +41,7 @@ pub fn summary(s: &Session) -> Vec<String> {
     }
     v.push("steps:".into());
     for st in items::steps(rb) {
-        let status = match app.state.step_status(&st.id) {
-            StepStatus::NotStarted => "to do",
-            StepStatus::Running => "running",
-            StepStatus::Succeeded => "ok",
-            StepStatus::Failed => "FAILED",
-            StepStatus::TimedOut => "TIMED OUT",
-            StepStatus::Aborted => "aborted",
-            StepStatus::Done => "done",
-        };
+        let status = app.state.step_status(&st.id).words();
         v.push(format!("  step {}: {status}. {}", clean(&st.id), clean(&st.title)));
     }
     v.push("checklist:".into());
@@ -60,34 +52,19 @@ pub fn summary(s: &Session) -> Vec<String> {
             Some((by, at)) if verdict != Verdict::Pending => format!(" (by {} at {})", clean(by), timefmt::hm(at)),
             _ => String::new(),
         };
-        v.push(format!(
-            "  {} {}: {}{who}. {}",
-            c.severity.as_str(),
-            clean(&c.id),
-            verdict_word(verdict),
-            clean(&c.title)
-        ));
+        v.push(format!("  {} {}: {}{who}. {}", c.severity.as_str(), clean(&c.id), verdict.label(), clean(&c.title)));
     }
     for p in &rb.probes {
         let h = app.state.probes.get(&p.id).map_or("not started".to_string(), |c| c.health.label().to_string());
         v.push(format!("  probe {}: {h}", clean(&p.id)));
     }
-    v.push(format!("recommendation: {}", recommend::label(rb, &app.state)));
+    v.push(format!("recommendation: {}", decision::recommend(rb, &app.state).label()));
     match &app.state.decision {
         Some(d) => v.push(format!("decision: {} by {}: {}", d.decision.as_str(), clean(&d.by), clean(&d.reason))),
         None => v.push("decision: none yet".into()),
     }
     v.push(HELP.into());
     v
-}
-
-fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Pass => "PASS",
-        Verdict::Fail => "FAIL",
-        Verdict::Na => "N/A",
-        Verdict::Pending => "PENDING",
-    }
 }
 
 /// One journal record as a sentence.
@@ -105,14 +82,14 @@ pub fn describe(r: &Record) -> String {
             EventKind::CriterionMarked { criterion, verdict, note, source, cause } => {
                 let by = if source == MarkSource::Auto { " automatically" } else { "" };
                 let extra = note.or(cause).map(|n| format!(" ({})", clean(&n))).unwrap_or_default();
-                format!("marked {} {}{by}{extra}", clean(&criterion), verdict_word(verdict))
+                format!("marked {} {}{by}{extra}", clean(&criterion), verdict.label())
             }
             EventKind::NoteAdded { text } => format!("noted: {}", clean(&text)),
             EventKind::StepStarted { step, run, .. } => format!("started step {} (run {run})", clean(&step)),
             EventKind::StepFinished { step, outcome, exit_code, duration_ms, .. } => format!(
-                "step {} ended {:?}{} after {}",
+                "step {} ended {}{} after {}",
                 clean(&step),
-                outcome,
+                outcome.label(),
                 exit_code.map(|c| format!(", exit {c}")).unwrap_or_default(),
                 timefmt::ms(duration_ms)
             ),
@@ -123,9 +100,9 @@ pub fn describe(r: &Record) -> String {
                 format!("recorded the decision {}: {}", decision.as_str(), clean(&reason))
             }
             EventKind::ProbeChanged { probe, health, cause } => format!(
-                "probe {} is {:?}{}",
+                "probe {} is {}{}",
                 clean(&probe),
-                health,
+                health.label(),
                 cause.map(|c| format!(" ({})", clean(&c))).unwrap_or_default()
             ),
             EventKind::IncidentDeclared { level, .. } => format!("declared an incident at level {}", clean(&level)),
@@ -182,7 +159,7 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
             }
             rb.access.check(&rb.access.decision_by, &s.app.actor(), "record the decision").map_err(|e| clean(&e))?;
             // As the dialog does: overriding failing critical criteria must be said, and is journaled.
-            let overrides = crate::ui::overlay::decision::overridden(&s.app, decision);
+            let overrides = decision::overridden(rb, &s.app.state, decision);
             if !overrides.is_empty() && !forced {
                 return Err(format!(
                     "{} while {} critical criteria fail ({}): to record it overriding them, \
@@ -195,7 +172,7 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
             Ok(Some(EventKind::DecisionRecorded {
                 decision,
                 reason: reason.to_string(),
-                recommendation: Some(recommend::label(rb, &s.app.state)),
+                recommendation: Some(decision::recommend(rb, &s.app.state).label()),
                 overrides,
                 supersedes: None,
             }))

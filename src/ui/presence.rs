@@ -1,5 +1,6 @@
 //! Presence in the console (docs/console.md): this console announces itself
-//! once a second (`sources::presence`), reads who else is on the session, and
+//! once a second (`sources::presence`; on a PostgreSQL session also in the
+//! database, so consoles on other hosts see it), reads who else is on the session, and
 //! says when someone joins or leaves. The roster is drawn by the status line
 //! and the `W` overlay.
 
@@ -42,6 +43,7 @@ pub fn doing(app: &App) -> String {
                 Stage::Typing { fire: true, .. } | Stage::YesNo => format!("confirming ROLLBACK {id}"),
                 Stage::Typing { fire: false, .. } => format!("approving rollback {id}"),
                 Stage::Output { .. } => format!("reading rollback {id} output"),
+                Stage::Again => format!("deciding whether to run rollback {id} again"),
                 Stage::List => "choosing a rollback".into(),
             }
         }
@@ -51,6 +53,8 @@ pub fn doing(app: &App) -> String {
         Some(Overlay::Confirm(c)) => format!("answering: {}", clean(&c.title)),
         Some(Overlay::Declare(_)) => "declaring an incident".into(),
         Some(Overlay::Handover(_)) => "reading the handover".into(),
+        Some(Overlay::Note(_)) => "writing a note".into(),
+        Some(Overlay::Activity { .. }) => "reading the activity feed".into(),
         _ => format!("watching {}", app.focus.title()),
     }
 }
@@ -90,7 +94,12 @@ impl Session {
         }
         let host =
             self.announcer.as_ref().map(|a| a.me.host.clone()).unwrap_or_else(crate::sources::presence::hostname);
-        let fresh = roster(self.journal.path(), &host, now);
+        // A database session's consoles may be on other hosts: the roster is kept there.
+        let mine = self.announcer.as_ref().map(|a| a.me.clone());
+        let fresh = match self.journal.database_presence(mine.as_ref(), now) {
+            Some(r) => r,
+            None => roster(self.journal.path(), &host, now),
+        };
         let me = self.app.team.me.clone();
         let (joined, left) = presence::changes(&self.app.team.roster, &fresh);
         let others = |v: Vec<&Presence>| -> Vec<String> {
@@ -113,8 +122,11 @@ impl Session {
         if fresh != self.app.team.roster {
             self.app.dirty = true;
         }
+        // Seen once this console is in it: the database's roster comes a beat later, and
+        // those already there when it first arrives have not just joined.
+        let seen = self.announcer.is_none() || fresh.iter().any(|p| Some(p.console_id()) == me);
         self.app.team.roster = fresh;
-        self.app.team.seen = true;
+        self.app.team.seen |= seen;
     }
 }
 

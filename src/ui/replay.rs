@@ -232,7 +232,7 @@ impl Replay {
                 Some(q) => self.find(q, false),
                 None => self.app.say("no search yet: / to find an event", MsgKind::Info),
             },
-            KeyCode::Char('C') => self.changed_overlay(),
+            KeyCode::Char('E') => self.changed_overlay(),
             KeyCode::Char(c) if mark_key(c).is_some() => {
                 if let Some((mark, forward)) = mark_key(c) {
                     self.jump(mark, forward);

@@ -91,8 +91,13 @@ pub struct Session {
     pub ahead: std::collections::VecDeque<(String, EventKind)>,
     /// The time machine, when open: drawn instead of the live app, which keeps running.
     pub replay: Option<Box<super::replay::Replay>>,
-    /// `app.read_only` is set only because the journal's database is unreachable.
-    pub outage: bool,
+    /// The act this console is appending right now, where the record comes
+    /// back through a fold (not through `ahead`): its record is ours, not
+    /// someone else's act to announce (`ui::activity`).
+    pub(crate) own_act: Option<(String, EventKind)>,
+    /// Everything folded while set is this console's own doing (its reaper
+    /// ending others' abandoned runs says so itself).
+    pub(crate) quiet: bool,
 }
 
 impl Session {
@@ -100,6 +105,8 @@ impl Session {
     /// sources or runs yet (`run` starts them).
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
+        // Replayed at start: in the feed, but nobody is told again.
+        super::activity::replay(&mut app, &opened.records);
         let (user, key) = opened.journal.writer();
         app.user = Some(user);
         app.signing_key = key;
@@ -115,7 +122,8 @@ impl Session {
             ahead: Default::default(),
             announcer: None,
             replay: None,
-            outage: false,
+            own_act: None,
+            quiet: false,
         }
     }
 
@@ -138,12 +146,12 @@ impl Session {
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
         if let Some(r) = self.journal.read_only_reason() {
-            if self.app.read_only.is_none() || self.outage {
+            if self.app.read_only.is_none() || self.app.journal_down {
                 self.app.read_only = Some(r);
                 // An unreachable database refuses acts only while it lasts.
-                self.outage = self.journal.unavailable_since().is_some();
+                self.app.journal_down = self.journal.unavailable_since().is_some();
             }
-        } else if std::mem::take(&mut self.outage) {
+        } else if std::mem::take(&mut self.app.journal_down) {
             self.app.read_only = None;
             self.app.say("journal database reachable again: acts are recorded", MsgKind::Info);
         }
@@ -179,6 +187,19 @@ impl Session {
             return Some(why);
         }
         let event = self.app.redactor.event(event.clone());
+        self.own_act = Some((operator.to_string(), event.clone()));
+        let refused = self.append_unless_now(operator, &event, refuse);
+        self.own_act = None;
+        refused
+    }
+
+    fn append_unless_now(
+        &mut self,
+        operator: &str,
+        event: &EventKind,
+        refuse: impl FnOnce(&[Record]) -> Option<String> + Send + 'static,
+    ) -> Option<String> {
+        let event = event.clone();
         if let Some(w) = &self.writer {
             return match w.start(operator, crate::sources::clock::now(), &event, Box::new(refuse)) {
                 Ok((records, refused)) => {
@@ -304,10 +325,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             },
             Some(ev) = source_rx.recv() => Inbound::Source(ev),
             Some(w) = written_rx.recv() => {
-                session.on_written(w);
-                // What was just journaled may change auto-verdicts.
-                let effects = super::wiring::probes::auto_verdicts(&mut session.app);
-                if session.run_effects(effects) {
+                if session.feed(Input::Written(Box::new(w))) {
                     break Exit::Quit;
                 }
                 continue;

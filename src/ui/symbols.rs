@@ -1,5 +1,5 @@
 //! State as symbol *and* word (A6), with an ASCII set for consoles without the
-//! glyphs (TERM=linux).
+//! glyphs (TERM=linux). The words are `domain::labels`'.
 
 use crate::domain::event::{ProbeHealth, Verdict};
 use crate::domain::state::StepStatus;
@@ -27,29 +27,29 @@ impl Symbols {
 
     pub fn verdict(&self, v: Verdict) -> (&'static str, &'static str, Role) {
         match v {
-            Verdict::Pass => (self.pick("✓", "+"), "PASS", Role::Ok),
-            Verdict::Fail => (self.pick("✗", "x"), "FAIL", Role::Fail),
-            Verdict::Na => (self.pick("–", "-"), "N/A", Role::Na),
-            Verdict::Pending => (self.pick("·", "."), "PENDING", Role::Pending),
+            Verdict::Pass => (self.pick("✓", "+"), v.label(), Role::Ok),
+            Verdict::Fail => (self.pick("✗", "x"), v.label(), Role::Fail),
+            Verdict::Na => (self.pick("–", "-"), v.label(), Role::Na),
+            Verdict::Pending => (self.pick("·", "."), v.label(), Role::Pending),
         }
     }
 
     pub fn step(&self, s: StepStatus) -> (&'static str, &'static str, Role) {
         match s {
-            StepStatus::NotStarted => (self.pick("·", "."), "TODO", Role::Pending),
-            StepStatus::Running => (self.pick("▶", ">"), "RUNNING", Role::Running),
-            StepStatus::Succeeded => (self.pick("✓", "+"), "OK", Role::Ok),
-            StepStatus::Failed => (self.pick("✗", "x"), "FAILED", Role::Fail),
-            StepStatus::TimedOut => (self.pick("✗", "x"), "TIMEOUT", Role::Fail),
-            StepStatus::Aborted => (self.pick("■", "#"), "ABORTED", Role::Warn),
-            StepStatus::Done => (self.pick("✓", "+"), "DONE", Role::Ok),
+            StepStatus::NotStarted => (self.pick("·", "."), s.label(), Role::Pending),
+            StepStatus::Running => (self.pick("▶", ">"), s.label(), Role::Running),
+            StepStatus::Succeeded => (self.pick("✓", "+"), s.label(), Role::Ok),
+            StepStatus::Failed => (self.pick("✗", "x"), s.label(), Role::Fail),
+            StepStatus::TimedOut => (self.pick("✗", "x"), s.label(), Role::Fail),
+            StepStatus::Aborted => (self.pick("■", "#"), s.label(), Role::Warn),
+            StepStatus::Done => (self.pick("✓", "+"), s.label(), Role::Ok),
         }
     }
 
     pub fn probe(&self, h: Option<ProbeHealth>) -> (&'static str, &'static str, Role) {
         match h {
-            Some(ProbeHealth::Up) => (self.pick("▲", "^"), "UP", Role::Ok),
-            Some(ProbeHealth::Down) => (self.pick("▼", "v"), "DOWN", Role::Fail),
+            Some(h @ ProbeHealth::Up) => (self.pick("▲", "^"), h.label(), Role::Ok),
+            Some(h @ ProbeHealth::Down) => (self.pick("▼", "v"), h.label(), Role::Fail),
             None => (self.pick("·", "."), "NOT STARTED", Role::Muted),
         }
     }

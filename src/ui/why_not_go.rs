@@ -47,7 +47,7 @@ pub fn lines(app: &App) -> Vec<String> {
 /// The `y` overlay.
 pub fn open(app: &mut App) {
     let n = blockers(&app.runbook, &app.state).len();
-    let title = format!("Why not GO — rec: {} — {n} blocking", super::recommend::label(&app.runbook, &app.state));
+    let title = format!("Why not GO — rec: {} — {n} blocking", super::recommend::shown(app));
     let body = lines(app);
     app.overlay = Some(super::overlay::Overlay::Text(super::overlay::text::TextView::new(title, body)));
 }

@@ -72,6 +72,6 @@ fn watch(dir: &std::path::Path, runbook: &std::path::Path) {
     wait("api DOWN and limited UP in the Probes pane", &|s| row(s, "api", "DOWN") && row(s, "limited", "UP"));
     tmux(&["send-keys", "-t", &pane.0, "3", "Enter"]);
     wait("the failed condition in api's details", &|s| {
-        s.contains("Down since") && s.contains("[BODY].status == UP: got \"DOWN\"")
+        s.contains("DOWN since") && s.contains("[BODY].status == UP: got \"DOWN\"")
     });
 }

@@ -21,27 +21,68 @@ pub fn fixture(name: &str) -> PathBuf {
 
 pub struct Console {
     name: String,
-    _data: tempfile::TempDir,
+    /// The data dir (journal, presence); owned by the first console on it.
+    data: PathBuf,
+    _owned: Option<tempfile::TempDir>,
+    runbook: PathBuf,
 }
 
 impl Console {
     pub fn open(name: &str, runbook: &Path, w: u16, h: u16) -> Console {
         let data = tempfile::tempdir().unwrap();
+        let mut c = Console::start(name, runbook, w, h, data.path(), "ana");
+        c._owned = Some(data);
+        c
+    }
+
+    /// A second console on the same session (same data dir), as `operator`.
+    pub fn join(&self, name: &str, operator: &str, w: u16, h: u16) -> Console {
+        Console::start(name, &self.runbook, w, h, &self.data, operator)
+    }
+
+    fn start(name: &str, runbook: &Path, w: u16, h: u16, data: &Path, operator: &str) -> Console {
         let name = format!("{name}-{}", std::process::id());
         let cmd = format!(
-            "cd {dir} && export WARROOM_DATA_DIR={d} WARROOM_CONFIG_DIR={d}/config WARROOM_OPERATOR=ana TERM=xterm-256color && {bin} open {rb}; echo EXIT=$?; sleep 600",
+            "cd {dir} && export WARROOM_DATA_DIR={d} WARROOM_CONFIG_DIR={d}/config WARROOM_OPERATOR={operator} TERM=xterm-256color && {bin} open {rb}; echo EXIT=$?; sleep 600",
             dir = env!("CARGO_MANIFEST_DIR"),
-            d = data.path().display(),
+            d = data.display(),
             bin = env!("CARGO_BIN_EXE_warroom"),
             rb = runbook.display(),
         );
         tmux(&["kill-session", "-t", &name]);
         tmux(&["new-session", "-d", "-s", &name, "-x", &w.to_string(), "-y", &h.to_string(), &cmd]);
-        Console { name, _data: data }
+        Console { name, data: data.to_path_buf(), _owned: None, runbook: runbook.to_path_buf() }
+    }
+
+    /// `warroom ARGS… RUNBOOK-relative` from outside the console, as `operator`,
+    /// on the same session: another person's command line.
+    pub fn warroom(&self, operator: &str, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("WARROOM_DATA_DIR", &self.data)
+            .env("WARROOM_CONFIG_DIR", self.data.join("config"))
+            .env("WARROOM_OPERATOR", operator)
+            .args(args)
+            .output()
+            .expect("warroom runs")
+    }
+
+    pub fn runbook(&self) -> &Path {
+        &self.runbook
+    }
+
+    /// Types text as it is (no key names).
+    pub fn literal(&self, text: &str) {
+        tmux(&["send-keys", "-t", &self.name, "-l", text]);
     }
 
     pub fn screen(&self) -> String {
         tmux(&["capture-pane", "-p", "-t", &self.name])
+    }
+
+    /// The screen with its SGR sequences (`capture-pane -e`), to check highlighting.
+    pub fn screen_styled(&self) -> String {
+        tmux(&["capture-pane", "-p", "-e", "-t", &self.name])
     }
 
     pub fn keys(&self, keys: &[&str]) {

@@ -14,6 +14,7 @@ use warroom::sources::journal::Journal;
 use warroom::sources::EventReceiver;
 use warroom::ui::action::Action;
 use warroom::ui::app::{App, AppConfig};
+use warroom::ui::driver::Input;
 use warroom::ui::keymap::Keymap;
 use warroom::ui::layout::Layout;
 use warroom::ui::overlay::Overlay;
@@ -49,13 +50,12 @@ fn key(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
 
-/// Feeds source events through the app until `done` holds.
+/// Feeds source events through the driver until `done` holds.
 async fn pump(s: &mut Session, rx: &mut EventReceiver, done: impl Fn(&Session) -> bool) {
     tokio::time::timeout(HANG, async {
         while !done(s) {
             let ev = rx.recv().await.unwrap();
-            let effects = s.app.on_source(ev);
-            s.run_effects(effects);
+            s.feed(Input::Source(ev));
         }
     })
     .await
@@ -110,8 +110,7 @@ async fn r_asks_runs_journals_and_x_aborts() {
     assert!(s.app.update(Action::RunStep).is_empty());
     let q = confirm_text(&s.app);
     assert!(q.contains("Run step hello — Say hello?") && q.contains("Command:\necho hello from"), "{q}");
-    let effects = s.app.on_key(key('y'));
-    s.run_effects(effects);
+    s.feed(Input::Key(key('y')));
     assert_eq!(s.app.state.step_status("hello"), StepStatus::Running);
     pump(&mut s, &mut rx, |s| s.app.state.step_status("hello") != StepStatus::Running).await;
     let st = &s.app.state.steps["hello"];
@@ -133,8 +132,7 @@ async fn r_asks_runs_journals_and_x_aborts() {
     s.app.update(Action::RunStep);
     let q = confirm_text(&s.app);
     assert!(q.contains("Step hello failed and has on_fail = stop, so wait is blocked"), "{q}");
-    let effects = s.app.on_key(key('y'));
-    s.run_effects(effects);
+    s.feed(Input::Key(key('y')));
     assert!(s.app.state.steps["hello"].overridden.is_some());
     assert_eq!(s.app.state.step_status("wait"), StepStatus::Running);
     assert_eq!(s.runs.running_here(), 1);
@@ -142,8 +140,7 @@ async fn r_asks_runs_journals_and_x_aborts() {
     // x asks, naming the step, then aborts the whole group.
     s.app.update(Action::AbortStep);
     assert!(confirm_text(&s.app).contains("Abort step wait — Wait forever?"));
-    let effects = s.app.on_key(key('y'));
-    s.run_effects(effects);
+    s.feed(Input::Key(key('y')));
     pump(&mut s, &mut rx, |s| s.app.state.step_status("wait") != StepStatus::Running).await;
     assert_eq!(s.app.state.step_status("wait"), StepStatus::Aborted);
 }

@@ -26,17 +26,24 @@ pub struct Cluster {
 
 static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
 
+/// True (and said loudly) under `WARROOM_SKIP_PG=1`: for tests that start
+/// a cluster of their own (`Cluster::start_own`) rather than use `cluster()`.
+pub fn skipped() -> bool {
+    let skip = std::env::var("WARROOM_SKIP_PG").is_ok_and(|v| v == "1");
+    if skip {
+        eprintln!("\n!!! WARROOM_SKIP_PG=1: the PostgreSQL tests of this binary are SKIPPED, not passed. !!!\n");
+    }
+    skip
+}
+
 /// The binary's cluster, started on first use. `None` only under `WARROOM_SKIP_PG=1`.
 pub fn cluster() -> Option<&'static Cluster> {
     CLUSTER
         .get_or_init(|| {
-            if std::env::var("WARROOM_SKIP_PG").is_ok_and(|v| v == "1") {
-                eprintln!(
-                    "\n!!! WARROOM_SKIP_PG=1: the PostgreSQL tests of this binary are SKIPPED, not passed. !!!\n"
-                );
+            if skipped() {
                 return None;
             }
-            match Cluster::start(false) {
+            match Cluster::start(false, "") {
                 Ok(c) => {
                     // SAFETY: registering a plain extern "C" function with no arguments.
                     unsafe { libc::atexit(stop_at_exit) };
@@ -90,7 +97,17 @@ impl Cluster {
     /// A cluster of the caller's own, with `fsync` as a real server runs
     /// (benchmarks); `shutdown` stops and removes it.
     pub fn start_durable() -> Result<Cluster, String> {
-        Cluster::start(true)
+        Cluster::start(true, "")
+    }
+
+    /// A cluster of the caller's own beside the binary's shared one (`tag`
+    /// names it), for a test that stops and starts its server; it is
+    /// stopped and removed when dropped. Fails the test with the reason when
+    /// it cannot start (check `skipped()` first).
+    pub fn start_own(tag: &str) -> Own {
+        let c = Cluster::start(false, &format!("-{tag}"))
+            .unwrap_or_else(|e| panic!("cannot start a throwaway PostgreSQL ({tag}): {e}"));
+        Own(Some(c))
     }
 
     pub fn shutdown(self) {
@@ -98,13 +115,14 @@ impl Cluster {
         let _ = std::fs::remove_dir_all(&self.root);
     }
 
-    fn start(fsync: bool) -> Result<Cluster, String> {
+    fn start(fsync: bool, tag_suffix: &str) -> Result<Cluster, String> {
         let bin = bindir()?;
         // One folder per worktree and test binary: a leftover from a crashed run is ours to clean.
         let exe = std::env::current_exe().unwrap_or_default();
         let name = exe.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let tag = format!("{:x}", fxhash(env!("CARGO_MANIFEST_DIR")));
-        let root = std::env::temp_dir().join(format!("wr-pg-{tag}-{}", name.split('-').next().unwrap_or("t")));
+        let bin_name = name.split('-').next().unwrap_or("t");
+        let root = std::env::temp_dir().join(format!("wr-pg-{tag}-{bin_name}{tag_suffix}"));
         let as_nobody = unsafe { libc::geteuid() } == 0;
         let mut c = Cluster { root, bin, port: free_port(), as_nobody, fsync };
         if c.root.exists() {
@@ -245,6 +263,25 @@ impl Cluster {
 
     pub fn bin(&self) -> &Path {
         &self.bin
+    }
+}
+
+/// A cluster a test started for itself: stopped and removed when dropped,
+/// a failed test included.
+pub struct Own(Option<Cluster>);
+
+impl std::ops::Deref for Own {
+    type Target = Cluster;
+    fn deref(&self) -> &Cluster {
+        self.0.as_ref().expect("the cluster lives until dropped")
+    }
+}
+
+impl Drop for Own {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.shutdown();
+        }
     }
 }
 

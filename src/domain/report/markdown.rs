@@ -341,14 +341,16 @@ pub fn render(r: &Report) -> String {
     o
 }
 
-fn verdict_word(v: &str) -> &'static str {
-    // Symbol and word, never colour alone (A6).
-    match v {
-        "pass" => "✓ PASS",
-        "fail" => "✗ FAIL",
-        "na" => "– N/A",
-        _ => "· PENDING",
-    }
+fn verdict_word(v: &str) -> String {
+    // Symbol and word, never colour alone (A6); the word is `domain::labels`'.
+    let v = crate::domain::event::Verdict::parse(v).unwrap_or_default();
+    let sym = match v {
+        crate::domain::event::Verdict::Pass => "✓",
+        crate::domain::event::Verdict::Fail => "✗",
+        crate::domain::event::Verdict::Na => "–",
+        crate::domain::event::Verdict::Pending => "·",
+    };
+    format!("{sym} {}", v.label())
 }
 
 fn run_line(run: &RunReport, short: &dyn Fn(&Ts) -> String) -> String {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::event::{EventKind, ProbeHealth};
+use crate::domain::event::EventKind;
 
 use super::outcome_word;
 
@@ -99,10 +99,7 @@ pub fn describe(ev: &EventKind) -> String {
             format!("let later steps run despite step {} failing: {}", p(step), p(reason))
         }
         EventKind::ProbeChanged { probe, health, cause } => {
-            let h = match health {
-                ProbeHealth::Up => "UP",
-                ProbeHealth::Down => "DOWN",
-            };
+            let h = health.label();
             match cause {
                 Some(c) => format!("probe {} {h}: {}", p(probe), p(c)),
                 None => format!("probe {} {h}", p(probe)),

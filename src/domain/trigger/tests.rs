@@ -191,8 +191,8 @@ fn windows_round_up_to_whole_minutes() {
 
 #[test]
 fn complete_minutes_from_a_log_window_skip_the_current_minute() {
+    use crate::domain::log_line::{LineLevel, LogLine};
     use crate::domain::log_window::LogWindow;
-    use crate::sources::{LineLevel, LogLine};
     let mut w = LogWindow::new(100, Duration::minutes(60));
     let line = |s: i64| LogLine { at: t(s), level: LineLevel::Error, text: "ERROR x".into(), marker: false };
     w.push([line(5), line(10), line(70), line(130), line(131), line(132)]);

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::error::JournalError;
 use super::reader::read_chunk;
+use crate::domain::record::Record;
 use crate::domain::signature::{check_allowed, AllowedSigners};
 
 /// The first record (1-based line, reason) whose signature is missing, bad,
@@ -13,5 +14,11 @@ use crate::domain::signature::{check_allowed, AllowedSigners};
 pub fn first_bad_signature(path: &Path, signers: &AllowedSigners) -> Result<Option<(usize, String)>, JournalError> {
     let buf = std::fs::read(path).map_err(|e| JournalError::io(path, e))?;
     let chunk = read_chunk(&buf, 1, None);
-    Ok(chunk.records.iter().enumerate().find_map(|(i, r)| check_allowed(r, signers).err().map(|why| (i + 1, why))))
+    Ok(first_bad_signature_in(&chunk.records, signers))
+}
+
+/// The same over records already read and checked (a database session's):
+/// (seq, reason) of the first record whose signature does not check out.
+pub fn first_bad_signature_in(records: &[Record], signers: &AllowedSigners) -> Option<(usize, String)> {
+    records.iter().find_map(|r| check_allowed(r, signers).err().map(|why| (r.seq as usize, why)))
 }

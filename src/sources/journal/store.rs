@@ -27,6 +27,7 @@ use super::error::JournalError;
 use super::fsinfo::nfs_warning;
 use super::postgres::{is_database_url, PgJournal};
 use super::reader::{read_chunk, Chunk};
+use super::seal::{guard_then_seal, Act};
 use super::signer::Signer;
 use crate::domain::event::EventKind;
 use crate::domain::identity::Actor;
@@ -250,8 +251,12 @@ impl Journal {
         written_late: Option<DateTime<Utc>>,
         refuse: impl FnOnce(&[Record]) -> Option<String>,
     ) -> Result<(Vec<Record>, Option<String>), JournalError> {
+        let actor = Actor { operator: operator.to_string(), user: Some(self.user.clone()), key: None };
+        // A clone (a socket path and a public key), so the journal stays free to re-read itself below.
+        let signer = self.signer.clone();
+        let act = Act { actor: &actor, ts, event: ev, written_late, signer: signer.as_ref() };
         if let Some(pg) = self.pg.as_mut() {
-            return pg.append_record(operator, ts, ev, written_late, refuse);
+            return pg.append_record(&act, refuse);
         }
         if let Some(why) = self.read_only_reason() {
             return Err(JournalError::ReadOnly(why));
@@ -287,35 +292,18 @@ impl Journal {
             self.warnings.push(w);
         }
 
-        if let Some(why) = refuse(&out) {
-            drop(lock);
-            return Ok((out, Some(why)));
-        }
-
-        let (seq, prev) = match &self.last {
-            Some((s, h)) => (s + 1, h.clone()),
-            None => (1, GENESIS.to_string()),
-        };
-        let actor = Actor {
-            operator: operator.to_string(),
-            user: Some(self.user.clone()),
-            key: self.signer.as_ref().map(|s| s.fingerprint().to_string()),
-        };
-        let mut rec = Record::new_by(&prev, seq, ts, &actor, ev);
-        if let Some(w) = written_late {
-            // Before signing: the signature covers the hash, which this changes.
-            crate::domain::late::mark_written_late(&mut rec, w);
-        }
-        if let Some(signer) = &self.signer {
-            match signer.sign(rec.hash.as_bytes()) {
-                Ok(sig) => rec.sig = Some(sig),
-                Err(why) => {
-                    drop(lock);
-                    self.backlog = out;
-                    return Err(JournalError::Sign(why));
-                }
+        let rec = match guard_then_seal(&act, &out, self.last.as_ref(), refuse) {
+            Ok(Ok(rec)) => rec,
+            Ok(Err(why)) => {
+                drop(lock);
+                return Ok((out, Some(why)));
             }
-        }
+            Err(e) => {
+                drop(lock);
+                self.backlog = out;
+                return Err(e);
+            }
+        };
         let mut line = rec.to_line().into_bytes();
         line.push(b'\n');
         // One write of the whole line; O_APPEND puts it at the end. Only a synced record is acknowledged.
@@ -505,6 +493,18 @@ impl Journal {
     /// be reached; `None` while it can (and always for a file).
     pub fn unavailable_since(&self) -> Option<DateTime<Utc>> {
         self.pg.as_ref().and_then(|pg| pg.unavailable_since())
+    }
+
+    /// On a database session: announces `me` there (in the background) and
+    /// returns the consoles present as last read, from every host. `None` for
+    /// a file journal, whose consoles find each other through presence files
+    /// beside it (`sources::presence`).
+    pub fn database_presence(
+        &mut self,
+        me: Option<&crate::domain::presence::Presence>,
+        now: DateTime<Utc>,
+    ) -> Option<Vec<crate::domain::presence::Presence>> {
+        self.pg.as_mut().map(|pg| pg.presence(me, now))
     }
 
     /// Tells `tx` (`JournalChanged`) whenever others may have written: the

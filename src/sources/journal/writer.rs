@@ -36,7 +36,7 @@ enum Request {
 }
 
 /// One request's outcome, for the console to fold and show.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Written {
     /// Records read or written (others' included), in journal order.
     pub records: Vec<Record>,
@@ -54,6 +54,8 @@ pub struct Written {
     pub reloaded: bool,
     pub warnings: Vec<String>,
     pub read_only: Option<String>,
+    /// `read_only` only says the journal's database cannot be reached (for now).
+    pub outage: bool,
     pub error: Option<String>,
 }
 
@@ -177,6 +179,7 @@ fn serve(
         w.reloaded = journal.take_reloaded();
         w.warnings = journal.take_warnings();
         w.read_only = journal.read_only_reason();
+        w.outage = journal.unavailable_since().is_some();
         if reports.send(w).is_err() {
             return;
         }

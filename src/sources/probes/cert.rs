@@ -10,60 +10,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
+use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
 use super::errors;
-
-#[derive(Debug)]
-struct MeasureOnly(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for MeasureOnly {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
+use crate::sources::tls::{client_config, Trust};
 
 /// Hours from `now` until the end-entity certificate of `host:port` expires (negative when expired).
 pub async fn hours_left(host: &str, port: u16, timeout: Duration, now: DateTime<Utc>) -> Result<f64, String> {
     let target = format!("{host}:{port}");
     let work = async {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| format!("TLS: {e}"))?
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(MeasureOnly(provider)))
-            .with_no_client_auth();
+        // Any chain: this only measures the expiry (see above).
+        let config = client_config(Trust::AnyCertificate).map_err(|e| format!("TLS: {e}"))?;
         let name = ServerName::try_from(host.to_string()).map_err(|_| format!("TLS: bad server name {host}"))?;
         let tcp = TcpStream::connect(&target).await.map_err(|e| errors::io_words(&e, &target))?;
         let tls = tokio_rustls::TlsConnector::from(Arc::new(config))

@@ -19,6 +19,7 @@ use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
 use super::{centered, is_close, Outcome, Overlay};
+use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind};
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, plain, styled};
@@ -65,20 +66,7 @@ impl DecisionDialog {
 /// Critical criteria failing now that a GO (or a NO-GO against a GO
 /// recommendation) would override, by id.
 pub fn overridden(app: &App, decision: Decision) -> Vec<String> {
-    let label = recommend::label(&app.runbook, &app.state);
-    let against = match decision {
-        Decision::Go => true,
-        Decision::NoGo => label.starts_with("GO"),
-        Decision::Rollback => false,
-    };
-    if !against {
-        return Vec::new();
-    }
-    recommend::failing(&app.runbook, &app.state)
-        .into_iter()
-        .filter(|(sev, _, _)| *sev == crate::domain::runbook::Severity::Critical)
-        .map(|(_, id, _)| id)
-        .collect()
+    decision::overridden(&app.runbook, &app.state, decision)
 }
 
 /// The decision recorded since `seen`, in words ("NO-GO by bob at 10:01:02Z").
@@ -171,18 +159,21 @@ fn record(app: &mut App, mut d: Box<DecisionDialog>, asked: Asked) -> Outcome {
     let ev = EventKind::DecisionRecorded {
         decision,
         reason: d.reason.lines().join("\n").trim().to_string(),
-        recommendation: Some(recommend::label(&app.runbook, &app.state)),
+        recommendation: Some(decision::recommend(&app.runbook, &app.state).label()),
         overrides: asked.overrides,
         supersedes: asked.supersedes,
     };
     app.say(format!("decision {} recorded", decision.as_str()), crate::ui::app::MsgKind::Info);
     if decision == Decision::Rollback {
         // Deciding to roll back leads straight to choosing which (A5: still confirmed there).
-        super::rollback::open(app);
+        let loads = super::rollback::open(app);
         app.say(
             "decision ROLLBACK recorded: choose the rollback, Enter to approve/fire",
             crate::ui::app::MsgKind::Info,
         );
+        let mut effects = vec![app.append(ev)];
+        effects.extend(loads);
+        return Outcome::Done(effects);
     }
     Outcome::Done(vec![app.append(ev)])
 }

@@ -42,7 +42,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 out.push(kv(
                     app,
                     "marked by",
-                    format!("{} at {} ({:?})", clean(by), timefmt::hms(at), st.source).to_lowercase(),
+                    format!("{} at {} ({})", clean(by), timefmt::hms(at), st.source.label()),
                 ));
             }
             if let Some(n) = &st.note {
@@ -74,18 +74,17 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             if let Some(t) = s.timeout {
                 out.push(kv(app, "timeout", t.to_string()));
             }
-            out.push(kv(app, "on fail", format!("{:?}", s.on_fail).to_lowercase()));
+            out.push(kv(app, "on fail", s.on_fail.label()));
             if let Some(st) = app.state.steps.get(&s.id) {
                 for r in &st.runs {
                     let end = match &r.finished {
                         None => "running".to_string(),
                         Some(e) => format!(
-                            "{:?}{} after {}",
-                            e.outcome,
+                            "{}{} after {}",
+                            e.outcome.label(),
                             e.exit_code.map(|c| format!(", exit {c}")).unwrap_or_default(),
                             timefmt::ms(e.duration_ms)
-                        )
-                        .to_lowercase(),
+                        ),
                     };
                     out.push(kv(
                         app,
@@ -140,8 +139,8 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                     app,
                     "journaled",
                     format!(
-                        "{:?} since {}{}",
-                        ch.health,
+                        "{} since {}{}",
+                        ch.health.label(),
                         timefmt::hms(ch.at),
                         ch.cause.as_ref().map(|c| format!(": {}", clean(c))).unwrap_or_default()
                     ),
@@ -150,7 +149,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             }
             let hist: Vec<_> = app.state.probe_history.iter().filter(|(id, _)| *id == p.id).collect();
             for (_, ch) in hist.iter().rev().take(10) {
-                out.push(kv(app, "  history", format!("{} {:?}", timefmt::hms(ch.at), ch.health)));
+                out.push(kv(app, "  history", format!("{} {}", timefmt::hms(ch.at), ch.health.label())));
             }
         }
         PaneId::Logs => {
@@ -178,7 +177,25 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             out.push(kv(app, "respond within", l.respond_within.to_string()));
         }
     }
+    insert_notes(app, pane, index, &mut out);
     (title, out)
+}
+
+/// Notes that name the item (by its id) go right under its first line,
+/// before long run output: what people said about it is read first.
+fn insert_notes(app: &App, pane: PaneId, index: usize, out: &mut Vec<Line<'static>>) {
+    let rb = &app.runbook;
+    let id = match pane {
+        PaneId::Steps => items::steps(rb).get(index).map(|s| s.id.clone()),
+        PaneId::Checklist => items::criteria(rb).get(index).map(|c| c.id.clone()),
+        PaneId::Probes => rb.probes.get(index).map(|p| p.id.clone()),
+        PaneId::Logs | PaneId::Escalation => None,
+    };
+    let Some(id) = id else { return };
+    let notes: Vec<Line<'static>> =
+        crate::ui::activity::notes_about(app, &id).into_iter().map(|n| kv(app, "note", n)).collect();
+    let at = out.len().min(1);
+    out.splice(at..at, notes);
 }
 
 /// The details view's place and search: `top` is the first line shown (a

@@ -2,13 +2,16 @@
 //! closes it and `q` never quits the app (A1): in overlays without a text
 //! field `q` closes too; in text fields it is just a letter.
 
+pub mod activity;
 pub mod confirm;
 pub mod decision;
 pub mod declare;
 pub mod details;
 pub mod handover;
 pub mod help;
+pub mod log_view;
 pub mod messages;
+pub mod note;
 pub mod operator;
 pub mod palette;
 pub mod rollback;
@@ -36,6 +39,8 @@ pub enum Overlay {
     Palette(palette::Palette),
     Search(search::SearchPrompt),
     Details(details::DetailsView),
+    /// A log full-screen (Enter in the Logs pane).
+    Log(log_view::LogView),
     Decision(Box<decision::DecisionDialog>),
     Walkthrough(walkthrough::Walkthrough),
     Operator(Box<operator::OperatorDialog>),
@@ -49,6 +54,12 @@ pub enum Overlay {
     Handover(handover::HandoverView),
     /// A titled list of lines (why not GO, what changed).
     Text(text::TextView),
+    /// Writing a note (`C`).
+    Note(Box<note::NoteDialog>),
+    /// The activity feed (`A`); `scroll: None` keeps the newest in view.
+    Activity {
+        scroll: Option<u16>,
+    },
 }
 
 impl Overlay {
@@ -59,6 +70,7 @@ impl Overlay {
             Overlay::Palette(_) => "palette",
             Overlay::Search(_) => "search",
             Overlay::Details(_) => "details",
+            Overlay::Log(_) => "log",
             Overlay::Decision(_) => "decision",
             Overlay::Walkthrough(_) => "walkthrough",
             Overlay::Operator(_) => "operator",
@@ -69,6 +81,8 @@ impl Overlay {
             Overlay::Declare(_) => "declare",
             Overlay::Handover(_) => "handover",
             Overlay::Text(_) => "text",
+            Overlay::Note(_) => "note",
+            Overlay::Activity { .. } => "activity",
         }
     }
 }
@@ -93,6 +107,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Palette(p) => palette::on_key(app, p, key),
         Overlay::Search(s) => search::on_key(app, s, key),
         Overlay::Details(v) => details::on_key(app, v, key),
+        Overlay::Log(v) => log_view::on_key(app, v, key),
         Overlay::Decision(d) => decision::on_key(app, d, key),
         Overlay::Walkthrough(w) => walkthrough::on_key(app, w, key),
         Overlay::Operator(o) => operator::on_key(app, o, key),
@@ -103,6 +118,8 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Declare(d) => declare::on_key(app, d, key),
         Overlay::Handover(v) => handover::on_key(app, v, key),
         Overlay::Text(v) => text::on_key(app, v, key),
+        Overlay::Note(n) => note::on_key(app, n, key),
+        Overlay::Activity { scroll } => activity::on_key(app, scroll, key),
     };
     match outcome {
         Outcome::Keep(ov) => {
@@ -125,6 +142,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Palette(p) => palette::draw(frame, app, main, p),
         Overlay::Search(_) => {} // drawn in the message line by the status pane
         Overlay::Details(v) => details::draw(frame, app, main, v),
+        Overlay::Log(v) => log_view::draw(frame, app, main, v),
         Overlay::Decision(d) => decision::draw(frame, app, main, d),
         Overlay::Walkthrough(w) => walkthrough::draw(frame, app, main, w),
         Overlay::Operator(o) => operator::draw(frame, app, main, o),
@@ -135,6 +153,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Declare(d) => declare::draw(frame, app, main, d),
         Overlay::Handover(v) => handover::draw(frame, app, main, v),
         Overlay::Text(v) => text::draw(frame, app, main, v),
+        Overlay::Note(n) => note::draw(frame, app, main, n),
+        Overlay::Activity { scroll } => activity::draw(frame, app, main, *scroll),
     }
     app.overlay = Some(ov);
 }

@@ -1,5 +1,5 @@
 //! `B`: rollbacks. Choose one (with its approvals so far), then Enter does
-//! what `ui::rollback_flow::next` says: type its id to approve it as the
+//! what `domain::rollback_flow::next` says: type its id to approve it as the
 //! operator at the keyboard, or — once approvals are complete — confirm per
 //! its `confirm` (type the id / y-n naming it) to fire it; a running one shows
 //! its output (`x` asks to abort it). A5: nothing fires on one unconfirmed key,
@@ -15,12 +15,12 @@ use ratatui::Frame;
 use super::{centered, is_close, Outcome, Overlay};
 use crate::domain::approvals;
 use crate::domain::event::RunKind;
+use crate::domain::rollback_flow::{self, Next};
 use crate::domain::runbook::Confirm;
 use crate::domain::vars;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::effect::Effect;
-use crate::ui::rollback_flow::{self, Next};
 use crate::ui::text::clean;
 use crate::ui::theme::Role;
 use crate::ui::wiring::run_key;
@@ -35,20 +35,30 @@ pub enum Stage {
     YesNo,
     /// The last run's output.
     Output { scroll: u16 },
+    /// It already ran: "already ran at HH:MM by X (ok) — run again?" (y/n)
+    /// before anything else is asked.
+    Again,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct RollbackDialog {
     pub selected: usize,
     pub stage: Stage,
+    /// Runs of the chosen rollback the operator had seen when they chose to
+    /// go on: a run started since (by another console) stops the firing.
+    pub runs_seen: usize,
 }
 
 impl RollbackDialog {
     /// The dialog with `id` selected (unknown ids select the first).
     pub fn on(app: &App, id: Option<&str>) -> RollbackDialog {
         let selected = id.and_then(|id| app.runbook.rollbacks.iter().position(|r| r.id == id)).unwrap_or(0);
-        RollbackDialog { selected, stage: Stage::List }
+        RollbackDialog { selected, stage: Stage::List, runs_seen: 0 }
     }
+}
+
+fn runs_of(app: &App, id: &str) -> usize {
+    app.state.rollbacks.get(id).map_or(0, |r| r.runs.len())
 }
 
 /// "approve: DevOps (devops: ana, bob) · fire: anyone · 2 different Unix users".
@@ -62,14 +72,18 @@ fn who_may(app: &App, rb: &crate::domain::runbook::Rollback) -> String {
     clean(&s)
 }
 
-/// `B` (and Enter on an alarm): opens the dialog on the proposed rollback, if any.
-pub fn open(app: &mut App) {
+/// `B` (and Enter on an alarm): opens the dialog on the proposed rollback, if
+/// any; asks for the output of every rollback's last run not in memory, for
+/// its last line.
+pub fn open(app: &mut App) -> Vec<Effect> {
     for a in rollback_flow::alarms(&app.runbook, &app.state) {
         app.procs.alarms_reviewed.insert(a.key());
     }
     let proposed = rollback_flow::proposed(&app.runbook, &app.state);
     app.overlay = Some(Overlay::Rollback(RollbackDialog::on(app, proposed.as_deref())));
     app.dirty = true;
+    let ids: Vec<String> = app.runbook.rollbacks.iter().map(|r| r.id.clone()).collect();
+    ids.iter().flat_map(|id| load_output(app, id, true)).collect()
 }
 
 /// The command as it will run, for the question (or why it cannot be rendered).
@@ -95,12 +109,22 @@ fn fire(app: &mut App, id: &str) -> Vec<Effect> {
 
 /// The output of this rollback's last run, loaded from its file unless in memory.
 fn show_output(app: &App, id: &str) -> Vec<Effect> {
+    load_output(app, id, false)
+}
+
+fn load_output(app: &App, id: &str, quiet: bool) -> Vec<Effect> {
     let Some(last) = app.state.rollbacks.get(id).and_then(|r| r.runs.last()) else { return Vec::new() };
     let have = app.procs.outputs.get(&run_key(RunKind::Rollback, id)).is_some_and(|o| o.run == last.run);
     if have {
         return Vec::new();
     }
-    vec![Effect::LoadOutput { kind: RunKind::Rollback, id: id.to_string(), run: last.run, output: last.output.clone() }]
+    vec![Effect::LoadOutput {
+        kind: RunKind::Rollback,
+        id: id.to_string(),
+        run: last.run,
+        output: last.output.clone(),
+        quiet,
+    }]
 }
 
 /// Opens the output view of rollback `id` (Enter on its banner).
@@ -128,6 +152,7 @@ pub fn ask_abort(app: &mut App, id: &str) {
 }
 
 fn on_enter(app: &mut App, mut d: RollbackDialog, id: &str) -> Outcome {
+    d.runs_seen = runs_of(app, id);
     match rollback_flow::next(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
         Next::Approve { fires } => d.stage = Stage::Typing { fire: fires, typed: String::new() },
         Next::Fire(Confirm::Type) => d.stage = Stage::Typing { fire: true, typed: String::new() },
@@ -152,17 +177,37 @@ fn on_typed(app: &mut App, mut d: RollbackDialog, id: &str, fire_too: bool, type
         d.stage = Stage::Typing { fire: fire_too, typed: String::new() };
         return Outcome::Keep(Overlay::Rollback(d));
     }
+    // A run started since the operator chose to go on (another console
+    // fired it): they must look again before anything is written.
+    if let Some(last) =
+        app.state.rollbacks.get(id).and_then(|r| r.runs.last()).filter(|_| runs_of(app, id) > d.runs_seen)
+    {
+        let msg = format!(
+            "rollback {id} not approved, not fired: {} fired it meanwhile at {} (run {}, {}); nothing recorded",
+            last.started_by,
+            crate::ui::timefmt::hms(last.started_at),
+            last.run,
+            crate::ui::run_line::outcome(last)
+        );
+        app.say(clean(&msg), MsgKind::Warn);
+        d.stage = Stage::List;
+        return Outcome::Keep(Overlay::Rollback(d));
+    }
     // Re-decide on the state as it is now (another console may have acted meanwhile).
     match rollback_flow::next(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
-        Next::Approve { fires } => {
+        Next::Approve { fires: true } => {
             let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, id);
             let who = clean(&app.operator);
-            let mut effects = vec![app.append(approvals::approval_event(id))];
+            app.say(format!("rollback {} approved ({}/{need}) by {who}: firing", clean(id), have + 1), MsgKind::Warn);
+            // Both or neither: the session writes the approval only when the start can follow.
+            Outcome::Done(vec![Effect::ApproveAndFire { id: id.to_string(), runs_seen: d.runs_seen }])
+        }
+        Next::Approve { fires: false } => {
+            let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, id);
+            let who = clean(&app.operator);
+            let effects = vec![app.append(approvals::approval_event(id))];
             let confirm = app.runbook.rollback(id).map(|r| r.confirm).unwrap_or_default();
-            if fires {
-                app.say(format!("rollback {} approved ({}/{need}) by {who}", clean(id), have + 1), MsgKind::Info);
-                effects.extend(fire(app, id));
-            } else if have + 1 >= need && confirm == Confirm::Yes {
+            if have + 1 >= need && confirm == Confirm::Yes {
                 // The approval lands before the y/n is answered (effects run first).
                 app.say(
                     format!("rollback {} approved ({}/{need}) by {who}: confirm to fire", clean(id), have + 1),
@@ -255,6 +300,20 @@ pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
             }
             return Outcome::Keep(Overlay::Rollback(d));
         }
+        Stage::Again => {
+            let Some(id) = id else { return Outcome::Close };
+            return match key.code {
+                KeyCode::Char('y') => on_enter(app, d, &id),
+                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {
+                    app.say(format!("rollback {} not run again", clean(&id)), MsgKind::Info);
+                    Outcome::Keep(Overlay::Rollback(d))
+                }
+                _ => {
+                    d.stage = Stage::Again;
+                    Outcome::Keep(Overlay::Rollback(d))
+                }
+            };
+        }
         Stage::List => {}
     }
     if is_close(&key, false) {
@@ -265,6 +324,12 @@ pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
         KeyCode::Up | KeyCode::Char('k') => d.selected = d.selected.saturating_sub(1),
         KeyCode::Enter => {
             if let Some(id) = id {
+                // Firing what already ran asks first, naming that run.
+                let ran = app.state.rollbacks.get(&id).and_then(|r| r.runs.last()).filter(|r| r.finished.is_some());
+                if ran.is_some() && app.read_only.is_none() {
+                    d.stage = Stage::Again;
+                    return Outcome::Keep(Overlay::Rollback(d));
+                }
                 return on_enter(app, d, &id);
             }
         }
@@ -351,6 +416,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         Stage::Typing { fire: true, .. } => "type the id · Enter fire · Esc back",
         Stage::Typing { fire: false, .. } => "type the id · Enter approve · Esc back",
         Stage::YesNo => "y fire · n/Esc back",
+        Stage::Again => "y run again · n/Esc back",
         _ => "j/k choose · Enter approve/fire · o output · x abort · Esc close",
     };
     let block = dialog_block(app, "Rollback", hint);
@@ -363,13 +429,19 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, &rb.id);
         let by = approvals::approvers_in(Some(&app.runbook), &app.state, &rb.id);
         let by = if by.is_empty() { String::new() } else { format!(" by {}", clean(&by.join(", "))) };
-        let running = app.state.rollbacks.get(&rb.id).is_some_and(|r| r.running());
-        let status = if running { " RUNNING".to_string() } else { format!(" approvals {have}/{need}{by}") };
+        let last = app.state.rollbacks.get(&rb.id).and_then(|r| r.runs.last());
+        // A rollback that ran reads as what it did, until someone approves it again.
+        let (status, role) = match last {
+            Some(run) if run.finished.is_none() => (" RUNNING".to_string(), Role::Running),
+            Some(run) if have == 0 => {
+                let (_, _, role) = app.symbols.step(crate::ui::run_line::status(run));
+                (format!(" ran: {}", crate::ui::run_line::outcome(run)), role)
+            }
+            _ => (format!(" approvals {have}/{need}{by}"), if have >= need { Role::Ok } else { Role::Warn }),
+        };
         let marker = if i == d.selected { app.symbols.focus_marker() } else { " " };
-        let mut spans = vec![
-            plain(format!("{marker} {:<12} {}", clean(&rb.id), clean(&rb.title))),
-            styled(app, if have >= need { Role::Ok } else { Role::Warn }, status),
-        ];
+        let mut spans =
+            vec![plain(format!("{marker} {:<12} {}", clean(&rb.id), clean(&rb.title))), styled(app, role, status)];
         if proposed.as_deref() == Some(rb.id.as_str()) {
             spans.push(styled(app, Role::Alarm, " ← PROPOSED by an alarm"));
         }
@@ -378,11 +450,19 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
             line = line.style(app.theme.style(Role::Selection));
         }
         lines.push(line);
+        if let Some(run) = last {
+            let text = crate::ui::run_line::describe(app, RunKind::Rollback, &rb.id, run);
+            lines.push(Line::from(styled(app, Role::Muted, format!("    last {text}"))));
+        }
     }
     if let Some(rb) = selected {
         let who = clean(&app.operator);
         lines.push(Line::from(""));
         lines.push(Line::from(vec![styled(app, Role::Muted, "who may: "), plain(who_may(app, rb))]));
+        // What people noted about it ("revert tried once, DB locked"), as in an item's details.
+        for n in crate::ui::activity::notes_about(app, &rb.id) {
+            lines.push(Line::from(vec![styled(app, Role::Muted, "note: "), plain(n)]));
+        }
         match &d.stage {
             Stage::Typing { fire, typed } => {
                 lines.push(Line::from(""));
@@ -397,6 +477,17 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
                 // An approver sees what they approve, as much as the one who fires.
                 push_command(&mut lines, &command_text(app, &rb.id));
                 lines.push(Line::from(format!("> {}▏", clean(typed))));
+            }
+            Stage::Again => {
+                lines.push(Line::from(""));
+                let run = app.state.rollbacks.get(&rb.id).and_then(|r| r.runs.last());
+                let ask = run.and_then(crate::ui::run_line::again_question).unwrap_or_default();
+                lines.push(Line::from(styled(
+                    app,
+                    Role::Alarm,
+                    format!("Rollback {} {ask} (y: go on · n/Esc: back)", clean(&rb.id)),
+                )));
+                push_command(&mut lines, &command_text(app, &rb.id));
             }
             Stage::YesNo => {
                 lines.push(Line::from(""));

@@ -7,6 +7,7 @@ use super::{Outcome, Overlay};
 use crate::ui::app::{App, MsgKind};
 use crate::ui::items;
 use crate::ui::panes::PaneId;
+use crate::ui::text::clean;
 
 #[derive(Clone, Debug)]
 pub struct SearchPrompt {
@@ -24,6 +25,9 @@ impl SearchPrompt {
 
 pub fn on_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if s.pane == PaneId::Logs {
+        return on_log_key(app, s, key);
+    }
     match key.code {
         KeyCode::Esc => {
             app.select(s.pane, s.saved);
@@ -67,8 +71,34 @@ pub fn on_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
     Outcome::Keep(Overlay::Search(s))
 }
 
+/// In the Logs pane `/` searches the selected log's kept lines, not the list
+/// of logs: `Enter` goes to the newest hit at or above the view (`ui::logs_live`).
+fn on_log_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
+    match key.code {
+        KeyCode::Esc => return Outcome::Close,
+        KeyCode::Enter => {
+            if !s.query.is_empty() {
+                if let Some(log) = app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) {
+                    crate::ui::logs_live::search_start(app, &log, &s.query);
+                }
+            }
+            return Outcome::Close;
+        }
+        KeyCode::Backspace => {
+            s.query.pop();
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => s.query.push(c),
+        _ => {}
+    }
+    Outcome::Keep(Overlay::Search(s))
+}
+
 /// What the message line shows while searching.
 pub fn prompt_text(app: &App, s: &SearchPrompt) -> String {
+    if s.pane == PaneId::Logs {
+        let log = app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| clean(&l.id)).unwrap_or_default();
+        return format!("/{}█   in log {log} · Enter find · Esc cancel", clean(&s.query));
+    }
     let n = items::matches(&app.runbook, s.pane, &s.query).len();
     let found = if s.query.is_empty() {
         String::new()

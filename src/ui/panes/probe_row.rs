@@ -37,13 +37,16 @@ pub struct ProbeRow {
     pub detail: String,
 }
 
-/// One attempt in words: "200 12ms" when it answered well, else why it failed.
+/// One attempt in words: "200 12ms" when it answered well; when it failed,
+/// what came back (if anything did) then why it counts as failed:
+/// "500 12ms · [STATUS] == 200: got 500".
 pub fn result(s: &ProbeSample) -> String {
     let lat = timefmt::ms(s.latency.as_millis() as u64);
     match (&s.failure, s.status) {
         (None, Some(code)) if s.success => format!("{code} {lat}"),
         (None, None) if s.success => format!("ok {lat}"),
-        (Some(why), _) => why.clone(),
+        (Some(why), Some(code)) => format!("{code} {lat} · {why}"),
+        (Some(why), None) => why.clone(),
         (None, Some(code)) => format!("failed: {code}"),
         (None, None) => "failed".to_string(),
     }
@@ -114,7 +117,7 @@ mod tests {
         let h = hist(&[sample(false, Some(500), Some("[STATUS] == 200: got 500"))]);
         let row = describe(Some(&h), None, "");
         assert_eq!(row.state, RowState::Pending { failed: 1, of: 3 });
-        assert_eq!(row.detail, "[STATUS] == 200: got 500");
+        assert_eq!(row.detail, "500 5ms · [STATUS] == 200: got 500");
     }
 
     #[test]
@@ -122,7 +125,7 @@ mod tests {
         let h = hist(&[sample(true, Some(200), None), sample(false, Some(500), Some("[STATUS] == 200: got 500"))]);
         let row = describe(Some(&h), None, "");
         assert_eq!(row.state, RowState::Up);
-        assert_eq!(row.detail, "failing 1/3: [STATUS] == 200: got 500");
+        assert_eq!(row.detail, "failing 1/3: 500 5ms · [STATUS] == 200: got 500");
     }
 
     #[test]

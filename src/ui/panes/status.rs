@@ -65,7 +65,22 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     };
     // What must show (recommendation, decision, clock) is laid out first;
     // the title and the operators share what is left.
-    let fixed = width(&rec) + width(&decision) + width(" │ ") + width(dec_label) + width(&clock) + 2;
+    let fixed_of =
+        |rec: &str, clock: &str| width(rec) + width(&decision) + width(" │ ") + width(dec_label) + width(clock) + 2;
+    // The operator's name keeps its room too (with the separators and a few
+    // letters of the title): when all the rest does not fit, the clock drops
+    // its local time, then the recommendation's reason is cut.
+    let people_min = width(&clean(&app.operator)).min(12) + 9;
+    let mut clock = clock;
+    if fixed_of(&rec, &clock) + people_min > w {
+        clock = app.now.format("%H:%MZ").to_string();
+    }
+    let mut rec = rec;
+    if fixed_of(&rec, &clock) + people_min > w {
+        let over = fixed_of(&rec, &clock) + people_min - w;
+        rec = fit(&rec, width(&rec).saturating_sub(over).max(9));
+    }
+    let fixed = fixed_of(&rec, &clock);
     let mut rest = w.saturating_sub(fixed);
     let mut spans: Vec<Span> = Vec::new();
     if let Some(badge) = app.badge {
@@ -102,11 +117,8 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let roster = &app.team.roster;
     let others: Vec<String> = app.state.operators.iter().filter(|o| **o != app.operator).map(|o| clean(o)).collect();
     let me = clean(&app.operator);
-    let (ops_full, ops_short) = if roster.is_empty() {
-        (
-            if others.is_empty() { me.clone() } else { format!("{me} (+{})", others.join(", ")) },
-            if others.is_empty() { me.clone() } else { format!("{me} +{}", others.len()) },
-        )
+    let (ops_full, others_n) = if roster.is_empty() {
+        (if others.is_empty() { me.clone() } else { format!("{me} (+{})", others.join(", ")) }, others.len())
     } else {
         // People who acted in the session but have no console open (a CI job, `warroom mark`).
         let absent: Vec<&String> =
@@ -117,18 +129,24 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         } else {
             format!("{line} (+{})", absent.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
         };
-        (full, presence::roster_line(roster, app.now, 14))
+        let here = roster.iter().filter(|p| clean(&p.operator) != me).count();
+        (full, here + absent.len())
     };
     let title = clean(&app.runbook.title);
     // The operator before the title: who acts matters more than a title the
-    // panes already imply. The title keeps at least a few letters.
+    // panes already imply. The title keeps at least a few letters. Narrower,
+    // the roster loses its markers, then names; the operator's own name stays
+    // to the last ("ana +2").
     let title_min = width(&title).min(3);
     let ops_room = rest.saturating_sub(title_min + 4);
-    let roster_fit = (!roster.is_empty()).then(|| presence::roster_line(roster, app.now, ops_room));
-    let ops = [Some(ops_full), roster_fit, Some(ops_short), Some(me.clone())]
+    let roster_fit = (!roster.is_empty())
+        .then(|| presence::roster_line(roster, app.now, ops_room))
+        .filter(|line| line.contains(me.as_str()));
+    let me_plus = if others_n == 0 { me.clone() } else { format!("{me} +{others_n}") };
+    let ops = [Some(ops_full), roster_fit, Some(me_plus), Some(me.clone())]
         .into_iter()
         .flatten()
-        .find(|o| width(o) <= ops_room)
+        .find(|o| !o.is_empty() && width(o) <= ops_room)
         .unwrap_or_else(|| fit(&me, ops_room.max(1)));
     let title = fit(&title, rest.saturating_sub(width(&ops) + 4).max(1));
     spans.push(styled(app, Role::Title, format!(" {title}")));

@@ -1,5 +1,6 @@
-//! Steps by phase: state symbol and word, duration, exit code; below, the
-//! selected step's last run.
+//! Steps by phase: state symbol and word, duration, exit code; then the
+//! rollbacks that ran, each with its last run the same way; below, the
+//! selected step's last run (who, when, outcome, exit, duration, last line).
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -7,13 +8,56 @@ use ratatui::widgets::{ListItem, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::PaneId;
+use crate::domain::event::RunKind;
 use crate::domain::state::StepStatus;
 use crate::ui::app::App;
 use crate::ui::chrome::{pane_block, plain, styled};
 use crate::ui::items;
+use crate::ui::run_line;
 use crate::ui::text::{clean, pad};
 use crate::ui::theme::Role;
 use crate::ui::timefmt;
+
+/// Rollbacks that ran, under a "Rollbacks" heading after the steps (not
+/// selectable: `B` acts on them): state, id and title, duration, exit.
+fn rollback_rows(
+    app: &App,
+    w: usize,
+    rows: &mut Vec<ListItem<'static>>,
+    map: &mut Vec<Option<usize>>,
+    failing: &mut Vec<usize>,
+) {
+    let ran: Vec<_> = app
+        .runbook
+        .rollbacks
+        .iter()
+        .filter_map(|r| app.state.rollbacks.get(&r.id).and_then(|s| s.runs.last()).map(|run| (r, run)))
+        .collect();
+    if ran.is_empty() {
+        return;
+    }
+    map.push(None);
+    rows.push(ListItem::new(Line::from(styled(app, Role::Header, pad("Rollbacks", w)))));
+    for (rb, run) in ran {
+        let status = run_line::status(run);
+        let (sym, word, role) = app.symbols.step(status);
+        let exit = run.finished.as_ref().and_then(|e| e.exit_code).map(|c| format!(" exit {c}")).unwrap_or_default();
+        let tail = format!("{}{exit}", run_line::duration(app, run));
+        let state_w = 11;
+        let title_w = w.saturating_sub(state_w + tail.chars().count() + 2);
+        // The id first: at 80 columns it is what fits, and what `B` asks to type.
+        let title = format!("{} {}", clean(&rb.id), clean(&rb.title));
+        if status.is_failure() {
+            failing.push(rows.len());
+        }
+        map.push(None);
+        rows.push(ListItem::new(Line::from(vec![
+            styled(app, role, pad(&format!(" {sym} {word}"), state_w)),
+            plain(pad(&title, title_w)),
+            styled(app, Role::Muted, format!(" {tail} ")),
+        ])));
+    }
+}
 
 fn duration(app: &App, id: &str) -> String {
     let Some(run) = app.state.steps.get(id).and_then(|s| s.last_run()) else { return String::new() };
@@ -84,17 +128,18 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         map.push(Some(i));
         rows.push(ListItem::new(line));
     }
+    rollback_rows(app, w, &mut rows, &mut map, &mut failing);
     if run_area.height > 0 {
-        let text = match steps.get(sel).and_then(|s| app.state.steps.get(&s.id)).and_then(|st| st.last_run()) {
+        let text = match steps
+            .get(sel)
+            .and_then(|s| app.state.steps.get(&s.id).and_then(|st| st.last_run()).map(|r| (s, r)))
+        {
             None => "Not run yet.".to_string(),
-            Some(r) => format!(
-                "Run {} by {} at {} — {} — output: {}",
-                r.run,
-                clean(&r.started_by),
-                timefmt::hms(r.started_at),
-                r.finished.as_ref().map_or("running".into(), |e| e.outcome.label().to_string()),
-                clean(&r.output)
-            ),
+            Some((s, r)) => {
+                let mut t = run_line::describe(app, RunKind::Step, &s.id, r);
+                t.replace_range(..1, "R");
+                format!("{t} — output: {}", clean(&r.output))
+            }
         };
         let p = Paragraph::new(vec![Line::from(styled(app, Role::Muted, "─ selected run ─")), Line::from(text)])
             .wrap(Wrap { trim: true });

@@ -25,6 +25,13 @@ impl Session {
         if !self.may_journal(event) {
             return Vec::new();
         }
+        self.own_act = Some((operator.to_string(), event.clone()));
+        let got = self.append_event_now(operator, event);
+        self.own_act = None;
+        got
+    }
+
+    fn append_event_now(&mut self, operator: &str, event: &EventKind) -> Vec<Record> {
         // The journal keeps milliseconds: what is shown ahead is what will be read back.
         let now = crate::domain::record::truncate_to_millis(crate::sources::clock::now());
         if let Some(w) = &self.writer {
@@ -74,7 +81,7 @@ impl Session {
     /// is read-only, except a source's event while the journal's database is
     /// only unreachable (it waits in the outbox for the database to return).
     pub(crate) fn may_journal(&self, event: &EventKind) -> bool {
-        self.app.read_only.is_none() || (self.outage && produced_by_a_source(event))
+        self.app.read_only.is_none() || (self.app.journal_down && produced_by_a_source(event))
     }
 
     /// Before a person's act: writes what waits first (the journal keeps the
@@ -86,7 +93,10 @@ impl Session {
         }
         let late_before = self.outbox.written_late();
         let sent = self.outbox.flush(&mut self.journal, now);
+        // What waited was this console's own: written late, not someone else's act.
+        self.quiet = true;
         self.fold_sent(sent, late_before);
+        self.quiet = false;
         let b = self.outbox.backlog()?;
         Some(format!(
             "the journal refuses writes ({} source events waiting since {}): {}",
@@ -110,7 +120,10 @@ impl Session {
         let late_before = self.outbox.written_late();
         let sent = self.outbox.flush(&mut self.journal, crate::sources::clock::now());
         let drained = sent.error.is_none();
+        // What waited was this console's own: written late, not someone else's act.
+        self.quiet = true;
         self.fold_sent(sent, late_before);
+        self.quiet = false;
         if drained {
             let lost = self.outbox.lost();
             let tail = if lost > 0 {
@@ -176,14 +189,22 @@ impl Session {
                 continue;
             }
             let ours = self.ahead.front().is_some_and(|(op, ev)| *op == r.operator && r.event().as_ref() == Some(ev));
+            // Acts of others are announced; what this console itself wrote is not.
+            let own = ours
+                || self.quiet
+                || self.own_act.as_ref().is_some_and(|(op, ev)| *op == r.operator && r.event().as_ref() == Some(ev));
             if ours {
                 self.ahead.pop_front();
                 self.app.state.apply_meta(r);
+                // Its marker in the log timeline carries the journal's own time.
+                crate::ui::logs_live::on_record(&mut self.app, r);
                 self.app.dirty = true;
             } else {
                 reorder |= self.ahead.iter().any(|(_, ev)| ev.name() == r.kind);
                 self.app.fold(std::slice::from_ref(r));
             }
+            // Plain mode prints every record already (`echo`): no second line for it.
+            crate::ui::activity::on_record(&mut self.app, r, !own && self.echo.is_none());
         }
         if reorder {
             self.rebuild_state();
@@ -232,7 +253,10 @@ impl Session {
         for warning in w.warnings {
             self.app.say(warning, MsgKind::Warn);
         }
-        if let (Some(r), None) = (w.read_only, &self.app.read_only) {
+        // A database outage the writer saw is not taken from here: the console's own
+        // connection says when it starts and ends (`fold_result`); taken here it would
+        // make the console read-only for good, with nothing to say it is over.
+        if let (Some(r), None, false) = (w.read_only, &self.app.read_only, w.outage) {
             self.app.read_only = Some(r);
         }
         if w.backlog != self.app.procs.journal_backlog {

@@ -22,7 +22,7 @@ pub fn on_probe(app: &mut App, r: &ProbeResult) -> Vec<Effect> {
         }
     });
     let Some(change) = hist.record(sample_of(r)) else { return Vec::new() };
-    if app.read_only.is_some() || journaled.is_some_and(|j| j.health == change.health) {
+    if !app.sources_may_journal() || journaled.is_some_and(|j| j.health == change.health) {
         return Vec::new();
     }
     vec![app.append(EventKind::ProbeChanged {
@@ -37,9 +37,9 @@ pub fn health(app: &App, probe: &str) -> Option<crate::domain::event::ProbeHealt
     app.procs.histories.get(probe).and_then(|h| h.health()).or_else(|| app.state.probes.get(probe).map(|c| c.health))
 }
 
-/// The auto-verdicts due now (only in a console that may write).
+/// The auto-verdicts due now (only in a console that may write, or whose journal database is down).
 pub fn auto_verdicts(app: &mut App) -> Vec<Effect> {
-    if app.read_only.is_some() || !app.runbook.criteria.iter().any(|c| c.auto.is_some()) {
+    if !app.sources_may_journal() || !app.runbook.criteria.iter().any(|c| c.auto.is_some()) {
         return Vec::new();
     }
     let mut auto = std::mem::take(&mut app.procs.auto);

@@ -54,7 +54,10 @@ impl Session {
     /// Runs one of the process effects; false when `e` is not one.
     pub fn run_proc_effect(&mut self, e: &Effect) -> bool {
         match e {
-            Effect::StartRun { kind, id } => self.start_run(*kind, id),
+            Effect::StartRun { kind, id } => {
+                self.start_run(*kind, id);
+            }
+            Effect::ApproveAndFire { id, runs_seen } => self.approve_and_fire(id, *runs_seen),
             Effect::AbortRun { kind, id } => match self.runs.handles.get(&run_key(*kind, id)) {
                 Some(h) if !h.is_finished() => {
                     h.abort();
@@ -64,7 +67,7 @@ impl Session {
                     .app
                     .say(format!("{id} is not running in this console (started by another one?)"), MsgKind::Warn),
             },
-            Effect::LoadOutput { kind, id, run, output } => {
+            Effect::LoadOutput { kind, id, run, output, quiet } => {
                 let path = output_path(self.journal.path(), output);
                 match read_tail(&path) {
                     Ok(out) => {
@@ -78,6 +81,7 @@ impl Session {
                         }
                         self.app.procs.outputs.insert(run_key(*kind, id), buf);
                     }
+                    Err(_) if *quiet => {}
                     Err(err) => self.app.say(format!("output {}: {err}", path.display()), MsgKind::Warn),
                 }
                 self.app.dirty = true;
@@ -87,18 +91,19 @@ impl Session {
         true
     }
 
-    fn start_run(&mut self, kind: RunKind, id: &str) {
+    /// Starts a run; false (and the message says why) when it did not start.
+    fn start_run(&mut self, kind: RunKind, id: &str) -> bool {
         let Some(tx) = self.runs.tx.clone() else {
             self.app.say("cannot run commands in this console", MsgKind::Error);
-            return;
+            return false;
         };
         if self.app.read_only.is_some() {
             self.app.say("read-only: nothing runs from this console", MsgKind::Warn);
-            return;
+            return false;
         }
         self.runs.handles.retain(|_, h| !h.is_finished());
         if kind == RunKind::Rollback && !self.may_fire_now(id) {
-            return;
+            return false;
         }
         let vars = &self.app.vars;
         let op = self.app.operator.clone();
@@ -110,7 +115,7 @@ impl Session {
             Ok(l) => l,
             Err(why) => {
                 self.app.say(why, MsgKind::Error);
-                return;
+                return false;
             }
         };
         // Owned before it is journaled: from then on every console can tell whether we are still here.
@@ -118,13 +123,13 @@ impl Session {
             Ok(l) => l,
             Err(why) => {
                 self.app.say(crate::ui::text::clean(&format!("{id} not started: {why}")), MsgKind::Warn);
-                return;
+                return false;
             }
         };
         let started = launch.started.clone();
         if let Some(why) = self.append_unless(&op, &launch.started, move |others| started_elsewhere(others, &started)) {
             self.app.say(crate::ui::text::clean(&format!("{id} not started: {why}")), MsgKind::Warn);
-            return;
+            return false;
         }
         let run = launch.spec.run;
         self.app.procs.outputs.insert(run_key(kind, id), RunOutput { run, ..Default::default() });
@@ -133,6 +138,48 @@ impl Session {
         self.runs.handles.insert(run_key(kind, id), handle);
         self.runs.locks.insert(run_key(kind, id), lock);
         self.app.say(format!("{id} run {run} started"), MsgKind::Info);
+        true
+    }
+
+    /// The typed id that completes a rollback's approvals also fires it: the
+    /// approval is written only when the start can follow. Another console
+    /// may have fired it since this one last read the journal; then nothing
+    /// is written (an approval left behind would count toward a run nobody
+    /// asked for) and the message says who fired it.
+    fn approve_and_fire(&mut self, id: &str, runs_seen: usize) {
+        self.poll();
+        if let Some(why) = ran_meanwhile(&self.app.state, id, runs_seen) {
+            let msg = format!("rollback {id} not approved, not fired: {why}; nothing recorded (B shows the run)");
+            self.app.say(crate::ui::text::clean(&msg), MsgKind::Warn);
+            return;
+        }
+        let op = self.app.operator.clone();
+        let probe = EventKind::RollbackStarted {
+            rollback: id.to_string(),
+            run: 0,
+            command: String::new(),
+            output: String::new(),
+        };
+        let approval = crate::domain::approvals::approval_event(id);
+        if let Some(why) = self.append_unless(&op, &approval, move |others| started_elsewhere(others, &probe)) {
+            let msg = format!("rollback {id} not approved, not fired: {why}; nothing recorded");
+            self.app.say(crate::ui::text::clean(&msg), MsgKind::Warn);
+            return;
+        }
+        if !self.start_run(RunKind::Rollback, id) {
+            // Another console's start landed between our two writes (a window
+            // of milliseconds): say what the journal now holds, exactly.
+            let why = self.app.message.as_ref().map(|m| m.0.clone()).unwrap_or_default();
+            let msg = if ran_meanwhile(&self.app.state, id, runs_seen).is_some() {
+                format!(
+                    "{why} — your approval of {id} was written just before; it is in the journal but fires \
+                     nothing (approvals reset when that run ends)"
+                )
+            } else {
+                format!("{why} — your approval of {id} is recorded; it was not fired")
+            };
+            self.app.say(crate::ui::text::clean(&msg), MsgKind::Warn);
+        }
     }
 
     /// A rollback fires only with its approvals complete, checked against the
@@ -176,7 +223,9 @@ impl Session {
         match crate::sources::orphans::reap(&mut self.journal, &self.app.state, &op, crate::sources::clock::now(), ours)
         {
             Ok(reaped) => {
+                self.quiet = true;
                 self.fold_result(Ok(reaped.records));
+                self.quiet = false;
                 for s in reaped.said {
                     self.app.say(crate::ui::text::clean(&s), MsgKind::Warn);
                 }
@@ -284,6 +333,26 @@ fn started_elsewhere(others: &[Record], ours: &EventKind) -> Option<String> {
         _ => false,
     };
     others.iter().find(|r| same(r)).map(|r| format!("{} started it a moment ago (journal #{})", r.operator, r.seq))
+}
+
+/// A run of rollback `id` that the operator had not seen when they chose to
+/// fire it (`runs_seen` runs were known then), in words: who, when, how it is.
+fn ran_meanwhile(state: &crate::domain::state::SessionState, id: &str, runs_seen: usize) -> Option<String> {
+    let runs = &state.rollbacks.get(id)?.runs;
+    if runs.len() <= runs_seen {
+        return None;
+    }
+    let last = runs.last()?;
+    let how = match &last.finished {
+        None => "running".to_string(),
+        Some(end) => crate::domain::activity::outcome_words(end.outcome, end.exit_code),
+    };
+    Some(format!(
+        "{} fired it meanwhile at {} (run {}, {how})",
+        last.started_by,
+        crate::ui::timefmt::hms(last.started_at),
+        last.run
+    ))
 }
 
 fn read_tail(path: &std::path::Path) -> std::io::Result<String> {

@@ -17,18 +17,6 @@ use crate::ui::text::clean;
 
 use super::run_key;
 
-fn status_word(s: StepStatus) -> &'static str {
-    match s {
-        StepStatus::Failed => "failed",
-        StepStatus::TimedOut => "timed out",
-        StepStatus::Aborted => "was aborted",
-        StepStatus::Running => "is running",
-        StepStatus::Succeeded => "succeeded",
-        StepStatus::Done => "is done",
-        StepStatus::NotStarted => "has not run",
-    }
-}
-
 fn selected_step(app: &mut App) -> Option<String> {
     if app.focus != PaneId::Steps {
         app.say("focus the Steps pane (1) first", MsgKind::Info);
@@ -85,7 +73,7 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
             format!(
                 "Step {} {} and has on_fail = stop, so {} is blocked. Override {} and run {what}?",
                 clean(&by),
-                status_word(status),
+                status.words(),
                 clean(&id),
                 clean(&by)
             ),
@@ -93,7 +81,7 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
         ),
         StepGate::Ask { after, status } => (
             "Go on after a failure?".to_string(),
-            format!("Step {} {} (on_fail = ask). Go on and run {what}?", clean(&after), status_word(status)),
+            format!("Step {} {} (on_fail = ask). Go on and run {what}?", clean(&after), status.words()),
             vec![override_event(app, &after, &id)],
         ),
     };
@@ -178,7 +166,7 @@ pub fn on_details(app: &App, index: usize) -> Vec<Effect> {
     if have {
         return Vec::new();
     }
-    vec![Effect::LoadOutput { kind: RunKind::Step, id: step, run: last.run, output: last.output.clone() }]
+    vec![Effect::LoadOutput { kind: RunKind::Step, id: step, run: last.run, output: last.output.clone(), quiet: false }]
 }
 
 /// Lines for the step details view: the last run's output, newest last.

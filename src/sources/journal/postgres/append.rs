@@ -6,7 +6,8 @@
 //!    lost during commit), stop: it was written;
 //! 3. read the rows after the last one this journal has seen; the caller's
 //!    guard looks at them (the "start only if nobody started it" rule) and
-//!    may refuse, which rolls back;
+//!    may refuse, which rolls back; the record is made (and signed) as the
+//!    file journal makes it (`seal`);
 //! 4. insert the record chained after the last row, `NOTIFY`, `COMMIT`.
 //!
 //! Acknowledged only after `COMMIT` returns. The primary key `(session, seq)`
@@ -16,37 +17,24 @@
 //! is the caller's (not `Send`) and runs here, between them; the transaction
 //! stays open on the connection meanwhile.
 
-use chrono::{DateTime, Utc};
 use tokio_postgres::Client;
 
 use super::rows::{self, RawRow};
 use super::schema::CHANNEL;
 use super::PgJournal;
-use crate::domain::event::EventKind;
-use crate::domain::record::{Record, GENESIS};
+use crate::domain::record::Record;
+use crate::sources::journal::seal::{guard_then_seal, Act};
 use crate::sources::journal::JournalError;
 
 const LOCK: &str = "SELECT pg_advisory_xact_lock(hashtextextended('warroom:' || $1, 0))";
 
 impl PgJournal {
-    pub fn append_unless(
-        &mut self,
-        operator: &str,
-        ts: DateTime<Utc>,
-        ev: &EventKind,
-        refuse: impl FnOnce(&[Record]) -> Option<String>,
-    ) -> Result<(Vec<Record>, Option<String>), JournalError> {
-        self.append_record(operator, ts, ev, None, refuse)
-    }
-
-    /// `append_unless`, for an event that happened at `ts` but is written only
-    /// now (`written_late`, from the outbox: docs/journal.md, "Written late").
+    /// Appends `act` unless the guard `refuse`, shown what others wrote under
+    /// the session's lock, gives a reason. Returns others' new records
+    /// followed by ours (and the refusal, if any), like the file journal.
     pub fn append_record(
         &mut self,
-        operator: &str,
-        ts: DateTime<Utc>,
-        ev: &EventKind,
-        written_late: Option<DateTime<Utc>>,
+        act: &Act<'_>,
         refuse: impl FnOnce(&[Record]) -> Option<String>,
     ) -> Result<(Vec<Record>, Option<String>), JournalError> {
         if let Some(why) = self.base_read_only.clone().or_else(|| self.corrupt_reason.clone()) {
@@ -57,8 +45,8 @@ impl PgJournal {
             return Err(JournalError::Unavailable { journal: self.url.shown.clone(), since, reason });
         }
         let mut out = std::mem::take(&mut self.backlog);
-        let (kind, data) = ev.to_parts();
-        let what = format!("{operator}\n{kind}\n{data}");
+        let (kind, data) = act.event.to_parts();
+        let what = format!("{}\n{kind}\n{data}", act.actor.operator);
         let record_id = match &self.uncertain {
             Some((w, id)) if *w == what => id.clone(),
             _ => new_record_id(),
@@ -93,32 +81,21 @@ impl PgJournal {
             self.uncertain = None;
             return Ok((out, None));
         }
-        if let Some(why) = refuse(&out) {
-            self.finish(false);
-            return Ok((out, Some(why)));
-        }
-
-        let (seq, prev) = match &self.last {
-            Some((s, h)) => (s + 1, h.clone()),
-            None => (1, GENESIS.to_string()),
+        let rec = match guard_then_seal(act, &out, self.last.as_ref(), refuse) {
+            Ok(Ok(rec)) => rec,
+            Ok(Err(why)) => {
+                self.finish(false);
+                return Ok((out, Some(why)));
+            }
+            Err(e) => {
+                self.finish(false);
+                self.backlog = out;
+                return Err(e);
+            }
         };
-        let mut rec = Record::new(&prev, seq, ts, operator, ev);
-        if let Some(w) = written_late {
-            crate::domain::late::mark_written_late(&mut rec, w);
-        }
-        let (seq_i, ts_text, data_text) = rows::insert_params(&rec);
-        let params = (
-            self.session.clone(),
-            seq_i,
-            ts_text,
-            rec.operator.clone(),
-            rec.kind.clone(),
-            data_text,
-            rec.prev.clone(),
-            rec.hash.clone(),
-            record_id.clone(),
-        );
-        let written = self.link.call(move |c| async move { insert_and_commit(&c, params).await });
+        let (row, session) = (RawRow::of(&rec), self.session.clone());
+        let id = record_id.clone();
+        let written = self.link.call(move |c| async move { insert_and_commit(&c, &session, &row, &id).await });
         match written {
             Ok(()) => {
                 self.uncertain = None;
@@ -167,13 +144,11 @@ async fn begin(c: &Client, session: &str, id: &str, after: u64) -> Result<(bool,
     r
 }
 
-type InsertParams = (String, i64, String, String, String, String, String, String, String);
-
 /// Step 4: insert, notify, commit (rolls back on an error the server sent).
-async fn insert_and_commit(c: &Client, p: InsertParams) -> Result<(), tokio_postgres::Error> {
+async fn insert_and_commit(c: &Client, session: &str, row: &RawRow, id: &str) -> Result<(), tokio_postgres::Error> {
     let r = async {
-        c.execute(rows::INSERT, &[&p.0, &p.1, &p.2, &p.3, &p.4, &p.5, &p.6, &p.7, &p.8]).await?;
-        let payload = serde_json::json!({ "session": p.0, "seq": p.1 }).to_string();
+        row.insert(c, session, id).await?;
+        let payload = serde_json::json!({ "session": session, "seq": row.seq }).to_string();
         c.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload]).await?;
         c.batch_execute("COMMIT").await
     }

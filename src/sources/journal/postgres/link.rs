@@ -41,6 +41,51 @@ pub enum CallError {
     Refused { code: Option<String>, text: String },
 }
 
+/// Why the first connection failed.
+#[derive(Debug)]
+pub struct ConnectError {
+    pub text: String,
+    /// Nothing answered (refused, timed out, no route, the server starting
+    /// up): worth trying again. False for what trying again cannot fix (a
+    /// wrong password or database name, a certificate that does not check out).
+    pub unreachable: bool,
+}
+
+impl ConnectError {
+    fn of(e: &tokio_postgres::Error) -> ConnectError {
+        ConnectError { text: super::error_text(e), unreachable: unreachable(e) }
+    }
+}
+
+/// Whether `e` says the server could not be reached (rather than refused us).
+fn unreachable(e: &tokio_postgres::Error) -> bool {
+    use std::io::ErrorKind::*;
+    if let Some(db) = e.as_db_error() {
+        // 57P03: "the database system is starting up" (or shutting down).
+        return db.code().code() == "57P03";
+    }
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                ConnectionRefused
+                    | ConnectionReset
+                    | ConnectionAborted
+                    | TimedOut
+                    | HostUnreachable
+                    | NetworkUnreachable
+                    | NotConnected
+                    | UnexpectedEof
+                    | NotFound
+            );
+        }
+        src = s.source();
+    }
+    // A connection closed during start-up, with nothing said.
+    e.is_closed()
+}
+
 /// State shared between callers and the connection thread.
 #[derive(Default)]
 struct Shared {
@@ -69,12 +114,13 @@ impl Drop for Link {
 impl Link {
     /// Starts the thread and waits for the first connection: an unreachable
     /// database at start is an error for the caller to report, not a banner.
-    pub fn connect(url: &JournalUrl) -> Result<Link, String> {
-        let tls = super::tls::connector(url)?;
+    pub fn connect(url: &JournalUrl) -> Result<Link, ConnectError> {
+        let fatal = |text: String| ConnectError { text, unreachable: false };
+        let tls = super::tls::connector(url).map_err(fatal)?;
         let session = url.session.clone();
         let config = url.config.clone();
         let shared = Arc::new(Shared::default());
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<tokio::runtime::Handle, String>>();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<tokio::runtime::Handle, ConnectError>>();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread_shared = shared.clone();
         std::thread::Builder::new()
@@ -83,7 +129,7 @@ impl Link {
                 let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                     Ok(rt) => rt,
                     Err(e) => {
-                        let _ = ready_tx.send(Err(format!("cannot start the database thread: {e}")));
+                        let _ = ready_tx.send(Err(fatal(format!("cannot start the database thread: {e}"))));
                         return;
                     }
                 };
@@ -95,11 +141,11 @@ impl Link {
                     }
                 });
             })
-            .map_err(|e| format!("cannot start the database thread: {e}"))?;
+            .map_err(|e| fatal(format!("cannot start the database thread: {e}")))?;
         match ready_rx.recv() {
             Ok(Ok(handle)) => Ok(Link { handle, shared, stop: Some(stop_tx) }),
             Ok(Err(e)) => Err(e),
-            Err(_) => Err("the database thread ended before connecting".into()),
+            Err(_) => Err(fatal("the database thread ended before connecting".into())),
         }
     }
 
@@ -117,6 +163,22 @@ impl Link {
         // Sent from the connection's thread: the caller may be inside the console's runtime.
         let shared = self.shared.clone();
         self.handle.spawn(async move { wake(&shared).await });
+    }
+
+    /// Runs `f` on the connection thread without waiting for it (given up
+    /// after `OP_TIMEOUT`); `false` when there is no connection to run it on.
+    /// For what the console must not wait for (presence heartbeats).
+    pub fn spawn<F, Fut>(&self, f: F) -> bool
+    where
+        F: FnOnce(Arc<Client>) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let client = self.shared.client.lock().ok().and_then(|c| c.clone());
+        let Some(client) = client else { return false };
+        self.handle.spawn(async move {
+            let _ = tokio::time::timeout(OP_TIMEOUT, f(client)).await;
+        });
+        true
     }
 
     /// Runs `f` on the connection thread and waits for it (at most `OP_TIMEOUT`).
@@ -191,7 +253,7 @@ async fn keep_up(
     tls: tokio_postgres_rustls::MakeRustlsConnect,
     session: Option<String>,
     shared: Arc<Shared>,
-    ready: std::sync::mpsc::Sender<Result<tokio::runtime::Handle, String>>,
+    ready: std::sync::mpsc::Sender<Result<tokio::runtime::Handle, ConnectError>>,
     handle: tokio::runtime::Handle,
 ) {
     let mut ready = Some(ready);
@@ -213,7 +275,7 @@ async fn keep_up(
                 let setup = format!("SET idle_in_transaction_session_timeout = '10s'; LISTEN {CHANNEL}");
                 if let Err(e) = client.batch_execute(&setup).await {
                     if let Some(r) = ready.take() {
-                        let _ = r.send(Err(super::error_text(&e)));
+                        let _ = r.send(Err(ConnectError::of(&e)));
                         return;
                     }
                     mark_down(&shared, super::error_text(&e));
@@ -244,7 +306,7 @@ async fn keep_up(
             }
             Err(e) => {
                 if let Some(r) = ready.take() {
-                    let _ = r.send(Err(super::error_text(&e)));
+                    let _ = r.send(Err(ConnectError::of(&e)));
                     return;
                 }
                 mark_down(&shared, super::error_text(&e));

@@ -9,9 +9,11 @@
 //! - `rows`: rows to checked records and back.
 //! - `append`: one transaction per record, under the session's advisory lock.
 //! - `session`: whole-session reads and writes for verify, export and import.
+//! - `presence`: who has a console open on the session, across hosts.
 
 mod append;
 mod link;
+mod presence;
 mod rows;
 mod schema;
 mod session;
@@ -21,10 +23,11 @@ mod url;
 use chrono::{DateTime, Utc};
 
 pub use schema::VERSION as SCHEMA_VERSION;
-pub use session::{db_init, export_lines, import_records, verify_session, SessionCheck};
+pub use session::{db_init, export_lines, import_records, present, verify_session, SessionCheck};
 pub use url::{is_database_url, redact, JournalUrl};
 
 use super::error::JournalError;
+use crate::domain::presence::Presence;
 use crate::domain::record::{Record, GENESIS};
 use crate::sources::EventSender;
 use link::{CallError, Link};
@@ -52,6 +55,18 @@ pub struct PgJournal {
     /// again reuses the id, so the database keeps it once.
     uncertain: Option<(String, String)>,
     warnings: Vec<String>,
+    /// This console's presence row, kept fresh in the background.
+    beats: std::sync::Arc<presence::Beats>,
+    /// The console id whose row this handle wrote (deleted when it is dropped).
+    announced: Option<String>,
+}
+
+impl Drop for PgJournal {
+    fn drop(&mut self) {
+        if let Some(console) = self.announced.take() {
+            presence::leave(&self.link, &self.session, &console);
+        }
+    }
 }
 
 impl PgJournal {
@@ -61,13 +76,7 @@ impl PgJournal {
         let url = JournalUrl::parse(text).map_err(|e| JournalError::Database { journal: redact(text), reason: e })?;
         let session =
             url.session().map_err(|e| JournalError::Database { journal: url.shown.clone(), reason: e })?.to_string();
-        let link = Link::connect(&url).map_err(|e| JournalError::Database {
-            journal: url.shown.clone(),
-            reason: format!(
-                "cannot connect ({e}); check that the server is up and reachable, and the user, database and \
-                 password (PGPASSWORD) in the URL"
-            ),
-        })?;
+        let link = Link::connect(&url).map_err(|e| connect_error(&url, e))?;
         let create = !read_only;
         let state = link
             .call(move |c| async move { Ok(schema::ensure(&c, create).await) })
@@ -76,6 +85,12 @@ impl PgJournal {
         let mut warnings = Vec::new();
         if state.created {
             warnings.push(format!("created the warroom tables (schema version {}) in {}", state.version, url.shown));
+        }
+        if let Some(from) = state.upgraded_from {
+            warnings.push(format!(
+                "upgraded the warroom tables in {} from schema version {from} to {}",
+                url.shown, state.version
+            ));
         }
         let base_read_only = if read_only {
             Some("opened read-only".to_string())
@@ -93,6 +108,8 @@ impl PgJournal {
             backlog: Vec::new(),
             uncertain: None,
             warnings: Vec::new(),
+            beats: Default::default(),
+            announced: None,
             url,
         };
         let records = j.read_new()?;
@@ -143,7 +160,21 @@ impl PgJournal {
     }
 
     pub fn take_warnings(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.warnings)
+        let mut w = std::mem::take(&mut self.warnings);
+        if let Some(why) = self.beats.take_refused() {
+            w.push(format!("presence: consoles on other hosts will not see this one ({why})"));
+        }
+        w
+    }
+
+    /// Announces `me` on the session (in the background, once a second) and
+    /// returns the consoles present as last read (`presence`).
+    pub fn presence(&mut self, me: Option<&Presence>, now: DateTime<Utc>) -> Vec<Presence> {
+        if let Some(me) = me {
+            self.announced = Some(me.console_id());
+        }
+        self.beats.beat(&self.link, &self.session, me);
+        self.beats.roster(now)
     }
 
     /// New records others wrote since the last one read. While the database
@@ -216,6 +247,25 @@ impl PgJournal {
             }
             (e, _) => call_error(&self.url.shown, e),
         }
+    }
+}
+
+/// A failed first connection: `Unavailable` when nothing answered (a caller
+/// may wait and try again), else what to fix.
+pub(super) fn connect_error(url: &JournalUrl, e: link::ConnectError) -> JournalError {
+    if e.unreachable {
+        return JournalError::Unavailable {
+            journal: url.shown.clone(),
+            since: crate::sources::clock::now(),
+            reason: format!("cannot connect: {}; check that the server is up and reachable", e.text),
+        };
+    }
+    JournalError::Database {
+        journal: url.shown.clone(),
+        reason: format!(
+            "cannot connect ({}); check the user, database and password (PGPASSWORD) in the URL, and its sslmode",
+            e.text
+        ),
     }
 }
 

@@ -24,10 +24,7 @@ fn connect(text: &str, need_session: bool) -> Result<(JournalUrl, Link), Journal
     if need_session {
         url.session().map_err(bad)?;
     }
-    let link = Link::connect(&url).map_err(|e| JournalError::Database {
-        journal: url.shown.clone(),
-        reason: format!("cannot connect ({e}); check that the server is up and the URL's user, database and password"),
-    })?;
+    let link = Link::connect(&url).map_err(|e| super::connect_error(&url, e))?;
     Ok((url, link))
 }
 
@@ -87,15 +84,8 @@ pub fn import_records(text: &str, records: Vec<Record>) -> Result<Result<u64, St
                          new session (choose another ?session=ID)"
                     )));
                 }
-                let stmt = c.prepare(rows::INSERT).await?;
                 for rec in &records {
-                    let (seq, ts, data) = rows::insert_params(rec);
-                    let id = super::append::new_record_id();
-                    c.execute(
-                        &stmt,
-                        &[&session, &seq, &ts, &rec.operator, &rec.kind, &data, &rec.prev, &rec.hash, &id],
-                    )
-                    .await?;
+                    rows::RawRow::of(rec).insert(&c, &session, &super::append::new_record_id()).await?;
                 }
                 let last = records.last().map(|r| r.seq as i64).unwrap_or(0);
                 let payload = serde_json::json!({ "session": session, "seq": last }).to_string();
@@ -122,11 +112,29 @@ pub fn db_init(text: &str) -> Result<String, JournalError> {
         .call(move |c| async move { Ok(schema::ensure(&c, true).await) })
         .map_err(|e| call_error(&url.shown, e))?
         .map_err(|e| JournalError::Database { journal: url.shown.clone(), reason: e })?;
+    let what = match (state.created, state.upgraded_from) {
+        (true, _) => "created".to_string(),
+        (false, Some(from)) => format!("upgraded from schema version {from}"),
+        (false, None) => "already there".to_string(),
+    };
     Ok(format!(
-        "{}: warroom tables {} (schema version {}){}",
+        "{}: warroom tables {what} (schema version {}){}",
         url.shown,
-        if state.created { "created" } else { "already there" },
         state.version,
         if state.can_insert { "" } else { "; this role may only read them" }
     ))
+}
+
+/// The consoles present on the session now (`warroom who`).
+pub fn present(text: &str) -> Result<Vec<crate::domain::presence::Presence>, JournalError> {
+    let (url, link) = connect(text, true)?;
+    let session = url.session.clone().unwrap_or_default();
+    link.call(move |c| async move {
+        Ok(match schema::ensure(&c, false).await {
+            Ok(_) => Ok(super::presence::read(&c, &session, chrono::Utc::now()).await?),
+            Err(e) => Err(e),
+        })
+    })
+    .map_err(|e| call_error(&url.shown, e))?
+    .map_err(|e| JournalError::Database { journal: url.shown.clone(), reason: e })
 }

@@ -9,10 +9,10 @@
 //! `confirm = "type"` rollback, that typing is also the confirmation to fire
 //! (the usual `approvals = 1` case: type the id once, it runs).
 
-use crate::domain::approvals;
-use crate::domain::identity::Actor;
-use crate::domain::runbook::{Confirm, Runbook};
-use crate::domain::state::SessionState;
+use super::approvals;
+use super::identity::Actor;
+use super::runbook::{Confirm, Runbook};
+use super::state::SessionState;
 
 /// What the dialog asks next for the chosen rollback.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,146 @@
+//! Enter on a log: the log full-screen, its whole kept buffer with the
+//! journal's acts between the lines, and the Logs pane's own keys (PageUp /
+//! PageDown, `g`/`G`, `F`, `/`, `n`/`N`; `j`/`k` one line). One view state
+//! with the pane (`ui::logs_live`), so leaving keeps the place (docs/console.md, "Logs").
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+use super::{is_close, Outcome, Overlay};
+use crate::domain::runbook::LogTarget;
+use crate::ui::action::Action;
+use crate::ui::app::App;
+use crate::ui::chrome::styled;
+use crate::ui::logs_live;
+use crate::ui::panes::logs::{header_state, timeline_line_from};
+use crate::ui::panes::PaneId;
+use crate::ui::text::{clean, fit};
+use crate::ui::theme::Role;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogView {
+    /// The log's index in the runbook (the Logs pane's selection).
+    pub log: usize,
+    /// Typing a search after `/`.
+    pub typing: Option<String>,
+    /// Characters hidden on the left (`→`/`←`), to read lines longer than the screen.
+    pub shift: usize,
+}
+
+impl LogView {
+    pub fn new(log: usize) -> LogView {
+        LogView { log, typing: None, shift: 0 }
+    }
+}
+
+pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
+    let Some(log) = app.runbook.logs.get(v.log).map(|l| l.id.clone()) else { return Outcome::Close };
+    if let Some(mut q) = v.typing.take() {
+        match key.code {
+            KeyCode::Esc => {}
+            KeyCode::Enter => {
+                if !q.is_empty() {
+                    logs_live::search_start(app, &log, &q);
+                }
+            }
+            KeyCode::Backspace => {
+                q.pop();
+                v.typing = Some(q);
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                q.push(c);
+                v.typing = Some(q);
+            }
+            _ => v.typing = Some(q),
+        }
+        return Outcome::Keep(Overlay::Log(v));
+    }
+    if is_close(&key, false) || key.code == KeyCode::Enter {
+        return Outcome::Close;
+    }
+    // Sideways by half a screen: long lines are cut at the edge, never wrapped,
+    // so a line is always one row and a search hit stays where it was put.
+    let half = (app.pane_areas.iter().map(|(_, r)| r.right()).max().unwrap_or(80) as usize / 2).max(1);
+    match key.code {
+        KeyCode::Right | KeyCode::Char('l') => {
+            v.shift += half;
+            return Outcome::Keep(Overlay::Log(v));
+        }
+        KeyCode::Left | KeyCode::Char('h') => {
+            v.shift = v.shift.saturating_sub(half);
+            return Outcome::Keep(Overlay::Log(v));
+        }
+        _ => {}
+    }
+    // The keys of the Logs pane, as the keymap (and the user's keys.toml) binds them.
+    match app.keymap.action_for(PaneId::Logs, &key) {
+        Some(Action::Search) => v.typing = Some(String::new()),
+        Some(
+            a @ (Action::PageUp
+            | Action::PageDown
+            | Action::MoveUp
+            | Action::MoveDown
+            | Action::Top
+            | Action::Bottom
+            | Action::Follow
+            | Action::SearchNext
+            | Action::SearchPrev),
+        ) => {
+            app.message = None;
+            logs_live::pane_key(app, a);
+        }
+        _ => {}
+    }
+    Outcome::Keep(Overlay::Log(v))
+}
+
+pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
+    let Some(l) = app.runbook.logs.get(v.log).cloned() else { return };
+    frame.render_widget(Clear, main);
+    let mut title = format!("Log {} · {}", clean(&l.id), header_state(app, &l.id));
+    if v.shift > 0 {
+        title = format!("{title} · from column {}", v.shift + 1);
+    }
+    if let Some(q) = logs_live::search_query(app).filter(|_| v.typing.is_none()) {
+        let n = logs_live::count_matches(app, &l.id, &q);
+        let typed = logs_live::search_text(app).map(clean).unwrap_or_default();
+        title = format!("{title} · /{typed}: {n} line{}", if n == 1 { "" } else { "s" });
+    }
+    let hint = match &v.typing {
+        Some(q) => format!("find: {}▏ · Enter find · Esc cancel", clean(q)),
+        None if main.width >= 100 => {
+            "PgUp/PgDn j/k g/G scroll · ←/→ sideways · F follow · / find · n/N older/newer · Esc close".to_string()
+        }
+        None => "PgUp/PgDn g/G · ←/→ · F follow · / n N find · Esc close".to_string(),
+    };
+    let block = crate::ui::chrome::dialog_block(app, &title, &hint);
+    let inner = block.inner(main);
+    frame.render_widget(block, main);
+    let w = inner.width as usize;
+    let source = match &l.target {
+        LogTarget::File { path } => format!("file {}", path.display()),
+        LogTarget::Command { run } => format!("$ {run}"),
+    };
+    let mut about = source;
+    if let Some(r) = &l.error {
+        about.push_str(&format!(" · error /{}/", r.as_str()));
+    }
+    if let Some(r) = &l.warn {
+        about.push_str(&format!(" · warn /{}/", r.as_str()));
+    }
+    let kept = app.live.logs.get(&l.id).map_or(0, |w| w.len());
+    about.push_str(&format!(" · {kept} lines kept"));
+    let mut rows = vec![Line::from(styled(app, Role::Muted, fit(&clean(&about), w)))];
+    let room = (inner.height as usize).saturating_sub(1);
+    app.live.log_view.rows.insert(l.id.clone(), room);
+    let query = logs_live::search_query(app);
+    rows.extend(
+        logs_live::visible(app, &l.id, room)
+            .into_iter()
+            .map(|r| timeline_line_from(app, &l.id, r, query.as_deref(), w, v.shift)),
+    );
+    frame.render_widget(Paragraph::new(rows), inner);
+}

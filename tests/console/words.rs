@@ -1,0 +1,49 @@
+//! Outcome and state words on screen and in plain mode come from the one
+//! vocabulary (`domain::labels`), never from `Debug`: a timed-out run reads
+//! "timed out" (not "TimedOut" or "timedout"), a probe is "DOWN" (not "Down").
+
+use ratatui::crossterm::event::KeyCode;
+use warroom::domain::event::{EventKind, ProbeHealth, RunOutcome};
+use warroom::domain::record::Record;
+
+use super::{ch, console, draw, key, press, t, text};
+
+fn finished(outcome: RunOutcome) -> EventKind {
+    EventKind::StepFinished {
+        step: "backup".into(),
+        run: 1,
+        outcome,
+        exit_code: None,
+        signal: Some(9),
+        duration_ms: 30_000,
+        error: None,
+    }
+}
+
+#[test]
+fn plain_mode_says_outcomes_and_health_in_words() {
+    let r = Record::new("", 1, t(10), "ana@bastion", &finished(RunOutcome::TimedOut));
+    let line = warroom::ui::plain::describe(&r);
+    assert!(line.contains("step backup ended timed out after"), "{line}");
+    let probe = EventKind::ProbeChanged { probe: "db".into(), health: ProbeHealth::Down, cause: None };
+    let line = warroom::ui::plain::describe(&Record::new("", 2, t(11), "probe", &probe));
+    assert!(line.contains("probe db is DOWN"), "{line}");
+}
+
+#[test]
+fn details_say_a_timed_out_run_in_words() {
+    let mut a = console();
+    let started = EventKind::StepStarted {
+        step: "backup".into(),
+        run: 1,
+        command: "true".into(),
+        output: "runs/backup-1.log".into(),
+    };
+    a.state.apply_event("ana@bastion", t(10), started);
+    a.state.apply_event("ana@bastion", t(40), finished(RunOutcome::TimedOut));
+    press(&mut a, &[ch('1'), ch('g'), ch('j'), key(KeyCode::Enter)]);
+    let s = text(&draw(&mut a, 100, 30));
+    assert!(s.contains("Step backup"), "{s}");
+    assert!(s.contains("timed out after"), "{s}");
+    assert!(!s.to_lowercase().contains("timedout"), "{s}");
+}
