@@ -635,7 +635,7 @@ mod tmux_e2e {
         d.keys(&["r"]);
         d.wait_for("Run step chaos-drill");
         d.keys(&["y"]);
-        let down = Regex::new(r"DOWN\s+api\s+500").unwrap();
+        let down = Regex::new(r"DOWN\s+api\s+.*got 500").unwrap();
         let s = d.wait("api probe DOWN", |s| down.is_match(s));
         assert!(Regex::new(r"FAIL\s+API health reports UP").unwrap().is_match(&s), "its criterion fails:\n{s}");
         assert!(s.contains("rec: ROLLBACK"), "a critical failure recommends rollback:\n{s}");

@@ -39,7 +39,7 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// `3 phases, 14 steps, 6 probes, 2 logs, 14 criteria, 3 escalation levels, 1 rollback, 2 triggers, 4 templates, 3 severities, 4 shifts`
+/// `3 phases, 14 steps, 6 probes, 2 logs, 14 criteria, 3 escalation levels, 1 rollback, 2 triggers, 4 templates, 3 severities, 4 shifts, 1 channel`
 pub fn summary(r: &Runbook) -> String {
     let levels = r.escalation.as_ref().map(|e| e.levels.len()).unwrap_or(0);
     let parts = [
@@ -54,6 +54,7 @@ pub fn summary(r: &Runbook) -> String {
         (r.templates.len(), "template", "templates"),
         (r.severities.len(), "severity", "severities"),
         (r.shifts.len(), "shift", "shifts"),
+        (r.channels.len(), "channel", "channels"),
     ];
     parts
         .iter()

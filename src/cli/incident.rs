@@ -121,6 +121,7 @@ pub fn run(runbook: &Path, act: &IncidentAct, c: &Common) -> i32 {
         }
         outln!("recorded: {} ({})", describe(ev), clean(&who));
     }
+    super::send_on::send(&mut journal, rb, &mut state, &who, &events);
     if let Some(clocks) = state.incident.as_ref().and_then(|i| severity::clocks(rb, i, Utc::now())) {
         outln!(
             "{}: ack {} · mitigate {} · next update {}",

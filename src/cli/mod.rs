@@ -26,7 +26,9 @@ pub mod report;
 pub mod run_output;
 pub mod runbook_file;
 pub mod same_runbook;
+pub mod send_on;
 pub mod session_journal;
+pub mod t0;
 pub mod verify;
 pub mod who;
 
@@ -128,6 +130,12 @@ pub enum Command {
     FromGatus {
         /// Gatus configuration file (YAML).
         config: PathBuf,
+    },
+    /// T-0 of a days-long go-live: set it in the live session, or show it.
+    T0 {
+        runbook: PathBuf,
+        #[command(subcommand)]
+        act: t0::T0Act,
     },
     /// Print a session as a file journal (JSON lines), verified first: `warroom export URL > journal.jsonl`.
     Export { journal: PathBuf },
@@ -254,6 +262,7 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Approve { runbook, rollback } => approve::run(&runbook, &rollback, c),
         Command::Doctor { runbook } => doctor::run(&runbook, c),
         Command::Verify { journal, allowed_signers } => verify::run(&journal, allowed_signers.as_deref(), c),
+        Command::T0 { runbook, act } => t0::run(&runbook, &act, c),
         Command::Export { journal } => export::run(&journal),
         Command::Import { file, journal } => import::run(&file, &journal),
         Command::Db { command } => db::run(&command),

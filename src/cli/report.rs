@@ -15,7 +15,7 @@ use super::run_output::excerpt;
 use super::runbook_file::{load, Loaded};
 use super::{Common, ReportFormat};
 use crate::domain::record::Record;
-use crate::domain::report::{build, markdown, session_runbook, session_runbook_path};
+use crate::domain::report::{build_at, markdown, session_runbook, session_runbook_path};
 use crate::domain::sanitize::clean;
 use crate::sources::journal::Journal;
 
@@ -58,7 +58,7 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
         }
     }
     let loaded = loaded.or_else(|| recorded_runbook(&opened.records));
-    let mut report = build(loaded.as_ref().map(|l| &l.runbook), &opened.records);
+    let mut report = build_at(loaded.as_ref().map(|l| &l.runbook), &opened.records, Some(chrono::Utc::now()));
     // The ticket carries what stderr says: damage and reader notices in the body.
     report.damage = damage.clone();
     report.notices = notices;

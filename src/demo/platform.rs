@@ -83,6 +83,7 @@ pub fn router(control: Control) -> Router {
         .route("/api/v1/analytics", get(analytics))
         .route("/api/billing/webhook", post(billing_webhook))
         .route("/admin/health", get(admin_health))
+        .route("/hooks/chat", post(chat_hook))
         .fallback(not_found)
         .with_state(control)
 }
@@ -233,6 +234,33 @@ async fn admin_health(State(c): State<Control>) -> Response {
             c.release()
         ),
     )
+}
+
+/// The team chat's incoming webhook (Slack-style `{"text": …}`): each message
+/// goes to `logs/chat.log` beside the control folder, one line per line of
+/// text, so the console's Logs pane shows what the channel received.
+/// `control/chat` set to `failing` or `down` breaks it, to see retries.
+async fn chat_hook(State(c): State<Control>, body: String) -> Response {
+    if let Some(r) = behave(&c, "chat").await {
+        return r;
+    }
+    let text = serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string));
+    let Some(text) = text else {
+        return json(StatusCode::BAD_REQUEST, "{\"error\":\"expected {\\\"text\\\": ...}\"}".into());
+    };
+    let path = c.dir().parent().unwrap_or(c.dir()).join("logs/chat.log");
+    let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ");
+    let lines: String = text.lines().map(|l| format!("{at} [#golive] {l}\n")).collect();
+    let written = tokio::fs::OpenOptions::new().create(true).append(true).open(&path).await;
+    match written {
+        Ok(mut f) => match f.write_all(lines.as_bytes()).await {
+            Ok(()) => (StatusCode::OK, "ok").into_response(),
+            Err(_) => json(StatusCode::INTERNAL_SERVER_ERROR, "{\"error\":\"chat log not writable\"}".into()),
+        },
+        Err(_) => json(StatusCode::INTERNAL_SERVER_ERROR, "{\"error\":\"chat log not writable\"}".into()),
+    }
 }
 
 async fn not_found() -> Response {

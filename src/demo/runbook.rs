@@ -49,6 +49,9 @@ pub fn render(places: &DemoPlaces) -> String {
             replace_var_value(line, places)
         } else if trimmed.starts_with("tcp = ") {
             Some(format!("tcp = {}", toml_string(&places.database)))
+        } else if section == "[[channel]]" && trimmed.starts_with("url = ") {
+            // The demo chat's webhook lives on the platform (`/hooks/chat`).
+            Some(format!("url = {}", toml_string(&format!("{}/hooks/chat", places.site))))
         } else {
             None
         };
@@ -108,6 +111,8 @@ mod tests {
         assert_eq!(vars["demo_dir"].as_str(), Some("/tmp/wr demo \"x\""));
         let db = t["probe"].as_array().unwrap().iter().find(|p| p["id"].as_str() == Some("database")).unwrap();
         assert_eq!(db["tcp"].as_str(), Some("127.0.0.1:5555"));
+        let ch = t["channel"].as_array().unwrap().iter().find(|c| c["id"].as_str() == Some("golive")).unwrap();
+        assert_eq!(ch["url"].as_str(), Some("http://127.0.0.1:4321/hooks/chat"));
     }
 
     #[test]

@@ -63,7 +63,10 @@ pub fn describe(r: &Record) -> Option<Act> {
         EventKind::DecisionRecorded { decision, reason, .. } => {
             format!("recorded the decision {}: {reason}", decision.as_str())
         }
-        EventKind::IncidentDeclared { level, .. } => format!("declared an incident (level {level})"),
+        EventKind::IncidentDeclared { level, summary } => match summary {
+            Some(summary) => format!("declared an incident: {summary} (level {level})"),
+            None => format!("declared an incident (level {level})"),
+        },
         EventKind::IncidentEscalated { level, automatic: false } => format!("escalated the incident to {level}"),
         EventKind::IncidentEscalated { level, automatic: true } => {
             format!("noted the escalation to {level} (its time was up)")
@@ -80,11 +83,21 @@ pub fn describe(r: &Record) -> Option<Act> {
         }
         EventKind::MessageCopied { template, .. } => format!("copied the {template} message"),
         EventKind::OperatorSwitched { to, .. } => format!("handed the keyboard to {to}"),
+        EventKind::MessageSent { template, channel, on: None, .. } => {
+            format!("sent the {template} message to {channel}")
+        }
+        // A delivery that failed is told whoever triggered it: the channel needs a look.
+        EventKind::MessageFailed { template, channel, error, .. } => {
+            format!("could not send the {template} message to {channel}: {error}")
+        }
+        EventKind::T0Set { t0 } => format!("set T-0 to {}", t0.format("%Y-%m-%d %H:%M UTC")),
         EventKind::SessionOpened { .. }
         | EventKind::SessionClosed {}
         | EventKind::ProbeChanged { .. }
         | EventKind::TriggerFired { .. }
-        | EventKind::TriggerCleared { .. } => return None,
+        | EventKind::TriggerCleared { .. }
+        // An automatic delivery (send_on) is the console's doing, not a person's act.
+        | EventKind::MessageSent { .. } => return None,
     };
     Some(Act { at: r.ts, by: r.operator.clone(), text, note })
 }

@@ -208,6 +208,10 @@ mod tests {
             on_fail: CriterionOnFail::Rollback,
             auto: Some(auto),
             description: None,
+            valid_for: None,
+            every: None,
+            links: vec![],
+            phase: None,
         }
     }
 

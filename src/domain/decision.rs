@@ -146,6 +146,10 @@ mod tests {
                     on_fail: CriterionOnFail::Rollback,
                     auto: None,
                     description: None,
+                    valid_for: None,
+                    every: None,
+                    links: vec![],
+                    phase: None,
                 })
                 .collect(),
             ..crate::domain::fixtures::empty_runbook()

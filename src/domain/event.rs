@@ -278,6 +278,36 @@ pub enum EventKind {
     /// A communication template copied to the clipboard.
     #[serde(rename = "message.copied")]
     MessageCopied { template: String, text: String },
+    /// A template delivered to a channel (HTTP 2xx). `on` is the event kind
+    /// that sent it automatically (`send_on`), absent when sent by hand.
+    /// Never holds the channel's URL or headers.
+    #[serde(rename = "message.sent")]
+    MessageSent {
+        template: String,
+        channel: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<String>,
+        attempts: u32,
+        status: u16,
+        text: String,
+    },
+    /// A delivery that gave up after its last attempt: the last HTTP status
+    /// (when there was a response) and the error in words.
+    #[serde(rename = "message.failed")]
+    MessageFailed {
+        template: String,
+        channel: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<String>,
+        attempts: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<u16>,
+        error: String,
+    },
+    /// T-0 of a days-long go-live set from the console or `warroom t0`
+    /// (RFC 3339, UTC); wins over the runbook's `t0`.
+    #[serde(rename = "t0.set")]
+    T0Set { t0: chrono::DateTime<chrono::Utc> },
 }
 
 impl EventKind {
@@ -308,8 +338,42 @@ impl EventKind {
             EventKind::RollbackStarted { .. } => "rollback.started",
             EventKind::RollbackFinished { .. } => "rollback.finished",
             EventKind::MessageCopied { .. } => "message.copied",
+            EventKind::MessageSent { .. } => "message.sent",
+            EventKind::MessageFailed { .. } => "message.failed",
+            EventKind::T0Set { .. } => "t0.set",
         }
     }
+
+    /// Every `kind` this version writes, for checking `send_on` lists.
+    pub const KINDS: &'static [&'static str] = &[
+        "session.opened",
+        "session.closed",
+        "operator.switched",
+        "criterion.marked",
+        "note.added",
+        "step.started",
+        "step.finished",
+        "step.ticked",
+        "step.overridden",
+        "probe.changed",
+        "decision.recorded",
+        "incident.declared",
+        "incident.escalated",
+        "incident.acknowledged",
+        "incident.resolved",
+        "trigger.fired",
+        "trigger.cleared",
+        "rollback.approved",
+        "rollback.started",
+        "rollback.finished",
+        "message.copied",
+        "message.sent",
+        "message.failed",
+        "t0.set",
+        "incident.severity",
+        "incident.mitigated",
+        "handover.acknowledged",
+    ];
 
     /// Splits into the journal's `kind` and `data` fields.
     pub fn to_parts(&self) -> (String, serde_json::Value) {
@@ -367,5 +431,45 @@ mod tests {
         let (k, d) = closed.to_parts();
         assert_eq!(EventKind::from_parts(&k, &d), Some(closed));
         assert_eq!(EventKind::from_parts("future.kind", &serde_json::json!({})), None);
+    }
+}
+
+#[cfg(test)]
+mod kinds_tests {
+    use super::*;
+
+    #[test]
+    fn kinds_lists_every_name() {
+        let samples = [
+            EventKind::MessageSent {
+                template: "t".into(),
+                channel: "c".into(),
+                on: None,
+                attempts: 1,
+                status: 200,
+                text: "x".into(),
+            },
+            EventKind::T0Set { t0: chrono::DateTime::from_timestamp(0, 0).unwrap() },
+            EventKind::DecisionRecorded {
+                decision: Decision::Go,
+                reason: "r".into(),
+                recommendation: None,
+                overrides: vec![],
+                supersedes: None,
+            },
+        ];
+        for e in samples {
+            assert!(EventKind::KINDS.contains(&e.name()), "{} missing from KINDS", e.name());
+        }
+        // Every name `name()` can return (read from this file at compile time),
+        // so a kind added later cannot be forgotten in `send_on` checks.
+        let src = include_str!("event.rs");
+        let named: Vec<&str> =
+            src.lines().filter(|l| l.trim_start().starts_with("EventKind::") && l.contains("} => \"")).collect();
+        assert!(named.len() >= 20, "read {} names from event.rs", named.len());
+        for line in named {
+            let name = line.split("=> \"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default();
+            assert!(EventKind::KINDS.contains(&name), "{name} missing from EventKind::KINDS");
+        }
     }
 }

@@ -9,12 +9,31 @@ use chrono::{DateTime, TimeZone, Utc};
 use super::duration::Dur;
 use super::event::EventKind;
 use super::record::Record;
-use super::runbook::{Confirm, Escalation, EscalationLevel, EscalationStart, Rollback, Runbook, Trigger, TriggerWhen};
+use super::runbook::{
+    Confirm, Criterion, CriterionOnFail, Escalation, EscalationLevel, EscalationStart, Rollback, Runbook, Severity,
+    Trigger, TriggerWhen,
+};
 use super::state::SessionState;
 
 /// 2026-02-12 06:00:00 UTC + `secs`.
 pub fn t(secs: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 2, 12, 6, 0, 0).unwrap() + chrono::Duration::seconds(secs)
+}
+
+/// A criterion checked by hand, with nothing optional set.
+pub fn criterion(id: &str, severity: Severity) -> Criterion {
+    Criterion {
+        id: id.into(),
+        title: format!("Criterion {id}"),
+        severity,
+        on_fail: CriterionOnFail::Rollback,
+        auto: None,
+        description: None,
+        valid_for: None,
+        every: None,
+        links: vec![],
+        phase: None,
+    }
 }
 
 pub fn level(name: &str, who: &str, mins: u64) -> EscalationLevel {
@@ -86,6 +105,8 @@ pub fn empty_runbook() -> Runbook {
         access: Default::default(),
         severities: vec![],
         shifts: vec![],
+        channels: vec![],
+        t0: None,
         session: Default::default(),
         secret_vars: Default::default(),
         redact: vec![],

@@ -15,6 +15,7 @@ use super::runbook::{Runbook, Severity};
 use super::severity;
 use super::shift::{self, OnDuty};
 use super::state::{SessionState, StepStatus};
+use super::{countdown, expiry};
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Change {
@@ -60,7 +61,19 @@ pub struct Handover {
 }
 
 /// Sections in the order they are written, and which events go in each.
-const SECTIONS: &[&str] = &["Decisions", "Incidents", "Failing criteria", "Runs", "Probes", "Alarms", "Notes"];
+const SECTIONS: &[&str] = &[
+    "Decisions",
+    "Incidents",
+    "Failing criteria",
+    "Expired criteria",
+    "Runs",
+    "Probes",
+    "Alarms",
+    "Messages",
+    "Notes",
+];
+/// Where expired verdicts go (not events: they expire with time, `domain::expiry`).
+const EXPIRED: usize = 3;
 
 fn section_of(ev: &EventKind) -> Option<usize> {
     Some(match ev {
@@ -72,10 +85,11 @@ fn section_of(ev: &EventKind) -> Option<usize> {
         | EventKind::IncidentSeverity { .. }
         | EventKind::IncidentMitigated { .. } => 1,
         EventKind::CriterionMarked { verdict: Verdict::Fail, .. } => 2,
-        EventKind::StepFinished { .. } | EventKind::RollbackStarted { .. } | EventKind::RollbackFinished { .. } => 3,
-        EventKind::ProbeChanged { .. } => 4,
-        EventKind::TriggerFired { .. } | EventKind::TriggerCleared { .. } => 5,
-        EventKind::NoteAdded { .. } | EventKind::HandoverAcknowledged { .. } => 6,
+        EventKind::StepFinished { .. } | EventKind::RollbackStarted { .. } | EventKind::RollbackFinished { .. } => 4,
+        EventKind::ProbeChanged { .. } => 5,
+        EventKind::TriggerFired { .. } | EventKind::TriggerCleared { .. } => 6,
+        EventKind::MessageSent { .. } | EventKind::MessageFailed { .. } => 7,
+        EventKind::NoteAdded { .. } | EventKind::HandoverAcknowledged { .. } | EventKind::T0Set { .. } => 8,
         _ => return None,
     })
 }
@@ -86,7 +100,10 @@ pub fn default_since(runbook: &Runbook, records: &[Record], now: DateTime<Utc>) 
 }
 
 pub fn build(runbook: &Runbook, records: &[Record], since: DateTime<Utc>, now: DateTime<Utc>) -> Handover {
-    let state = SessionState::from_records(records);
+    let mut state = SessionState::from_records(records);
+    // Evidence that went stale is PENDING again, as the console shows it.
+    let t0 = countdown::t0(runbook, &state);
+    expiry::apply(&mut state, runbook, t0, now);
     let mut sections: Vec<Section> =
         SECTIONS.iter().map(|t| Section { title: t.to_string(), changes: Vec::new() }).collect();
     for r in records.iter().filter(|r| r.ts >= since) {
@@ -95,6 +112,15 @@ pub fn build(runbook: &Runbook, records: &[Record], since: DateTime<Utc>, now: D
             sections[i].changes.push(Change { at: Ts(r.ts), by: printable(&r.operator), what: describe(&ev) });
         }
     }
+    for (id, c) in &state.criteria {
+        let Some(e) = &c.expired else { continue };
+        let at = e.since(t0);
+        if at >= since && at <= now {
+            let what = format!("{}: {}", criterion_title(runbook, id), e.describe(runbook.timezone));
+            sections[EXPIRED].changes.push(Change { at: Ts(at), by: printable(e.by.as_deref().unwrap_or("?")), what });
+        }
+    }
+    sections[EXPIRED].changes.sort_by_key(|c| c.at.0);
     sections.retain(|s| !s.changes.is_empty());
     Handover {
         runbook_id: printable(&runbook.id),
@@ -130,8 +156,13 @@ fn open_items(runbook: &Runbook, state: &SessionState, now: DateTime<Utc>) -> Ve
         out.push(s);
     }
     for (id, c) in state.criteria.iter().filter(|(_, c)| c.verdict == Verdict::Fail) {
-        let title = runbook.criterion(id).map(|c| c.title.as_str()).unwrap_or(id);
-        out.push(format!("Criterion failing: {} (by {})", printable(title), printable(c.by.as_deref().unwrap_or("?"))));
+        let title = criterion_title(runbook, id);
+        out.push(format!("Criterion failing: {title} (by {})", printable(c.by.as_deref().unwrap_or("?"))));
+    }
+    for (id, c) in &state.criteria {
+        if let Some(e) = &c.expired {
+            out.push(format!("Criterion expired: {} — {}", criterion_title(runbook, id), e.describe(runbook.timezone)));
+        }
     }
     let pending_critical = runbook
         .criteria
@@ -152,6 +183,20 @@ fn open_items(runbook: &Runbook, state: &SessionState, now: DateTime<Utc>) -> Ve
             printable(&t.propose)
         ));
     }
+    // A channel that fails is said, not hidden: the team may not be hearing anything.
+    for (id, d) in &state.channels {
+        if let Err((status, error)) = &d.result {
+            let status = status.map(|s| format!(", HTTP {s}")).unwrap_or_default();
+            out.push(format!(
+                "Channel {} failing: message {} NOT sent after {} attempt(s) at {} ({}{status})",
+                printable(id),
+                printable(&d.template),
+                d.attempts,
+                d.at.format("%H:%M UTC"),
+                printable(error)
+            ));
+        }
+    }
     for (id, s) in &state.steps {
         if s.status() == StepStatus::Running {
             out.push(format!("Step {} is running", printable(id)));
@@ -171,6 +216,10 @@ fn open_items(runbook: &Runbook, state: &SessionState, now: DateTime<Utc>) -> Ve
         )),
     }
     out
+}
+
+fn criterion_title(runbook: &Runbook, id: &str) -> String {
+    printable(runbook.criterion(id).map(|c| c.title.as_str()).unwrap_or(id))
 }
 
 fn when(ts: &Ts, tz: Option<chrono_tz::Tz>) -> String {
@@ -284,5 +333,50 @@ mod tests {
         assert!(md.contains("step deploy run 1 failed, exit code 3"), "{md}");
         assert!(md.contains("Probe homepage DOWN since 06:02 UTC"), "{md}");
         assert!(md.contains("Decision in force: NO-GO by bo"), "{md}");
+    }
+
+    #[test]
+    fn expired_evidence_and_a_failing_channel_are_changes_and_open() {
+        let mut api = crate::domain::fixtures::criterion("api", Severity::High);
+        api.valid_for = Some(crate::domain::duration::Dur::from_secs(60));
+        let rb = Runbook { criteria: vec![api], ..runbook() };
+        let recs = records(&[
+            (0, "ana", opened()),
+            (
+                10,
+                "ana",
+                EventKind::CriterionMarked {
+                    criterion: "api".into(),
+                    verdict: Verdict::Pass,
+                    note: None,
+                    source: MarkSource::Manual,
+                    cause: None,
+                },
+            ),
+            (
+                20,
+                "ana",
+                EventKind::MessageFailed {
+                    template: "decision".into(),
+                    channel: "golive".into(),
+                    on: None,
+                    attempts: 4,
+                    status: Some(500),
+                    error: "HTTP 500".into(),
+                },
+            ),
+        ]);
+        // Expired at 70 s: inside [50, 200], so it changed in this period.
+        let h = build(&rb, &recs, t(50), t(200));
+        let titles: Vec<&str> = h.changed.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Expired criteria"]);
+        assert_eq!(h.changed[0].changes[0].at, Ts(t(70)));
+        let md = markdown(&h);
+        assert!(md.contains("Criterion expired: Criterion api — expired (pass, ticked "), "{md}");
+        assert!(md.contains("Channel golive failing: message decision NOT sent after 4 attempt(s)"), "{md}");
+        // Before it expired, it is neither.
+        let h = build(&rb, &recs, t(0), t(30));
+        assert!(!markdown(&h).contains("expired"), "{}", markdown(&h));
+        assert!(h.changed.iter().any(|s| s.title == "Messages"));
     }
 }

@@ -6,12 +6,16 @@ pub mod activity;
 pub mod approvals;
 pub mod auto_verdict;
 pub mod canonical_line;
+pub mod channel;
 pub mod condition;
+pub mod contradiction;
+pub mod countdown;
 pub mod decision;
 pub mod diagnostic;
 pub mod duration;
 pub mod escalation;
 pub mod event;
+pub mod expiry;
 #[cfg(test)]
 pub mod fixtures;
 pub mod handover;

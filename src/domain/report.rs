@@ -113,6 +113,11 @@ pub struct CriterionReport {
     /// manual, auto or override.
     pub source: Option<String>,
     pub cause: Option<String>,
+    /// Set when the verdict given is no longer evidence at the report's time
+    /// (`valid_for`, `every`): `verdict` is then "pending", and this says
+    /// what it was: "expired (pass, ticked Thu 06:00 UTC by ana; valid for 2s)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired: Option<String>,
     /// Every mark, oldest first (a verdict may change during a window).
     pub history: Vec<MarkReport>,
 }
@@ -270,7 +275,17 @@ pub struct TimelineEntry {
 /// Builds the report from the journal's records (already checked), with the
 /// runbook for titles, severities, phases, the recommendation and the time zone.
 pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
-    let state = SessionState::from_records(records);
+    build_at(runbook, records, None)
+}
+
+/// `build`, with verdicts that are no longer evidence at `now` shown as
+/// pending with the reason (`domain::expiry`; needs the runbook).
+pub fn build_at(runbook: Option<&Runbook>, records: &[Record], now: Option<DateTime<Utc>>) -> Report {
+    let mut state = SessionState::from_records(records);
+    if let (Some(rb), Some(now)) = (runbook, now) {
+        let t0 = super::countdown::t0(rb, &state);
+        super::expiry::apply(&mut state, rb, t0, now);
+    }
     let p = |s: &str| printable(s);
     let po = |s: &Option<String>| s.as_deref().map(printable);
 
@@ -460,6 +475,9 @@ fn checklist(
             note: c.and_then(|c| c.note.as_deref()).map(printable),
             source: c.filter(|c| c.by.is_some()).map(|c| c.source.label().to_string()),
             cause: c.and_then(|c| c.cause.as_deref()).map(printable),
+            expired: c
+                .and_then(|c| c.expired.as_ref())
+                .map(|e| printable(&e.describe(runbook.and_then(|r| r.timezone)))),
             history: history.get(id).cloned().unwrap_or_default(),
         }
     };

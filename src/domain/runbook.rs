@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use regex::Regex;
 
+use super::channel::{Channel, Link};
 use super::condition::Condition;
 use super::duration::Dur;
 pub use super::roles::{Access, Distinct, Role};
@@ -38,6 +39,11 @@ pub struct Runbook {
     pub severities: Vec<IncidentSeverity>,
     /// `[[shift]]`: who is on duty when (`domain::shift`).
     pub shifts: Vec<Shift>,
+    /// Where templates are sent (`[[channel]]`).
+    pub channels: Vec<Channel>,
+    /// T-0 of a days-long go-live (`[runbook] t0`), in UTC; a journaled
+    /// `t0.set` wins over it (see `domain::countdown`).
+    pub t0: Option<chrono::DateTime<chrono::Utc>>,
     /// Vars whose values are secret (`[runbook] secret_vars`; docs/runbook-format.md "Secrets").
     pub secret_vars: std::collections::BTreeSet<String>,
     /// Token shapes to hide wherever outside text is shown or written (`[runbook] redact`).
@@ -63,6 +69,9 @@ impl Runbook {
     /// A severity by id; ids are matched ignoring case (`sev1` finds `SEV1`).
     pub fn severity(&self, id: &str) -> Option<&IncidentSeverity> {
         self.severities.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+    }
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
     }
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
@@ -98,6 +107,11 @@ impl Runbook {
 pub struct Phase {
     pub id: String,
     pub title: String,
+    /// When the phase begins relative to T-0 (`at = "T-7d"`), signed.
+    pub at: Option<chrono::Duration>,
+    /// `valid_for` / `every` for the criteria that name this phase and set none themselves.
+    pub valid_for: Option<Dur>,
+    pub every: Option<Dur>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -125,6 +139,7 @@ pub struct Step {
     pub by: Vec<String>,
     /// What `warroom rehearse` runs instead of `run` (docs/time-machine.md); none: nothing runs.
     pub rehearse: Option<String>,
+    pub links: Vec<Link>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,6 +174,7 @@ pub struct Probe {
     pub conditions: Vec<Condition>,
     pub failure_threshold: u32,
     pub success_threshold: u32,
+    pub links: Vec<Link>,
 }
 
 #[derive(Clone, Debug)]
@@ -256,6 +272,13 @@ pub struct Criterion {
     pub auto: Option<AutoBinding>,
     /// Optional longer text: how to verify it by hand.
     pub description: Option<String>,
+    /// A verdict older than this is no longer evidence: back to PENDING (`domain::expiry`).
+    pub valid_for: Option<Dur>,
+    /// A recurring check: every period starts PENDING again (`domain::expiry`).
+    pub every: Option<Dur>,
+    pub links: Vec<Link>,
+    /// The phase it belongs to, if any (its `valid_for` / `every` apply).
+    pub phase: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -327,6 +350,10 @@ pub struct Template {
     pub id: String,
     pub title: String,
     pub text: String,
+    /// Channel ids the filled text is posted to.
+    pub send_to: Vec<String>,
+    /// Journal event kinds (`decision.recorded`, …) that send it automatically.
+    pub send_on: Vec<String>,
 }
 
 /// An incident severity (`[[severity]]`): how fast the incident must be
@@ -344,6 +371,9 @@ pub struct IncidentSeverity {
     /// The `[[template]]` the console opens when a status update is due
     /// (default: a template with id `status-update`, if there is one).
     pub update_template: Option<String>,
+    /// The incident's playbook, status page, ticket queue: shown in the
+    /// Escalation pane's details while an incident of this severity is open.
+    pub links: Vec<Link>,
 }
 
 /// A wall-clock time of day in the runbook's time zone (`"06:00"`).

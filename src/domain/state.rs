@@ -18,6 +18,9 @@ pub struct CriterionState {
     pub note: Option<String>,
     pub source: MarkSource,
     pub cause: Option<String>,
+    /// Set (and `verdict` back to Pending) when the verdict is no longer
+    /// evidence: too old, or from an earlier period (`domain::expiry`).
+    pub expired: Option<super::expiry::Expired>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -215,6 +218,16 @@ pub struct MessageEntry {
     pub at: DateTime<Utc>,
 }
 
+/// How the last delivery to a channel went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChannelDelivery {
+    pub template: String,
+    pub at: DateTime<Utc>,
+    pub attempts: u32,
+    /// `Ok(status)` delivered; `Err((status, error))` gave up.
+    pub result: Result<u16, (Option<u16>, String)>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionState {
     /// `seq` of the last record folded in (0 before any).
@@ -240,6 +253,10 @@ pub struct SessionState {
     pub rollbacks: BTreeMap<String, RollbackState>,
     pub messages: Vec<MessageEntry>,
     pub handovers: Vec<HandoverAck>,
+    /// Last delivery per channel id (`message.sent` / `message.failed`).
+    pub channels: BTreeMap<String, ChannelDelivery>,
+    /// T-0 set in the journal (`t0.set`), winning over the runbook's.
+    pub t0: Option<DateTime<Utc>>,
     /// Records of kinds this version does not know (skipped, counted).
     pub unknown_records: u64,
     /// Records of a known kind that could not be read (skipped, shown): the
@@ -328,7 +345,15 @@ impl SessionState {
             EventKind::CriterionMarked { criterion, verdict, note, source, cause } => {
                 self.criteria.insert(
                     criterion,
-                    CriterionState { verdict, by: Some(by.to_string()), at: Some(at), note, source, cause },
+                    CriterionState {
+                        verdict,
+                        by: Some(by.to_string()),
+                        at: Some(at),
+                        note,
+                        source,
+                        cause,
+                        expired: None,
+                    },
                 );
             }
             EventKind::NoteAdded { text } => self.notes.push(NoteEntry { text, by: by.to_string(), at }),
@@ -432,6 +457,17 @@ impl SessionState {
                 }
                 self.messages.push(MessageEntry { template, text, by: by.to_string(), at })
             }
+            EventKind::MessageSent { template, channel, attempts, status, .. } => {
+                // An update posted to the team's channel is an update, as a copy is.
+                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
+                    inc.messages.push((template.clone(), stamp()));
+                }
+                self.channels.insert(channel, ChannelDelivery { template, at, attempts, result: Ok(status) });
+            }
+            EventKind::MessageFailed { template, channel, attempts, status, error, .. } => {
+                self.channels.insert(channel, ChannelDelivery { template, at, attempts, result: Err((status, error)) });
+            }
+            EventKind::T0Set { t0 } => self.t0 = Some(t0),
         }
     }
 }

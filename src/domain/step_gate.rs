@@ -89,6 +89,7 @@ mod tests {
             manual: false,
             by: vec![],
             rehearse: None,
+            links: vec![],
         }
     }
 
@@ -98,8 +99,8 @@ mod tests {
         m.run = None;
         Runbook {
             phases: vec![
-                Phase { id: "deploy".into(), title: "Deploy".into() },
-                Phase { id: "verify".into(), title: "Verify".into() },
+                Phase { id: "deploy".into(), title: "Deploy".into(), at: None, valid_for: None, every: None },
+                Phase { id: "verify".into(), title: "Verify".into(), at: None, valid_for: None, every: None },
             ],
             steps: vec![
                 step("a", "deploy", StepOnFail::Stop),

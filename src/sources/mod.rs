@@ -7,6 +7,7 @@
 //! output, the journal watcher: little and precious) or, for log lines, drops
 //! them and says how many (`logtail::batch`). Memory never grows with a flood.
 
+pub mod channels;
 pub mod clock;
 pub mod journal;
 pub mod logtail;
@@ -57,6 +58,8 @@ pub enum SourceEvent {
     LogStatus { log: String, status: LogStatus },
     /// The journal file changed on disk (another writer): read new records.
     JournalChanged,
+    /// A message delivery to a channel retried, went through or gave up.
+    Delivery(Box<channels::DeliveryUpdate>),
 }
 
 #[derive(Clone, Debug, PartialEq)]

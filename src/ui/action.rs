@@ -216,7 +216,7 @@ impl Action {
             Action::SearchNext => "next search match (Logs: older)",
             Action::SearchPrev => "previous search match (Logs: newer)",
             Action::Follow => "logs: follow on/off",
-            Action::Templates => "communication templates: preview and copy",
+            Action::Templates => "communication templates: preview, copy, send",
             Action::NextLayout => "next layout",
             Action::NextTheme => "next theme",
             Action::Walkthrough => "walkthrough: one pending item at a time",

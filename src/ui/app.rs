@@ -41,6 +41,8 @@ pub struct Live {
     /// Per log: ring buffer + per-minute counts (`ui::logs_live`).
     pub logs: BTreeMap<String, crate::domain::log_window::LogWindow>,
     pub log_view: super::logs_live::LogsView,
+    /// Channels with a delivery between retries: what the last attempt said.
+    pub channels: BTreeMap<String, String>,
 }
 
 /// Which item each drawn list row shows, for mouse clicks.
@@ -131,6 +133,10 @@ pub struct App {
     pub team: super::presence::Team,
     /// The status-update due time the console last opened the template for.
     pub update_prompted: Option<DateTime<Utc>>,
+    /// Write links as OSC 8 hyperlinks (`ui::hyperlink`), decided once at start.
+    pub hyperlinks: bool,
+    /// Links drawn in the last frame, for the OSC 8 overlay.
+    pub placed_links: Vec<super::hyperlink::Placed>,
     /// Hides the runbook's secrets in outside text (built once, at start).
     pub redactor: std::sync::Arc<crate::domain::redact::Redactor>,
     /// The time machine's bar (moment, position, keys), drawn above the panes when set.
@@ -178,6 +184,8 @@ impl App {
             team: super::presence::Team::new(cfg.now),
             update_prompted: None,
             timeline_bar: None,
+            hyperlinks: super::hyperlink::supported(|k| std::env::var(k).ok()),
+            placed_links: Vec::new(),
         }
     }
 
@@ -206,6 +214,17 @@ impl App {
                 self.bell |= rings_bell(r, self.now);
             }
         }
+        self.expire_evidence();
+    }
+
+    /// Verdicts that are no longer evidence show PENDING (`domain::expiry`).
+    fn expire_evidence(&mut self) {
+        let t0 = crate::domain::countdown::t0(&self.runbook, &self.state);
+        let before = self.state.criteria.values().filter(|c| c.expired.is_some()).count();
+        crate::domain::expiry::apply(&mut self.state, &self.runbook, t0, self.now);
+        if self.state.criteria.values().filter(|c| c.expired.is_some()).count() != before {
+            self.dirty = true;
+        }
     }
 
     pub fn tick(&mut self, now: DateTime<Utc>) {
@@ -214,6 +233,7 @@ impl App {
             self.dirty = true;
         }
         self.now = now;
+        self.expire_evidence();
     }
 
     /// Who is acting from this console: the operator at the keyboard, the
@@ -275,6 +295,7 @@ impl App {
                 super::logs_live::on_status(self, log, status);
                 Vec::new()
             }
+            SourceEvent::Delivery(u) => super::wiring::channels::on_update(self, *u),
         };
         effects.extend(super::wiring::probes::auto_verdicts(self));
         effects
@@ -554,11 +575,13 @@ impl App {
                 if let Some(effects) = super::banner::on_enter(self) {
                     return effects;
                 }
+                // The Escalation pane has details while an incident with a severity is open (its links).
+                let incident = self.focus == PaneId::Escalation && super::links::open_severity(self).is_some();
                 if self.focus == PaneId::Logs && !self.runbook.logs.is_empty() {
                     // A log opens full-screen, with the pane's keys (docs/console.md, "Logs").
                     let log = self.selected(PaneId::Logs);
                     self.overlay = Some(Overlay::Log(overlay::log_view::LogView::new(log)));
-                } else if items::count(&self.runbook, self.focus) == 0 {
+                } else if items::count(&self.runbook, self.focus) == 0 && !incident {
                     self.say(format!("{} has nothing to show", self.focus.title()), MsgKind::Info);
                 } else {
                     let view = super::overlay::details::DetailsView::new(self.focus, self.selected(self.focus));

@@ -123,6 +123,7 @@ impl Session {
                         self.repaint = true;
                     }
                 }
+                Effect::Send(deliveries) => self.send(deliveries),
                 Effect::Copy(text) => match super::clipboard::copy(&text) {
                     Ok(report) => self.app.say(report.message(), MsgKind::Info),
                     Err(e) => self.app.say(e, MsgKind::Error),
@@ -140,6 +141,8 @@ impl Session {
                 }
             }
         }
+        // The act is complete: its messages are filled from all it wrote.
+        self.flush_sends();
         quit
     }
 

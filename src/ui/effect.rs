@@ -13,6 +13,8 @@ pub enum Effect {
     PollJournal,
     /// Copy text to the clipboard (OSC 52 / tmux).
     Copy(String),
+    /// Post filled templates to their channels in the background (`sources::channels`).
+    Send(Vec<crate::sources::channels::Delivery>),
     SetMouse(bool),
     /// Ctrl-Z: give the terminal back and stop until `fg`.
     Suspend,

@@ -98,6 +98,11 @@ pub struct Session {
     /// Everything folded while set is this console's own doing (its reaper
     /// ending others' abandoned runs says so itself).
     pub(crate) quiet: bool,
+    /// Events this console wrote whose automatic messages (`send_on`) go out
+    /// once the act that wrote them is complete (`flush_sends`): declaring an
+    /// incident writes `incident.declared` then `incident.severity`, and the
+    /// message names the severity.
+    pub pending_sends: Vec<EventKind>,
 }
 
 impl Session {
@@ -124,6 +129,7 @@ impl Session {
             replay: None,
             own_act: None,
             quiet: false,
+            pending_sends: Vec::new(),
         }
     }
 
@@ -173,6 +179,38 @@ impl Session {
         self.append_event(operator, &event)
     }
 
+    /// Automatic sends (`send_on`) for an event this console wrote: the
+    /// writer sends, so the message goes out once however many consoles
+    /// watch (`ui::wiring::channels`). Called once the event is written (or,
+    /// for a source's event the journal refused, once it is shown while it
+    /// waits in the outbox); sent by `flush_sends` when the act is complete.
+    pub(crate) fn send_on(&mut self, event: &EventKind) {
+        let kind = event.name();
+        if self.app.runbook.templates.iter().any(|t| t.send_on.iter().any(|k| k == kind)) {
+            self.pending_sends.push(event.clone());
+        }
+    }
+
+    /// Fills and starts the automatic sends of what was written (after each
+    /// batch of effects, and each report of the journal writer).
+    pub fn flush_sends(&mut self) {
+        for event in std::mem::take(&mut self.pending_sends) {
+            let deliveries = super::wiring::channels::on_own_event(&self.app, &event);
+            if !deliveries.is_empty() {
+                self.send(deliveries);
+            }
+        }
+    }
+
+    /// Starts deliveries in the background; their outcome comes back as source events.
+    pub(crate) fn send(&mut self, deliveries: Vec<crate::sources::channels::Delivery>) {
+        use crate::sources::channels;
+        let Some(tx) = self.sources.clone() else { return };
+        for d in deliveries {
+            channels::spawn(channels::shared_client(), d, channels::RetryPolicy::default(), tx.clone());
+        }
+    }
+
     /// Appends unless `refuse`, shown others' records not yet folded here
     /// (read under the journal's lock), gives a reason; that reason is returned.
     /// Either way what was read is folded in. A journal error also comes back
@@ -204,6 +242,9 @@ impl Session {
             return match w.start(operator, crate::sources::clock::now(), &event, Box::new(refuse)) {
                 Ok((records, refused)) => {
                     self.fold_result(Ok(records));
+                    if refused.is_none() {
+                        self.send_on(&event);
+                    }
                     refused
                 }
                 Err(why) => Some(why),
@@ -222,6 +263,9 @@ impl Session {
             }
         };
         self.fold_result(got);
+        if refused.is_none() {
+            self.send_on(&event);
+        }
         refused
     }
 
@@ -307,9 +351,21 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                     full_repaint(&mut term)?;
                 }
                 session.screen().dirty = false;
+                session.screen().placed_links.clear();
                 if let Err(e) = term.draw(|f| super::render::draw(f, session.screen())) {
                     // The terminal is gone (EIO: pty closed): end runs and journal it all the same.
                     break Exit::InputClosed(format!("cannot draw: {e}"));
+                }
+                // The links of what is on screen (the time machine's, when it is open).
+                let shown = session.screen();
+                if shown.hyperlinks && !shown.placed_links.is_empty() {
+                    // Same text, same place, now clickable (`ui::hyperlink`).
+                    use std::io::Write;
+                    let bytes = super::hyperlink::overlay(&shown.placed_links);
+                    let out = term.backend_mut();
+                    if let Err(e) = out.write_all(&bytes).and_then(|()| out.flush()) {
+                        break Exit::InputClosed(format!("cannot draw: {e}"));
+                    }
                 }
                 if std::mem::take(&mut session.app.bell) {
                     ring_bell();

@@ -71,7 +71,7 @@ fn the_readme_tour_of_the_chaos_drill_is_what_the_demo_does() {
 
     // 1. Within seconds: api DOWN, its criterion fails, ROLLBACK, errors burst, log criteria fail.
     wait_long(&d, "step 1 of the tour", Duration::from_secs(60), |s| {
-        re(r"DOWN\s+api\s+500").is_match(s)
+        re(r"DOWN\s+api\s+.*got 500").is_match(s)
             && fail(s, "API health reports UP")
             && s.contains("rec: ROLLBACK")
             && s.contains("ERROR [api] GET /api/health 500")

@@ -10,9 +10,9 @@ fn g_in_help_shows_its_last_line_at_80x24() {
     c.wait_text("Keys");
     assert!(!c.screen().contains("In dialogs: Esc closes"), "the help fits 80×24: the test proves nothing");
     c.keys(&["G"]);
-    let s = c.wait_text("In dialogs: Esc closes");
+    let s = c.wait_text("Details: 1-9 copy a link");
     // Scrolled only as far as the content: the last line sits at the bottom.
     let lines: Vec<&str> = s.lines().collect();
-    let at = lines.iter().position(|l| l.contains("In dialogs: Esc closes")).unwrap();
+    let at = lines.iter().position(|l| l.contains("Details: 1-9 copy a link")).unwrap();
     assert!(lines[at + 1].contains('╚'), "blank rows after the end:\n{s}");
 }

@@ -6,6 +6,7 @@
 //! hand rather than through serde derive, because serde stops at the first
 //! error and we must report all of them, each with its position.
 
+mod channels;
 mod conditions;
 pub mod programs;
 mod reader;
@@ -15,6 +16,7 @@ mod roles;
 mod secrets;
 mod sections;
 mod session;
+pub mod t0;
 mod team;
 #[cfg(test)]
 mod tests;
@@ -57,6 +59,7 @@ const SECTIONS: &[&str] = &[
     "decision",
     "severity",
     "shift",
+    "channel",
     "session",
 ];
 
@@ -194,8 +197,13 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    let mut t0 = None;
     let (id, title, timezone) = match single(ctx, doc, "runbook") {
-        Some(t) => sections::runbook(ctx, &t),
+        Some(t) => {
+            let (id, title, tz) = sections::runbook(ctx, &t);
+            t0 = t0::t0(ctx, &t, tz);
+            (id, title, tz)
+        }
         None => {
             if doc.get("runbook").is_none() {
                 ctx.error(&(0..0), "missing [runbook] table: add [runbook] with id = \"...\" (it names the session)");
@@ -214,7 +222,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let mut phases = read_all(ctx, doc, "phase", sections::phase);
     let mut steps = read_all(ctx, doc, "step", sections::step);
     if phases.is_empty() && !steps.is_empty() && !ctx.ids.any(refs::Kind::Phase) {
-        phases.push(Phase { id: IMPLICIT_PHASE.into(), title: "Steps".into() });
+        phases.push(Phase { id: IMPLICIT_PHASE.into(), title: "Steps".into(), at: None, valid_for: None, every: None });
         for s in steps.iter_mut().filter(|s| s.phase.is_empty()) {
             s.phase = IMPLICIT_PHASE.into();
         }
@@ -231,6 +239,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     let mut seen_severities = Vec::new();
     let severities = read_all(ctx, doc, "severity", |c, t| team::severity(c, t, &mut seen_severities));
     let shifts = read_all(ctx, doc, "shift", team::shift);
+    let channels = read_all(ctx, doc, "channel", channels::channel);
     let session = single(ctx, doc, "session").map(|t| session::session(ctx, &t)).unwrap_or_default();
     refs::check_refs(ctx);
     warn_unused_vars(ctx, doc);
@@ -255,6 +264,8 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
         access,
         severities,
         shifts,
+        channels,
+        t0,
         session,
         secret_vars: secret_rules.as_ref().map(|r| r.vars.clone()).unwrap_or_default(),
         redact: secret_rules.map(|r| r.redact).unwrap_or_default(),

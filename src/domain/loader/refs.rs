@@ -19,6 +19,7 @@ pub(super) enum Kind {
     Trigger,
     Template,
     Role,
+    Channel,
 }
 
 impl Kind {
@@ -33,6 +34,7 @@ impl Kind {
             Kind::Trigger => "trigger",
             Kind::Template => "template",
             Kind::Role => "role",
+            Kind::Channel => "channel",
         }
     }
 }

@@ -18,7 +18,10 @@ const CRITERION_ON_FAIL: &[(&str, CriterionOnFail)] = &[
 ];
 
 pub(super) fn criterion(ctx: &mut Ctx, t: &mut Table) -> Option<Criterion> {
-    t.check_keys(ctx, &["id", "title", "severity", "on_fail", "auto", "description"]);
+    t.check_keys(
+        ctx,
+        &["id", "title", "severity", "on_fail", "auto", "description", "valid_for", "every", "links", "phase"],
+    );
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Criterion, id);
@@ -41,6 +44,13 @@ pub(super) fn criterion(ctx: &mut Ctx, t: &mut Table) -> Option<Criterion> {
     let what = t.what.clone();
     let auto = t.table(ctx, "auto", format!("auto of {what}")).and_then(|a| auto_binding(ctx, &a, &what));
     let description = t.str(ctx, "description").map(|s| s.into_inner());
+    let valid_for = t.pos_dur(ctx, "valid_for");
+    let every = t.pos_dur(ctx, "every");
+    let links = super::channels::links(ctx, t);
+    let phase = t.ref_id(ctx, "phase");
+    if let Some(p) = &phase {
+        refer(ctx, Kind::Phase, p, &t.what.clone());
+    }
     Some(Criterion {
         id: id?.into_inner(),
         title: title?.into_inner(),
@@ -48,6 +58,10 @@ pub(super) fn criterion(ctx: &mut Ctx, t: &mut Table) -> Option<Criterion> {
         on_fail: on_fail?,
         auto,
         description,
+        valid_for,
+        every,
+        links,
+        phase: phase.map(|p| p.into_inner()),
     })
 }
 
@@ -246,7 +260,7 @@ fn trigger_when(ctx: &mut Ctx, w: &Table, from: &str) -> Option<TriggerWhen> {
 }
 
 pub(super) fn template(ctx: &mut Ctx, t: &mut Table) -> Option<Template> {
-    t.check_keys(ctx, &["id", "title", "text"]);
+    t.check_keys(ctx, &["id", "title", "text", "send_to", "send_on"]);
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Template, id);
@@ -257,5 +271,6 @@ pub(super) fn template(ctx: &mut Ctx, t: &mut Table) -> Option<Template> {
     if let Some(x) = &text {
         ctx.check_template_vars(x);
     }
-    Some(Template { id: id?.into_inner(), title: title?.into_inner(), text: text?.into_inner() })
+    let (send_to, send_on) = super::channels::sending(ctx, t);
+    Some(Template { id: id?.into_inner(), title: title?.into_inner(), text: text?.into_inner(), send_to, send_on })
 }

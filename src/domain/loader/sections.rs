@@ -15,7 +15,7 @@ use crate::domain::vars;
 
 /// `[runbook]`: id, title (defaults to the id), timezone.
 pub(super) fn runbook(ctx: &mut Ctx, t: &Table) -> (Option<String>, Option<String>, Option<chrono_tz::Tz>) {
-    t.check_keys(ctx, &["id", "title", "timezone", "secret_vars", "redact", "sign"]);
+    t.check_keys(ctx, &["id", "title", "timezone", "t0", "secret_vars", "redact", "sign"]);
     let id = t.id(ctx).map(|s| s.into_inner());
     let title = t.str(ctx, "title").map(|s| s.into_inner());
     let tz = t.str(ctx, "timezone").and_then(|s| match s.get_ref().parse::<chrono_tz::Tz>() {
@@ -72,14 +72,16 @@ pub(super) fn vars_table(ctx: &mut Ctx, t: &Table) -> BTreeMap<String, String> {
 }
 
 pub(super) fn phase(ctx: &mut Ctx, t: &mut Table) -> Option<Phase> {
-    t.check_keys(ctx, &["id", "title"]);
+    t.check_keys(ctx, &["id", "title", "at", "valid_for", "every"]);
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Phase, id);
         t.what = format!("[[phase]] \"{}\"", id.get_ref());
     }
     let title = t.req_str(ctx, "title", "\"Deploy (T-0)\"");
-    Some(Phase { id: id?.into_inner(), title: title?.into_inner() })
+    let at = super::t0::phase_at(ctx, t);
+    let (valid_for, every) = (t.pos_dur(ctx, "valid_for"), t.pos_dur(ctx, "every"));
+    Some(Phase { id: id?.into_inner(), title: title?.into_inner(), at, valid_for, every })
 }
 
 const STEP_ON_FAIL: &[(&str, StepOnFail)] =
@@ -88,7 +90,7 @@ const STEP_ON_FAIL: &[(&str, StepOnFail)] =
 /// A step; `phase` may be empty here when the runbook declares no phases
 /// (the caller then puts such steps in one implicit phase).
 pub(super) fn step(ctx: &mut Ctx, t: &mut Table) -> Option<Step> {
-    t.check_keys(ctx, &["id", "phase", "title", "run", "timeout", "on_fail", "manual", "by", "rehearse"]);
+    t.check_keys(ctx, &["id", "phase", "title", "run", "timeout", "on_fail", "manual", "by", "links", "rehearse"]);
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Step, id);
@@ -131,6 +133,7 @@ pub(super) fn step(ctx: &mut Ctx, t: &mut Table) -> Option<Step> {
         manual,
         by,
         rehearse,
+        links: super::channels::links(ctx, t),
     })
 }
 
@@ -173,6 +176,7 @@ pub(super) fn probe(ctx: &mut Ctx, t: &mut Table) -> Option<Probe> {
             "conditions",
             "failure_threshold",
             "success_threshold",
+            "links",
         ],
     );
     let id = t.id(ctx);
@@ -229,6 +233,7 @@ pub(super) fn probe(ctx: &mut Ctx, t: &mut Table) -> Option<Probe> {
         conditions,
         failure_threshold: failure_threshold.min(u32::MAX as u64) as u32,
         success_threshold: success_threshold.min(u32::MAX as u64) as u32,
+        links: super::channels::links(ctx, t),
     })
 }
 

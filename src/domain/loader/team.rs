@@ -18,7 +18,7 @@ fn valid_severity_id(s: &str) -> bool {
 pub(super) fn severity(ctx: &mut Ctx, t: &mut Table, seen: &mut Vec<Spanned<String>>) -> Option<IncidentSeverity> {
     t.check_keys(
         ctx,
-        &["id", "title", "ack_within", "mitigate_within", "update_every", "escalation", "update_template"],
+        &["id", "title", "ack_within", "mitigate_within", "update_every", "escalation", "update_template", "links"],
     );
     let id = t.req_str(ctx, "id", "\"SEV1\"").filter(|id| {
         let ok = valid_severity_id(id.get_ref());
@@ -56,6 +56,7 @@ pub(super) fn severity(ctx: &mut Ctx, t: &mut Table, seen: &mut Vec<Spanned<Stri
     let update_every = need("update_every", "\"30m\"");
     let escalation = ladder(ctx, t);
     let update_template = t.ref_id(ctx, "update_template");
+    let links = super::channels::links(ctx, t);
     if let Some(tpl) = &update_template {
         refer(ctx, Kind::Template, tpl, &t.what.clone());
     }
@@ -68,6 +69,7 @@ pub(super) fn severity(ctx: &mut Ctx, t: &mut Table, seen: &mut Vec<Spanned<Stri
         update_every: update_every?,
         escalation,
         update_template: update_template.map(|s| s.into_inner()),
+        links,
     })
 }
 
@@ -168,12 +170,14 @@ mod tests {
             "{HEAD}[[template]]\nid = \"upd\"\ntitle = \"U\"\ntext = \"x\"\n\
              [[severity]]\nid = \"SEV0\"\nack_within = \"5m\"\nmitigate_within = \"30m\"\nupdate_every = \"15m\"\n\
              update_template = \"upd\"\nescalation = [{{ name = \"L3\", who = \"all\", respond_within = \"5m\" }}]\n\
+             links = [{{ title = \"Playbook\", url = \"https://wiki.example/sev0\" }}]\n\
              [[shift]]\nfrom = \"18:00\"\nto = \"06:00\"\nwho = \"night\"\nrole = \"Night\"\n"
         );
         let rb = crate::domain::loader::load_bytes(Path::new("rb.toml"), toml.as_bytes()).unwrap().runbook;
         let s = rb.severity("sev0").unwrap();
         assert_eq!((s.title.as_str(), s.update_template.as_deref()), ("SEV0", Some("upd")));
         assert_eq!(s.escalation.as_ref().unwrap()[0].who, "all");
+        assert_eq!(s.links[0].url, "https://wiki.example/sev0");
         assert_eq!(rb.shifts[0].to, TimeOfDay { hour: 6, minute: 0 });
     }
 

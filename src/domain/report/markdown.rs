@@ -121,6 +121,9 @@ pub fn render(r: &Report) -> String {
             if let Some(cause) = &c.cause {
                 note = if note.is_empty() { md(cause) } else { format!("{note}; {}", md(cause)) };
             }
+            if let Some(e) = &c.expired {
+                note = if note.is_empty() { md(e) } else { format!("{}; {note}", md(e)) };
+            }
             if c.history.len() > 1 {
                 let h: Vec<String> =
                     c.history.iter().map(|m| format!("{} {}", m.verdict.to_uppercase(), short(&m.at))).collect();

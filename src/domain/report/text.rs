@@ -164,6 +164,13 @@ pub fn describe(ev: &EventKind) -> String {
             s
         }
         EventKind::MessageCopied { template, .. } => format!("copied message {}", p(template)),
+        EventKind::MessageSent { template, channel, attempts, status, .. } => {
+            format!("sent message {} to {} (HTTP {status}, attempt {attempts})", p(template), p(channel))
+        }
+        EventKind::MessageFailed { template, channel, attempts, error, .. } => {
+            format!("could not send message {} to {} after {attempts} attempts: {}", p(template), p(channel), p(error))
+        }
+        EventKind::T0Set { t0 } => format!("set T-0 to {}", t0.format("%Y-%m-%d %H:%M UTC")),
     }
 }
 

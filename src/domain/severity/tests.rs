@@ -17,8 +17,15 @@ fn rb() -> Runbook {
             update_every: Dur::from_secs(1800),
             escalation: None,
             update_template: None,
+            links: vec![],
         }],
-        templates: vec![Template { id: "status-update".into(), title: "Update".into(), text: "x".into() }],
+        templates: vec![Template {
+            id: "status-update".into(),
+            title: "Update".into(),
+            text: "x".into(),
+            send_to: vec![],
+            send_on: vec![],
+        }],
         ..empty_runbook()
     }
 }
@@ -70,6 +77,42 @@ fn updates_restart_the_cadence_and_late_ones_are_misses() {
     assert_eq!(c.updates[1].state, Deadline::Missed { at: t(3000), late: Duration::seconds(200) });
     assert_eq!(c.next_update().unwrap().due, t(4800));
     assert_eq!(c.missed_updates().count(), 1);
+}
+
+#[test]
+fn an_update_sent_to_a_channel_counts_and_a_failed_send_does_not() {
+    let sent = |at: i64, template: &str| {
+        (
+            at,
+            "ana",
+            EventKind::MessageSent {
+                template: template.into(),
+                channel: "golive".into(),
+                on: None,
+                attempts: 1,
+                status: 200,
+                text: "…".into(),
+            },
+        )
+    };
+    let mut ev = declared();
+    ev.push((
+        900,
+        "ana",
+        EventKind::MessageFailed {
+            template: "status-update".into(),
+            channel: "golive".into(),
+            on: None,
+            attempts: 4,
+            status: Some(500),
+            error: "HTTP 500".into(),
+        },
+    ));
+    ev.push(sent(1000, "deploy-done")); // not an update
+    ev.push(sent(1500, "status-update")); // on time (due 1800)
+    let c = clocks_at(&ev, 1600);
+    assert_eq!(c.updates[0].posted, Some(t(1500)), "{:?}", c.updates);
+    assert!(matches!(c.updates[0].state, Deadline::Met { .. }));
 }
 
 #[test]

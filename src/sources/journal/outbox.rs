@@ -62,7 +62,9 @@ pub fn produced_by_a_source(ev: &EventKind) -> bool {
         | EventKind::TriggerFired { .. }
         | EventKind::TriggerCleared { .. }
         | EventKind::StepFinished { .. }
-        | EventKind::RollbackFinished { .. } => true,
+        | EventKind::RollbackFinished { .. }
+        | EventKind::MessageSent { .. }
+        | EventKind::MessageFailed { .. } => true,
         EventKind::CriterionMarked { source, .. } => *source == MarkSource::Auto,
         EventKind::IncidentEscalated { automatic, .. } => *automatic,
         _ => false,

@@ -203,7 +203,9 @@ fn question(asked: &Asked) -> Vec<String> {
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     // The same list as "why not GO" (y): every criterion that keeps the recommendation from GO.
     let blocking = crate::domain::why_not_go::blockers(&app.runbook, &app.state);
-    let shown = blocking.len().min(6) as u16 + u16::from(!app.runbook.access.decision_by.is_empty());
+    let contradicted = crate::ui::contradictions::list(app);
+    let shown = (blocking.len().min(6) + contradicted.len().min(3)) as u16
+        + u16::from(!app.runbook.access.decision_by.is_empty());
     let asking = d.asking.as_ref().map(question).unwrap_or_default();
     let area = centered(main, 110, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
@@ -257,6 +259,16 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
                 plain(crate::ui::why_not_go::line(app, b)),
             ]));
         }
+    }
+    for (id, why) in contradicted.iter().take(3) {
+        lines.push(Line::from(vec![
+            styled(
+                app,
+                Role::Warn,
+                format!("  {} PASS by hand, source disagrees: ", if app.symbols.ascii { "!" } else { "⚠" }),
+            ),
+            plain(format!("{} — {}", clean(id), clean(why))),
+        ]));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), info);
     let mut spans = vec![styled(app, Role::Muted, "decision: ")];

@@ -51,6 +51,18 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             if let Some(cause) = &st.cause {
                 out.push(kv(app, "evidence", clean(cause)));
             }
+            if let Some(e) = &st.expired {
+                out.push(Line::from(vec![
+                    styled(app, Role::Muted, format!("{:<14}", "expired")),
+                    styled(app, Role::Warn, clean(&e.describe(rb.timezone))),
+                ]));
+            }
+            if let Some(v) = &c.valid_for {
+                out.push(kv(app, "valid for", v.to_string()));
+            }
+            if let Some(e) = &c.every {
+                out.push(kv(app, "due every", e.to_string()));
+            }
             if let Some(d) = &c.description {
                 out.push(Line::from(""));
                 out.extend(crate::ui::text::clean_lines(d).into_iter().map(Line::from));
@@ -169,15 +181,28 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             out.push(kv(app, "buffer", format!("{} lines", l.buffer)));
         }
         PaneId::Escalation => {
-            let Some(l) = rb.escalation.as_ref().and_then(|e| e.levels.get(index)) else {
+            let level = rb.escalation.as_ref().and_then(|e| e.levels.get(index));
+            let sev = crate::ui::links::open_severity(app);
+            if level.is_none() && sev.is_none() {
                 return ("Escalation".into(), out);
+            }
+            // The open incident first: what the links below belong to.
+            title = match level {
+                Some(l) => format!("Escalation level {}", clean(&l.name)),
+                None => "Incident".into(),
             };
-            title = format!("Escalation level {}", clean(&l.name));
-            out.push(kv(app, "who", clean(&l.who)));
-            out.push(kv(app, "respond within", l.respond_within.to_string()));
+            if let (Some(sev), Some(inc)) = (sev, app.state.incident.as_ref()) {
+                let summary = inc.summary.as_deref().map(|s| format!(": {}", clean(s))).unwrap_or_default();
+                out.push(kv(app, "incident", format!("{} {}{summary}", clean(&sev.id), clean(&sev.title))));
+            }
+            if let Some(l) = level {
+                out.push(kv(app, "who", clean(&l.who)));
+                out.push(kv(app, "respond within", l.respond_within.to_string()));
+            }
         }
     }
     insert_notes(app, pane, index, &mut out);
+    out.extend(crate::ui::links::lines(app, crate::ui::links::of(app, pane, index)));
     (title, out)
 }
 
@@ -281,6 +306,11 @@ pub fn on_key(app: &mut App, mut v: DetailsView, key: KeyEvent) -> Outcome {
             let from = v.top;
             jump(app, &mut v, &lines, from, false);
         }
+        KeyCode::Char(d @ '1'..='9') => {
+            let effects = crate::ui::links::open(app, v.pane, v.index, (d as u8 - b'0') as usize);
+            // The view stays open; the copy runs as an effect (see `Outcome::Also`).
+            return Outcome::Also(Overlay::Details(v), effects);
+        }
         _ => {}
     }
     Outcome::Keep(Overlay::Details(v))
@@ -297,7 +327,34 @@ fn jump(app: &mut App, v: &mut DetailsView, lines: &[Line], from: usize, forward
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &mut DetailsView) {
+/// Where the link URLs landed on screen (one-row lines only), for OSC 8.
+fn place_links(app: &mut App, shown: &[Line], inner: Rect, v: &DetailsView) {
+    let urls: Vec<String> = crate::ui::links::of(app, v.pane, v.index).iter().map(|l| clean(&l.url)).collect();
+    let mut placed = Vec::new();
+    let mut row = 0u16;
+    for line in shown {
+        if row >= inner.height {
+            break;
+        }
+        let rows = Paragraph::new(line.clone()).wrap(Wrap { trim: false }).line_count(inner.width) as u16;
+        if let Some(last) = line.spans.last() {
+            if rows == 1 && urls.iter().any(|u| *u == last.content) {
+                let before: usize =
+                    line.spans[..line.spans.len() - 1].iter().map(|s| crate::ui::text::width(&s.content)).sum();
+                placed.push(crate::ui::hyperlink::Placed {
+                    x: inner.x + before as u16,
+                    y: inner.y + row,
+                    url: last.content.to_string(),
+                    text: last.content.to_string(),
+                });
+            }
+        }
+        row += rows.max(1);
+    }
+    app.placed_links = placed;
+}
+
+pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut DetailsView) {
     let (title, mut lines) = lines(app, v.pane, v.index);
     let area = centered(main, 100, (lines.len() as u16 + 4).max(8).min(main.height.saturating_sub(2)));
     frame.render_widget(Clear, area);
@@ -327,8 +384,10 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &mut DetailsView) {
     } else {
         format!("\"{}\": n/N next/previous · / find · Esc close", clean(&v.find))
     };
-    let p = Paragraph::new(lines.split_off(v.top.min(lines.len())))
-        .wrap(Wrap { trim: false })
-        .block(crate::ui::chrome::dialog_block(app, &title, &hint));
+    let shown = lines.split_off(v.top.min(lines.len()));
+    if app.hyperlinks {
+        place_links(app, &shown, Rect::new(area.x + 1, area.y + 1, inner_w, inner_h as u16), v);
+    }
+    let p = Paragraph::new(shown).wrap(Wrap { trim: false }).block(crate::ui::chrome::dialog_block(app, &title, &hint));
     frame.render_widget(p, area);
 }

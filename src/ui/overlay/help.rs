@@ -29,6 +29,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Role::Muted,
         "In dialogs: Esc closes (q too, outside text fields). Keys come from keys.toml in the config dir.",
     )));
+    out.push(Line::from(styled(
+        app,
+        Role::Muted,
+        "Details: 1-9 copy a link. Messages (c): y copies, s sends to the template's channels.",
+    )));
     out
 }
 

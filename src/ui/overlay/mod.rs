@@ -93,6 +93,8 @@ pub enum Outcome {
     Close,
     /// Close and run these effects.
     Done(Vec<Effect>),
+    /// Stay open and run these effects (copying a link from details).
+    Also(Overlay, Vec<Effect>),
 }
 
 pub fn is_close(key: &KeyEvent, text_field: bool) -> bool {
@@ -131,6 +133,12 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         }
         Outcome::Close => Vec::new(),
         Outcome::Done(e) => e,
+        Outcome::Also(ov, e) => {
+            if app.overlay.is_none() {
+                app.overlay = Some(ov);
+            }
+            e
+        }
     }
 }
 

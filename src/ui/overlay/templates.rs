@@ -1,7 +1,8 @@
 //! `c`: communication templates. The list on top, the selected one filled from
 //! the live session below (refreshed every draw, so `{now}` ticks), and
 //! `Enter`/`y` copies it (tmux buffer or OSC 52, `ui::clipboard`) and journals
-//! `message.copied` with the exact text for the post-mortem.
+//! `message.copied` with the exact text for the post-mortem; `s` posts it to
+//! the template's `send_to` channels (`ui::wiring::channels`).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,7 +13,7 @@ use ratatui::Frame;
 use super::{centered, is_close, Outcome, Overlay};
 use crate::domain::event::EventKind;
 use crate::domain::template::{render, Context};
-use crate::ui::app::App;
+use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::effect::Effect;
 use crate::ui::text::{clean, clean_lines};
@@ -49,6 +50,23 @@ pub fn on_key(app: &mut App, mut d: TemplatesDialog, key: KeyEvent) -> Outcome {
                 return Outcome::Done(effects);
             }
         }
+        KeyCode::Char('s') => {
+            let Some(t) = app.runbook.templates.get(d.selected) else { return Outcome::Keep(Overlay::Templates(d)) };
+            let id = t.id.clone();
+            if let Some(why) = &app.read_only {
+                app.say(format!("read-only ({why}): messages are not sent from here"), MsgKind::Warn);
+            } else if t.send_to.is_empty() {
+                app.say(
+                    format!("template {} has no send_to: add send_to = [\"<channel id>\"] to send it", clean(&id)),
+                    MsgKind::Info,
+                );
+            } else {
+                let deliveries = crate::ui::wiring::channels::deliveries(app, &id, None);
+                let to: Vec<String> = deliveries.iter().map(|x| clean(&x.channel.id)).collect();
+                app.say(format!("sending {} to {} …", clean(&id), to.join(", ")), MsgKind::Info);
+                return Outcome::Done(vec![Effect::Send(deliveries)]);
+            }
+        }
         _ => {}
     }
     Outcome::Keep(Overlay::Templates(d))
@@ -57,7 +75,7 @@ pub fn on_key(app: &mut App, mut d: TemplatesDialog, key: KeyEvent) -> Outcome {
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &TemplatesDialog) {
     let area = centered(main, 100, main.height.saturating_sub(2).max(10));
     frame.render_widget(Clear, area);
-    let block = dialog_block(app, "Messages", "j/k choose · Enter/y copy · Esc close");
+    let block = dialog_block(app, "Messages", "j/k choose · Enter/y copy · s send · Esc close");
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.runbook.templates.is_empty() {
@@ -76,7 +94,11 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &TemplatesDialog) {
         .enumerate()
         .map(|(i, t)| {
             let marker = if i == d.selected { app.symbols.focus_marker() } else { " " };
-            let line = Line::from(vec![plain(format!("{marker} {:<20} ", clean(&t.id))), plain(clean(&t.title))]);
+            let mut spans = vec![plain(format!("{marker} {:<20} ", clean(&t.id))), plain(clean(&t.title))];
+            if !t.send_to.is_empty() {
+                spans.push(styled(app, Role::Muted, format!("  → {}", clean(&t.send_to.join(", ")))));
+            }
+            let line = Line::from(spans);
             if i == d.selected {
                 line.style(app.theme.style(Role::Selection))
             } else {

@@ -40,6 +40,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let mut sel_row = 0;
     let mut failing = Vec::new();
     let mut last_sev = None;
+    let contradicted = crate::ui::contradictions::list(app);
     for (i, c) in crit.iter().enumerate() {
         if last_sev != Some(c.severity) {
             map.push(None);
@@ -53,7 +54,16 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         let st = app.state.criteria.get(&c.id);
         let verdict = st.map(|s| s.verdict).unwrap_or_default();
         let (sym, word, role) = app.symbols.verdict(verdict);
+        let expired = st.and_then(|s| s.expired.as_ref());
+        let contra = contradicted.iter().any(|(id, _)| *id == c.id);
         let who = match st.and_then(|s| s.by.as_ref().zip(s.at)) {
+            // A PASS by hand that the bound source now says is failing.
+            _ if contra => format!("{} source says FAIL", if app.symbols.ascii { "!" } else { "⚠" }),
+            // Evidence that is too old: PENDING, saying what it was (details have the rest).
+            _ if expired.is_some() => {
+                let e = expired.expect("checked");
+                format!("expired {} {}", clean(e.by.as_deref().unwrap_or("?")), timefmt::hm(e.at))
+            }
             Some((_, at)) if st.is_some_and(|s| s.source == MarkSource::Auto) => format!("auto {}", timefmt::hm(at)),
             Some((by, at)) if verdict != Verdict::Pending || st.is_some_and(|s| s.source != MarkSource::Manual) => {
                 format!("{} {}", clean(by), timefmt::hm(at))
@@ -68,7 +78,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         let mut line = Line::from(vec![
             styled(app, role, pad(&format!(" {sym} {word}"), state_w)),
             plain(pad(&clean(&c.title), title_w)),
-            styled(app, Role::Muted, right),
+            styled(app, if expired.is_some() || contra { Role::Warn } else { Role::Muted }, right),
         ]);
         if i == sel {
             sel_row = rows.len();

@@ -8,6 +8,7 @@ pub mod probe_row;
 pub mod probes;
 pub mod scroll;
 pub mod status;
+pub mod status_team;
 pub mod steps;
 
 use serde::Deserialize;

@@ -65,8 +65,11 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     };
     // What must show (recommendation, decision, clock) is laid out first;
     // the title and the operators share what is left.
-    let fixed_of =
-        |rec: &str, clock: &str| width(rec) + width(&decision) + width(" │ ") + width(dec_label) + width(clock) + 2;
+    let team = super::status_team::segments(app, w);
+    let team_w: usize = team.iter().map(|s| width(&s.content)).sum();
+    let fixed_of = |rec: &str, clock: &str| {
+        width(rec) + width(&decision) + width(" │ ") + width(dec_label) + width(clock) + 2 + team_w
+    };
     // The operator's name keeps its room too (with the separators and a few
     // letters of the title): when all the rest does not fit, the clock drops
     // its local time, then the recommendation's reason is cut.
@@ -157,6 +160,7 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     spans.push(styled(app, Role::Accent, rec));
     spans.push(styled(app, Role::Status, dec_label));
     spans.push(styled(app, dec_role, decision).patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)));
+    spans.extend(team);
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     let gap = w.saturating_sub(used + width(&clock) + 1);
     spans.push(Span::raw(" ".repeat(gap)));

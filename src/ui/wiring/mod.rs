@@ -11,6 +11,7 @@
 //! - `runs`: the loop's side — spawning, aborting, stopping on quit, loading a
 //!   past run's output file.
 
+pub mod channels;
 pub mod outbox;
 pub mod probes;
 pub mod runs;

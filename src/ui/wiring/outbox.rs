@@ -67,14 +67,22 @@ impl Session {
                 // is neither hidden nor produced again on every tick while it waits.
                 self.app.state.apply_event(operator, now, event.clone());
             }
-            return self.fold_sent(sent, late_before);
+            let new = self.fold_sent(sent, late_before);
+            // Shown now, written now or late: its message goes out now.
+            self.send_on(event);
+            return new;
         }
         if let Some(why) = self.outbox_blocks_acts(now) {
             self.app.say(format!("NOT RECORDED ({}): {why}", event.name()), MsgKind::Error);
             return Vec::new();
         }
         let got = self.journal.append(operator, now, event);
-        self.fold_result(got)
+        let written = got.is_ok();
+        let new = self.fold_result(got);
+        if written {
+            self.send_on(event);
+        }
+        new
     }
 
     /// Whether `event` may go to the journal from here: not when the console
@@ -194,7 +202,10 @@ impl Session {
                 || self.quiet
                 || self.own_act.as_ref().is_some_and(|(op, ev)| *op == r.operator && r.event().as_ref() == Some(ev));
             if ours {
-                self.ahead.pop_front();
+                if let Some((_, ev)) = self.ahead.pop_front() {
+                    // Written by this console's writer thread: its automatic messages go out.
+                    self.send_on(&ev);
+                }
                 self.app.state.apply_meta(r);
                 // Its marker in the log timeline carries the journal's own time.
                 crate::ui::logs_live::on_record(&mut self.app, r);
@@ -263,5 +274,6 @@ impl Session {
             self.app.procs.journal_backlog = w.backlog;
             self.app.dirty = true;
         }
+        self.flush_sends();
     }
 }

@@ -1,0 +1,19 @@
+//! The console's view of `domain::contradiction`: PASS verdicts given by a
+//! person that their bound source now contradicts, from live probe
+//! histories and log counts.
+
+use crate::domain::auto_verdict::Inputs;
+use crate::domain::contradiction;
+use crate::ui::app::App;
+
+/// (criterion id, the source's cause), in runbook order.
+pub fn list(app: &App) -> Vec<(String, String)> {
+    let inp = Inputs {
+        runbook: &app.runbook,
+        state: &app.state,
+        probes: &app.procs.histories,
+        logs: &app.live.logs,
+        now: app.now,
+    };
+    contradiction::all(&inp).into_iter().map(|(c, why)| (c.id.clone(), why)).collect()
+}
