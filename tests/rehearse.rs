@@ -240,3 +240,21 @@ fn firing_a_rollback_in_a_rehearsal_runs_nothing_real() {
     p.keys(&["q"]);
     p.wait_screen("EXIT=0");
 }
+
+#[test]
+fn at_speed_600_evidence_valid_for_ten_minutes_expires_in_rehearsal_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let runbook = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rehearse-clock.toml");
+    let p = rehearse(&data, dir.path(), &format!("{} --speed 600", runbook.display()));
+    p.wait_screen("REHEARSAL");
+    p.keys(&["2", "Space"]);
+    wait_record(&p, &data, "rehearse-clock", "the pass", |r| {
+        r["kind"] == "criterion.marked" && r["data"]["criterion"] == "smoke" && r["data"]["verdict"] == "pass"
+    });
+    // valid_for = "10m": about a wall second at ×600, the pass is no longer evidence.
+    p.wait_screen("expired ");
+    assert!(p.screen().contains("PENDING Smoke test passed"), "{}", p.screen());
+    p.keys(&["q"]);
+    p.wait_screen("EXIT=0");
+}
