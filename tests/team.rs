@@ -504,3 +504,19 @@ fn commands_whose_reader_went_away_do_not_panic() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+/// A headless act on a session nobody opened (a bot with the wrong data dir)
+/// still records, but says it started a new session; the next act does not.
+#[test]
+fn a_headless_act_that_starts_a_new_session_says_so() {
+    let room = Room::new();
+    let rb = runbook();
+    let rb = rb.to_str().unwrap();
+    let first = room.cli("ana", &["note", rb, "first"]);
+    assert!(first.status.success());
+    let err = String::from_utf8_lossy(&first.stderr);
+    assert!(err.contains("this started a new session"), "{err}");
+    let second = room.cli("ana", &["note", rb, "second"]);
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(!err.contains("new session"), "{err}");
+}

@@ -62,7 +62,17 @@ fn append_signing(common: &Common, runbook_id: &str, sign: bool, ev: &EventKind)
 }
 
 fn append_to(path: &Path, who: &str, ev: &EventKind, common: &Common, sign: bool) -> Result<Record, i32> {
+    // A script or a bot that writes to a session nobody opened (a wrong data
+    // dir, a wrong user) is told so: its act starts a new session, which no
+    // open console is watching.
+    let new_session = !crate::sources::journal::postgres::is_database_url(path) && !path.exists();
     let opened = Journal::open(path).map_err(|e| bad_input(clean(&e.to_string())))?;
+    if new_session {
+        errln!(
+            "warroom: warning: there was no session journal at {}: this started a new session. If a console is open on this runbook, it uses another data dir or journal (WARROOM_DATA_DIR, --journal).",
+            path.display()
+        );
+    }
     for w in &opened.warnings {
         errln!("warroom: {}", clean(w));
     }

@@ -109,7 +109,7 @@ pub enum Row<'a> {
 
 /// At most `room` rows, oldest first, ending just before line index `end`
 /// (`None`: at the newest line, with the acts after it); markers take at most
-/// a third of them while lines are left to show. A marker sits after
+/// half of them while lines are left to show. A marker sits after
 /// the lines of its moment and before the first later line; markers older
 /// than the oldest kept line are left out once the ring has dropped lines.
 pub fn rows<'a>(w: &'a LogWindow, markers: &'a [Marker], end: Option<u64>, room: usize) -> Vec<Row<'a>> {
@@ -125,9 +125,9 @@ pub fn rows<'a>(w: &'a LogWindow, markers: &'a [Marker], end: Option<u64>, room:
     };
     let (mut i, mut j) = (end, upper.max(lower));
     let mut out = Vec::with_capacity(room.min(4096));
-    // Markers explain lines; they never crowd them out: at most a third of the
-    // rows while there are lines to show (none in a log squeezed to two rows).
-    let most_markers = room / 3;
+    // Markers explain lines; they never crowd them out: at most half the rows
+    // while there are lines to show (none in a log squeezed to two rows).
+    let most_markers = if room <= 2 { 0 } else { room / 2 };
     let mut marked = 0;
     while out.len() < room {
         let line = if i > first { w.at_index(i - 1) } else { None };
@@ -219,7 +219,7 @@ mod tests {
         // Held before line 9 (index 3): nothing after line 5 and its act.
         assert_eq!(texts(&rows(&w, &m, Some(3), 3)), ["line 2", "line 5", "at 7"]);
         // Held at the end shows the acts after the newest line too.
-        assert_eq!(texts(&rows(&w, &m, Some(4), 6)), ["line 1", "line 2", "line 5", "at 7", "line 9", "at 12"]);
+        assert_eq!(texts(&rows(&w, &m, Some(4), 6)), ["line 2", "at 2", "line 5", "at 7", "line 9", "at 12"]);
     }
 
     /// A log squeezed to a few rows shows its newest lines, not a run of acts.
@@ -230,7 +230,7 @@ mod tests {
         assert_eq!(texts(&rows(&w, &m, None, 2)), ["line 1", "line 2"]);
         let six = texts(&rows(&w, &m, None, 6));
         assert_eq!(six.iter().filter(|t| t.starts_with("line")).count(), 2, "{six:?}");
-        assert_eq!(six.len(), 4, "two lines and a third of six rows of acts: {six:?}");
+        assert_eq!(six.len(), 5, "two lines and half of six rows of acts: {six:?}");
     }
 
     #[test]

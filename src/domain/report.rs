@@ -202,9 +202,19 @@ pub struct IncidentReport {
     pub resolved_by: Option<String>,
     /// The `[[severity]]` in force at the end (`None` without one).
     pub severity: Option<String>,
+    /// Every severity set, in order (the first is the declared one; the
+    /// deadlines follow the last, counted from the declaration).
+    pub severity_changes: Vec<SeverityChange>,
     pub mitigated_at: Option<Ts>,
     /// Each severity deadline (ack, mitigate, every update): met or missed, and by how much.
     pub clocks: Vec<super::severity::DeadlineReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SeverityChange {
+    pub severity: String,
+    pub at: Ts,
+    pub by: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -687,6 +697,11 @@ fn incidents(runbook: Option<&Runbook>, state: &SessionState) -> Vec<IncidentRep
             resolved_at: i.resolved.as_ref().map(|r| Ts(r.at)),
             resolved_by: i.resolved.as_ref().map(|r| printable(&r.by)),
             severity: i.severity().map(printable),
+            severity_changes: i
+                .severities
+                .iter()
+                .map(|(sev, st)| SeverityChange { severity: printable(sev), at: Ts(st.at), by: printable(&st.by) })
+                .collect(),
             mitigated_at: i.mitigated.as_ref().map(|m| Ts(m.at)),
             clocks: runbook
                 .and_then(|rb| super::severity::clocks(rb, i, end))

@@ -113,7 +113,9 @@ pub fn describe(r: &Record) -> String {
                 format!("ALARM {}: {} — proposes rollback {}", clean(&trigger), clean(&cause), clean(&propose))
             }
             EventKind::TriggerCleared { trigger } => format!("alarm {} cleared", clean(&trigger)),
-            other => clean(other.name()),
+            // Everything else in the words the activity feed uses (which
+            // rollback, its outcome, the new severity), never a raw kind.
+            other => crate::domain::activity::describe(r).map_or_else(|| clean(other.name()), |a| clean(&a.text)),
         },
     };
     format!("{at} {who}: {what}")
@@ -137,7 +139,10 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
             Ok(Some(crate::domain::auto_verdict::person_mark(c, verdict, note)))
         }
         "tick" => {
-            let st = rb.step(rest).filter(|s| s.manual).ok_or_else(|| format!("no manual step \"{}\"", clean(rest)))?;
+            let st = rb.step(rest).filter(|s| s.manual).ok_or_else(|| {
+                let ids: Vec<&str> = rb.steps.iter().filter(|s| s.manual).map(|s| s.id.as_str()).collect();
+                format!("no manual step \"{}\": use one of {}", clean(rest), ids.join(", "))
+            })?;
             let done = s.app.state.step_status(&st.id) != StepStatus::Done;
             Ok(Some(EventKind::StepTicked { step: st.id.clone(), done }))
         }
@@ -285,4 +290,32 @@ fn print_news(session: &mut Session, said: &mut u64) {
         out(&format!("note: {}", clean(&m.text)));
     }
     *said = session.app.messages.total();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::record::GENESIS;
+
+    fn said(ev: EventKind) -> String {
+        describe(&Record::new(GENESIS, 1, chrono::Utc::now(), "ana", &ev))
+    }
+
+    /// Others' acts read as sentences that say which and what, never as a
+    /// raw record kind ("ana: incident.mitigated").
+    #[test]
+    fn others_acts_are_sentences() {
+        let rb = said(EventKind::RollbackStarted {
+            rollback: "revert".into(),
+            run: 1,
+            command: "x".into(),
+            output: "o".into(),
+        });
+        assert!(rb.ends_with("ana: fired rollback revert (run 1)"), "{rb}");
+        let sev = said(EventKind::IncidentSeverity { severity: "SEV1".into() });
+        assert!(sev.ends_with("set the incident's severity to SEV1"), "{sev}");
+        let mit = said(EventKind::IncidentMitigated { note: None });
+        assert!(mit.ends_with("marked the incident mitigated"), "{mit}");
+        assert!(!said(EventKind::RollbackApproved { rollback: "full".into() }).contains("rollback.approved"));
+    }
 }

@@ -196,8 +196,21 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "\n## Incidents and escalations\n");
         for i in &r.incidents {
             let summary = i.summary.as_deref().map(|s| format!(": {}", md(s))).unwrap_or_default();
-            let sev = i.severity.as_deref().map(|s| format!(" ({})", md(s))).unwrap_or_default();
+            // Declared with the first severity set; later changes follow it.
+            let first = i.severity_changes.first().map(|c| c.severity.as_str()).or(i.severity.as_deref());
+            let sev = first.map(|s| format!(" ({})", md(s))).unwrap_or_default();
             let _ = writeln!(o, "- Declared{sev} by {} at {}{summary}", md(&i.declared_by), when(&i.declared_at));
+            for pair in i.severity_changes.windows(2) {
+                let (from, to) = (&pair[0], &pair[1]);
+                let _ = writeln!(
+                    o,
+                    "  - severity {} → {} by {} at {} (its deadlines count from the declaration)",
+                    md(&from.severity),
+                    md(&to.severity),
+                    md(&to.by),
+                    short(&to.at)
+                );
+            }
             if let Some(m) = &i.mitigated_at {
                 let _ = writeln!(o, "  - mitigated at {}", short(m));
             }

@@ -299,3 +299,22 @@ fn without_the_runbook_the_recorded_outline_gives_titles_phases_and_order() {
     assert_eq!(titles(&without), titles(&with));
     assert!(without.recommendation.is_none(), "no runbook, no recommendation");
 }
+
+/// Declared SEV0 then changed to SEV1: the report says it was declared SEV0
+/// and when, by whom, it became SEV1 — not "declared (SEV1)".
+#[test]
+fn a_severity_change_is_told_after_the_declared_one() {
+    let evs = [
+        EventKind::IncidentDeclared { level: "L1".into(), summary: Some("payments".into()) },
+        EventKind::IncidentSeverity { severity: "SEV0".into() },
+        EventKind::IncidentSeverity { severity: "SEV1".into() },
+    ];
+    let who = ["ben", "ben", "cli"];
+    let records: Vec<Record> =
+        evs.iter().enumerate().map(|(i, ev)| record(i as u64 + 1, t(i as i64 * 60), who[i], ev)).collect();
+    let r = build(None, &records);
+    assert_eq!(r.incidents[0].severity.as_deref(), Some("SEV1"));
+    let md = markdown::render(&r);
+    assert!(md.contains("- Declared (SEV0) by ben"), "{md}");
+    assert!(md.contains("  - severity SEV0 → SEV1 by cli at"), "{md}");
+}
