@@ -681,3 +681,16 @@ fn a_read_only_open_watches_without_writing_and_never_creates_tables() {
         .unwrap();
     assert_eq!(text(&tables.stdout).trim(), "0");
 }
+
+#[test]
+fn the_time_machine_reads_a_postgres_session() {
+    let Some(pg) = pg::cluster() else { return };
+    let url = pg.url(&session("replay"));
+    let out = mark(&url, "smoke", "pass", "ana");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = warroom(&["replay", &url, "--diff", "start", "end"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("criterion smoke: PENDING → PASS"), "{shown}");
+    assert!(shown.contains("by ana"), "{shown}");
+}

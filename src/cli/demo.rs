@@ -21,12 +21,18 @@ pub struct DemoArgs {
     /// everything is, and stop on Ctrl-C or end of input (for scripts and tests).
     #[arg(long, hide = true)]
     pub serve: bool,
+    /// Open a short, finished go-live (with a rollback) in the time machine instead.
+    #[arg(long)]
+    pub replay: bool,
 }
 
 pub fn run(args: &DemoArgs, c: &Common) -> i32 {
     if args.print_runbook {
         out!("{}", runbook::TEMPLATE);
         return EXIT_OK;
+    }
+    if args.replay {
+        return recorded(c);
     }
     let session = match DemoSession::start() {
         Ok(s) => s,
@@ -64,6 +70,32 @@ fn console(session: &DemoSession, c: &Common) -> i32 {
     warnings.extend(loaded.warnings.iter().map(|d| d.to_string()));
     // The demo's runbook lives in a folder removed on quit: nothing to record for `report`.
     launch(Launch { runbook: loaded.runbook, journal_path, runbook_path: None, badge: Some("DEMO"), warnings }, c)
+}
+
+/// `--replay`: the recorded go-live, written into a temp folder (removed on
+/// quit) and opened in the time machine.
+fn recorded(c: &Common) -> i32 {
+    let dir = match tempfile::Builder::new().prefix("warroom-demo-replay-").tempdir() {
+        Ok(d) => d,
+        Err(e) => return common::bad_input(format!("demo: cannot make a temp folder: {e}; check $TMPDIR")),
+    };
+    let places = runbook::DemoPlaces::new("http://127.0.0.1:9", dir.path(), "127.0.0.1:9");
+    let rb_path = dir.path().join("runbook.toml");
+    let journal = dir.path().join("journal.jsonl");
+    if let Err(e) = std::fs::write(&rb_path, runbook::render(&places)) {
+        return common::bad_input(format!("demo: cannot write {}: {e}", rb_path.display()));
+    }
+    if let Err(e) = crate::demo::recorded::write(&journal) {
+        return common::bad_input(format!("demo: cannot write the recorded journal: {e}"));
+    }
+    let loaded = match runbook_file::load(&rb_path) {
+        Ok(l) => l,
+        Err(diags) => {
+            runbook_file::print_diagnostics(&diags);
+            return EXIT_BAD_INPUT;
+        }
+    };
+    super::launch::launch_replay(&journal, loaded.runbook, None, Some("DEMO"), c)
 }
 
 /// Prints where everything is and waits for Ctrl-C, SIGTERM or end of input.

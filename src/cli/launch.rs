@@ -15,15 +15,33 @@ pub fn launch(l: Launch, c: &Common) -> i32 {
         Ok(s) => s,
         Err(e) => return common::bad_input(e),
     };
-    let options = Options {
+    exit_code(console(l, options(c, signer)))
+}
+
+/// The time machine on `journal` at `at` (`replay`, `demo --replay`); the exit code.
+pub fn launch_replay(
+    journal: &std::path::Path,
+    runbook: crate::domain::runbook::Runbook,
+    at: Option<usize>,
+    badge: Option<&'static str>,
+    c: &Common,
+) -> i32 {
+    exit_code(crate::ui::replay_launch::replay(journal, runbook, at, badge, options(c, None)))
+}
+
+fn options(c: &Common, signer: Option<crate::sources::journal::Signer>) -> Options {
+    Options {
         settings: common::settings(c),
         theme: c.theme.clone(),
         layout: c.layout.clone(),
         read_only: c.read_only,
         plain: c.plain,
         signer,
-    };
-    match console(l, options) {
+    }
+}
+
+fn exit_code(ended: Ended) -> i32 {
+    match ended {
         Ended::Ran(Exit::Quit) => EXIT_OK,
         Ended::Ran(Exit::Signal(s)) => match s {
             Signal::Interrupt => 130,

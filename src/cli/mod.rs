@@ -20,6 +20,8 @@ pub mod note;
 pub mod open;
 pub mod probe;
 pub mod record_act;
+pub mod rehearse;
+pub mod replay;
 pub mod report;
 pub mod run_output;
 pub mod runbook_file;
@@ -175,6 +177,32 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "md")]
         format: ReportFormat,
     },
+    /// A dress rehearsal in a session of its own: nothing real runs, the clocks run faster.
+    Rehearse {
+        runbook: PathBuf,
+        /// How many times faster the rehearsal's clock runs (escalation, triggers, severity clocks, the scenario).
+        #[arg(long, default_value_t = 1)]
+        speed: u32,
+        /// What goes wrong, and when (TOML; docs/time-machine.md).
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        /// Probe the real targets instead of the scenario.
+        #[arg(long)]
+        live_probes: bool,
+    },
+    /// The time machine: the whole console at any past moment of a session, read-only.
+    Replay {
+        journal: PathBuf,
+        /// Runbook (default: the one recorded when the session opened).
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+        /// The moment: a journal seq (42), a UTC time (06:14, 06:14:03, 2026-02-12T06:14:03Z), start or end.
+        #[arg(long, value_name = "TIME|SEQ")]
+        at: Option<String>,
+        /// Print what changed between two moments and exit.
+        #[arg(long, num_args = 2, value_names = ["T1", "T2"], conflicts_with = "at")]
+        diff: Option<Vec<String>>,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,5 +271,18 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Who { runbook, json } => who::run(&runbook, json, c),
         Command::Incident { runbook, act } => incident::run(&runbook, &act, c),
         Command::Handover { runbook, since, format } => handover::run(&runbook, since.as_deref(), format, c),
+        Command::Rehearse { runbook, speed, scenario, live_probes } => rehearse::run(
+            rehearse::RehearseArgs { runbook: &runbook, speed, scenario: scenario.as_deref(), live_probes },
+            c,
+        ),
+        Command::Replay { journal, runbook, at, diff } => replay::run(
+            replay::ReplayArgs {
+                journal: &journal,
+                runbook: runbook.as_deref(),
+                at: at.as_deref(),
+                diff: diff.as_deref(),
+            },
+            c,
+        ),
     }
 }

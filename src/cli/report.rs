@@ -67,7 +67,11 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
         run.output_excerpt = Some(excerpt(journal_dir, &run.output));
     }
     let text = match format {
-        ReportFormat::Md => markdown::render(&report),
+        // A rehearsal's journal is also scored (docs/time-machine.md).
+        ReportFormat::Md => {
+            let score = crate::domain::rehearsal_score::render(loaded.as_ref().map(|l| &l.runbook), &opened.records);
+            markdown::render(&report) + &score.unwrap_or_default()
+        }
         ReportFormat::Json => match serde_json::to_string_pretty(&report) {
             Ok(s) => s + "\n",
             Err(e) => return bad_input(format!("could not write the report as JSON: {e}")),
@@ -97,7 +101,7 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
 /// session opened, if it is still there, still valid and still the same
 /// runbook. Otherwise the report goes on without it (ids instead of titles),
 /// and says so on stderr.
-fn recorded_runbook(records: &[Record]) -> Option<Loaded> {
+pub(crate) fn recorded_runbook(records: &[Record]) -> Option<Loaded> {
     if records.is_empty() {
         return None;
     }

@@ -5,6 +5,7 @@
 pub mod control;
 pub mod loggen;
 pub mod platform;
+pub mod recorded;
 pub mod runbook;
 pub mod session;
 

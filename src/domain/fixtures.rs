@@ -64,6 +64,7 @@ pub fn rollback(id: &str, approvals: u32) -> Rollback {
         fire: vec![],
         // Name-level, so tests can fold approvals by name; loaded runbooks default to `User`.
         distinct: super::runbook::Distinct::Operator,
+        rehearse: None,
     }
 }
 
@@ -144,5 +145,14 @@ pub fn opened() -> EventKind {
         path: None,
         runbook_sha256: None,
         outline: None,
+    }
+}
+
+/// `examples/golive-platform.toml`, loaded: probes, logs, steps and triggers to name.
+pub fn example_runbook() -> Runbook {
+    let text = include_str!("../../examples/golive-platform.toml");
+    match super::loader::load_bytes(std::path::Path::new("golive-platform.toml"), text.as_bytes()) {
+        Ok(l) => l.runbook,
+        Err(d) => panic!("the example runbook must load: {d:?}"),
     }
 }

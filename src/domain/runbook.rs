@@ -137,6 +137,8 @@ pub struct Step {
     pub manual: bool,
     /// Roles that may run or tick it (empty: anyone).
     pub by: Vec<String>,
+    /// What `warroom rehearse` runs instead of `run` (docs/time-machine.md); none: nothing runs.
+    pub rehearse: Option<String>,
     pub links: Vec<Link>,
 }
 
@@ -324,6 +326,8 @@ pub struct Rollback {
     pub fire: Vec<String>,
     /// What the approvers must differ in (default `User` when approvals ≥ 2).
     pub distinct: Distinct,
+    /// What `warroom rehearse` runs instead of `run`; none: nothing runs.
+    pub rehearse: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

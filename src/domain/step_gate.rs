@@ -88,6 +88,7 @@ mod tests {
             on_fail,
             manual: false,
             by: vec![],
+            rehearse: None,
             links: vec![],
         }
     }

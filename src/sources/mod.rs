@@ -8,12 +8,14 @@
 //! them and says how many (`logtail::batch`). Memory never grows with a flood.
 
 pub mod channels;
+pub mod clock;
 pub mod journal;
 pub mod logtail;
 pub mod orphans;
 pub mod presence;
 pub mod probes;
 pub mod process;
+pub mod scenario_player;
 pub mod settings;
 pub mod steps;
 pub mod tls;

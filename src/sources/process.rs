@@ -25,7 +25,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -193,7 +192,7 @@ pub fn spawn_run_with(spec: RunSpec, limits: RunLimits, tx: EventSender) -> RunH
         }
     };
     file.note(
-        Utc::now(),
+        crate::sources::clock::now(),
         &spec.redactor.redact_owned(format!(
             "started: /bin/sh -c {} (in {})",
             clean_bytes(spec.command.as_bytes()),
@@ -221,7 +220,7 @@ pub fn spawn_run_with(spec: RunSpec, limits: RunLimits, tx: EventSender) -> RunH
             } else {
                 format!("cannot start /bin/sh -c in {}: {e}", spec.cwd.display())
             };
-            file.note(Utc::now(), &why);
+            file.note(crate::sources::clock::now(), &why);
             file.flush();
             return fail(why);
         }
@@ -318,9 +317,9 @@ impl Supervisor {
         }
         if let Some(f) = file.as_mut() {
             if leftovers {
-                f.note(Utc::now(), "processes left running in the run's group were stopped");
+                f.note(crate::sources::clock::now(), "processes left running in the run's group were stopped");
             }
-            f.note(Utc::now(), &describe(&end, self.spec.timeout));
+            f.note(crate::sources::clock::now(), &describe(&end, self.spec.timeout));
             f.flush();
         }
         self.shared.finished.store(true, Ordering::SeqCst);

@@ -139,6 +139,8 @@ pub struct App {
     pub placed_links: Vec<super::hyperlink::Placed>,
     /// Hides the runbook's secrets in outside text (built once, at start).
     pub redactor: std::sync::Arc<crate::domain::redact::Redactor>,
+    /// The time machine's bar (moment, position, keys), drawn above the panes when set.
+    pub timeline_bar: Option<String>,
 }
 
 impl App {
@@ -181,6 +183,7 @@ impl App {
             procs: Default::default(),
             team: super::presence::Team::new(cfg.now),
             update_prompted: None,
+            timeline_bar: None,
             hyperlinks: super::hyperlink::supported(|k| std::env::var(k).ok()),
             placed_links: Vec::new(),
         }
@@ -650,6 +653,9 @@ impl App {
             Action::ChangeSeverity => self.change_severity(),
             Action::Who => self.overlay = Some(Overlay::Who { scroll: 0 }),
             Action::Handover => return vec![Effect::OpenHandover],
+            Action::WhyNotGo => super::why_not_go::open(self),
+            Action::TimeMachine => return vec![Effect::TimeMachine],
+            Action::WhatChanged => return vec![Effect::WhatChanged],
             Action::AddNote => {
                 if self.writable() {
                     self.overlay = Some(Overlay::Note(Default::default()));

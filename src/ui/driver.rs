@@ -38,6 +38,9 @@ pub enum Input {
 impl Session {
     /// Feeds one input through the app and runs its effects; true when one of them asks to quit.
     pub fn feed(&mut self, input: Input) -> bool {
+        if let Some(quit) = self.feed_replay(&input) {
+            return quit;
+        }
         let effects = self.effects_of(input);
         self.run_effects(effects)
     }
@@ -57,7 +60,10 @@ impl Session {
                 self.flush_outbox();
                 self.reap_runs();
                 self.app.tick(now);
-                self.presence_tick(now);
+                // Heartbeats are read by other processes, on the wall clock: a
+                // rehearsal's faster clock (`sources::clock`) would make them stale at once.
+                let wall = if crate::sources::clock::speed() > 1 { chrono::Utc::now() } else { now };
+                self.presence_tick(wall);
                 let mut effects = super::wiring::probes::auto_verdicts(&mut self.app);
                 effects.extend(self.app.incident_tick());
                 effects
@@ -96,6 +102,8 @@ impl Session {
                 }
                 Effect::Quit => quit = true,
                 Effect::OpenHandover => self.open_handover(),
+                Effect::TimeMachine => self.open_time_machine(None, false),
+                Effect::WhatChanged => self.what_changed(),
                 Effect::SetMouse(on) => {
                     if terminal::is_active() {
                         if let Err(err) = terminal::set_mouse(on) {

@@ -19,6 +19,10 @@ pub enum Effect {
     /// Ctrl-Z: give the terminal back and stop until `fg`.
     Suspend,
     Quit,
+    /// Open the time machine on this session's journal (`ui::replay`).
+    TimeMachine,
+    /// "What changed in the last minutes": needs the journal's records.
+    WhatChanged,
     /// Start a step or rollback (journal `*.started`, spawn; see `ui::wiring::runs`).
     StartRun {
         kind: RunKind,

@@ -163,7 +163,7 @@ pub fn console(l: Launch, o: Options) -> Ended {
         layout: looks.layout,
         config_dir,
         symbols: Symbols::for_term(o.settings.term.as_deref()),
-        now: Utc::now(),
+        now: crate::sources::clock::now(),
     });
     app.badge = l.badge;
     let opened_warnings = std::mem::take(&mut opened.warnings);

@@ -95,7 +95,7 @@ mod tests {
     #[test]
     fn keeps_every_message_counts_unread_and_bounds_memory() {
         let mut log = MessageLog::default();
-        let at = Utc::now();
+        let at = crate::sources::clock::now();
         log.push(at, MsgKind::Warn, "first".into());
         log.push(at, MsgKind::Warn, "second".into());
         log.push(at, MsgKind::Warn, "second".into());

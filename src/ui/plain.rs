@@ -5,8 +5,6 @@
 
 use std::io::{self, Write};
 
-use chrono::Utc;
-
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::signal::unix::{signal, SignalKind};
 
@@ -220,7 +218,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
         let input = tokio::select! {
             line = lines.next_line() => {
                 let Ok(Some(line)) = line else { break Exit::Quit };
-                session.app.team.last_input = chrono::Utc::now();
+                session.app.team.last_input = crate::sources::clock::now();
                 match typed(&session, &line) {
                     Typed::Quit => break Exit::Quit,
                     Typed::Said => continue,
@@ -228,7 +226,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                 }
             }
             Some(ev) = source_rx.recv() => Input::Source(ev),
-            _ = tick.tick() => Input::Tick(Utc::now()),
+            _ = tick.tick() => Input::Tick(crate::sources::clock::now()),
             _ = sigint.recv() => break Exit::Signal(Signal::Interrupt),
             _ = sigterm.recv() => break Exit::Signal(Signal::Terminate),
             _ = sighup.recv() => break Exit::Signal(Signal::Hangup),

@@ -150,7 +150,7 @@ impl Session {
     /// opens the handover since the start of the current shift.
     pub fn open_handover(&mut self) {
         use crate::domain::{handover, shift};
-        let now = Utc::now();
+        let now = crate::sources::clock::now();
         let records = match crate::sources::journal::Journal::open_read_only(self.journal.path()) {
             Ok(o) => o.records,
             Err(e) => {

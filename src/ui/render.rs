@@ -26,6 +26,16 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     }
     let [main, status, message] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let main = match &app.timeline_bar {
+        Some(bar) => {
+            let [bar_area, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(main);
+            let text = super::text::fit(&super::text::clean(bar), bar_area.width as usize);
+            let style = app.theme.style(super::theme::Role::Accent).add_modifier(ratatui::style::Modifier::REVERSED);
+            frame.render_widget(Paragraph::new(text).style(style), bar_area);
+            rest
+        }
+        None => main,
+    };
     let main = super::banner::draw(frame, app, main);
     if matches!(app.overlay, Some(Overlay::Walkthrough(_))) {
         app.pane_areas.clear();

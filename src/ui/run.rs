@@ -7,7 +7,6 @@
 use std::io;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use ratatui::backend::CrosstermBackend;
 
 use super::ansi16::TerminalOut;
@@ -90,6 +89,8 @@ pub struct Session {
     /// Events sent to `writer` and already shown, oldest first, until their
     /// records come back (`ui::wiring::outbox`).
     pub ahead: std::collections::VecDeque<(String, EventKind)>,
+    /// The time machine, when open: drawn instead of the live app, which keeps running.
+    pub replay: Option<Box<super::replay::Replay>>,
     /// The act this console is appending right now, where the record comes
     /// back through a fold (not through `ahead`): its record is ours, not
     /// someone else's act to announce (`ui::activity`).
@@ -125,6 +126,7 @@ impl Session {
             writer: None,
             ahead: Default::default(),
             announcer: None,
+            replay: None,
             own_act: None,
             quiet: false,
             pending_sends: Vec::new(),
@@ -237,7 +239,7 @@ impl Session {
     ) -> Option<String> {
         let event = event.clone();
         if let Some(w) = &self.writer {
-            return match w.start(operator, Utc::now(), &event, Box::new(refuse)) {
+            return match w.start(operator, crate::sources::clock::now(), &event, Box::new(refuse)) {
                 Ok((records, refused)) => {
                     self.fold_result(Ok(records));
                     if refused.is_none() {
@@ -248,10 +250,10 @@ impl Session {
                 Err(why) => Some(why),
             };
         }
-        if let Some(why) = self.outbox_blocks_acts(Utc::now()) {
+        if let Some(why) = self.outbox_blocks_acts(crate::sources::clock::now()) {
             return Some(why);
         }
-        let got = self.journal.append_unless(operator, Utc::now(), &event, refuse);
+        let got = self.journal.append_unless(operator, crate::sources::clock::now(), &event, refuse);
         let (got, refused) = match got {
             Ok((records, refused)) => (Ok(records), refused),
             Err(e) => {
@@ -342,22 +344,24 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
 
     let mut last_draw = Instant::now() - FRAME;
     let exit = loop {
-        if session.app.dirty {
+        if session.screen().dirty {
             let wait = FRAME.saturating_sub(last_draw.elapsed());
             if wait.is_zero() {
                 if std::mem::take(&mut session.repaint) {
                     full_repaint(&mut term)?;
                 }
-                session.app.dirty = false;
-                session.app.placed_links.clear();
-                if let Err(e) = term.draw(|f| super::render::draw(f, &mut session.app)) {
+                session.screen().dirty = false;
+                session.screen().placed_links.clear();
+                if let Err(e) = term.draw(|f| super::render::draw(f, session.screen())) {
                     // The terminal is gone (EIO: pty closed): end runs and journal it all the same.
                     break Exit::InputClosed(format!("cannot draw: {e}"));
                 }
-                if session.app.hyperlinks && !session.app.placed_links.is_empty() {
+                // The links of what is on screen (the time machine's, when it is open).
+                let shown = session.screen();
+                if shown.hyperlinks && !shown.placed_links.is_empty() {
                     // Same text, same place, now clickable (`ui::hyperlink`).
                     use std::io::Write;
-                    let bytes = super::hyperlink::overlay(&session.app.placed_links);
+                    let bytes = super::hyperlink::overlay(&shown.placed_links);
                     let out = term.backend_mut();
                     if let Err(e) = out.write_all(&bytes).and_then(|()| out.flush()) {
                         break Exit::InputClosed(format!("cannot draw: {e}"));
@@ -369,7 +373,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                 last_draw = Instant::now();
             }
         }
-        let deadline = session.app.dirty.then(|| tokio::time::Instant::from_std(last_draw + FRAME));
+        let deadline = session.screen().dirty.then(|| tokio::time::Instant::from_std(last_draw + FRAME));
         let inbound = tokio::select! {
             ev = in_rx.recv() => match ev {
                 Some(ev) => ev,
@@ -397,7 +401,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
             }
             Inbound::Mouse(m) => Input::Mouse(m),
             Inbound::Resize(_, _) => Input::Resize,
-            Inbound::Tick => Input::Tick(Utc::now()),
+            Inbound::Tick => Input::Tick(crate::sources::clock::now()),
             Inbound::Source(ev) => Input::Source(ev),
             Inbound::Signal(Signal::Stop) => {
                 if session.run_effects(vec![Effect::Suspend]) {

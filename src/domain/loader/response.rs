@@ -148,7 +148,10 @@ pub(super) fn escalation_level(ctx: &mut Ctx, l: &Table) -> Option<EscalationLev
 }
 
 pub(super) fn rollback(ctx: &mut Ctx, t: &mut Table) -> Option<Rollback> {
-    t.check_keys(ctx, &["id", "title", "run", "confirm", "approvals", "timeout", "approve", "fire", "distinct"]);
+    t.check_keys(
+        ctx,
+        &["id", "title", "run", "confirm", "approvals", "timeout", "approve", "fire", "distinct", "rehearse"],
+    );
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Rollback, id);
@@ -163,6 +166,7 @@ pub(super) fn rollback(ctx: &mut Ctx, t: &mut Table) -> Option<Rollback> {
     let approvals = t.uint(ctx, "approvals", 1).unwrap_or(1);
     let timeout = t.pos_dur(ctx, "timeout");
     let (approve, fire, distinct) = super::roles::rollback_access(ctx, t, approvals);
+    let rehearse = t.str(ctx, "rehearse").map(|r| r.into_inner());
     Some(Rollback {
         id: id?.into_inner(),
         title: title?.into_inner(),
@@ -173,6 +177,7 @@ pub(super) fn rollback(ctx: &mut Ctx, t: &mut Table) -> Option<Rollback> {
         approve,
         fire,
         distinct,
+        rehearse,
     })
 }
 

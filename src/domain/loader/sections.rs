@@ -90,7 +90,7 @@ const STEP_ON_FAIL: &[(&str, StepOnFail)] =
 /// A step; `phase` may be empty here when the runbook declares no phases
 /// (the caller then puts such steps in one implicit phase).
 pub(super) fn step(ctx: &mut Ctx, t: &mut Table) -> Option<Step> {
-    t.check_keys(ctx, &["id", "phase", "title", "run", "timeout", "on_fail", "manual", "by", "links"]);
+    t.check_keys(ctx, &["id", "phase", "title", "run", "timeout", "on_fail", "manual", "by", "links", "rehearse"]);
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Step, id);
@@ -122,6 +122,7 @@ pub(super) fn step(ctx: &mut Ctx, t: &mut Table) -> Option<Step> {
     let timeout = t.pos_dur(ctx, "timeout");
     let on_fail = t.choice(ctx, "on_fail", STEP_ON_FAIL);
     let by = super::roles::role_list(ctx, t, "by");
+    let rehearse = t.str(ctx, "rehearse").map(|r| r.into_inner());
     Some(Step {
         id: id?.into_inner(),
         phase: phase.map(|p| p.into_inner()).unwrap_or_default(),
@@ -131,6 +132,7 @@ pub(super) fn step(ctx: &mut Ctx, t: &mut Table) -> Option<Step> {
         on_fail: on_fail.unwrap_or_default(),
         manual,
         by,
+        rehearse,
         links: super::channels::links(ctx, t),
     })
 }

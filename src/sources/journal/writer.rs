@@ -118,7 +118,7 @@ fn serve(
     reports: tokio::sync::mpsc::UnboundedSender<Written>,
 ) {
     while let Ok(req) = rx.recv() {
-        let now = Utc::now();
+        let now = crate::sources::clock::now();
         let late_before = outbox.written_late();
         let mut w = Written::default();
         match req {

@@ -51,7 +51,7 @@ impl Batcher {
             lines: Vec::new(),
             bytes: 0,
             since: None,
-            now: Utc::now(),
+            now: crate::sources::clock::now(),
             status: None,
             closed: false,
             dropped: DroppedCounts::default(),
@@ -60,7 +60,7 @@ impl Batcher {
 
     /// Timestamp for the lines pushed next (one clock read per chunk read, not per line).
     pub fn stamp(&mut self) {
-        self.now = Utc::now();
+        self.now = crate::sources::clock::now();
     }
 
     /// A line as read; `prefix` marks its stream (e.g. stderr).

@@ -100,7 +100,14 @@ pub fn start(probes: &[Probe], env: Arc<ProbeEnv>, tx: EventSender) -> ProbesHan
         .map(|p| {
             let (p, env, tx) = (p.clone(), env.clone(), tx.clone());
             tokio::spawn(async move {
-                let every = p.every.as_duration().max(Duration::from_millis(100));
+                // The interval is session time: a rehearsal running faster probes sooner
+                // (`sources::clock`), but never a real target more than once a wall second.
+                let floor = if crate::sources::clock::speed() > 1 {
+                    Duration::from_secs(1)
+                } else {
+                    Duration::from_millis(100)
+                };
+                let every = crate::sources::clock::wall_span(p.every.as_duration()).max(floor);
                 let mut ticks = tokio::time::interval(every);
                 ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
                 loop {
@@ -146,7 +153,7 @@ pub fn sample_of(r: &ProbeResult) -> ProbeSample {
 fn failed(p: &Probe, latency: Duration, error: String) -> ProbeResult {
     ProbeResult {
         probe: p.id.clone(),
-        at: Utc::now(),
+        at: crate::sources::clock::now(),
         success: false,
         status: None,
         latency,
@@ -158,7 +165,7 @@ fn failed(p: &Probe, latency: Duration, error: String) -> ProbeResult {
 
 /// One attempt of one probe, never longer than its timeout (plus the certificate check, if any).
 pub async fn probe_once(p: &Probe, env: &ProbeEnv) -> ProbeResult {
-    let at = Utc::now();
+    let at = crate::sources::clock::now();
     let started = tokio::time::Instant::now();
     let timeout = p.timeout.as_duration();
     let mut r = match &p.target {
@@ -212,7 +219,7 @@ fn unreached(p: &Probe, latency: Duration, error: String) -> ProbeResult {
     let success = failed_condition.is_none();
     ProbeResult {
         probe: p.id.clone(),
-        at: Utc::now(),
+        at: crate::sources::clock::now(),
         success,
         status: None,
         latency,
@@ -276,7 +283,7 @@ async fn http_attempt(p: &Probe, env: &ProbeEnv, req: Request<'_>, timeout: Dura
     };
     let mut r = ProbeResult {
         probe: p.id.clone(),
-        at: Utc::now(),
+        at: crate::sources::clock::now(),
         success: false,
         status: Some(seen.status),
         latency,
@@ -359,7 +366,7 @@ async fn tcp_attempt(
             let failed_condition = first_failed(&p.conditions, &obs);
             ProbeResult {
                 probe: p.id.clone(),
-                at: Utc::now(),
+                at: crate::sources::clock::now(),
                 success: failed_condition.is_none(),
                 status: None,
                 latency,
@@ -397,7 +404,7 @@ async fn command_attempt(
             let failed_condition = if error.is_none() { first_failed(&p.conditions, &obs) } else { None };
             ProbeResult {
                 probe: p.id.clone(),
-                at: Utc::now(),
+                at: crate::sources::clock::now(),
                 success: error.is_none() && failed_condition.is_none(),
                 status: None,
                 latency,

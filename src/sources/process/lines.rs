@@ -53,7 +53,7 @@ pub async fn read_lines<R: AsyncRead + Unpin>(
                 Some(i) => {
                     push_capped(&mut line, &chunk[..i], max_line, &mut cut);
                     let bytes = std::mem::take(&mut line);
-                    let _ = tx.send(RawLine { at: Utc::now(), stream, bytes, cut }).await;
+                    let _ = tx.send(RawLine { at: crate::sources::clock::now(), stream, bytes, cut }).await;
                     cut = false;
                     chunk = &chunk[i + 1..];
                 }
@@ -65,7 +65,7 @@ pub async fn read_lines<R: AsyncRead + Unpin>(
         }
     }
     if !line.is_empty() || cut {
-        let _ = tx.send(RawLine { at: Utc::now(), stream, bytes: line, cut }).await;
+        let _ = tx.send(RawLine { at: crate::sources::clock::now(), stream, bytes: line, cut }).await;
     }
 }
 

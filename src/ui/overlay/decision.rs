@@ -201,12 +201,13 @@ fn question(asked: &Asked) -> Vec<String> {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
-    let failing = decision::failing(&app.runbook, &app.state);
+    // The same list as "why not GO" (y): every criterion that keeps the recommendation from GO.
+    let blocking = crate::domain::why_not_go::blockers(&app.runbook, &app.state);
     let contradicted = crate::ui::contradictions::list(app);
-    let shown = (failing.len().min(6) + contradicted.len().min(3)) as u16
+    let shown = (blocking.len().min(6) + contradicted.len().min(3)) as u16
         + u16::from(!app.runbook.access.decision_by.is_empty());
     let asking = d.asking.as_ref().map(question).unwrap_or_default();
-    let area = centered(main, 90, 14 + shown + asking.len() as u16 * 2);
+    let area = centered(main, 110, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
     let block = dialog_block(app, "Record the decision", "Tab choose · type the reason · Enter record · Esc cancel");
     let inner = block.inner(area);
@@ -242,15 +243,20 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
             plain(format!("{} by {}", cur.decision.as_str(), clean(&cur.by))),
         ]));
     }
-    if failing.is_empty() {
-        lines.push(Line::from(styled(app, Role::Muted, "no criterion failing")));
+    if blocking.is_empty() {
+        lines.push(Line::from(styled(app, Role::Muted, "nothing blocks GO")));
     } else {
-        lines.push(Line::from(styled(app, Role::Muted, format!("failing criteria ({}):", failing.len()))));
-        let (sym, word, role) = app.symbols.verdict(crate::domain::event::Verdict::Fail);
-        for (sev, id, title) in failing.iter().take(6) {
+        lines.push(Line::from(styled(
+            app,
+            Role::Muted,
+            format!("why not GO ({} blocking, y lists all):", blocking.len()),
+        )));
+        for b in blocking.iter().take(6) {
+            let v = b.verdict;
+            let (sym, _, role) = app.symbols.verdict(v);
             lines.push(Line::from(vec![
-                styled(app, role, format!("  {sym} {word} ")),
-                plain(format!("[{}] {} — {}", sev.as_str(), clean(id), clean(title))),
+                styled(app, role, format!("  {sym} ")),
+                plain(crate::ui::why_not_go::line(app, b)),
             ]));
         }
     }

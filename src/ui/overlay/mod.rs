@@ -17,6 +17,7 @@ pub mod palette;
 pub mod rollback;
 pub mod search;
 pub mod templates;
+pub mod text;
 pub mod walkthrough;
 pub mod who;
 
@@ -51,6 +52,8 @@ pub enum Overlay {
     },
     Declare(Box<declare::DeclareDialog>),
     Handover(handover::HandoverView),
+    /// A titled list of lines (why not GO, what changed).
+    Text(text::TextView),
     /// Writing a note (`C`).
     Note(Box<note::NoteDialog>),
     /// The activity feed (`A`); `scroll: None` keeps the newest in view.
@@ -77,6 +80,7 @@ impl Overlay {
             Overlay::Who { .. } => "who",
             Overlay::Declare(_) => "declare",
             Overlay::Handover(_) => "handover",
+            Overlay::Text(_) => "text",
             Overlay::Note(_) => "note",
             Overlay::Activity { .. } => "activity",
         }
@@ -115,6 +119,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Who { scroll } => who::on_key(app, scroll, key),
         Overlay::Declare(d) => declare::on_key(app, d, key),
         Overlay::Handover(v) => handover::on_key(app, v, key),
+        Overlay::Text(v) => text::on_key(app, v, key),
         Overlay::Note(n) => note::on_key(app, n, key),
         Overlay::Activity { scroll } => activity::on_key(app, scroll, key),
     };
@@ -155,6 +160,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Who { scroll } => who::draw(frame, app, main, *scroll),
         Overlay::Declare(d) => declare::draw(frame, app, main, d),
         Overlay::Handover(v) => handover::draw(frame, app, main, v),
+        Overlay::Text(v) => text::draw(frame, app, main, v),
         Overlay::Note(n) => note::draw(frame, app, main, n),
         Overlay::Activity { scroll } => activity::draw(frame, app, main, *scroll),
     }

@@ -33,7 +33,7 @@ impl Session {
 
     fn append_event_now(&mut self, operator: &str, event: &EventKind) -> Vec<Record> {
         // The journal keeps milliseconds: what is shown ahead is what will be read back.
-        let now = crate::domain::record::truncate_to_millis(Utc::now());
+        let now = crate::domain::record::truncate_to_millis(crate::sources::clock::now());
         if let Some(w) = &self.writer {
             if w.append(operator, now, event) {
                 // Shown at once; when its record comes back it only moves the sequence on.
@@ -126,7 +126,7 @@ impl Session {
             return;
         }
         let late_before = self.outbox.written_late();
-        let sent = self.outbox.flush(&mut self.journal, Utc::now());
+        let sent = self.outbox.flush(&mut self.journal, crate::sources::clock::now());
         let drained = sent.error.is_none();
         // What waited was this console's own: written late, not someone else's act.
         self.quiet = true;

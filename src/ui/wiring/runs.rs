@@ -220,7 +220,8 @@ impl Session {
         }
         let ours = |kind: RunKind, id: &str| self.runs.locks.contains_key(&run_key(kind, id));
         let op = self.app.operator.clone();
-        match crate::sources::orphans::reap(&mut self.journal, &self.app.state, &op, chrono::Utc::now(), ours) {
+        match crate::sources::orphans::reap(&mut self.journal, &self.app.state, &op, crate::sources::clock::now(), ours)
+        {
             Ok(reaped) => {
                 self.quiet = true;
                 self.fold_result(Ok(reaped.records));
@@ -290,7 +291,7 @@ impl Session {
                 outcome: crate::domain::event::RunOutcome::Aborted,
                 exit_code: None,
                 signal: Some(libc::SIGKILL),
-                duration: (chrono::Utc::now() - last.started_at).to_std().unwrap_or_default(),
+                duration: (crate::sources::clock::now() - last.started_at).to_std().unwrap_or_default(),
                 error: Some("the console exited before the run ended; its process group was killed".into()),
             };
             let (id, run) = (id.to_string(), last.run);

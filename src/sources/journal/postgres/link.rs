@@ -242,7 +242,7 @@ fn mark_down(shared: &Shared, why: String) {
     if let Ok(mut d) = shared.down.lock() {
         match d.as_mut() {
             Some((_, old)) => *old = why,
-            None => *d = Some((Utc::now(), why)),
+            None => *d = Some((crate::sources::clock::now(), why)),
         }
     }
 }

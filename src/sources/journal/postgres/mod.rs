@@ -256,7 +256,7 @@ pub(super) fn connect_error(url: &JournalUrl, e: link::ConnectError) -> JournalE
     if e.unreachable {
         return JournalError::Unavailable {
             journal: url.shown.clone(),
-            since: Utc::now(),
+            since: crate::sources::clock::now(),
             reason: format!("cannot connect: {}; check that the server is up and reachable", e.text),
         };
     }
@@ -273,7 +273,7 @@ pub(super) fn connect_error(url: &JournalUrl, e: link::ConnectError) -> JournalE
 fn call_error(shown: &str, e: CallError) -> JournalError {
     match e {
         CallError::Unavailable(reason) => {
-            JournalError::Unavailable { journal: shown.to_string(), since: Utc::now(), reason }
+            JournalError::Unavailable { journal: shown.to_string(), since: crate::sources::clock::now(), reason }
         }
         CallError::Refused { code, text } if code.as_deref() == Some("42501") => {
             JournalError::ReadOnly(format!("this database role may not write the journal ({text})"))

@@ -1,0 +1,132 @@
+//! The time machine: how long one moment of a 100,000-record session takes to
+//! show — fold from the nearest checkpoint, log markers, and one full 160×50
+//! frame — at 300 moments spread over the session. Prints p50 and max (the
+//! aim: under 50 ms each). Run: `cargo bench --bench moment`.
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use warroom::domain::event::{EventKind, MarkSource, ProbeHealth, RunOutcome, Verdict};
+use warroom::domain::record::{Record, GENESIS};
+use warroom::ui::app::{App, AppConfig};
+use warroom::ui::keymap::Keymap;
+use warroom::ui::layout::Layout;
+use warroom::ui::replay::Replay;
+use warroom::ui::symbols::Symbols;
+use warroom::ui::theme::{ColorDepth, Theme};
+
+const EVENTS: u64 = 100_000;
+const MOMENTS: usize = 300;
+
+/// A long incident's mix (as in `benches/replay.rs`): probe flaps, verdicts, runs, notes, escalations.
+fn event(i: u64) -> EventKind {
+    let id = |n: u64| format!("item-{}", i % n);
+    match i % 10 {
+        0 | 1 => EventKind::ProbeChanged {
+            probe: id(8),
+            health: if i % 4 < 2 { ProbeHealth::Down } else { ProbeHealth::Up },
+            cause: Some("[STATUS] == 200 failed (503)".into()),
+        },
+        2..=4 => EventKind::CriterionMarked {
+            criterion: id(14),
+            verdict: [Verdict::Pass, Verdict::Fail, Verdict::Na, Verdict::Pending][(i % 4) as usize],
+            note: None,
+            source: if i.is_multiple_of(2) { MarkSource::Auto } else { MarkSource::Manual },
+            cause: None,
+        },
+        5 => EventKind::StepStarted {
+            step: id(12),
+            run: (i / 10) as u32,
+            command: "./scripts/golive/01_preflight_checks.sh --env prod".into(),
+            output: format!("runs/step-{}-{}.log", id(12), i / 10),
+        },
+        6 => EventKind::StepFinished {
+            step: format!("item-{}", (i - 1) % 12),
+            run: (i / 10) as u32,
+            outcome: RunOutcome::Ok,
+            exit_code: Some(0),
+            signal: None,
+            duration_ms: 12_345,
+            error: None,
+        },
+        7 => EventKind::NoteAdded { text: format!("note {i}: DNS switched") },
+        8 => EventKind::IncidentEscalated { level: id(3), automatic: i.is_multiple_of(2) },
+        _ => EventKind::RollbackApproved { rollback: id(2) },
+    }
+}
+
+fn runbook_text() -> String {
+    let mut s = String::from(
+        "[runbook]\nid = \"bench\"\ntitle = \"Moment benchmark\"\n\n[[phase]]\nid = \"deploy\"\ntitle = \"Deploy\"\n\n",
+    );
+    for i in 0..12 {
+        s += &format!("[[step]]\nid = \"item-{i}\"\nphase = \"deploy\"\ntitle = \"Step {i}\"\nrun = \"true\"\n\n");
+    }
+    for i in 0..8 {
+        s += &format!("[[probe]]\nid = \"item-{i}\"\nurl = \"http://127.0.0.1:9/{i}\"\nevery = \"10s\"\n\n");
+    }
+    s += "[[log]]\nid = \"app\"\npath = \"/tmp/warroom-bench.log\"\n\n";
+    for i in 0..14 {
+        let sev = ["critical", "high", "medium"][i % 3];
+        s += &format!("[[criterion]]\nid = \"item-{i}\"\ntitle = \"Criterion {i}\"\nseverity = \"{sev}\"\non_fail = \"rollback\"\n\n");
+    }
+    s += "[escalation]\nstart = \"on_incident\"\n";
+    for l in 0..3 {
+        s += &format!("[[escalation.level]]\nname = \"item-{l}\"\nwho = \"Level {l}\"\nrespond_within = \"30m\"\n");
+    }
+    s
+}
+
+fn main() {
+    let start = DateTime::<Utc>::from_timestamp_millis(1_770_000_000_000).unwrap();
+    let mut prev = GENESIS.to_string();
+    let records: Vec<Record> = (1..=EVENTS)
+        .map(|seq| {
+            let ts = start + chrono::Duration::milliseconds(seq as i64 * 250);
+            let r = Record::new(&prev, seq, ts, ["ana@bastion", "bob@bastion"][(seq % 2) as usize], &event(seq));
+            prev = r.hash.clone();
+            r
+        })
+        .collect();
+    let loaded = warroom::domain::loader::load_bytes(Path::new("bench.toml"), runbook_text().as_bytes())
+        .unwrap_or_else(|d| panic!("bench runbook: {d:?}"));
+    let app = App::new(AppConfig {
+        runbook: loaded.runbook,
+        operator: "ana@bastion".into(),
+        read_only: None,
+        keymap: Keymap::default_map(),
+        theme: Theme::builtin("dark", ColorDepth::TrueColor),
+        layout: Layout::builtin("t0"),
+        config_dir: None,
+        symbols: Symbols { ascii: false },
+        now: start,
+    });
+    let t = Instant::now();
+    let mut replay = Replay::new(&app, records, Some(0), true);
+    eprintln!("time machine opened on {EVENTS} records (checkpoints built) in {:?}", t.elapsed());
+    let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
+    let mut times = Vec::with_capacity(MOMENTS);
+    let mut x: u64 = 12345;
+    for _ in 0..MOMENTS {
+        // A small LCG: moments all over the session, the same every run.
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let pos = (x >> 33) as usize % (EVENTS as usize + 1);
+        let t = Instant::now();
+        replay.pos = pos;
+        replay.show();
+        term.draw(|f| warroom::ui::render::draw(f, &mut replay.app)).unwrap();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let p50 = times[times.len() / 2];
+    let max = times[times.len() - 1];
+    println!(
+        "moment of a {EVENTS}-record journal, fold + frame, {MOMENTS} moments: p50 {p50:?}, max {max:?} (aim < 50 ms)"
+    );
+}
