@@ -258,3 +258,28 @@ fn at_speed_600_evidence_valid_for_ten_minutes_expires_in_rehearsal_time() {
     p.keys(&["q"]);
     p.wait_screen("EXIT=0");
 }
+
+/// A step with `takes = "10m"` runs nothing real in a rehearsal but takes its
+/// ten minutes on the rehearsal's clock (a wall second at ×600).
+#[test]
+fn a_rehearsed_step_takes_its_typical_time_on_the_rehearsal_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let runbook = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rehearse-fire.toml");
+    let p = rehearse(&data, &work, &format!("{} --speed 600", runbook.display()));
+    p.wait_screen("REHEARSAL");
+    p.keys(&["1", "r"]);
+    p.wait_screen("Run step");
+    p.keys(&["y"]);
+    let records = wait_record(&p, &data, "rehearse-fire", "the step's end", |r| r["kind"] == "step.finished");
+    let started = records.iter().find(|r| r["kind"] == "step.started").expect("step.started");
+    let finished = records.iter().find(|r| r["kind"] == "step.finished").unwrap();
+    assert_eq!(finished["data"]["outcome"], "ok", "{finished}");
+    let took = ts(finished) - ts(started);
+    assert!(took >= chrono::Duration::minutes(10), "the step took {took} of rehearsal time: {finished}");
+    assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0, "the rehearsal wrote into workdir");
+    p.keys(&["q"]);
+    p.wait_screen("EXIT=0");
+}

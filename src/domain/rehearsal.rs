@@ -28,13 +28,21 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-/// The stand-in for a real command: says what would run, then succeeds or exits as told.
-pub fn stand_in(real: &str, rehearse: Option<&str>, exit: Option<i32>) -> String {
+/// The stand-in for a real command: says what would run, takes `wall_secs`
+/// (the step's typical time on the rehearsal's clock), then succeeds or exits as told.
+pub fn stand_in(real: &str, rehearse: Option<&str>, exit: Option<i32>, wall_secs: Option<f64>) -> String {
     let body = match rehearse {
         Some(r) => r.to_string(),
         // A quoted here-document prints the command exactly, whatever quotes
         // the runbook's vars put into it once substituted.
-        None => format!("echo 'REHEARSAL: nothing runs. The real command would be:'\ncat <<'{END}'\n{real}\n{END}"),
+        None => {
+            let shown =
+                format!("echo 'REHEARSAL: nothing runs. The real command would be:'\ncat <<'{END}'\n{real}\n{END}");
+            match wall_secs {
+                Some(s) if s > 0.0 => format!("{shown}\nsleep {s:.3}"),
+                _ => shown,
+            }
+        }
     };
     match exit {
         Some(code) => format!("{body}\nexit {code}"),
@@ -60,11 +68,13 @@ pub fn rehearsal_runbook(rb: &Runbook, sc: &Scenario, speed: u32, flags: &Path, 
     r.title = format!("{WORD} — {}", rb.title);
     for s in &mut r.steps {
         if let Some(real) = &s.run {
-            s.run = Some(stand_in(real, s.rehearse.as_deref(), sc.step_exit(&s.id)));
+            // Its typical time, `speed` times faster: the rehearsal's clock shows it as written.
+            let wall = s.takes.map(|t| t.as_duration().as_secs_f64() / f64::from(speed.max(1)));
+            s.run = Some(stand_in(real, s.rehearse.as_deref(), sc.step_exit(&s.id), wall));
         }
     }
     for rb in &mut r.rollbacks {
-        rb.run = stand_in(&rb.run, rb.rehearse.as_deref(), None);
+        rb.run = stand_in(&rb.run, rb.rehearse.as_deref(), None, None);
     }
     if !live_probes {
         for p in &mut r.probes {
@@ -106,10 +116,11 @@ mod tests {
     #[test]
     fn nothing_real_runs_and_the_stand_in_names_the_command() {
         assert_eq!(
-            stand_in("rm -rf /srv/it's", None, None),
+            stand_in("rm -rf /srv/it's", None, None, None),
             "echo 'REHEARSAL: nothing runs. The real command would be:'\ncat <<'WARROOM_REHEARSAL_END'\nrm -rf /srv/it's\nWARROOM_REHEARSAL_END"
         );
-        assert_eq!(stand_in("x", Some("./dry-run.sh"), Some(1)), "./dry-run.sh\nexit 1");
+        assert_eq!(stand_in("x", Some("./dry-run.sh"), Some(1), Some(2.0)), "./dry-run.sh\nexit 1");
+        assert!(stand_in("x", None, None, Some(0.5)).ends_with("WARROOM_REHEARSAL_END\nsleep 0.500"));
         let rb = crate::domain::fixtures::example_runbook();
         let r = rehearsal_runbook(&rb, &Scenario::default(), 60, Path::new("/tmp/f"), false);
         assert!(r.title.starts_with("REHEARSAL"));

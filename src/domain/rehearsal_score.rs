@@ -84,15 +84,27 @@ pub fn render(rb: Option<&Runbook>, records: &[Record]) -> Option<String> {
             _ => {}
         }
     }
-    let _ = writeln!(
-        o,
-        "Phases (first run started → last run ended; the runbook gives no planned times to compare with):\n"
-    );
+    // The plan of a phase: the sum of its steps' typical times (`takes`).
+    let planned = |i: usize| -> Option<chrono::Duration> {
+        let rb = rb?;
+        let phase = rb.phases.get(i)?;
+        let times: Vec<_> = rb.steps.iter().filter(|s| s.phase == phase.id).filter_map(|s| s.takes).collect();
+        (!times.is_empty()).then(|| times.iter().map(|t| t.to_chrono()).fold(chrono::Duration::zero(), |a, b| a + b))
+    };
+    let _ = writeln!(o, "Phases (first run started → last run ended; planned: the sum of its steps' `takes`):\n");
     if phases.is_empty() {
         let _ = writeln!(o, "- no step was run");
     }
-    for (title, a, b) in phases.values() {
-        let _ = writeln!(o, "- {title}: {} → {} ({})", hms(*a), hms(*b), took(*a, *b));
+    for (i, (title, a, b)) in &phases {
+        let plan = match planned(*i) {
+            Some(p) => {
+                let actual = *b - *a;
+                let verdict = if actual <= p { "within plan" } else { "OVER plan" };
+                format!("; planned {} — {verdict}", took(start, start + p))
+            }
+            None => "; no planned time (no `takes` on its steps)".to_string(),
+        };
+        let _ = writeln!(o, "- {title}: {} → {} ({}{plan})", hms(*a), hms(*b), took(*a, *b));
     }
     let _ = writeln!(o, "\nDecisions:\n");
     if decisions.is_empty() {
@@ -184,5 +196,55 @@ mod tests {
         assert!(text.contains("met: escalation level L2 acknowledged 30s after it started"), "{text}");
         assert!(text.contains("Deadlines: 1 met, 1 missed"), "{text}");
         assert!(render(None, &records[1..]).is_none(), "not a rehearsal");
+    }
+
+    /// With `takes` on a phase's steps, the score compares the phase's time with that plan.
+    #[test]
+    fn a_phase_longer_than_its_steps_takes_is_over_plan() {
+        let rb = crate::domain::loader::load_bytes(
+            std::path::Path::new("r.toml"),
+            b"[runbook]\nid = \"r\"\ntitle = \"R\"\n[[phase]]\nid = \"deploy\"\ntitle = \"Deploy\"\n[[step]]\nid = \"pull\"\nphase = \"deploy\"\ntitle = \"Pull\"\nrun = \"true\"\ntakes = \"1m\"\n",
+        )
+        .expect("loads")
+        .runbook;
+        let t0 = Utc.with_ymd_and_hms(2026, 2, 12, 6, 0, 0).unwrap();
+        let evs = [
+            (
+                0,
+                EventKind::SessionOpened {
+                    runbook: "r".into(),
+                    title: "REHEARSAL — R".into(),
+                    client: None,
+                    path: None,
+                    runbook_sha256: None,
+                    outline: None,
+                },
+            ),
+            (0, EventKind::StepStarted { step: "pull".into(), run: 1, command: "true".into(), output: "o".into() }),
+            (
+                90,
+                EventKind::StepFinished {
+                    step: "pull".into(),
+                    run: 1,
+                    outcome: crate::domain::event::RunOutcome::Ok,
+                    exit_code: Some(0),
+                    signal: None,
+                    duration_ms: 90_000,
+                    error: None,
+                },
+            ),
+        ];
+        let mut prev = GENESIS.to_string();
+        let records: Vec<Record> = evs
+            .iter()
+            .enumerate()
+            .map(|(i, (s, e))| {
+                let r = Record::new(&prev, i as u64 + 1, t0 + chrono::Duration::seconds(*s), "ana", e);
+                prev = r.hash.clone();
+                r
+            })
+            .collect();
+        let text = render(Some(&rb), &records).unwrap();
+        assert!(text.contains("- Deploy: 06:00:00 → 06:01:30 (1m30s; planned 1m00s — OVER plan)"), "{text}");
     }
 }

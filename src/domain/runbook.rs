@@ -139,6 +139,10 @@ pub struct Step {
     pub by: Vec<String>,
     /// What `warroom rehearse` runs instead of `run` (docs/time-machine.md); none: nothing runs.
     pub rehearse: Option<String>,
+    /// How long the step usually takes (`takes = "5m"`): a rehearsal's
+    /// stand-in takes that long on the rehearsal's clock, and the rehearsal
+    /// score compares each phase with the sum of its steps' times.
+    pub takes: Option<Dur>,
     pub links: Vec<Link>,
 }
 

@@ -89,6 +89,7 @@ mod tests {
             manual: false,
             by: vec![],
             rehearse: None,
+            takes: None,
             links: vec![],
         }
     }

@@ -90,7 +90,10 @@ const STEP_ON_FAIL: &[(&str, StepOnFail)] =
 /// A step; `phase` may be empty here when the runbook declares no phases
 /// (the caller then puts such steps in one implicit phase).
 pub(super) fn step(ctx: &mut Ctx, t: &mut Table) -> Option<Step> {
-    t.check_keys(ctx, &["id", "phase", "title", "run", "timeout", "on_fail", "manual", "by", "links", "rehearse"]);
+    t.check_keys(
+        ctx,
+        &["id", "phase", "title", "run", "timeout", "on_fail", "manual", "by", "links", "rehearse", "takes"],
+    );
     let id = t.id(ctx);
     if let Some(id) = &id {
         declare(ctx, Kind::Step, id);
@@ -123,6 +126,7 @@ pub(super) fn step(ctx: &mut Ctx, t: &mut Table) -> Option<Step> {
     let on_fail = t.choice(ctx, "on_fail", STEP_ON_FAIL);
     let by = super::roles::role_list(ctx, t, "by");
     let rehearse = t.str(ctx, "rehearse").map(|r| r.into_inner());
+    let takes = t.pos_dur(ctx, "takes");
     Some(Step {
         id: id?.into_inner(),
         phase: phase.map(|p| p.into_inner()).unwrap_or_default(),
@@ -133,6 +137,7 @@ pub(super) fn step(ctx: &mut Ctx, t: &mut Table) -> Option<Step> {
         manual,
         by,
         rehearse,
+        takes,
         links: super::channels::links(ctx, t),
     })
 }
