@@ -45,6 +45,9 @@ pub fn duration(app: &App, run: &RunRecord) -> String {
 /// runs, or a file loaded for the details or the dialog).
 pub fn last_line(app: &App, kind: RunKind, id: &str, run: &RunRecord) -> Option<String> {
     let out = app.procs.outputs.get(&run_key(kind, id)).filter(|o| o.run == run.run)?;
+    if let Some(said) = &out.last_said {
+        return Some(said.clone());
+    }
     out.lines.iter().rev().map(|l| l.trim()).find(|l| !l.is_empty()).map(clean)
 }
 

@@ -66,3 +66,23 @@ fn a_rollback_run_is_shown_in_b_and_a_second_fire_asks_first_80x24() {
 fn a_rollback_run_is_shown_in_b_and_a_second_fire_asks_first_200x60() {
     a_rollback_run_is_shown_in_b_and_a_second_fire_asks_first(200, 60);
 }
+
+/// Another console's `B` shows the rollback's last line as the command said
+/// it, not the runner's closing note ("exited with exit code 0 after …").
+#[test]
+fn another_console_shows_what_the_rollback_said_last() {
+    let a = Console::open("runs-said-a", &fixture("screen-runs.toml"), 120, 40);
+    a.wait_text("Apply the migration");
+    let b = a.join("runs-said-b", "bo", 120, 40);
+    b.wait_text("Apply the migration");
+    a.keys(&["B", "Enter"]);
+    a.wait_text("to approve AND FIRE");
+    a.literal("revert");
+    a.keys(&["Enter"]);
+    a.wait("the dialog closed on firing", |s| !s.contains("to approve AND FIRE"));
+    b.wait("the run on bo's screen", |s| s.contains("revert"));
+    b.keys(&["B"]);
+    let s = b.wait("revert's run in bo's B", |s| s.contains("ok exit 0") && s.contains("by ana"));
+    let s = if s.contains("release 4.1 is back") { s } else { b.wait_text("release 4.1 is back") };
+    assert!(!s.contains("exited with exit code"), "the runner's note shown as the command's output:\n{s}");
+}

@@ -33,6 +33,10 @@ pub struct RunOutput {
     pub lines: VecDeque<String>,
     /// Lines before `lines` that are not kept in memory.
     pub dropped: u64,
+    /// The command's own last line, when read back from its output file:
+    /// the runner's notes there ("exited with exit code 0 after 1.016s")
+    /// are not what the command said.
+    pub last_said: Option<String>,
 }
 
 impl RunOutput {

@@ -77,6 +77,11 @@ impl Session {
                             let t = parsed.at.map(|a| a.format("%H:%M:%S ").to_string()).unwrap_or_default();
                             // A file written before a secret was declared is hidden as it is read back.
                             let line = crate::domain::sanitize::clean(&format!("{t}{}", parsed.text));
+                            let said = parsed.tag != crate::sources::process::output_file::NOTE_TAG;
+                            if said && !parsed.text.trim().is_empty() {
+                                let text = crate::domain::sanitize::clean(parsed.text.trim());
+                                buf.last_said = Some(self.app.redactor.redact_owned(text));
+                            }
                             buf.push(self.app.redactor.redact_owned(line));
                         }
                         self.app.procs.outputs.insert(run_key(*kind, id), buf);
