@@ -40,8 +40,8 @@ impl Drop for Tmux {
     }
 }
 
-#[test]
-fn every_start_warning_is_kept_and_m_lists_them() {
+/// A console on a runbook whose two probes each warn at start, at `w`×`h`.
+fn start(w: &str, h: &str) -> (tempfile::TempDir, Tmux) {
     let dir = tempfile::tempdir().unwrap();
     let rb = dir.path().join("rb.toml");
     // Two probes whose timeout is longer than their interval: one warning each.
@@ -65,7 +65,7 @@ timeout = "2h"
 "#,
     )
     .unwrap();
-    let socket = format!("wr-msgs-{}", std::process::id());
+    let socket = format!("wr-msgs-{w}-{}", std::process::id());
     let cmd = format!(
         "WARROOM_DATA_DIR={} {} open {} --journal {}; sleep 600",
         dir.path().join("data").display(),
@@ -74,11 +74,16 @@ timeout = "2h"
         dir.path().join("j.jsonl").display()
     );
     assert!(Command::new("tmux")
-        .args(["-L", &socket, "new-session", "-d", "-x", "160", "-y", "40", &cmd])
+        .args(["-L", &socket, "new-session", "-d", "-x", w, "-y", h, &cmd])
         .status()
         .unwrap()
         .success());
-    let t = Tmux { socket };
+    (dir, Tmux { socket })
+}
+
+#[test]
+fn every_start_warning_is_kept_and_m_lists_them() {
+    let (_dir, t) = start("160", "40");
     let s = t.wait("the newest warning with an unread count", |s| s.contains("(+1 unread: m)"));
     assert!(s.contains("second-slow"), "{s}");
     t.keys("m");
@@ -88,4 +93,14 @@ timeout = "2h"
     t.keys("Escape");
     let s = t.wait("the hint line back", |s| s.contains("? help"));
     assert!(!s.contains("unread"), "read messages are still counted:\n{s}");
+}
+
+/// At 80 columns a warning is longer than the dialog: it wraps, its end in view.
+#[test]
+fn long_messages_wrap_in_the_history() {
+    let (_dir, t) = start("80", "30");
+    t.wait("a warning with an unread count", |s| s.contains("unread"));
+    t.keys("m");
+    let s = t.wait("the history", |s| s.contains("Message history (2)"));
+    assert_eq!(s.matches("overlap").count(), 2, "each warning's end, wrapped:\n{s}");
 }

@@ -3,7 +3,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{centered, is_close, Outcome, Overlay};
@@ -63,15 +63,17 @@ pub fn on_key(app: &mut App, scroll: Option<u16>, key: KeyEvent) -> Outcome {
 pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, scroll: Option<u16>) {
     // Messages said while it is open are read as they arrive.
     app.messages.mark_read();
-    let area = centered(main, 120, main.height.saturating_sub(2));
+    // As wide as the screen allows (up to 160), and long messages wrap: a
+    // refusal's reason is at its end.
+    let area = centered(main, main.width.saturating_sub(4).clamp(20, 160), main.height.saturating_sub(2));
     frame.render_widget(Clear, area);
-    let all = lines(app);
-    let inner_h = area.height.saturating_sub(2) as usize;
-    let end = all.len().saturating_sub(inner_h) as u16;
-    let top = scroll.map_or(end, |s| s.min(end));
     let title = format!("Message history ({})", app.messages.len());
-    let p = Paragraph::new(all)
-        .block(dialog_block(app, &title, "j/k scroll · g/G top/end · Esc/q/m close"))
-        .scroll((top, 0));
-    frame.render_widget(p, area);
+    let para = Paragraph::new(lines(app)).wrap(Wrap { trim: false });
+    // Wrapped rows, so the newest message is in view at the end however long.
+    let inner_w = area.width.saturating_sub(2);
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let end = para.line_count(inner_w).saturating_sub(inner_h) as u16;
+    let top = scroll.map_or(end, |s| s.min(end));
+    let block = dialog_block(app, &title, "j/k scroll · g/G top/end · Esc/q/m close");
+    frame.render_widget(para.block(block).scroll((top, 0)), area);
 }
