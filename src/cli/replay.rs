@@ -63,7 +63,7 @@ fn diff(shown: &str, tl: &Timeline, d: &[String]) -> i32 {
     let when = |p: usize| {
         tl.time_at(p).map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_else(|| "start".into())
     };
-    let changes = moment_diff::changes(&tl.state_at(from), &tl.state_at(to));
+    let changes = moment_diff::changes_over(&tl.state_at(from), &tl.records()[from..to]);
     outln!(
         "What changed in {} from {} (record {from}) to {} (record {to}): {} change(s)",
         shown,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::event::ProbeHealth;
+use super::record::Record;
 use super::state::{RunRecord, SessionState, StepStatus};
 
 /// One change, as a line a person reads.
@@ -46,6 +47,21 @@ fn last_run_by(runs: &[RunRecord]) -> (Option<String>, Option<DateTime<Utc>>) {
         Some(r) => (Some(r.started_by.clone()), Some(r.finished.as_ref().map_or(r.started_at, |f| f.at))),
         None => (None, None),
     }
+}
+
+/// Every change `records` make, folded one by one from `before`, in the
+/// journal's order: a probe that went DOWN and came back UP is two changes
+/// (comparing only the two ends would show none), each with the value it
+/// had just before.
+pub fn changes_over(before: &SessionState, records: &[Record]) -> Vec<Change> {
+    let mut state = before.clone();
+    let mut out = Vec::new();
+    for r in records {
+        let previous = state.clone();
+        state.apply(r);
+        out.extend(changes(&previous, &state));
+    }
+    out
 }
 
 /// Everything that differs from `before` in `after`, in time order.
@@ -95,7 +111,7 @@ pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
         if old_runs != r.runs.len() || old_fin != new_fin {
             let (by, at) = last_run_by(&r.runs);
             let state = match r.runs.last().and_then(|l| l.finished.as_ref()) {
-                Some(f) => format!("{:?}", f.outcome).to_lowercase(),
+                Some(f) => f.outcome.label().to_string(),
                 None => "running".into(),
             };
             out.push(Change { what: "rollback", at, by, text: format!("rollback {id}: run {} {state}", r.runs.len()) });
@@ -204,5 +220,22 @@ mod tests {
         let got: Vec<String> = changes(&before, &after).iter().map(line).collect();
         assert_eq!(got, vec!["06:00:00  verdict   criterion homepage-200: PENDING → FAIL — by ana"]);
         assert!(changes(&after, &after).is_empty());
+    }
+
+    /// An outage that began and ended between the two moments is still told:
+    /// DOWN then UP, each from the value just before.
+    #[test]
+    fn a_change_and_its_undoing_are_both_told() {
+        let at = |s: i64| Utc.with_ymd_and_hms(2026, 2, 12, 6, 0, 0).unwrap() + chrono::Duration::seconds(s);
+        let probe = |h: ProbeHealth| EventKind::ProbeChanged { probe: "api".into(), health: h, cause: None };
+        let records = [
+            crate::domain::fixtures::record(1, at(0), "ana", &probe(ProbeHealth::Up)),
+            crate::domain::fixtures::record(2, at(10), "ana", &probe(ProbeHealth::Down)),
+            crate::domain::fixtures::record(3, at(50), "ana", &probe(ProbeHealth::Up)),
+        ];
+        let before = SessionState::from_records(&records[..1]);
+        let lines: Vec<String> = changes_over(&before, &records[1..]).iter().map(|c| c.text.clone()).collect();
+        assert_eq!(lines, ["probe api: UP → DOWN", "probe api: DOWN → UP"]);
+        assert!(changes(&before, &SessionState::from_records(&records)).is_empty(), "the two ends alone show nothing");
     }
 }

@@ -170,7 +170,7 @@ impl Replay {
     pub fn changed_overlay(&mut self) {
         let Some(now) = self.timeline.time_at(self.pos) else { return };
         let from = self.timeline.at_time(now - Duration::minutes(CHANGED_WINDOW_MIN)).min(self.pos);
-        let lines = changed_lines(&self.timeline.state_at(from), &self.app.state);
+        let lines = changed_lines(&self.timeline.state_at(from), &self.timeline.records()[from..self.pos]);
         self.app.overlay = Some(Overlay::Text(TextView::new(
             format!("What changed in the {CHANGED_WINDOW_MIN} minutes before {}", now.format("%H:%M:%S UTC")),
             lines,
@@ -279,12 +279,9 @@ fn mark_key(c: char) -> Option<(Mark, bool)> {
     Some((mark, c.is_ascii_lowercase()))
 }
 
-/// The changes between two states as overlay lines.
-pub fn changed_lines(
-    before: &crate::domain::state::SessionState,
-    after: &crate::domain::state::SessionState,
-) -> Vec<String> {
-    let changes = moment_diff::changes(before, after);
+/// What `records` changed, one by one from `before`, as overlay lines.
+pub fn changed_lines(before: &crate::domain::state::SessionState, records: &[Record]) -> Vec<String> {
+    let changes = moment_diff::changes_over(before, records);
     if changes.is_empty() {
         return vec!["nothing changed".into()];
     }

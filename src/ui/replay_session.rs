@@ -50,8 +50,7 @@ impl Session {
         let from = now - chrono::Duration::minutes(CHANGED_WINDOW_MIN);
         let cut = records.partition_point(|r| r.ts <= from);
         let before = crate::domain::state::SessionState::from_records(&records[..cut]);
-        let after = crate::domain::state::SessionState::from_records(&records);
-        let lines = changed_lines(&before, &after);
+        let lines = changed_lines(&before, &records[cut..]);
         self.app.overlay =
             Some(Overlay::Text(TextView::new(format!("What changed in the last {CHANGED_WINDOW_MIN} minutes"), lines)));
         self.app.dirty = true;
