@@ -764,3 +764,23 @@ fn step_output_details_scroll_to_the_end_and_search() {
     press(&mut a, &[ch('q')]);
     assert!(a.overlay.is_none(), "q closes the view");
 }
+
+/// A fresh alarm: Enter reviews it from any pane but Logs, where Enter opens
+/// the focused log full-screen (and the banner says B reviews it).
+#[test]
+fn enter_in_logs_opens_the_log_even_while_an_alarm_is_up() {
+    use warroom::domain::event::EventKind;
+    use warroom::ui::overlay::Overlay;
+    let mut c = console();
+    c.state.apply_event(
+        "warroom",
+        t(600),
+        EventKind::TriggerFired { trigger: "api-down".into(), propose: "full".into(), cause: "api DOWN".into() },
+    );
+    press(&mut c, &[ch('4'), key(KeyCode::Enter)]);
+    assert!(matches!(c.overlay, Some(Overlay::Log(_))), "{:?}", c.overlay.as_ref().map(|o| o.name()));
+    let banner = text(&draw(&mut c, 160, 50));
+    assert!(banner.contains("B: review it") && !banner.contains("Enter/B: review it"), "{banner}");
+    press(&mut c, &[key(KeyCode::Esc), ch('1'), key(KeyCode::Enter)]);
+    assert!(matches!(c.overlay, Some(Overlay::Rollback(_))), "{:?}", c.overlay.as_ref().map(|o| o.name()));
+}

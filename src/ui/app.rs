@@ -573,8 +573,9 @@ impl App {
             Action::Top => self.select(self.focus, 0),
             Action::Bottom => self.select(self.focus, usize::MAX),
             Action::Details => {
-                // While a rollback runs or an alarm is up, Enter is about that (the banner says so).
-                if let Some(effects) = super::banner::on_enter(self) {
+                // While a rollback runs or an alarm is up, Enter is about that (the banner says so);
+                // in Logs, Enter opens the log (the banner then says B).
+                if let Some(effects) = (self.focus != PaneId::Logs).then(|| super::banner::on_enter(self)).flatten() {
                     return effects;
                 }
                 // The Escalation pane has details while an incident with a severity is open (its links).

@@ -18,6 +18,7 @@ use crate::domain::rollback_flow;
 
 use super::app::App;
 use super::effect::Effect;
+use super::panes::PaneId;
 use super::text::{clean, fit};
 use super::theme::Role;
 use super::timefmt;
@@ -52,7 +53,9 @@ pub fn lines(app: &App) -> Vec<String> {
         ));
     }
     for a in rollback_flow::alarms(&app.runbook, &app.state) {
-        let keys = if app.procs.alarms_reviewed.contains(&a.key()) { "B: review it" } else { "Enter/B: review it" };
+        // In Logs, Enter opens the focused log, so only B reviews the alarm there.
+        let enter_reviews = !app.procs.alarms_reviewed.contains(&a.key()) && app.focus != PaneId::Logs;
+        let keys = if enter_reviews { "Enter/B: review it" } else { "B: review it" };
         let name =
             if a.title.is_empty() { clean(&a.trigger) } else { format!("{} ({})", clean(&a.trigger), clean(&a.title)) };
         out.push(format!("{sym} ALARM {name}: {} — proposes rollback {} · {keys}", clean(&a.cause), clean(&a.propose)));
