@@ -501,3 +501,16 @@ proptest! {
         let _ = warroom::domain::record::parse_line(&String::from_utf8_lossy(&junk));
     }
 }
+
+/// A runbook given where a journal belongs is named for what it is (exit 2),
+/// not reported as a journal tampered with at line 1 (exit 1).
+#[test]
+fn a_runbook_given_as_a_journal_is_named_as_a_runbook() {
+    let rb = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/golive-platform.toml");
+    let out = verify(&rb);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("is not a journal: it looks like a runbook"), "{}", text(&out.stderr));
+    let out = Command::new(BIN).arg("report").arg(&rb).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("looks like a runbook"), "{}", text(&out.stderr));
+}

@@ -92,3 +92,24 @@ pub fn bad_input(msg: impl std::fmt::Display) -> i32 {
 pub fn display(p: &Path) -> String {
     p.display().to_string()
 }
+
+/// `Some(message)` when `path` is plainly not a journal but a runbook (a
+/// TOML file: its first line is a `[table]`, a `# comment` or a `key =`):
+/// every journal line is a JSON object. Said as what it is, not as a
+/// journal tampered with at line 1.
+pub fn looks_like_a_runbook(path: &std::path::Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = [0u8; 4096];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+    let text = String::from_utf8_lossy(&head[..n]);
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let toml_key = first.split_once('=').is_some_and(|(k, _)| {
+        !k.trim().is_empty() && k.trim().chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"'))
+    });
+    (first.starts_with('[') || first.starts_with('#') || toml_key).then(|| {
+        format!(
+            "{} is not a journal: it looks like a runbook (TOML). Give the session's journal.jsonl (`warroom open` names it; sessions/<runbook id>/journal.jsonl in the data dir).",
+            path.display()
+        )
+    })
+}

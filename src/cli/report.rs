@@ -25,6 +25,9 @@ pub fn run(journal: &Path, format: ReportFormat, runbook: Option<&Path>, _c: &Co
         let why = if journal.is_dir() { "is a folder, not a journal file" } else { "does not exist" };
         return bad_input(format!("journal {} {why}; give the session's journal.jsonl.", journal.display()));
     }
+    if let Some(why) = (!database).then(|| super::common::looks_like_a_runbook(journal)).flatten() {
+        return bad_input(why);
+    }
     let loaded = match runbook.map(load_runbook).transpose() {
         Ok(l) => l,
         Err(code) => return code,

@@ -49,6 +49,9 @@ pub fn run(journal: &Path, allowed_signers: Option<&Path>, _c: &super::Common) -
             journal.display()
         ));
     }
+    if let Some(why) = super::common::looks_like_a_runbook(journal) {
+        return bad_input(why);
+    }
     let v = match verify_file(journal) {
         Ok(v) => v,
         Err(e) => return bad_input(e),
