@@ -569,3 +569,19 @@ fn with_two_consoles_open_each_probe_change_is_journaled_once() {
     assert_eq!(count("probe.changed", "\"up\""), 4, "{text}");
     assert_eq!(count("criterion.marked", "\"fail\""), 3, "{text}");
 }
+
+/// A runbook with severities wants one when an incident is declared from a
+/// script, as the console's `i` does: refused (exit 2), the choices named.
+#[test]
+fn a_headless_declare_without_a_severity_is_refused_with_the_choices() {
+    let room = Room::new();
+    let rb = runbook();
+    let out = room.cli("bot", &["incident", rb.to_str().unwrap(), "declare", "--summary", "x"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--severity one of SEV0, SEV1"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!room.journal_text().contains("incident.declared"), "nothing recorded");
+}

@@ -73,7 +73,9 @@ pub fn declare(
     summary: Option<String>,
 ) -> Result<Vec<EventKind>, Refusal> {
     let Some(sev) = severity else {
-        if !runbook.severities.is_empty() && runbook.escalation.as_ref().is_none_or(|e| e.levels.is_empty()) {
+        // A runbook with severities wants one, as the console's `i` does: an
+        // incident without one would start no ack, mitigation or update clock.
+        if !runbook.severities.is_empty() {
             return Err(Refusal::BadInput(format!(
                 "say how severe it is: --severity one of {}",
                 runbook.severities.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
