@@ -580,7 +580,10 @@ mod rollback_console {
         let s = folded(&c.path("journal.jsonl"));
         let d = s.decision.as_ref().unwrap();
         assert_eq!(d.overrides, vec!["api-up".to_string()]);
-        assert!(d.supersedes.as_deref().is_some_and(|t| t.starts_with("NO-GO by bob at")), "{d:?}");
+        assert!(
+            d.supersedes.as_deref().is_some_and(|t| t.starts_with("NO-GO by bob at") && t.ends_with(" UTC")),
+            "{d:?}"
+        );
         // The report shows the override and the superseded decision.
         let report = Command::cargo_bin("warroom")
             .unwrap()

@@ -72,7 +72,8 @@ pub fn overridden(app: &App, decision: Decision) -> Vec<String> {
 /// The decision recorded since `seen`, in words ("NO-GO by bob at 10:01:02Z").
 fn recorded_since(app: &App, seen: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
     let cur = app.state.decision.as_ref().filter(|d| Some(d.at) != seen)?;
-    Some(format!("{} by {} at {}", cur.decision.as_str(), cur.by, crate::domain::record::format_ts(&cur.at)))
+    // In words a person reads (and the journal keeps): "ROLLBACK by bob at 07:18:32 UTC".
+    Some(format!("{} by {} at {} UTC", cur.decision.as_str(), cur.by, cur.at.format("%H:%M:%S")))
 }
 
 impl Default for DecisionDialog {
@@ -131,6 +132,8 @@ pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outco
             if asked.overrides.is_empty() && asked.supersedes.is_none() {
                 return record(app, d, asked);
             }
+            // The question replaces what was said before it ("choose … first").
+            d.error = None;
             d.asking = Some(asked);
             return Outcome::Keep(Overlay::Decision(d));
         }
