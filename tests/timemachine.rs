@@ -148,6 +148,9 @@ fn replay_at_a_moment_before_the_decision_shows_none_and_after_shows_it() {
     assert!(before.screen().contains("06:10:00 UTC"), "the moment's clock:\n{}", before.screen());
     let after = Pane::replay("after", dir.path(), &format!("{} --at 06:13", j.display()));
     after.wait_screen("decision: GO by carol");
+    // Only read: no presence (nor anything else) written beside the journal.
+    let beside = j.parent().unwrap().join("presence");
+    assert!(!beside.exists(), "replay announced itself beside the journal: {}", beside.display());
     // Leaving the time machine quits `replay`, cleanly.
     after.keys(&["q"]);
     after.wait_screen("EXIT=0");

@@ -333,7 +333,11 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     session.start_procs(sources.clone());
     // Runs left behind by a console that is gone are ended now, not left RUNNING.
     session.reap_runs();
-    session.start_presence();
+    // The time machine opened on its own only reads the journal: it is not a
+    // console on the session, and writes nothing beside it.
+    if !session.replay.as_ref().is_some_and(|r| r.standalone) {
+        session.start_presence();
+    }
 
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sigterm = signal(SignalKind::terminate())?;
