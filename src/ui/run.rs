@@ -194,6 +194,11 @@ impl Session {
     /// Fills and starts the automatic sends of what was written (after each
     /// batch of effects, and each report of the journal writer).
     pub fn flush_sends(&mut self) {
+        // A rehearsal's clock runs fast: a tick-old "now" is minutes old
+        // there, and a message would say a time (and time left) already past.
+        if !self.pending_sends.is_empty() && crate::sources::clock::speed() > 1 {
+            self.app.now = crate::sources::clock::now().max(self.app.now);
+        }
         for event in std::mem::take(&mut self.pending_sends) {
             let deliveries = super::wiring::channels::on_own_event(&self.app, &event);
             if !deliveries.is_empty() {
