@@ -287,6 +287,9 @@ fn handover_lists_what_changed_since_in_markdown_and_the_console_acknowledges_it
     let j: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert!(j["changed"].as_array().unwrap().iter().any(|s| s["title"] == "Notes"), "{j}");
     assert_eq!(room.cli("x", &["handover", rb, "--since", "yesterday-ish"]).status.code(), Some(2));
+    let future = room.cli("x", &["handover", rb, "--since", "2999-01-01T00:00:00Z"]);
+    assert_eq!(future.status.code(), Some(2), "a time to come is refused");
+    assert!(String::from_utf8_lossy(&future.stderr).contains("is in the future"));
 
     // In the console: H shows it, a acknowledges it (journaled).
     let bo = room.open("handover", "bo", "");

@@ -214,6 +214,13 @@ fn the_diff_of_two_moments_names_the_criterion_and_who_changed_it() {
     let bad = warroom(&["replay", j, "--diff", "yesterday", "end"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("\"yesterday\" is not a moment"));
+    // Moments out of order, or past the journal's end, are refused rather than shown as "0 changes".
+    let reversed = warroom(&["replay", j, "--diff", "end", "start"]);
+    assert_eq!(reversed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&reversed.stderr).contains("the first moment is after the second"));
+    let past = warroom(&["replay", j, "--diff", "999", "1000"]);
+    assert_eq!(past.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&past.stderr).contains("there is no record 999"));
     let missing = warroom(&["replay", "/nonexistent/journal.jsonl", "--diff", "1", "2"]);
     assert_eq!(missing.status.code(), Some(2));
 }

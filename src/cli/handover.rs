@@ -70,6 +70,13 @@ pub fn run(runbook: &Path, since: Option<&str>, format: ReportFormat, c: &Common
         Ok(s) => s.unwrap_or_else(|| handover::default_since(rb, &opened.records, now)),
         Err(e) => return bad_input(e),
     };
+    if since > now {
+        return bad_input(format!(
+            "--since {} is in the future (now is {}): nothing can have changed since then",
+            since.format("%Y-%m-%d %H:%M UTC"),
+            now.format("%Y-%m-%d %H:%M UTC")
+        ));
+    }
     let h = handover::build(rb, &opened.records, since, now);
     let text = match format {
         ReportFormat::Md => handover::markdown(&h),

@@ -57,7 +57,13 @@ pub fn run(a: ReplayArgs, c: &Common) -> i32 {
 
 fn diff(shown: &str, tl: &Timeline, d: &[String]) -> i32 {
     let (from, to) = match (tl.parse_moment(&d[0]), tl.parse_moment(&d[1])) {
-        (Ok(a), Ok(b)) => (a.min(b), a.max(b)),
+        (Ok(a), Ok(b)) if a > b => {
+            return bad_input(format!(
+                "--diff {} {}: the first moment is after the second; give them in time order",
+                d[0], d[1]
+            ))
+        }
+        (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return bad_input(format!("--diff: {e}")),
     };
     let when = |p: usize| {

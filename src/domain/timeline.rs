@@ -152,6 +152,10 @@ impl Timeline {
             return Ok(self.end());
         }
         if let Ok(seq) = t.parse::<u64>() {
+            let last = self.records.last().map_or(0, |r| r.seq);
+            if seq > last {
+                return Err(format!("there is no record {seq}: the journal's records go from 1 to {last}"));
+            }
             return Ok(self.at_seq(seq));
         }
         if let Ok(ts) = DateTime::parse_from_rfc3339(t) {
@@ -227,6 +231,7 @@ mod tests {
         assert_eq!(tl.parse_moment("2026-02-12T06:00:09Z"), Ok(10));
         assert_eq!(tl.parse_moment("end"), Ok(100));
         assert!(tl.parse_moment("yesterday").unwrap_err().contains("not a moment"));
+        assert!(tl.parse_moment("1000").unwrap_err().contains("no record 1000"), "a seq past the end is refused");
     }
 
     #[test]
