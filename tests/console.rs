@@ -784,3 +784,28 @@ fn enter_in_logs_opens_the_log_even_while_an_alarm_is_up() {
     press(&mut c, &[key(KeyCode::Esc), ch('1'), key(KeyCode::Enter)]);
     assert!(matches!(c.overlay, Some(Overlay::Rollback(_))), "{:?}", c.overlay.as_ref().map(|o| o.name()));
 }
+
+/// Plain mode's `status` says what the full-screen banner and Escalation pane
+/// would: the open incident and every alarm.
+#[test]
+fn plain_status_names_the_open_incident_and_the_alarms() {
+    use warroom::domain::event::EventKind;
+    let mut c = console();
+    c.state.apply_event(
+        "ben",
+        t(600),
+        EventKind::IncidentDeclared { level: "L1".into(), summary: Some("checkout 500s".into()) },
+    );
+    c.state.apply_event(
+        "warroom",
+        t(601),
+        EventKind::TriggerFired {
+            trigger: "api-down".into(),
+            propose: "full".into(),
+            cause: "api DOWN for 30s".into(),
+        },
+    );
+    let lines = warroom::ui::plain::summary(&c.session).join("\n");
+    assert!(lines.contains("INCIDENT declared by ben at") && lines.contains("checkout 500s"), "{lines}");
+    assert!(lines.contains("ALARM api-down: api DOWN for 30s — proposes rollback full"), "{lines}");
+}

@@ -58,6 +58,28 @@ pub fn summary(s: &Session) -> Vec<String> {
         let h = app.state.probes.get(&p.id).map_or("not started".to_string(), |c| c.health.label().to_string());
         v.push(format!("  probe {}: {h}", clean(&p.id)));
     }
+    // What is on fire first in the full-screen console (banner, Escalation)
+    // is said here too: the open incident with its clocks, and every alarm.
+    if let Some(inc) = app.state.incident.as_ref().filter(|i| i.is_open()) {
+        let sev = inc.severity().map(|s| format!(" {}", clean(s))).unwrap_or_default();
+        let level = inc.current().map(|l| format!(", level {}", clean(&l.level))).unwrap_or_default();
+        let summary = inc.summary.as_deref().map(|t| format!(": {}", clean(t))).unwrap_or_default();
+        v.push(format!(
+            "INCIDENT{sev} declared by {} at {}{level}{summary}",
+            clean(&inc.declared.by),
+            timefmt::hm(inc.declared.at)
+        ));
+        if let Some(clocks) = crate::domain::severity::clocks(rb, inc, app.now) {
+            v.push(format!(
+                "  clocks: ack {} · mitigate {}",
+                crate::domain::severity::describe(clocks.ack),
+                crate::domain::severity::describe(clocks.mitigate)
+            ));
+        }
+    }
+    for a in crate::domain::rollback_flow::alarms(rb, &app.state) {
+        v.push(format!("ALARM {}: {} — proposes rollback {}", clean(&a.trigger), clean(&a.cause), clean(&a.propose)));
+    }
     v.push(format!("recommendation: {}", decision::recommend(rb, &app.state).label()));
     match &app.state.decision {
         Some(d) => v.push(format!("decision: {} by {}: {}", d.decision.as_str(), clean(&d.by), clean(&d.reason))),
