@@ -809,3 +809,16 @@ fn plain_status_names_the_open_incident_and_the_alarms() {
     assert!(lines.contains("INCIDENT declared by ben at") && lines.contains("checkout 500s"), "{lines}");
     assert!(lines.contains("ALARM api-down: api DOWN for 30s — proposes rollback full"), "{lines}");
 }
+
+/// A multi-line command shows as its lines in the step's details, never "^J".
+#[test]
+fn a_multi_line_command_reads_as_lines_in_the_details() {
+    let mut c = console();
+    c.runbook.steps[0].run = Some("for n in 1 2; do\n  echo $n\ndone".into());
+    c.runbook.steps[0].manual = false;
+    let (_, lines) = warroom::ui::overlay::details::lines(&c, warroom::ui::panes::PaneId::Steps, 0);
+    let text: Vec<String> = lines.iter().map(|l| l.spans.iter().map(|s| s.content.to_string()).collect()).collect();
+    let all = text.join("\n");
+    assert!(!all.contains("^J"), "{all}");
+    assert!(all.contains("for n in 1 2; do") && all.contains("  echo $n") && all.contains("done"), "{all}");
+}

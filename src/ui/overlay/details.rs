@@ -81,7 +81,12 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 out.push(kv(app, "kind", "manual (a checkbox: space ticks it)"));
             }
             if let Some(r) = &s.run {
-                out.push(kv(app, "runs", clean(r)));
+                // A multi-line command reads as its lines, indented under the label (not "^J").
+                let mut lines = r.lines();
+                out.push(kv(app, "runs", clean(lines.next().unwrap_or(""))));
+                for more in lines {
+                    out.push(kv(app, "", clean(more)));
+                }
             }
             if let Some(t) = s.timeout {
                 out.push(kv(app, "timeout", t.to_string()));
