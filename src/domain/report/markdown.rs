@@ -23,6 +23,23 @@ pub fn md(s: &str) -> String {
     out
 }
 
+/// The text `md` escaped, as a person reads it on screen (the escapes only
+/// matter to a Markdown renderer): `\[STATUS\]` shows as `[STATUS]`.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let escaped =
+            chars.peek().is_some_and(|n| matches!(n, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&'));
+        if c == '\\' && escaped {
+            out.push(chars.next().unwrap_or('\\'));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn mdo(s: &Option<String>) -> String {
     s.as_deref().map(md).unwrap_or_else(|| "—".into())
 }

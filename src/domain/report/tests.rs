@@ -318,3 +318,11 @@ fn a_severity_change_is_told_after_the_declared_one() {
     assert!(md.contains("- Declared (SEV0) by ben"), "{md}");
     assert!(md.contains("  - severity SEV0 → SEV1 by cli at"), "{md}");
 }
+
+/// The handover dialog shows Markdown without its escapes: `unescape` undoes `md`.
+#[test]
+fn unescaped_markdown_reads_as_the_text() {
+    for s in ["[STATUS] == 200: got 500", "a\\b *c* <d> |e| ~f~ &g `h` _i_", "plain", "ends with \\"] {
+        assert_eq!(markdown::unescape(&markdown::md(s)), s);
+    }
+}

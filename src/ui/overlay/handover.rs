@@ -57,7 +57,8 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &HandoverView) {
     let block = dialog_block(app, "Handover", "a acknowledge (I take over) · y copy Markdown · j/k scroll · Esc close");
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let lines: Vec<Line> = clean_lines(&v.markdown)
+    // On screen the Markdown's escapes go (`y` still copies the Markdown as is).
+    let lines: Vec<Line> = clean_lines(&crate::domain::report::markdown::unescape(&v.markdown))
         .into_iter()
         .map(|l| if l.starts_with('#') { Line::from(styled(app, Role::Title, l)) } else { Line::from(l) })
         .collect();
