@@ -216,7 +216,9 @@ impl App {
             if let EventKind::TriggerFired { trigger, propose, cause } = ev {
                 self.say(
                     format!(
-                        "ALARM {}: {} — proposes rollback {} (Enter or B to review)",
+                        // No keys here: plain mode prints this line too, and the
+                        // full-screen banner names its own keys.
+                        "ALARM {}: {} — proposes rollback {}",
                         clean(trigger),
                         clean(cause),
                         clean(propose)

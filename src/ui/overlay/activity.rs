@@ -51,17 +51,7 @@ pub fn on_key(app: &mut App, scroll: Option<u16>, key: KeyEvent) -> Outcome {
         return Outcome::Done(app.update(crate::ui::action::Action::AddNote));
     }
     let max = lines(app).len().saturating_sub(1) as u16;
-    let at = scroll.unwrap_or(max);
-    let scroll = match key.code {
-        KeyCode::Down | KeyCode::Char('j') => Some((at + 1).min(max)),
-        KeyCode::Up | KeyCode::Char('k') => Some(at.saturating_sub(1)),
-        KeyCode::PageDown => Some((at + 10).min(max)),
-        KeyCode::PageUp => Some(at.saturating_sub(10)),
-        KeyCode::Home | KeyCode::Char('g') => Some(0),
-        KeyCode::End | KeyCode::Char('G') => None,
-        _ => scroll,
-    };
-    Outcome::Keep(Overlay::Activity { scroll })
+    Outcome::Keep(Overlay::Activity { scroll: super::follow_scroll(scroll, max, key.code) })
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: Option<u16>) {
@@ -73,12 +63,5 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: Option<u16>) {
         &format!("Activity ({})", app.activity.len()),
         "j/k scroll · g/G top/end · C add a note · Esc/q/A close",
     );
-    let para = Paragraph::new(all).wrap(Wrap { trim: false });
-    // Wrapped rows, so the newest line is in view at the end however long the notes.
-    let inner_w = area.width.saturating_sub(2);
-    let inner_h = area.height.saturating_sub(2) as usize;
-    let rows = para.line_count(inner_w);
-    let end = rows.saturating_sub(inner_h) as u16;
-    let top = scroll.map_or(end, |s| s.min(end));
-    frame.render_widget(para.block(block).scroll((top, 0)), area);
+    super::draw_following(frame, area, Paragraph::new(all).wrap(Wrap { trim: false }), block, scroll);
 }

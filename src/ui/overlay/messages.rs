@@ -47,17 +47,7 @@ pub fn on_key(app: &mut App, scroll: Option<u16>, key: KeyEvent) -> Outcome {
         return Outcome::Close;
     }
     let max = lines(app).len().saturating_sub(1) as u16;
-    let at = scroll.unwrap_or(max);
-    let scroll = match key.code {
-        KeyCode::Down | KeyCode::Char('j') => Some((at + 1).min(max)),
-        KeyCode::Up | KeyCode::Char('k') => Some(at.saturating_sub(1)),
-        KeyCode::PageDown => Some((at + 10).min(max)),
-        KeyCode::PageUp => Some(at.saturating_sub(10)),
-        KeyCode::Home | KeyCode::Char('g') => Some(0),
-        KeyCode::End | KeyCode::Char('G') => None,
-        _ => scroll,
-    };
-    Outcome::Keep(Overlay::Messages { scroll })
+    Outcome::Keep(Overlay::Messages { scroll: super::follow_scroll(scroll, max, key.code) })
 }
 
 pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, scroll: Option<u16>) {
@@ -68,12 +58,6 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, scroll: Option<u16>) {
     let area = centered(main, main.width.saturating_sub(4).clamp(20, 160), main.height.saturating_sub(2));
     frame.render_widget(Clear, area);
     let title = format!("Message history ({})", app.messages.len());
-    let para = Paragraph::new(lines(app)).wrap(Wrap { trim: false });
-    // Wrapped rows, so the newest message is in view at the end however long.
-    let inner_w = area.width.saturating_sub(2);
-    let inner_h = area.height.saturating_sub(2) as usize;
-    let end = para.line_count(inner_w).saturating_sub(inner_h) as u16;
-    let top = scroll.map_or(end, |s| s.min(end));
     let block = dialog_block(app, &title, "j/k scroll · g/G top/end · Esc/q/m close");
-    frame.render_widget(para.block(block).scroll((top, 0)), area);
+    super::draw_following(frame, area, Paragraph::new(lines(app)).wrap(Wrap { trim: false }), block, scroll);
 }

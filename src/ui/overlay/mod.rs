@@ -173,3 +173,34 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(v);
     r
 }
+
+/// The scroll keys of a list that follows its end (message history, activity):
+/// `scroll` is the top row, `None` while following the newest; `max` its last row.
+pub fn follow_scroll(scroll: Option<u16>, max: u16, code: KeyCode) -> Option<u16> {
+    let at = scroll.unwrap_or(max);
+    match code {
+        KeyCode::Down | KeyCode::Char('j') => Some((at + 1).min(max)),
+        KeyCode::Up | KeyCode::Char('k') => Some(at.saturating_sub(1)),
+        KeyCode::PageDown => Some((at + 10).min(max)),
+        KeyCode::PageUp => Some(at.saturating_sub(10)),
+        KeyCode::Home | KeyCode::Char('g') => Some(0),
+        KeyCode::End | KeyCode::Char('G') => None,
+        _ => scroll,
+    }
+}
+
+/// Draws wrapped `para` in `block` over `area`, scrolled to `scroll` (`None`:
+/// the end, so the newest line is in view however long the lines wrap).
+pub fn draw_following(
+    frame: &mut ratatui::Frame,
+    area: ratatui::layout::Rect,
+    para: ratatui::widgets::Paragraph<'_>,
+    block: ratatui::widgets::Block<'_>,
+    scroll: Option<u16>,
+) {
+    let inner_w = area.width.saturating_sub(2);
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let end = para.line_count(inner_w).saturating_sub(inner_h) as u16;
+    let top = scroll.map_or(end, |s| s.min(end));
+    frame.render_widget(para.block(block).scroll((top, 0)), area);
+}
