@@ -58,7 +58,22 @@ pub fn on_key(app: &mut App, scroll: u16, key: KeyEvent) -> Outcome {
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
     let area = centered(main, 100, main.height.saturating_sub(2));
     frame.render_widget(Clear, area);
-    let lines = lines(app);
+    // A description too long for a narrow screen ends with "…" rather than
+    // mid-word at the border.
+    let room = area.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = lines(app)
+        .into_iter()
+        .map(|mut l| {
+            let n = l.spans.len();
+            let used: usize = l.spans.iter().take(n.saturating_sub(1)).map(|s| s.width()).sum();
+            if let Some(last) = l.spans.last_mut() {
+                if used + last.width() > room {
+                    last.content = crate::ui::text::fit(&last.content, room.saturating_sub(used)).into();
+                }
+            }
+            l
+        })
+        .collect();
     // Never past the last line: no screen of blank rows after `G`.
     let scroll = scroll.min((lines.len() as u16).saturating_sub(area.height.saturating_sub(2)));
     let p = Paragraph::new(lines)
