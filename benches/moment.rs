@@ -9,11 +9,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::Path;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use warroom::domain::event::{EventKind, MarkSource, ProbeHealth, RunOutcome, Verdict};
-use warroom::domain::record::{Record, GENESIS};
+use warroom::domain::record::Record;
 use warroom::ui::app::{App, AppConfig};
 use warroom::ui::keymap::Keymap;
 use warroom::ui::layout::Layout;
@@ -21,45 +19,11 @@ use warroom::ui::replay::Replay;
 use warroom::ui::symbols::Symbols;
 use warroom::ui::theme::{ColorDepth, Theme};
 
+#[path = "support/mix.rs"]
+mod mix;
+
 const EVENTS: u64 = 100_000;
 const MOMENTS: usize = 300;
-
-/// A long incident's mix (as in `benches/replay.rs`): probe flaps, verdicts, runs, notes, escalations.
-fn event(i: u64) -> EventKind {
-    let id = |n: u64| format!("item-{}", i % n);
-    match i % 10 {
-        0 | 1 => EventKind::ProbeChanged {
-            probe: id(8),
-            health: if i % 4 < 2 { ProbeHealth::Down } else { ProbeHealth::Up },
-            cause: Some("[STATUS] == 200 failed (503)".into()),
-        },
-        2..=4 => EventKind::CriterionMarked {
-            criterion: id(14),
-            verdict: [Verdict::Pass, Verdict::Fail, Verdict::Na, Verdict::Pending][(i % 4) as usize],
-            note: None,
-            source: if i.is_multiple_of(2) { MarkSource::Auto } else { MarkSource::Manual },
-            cause: None,
-        },
-        5 => EventKind::StepStarted {
-            step: id(12),
-            run: (i / 10) as u32,
-            command: "./scripts/golive/01_preflight_checks.sh --env prod".into(),
-            output: format!("runs/step-{}-{}.log", id(12), i / 10),
-        },
-        6 => EventKind::StepFinished {
-            step: format!("item-{}", (i - 1) % 12),
-            run: (i / 10) as u32,
-            outcome: RunOutcome::Ok,
-            exit_code: Some(0),
-            signal: None,
-            duration_ms: 12_345,
-            error: None,
-        },
-        7 => EventKind::NoteAdded { text: format!("note {i}: DNS switched") },
-        8 => EventKind::IncidentEscalated { level: id(3), automatic: i.is_multiple_of(2) },
-        _ => EventKind::RollbackApproved { rollback: id(2) },
-    }
-}
 
 fn runbook_text() -> String {
     let mut s = String::from(
@@ -84,16 +48,8 @@ fn runbook_text() -> String {
 }
 
 fn main() {
-    let start = DateTime::<Utc>::from_timestamp_millis(1_770_000_000_000).unwrap();
-    let mut prev = GENESIS.to_string();
-    let records: Vec<Record> = (1..=EVENTS)
-        .map(|seq| {
-            let ts = start + chrono::Duration::milliseconds(seq as i64 * 250);
-            let r = Record::new(&prev, seq, ts, ["ana@bastion", "bob@bastion"][(seq % 2) as usize], &event(seq));
-            prev = r.hash.clone();
-            r
-        })
-        .collect();
+    let records: Vec<Record> = mix::records(EVENTS).collect();
+    let start = records[0].ts - chrono::Duration::milliseconds(250);
     let loaded = warroom::domain::loader::load_bytes(Path::new("bench.toml"), runbook_text().as_bytes())
         .unwrap_or_else(|d| panic!("bench runbook: {d:?}"));
     let app = App::new(AppConfig {

@@ -10,62 +10,19 @@ use std::io::{BufWriter, Write};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
-use warroom::domain::event::{EventKind, MarkSource, ProbeHealth, RunOutcome, Verdict};
-use warroom::domain::record::{Record, GENESIS};
 use warroom::domain::state::SessionState;
 use warroom::sources::journal::Journal;
 
-const EVENTS: u64 = 100_000;
+#[path = "support/mix.rs"]
+mod mix;
 
-/// A mix like a long incident: probe flaps, verdicts (manual and auto), step
-/// runs, notes, escalations, approvals.
-fn event(i: u64) -> EventKind {
-    let id = |n: u64| format!("item-{}", i % n);
-    match i % 10 {
-        0 | 1 => EventKind::ProbeChanged {
-            probe: id(8),
-            health: if i % 4 < 2 { ProbeHealth::Down } else { ProbeHealth::Up },
-            cause: Some("[STATUS] == 200 failed (503)".into()),
-        },
-        2..=4 => EventKind::CriterionMarked {
-            criterion: id(14),
-            verdict: [Verdict::Pass, Verdict::Fail, Verdict::Na, Verdict::Pending][(i % 4) as usize],
-            note: i.is_multiple_of(3).then(|| "checked by hand on the admin page".into()),
-            source: if i.is_multiple_of(2) { MarkSource::Auto } else { MarkSource::Manual },
-            cause: None,
-        },
-        5 => EventKind::StepStarted {
-            step: id(12),
-            run: (i / 10) as u32,
-            command: "./scripts/golive/01_preflight_checks.sh --env prod".into(),
-            output: format!("runs/step-{}-{}.log", id(12), i / 10),
-        },
-        6 => EventKind::StepFinished {
-            step: format!("item-{}", (i - 1) % 12),
-            run: (i / 10) as u32,
-            outcome: RunOutcome::Ok,
-            exit_code: Some(0),
-            signal: None,
-            duration_ms: 12_345,
-            error: None,
-        },
-        7 => EventKind::NoteAdded { text: format!("note {i}: DNS switched, TTL 300, waiting for propagation") },
-        8 => EventKind::IncidentEscalated { level: id(3), automatic: i.is_multiple_of(2) },
-        _ => EventKind::RollbackApproved { rollback: id(2) },
-    }
-}
+const EVENTS: u64 = 100_000;
 
 fn build_journal(path: &std::path::Path) {
     let mut w = BufWriter::new(std::fs::File::create(path).unwrap());
-    let start = DateTime::<Utc>::from_timestamp_millis(1_770_000_000_000).unwrap();
-    let mut prev = GENESIS.to_string();
-    for seq in 1..=EVENTS {
-        let ts = start + chrono::Duration::milliseconds(seq as i64 * 250);
-        let r = Record::new(&prev, seq, ts, ["ana@bastion", "bob@bastion"][(seq % 2) as usize], &event(seq));
+    for r in mix::records(EVENTS) {
         writeln!(w, "{}", r.to_line()).unwrap();
-        prev = r.hash;
     }
     w.flush().unwrap();
 }

@@ -277,17 +277,7 @@ mod tests {
         assert!(av.evaluate(&inp).is_empty(), "only changes are journaled");
 
         // A person marks it failed by hand: respected while the probe stays UP.
-        apply(
-            &mut state,
-            "ana",
-            vec![E::CriterionMarked {
-                criterion: "home".into(),
-                verdict: Verdict::Fail,
-                note: Some("content wrong".into()),
-                source: MarkSource::Override,
-                cause: None,
-            }],
-        );
+        apply(&mut state, "ana", vec![person_mark(&rb.criteria[0], Verdict::Fail, Some("content wrong".into()))]);
         hist.record(sample(2, true, 20));
         probes.insert("homepage".to_string(), hist.clone());
         let inp = Inputs { runbook: &rb, state: &state, probes: &probes, logs: &logs, now: t(2) };
@@ -473,17 +463,7 @@ mod tests {
         probes.insert("homepage".to_string(), hist.clone());
         let inp = Inputs { runbook: &rb, state: &state, probes: &probes, logs: &logs, now: t(1) };
         assert!(av.evaluate(&inp).is_empty(), "one failure of two: undecided");
-        apply(
-            &mut state,
-            "ana",
-            vec![E::CriterionMarked {
-                criterion: "home".into(),
-                verdict: Verdict::Pass,
-                note: None,
-                source: MarkSource::Override,
-                cause: None,
-            }],
-        );
+        apply(&mut state, "ana", vec![person_mark(&rb.criteria[0], Verdict::Pass, None)]);
         hist.record(sample(2, false, 5));
         probes.insert("homepage".to_string(), hist.clone());
         let inp = Inputs { runbook: &rb, state: &state, probes: &probes, logs: &logs, now: t(2) };
