@@ -30,7 +30,7 @@ use warroom::ui::driver::Input;
 use warroom::ui::effect::Effect;
 use warroom::ui::keymap::Keymap;
 use warroom::ui::layout::Layout;
-use warroom::ui::run::Session;
+use warroom::ui::session::Session;
 use warroom::ui::symbols::Symbols;
 use warroom::ui::theme::{ColorDepth, Theme};
 

@@ -680,7 +680,7 @@ mod rollback_session {
     use warroom::ui::layout::Layout;
     use warroom::ui::overlay::rollback::Stage;
     use warroom::ui::overlay::Overlay;
-    use warroom::ui::run::Session;
+    use warroom::ui::session::Session;
     use warroom::ui::symbols::Symbols;
     use warroom::ui::theme::{ColorDepth, Theme};
 

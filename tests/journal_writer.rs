@@ -14,7 +14,7 @@ use warroom::sources::journal::{Journal, Written};
 use warroom::ui::app::{App, AppConfig};
 use warroom::ui::keymap::Keymap;
 use warroom::ui::layout::Layout;
-use warroom::ui::run::Session;
+use warroom::ui::session::Session;
 use warroom::ui::symbols::Symbols;
 use warroom::ui::theme::{ColorDepth, Theme};
 

@@ -7,7 +7,7 @@ use super::common::{self, EXIT_OK};
 use super::Common;
 use crate::ui::event::Signal;
 use crate::ui::launch::{console, Ended, Launch, Options};
-use crate::ui::run::Exit;
+use crate::ui::session::Exit;
 
 /// Runs the console on `l` to the end; the exit code.
 pub fn launch(l: Launch, c: &Common) -> i32 {

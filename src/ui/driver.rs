@@ -16,7 +16,7 @@ use crate::sources::SourceEvent;
 
 use super::app::MsgKind;
 use super::effect::Effect;
-use super::run::Session;
+use super::session::Session;
 use super::terminal;
 
 /// Everything that can happen to a console, whatever draws it.

@@ -23,7 +23,7 @@ pub enum Effect {
     TimeMachine,
     /// "What changed in the last minutes": needs the journal's records.
     WhatChanged,
-    /// Start a step or rollback (journal `*.started`, spawn; see `ui::wiring::runs`).
+    /// Start a step or rollback (journal `*.started`, spawn; see `ui::session::runs`).
     StartRun {
         kind: RunKind,
         id: String,

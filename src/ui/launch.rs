@@ -20,7 +20,8 @@ use super::app::{App, AppConfig, MsgKind};
 use super::config_error::ConfigError;
 use super::keymap::Keymap;
 use super::layout::Layout;
-use super::run::{self, Exit, Session};
+use super::run;
+use super::session::{Exit, Session};
 use super::symbols::Symbols;
 use super::theme::{self, Theme};
 

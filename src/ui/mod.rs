@@ -40,6 +40,7 @@ pub mod replay_launch;
 pub mod replay_session;
 pub mod run;
 pub mod run_line;
+pub mod session;
 pub mod symbols;
 pub mod terminal;
 pub mod text;

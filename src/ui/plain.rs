@@ -17,7 +17,7 @@ use crate::sources::{EventReceiver, EventSender};
 use super::driver::Input;
 use super::event::Signal;
 use super::items;
-use super::run::{Exit, Session};
+use super::session::{Exit, Session};
 use super::text::clean;
 use super::timefmt;
 

@@ -12,7 +12,7 @@ use crate::sources::presence::{roster, Announcer};
 use super::app::{App, MsgKind};
 use super::overlay::rollback::Stage;
 use super::overlay::Overlay;
-use super::run::Session;
+use super::session::Session;
 use super::text::clean;
 
 /// What the app knows about the team (no I/O: the session fills it in).

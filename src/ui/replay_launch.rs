@@ -12,7 +12,8 @@ use crate::sources::journal::Journal;
 use super::app::{App, AppConfig};
 use super::launch::{looks, Ended, Options};
 use super::replay::Replay;
-use super::run::{self, Session};
+use super::run;
+use super::session::Session;
 use super::symbols::Symbols;
 
 /// Opens `journal` (a file or a `postgres://` session) in the time machine at

@@ -10,7 +10,7 @@ use super::driver::Input;
 use super::overlay::text::TextView;
 use super::overlay::Overlay;
 use super::replay::{changed_lines, KeyOutcome, Replay, CHANGED_WINDOW_MIN};
-use super::run::Session;
+use super::session::Session;
 
 impl Session {
     /// What is on screen: the time machine's app when it is open, else the live one.

@@ -19,7 +19,7 @@ use warroom::ui::keymap::Keymap;
 use warroom::ui::layout::Layout;
 use warroom::ui::overlay::Overlay;
 use warroom::ui::panes::PaneId;
-use warroom::ui::run::Session;
+use warroom::ui::session::Session;
 use warroom::ui::symbols::Symbols;
 use warroom::ui::theme::{ColorDepth, Theme};
 

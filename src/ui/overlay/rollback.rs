@@ -4,7 +4,7 @@
 //! its `confirm` (type the id / y-n naming it) to fire it; a running one shows
 //! its output (`x` asks to abort it). A5: nothing fires on one unconfirmed key,
 //! a wrong typed id fires and approves nothing. The run itself is
-//! `Effect::StartRun` (`ui::wiring::runs`, which checks `may_fire` again).
+//! `Effect::StartRun` (`ui::session::runs`, which checks `may_fire` again).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;

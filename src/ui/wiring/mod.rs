@@ -6,15 +6,11 @@
 //! - `probes`: each attempt goes into the probe's history; health changes are
 //!   journaled as `probe.changed`; auto-verdicts are evaluated on every source
 //!   event and every tick.
-//! - `outbox`: appends that may be refused — source events wait and are
-//!   written late, a person's act is refused loudly.
-//! - `runs`: the loop's side — spawning, aborting, stopping on quit, loading a
-//!   past run's output file.
+//!
+//! Spawning runs and the journal outbox are the session's (`ui::session`).
 
 pub mod channels;
-pub mod outbox;
 pub mod probes;
-pub mod runs;
 pub mod steps;
 
 use std::collections::{BTreeMap, VecDeque};

@@ -11,12 +11,12 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Session;
 use crate::domain::event::EventKind;
 use crate::domain::record::Record;
 use crate::domain::state::SessionState;
 use crate::sources::journal::{produced_by_a_source, Journal, Sent, Waiting, Written};
 use crate::ui::app::MsgKind;
-use crate::ui::run::Session;
 
 impl Session {
     /// Journals `event` as `operator`: a source's event through the outbox,

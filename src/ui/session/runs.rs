@@ -7,6 +7,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::Session;
 use crate::domain::event::{EventKind, RunKind};
 use crate::domain::record::Record;
 use crate::sources::probes::{self, ProbeEnv, ProbesHandle};
@@ -17,9 +18,8 @@ use crate::sources::steps::{finished_event, output_path, prepare_rollback, prepa
 use crate::sources::{EventReceiver, EventSender, SourceEvent};
 use crate::ui::app::MsgKind;
 use crate::ui::effect::Effect;
-use crate::ui::run::Session;
 
-use super::{run_key, RunOutput, OUTPUT_LINES};
+use crate::ui::wiring::{run_key, RunOutput, OUTPUT_LINES};
 
 /// A past run's output is read from at most this many bytes at the end of its file.
 const LOAD_TAIL: u64 = 1024 * 1024;
