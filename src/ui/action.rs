@@ -1,233 +1,105 @@
 //! Everything a key can do. Keymaps (`keys.toml`) name these in kebab-case;
 //! the help overlay and the command palette list them from `Action::ALL`, so
-//! neither can go out of date.
+//! neither can go out of date. Each action is written once, in the table
+//! below: its variant, its keys.toml name and its one-line description.
 
-use serde::Deserialize;
+/// Defines a copyable enum of named, described actions from one table:
+/// `Variant "name" => "description",` per line, in listing order. It gives
+/// `ALL` (that order), `name`, `from_name`, `describe` and serde's
+/// `Deserialize` from the name. Pane actions ([`Action`]) and dialog actions
+/// (`overlay::keys::DialogAction`) are both written with it.
+macro_rules! named_actions {
+    ($(#[$meta:meta])* $vis:vis enum $ty:ident { $($variant:ident $name:literal => $describe:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $ty {
+            $($variant,)+
+        }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Action {
-    FocusNext,
-    FocusPrev,
-    FocusSteps,
-    FocusChecklist,
-    FocusProbes,
-    FocusLogs,
-    FocusEscalation,
-    MoveDown,
-    MoveUp,
-    PageDown,
-    PageUp,
-    Top,
-    Bottom,
-    Details,
-    MarkPass,
-    MarkFail,
-    MarkNa,
-    TickStep,
-    RunStep,
-    AbortStep,
-    Decision,
-    Rollback,
-    DeclareIncident,
-    Escalate,
-    Acknowledge,
-    ResolveIncident,
-    Mitigated,
-    ChangeSeverity,
-    Who,
-    Handover,
-    WhyNotGo,
-    TimeMachine,
-    WhatChanged,
-    AddNote,
-    Activity,
-    Search,
-    SearchNext,
-    SearchPrev,
-    Follow,
-    Templates,
-    NextLayout,
-    NextTheme,
-    Walkthrough,
-    SwitchOperator,
-    Help,
-    Messages,
-    Palette,
-    Mouse,
-    Suspend,
-    Quit,
+        impl $ty {
+            /// Every one, in the order help and the palette list them.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant,)+];
+
+            /// The name used in keys.toml and the palette.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name,)+
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<$ty> {
+                $ty::ALL.iter().copied().find(|a| a.name() == name)
+            }
+
+            /// One line for the help overlay and the palette.
+            pub fn describe(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $describe,)+
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let name = String::deserialize(d)?;
+                $ty::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown action \"{name}\"")))
+            }
+        }
+    };
 }
 
-impl Action {
-    /// Every action, in the order help and the palette list them.
-    pub const ALL: &'static [Action] = &[
-        Action::FocusNext,
-        Action::FocusPrev,
-        Action::FocusSteps,
-        Action::FocusChecklist,
-        Action::FocusProbes,
-        Action::FocusLogs,
-        Action::FocusEscalation,
-        Action::MoveDown,
-        Action::MoveUp,
-        Action::PageDown,
-        Action::PageUp,
-        Action::Top,
-        Action::Bottom,
-        Action::Details,
-        Action::MarkPass,
-        Action::MarkFail,
-        Action::MarkNa,
-        Action::TickStep,
-        Action::RunStep,
-        Action::AbortStep,
-        Action::Decision,
-        Action::Rollback,
-        Action::DeclareIncident,
-        Action::Escalate,
-        Action::Acknowledge,
-        Action::ResolveIncident,
-        Action::Mitigated,
-        Action::ChangeSeverity,
-        Action::Who,
-        Action::Handover,
-        Action::WhyNotGo,
-        Action::TimeMachine,
-        Action::WhatChanged,
-        Action::AddNote,
-        Action::Activity,
-        Action::Search,
-        Action::SearchNext,
-        Action::SearchPrev,
-        Action::Follow,
-        Action::Templates,
-        Action::NextLayout,
-        Action::NextTheme,
-        Action::Walkthrough,
-        Action::SwitchOperator,
-        Action::Help,
-        Action::Messages,
-        Action::Palette,
-        Action::Mouse,
-        Action::Suspend,
-        Action::Quit,
-    ];
-
-    /// The name used in keys.toml and the palette.
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::FocusNext => "focus-next",
-            Action::FocusPrev => "focus-prev",
-            Action::FocusSteps => "focus-steps",
-            Action::FocusChecklist => "focus-checklist",
-            Action::FocusProbes => "focus-probes",
-            Action::FocusLogs => "focus-logs",
-            Action::FocusEscalation => "focus-escalation",
-            Action::MoveDown => "move-down",
-            Action::MoveUp => "move-up",
-            Action::PageDown => "page-down",
-            Action::PageUp => "page-up",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::Details => "details",
-            Action::MarkPass => "mark-pass",
-            Action::MarkFail => "mark-fail",
-            Action::MarkNa => "mark-na",
-            Action::TickStep => "tick-step",
-            Action::RunStep => "run-step",
-            Action::AbortStep => "abort-step",
-            Action::Decision => "decision",
-            Action::Rollback => "rollback",
-            Action::DeclareIncident => "declare-incident",
-            Action::Escalate => "escalate",
-            Action::Acknowledge => "acknowledge",
-            Action::ResolveIncident => "resolve-incident",
-            Action::Mitigated => "mitigated",
-            Action::ChangeSeverity => "change-severity",
-            Action::Who => "who",
-            Action::Handover => "handover",
-            Action::WhyNotGo => "why-not-go",
-            Action::TimeMachine => "time-machine",
-            Action::WhatChanged => "what-changed",
-            Action::AddNote => "add-note",
-            Action::Activity => "activity",
-            Action::Search => "search",
-            Action::SearchNext => "search-next",
-            Action::SearchPrev => "search-prev",
-            Action::Follow => "follow",
-            Action::Templates => "templates",
-            Action::NextLayout => "next-layout",
-            Action::NextTheme => "next-theme",
-            Action::Walkthrough => "walkthrough",
-            Action::SwitchOperator => "switch-operator",
-            Action::Help => "help",
-            Action::Messages => "messages",
-            Action::Palette => "palette",
-            Action::Mouse => "mouse",
-            Action::Suspend => "suspend",
-            Action::Quit => "quit",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.iter().copied().find(|a| a.name() == name)
-    }
-
-    /// One line for the help overlay and the palette.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Action::FocusNext => "focus the next pane",
-            Action::FocusPrev => "focus the previous pane",
-            Action::FocusSteps => "focus Steps",
-            Action::FocusChecklist => "focus Checklist",
-            Action::FocusProbes => "focus Probes",
-            Action::FocusLogs => "focus Logs",
-            Action::FocusEscalation => "focus Escalation",
-            Action::MoveDown => "move the selection down",
-            Action::MoveUp => "move the selection up",
-            Action::PageDown => "move a page down (Logs: newer lines)",
-            Action::PageUp => "move a page up (Logs: older lines)",
-            Action::Top => "go to the top (Logs: oldest kept line)",
-            Action::Bottom => "go to the bottom (Logs: follow again)",
-            Action::Details => "details of the selected item (a log: full-screen)",
-            Action::MarkPass => "checklist: mark pass (again: back to pending)",
-            Action::MarkFail => "checklist: mark fail",
-            Action::MarkNa => "checklist: mark not applicable",
-            Action::TickStep => "steps: tick a manual step done / not done",
-            Action::RunStep => "steps: run the selected step",
-            Action::AbortStep => "steps: abort the running step or rollback (asks first)",
-            Action::Decision => "record the decision: GO / NO-GO / ROLLBACK",
-            Action::Rollback => "rollback: choose, confirm, approve",
-            Action::DeclareIncident => "declare an incident (starts the escalation clock)",
-            Action::Escalate => "escalate the incident now",
-            Action::Acknowledge => "acknowledge the current escalation level",
-            Action::ResolveIncident => "resolve the incident (asks first; every clock stops)",
-            Action::Mitigated => "incident mitigated: its mitigation clock stops",
-            Action::ChangeSeverity => "change the open incident's severity",
-            Action::Who => "who is here: every console on the session",
-            Action::Handover => "handover: what changed, what is open",
-            Action::WhyNotGo => "why not GO: every criterion that blocks, its severity, since when, its source",
-            Action::TimeMachine => "time machine: the whole console at any past moment (Esc back to live)",
-            Action::WhatChanged => "what changed in the last 10 minutes: verdicts, runs, probes, decisions, who",
-            Action::AddNote => "add a note to the session's timeline (journaled)",
-            Action::Activity => "activity: everyone's acts and notes, newest last",
-            Action::Search => "search in the focused pane (Logs: the log's lines)",
-            Action::SearchNext => "next search match (Logs: older)",
-            Action::SearchPrev => "previous search match (Logs: newer)",
-            Action::Follow => "logs: follow on/off",
-            Action::Templates => "communication templates: preview, copy, send",
-            Action::NextLayout => "next layout",
-            Action::NextTheme => "next theme",
-            Action::Walkthrough => "walkthrough: one pending item at a time",
-            Action::SwitchOperator => "switch the operator at the keyboard",
-            Action::Help => "this help",
-            Action::Messages => "message history: every message so far, newest last",
-            Action::Palette => "command palette",
-            Action::Mouse => "mouse capture on/off",
-            Action::Suspend => "suspend to the shell (fg to come back)",
-            Action::Quit => "quit (asks first while something runs)",
-        }
+named_actions! {
+    pub enum Action {
+        FocusNext "focus-next" => "focus the next pane",
+        FocusPrev "focus-prev" => "focus the previous pane",
+        FocusSteps "focus-steps" => "focus Steps",
+        FocusChecklist "focus-checklist" => "focus Checklist",
+        FocusProbes "focus-probes" => "focus Probes",
+        FocusLogs "focus-logs" => "focus Logs",
+        FocusEscalation "focus-escalation" => "focus Escalation",
+        MoveDown "move-down" => "move the selection down",
+        MoveUp "move-up" => "move the selection up",
+        PageDown "page-down" => "move a page down (Logs: newer lines)",
+        PageUp "page-up" => "move a page up (Logs: older lines)",
+        Top "top" => "go to the top (Logs: oldest kept line)",
+        Bottom "bottom" => "go to the bottom (Logs: follow again)",
+        Details "details" => "details of the selected item (a log: full-screen)",
+        MarkPass "mark-pass" => "checklist: mark pass (again: back to pending)",
+        MarkFail "mark-fail" => "checklist: mark fail",
+        MarkNa "mark-na" => "checklist: mark not applicable",
+        TickStep "tick-step" => "steps: tick a manual step done / not done",
+        RunStep "run-step" => "steps: run the selected step",
+        AbortStep "abort-step" => "steps: abort the running step or rollback (asks first)",
+        Decision "decision" => "record the decision: GO / NO-GO / ROLLBACK",
+        Rollback "rollback" => "rollback: choose, confirm, approve",
+        DeclareIncident "declare-incident" => "declare an incident (starts the escalation clock)",
+        Escalate "escalate" => "escalate the incident now",
+        Acknowledge "acknowledge" => "acknowledge the current escalation level",
+        ResolveIncident "resolve-incident" => "resolve the incident (asks first; every clock stops)",
+        Mitigated "mitigated" => "incident mitigated: its mitigation clock stops",
+        ChangeSeverity "change-severity" => "change the open incident's severity",
+        Who "who" => "who is here: every console on the session",
+        Handover "handover" => "handover: what changed, what is open",
+        WhyNotGo "why-not-go" => "why not GO: every criterion that blocks, its severity, since when, its source",
+        TimeMachine "time-machine" => "time machine: the whole console at any past moment (Esc back to live)",
+        WhatChanged "what-changed" => "what changed in the last 10 minutes: verdicts, runs, probes, decisions, who",
+        AddNote "add-note" => "add a note to the session's timeline (journaled)",
+        Activity "activity" => "activity: everyone's acts and notes, newest last",
+        Search "search" => "search in the focused pane (Logs: the log's lines)",
+        SearchNext "search-next" => "next search match (Logs: older)",
+        SearchPrev "search-prev" => "previous search match (Logs: newer)",
+        Follow "follow" => "logs: follow on/off",
+        Templates "templates" => "communication templates: preview, copy, send",
+        NextLayout "next-layout" => "next layout",
+        NextTheme "next-theme" => "next theme",
+        Walkthrough "walkthrough" => "walkthrough: one pending item at a time",
+        SwitchOperator "switch-operator" => "switch the operator at the keyboard",
+        Help "help" => "this help",
+        Messages "messages" => "message history: every message so far, newest last",
+        Palette "palette" => "command palette",
+        Mouse "mouse" => "mouse capture on/off",
+        Suspend "suspend" => "suspend to the shell (fg to come back)",
+        Quit "quit" => "quit (asks first while something runs)",
     }
 }
 
