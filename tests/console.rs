@@ -519,9 +519,9 @@ fn q_and_esc_inside_overlays_only_close_them() {
     for open in ['?', ':', 'd', 'w', 'o'] {
         let mut a = console();
         press(&mut a, &[ch('2'), ch(open)]);
-        assert!(a.overlay.is_some(), "{open} opened nothing");
+        assert!(a.overlay.is_open(), "{open} opened nothing");
         let e = press(&mut a, &[key(KeyCode::Esc)]);
-        assert!(a.overlay.is_none() && !e.contains(&Effect::Quit), "{open}: Esc");
+        assert!(!a.overlay.is_open() && !e.contains(&Effect::Quit), "{open}: Esc");
         press(&mut a, &[ch(open)]);
         let e = press(&mut a, &[ch('q')]);
         assert!(!e.contains(&Effect::Quit), "{open}: q quit the app");
@@ -551,13 +551,13 @@ fn decision_dialog_records_with_reason_and_recommendation() {
     insta::assert_snapshot!("decision_dialog_80x24", text(&draw(&mut a, 80, 24)));
     // No choice, no reason: refused, dialog stays.
     assert!(press(&mut a, &[key(KeyCode::Enter)]).is_empty());
-    assert!(a.overlay.is_some());
+    assert!(a.overlay.is_open());
     press(&mut a, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
     for c in "checkout fails; q is a letter here".chars() {
         press(&mut a, &[KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)]);
     }
     let e = press(&mut a, &[key(KeyCode::Enter)]);
-    assert!(a.overlay.is_none());
+    assert!(!a.overlay.is_open());
     match &e[..] {
         [Effect::Append { event: EventKind::DecisionRecorded { decision, reason, recommendation, .. }, .. }] => {
             assert_eq!(*decision, Decision::NoGo);
@@ -584,9 +584,9 @@ fn walkthrough_answers_one_item_at_a_time() {
     assert_eq!(verdict(&a, "homepage-200"), Verdict::Pass);
     assert_eq!(verdict(&a, "checkout"), Verdict::Fail);
     assert_eq!(verdict(&a, "database-up"), Verdict::Na);
-    assert!(a.overlay.is_some(), "walkthrough stays open");
+    assert!(a.overlay.is_open(), "walkthrough stays open");
     press(&mut a, &[key(KeyCode::Esc)]);
-    assert!(a.overlay.is_none());
+    assert!(!a.overlay.is_open());
 }
 
 #[test]
@@ -617,7 +617,7 @@ fn help_and_palette_list_every_action_from_the_live_keymap() {
     }
     insta::assert_snapshot!("palette_walk_80x24", text(&draw(&mut a, 80, 24)));
     press(&mut a, &[key(KeyCode::Enter)]);
-    assert!(matches!(a.overlay, Some(warroom::ui::overlay::Overlay::Walkthrough(_))));
+    assert!(matches!(a.overlay.top(), Some(warroom::ui::overlay::Overlay::Walkthrough(_))));
 }
 
 #[test]
@@ -702,7 +702,7 @@ fn mouse_click_selects_a_row_and_a_second_click_opens_details() {
     assert_eq!(a.selected(warroom::ui::panes::PaneId::Checklist), 4, "emails");
     draw(&mut a, 160, 50);
     a.on_mouse(click);
-    assert!(matches!(a.overlay, Some(warroom::ui::overlay::Overlay::Details(ref d)) if d.index == 4));
+    assert!(matches!(a.overlay.top(), Some(warroom::ui::overlay::Overlay::Details(d)) if d.index == 4));
 }
 
 /// Enter on a step: its output can be read from the end (`G`), from the top
@@ -760,9 +760,9 @@ fn step_output_details_scroll_to_the_end_and_search() {
     press(&mut a, &[ch('/'), ch('z'), ch('z'), ch('q'), key(KeyCode::Enter)]);
     let s = text(&draw(&mut a, 100, 30));
     assert!(s.contains("no line holds \"zzq\""), "{s}");
-    assert!(a.overlay.is_some(), "q typed into the search does not close the view");
+    assert!(a.overlay.is_open(), "q typed into the search does not close the view");
     press(&mut a, &[ch('q')]);
-    assert!(a.overlay.is_none(), "q closes the view");
+    assert!(!a.overlay.is_open(), "q closes the view");
 }
 
 /// A fresh alarm: Enter reviews it from any pane but Logs, where Enter opens
@@ -778,11 +778,11 @@ fn enter_in_logs_opens_the_log_even_while_an_alarm_is_up() {
         EventKind::TriggerFired { trigger: "api-down".into(), propose: "full".into(), cause: "api DOWN".into() },
     );
     press(&mut c, &[ch('4'), key(KeyCode::Enter)]);
-    assert!(matches!(c.overlay, Some(Overlay::Log(_))), "{:?}", c.overlay.as_ref().map(|o| o.name()));
+    assert!(matches!(c.overlay.top(), Some(Overlay::Log(_))), "{:?}", c.overlay.name());
     let banner = text(&draw(&mut c, 160, 50));
     assert!(banner.contains("B: review it") && !banner.contains("Enter/B: review it"), "{banner}");
     press(&mut c, &[key(KeyCode::Esc), ch('1'), key(KeyCode::Enter)]);
-    assert!(matches!(c.overlay, Some(Overlay::Rollback(_))), "{:?}", c.overlay.as_ref().map(|o| o.name()));
+    assert!(matches!(c.overlay.top(), Some(Overlay::Rollback(_))), "{:?}", c.overlay.name());
 }
 
 /// Plain mode's `status` says what the full-screen banner and Escalation pane

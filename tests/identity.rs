@@ -469,13 +469,13 @@ by = ["dev-lead"]
     // As Lucía (named as in the role, any case): the confirmation says who may.
     app.operator = "LUCIA".into();
     app.update(Action::RunStep);
-    match &app.overlay {
+    match app.overlay.top() {
         Some(warroom::ui::overlay::Overlay::Confirm(c)) => {
             assert!(c.question.contains("Who may run it: Dev Lead (dev-lead: lucia)"), "{}", c.question)
         }
         _ => panic!("no confirmation"),
     }
-    app.overlay = None;
+    app.overlay.close_all();
     // The decision as ana: the dialog says who may decide, and Enter is refused.
     app.update(Action::Decision);
     key(&mut app, KeyCode::Tab);
@@ -483,7 +483,7 @@ by = ["dev-lead"]
         key(&mut app, KeyCode::Char(c));
     }
     assert!(key(&mut app, KeyCode::Enter).is_empty(), "recorded by someone outside the role");
-    match &app.overlay {
+    match app.overlay.top() {
         Some(warroom::ui::overlay::Overlay::Decision(d)) => {
             let e = d.error.clone().unwrap_or_default();
             assert!(e.contains("only Project Lead (project-lead: marta) may"), "{e}");

@@ -757,11 +757,15 @@ run = "touch quick.marker"
         type_text(&mut s, "cache");
         press(&mut s, KeyCode::Enter);
         assert_eq!(s.app.state.rollbacks["cache"].approvals.len(), 1);
-        assert!(matches!(&s.app.overlay, Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo), "{}", message(&s));
+        assert!(
+            matches!(s.app.overlay.top(), Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo),
+            "{}",
+            message(&s)
+        );
         press(&mut s, KeyCode::Char('n'));
         assert!(s.app.state.rollbacks["cache"].runs.is_empty(), "n fired it");
         press(&mut s, KeyCode::Enter); // approvals complete: straight to the y/n
-        assert!(matches!(&s.app.overlay, Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo));
+        assert!(matches!(s.app.overlay.top(), Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo));
         press(&mut s, KeyCode::Char('y'));
         assert_eq!(s.app.state.rollbacks["cache"].runs.len(), 1, "{}", message(&s));
         until_finished(&mut s, &mut rx, "cache").await;
@@ -788,8 +792,8 @@ run = "touch quick.marker"
         let dir = tempfile::tempdir().unwrap();
         let mut s = session(dir.path(), None);
         press(&mut s, KeyCode::Enter);
-        assert!(!matches!(s.app.overlay, Some(Overlay::Rollback(_))), "no alarm: Enter is not about rollbacks");
-        s.app.overlay = None;
+        assert!(!matches!(s.app.overlay.top(), Some(Overlay::Rollback(_))), "no alarm: Enter is not about rollbacks");
+        s.app.overlay.close_all();
         let fired = EventKind::TriggerFired {
             trigger: "api-down".into(),
             propose: "quick".into(),
@@ -799,18 +803,18 @@ run = "touch quick.marker"
         let banner = warroom::ui::banner::lines(&s.app).join("\n");
         assert!(banner.contains("ALARM api-down") && banner.contains("proposes rollback quick"), "{banner}");
         press(&mut s, KeyCode::Enter);
-        match &s.app.overlay {
+        match s.app.overlay.top() {
             Some(Overlay::Rollback(d)) => assert_eq!(d.selected, 1, "pre-selected on the proposed rollback"),
             _ => panic!("Enter on the alarm opens the rollback dialog"),
         }
         assert!(s.app.state.rollbacks.is_empty(), "opening it fires nothing");
         press(&mut s, KeyCode::Esc);
-        assert!(s.app.overlay.is_none());
+        assert!(!s.app.overlay.is_open());
         press(&mut s, KeyCode::Enter);
-        assert!(!matches!(s.app.overlay, Some(Overlay::Rollback(_))), "reviewed: Enter is details again");
-        s.app.overlay = None;
+        assert!(!matches!(s.app.overlay.top(), Some(Overlay::Rollback(_))), "reviewed: Enter is details again");
+        s.app.overlay.close_all();
         press(&mut s, KeyCode::Char('B'));
-        assert!(matches!(&s.app.overlay, Some(Overlay::Rollback(d)) if d.selected == 1), "B still opens it");
+        assert!(matches!(s.app.overlay.top(), Some(Overlay::Rollback(d)) if d.selected == 1), "B still opens it");
     }
 
     /// Bob's console has not yet read that ana fired `quick`: his typed
@@ -851,12 +855,12 @@ run = "touch quick.marker"
         let dir = tempfile::tempdir().unwrap();
         let mut s = session(dir.path(), None);
         press(&mut s, KeyCode::Char('C'));
-        assert!(matches!(s.app.overlay, Some(Overlay::Note(_))));
+        assert!(matches!(s.app.overlay.top(), Some(Overlay::Note(_))));
         press(&mut s, KeyCode::Enter);
-        assert!(matches!(s.app.overlay, Some(Overlay::Note(_))), "an empty note is not recorded");
+        assert!(matches!(s.app.overlay.top(), Some(Overlay::Note(_))), "an empty note is not recorded");
         type_text(&mut s, "cache flushed by hand");
         press(&mut s, KeyCode::Enter);
-        assert!(s.app.overlay.is_none());
+        assert!(!s.app.overlay.is_open());
         assert_eq!(message(&s), "note recorded: cache flushed by hand");
         assert_eq!(s.app.state.notes.len(), 1);
 

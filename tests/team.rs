@@ -465,13 +465,13 @@ fn the_roster_says_what_a_console_is_doing() {
         now: chrono::Utc::now(),
     });
     assert_eq!(warroom::ui::presence::doing(&app), "watching Steps");
-    app.overlay = Some(Overlay::Rollback(RollbackDialog {
+    app.overlay.open(Overlay::Rollback(RollbackDialog {
         selected: 0,
         stage: Stage::Typing { fire: true, typed: String::new() },
         runs_seen: 0,
     }));
     assert_eq!(warroom::ui::presence::doing(&app), "confirming ROLLBACK full");
-    app.overlay = Some(Overlay::Rollback(RollbackDialog {
+    app.overlay.open(Overlay::Rollback(RollbackDialog {
         selected: 0,
         stage: Stage::Typing { fire: false, typed: String::new() },
         runs_seen: 0,

@@ -111,7 +111,8 @@ pub struct App {
     pub pane_areas: Vec<(PaneId, Rect)>,
     /// Which item each drawn row shows, per pane.
     pub row_maps: [RowMap; 5],
-    pub overlay: Option<Overlay>,
+    /// The open dialogs (`overlay::stack`): keys go to the top one.
+    pub overlay: overlay::DialogStack,
     pub message: Option<(String, MsgKind)>,
     /// Every message said, for the history (`m`).
     pub messages: super::messages::MessageLog,
@@ -170,7 +171,7 @@ impl App {
             lists: Default::default(),
             pane_areas: Vec::new(),
             row_maps: Default::default(),
-            overlay: None,
+            overlay: Default::default(),
             message: None,
             messages: Default::default(),
             activity: Default::default(),
@@ -307,7 +308,7 @@ impl App {
         }
         self.dirty = true;
         self.team.last_input = self.now;
-        if self.overlay.is_some() {
+        if self.overlay.is_open() {
             return overlay::on_key(self, key);
         }
         // A message stays until the next key.
@@ -330,7 +331,7 @@ impl App {
 
     pub fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
         self.team.last_input = self.now;
-        if self.overlay.is_some() {
+        if self.overlay.is_open() {
             return Vec::new();
         }
         let hit = self
@@ -583,12 +584,12 @@ impl App {
                 if self.focus == PaneId::Logs && !self.runbook.logs.is_empty() {
                     // A log opens full-screen, with the pane's keys (docs/console.md, "Logs").
                     let log = self.selected(PaneId::Logs);
-                    self.overlay = Some(Overlay::Log(overlay::log_view::LogView::new(log)));
+                    self.overlay.open(Overlay::Log(overlay::log_view::LogView::new(log)));
                 } else if items::count(&self.runbook, self.focus) == 0 && !incident {
                     self.say(format!("{} has nothing to show", self.focus.title()), MsgKind::Info);
                 } else {
                     let view = super::overlay::details::DetailsView::new(self.focus, self.selected(self.focus));
-                    self.overlay = Some(Overlay::Details(view));
+                    self.overlay.open(Overlay::Details(view));
                     if self.focus == PaneId::Steps {
                         return super::wiring::steps::on_details(self, self.selected(PaneId::Steps));
                     }
@@ -604,28 +605,27 @@ impl App {
             }
             Action::Decision => {
                 if self.writable() {
-                    self.overlay = Some(Overlay::Decision(Box::new(overlay::decision::DecisionDialog::for_app(self))));
+                    self.overlay.open(Overlay::Decision(Box::new(overlay::decision::DecisionDialog::for_app(self))));
                 }
             }
-            Action::Walkthrough => self.overlay = Some(Overlay::Walkthrough(Default::default())),
+            Action::Walkthrough => self.overlay.open(Overlay::Walkthrough(Default::default())),
             Action::SwitchOperator => {
                 if self.writable() {
-                    self.overlay = Some(Overlay::Operator(Box::new(overlay::operator::OperatorDialog::for_app(self))));
+                    self.overlay.open(Overlay::Operator(Box::new(overlay::operator::OperatorDialog::for_app(self))));
                 }
             }
-            Action::Search => {
-                self.overlay =
-                    Some(Overlay::Search(overlay::search::SearchPrompt::new(self.focus, self.selected(self.focus))))
-            }
+            Action::Search => self
+                .overlay
+                .open(Overlay::Search(overlay::search::SearchPrompt::new(self.focus, self.selected(self.focus)))),
             Action::Follow => super::logs_live::toggle_follow(self),
             Action::SearchNext => self.search_step(true),
             Action::SearchPrev => self.search_step(false),
-            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Help => self.overlay.open(Overlay::Help { scroll: 0 }),
             Action::Messages => {
                 self.messages.mark_read();
-                self.overlay = Some(Overlay::Messages { scroll: None });
+                self.overlay.open(Overlay::Messages { scroll: None });
             }
-            Action::Palette => self.overlay = Some(Overlay::Palette(Default::default())),
+            Action::Palette => self.overlay.open(Overlay::Palette(Default::default())),
             Action::NextLayout => self.next_layout(),
             Action::NextTheme => self.next_theme(),
             Action::Mouse => {
@@ -640,29 +640,29 @@ impl App {
                 if running.is_empty() {
                     return vec![Effect::Quit];
                 }
-                self.overlay = Some(Overlay::Confirm(overlay::confirm::Confirm::quit(&running)));
+                self.overlay.open(Overlay::Confirm(overlay::confirm::Confirm::quit(&running)));
             }
             Action::RunStep => return super::wiring::steps::run_selected(self),
             Action::AbortStep => return super::wiring::steps::abort_selected(self),
             Action::DeclareIncident => return self.declare_incident(),
             Action::Escalate => return self.escalate_incident(),
             Action::Acknowledge => return self.acknowledge_incident(),
-            Action::Templates => self.overlay = Some(Overlay::Templates(Default::default())),
+            Action::Templates => self.overlay.open(Overlay::Templates(Default::default())),
             Action::Rollback => return overlay::rollback::open(self),
             Action::ResolveIncident => return self.resolve_incident(),
             Action::Mitigated => return self.mitigate_incident(),
             Action::ChangeSeverity => self.change_severity(),
-            Action::Who => self.overlay = Some(Overlay::Who { scroll: 0 }),
+            Action::Who => self.overlay.open(Overlay::Who { scroll: 0 }),
             Action::Handover => return vec![Effect::OpenHandover],
             Action::WhyNotGo => super::why_not_go::open(self),
             Action::TimeMachine => return vec![Effect::TimeMachine],
             Action::WhatChanged => return vec![Effect::WhatChanged],
             Action::AddNote => {
                 if self.writable() {
-                    self.overlay = Some(Overlay::Note(Default::default()));
+                    self.overlay.open(Overlay::Note(Default::default()));
                 }
             }
-            Action::Activity => self.overlay = Some(Overlay::Activity { scroll: None }),
+            Action::Activity => self.overlay.open(Overlay::Activity { scroll: None }),
         }
         Vec::new()
     }

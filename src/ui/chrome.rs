@@ -10,7 +10,7 @@ use super::panes::PaneId;
 use super::theme::Role;
 
 pub fn pane_block<'a>(app: &App, pane: PaneId, extra: &str, width: u16) -> Block<'a> {
-    let focused = app.focus == pane && app.overlay.as_ref().is_none_or(|o| o.name() == "search");
+    let focused = app.focus == pane && app.overlay.top().is_none_or(|o| o.name() == "search");
     let n = pane.index() + 1;
     let (border, title_style, title) = if focused {
         (

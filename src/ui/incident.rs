@@ -48,7 +48,7 @@ impl App {
                 self.say(msg, MsgKind::Warn);
                 return Vec::new();
             }
-            self.overlay = Some(Overlay::Declare(Box::default()));
+            self.overlay.open(Overlay::Declare(Box::default()));
             return Vec::new();
         }
         match escalation::declare(&self.runbook, &self.state, None) {
@@ -60,7 +60,7 @@ impl App {
                     .and_then(|e| e.levels.first())
                     .map(|l| format!("{} ({}, respond within {})", clean(&l.name), clean(&l.who), l.respond_within))
                     .unwrap_or_default();
-                self.overlay = Some(Overlay::Confirm(Confirm {
+                self.overlay.open(Overlay::Confirm(Confirm {
                     title: "Declare an incident?".into(),
                     question: format!(
                         "Declare an incident and start the escalation clock at {who}? (y: declare · n/Esc: cancel)"
@@ -84,7 +84,7 @@ impl App {
                     .and_then(|v| v.next)
                     .map(|n| format!("{} ({})", clean(&n.name), clean(&n.who)))
                     .unwrap_or_else(|| "the next level".into());
-                self.overlay = Some(Overlay::Confirm(Confirm {
+                self.overlay.open(Overlay::Confirm(Confirm {
                     title: "Escalate now?".into(),
                     question: format!("Escalate the incident to {next} now? (y: escalate · n/Esc: cancel)"),
                     on_yes: self.appends(events),
@@ -139,7 +139,7 @@ impl App {
         let mut d = crate::ui::overlay::declare::DeclareDialog::new();
         d.change = true;
         d.choice = current;
-        self.overlay = Some(Overlay::Declare(Box::new(d)));
+        self.overlay.open(Overlay::Declare(Box::new(d)));
     }
 
     /// `m`: the impact is stopped; the mitigation clock stops (no question: not destructive).
@@ -177,7 +177,7 @@ impl App {
                     }
                     None => "the incident (the escalation clock is running)".to_string(),
                 };
-                self.overlay = Some(Overlay::Confirm(Confirm {
+                self.overlay.open(Overlay::Confirm(Confirm {
                     title: "Resolve the incident?".into(),
                     question: format!("Resolve {what}? Every escalation clock stops. (y: resolve · n/Esc: cancel)"),
                     on_yes: self.appends(events),
@@ -256,9 +256,9 @@ impl App {
         );
         self.bell = true;
         let index = c.update_template.as_deref().and_then(|t| self.runbook.templates.iter().position(|x| x.id == t));
-        if self.overlay.is_none() {
+        if !self.overlay.is_open() {
             if let Some(selected) = index {
-                self.overlay = Some(Overlay::Templates(crate::ui::overlay::templates::TemplatesDialog { selected }));
+                self.overlay.open(Overlay::Templates(crate::ui::overlay::templates::TemplatesDialog { selected }));
             }
         }
     }

@@ -273,7 +273,7 @@ pub fn search_query(app: &App) -> Option<String> {
 
 /// The search as typed, for titles (the message line says it as typed too).
 pub fn search_text(app: &App) -> Option<&str> {
-    let q = match &app.overlay {
+    let q = match app.overlay.top() {
         Some(Overlay::Search(s)) if s.pane == PaneId::Logs => Some(s.query.as_str()),
         _ => app.last_search.as_ref().filter(|(p, _)| *p == PaneId::Logs).map(|(_, q)| q.as_str()),
     };

@@ -51,7 +51,7 @@ impl Team {
 
 /// What this console is doing, in words, for the others' roster.
 pub fn doing(app: &App) -> String {
-    match &app.overlay {
+    match app.overlay.top() {
         Some(Overlay::Rollback(d)) => {
             let id = app.runbook.rollbacks.get(d.selected).map(|r| clean(&r.id)).unwrap_or_default();
             match &d.stage {
@@ -167,7 +167,7 @@ impl Session {
             markdown: handover::markdown(&h),
             scroll: 0,
         };
-        self.app.overlay = Some(Overlay::Handover(view));
+        self.app.overlay.open(Overlay::Handover(view));
         self.app.dirty = true;
     }
 }

@@ -37,7 +37,8 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         None => main,
     };
     let main = super::banner::draw(frame, app, main);
-    if matches!(app.overlay, Some(Overlay::Walkthrough(_))) {
+    // The walkthrough is full-screen: no panes under it.
+    if app.overlay.iter().any(|o| matches!(o, Overlay::Walkthrough(_))) {
         app.pane_areas.clear();
     } else {
         draw_panes(frame, app, main);

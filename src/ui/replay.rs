@@ -171,7 +171,7 @@ impl Replay {
         let Some(now) = self.timeline.time_at(self.pos) else { return };
         let from = self.timeline.at_time(now - Duration::minutes(CHANGED_WINDOW_MIN)).min(self.pos);
         let lines = changed_lines(&self.timeline.state_at(from), &self.timeline.records()[from..self.pos]);
-        self.app.overlay = Some(Overlay::Text(TextView::new(
+        self.app.overlay.open(Overlay::Text(TextView::new(
             format!("What changed in the {CHANGED_WINDOW_MIN} minutes before {}", now.format("%H:%M:%S UTC")),
             lines,
         )));
@@ -199,7 +199,7 @@ impl Replay {
             self.app.timeline_bar = Some(self.bar());
             return KeyOutcome::Handled;
         }
-        if self.app.overlay.is_some() {
+        if self.app.overlay.is_open() {
             let _ = self.app.on_key(key);
             return KeyOutcome::Handled;
         }

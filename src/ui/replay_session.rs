@@ -51,8 +51,10 @@ impl Session {
         let cut = records.partition_point(|r| r.ts <= from);
         let before = crate::domain::state::SessionState::from_records(&records[..cut]);
         let lines = changed_lines(&before, &records[cut..]);
-        self.app.overlay =
-            Some(Overlay::Text(TextView::new(format!("What changed in the last {CHANGED_WINDOW_MIN} minutes"), lines)));
+        self.app.overlay.open(Overlay::Text(TextView::new(
+            format!("What changed in the last {CHANGED_WINDOW_MIN} minutes"),
+            lines,
+        )));
         self.app.dirty = true;
     }
 

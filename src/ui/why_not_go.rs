@@ -49,5 +49,5 @@ pub fn open(app: &mut App) {
     let n = blockers(&app.runbook, &app.state).len();
     let title = format!("Why not GO — rec: {} — {n} blocking", super::recommend::shown(app));
     let body = lines(app);
-    app.overlay = Some(super::overlay::Overlay::Text(super::overlay::text::TextView::new(title, body)));
+    app.overlay.open(super::overlay::Overlay::Text(super::overlay::text::TextView::new(title, body)));
 }

@@ -63,7 +63,7 @@ async fn pump(s: &mut Session, rx: &mut EventReceiver, done: impl Fn(&Session) -
 }
 
 fn confirm_text(app: &App) -> String {
-    match &app.overlay {
+    match app.overlay.top() {
         Some(Overlay::Confirm(c)) => format!("{}: {}", c.title, c.question),
         _ => panic!("expected a confirmation"),
     }

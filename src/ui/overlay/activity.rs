@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, done, is_close, stay, Handled};
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::text::clean;
@@ -43,15 +43,17 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 /// `scroll`: `None` follows the end (the newest in view).
-pub fn on_key(app: &mut App, scroll: Option<u16>, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, scroll: &mut Option<u16>, key: KeyEvent) -> Handled {
     if is_close(&key, false) || key.code == KeyCode::Char('A') {
-        return Outcome::Close;
+        return close();
     }
     if key.code == KeyCode::Char('C') {
-        return Outcome::Done(app.update(crate::ui::action::Action::AddNote));
+        // The note dialog takes this one's place.
+        return done(app.update(crate::ui::action::Action::AddNote));
     }
     let max = lines(app).len().saturating_sub(1) as u16;
-    Outcome::Keep(Overlay::Activity { scroll: super::follow_scroll(scroll, max, key.code) })
+    *scroll = super::follow_scroll(*scroll, max, key.code);
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: Option<u16>) {

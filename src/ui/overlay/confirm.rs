@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, done, is_close, stay, Handled};
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::effect::Effect;
@@ -33,14 +33,14 @@ impl Confirm {
     }
 }
 
-pub fn on_key(_app: &mut App, c: Confirm, key: KeyEvent) -> Outcome {
+pub fn on_key(_app: &mut App, c: &mut Confirm, key: KeyEvent) -> Handled {
     if is_close(&key, false) || key.code == KeyCode::Char('n') {
-        return Outcome::Close;
+        return close();
     }
     if key.code == KeyCode::Char('y') {
-        return Outcome::Done(c.on_yes);
+        return done(std::mem::take(&mut c.on_yes));
     }
-    Outcome::Keep(Overlay::Confirm(c))
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, c: &Confirm) {

@@ -18,7 +18,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, done, is_close, stay, Handled, Overlay, Transition};
 use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind};
 use crate::ui::app::App;
@@ -82,22 +82,22 @@ impl Default for DecisionDialog {
     }
 }
 
-pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
     if let Some(asked) = d.asking.take() {
         return match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => record(app, d, asked),
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
                 d.error = Some("not recorded: change the decision or the reason, or Esc to leave".into());
-                Outcome::Keep(Overlay::Decision(d))
+                stay()
             }
             _ => {
                 d.asking = Some(asked);
-                Outcome::Keep(Overlay::Decision(d))
+                stay()
             }
         };
     }
     if is_close(&key, true) {
-        return Outcome::Close;
+        return close();
     }
     match key.code {
         KeyCode::Tab | KeyCode::Right if key.code == KeyCode::Tab || d.reason.is_empty() => {
@@ -110,18 +110,18 @@ pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outco
             let reason = d.reason.lines().join("\n").trim().to_string();
             let Some(choice) = d.choice else {
                 d.error = Some("choose GO, NO-GO or ROLLBACK with Tab first".into());
-                return Outcome::Keep(Overlay::Decision(d));
+                return stay();
             };
             if reason.is_empty() {
                 d.error = Some("write the reason first: it goes in the journal".into());
-                return Outcome::Keep(Overlay::Decision(d));
+                return stay();
             }
             let decision = CHOICES[choice];
             if let Err(why) =
                 app.runbook.access.check(&app.runbook.access.decision_by, &app.actor(), "record the decision")
             {
                 d.error = Some(clean(&why));
-                return Outcome::Keep(Overlay::Decision(d));
+                return stay();
             }
             let asked = Asked {
                 decision,
@@ -135,19 +135,19 @@ pub fn on_key(app: &mut App, mut d: Box<DecisionDialog>, key: KeyEvent) -> Outco
             // The question replaces what was said before it ("choose … first").
             d.error = None;
             d.asking = Some(asked);
-            return Outcome::Keep(Overlay::Decision(d));
+            return stay();
         }
         _ => {
             d.reason.input(key);
             d.error = None;
         }
     }
-    Outcome::Keep(Overlay::Decision(d))
+    stay()
 }
 
 /// Journals the decision the operator confirmed; if yet another decision
 /// arrived while they were being asked, asks again instead.
-fn record(app: &mut App, mut d: Box<DecisionDialog>, asked: Asked) -> Outcome {
+fn record(app: &mut App, d: &mut DecisionDialog, asked: Asked) -> Handled {
     let now_seen = app.state.decision.as_ref().map(|x| x.at);
     if now_seen != asked.seen {
         d.asking = Some(Asked {
@@ -156,7 +156,7 @@ fn record(app: &mut App, mut d: Box<DecisionDialog>, asked: Asked) -> Outcome {
             seen: now_seen,
             ..asked
         });
-        return Outcome::Keep(Overlay::Decision(d));
+        return stay();
     }
     let decision = asked.decision;
     let ev = EventKind::DecisionRecorded {
@@ -169,16 +169,16 @@ fn record(app: &mut App, mut d: Box<DecisionDialog>, asked: Asked) -> Outcome {
     app.say(format!("decision {} recorded", decision.as_str()), crate::ui::app::MsgKind::Info);
     if decision == Decision::Rollback {
         // Deciding to roll back leads straight to choosing which (A5: still confirmed there).
-        let loads = super::rollback::open(app);
+        let (rollbacks, loads) = super::rollback::dialog(app);
         app.say(
             "decision ROLLBACK recorded: choose the rollback, Enter to approve/fire",
             crate::ui::app::MsgKind::Info,
         );
         let mut effects = vec![app.append(ev)];
         effects.extend(loads);
-        return Outcome::Done(effects);
+        return (Transition::Replace(Overlay::Rollback(rollbacks)), effects);
     }
-    Outcome::Done(vec![app.append(ev)])
+    done(vec![app.append(ev)])
 }
 
 /// The y/n question's lines.

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, done, is_close, stay, Handled};
 use crate::domain::incident_acts;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
@@ -40,9 +40,9 @@ impl Default for DeclareDialog {
     }
 }
 
-pub fn on_key(app: &mut App, mut d: Box<DeclareDialog>, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
     if is_close(&key, true) {
-        return Outcome::Close;
+        return close();
     }
     let n = app.runbook.severities.len().max(1);
     match key.code {
@@ -51,17 +51,17 @@ pub fn on_key(app: &mut App, mut d: Box<DeclareDialog>, key: KeyEvent) -> Outcom
         KeyCode::Enter => {
             let Some(sev) = d.choice.and_then(|c| app.runbook.severities.get(c)).map(|s| s.id.clone()) else {
                 d.error = Some("choose the severity with Tab first".into());
-                return Outcome::Keep(Overlay::Declare(d));
+                return stay();
             };
             if d.change {
                 return match incident_acts::change_severity(&app.runbook, &app.state, &sev) {
                     Ok(events) => {
                         app.say(format!("severity changed to {}: its clocks apply now", clean(&sev)), MsgKind::Info);
-                        Outcome::Done(events.into_iter().map(|e| app.append(e)).collect())
+                        done(events.into_iter().map(|e| app.append(e)).collect())
                     }
                     Err(e) => {
                         d.error = Some(clean(e.message()));
-                        Outcome::Keep(Overlay::Declare(d))
+                        stay()
                     }
                 };
             }
@@ -70,7 +70,7 @@ pub fn on_key(app: &mut App, mut d: Box<DeclareDialog>, key: KeyEvent) -> Outcom
             match incident_acts::declare(&app.runbook, &app.state, Some(&sev), summary) {
                 Ok(events) => {
                     app.say(format!("incident declared: {} — its clocks are running", clean(&sev)), MsgKind::Info);
-                    return Outcome::Done(events.into_iter().map(|e| app.append(e)).collect());
+                    return done(events.into_iter().map(|e| app.append(e)).collect());
                 }
                 Err(e) => d.error = Some(clean(e.message())),
             }
@@ -81,7 +81,7 @@ pub fn on_key(app: &mut App, mut d: Box<DeclareDialog>, key: KeyEvent) -> Outcom
             d.error = None;
         }
     }
-    Outcome::Keep(Overlay::Declare(d))
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, is_close, stay, Handled, Transition};
 use crate::domain::runbook::{AutoBinding, LogTarget, ProbeTarget};
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{plain, styled};
@@ -266,7 +266,7 @@ fn next_match(lines: &[Line], find: &str, from: usize, forward: bool) -> Option<
     (1..=n).map(|k| if forward { (from + k) % n } else { (from + n * 2 - k) % n }).find(|&i| matches(&lines[i], &find))
 }
 
-pub fn on_key(app: &mut App, mut v: DetailsView, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, v: &mut DetailsView, key: KeyEvent) -> Handled {
     let (_, lines) = lines(app, v.pane, v.index);
     if v.typing {
         match key.code {
@@ -278,7 +278,7 @@ pub fn on_key(app: &mut App, mut v: DetailsView, key: KeyEvent) -> Outcome {
                 v.typing = false;
                 // From the line above the top, so a match on the top line itself is found first.
                 let from = v.top.checked_sub(1).unwrap_or(lines.len().saturating_sub(1));
-                jump(app, &mut v, &lines, from, true);
+                jump(app, v, &lines, from, true);
             }
             KeyCode::Backspace => {
                 v.find.pop();
@@ -286,10 +286,10 @@ pub fn on_key(app: &mut App, mut v: DetailsView, key: KeyEvent) -> Outcome {
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => v.find.push(c),
             _ => {}
         }
-        return Outcome::Keep(Overlay::Details(v));
+        return stay();
     }
     if is_close(&key, false) || key.code == KeyCode::Enter {
-        return Outcome::Close;
+        return close();
     }
     let last = lines.len().saturating_sub(1).min(v.max_top);
     match key.code {
@@ -305,20 +305,20 @@ pub fn on_key(app: &mut App, mut v: DetailsView, key: KeyEvent) -> Outcome {
         }
         KeyCode::Char('n') if !v.find.is_empty() => {
             let from = v.top;
-            jump(app, &mut v, &lines, from, true);
+            jump(app, v, &lines, from, true);
         }
         KeyCode::Char('N') if !v.find.is_empty() => {
             let from = v.top;
-            jump(app, &mut v, &lines, from, false);
+            jump(app, v, &lines, from, false);
         }
         KeyCode::Char(d @ '1'..='9') => {
             let effects = crate::ui::links::open(app, v.pane, v.index, (d as u8 - b'0') as usize);
-            // The view stays open; the copy runs as an effect (see `Outcome::Also`).
-            return Outcome::Also(Overlay::Details(v), effects);
+            // The view stays open; the copy runs as an effect.
+            return (Transition::Stay, effects);
         }
         _ => {}
     }
-    Outcome::Keep(Overlay::Details(v))
+    stay()
 }
 
 /// Puts the next match (from `from`) at the top, or says there is none.

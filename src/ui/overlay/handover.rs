@@ -10,7 +10,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, done, is_close, stay, Handled};
 use crate::domain::event::EventKind;
 use crate::domain::record::format_ts;
 use crate::ui::app::{App, MsgKind};
@@ -28,27 +28,27 @@ pub struct HandoverView {
     pub scroll: u16,
 }
 
-pub fn on_key(app: &mut App, mut v: HandoverView, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, v: &mut HandoverView, key: KeyEvent) -> Handled {
     if is_close(&key, false) {
-        return Outcome::Close;
+        return close();
     }
     match key.code {
         KeyCode::Down | KeyCode::Char('j') => v.scroll = v.scroll.saturating_add(1),
         KeyCode::Up | KeyCode::Char('k') => v.scroll = v.scroll.saturating_sub(1),
         KeyCode::PageDown | KeyCode::Char(' ') => v.scroll = v.scroll.saturating_add(10),
         KeyCode::PageUp => v.scroll = v.scroll.saturating_sub(10),
-        KeyCode::Char('y') => return Outcome::Done(vec![Effect::Copy(v.markdown.clone())]),
+        KeyCode::Char('y') => return done(vec![Effect::Copy(v.markdown.clone())]),
         KeyCode::Char('a') => {
             if !app.writable() {
-                return Outcome::Keep(Overlay::Handover(v));
+                return stay();
             }
             let ev = EventKind::HandoverAcknowledged { since: format_ts(&v.since), shift: v.shift.clone() };
             app.say(format!("handover acknowledged by {}", crate::ui::text::clean(&app.operator)), MsgKind::Info);
-            return Outcome::Done(vec![app.append(ev)]);
+            return done(vec![app.append(ev)]);
         }
         _ => {}
     }
-    Outcome::Keep(Overlay::Handover(v))
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &HandoverView) {

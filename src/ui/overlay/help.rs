@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, is_close, stay, Handled};
 use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
@@ -37,22 +37,22 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
-pub fn on_key(app: &mut App, scroll: u16, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, scroll: &mut u16, key: KeyEvent) -> Handled {
     if is_close(&key, false) || key.code == KeyCode::Char('?') {
-        return Outcome::Close;
+        return close();
     }
     let max = lines(app).len() as u16;
-    let scroll = match key.code {
-        KeyCode::Down | KeyCode::Char('j') => (scroll + 1).min(max),
+    *scroll = match key.code {
+        KeyCode::Down | KeyCode::Char('j') => (*scroll + 1).min(max),
         KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-        KeyCode::PageDown => (scroll + 10).min(max),
+        KeyCode::PageDown => (*scroll + 10).min(max),
         KeyCode::PageUp => scroll.saturating_sub(10),
         KeyCode::Home | KeyCode::Char('g') => 0,
         // The end: `draw` clamps to the last screenful.
         KeyCode::End | KeyCode::Char('G') => max,
-        _ => scroll,
+        _ => *scroll,
     };
-    Outcome::Keep(Overlay::Help { scroll })
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {

@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{is_close, Outcome, Overlay};
+use super::{close, is_close, stay, Handled};
 use crate::domain::runbook::LogTarget;
 use crate::ui::action::Action;
 use crate::ui::app::App;
@@ -36,8 +36,8 @@ impl LogView {
     }
 }
 
-pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
-    let Some(log) = app.runbook.logs.get(v.log).map(|l| l.id.clone()) else { return Outcome::Close };
+pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
+    let Some(log) = app.runbook.logs.get(v.log).map(|l| l.id.clone()) else { return close() };
     if let Some(mut q) = v.typing.take() {
         match key.code {
             KeyCode::Esc => {}
@@ -56,10 +56,10 @@ pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
             }
             _ => v.typing = Some(q),
         }
-        return Outcome::Keep(Overlay::Log(v));
+        return stay();
     }
     if is_close(&key, false) || key.code == KeyCode::Enter {
-        return Outcome::Close;
+        return close();
     }
     // Sideways by half a screen: long lines are cut at the edge, never wrapped,
     // so a line is always one row and a search hit stays where it was put.
@@ -67,11 +67,11 @@ pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
     match key.code {
         KeyCode::Right | KeyCode::Char('l') => {
             v.shift += half;
-            return Outcome::Keep(Overlay::Log(v));
+            return stay();
         }
         KeyCode::Left | KeyCode::Char('h') => {
             v.shift = v.shift.saturating_sub(half);
-            return Outcome::Keep(Overlay::Log(v));
+            return stay();
         }
         _ => {}
     }
@@ -94,7 +94,7 @@ pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
         }
         _ => {}
     }
-    Outcome::Keep(Overlay::Log(v))
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {

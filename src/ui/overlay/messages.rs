@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, is_close, stay, Handled};
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::text::clean;
@@ -42,12 +42,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 /// `scroll`: `None` follows the end (the newest in view).
-pub fn on_key(app: &mut App, scroll: Option<u16>, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, scroll: &mut Option<u16>, key: KeyEvent) -> Handled {
     if is_close(&key, false) || key.code == KeyCode::Char('m') {
-        return Outcome::Close;
+        return close();
     }
     let max = lines(app).len().saturating_sub(1) as u16;
-    Outcome::Keep(Overlay::Messages { scroll: super::follow_scroll(scroll, max, key.code) })
+    *scroll = super::follow_scroll(*scroll, max, key.code);
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, scroll: Option<u16>) {

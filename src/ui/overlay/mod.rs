@@ -1,6 +1,8 @@
-//! Dialogs and overlays drawn over the panes. Inside any of them `Esc`
-//! closes it and `q` never quits the app (A1): in overlays without a text
-//! field `q` closes too; in text fields it is just a letter.
+//! Dialogs and overlays drawn over the panes, on a stack (`stack`): keys go
+//! to the top one, whose handler answers with a `Transition` and effects
+//! (docs/console.md, "Dialogs"). Inside any of them `Esc` closes it and `q`
+//! never quits the app: in overlays without a text field `q` closes too; in
+//! text fields it is just a letter.
 
 pub mod activity;
 pub mod confirm;
@@ -16,6 +18,7 @@ pub mod operator;
 pub mod palette;
 pub mod rollback;
 pub mod search;
+pub mod stack;
 pub mod templates;
 pub mod text;
 pub mod walkthrough;
@@ -27,6 +30,7 @@ use ratatui::Frame;
 
 use super::app::App;
 use super::effect::Effect;
+pub use stack::{close, done, stay, DialogStack, Handled, Transition};
 
 pub enum Overlay {
     Help {
@@ -87,23 +91,15 @@ impl Overlay {
     }
 }
 
-/// What a dialog's key handler decided.
-pub enum Outcome {
-    Keep(Overlay),
-    Close,
-    /// Close and run these effects.
-    Done(Vec<Effect>),
-    /// Stay open and run these effects (copying a link from details).
-    Also(Overlay, Vec<Effect>),
-}
-
 pub fn is_close(key: &KeyEvent, text_field: bool) -> bool {
     key.code == KeyCode::Esc || (!text_field && key.code == KeyCode::Char('q') && key.modifiers.is_empty())
 }
 
+/// A key for the top dialog: its handler answers, the stack applies it.
 pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let Some(ov) = app.overlay.take() else { return Vec::new() };
-    let outcome = match ov {
+    let Some(mut top) = app.overlay.take_top() else { return Vec::new() };
+    let below = app.overlay.len();
+    let (t, effects) = match &mut top {
         Overlay::Help { scroll } => help::on_key(app, scroll, key),
         Overlay::Messages { scroll } => messages::on_key(app, scroll, key),
         Overlay::Palette(p) => palette::on_key(app, p, key),
@@ -123,28 +119,21 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Note(n) => note::on_key(app, n, key),
         Overlay::Activity { scroll } => activity::on_key(app, scroll, key),
     };
-    match outcome {
-        Outcome::Keep(ov) => {
-            // A handler that ran an action may have opened another overlay; that one wins.
-            if app.overlay.is_none() {
-                app.overlay = Some(ov);
-            }
-            Vec::new()
-        }
-        Outcome::Close => Vec::new(),
-        Outcome::Done(e) => e,
-        Outcome::Also(ov, e) => {
-            if app.overlay.is_none() {
-                app.overlay = Some(ov);
-            }
-            e
-        }
-    }
+    app.overlay.settle(below, top, t);
+    effects
 }
 
+/// Draws the open dialogs, bottom to top.
 pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
-    let Some(mut ov) = app.overlay.take() else { return };
-    match &mut ov {
+    let mut dialogs = app.overlay.take_all();
+    for ov in &mut dialogs {
+        draw_one(frame, app, main, ov);
+    }
+    app.overlay.put_back(dialogs);
+}
+
+fn draw_one(frame: &mut Frame, app: &mut App, main: Rect, ov: &mut Overlay) {
+    match ov {
         Overlay::Help { scroll } => help::draw(frame, app, main, *scroll),
         Overlay::Messages { scroll } => messages::draw(frame, app, main, *scroll),
         Overlay::Palette(p) => palette::draw(frame, app, main, p),
@@ -164,7 +153,6 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Note(n) => note::draw(frame, app, main, n),
         Overlay::Activity { scroll } => activity::draw(frame, app, main, *scroll),
     }
-    app.overlay = Some(ov);
 }
 
 /// A centred box of at most `w`×`h` inside `area`.

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, done, is_close, stay, Handled};
 use crate::domain::event::EventKind;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, styled};
@@ -32,25 +32,25 @@ impl Default for NoteDialog {
     }
 }
 
-pub fn on_key(app: &mut App, mut d: Box<NoteDialog>, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, d: &mut NoteDialog, key: KeyEvent) -> Handled {
     if is_close(&key, true) {
-        return Outcome::Close;
+        return close();
     }
     if key.code == KeyCode::Enter {
         let text = d.text.lines().join(" ").trim().to_string();
         if text.is_empty() {
             d.error = Some("the note is empty: type what to record, or Esc".into());
-            return Outcome::Keep(Overlay::Note(d));
+            return stay();
         }
         if !app.writable() {
-            return Outcome::Close;
+            return close();
         }
         app.say(format!("note recorded: {}", clean(&text)), MsgKind::Info);
-        return Outcome::Done(vec![app.append(EventKind::NoteAdded { text })]);
+        return done(vec![app.append(EventKind::NoteAdded { text })]);
     }
     d.text.input(key);
     d.error = None;
-    Outcome::Keep(Overlay::Note(d))
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &NoteDialog) {

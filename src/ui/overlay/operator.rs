@@ -17,7 +17,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, done, is_close, stay, Handled};
 use crate::domain::approvals::{self, Refusal};
 use crate::domain::event::EventKind;
 use crate::domain::identity::{check_name, name_key, same_name, Actor, NameError};
@@ -114,9 +114,9 @@ pub fn approval_note(app: &App, name: &str) -> Option<String> {
     })
 }
 
-pub fn on_key(app: &mut App, mut o: Box<OperatorDialog>, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, o: &mut OperatorDialog, key: KeyEvent) -> Handled {
     if is_close(&key, true) {
-        return Outcome::Close;
+        return close();
     }
     match key.code {
         KeyCode::Down => {
@@ -124,33 +124,33 @@ pub fn on_key(app: &mut App, mut o: Box<OperatorDialog>, key: KeyEvent) -> Outco
             if n > 0 {
                 o.picked = Some(o.picked.map_or(0, |i| (i + 1).min(n - 1)));
             }
-            return Outcome::Keep(Overlay::Operator(o));
+            return stay();
         }
         KeyCode::Up => {
             o.picked = o.picked.and_then(|i| i.checked_sub(1));
-            return Outcome::Keep(Overlay::Operator(o));
+            return stay();
         }
         KeyCode::Enter => {
             // What was typed is checked as typed, before it can match a known name.
             if o.picked.is_none() {
                 if let Err(e @ NameError::Invisible { .. }) = check_name(&o.typed()) {
                     o.error = Some(e.to_string());
-                    return Outcome::Keep(Overlay::Operator(o));
+                    return stay();
                 }
             }
             let Some(to) = o.choice() else {
                 o.error = Some("type a name or pick one with ↑/↓, or Esc to keep the current one".into());
-                return Outcome::Keep(Overlay::Operator(o));
+                return stay();
             };
             let to = match check_name(&to) {
                 Ok(t) => t,
                 Err(e) => {
                     o.error = Some(e.to_string());
-                    return Outcome::Keep(Overlay::Operator(o));
+                    return stay();
                 }
             };
             if to == app.operator {
-                return Outcome::Close;
+                return close();
             }
             let from = std::mem::replace(&mut app.operator, to.clone());
             let mut said = format!("operator is now {}", clean(&to));
@@ -158,7 +158,7 @@ pub fn on_key(app: &mut App, mut o: Box<OperatorDialog>, key: KeyEvent) -> Outco
                 said.push_str(&format!(" — {}", clean(&note)));
             }
             app.say(said, MsgKind::Info);
-            return Outcome::Done(vec![Effect::Append {
+            return done(vec![Effect::Append {
                 operator: from.clone(),
                 event: EventKind::OperatorSwitched { from, to },
             }]);
@@ -168,7 +168,7 @@ pub fn on_key(app: &mut App, mut o: Box<OperatorDialog>, key: KeyEvent) -> Outco
     o.input.input(key);
     o.error = None;
     o.picked = None;
-    Outcome::Keep(Overlay::Operator(o))
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, o: &OperatorDialog) {

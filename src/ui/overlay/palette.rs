@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, done, is_close, stay, Handled};
 use crate::ui::action::Action;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
@@ -37,16 +37,16 @@ pub fn matches(query: &str) -> Vec<Action> {
     scored.into_iter().map(|(_, _, a)| a).collect()
 }
 
-pub fn on_key(app: &mut App, mut p: Palette, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, p: &mut Palette, key: KeyEvent) -> Handled {
     if is_close(&key, true) {
-        return Outcome::Close;
+        return close();
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let found = matches(&p.query);
     match key.code {
         KeyCode::Enter => {
-            let Some(a) = found.get(p.selected).copied() else { return Outcome::Keep(Overlay::Palette(p)) };
-            return Outcome::Done(app.update(a));
+            let Some(a) = found.get(p.selected).copied() else { return stay() };
+            return done(app.update(a));
         }
         KeyCode::Down | KeyCode::Tab => p.selected = (p.selected + 1).min(found.len().saturating_sub(1)),
         KeyCode::Char('n') if ctrl => p.selected = (p.selected + 1).min(found.len().saturating_sub(1)),
@@ -62,7 +62,7 @@ pub fn on_key(app: &mut App, mut p: Palette, key: KeyEvent) -> Outcome {
         }
         _ => {}
     }
-    Outcome::Keep(Overlay::Palette(p))
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, p: &Palette) {

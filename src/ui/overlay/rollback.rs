@@ -12,7 +12,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, done, is_close, stay, Handled, Overlay, Transition};
 use crate::domain::approvals;
 use crate::domain::event::RunKind;
 use crate::domain::rollback_flow::{self, Next};
@@ -76,14 +76,23 @@ fn who_may(app: &App, rb: &crate::domain::runbook::Rollback) -> String {
 /// any; asks for the output of every rollback's last run not in memory, for
 /// its last line.
 pub fn open(app: &mut App) -> Vec<Effect> {
+    let (d, effects) = dialog(app);
+    app.overlay.open(Overlay::Rollback(d));
+    app.dirty = true;
+    effects
+}
+
+/// The dialog `open` opens and the loads it needs, for a dialog that hands
+/// over to it (ROLLBACK recorded in the decision dialog). Every alarm shown
+/// now counts as reviewed.
+pub fn dialog(app: &mut App) -> (RollbackDialog, Vec<Effect>) {
     for a in rollback_flow::alarms(&app.runbook, &app.state) {
         app.procs.alarms_reviewed.insert(a.key());
     }
     let proposed = rollback_flow::proposed(&app.runbook, &app.state);
-    app.overlay = Some(Overlay::Rollback(RollbackDialog::on(app, proposed.as_deref())));
-    app.dirty = true;
+    let d = RollbackDialog::on(app, proposed.as_deref());
     let ids: Vec<String> = app.runbook.rollbacks.iter().map(|r| r.id.clone()).collect();
-    ids.iter().flat_map(|id| load_output(app, id, true)).collect()
+    (d, ids.iter().flat_map(|id| load_output(app, id, true)).collect())
 }
 
 /// The command as it will run, for the question (or why it cannot be rendered).
@@ -131,15 +140,22 @@ fn load_output(app: &App, id: &str, quiet: bool) -> Vec<Effect> {
 pub fn open_output(app: &mut App, id: &str) -> Vec<Effect> {
     let mut d = RollbackDialog::on(app, Some(id));
     d.stage = Stage::Output { scroll: 0 };
-    app.overlay = Some(Overlay::Rollback(d));
+    app.overlay.open(Overlay::Rollback(d));
     app.dirty = true;
     show_output(app, id)
 }
 
 /// Asks to abort a running rollback, naming it (A5).
 pub fn ask_abort(app: &mut App, id: &str) {
+    let ask = abort_question(app, id);
+    app.overlay.open(ask);
+    app.dirty = true;
+}
+
+/// The question `ask_abort` opens.
+fn abort_question(app: &App, id: &str) -> Overlay {
     let title = app.runbook.rollback(id).map(|r| clean(&r.title)).unwrap_or_default();
-    app.overlay = Some(Overlay::Confirm(super::confirm::Confirm {
+    Overlay::Confirm(super::confirm::Confirm {
         title: "Abort rollback?".into(),
         question: format!(
             "Abort rollback {} — {title}? Its whole process group gets TERM, then KILL after 3 s. \
@@ -147,11 +163,10 @@ pub fn ask_abort(app: &mut App, id: &str) {
             clean(id)
         ),
         on_yes: vec![Effect::AbortRun { kind: RunKind::Rollback, id: id.to_string() }],
-    }));
-    app.dirty = true;
+    })
 }
 
-fn on_enter(app: &mut App, mut d: RollbackDialog, id: &str) -> Outcome {
+fn on_enter(app: &mut App, d: &mut RollbackDialog, id: &str) -> Handled {
     d.runs_seen = runs_of(app, id);
     match rollback_flow::next(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
         Next::Approve { fires } => d.stage = Stage::Typing { fire: fires, typed: String::new() },
@@ -160,22 +175,21 @@ fn on_enter(app: &mut App, mut d: RollbackDialog, id: &str) -> Outcome {
         Next::Running => {
             d.stage = Stage::Output { scroll: 0 };
             let effects = show_output(app, id);
-            app.overlay = Some(Overlay::Rollback(d));
-            return Outcome::Done(effects);
+            return (Transition::Stay, effects);
         }
         Next::Refused(why) => {
             app.say(clean(&why), MsgKind::Warn);
         }
     }
-    Outcome::Keep(Overlay::Rollback(d))
+    stay()
 }
 
-fn on_typed(app: &mut App, mut d: RollbackDialog, id: &str, fire_too: bool, typed: String) -> Outcome {
+fn on_typed(app: &mut App, d: &mut RollbackDialog, id: &str, fire_too: bool, typed: String) -> Handled {
     if typed != id {
         let what = if fire_too { "not fired" } else { "not approved" };
         app.say(format!("{what}: type {} exactly", clean(id)), MsgKind::Warn);
         d.stage = Stage::Typing { fire: fire_too, typed: String::new() };
-        return Outcome::Keep(Overlay::Rollback(d));
+        return stay();
     }
     // A run started since the operator chose to go on (another console
     // fired it): they must look again before anything is written.
@@ -191,7 +205,7 @@ fn on_typed(app: &mut App, mut d: RollbackDialog, id: &str, fire_too: bool, type
         );
         app.say(clean(&msg), MsgKind::Warn);
         d.stage = Stage::List;
-        return Outcome::Keep(Overlay::Rollback(d));
+        return stay();
     }
     // Re-decide on the state as it is now (another console may have acted meanwhile).
     match rollback_flow::next(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
@@ -200,7 +214,7 @@ fn on_typed(app: &mut App, mut d: RollbackDialog, id: &str, fire_too: bool, type
             let who = clean(&app.operator);
             app.say(format!("rollback {} approved ({}/{need}) by {who}: firing", clean(id), have + 1), MsgKind::Warn);
             // Both or neither: the session writes the approval only when the start can follow.
-            Outcome::Done(vec![Effect::ApproveAndFire { id: id.to_string(), runs_seen: d.runs_seen }])
+            done(vec![Effect::ApproveAndFire { id: id.to_string(), runs_seen: d.runs_seen }])
         }
         Next::Approve { fires: false } => {
             let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, id);
@@ -213,8 +227,9 @@ fn on_typed(app: &mut App, mut d: RollbackDialog, id: &str, fire_too: bool, type
                     format!("rollback {} approved ({}/{need}) by {who}: confirm to fire", clean(id), have + 1),
                     MsgKind::Info,
                 );
+                // Stays open on the y/n.
                 d.stage = Stage::YesNo;
-                app.overlay = Some(Overlay::Rollback(d));
+                return (Transition::Stay, effects);
             } else {
                 app.say(
                     format!(
@@ -225,67 +240,66 @@ fn on_typed(app: &mut App, mut d: RollbackDialog, id: &str, fire_too: bool, type
                     MsgKind::Info,
                 );
             }
-            Outcome::Done(effects)
+            done(effects)
         }
-        Next::Fire(_) if fire_too => Outcome::Done(fire(app, id)),
+        Next::Fire(_) if fire_too => done(fire(app, id)),
         Next::Fire(_) => on_enter(app, d, id),
         Next::Running => on_enter(app, d, id),
         Next::Refused(why) => {
             app.say(clean(&why), MsgKind::Warn);
-            Outcome::Close
+            close()
         }
     }
 }
 
-pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
     let n = app.runbook.rollbacks.len();
     let id = app.runbook.rollbacks.get(d.selected).map(|r| r.id.clone());
     match std::mem::take(&mut d.stage) {
         Stage::Typing { fire, mut typed } => {
             match key.code {
-                KeyCode::Esc => return Outcome::Keep(Overlay::Rollback(d)), // back to the list
+                KeyCode::Esc => return stay(), // back to the list
                 KeyCode::Char(c) => typed.push(c),
                 KeyCode::Backspace => {
                     typed.pop();
                 }
                 KeyCode::Enter => {
-                    let Some(id) = id else { return Outcome::Close };
+                    let Some(id) = id else { return close() };
                     return on_typed(app, d, &id, fire, typed);
                 }
                 _ => {}
             }
             d.stage = Stage::Typing { fire, typed };
-            return Outcome::Keep(Overlay::Rollback(d));
+            return stay();
         }
         Stage::YesNo => {
-            let Some(id) = id else { return Outcome::Close };
+            let Some(id) = id else { return close() };
             return match key.code {
                 KeyCode::Char('y') => {
                     match approvals::may_fire(&app.runbook, &app.state, &id, app.actor(), app.read_only.is_some()) {
-                        Ok(()) => Outcome::Done(fire(app, &id)),
+                        Ok(()) => done(fire(app, &id)),
                         Err(r) => {
                             app.say(clean(&r.to_string()), MsgKind::Warn);
-                            Outcome::Keep(Overlay::Rollback(d))
+                            stay()
                         }
                     }
                 }
                 KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {
                     app.say(format!("rollback {} not fired", clean(&id)), MsgKind::Info);
-                    Outcome::Keep(Overlay::Rollback(d))
+                    stay()
                 }
                 _ => {
                     d.stage = Stage::YesNo;
-                    Outcome::Keep(Overlay::Rollback(d))
+                    stay()
                 }
             };
         }
         Stage::Output { scroll } => {
             match key.code {
-                KeyCode::Esc | KeyCode::Char('q') => return Outcome::Keep(Overlay::Rollback(d)),
+                KeyCode::Esc | KeyCode::Char('q') => return stay(),
                 KeyCode::Char('x') => {
                     if let Some(id) = id.filter(|i| app.state.rollbacks.get(i).is_some_and(|r| r.running())) {
-                        ask_abort(app, &id);
-                        return Outcome::Close;
+                        return (Transition::Replace(abort_question(app, &id)), Vec::new());
                     }
                 }
                 // `scroll` counts lines up from the end (0 follows the newest).
@@ -298,26 +312,26 @@ pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
             if d.stage == Stage::List {
                 d.stage = Stage::Output { scroll };
             }
-            return Outcome::Keep(Overlay::Rollback(d));
+            return stay();
         }
         Stage::Again => {
-            let Some(id) = id else { return Outcome::Close };
+            let Some(id) = id else { return close() };
             return match key.code {
                 KeyCode::Char('y') => on_enter(app, d, &id),
                 KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {
                     app.say(format!("rollback {} not run again", clean(&id)), MsgKind::Info);
-                    Outcome::Keep(Overlay::Rollback(d))
+                    stay()
                 }
                 _ => {
                     d.stage = Stage::Again;
-                    Outcome::Keep(Overlay::Rollback(d))
+                    stay()
                 }
             };
         }
         Stage::List => {}
     }
     if is_close(&key, false) {
-        return Outcome::Close;
+        return close();
     }
     match key.code {
         KeyCode::Down | KeyCode::Char('j') if n > 0 => d.selected = (d.selected + 1).min(n - 1),
@@ -328,7 +342,7 @@ pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
                 let ran = app.state.rollbacks.get(&id).and_then(|r| r.runs.last()).filter(|r| r.finished.is_some());
                 if ran.is_some() && app.read_only.is_none() {
                     d.stage = Stage::Again;
-                    return Outcome::Keep(Overlay::Rollback(d));
+                    return stay();
                 }
                 return on_enter(app, d, &id);
             }
@@ -337,20 +351,18 @@ pub fn on_key(app: &mut App, mut d: RollbackDialog, key: KeyEvent) -> Outcome {
             if let Some(id) = id {
                 d.stage = Stage::Output { scroll: 0 };
                 let effects = show_output(app, &id);
-                app.overlay = Some(Overlay::Rollback(d));
-                return Outcome::Done(effects);
+                return (Transition::Stay, effects);
             }
         }
         KeyCode::Char('x') => {
             if let Some(id) = id.filter(|i| app.state.rollbacks.get(i).is_some_and(|r| r.running())) {
-                ask_abort(app, &id);
-                return Outcome::Close;
+                return (Transition::Replace(abort_question(app, &id)), Vec::new());
             }
             app.say("x aborts a running rollback: this one is not running", MsgKind::Info);
         }
         _ => {}
     }
-    Outcome::Keep(Overlay::Rollback(d))
+    stay()
 }
 
 /// The output view's lines: a header, then the run's kept output borrowed

@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Outcome, Overlay};
+use super::{close, stay, Handled};
 use crate::ui::app::{App, MsgKind};
 use crate::ui::items;
 use crate::ui::panes::PaneId;
@@ -23,7 +23,7 @@ impl SearchPrompt {
     }
 }
 
-pub fn on_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if s.pane == PaneId::Logs {
         return on_log_key(app, s, key);
@@ -31,7 +31,7 @@ pub fn on_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
     match key.code {
         KeyCode::Esc => {
             app.select(s.pane, s.saved);
-            return Outcome::Close;
+            return close();
         }
         KeyCode::Enter => {
             if !s.query.is_empty() {
@@ -44,45 +44,45 @@ pub fn on_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
                     app.say(format!("/{}: {n} match(es) · n/N next/previous", s.query), MsgKind::Info);
                 }
             }
-            return Outcome::Close;
+            return close();
         }
         KeyCode::Down => {
             app.last_search = Some((s.pane, s.query.clone()));
             app.search_step(true);
             app.message = None;
-            return Outcome::Keep(Overlay::Search(s));
+            return stay();
         }
         KeyCode::Up => {
             app.last_search = Some((s.pane, s.query.clone()));
             app.search_step(false);
             app.message = None;
-            return Outcome::Keep(Overlay::Search(s));
+            return stay();
         }
         KeyCode::Backspace => {
             s.query.pop();
         }
         KeyCode::Char(c) if !ctrl => s.query.push(c),
-        _ => return Outcome::Keep(Overlay::Search(s)),
+        _ => return stay(),
     }
     match items::matches(&app.runbook, s.pane, &s.query).first() {
         Some(i) => app.select(s.pane, *i),
         None => app.select(s.pane, s.saved),
     }
-    Outcome::Keep(Overlay::Search(s))
+    stay()
 }
 
 /// In the Logs pane `/` searches the selected log's kept lines, not the list
 /// of logs: `Enter` goes to the newest hit at or above the view (`ui::logs_live`).
-fn on_log_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
+fn on_log_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
     match key.code {
-        KeyCode::Esc => return Outcome::Close,
+        KeyCode::Esc => return close(),
         KeyCode::Enter => {
             if !s.query.is_empty() {
                 if let Some(log) = app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) {
                     crate::ui::logs_live::search_start(app, &log, &s.query);
                 }
             }
-            return Outcome::Close;
+            return close();
         }
         KeyCode::Backspace => {
             s.query.pop();
@@ -90,7 +90,7 @@ fn on_log_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => s.query.push(c),
         _ => {}
     }
-    Outcome::Keep(Overlay::Search(s))
+    stay()
 }
 
 /// What the message line shows while searching.

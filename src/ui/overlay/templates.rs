@@ -10,7 +10,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, done, is_close, stay, Handled};
 use crate::domain::event::EventKind;
 use crate::domain::template::{render, Context};
 use crate::ui::app::{App, MsgKind};
@@ -33,9 +33,9 @@ pub fn filled(app: &App, index: usize) -> Option<(String, String)> {
     Some((t.id.clone(), app.redactor.redact_owned(render(&t.text, &ctx))))
 }
 
-pub fn on_key(app: &mut App, mut d: TemplatesDialog, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, d: &mut TemplatesDialog, key: KeyEvent) -> Handled {
     if is_close(&key, false) {
-        return Outcome::Close;
+        return close();
     }
     let n = app.runbook.templates.len();
     match key.code {
@@ -47,11 +47,11 @@ pub fn on_key(app: &mut App, mut d: TemplatesDialog, key: KeyEvent) -> Outcome {
                 if app.read_only.is_none() {
                     effects.push(app.append(EventKind::MessageCopied { template: id, text }));
                 }
-                return Outcome::Done(effects);
+                return done(effects);
             }
         }
         KeyCode::Char('s') => {
-            let Some(t) = app.runbook.templates.get(d.selected) else { return Outcome::Keep(Overlay::Templates(d)) };
+            let Some(t) = app.runbook.templates.get(d.selected) else { return stay() };
             let id = t.id.clone();
             if let Some(why) = &app.read_only {
                 app.say(format!("read-only ({why}): messages are not sent from here"), MsgKind::Warn);
@@ -64,12 +64,12 @@ pub fn on_key(app: &mut App, mut d: TemplatesDialog, key: KeyEvent) -> Outcome {
                 let deliveries = crate::ui::wiring::channels::deliveries(app, &id, None);
                 let to: Vec<String> = deliveries.iter().map(|x| clean(&x.channel.id)).collect();
                 app.say(format!("sending {} to {} …", clean(&id), to.join(", ")), MsgKind::Info);
-                return Outcome::Done(vec![Effect::Send(deliveries)]);
+                return done(vec![Effect::Send(deliveries)]);
             }
         }
         _ => {}
     }
-    Outcome::Keep(Overlay::Templates(d))
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &TemplatesDialog) {

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, is_close, stay, Handled};
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::text::clean;
@@ -24,9 +24,9 @@ impl TextView {
     }
 }
 
-pub fn on_key(_app: &mut App, mut v: TextView, key: KeyEvent) -> Outcome {
+pub fn on_key(_app: &mut App, v: &mut TextView, key: KeyEvent) -> Handled {
     if is_close(&key, false) {
-        return Outcome::Close;
+        return close();
     }
     let max = v.lines.len().saturating_sub(1) as u16;
     v.scroll = match key.code {
@@ -36,7 +36,7 @@ pub fn on_key(_app: &mut App, mut v: TextView, key: KeyEvent) -> Outcome {
         KeyCode::End | KeyCode::Char('G') => max,
         _ => v.scroll,
     };
-    Outcome::Keep(Overlay::Text(v))
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &TextView) {

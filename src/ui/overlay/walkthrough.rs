@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{is_close, Outcome, Overlay};
+use super::{close, is_close, stay, Handled, Transition};
 use crate::domain::event::Verdict;
 use crate::ui::action::Action;
 use crate::ui::app::{App, MsgKind};
@@ -30,21 +30,21 @@ pub fn current(app: &App, w: &Walkthrough) -> (Option<WalkItem>, usize) {
     (pending.into_iter().find(|i| !w.skipped.contains(i)), left)
 }
 
-pub fn on_key(app: &mut App, mut w: Walkthrough, key: KeyEvent) -> Outcome {
+pub fn on_key(app: &mut App, w: &mut Walkthrough, key: KeyEvent) -> Handled {
     if is_close(&key, false) {
-        return Outcome::Close;
+        return close();
     }
-    let (cur, _) = current(app, &w);
+    let (cur, _) = current(app, w);
     match key.code {
         KeyCode::Char('j') | KeyCode::Down => {
             if let Some(c) = cur {
                 w.skipped.push(c);
             }
-            return Outcome::Keep(Overlay::Walkthrough(w));
+            return stay();
         }
         KeyCode::Char('k') | KeyCode::Up => {
             w.skipped.pop();
-            return Outcome::Keep(Overlay::Walkthrough(w));
+            return stay();
         }
         _ => {}
     }
@@ -54,7 +54,7 @@ pub fn on_key(app: &mut App, mut w: Walkthrough, key: KeyEvent) -> Outcome {
         Some(Action::MarkPass) => Verdict::Pass,
         Some(Action::MarkFail) => Verdict::Fail,
         Some(Action::MarkNa) => Verdict::Na,
-        _ => return Outcome::Keep(Overlay::Walkthrough(w)),
+        _ => return stay(),
     };
     let effects = match cur {
         None => Vec::new(),
@@ -73,11 +73,10 @@ pub fn on_key(app: &mut App, mut w: Walkthrough, key: KeyEvent) -> Outcome {
         }
     };
     if effects.is_empty() {
-        return Outcome::Keep(Overlay::Walkthrough(w));
+        return stay();
     }
     // Stay open: the loop folds the new record and the next item shows.
-    app.overlay = Some(Overlay::Walkthrough(w));
-    Outcome::Done(effects)
+    (Transition::Stay, effects)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, w: &Walkthrough) {

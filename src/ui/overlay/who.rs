@@ -8,23 +8,23 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, is_close, Outcome, Overlay};
+use super::{centered, close, is_close, stay, Handled};
 use crate::domain::duration::clock_format;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::text::{clean, fit, pad};
 use crate::ui::theme::Role;
 
-pub fn on_key(_app: &mut App, scroll: u16, key: KeyEvent) -> Outcome {
+pub fn on_key(_app: &mut App, scroll: &mut u16, key: KeyEvent) -> Handled {
     if is_close(&key, false) || key.code == KeyCode::Enter {
-        return Outcome::Close;
+        return close();
     }
-    let scroll = match key.code {
+    *scroll = match key.code {
         KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
         KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-        _ => scroll,
+        _ => *scroll,
     };
-    Outcome::Keep(Overlay::Who { scroll })
+    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {

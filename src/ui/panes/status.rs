@@ -170,7 +170,7 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 
 pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
-    let line = if let Some(Overlay::Search(s)) = &app.overlay {
+    let line = if let Some(Overlay::Search(s)) = app.overlay.top() {
         Line::from(styled(app, Role::Accent, fit(&crate::ui::overlay::search::prompt_text(app, s), w)))
     } else if let Some((m, kind)) = &app.message {
         let role = match kind {

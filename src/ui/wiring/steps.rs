@@ -96,7 +96,7 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
     // secret vars shown as their placeholder.
     let command = app.redactor.redact(&command);
     let question = format!("{question}\nCommand:\n{}", crate::domain::sanitize::clean_multiline(&command));
-    app.overlay = Some(Overlay::Confirm(Confirm { title, question, on_yes }));
+    app.overlay.open(Overlay::Confirm(Confirm { title, question, on_yes }));
     app.dirty = true;
     Vec::new()
 }
@@ -124,7 +124,7 @@ pub fn abort_selected(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let title = app.runbook.step(&id).map(|s| clean(&s.title)).unwrap_or_default();
-    app.overlay = Some(Overlay::Confirm(Confirm {
+    app.overlay.open(Overlay::Confirm(Confirm {
         title: "Abort step?".into(),
         question: format!(
             "Abort step {} — {title}? Its whole process group gets TERM, then KILL after 3 s.",
