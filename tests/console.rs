@@ -3,6 +3,8 @@
 //! keymap, sizes from 1×1 up (never a panic), and — in `e2e` — the real
 //! binary in a real tmux.
 
+#[path = "console/dialog_keys.rs"]
+mod dialog_keys;
 #[path = "console/e2e.rs"]
 mod e2e;
 #[path = "console/messages.rs"]

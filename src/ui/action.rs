@@ -1,13 +1,13 @@
-//! Everything a key can do. Keymaps (`keys.toml`) name these in kebab-case;
-//! the help overlay and the command palette list them from `Action::ALL`, so
-//! neither can go out of date. Each action is written once, in the table
+//! Everything a key can do: `Action` in the panes, `DialogAction` inside a
+//! dialog. Keymaps (`keys.toml`) name these in kebab-case; the help overlay
+//! and the command palette list them from `ALL`, so neither can go out of date. Each action is written once, in the table
 //! below: its variant, its keys.toml name and its one-line description.
 
 /// Defines a copyable enum of named, described actions from one table:
 /// `Variant "name" => "description",` per line, in listing order. It gives
 /// `ALL` (that order), `name`, `from_name`, `describe` and serde's
 /// `Deserialize` from the name. Pane actions ([`Action`]) and dialog actions
-/// (`overlay::keys::DialogAction`) are both written with it.
+/// ([`DialogAction`]) are both written with it.
 macro_rules! named_actions {
     ($(#[$meta:meta])* $vis:vis enum $ty:ident { $($variant:ident $name:literal => $describe:literal,)+ }) => {
         $(#[$meta])*
@@ -103,6 +103,39 @@ named_actions! {
     }
 }
 
+named_actions! {
+    /// What a key does inside a dialog. keys.toml binds them per dialog
+    /// (`[dialog.<name>]`, `overlay::layer::Layer`); the built-in file says
+    /// which dialog has which, and help (`?`) lists them from the live keymap.
+    pub enum DialogAction {
+        Close "close" => "close (a step inside the dialog: back; a prompt: cancel)",
+        Submit "submit" => "do what the dialog is for: run, keep, record, switch, approve/fire, find",
+        Yes "yes" => "answer yes",
+        No "no" => "answer no",
+        Down "down" => "down a line, or the next item",
+        Up "up" => "up a line, or the previous item",
+        PageDown "page-down" => "a page down",
+        PageUp "page-up" => "a page up",
+        Top "top" => "to the top",
+        Bottom "bottom" => "to the end (a list that follows: the newest again)",
+        Left "left" => "sideways: half a screen left",
+        Right "right" => "sideways: half a screen right",
+        NextChoice "next-choice" => "the next choice (GO / NO-GO / ROLLBACK, a severity)",
+        PrevChoice "prev-choice" => "the previous choice",
+        Find "find" => "find a text (n/N: the next/previous line with it)",
+        FindNext "find-next" => "the next line with the text found",
+        FindPrev "find-prev" => "the previous line with the text found",
+        Copy "copy" => "copy (a template: its filled text, journaled; the handover: its Markdown)",
+        Send "send" => "send the template to its send_to channels",
+        Acknowledge "acknowledge" => "acknowledge the handover: I take over",
+        AddNote "add-note" => "add a note to the session's timeline",
+        Output "output" => "the selected rollback's last output",
+        Abort "abort" => "abort the selected rollback while it runs (asks first)",
+        Skip "skip" => "skip this item for now",
+        Back "back" => "bring the last skipped item back",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +148,8 @@ mod tests {
             assert_eq!(parsed, *a);
         }
         assert_eq!(Action::from_name("no-such"), None);
+        for a in DialogAction::ALL {
+            assert_eq!(DialogAction::from_name(a.name()), Some(*a));
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Keys → actions. The default map is embedded from `keys.toml` (the keys
 //! docs/console.md lists); a user `keys.toml` in the config dir overrides single bindings.
+//! Dialogs have a section each (`[dialog.<name>]`, `overlay::layer`).
 //! An unknown action, an unknown key or two actions on one key is an error
-//! naming file and line (A4).
+//! naming file and line.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -10,8 +11,9 @@ use std::path::Path;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
-use super::action::Action;
+use super::action::{Action, DialogAction};
 use super::config_error::{line_of, ConfigError};
+use super::overlay::layer::Layer;
 use super::panes::PaneId;
 
 pub const DEFAULT_KEYS: &str = include_str!("keys.toml");
@@ -117,6 +119,12 @@ impl KeySpec {
             shift = false;
         }
         Ok(KeySpec { code, ctrl, alt, shift })
+    }
+
+    /// Whether this key types a character into a text field (a letter,
+    /// a digit, a sign, space) rather than doing nothing there.
+    pub fn types_text(&self) -> bool {
+        matches!(self.code, KeyCodeOrd::Char(_)) && !self.ctrl && !self.alt
     }
 
     /// The key a terminal event stands for, normalised like `parse`.
@@ -236,45 +244,201 @@ struct Origin {
 pub struct Keymap {
     /// section → key → action
     map: BTreeMap<Section, BTreeMap<KeySpec, Action>>,
+    /// dialog layer → key → dialog action
+    dialogs: BTreeMap<Layer, BTreeMap<KeySpec, DialogAction>>,
 }
 
-type Bindings = BTreeMap<(Section, Action), (Vec<KeySpec>, Origin)>;
+/// Bindings of one kind (pane sections or dialog layers): (section, action) → keys.
+type Bindings<S, A> = BTreeMap<(S, A), (Vec<KeySpec>, Origin)>;
 
-fn parse_file(file: &str, text: &str, into: &mut Bindings) -> Result<(), ConfigError> {
-    type Raw = BTreeMap<String, BTreeMap<String, toml::Spanned<KeysValue>>>;
-    let raw: Raw = toml::from_str(text).map_err(|e| ConfigError::from_toml(file, text, &e))?;
-    for (sec_name, actions) in raw {
-        let first_line = actions.values().map(|v| line_of(text, v.span().start)).min().unwrap_or(0);
+/// A section or an action, as keys.toml names it in messages.
+trait Named: Copy + Ord {
+    fn named(self) -> String;
+}
+
+impl Named for Section {
+    fn named(self) -> String {
+        self.name().to_string()
+    }
+}
+impl Named for Layer {
+    fn named(self) -> String {
+        format!("dialog.{}", self.name())
+    }
+}
+impl Named for Action {
+    fn named(self) -> String {
+        self.name().to_string()
+    }
+}
+impl Named for DialogAction {
+    fn named(self) -> String {
+        self.name().to_string()
+    }
+}
+
+type RawSection = BTreeMap<String, toml::Spanned<KeysValue>>;
+
+/// A keys.toml as written: pane sections, and the `[dialog.<name>]` tables.
+#[derive(Default)]
+struct RawFile {
+    panes: Vec<(String, RawSection)>,
+    dialogs: Vec<(String, RawSection)>,
+}
+
+impl<'de> Deserialize<'de> for RawFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Tables;
+        impl<'de> serde::de::Visitor<'de> for Tables {
+            type Value = RawFile;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("[sections] of `action = \"key\"` lines")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<RawFile, M::Error> {
+                let mut raw = RawFile::default();
+                while let Some(name) = m.next_key::<String>()? {
+                    if name == "dialog" {
+                        raw.dialogs.extend(m.next_value::<BTreeMap<String, RawSection>>()?);
+                    } else {
+                        raw.panes.push((name, m.next_value()?));
+                    }
+                }
+                Ok(raw)
+            }
+        }
+        d.deserialize_map(Tables)
+    }
+}
+
+/// The line a section's header is on (just above its first binding).
+fn header_line(text: &str, section: &RawSection) -> usize {
+    section.values().map(|v| line_of(text, v.span().start)).min().unwrap_or(1).saturating_sub(1)
+}
+
+/// Each binding's keys, parsed, with the line it was written on.
+fn entries(file: &str, text: &str, section: RawSection) -> Result<Vec<(String, Vec<KeySpec>, Origin)>, ConfigError> {
+    let mut out = Vec::new();
+    for (action_name, value) in section {
+        let line = line_of(text, value.span().start);
+        let names = match value.into_inner() {
+            KeysValue::One(k) => vec![k],
+            KeysValue::Many(ks) => ks,
+        };
+        let mut keys = Vec::new();
+        for n in names {
+            keys.push(KeySpec::parse(&n).map_err(|m| ConfigError::new(file, line, m))?);
+        }
+        out.push((action_name, keys, Origin { file: file.to_string(), line }));
+    }
+    Ok(out)
+}
+
+/// Reads one keys.toml over `panes` and `dialogs`. `built_in` is false for
+/// the user's file, which may bind in a dialog only the actions the
+/// built-in file gives it.
+fn parse_file(
+    file: &str,
+    text: &str,
+    panes: &mut Bindings<Section, Action>,
+    dialogs: &mut Bindings<Layer, DialogAction>,
+    built_in: bool,
+) -> Result<(), ConfigError> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| ConfigError::from_toml(file, text, &e))?;
+    for (sec_name, actions) in raw.panes {
         let section = Section::parse(&sec_name).ok_or_else(|| {
             ConfigError::new(
                 file,
-                first_line.saturating_sub(1),
+                header_line(text, &actions),
                 format!(
-                    "unknown section [{sec_name}]: use [global], [steps], [checklist], [probes], [logs] or [escalation]"
+                    "unknown section [{sec_name}]: use [global], [steps], [checklist], [probes], [logs], [escalation] \
+                     or [dialog.<name>]"
                 ),
             )
         })?;
-        for (action_name, value) in actions {
-            let line = line_of(text, value.span().start);
+        for (action_name, keys, origin) in entries(file, text, actions)? {
             let action = Action::from_name(&action_name).ok_or_else(|| {
                 ConfigError::new(
                     file,
-                    line,
+                    origin.line,
                     format!("unknown action \"{action_name}\" (press `:` in warroom to list every action)"),
                 )
             })?;
-            let names = match value.into_inner() {
-                KeysValue::One(k) => vec![k],
-                KeysValue::Many(ks) => ks,
-            };
-            let mut keys = Vec::new();
-            for n in names {
-                keys.push(KeySpec::parse(&n).map_err(|m| ConfigError::new(file, line, m))?);
+            panes.insert((section, action), (keys, origin));
+        }
+    }
+    for (layer_name, actions) in raw.dialogs {
+        let layer = Layer::from_name(&layer_name).ok_or_else(|| {
+            let names: Vec<String> = Layer::ALL.iter().map(|l| format!("[dialog.{}]", l.name())).collect();
+            ConfigError::new(
+                file,
+                header_line(text, &actions),
+                format!("unknown dialog [dialog.{layer_name}]: use {}", names.join(", ")),
+            )
+        })?;
+        for (action_name, keys, origin) in entries(file, text, actions)? {
+            let has: Vec<&str> =
+                DialogAction::ALL.iter().filter(|a| dialogs.contains_key(&(layer, **a))).map(|a| a.name()).collect();
+            let action = DialogAction::from_name(&action_name)
+                .filter(|a| built_in || dialogs.contains_key(&(layer, *a)))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        file,
+                        origin.line,
+                        format!(
+                            "[dialog.{}] has no action \"{action_name}\": its actions are {} (`?` in warroom lists them)",
+                            layer.name(),
+                            has.join(", ")
+                        ),
+                    )
+                })?;
+            if layer.text() {
+                if let Some(k) = keys.iter().find(|k| k.types_text()) {
+                    return Err(ConfigError::new(
+                        file,
+                        origin.line,
+                        format!(
+                            "\"{k}\" is typed text in [dialog.{}]: bind a key that types nothing \
+                             (ctrl-…, alt-…, enter, tab, esc, arrows, f1…f12)",
+                            layer.name()
+                        ),
+                    ));
+                }
             }
-            into.insert((section, action), (keys, Origin { file: file.to_string(), line }));
+            dialogs.insert((layer, action), (keys, origin));
         }
     }
     Ok(())
+}
+
+/// Key → action per section, refusing two actions on one key in one section.
+fn by_key<S: Named, A: Named>(bindings: Bindings<S, A>) -> Result<BTreeMap<S, BTreeMap<KeySpec, A>>, ConfigError> {
+    let mut map: BTreeMap<S, BTreeMap<KeySpec, (A, Origin)>> = BTreeMap::new();
+    // User lines last so the conflict names the user's line.
+    let mut ordered: Vec<_> = bindings.into_iter().collect();
+    ordered.sort_by_key(|(_, (_, o))| (o.file != DEFAULT_NAME, o.line));
+    for ((section, action), (keys, origin)) in ordered {
+        let sec = map.entry(section).or_default();
+        for k in keys {
+            if let Some((other, o2)) = sec.get(&k) {
+                if *other != action {
+                    return Err(ConfigError::new(
+                        &origin.file,
+                        origin.line,
+                        format!(
+                            "key \"{k}\" in [{}] is bound to both {} and {} ({}:{}); rebind one of them",
+                            section.named(),
+                            action.named(),
+                            other.named(),
+                            o2.file,
+                            o2.line
+                        ),
+                    ));
+                }
+            }
+            sec.insert(k, (action, origin.clone()));
+        }
+    }
+    Ok(map.into_iter().map(|(s, m)| (s, m.into_iter().map(|(k, (a, _))| (k, a)).collect())).collect())
 }
 
 impl Keymap {
@@ -296,41 +460,29 @@ impl Keymap {
 
     /// Defaults, then the user's file (name, text) overriding single bindings.
     pub fn from_texts(user: Option<(&str, &str)>) -> Result<Keymap, ConfigError> {
-        let mut bindings = Bindings::new();
-        parse_file(DEFAULT_NAME, DEFAULT_KEYS, &mut bindings)?;
+        let mut panes = Bindings::new();
+        let mut dialogs = Bindings::new();
+        parse_file(DEFAULT_NAME, DEFAULT_KEYS, &mut panes, &mut dialogs, true)?;
         if let Some((name, text)) = user {
-            parse_file(name, text, &mut bindings)?;
+            parse_file(name, text, &mut panes, &mut dialogs, false)?;
         }
-        // Build key → action, refusing two actions on one key in one section.
-        let mut map: BTreeMap<Section, BTreeMap<KeySpec, (Action, Origin)>> = BTreeMap::new();
-        // User lines last so the conflict names the user's line.
-        let mut ordered: Vec<_> = bindings.into_iter().collect();
-        ordered.sort_by_key(|(_, (_, o))| (o.file != DEFAULT_NAME, o.line));
-        for ((section, action), (keys, origin)) in ordered {
-            let sec = map.entry(section).or_default();
-            for k in keys {
-                if let Some((other, o2)) = sec.get(&k) {
-                    if *other != action {
-                        return Err(ConfigError::new(
-                            &origin.file,
-                            origin.line,
-                            format!(
-                                "key \"{k}\" in [{}] is bound to both {} and {} ({}:{}); rebind one of them",
-                                section.name(),
-                                action.name(),
-                                other.name(),
-                                o2.file,
-                                o2.line
-                            ),
-                        ));
-                    }
-                }
-                sec.insert(k, (action, origin.clone()));
-            }
-        }
-        Ok(Keymap {
-            map: map.into_iter().map(|(s, m)| (s, m.into_iter().map(|(k, (a, _))| (k, a)).collect())).collect(),
-        })
+        Ok(Keymap { map: by_key(panes)?, dialogs: by_key(dialogs)? })
+    }
+
+    /// What `key` does in the dialog `layer` (its own section only).
+    pub fn dialog_action(&self, layer: Layer, key: &KeyEvent) -> Option<DialogAction> {
+        let spec = KeySpec::from_event(key)?;
+        self.dialogs.get(&layer).and_then(|m| m.get(&spec)).copied()
+    }
+
+    /// A dialog layer's actions with their keys, in `DialogAction::ALL` order, for help.
+    pub fn dialog_keys(&self, layer: Layer) -> Vec<(DialogAction, Vec<KeySpec>)> {
+        let Some(m) = self.dialogs.get(&layer) else { return Vec::new() };
+        DialogAction::ALL
+            .iter()
+            .map(|a| (*a, m.iter().filter(|(_, b)| *b == a).map(|(k, _)| *k).collect::<Vec<_>>()))
+            .filter(|(_, keys)| !keys.is_empty())
+            .collect()
     }
 
     /// The action for a key with `pane` focused: the pane's section first, then global.
@@ -473,6 +625,81 @@ mod tests {
         let e = Keymap::from_texts(Some(("k.toml", "[nowhere]\nhelp = \"h\"\n"))).unwrap_err();
         assert!(e.message.contains("unknown section"), "{e}");
         assert_eq!(e.line, 1);
+    }
+
+    fn dlg(k: &Keymap, layer: Layer, code: KeyCode, m: KeyModifiers) -> Option<DialogAction> {
+        k.dialog_action(layer, &ev(code, m))
+    }
+
+    #[test]
+    fn every_dialog_has_keys_and_a_way_out() {
+        let k = Keymap::default_map();
+        let none = KeyModifiers::NONE;
+        for l in Layer::ALL {
+            let acts: Vec<DialogAction> = k.dialog_keys(*l).into_iter().map(|(a, _)| a).collect();
+            assert!(
+                acts.contains(&DialogAction::Close) || acts.contains(&DialogAction::No),
+                "[dialog.{}] has no way out: {acts:?}",
+                l.name()
+            );
+            // Esc leaves every dialog (or says no, or goes back a step).
+            let esc = dlg(&k, *l, KeyCode::Esc, none);
+            assert!(matches!(esc, Some(DialogAction::Close | DialogAction::No)), "esc in {}", l.name());
+        }
+        assert_eq!(dlg(&k, Layer::Help, KeyCode::Char('?'), none), Some(DialogAction::Close));
+        assert_eq!(dlg(&k, Layer::Details, KeyCode::Char('N'), KeyModifiers::SHIFT), Some(DialogAction::FindPrev));
+        assert_eq!(dlg(&k, Layer::Palette, KeyCode::Char('n'), KeyModifiers::CONTROL), Some(DialogAction::Down));
+        assert_eq!(dlg(&k, Layer::Palette, KeyCode::Char('q'), none), None, "q is typed in the palette");
+        assert_eq!(dlg(&k, Layer::Confirm, KeyCode::Char('q'), none), Some(DialogAction::No));
+    }
+
+    #[test]
+    fn a_user_file_remaps_a_dialog_key() {
+        let text = "[dialog.details]\nclose = [\"esc\", \"x\"]\n\n[dialog.palette]\nsubmit = [\"enter\", \"ctrl-j\"]\n";
+        let k = Keymap::from_texts(Some(("keys.toml", text))).unwrap();
+        let none = KeyModifiers::NONE;
+        assert_eq!(dlg(&k, Layer::Details, KeyCode::Char('x'), none), Some(DialogAction::Close));
+        // The binding replaces the built-in keys of that action: Enter and q no longer close.
+        assert_eq!(dlg(&k, Layer::Details, KeyCode::Enter, none), None);
+        assert_eq!(dlg(&k, Layer::Details, KeyCode::Char('q'), none), None);
+        assert_eq!(dlg(&k, Layer::Details, KeyCode::Char('j'), none), Some(DialogAction::Down), "others stay");
+        assert_eq!(dlg(&k, Layer::Palette, KeyCode::Char('j'), KeyModifiers::CONTROL), Some(DialogAction::Submit));
+        // Another dialog's keys are untouched.
+        assert_eq!(dlg(&k, Layer::Who, KeyCode::Enter, none), Some(DialogAction::Close));
+    }
+
+    #[test]
+    fn bad_dialog_sections_name_file_and_line() {
+        let e = Keymap::from_texts(Some(("k.toml", "[global]\nhelp = \"?\"\n\n[dialog.nowhere]\nclose = \"x\"\n")))
+            .unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("k.toml", 4), "{e}");
+        assert!(e.message.contains("unknown dialog [dialog.nowhere]") && e.message.contains("[dialog.help]"), "{e}");
+
+        // A dialog action the dialog does not have.
+        let e = Keymap::from_texts(Some(("k.toml", "[dialog.help]\n\nsend = \"s\"\n"))).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("k.toml", 3), "{e}");
+        assert!(e.message.contains("[dialog.help] has no action \"send\"") && e.message.contains("close"), "{e}");
+        let e = Keymap::from_texts(Some(("k.toml", "[dialog.help]\nlaunch = \"s\"\n"))).unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+
+        // An unknown key.
+        let e = Keymap::from_texts(Some(("k.toml", "[dialog.who]\nclose = \"hyper-q\"\n"))).unwrap_err();
+        assert!(e.to_string().starts_with("k.toml:2: unknown key"), "{e}");
+
+        // Two actions on one key in one dialog, the built-in one included.
+        let e = Keymap::from_texts(Some(("k.toml", "[dialog.templates]\nsend = \"y\"\n"))).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("k.toml", 2), "{e}");
+        assert!(e.message.contains("key \"y\" in [dialog.templates] is bound to both send and copy"), "{e}");
+
+        // A letter in a dialog with a text field would never be typed.
+        let e = Keymap::from_texts(Some(("k.toml", "[dialog.note]\nsubmit = [\"enter\", \"s\"]\n"))).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("k.toml", 2), "{e}");
+        assert!(e.message.contains("\"s\" is typed text in [dialog.note]"), "{e}");
+        assert!(Keymap::from_texts(Some(("k.toml", "[dialog.note]\nsubmit = \"ctrl-s\"\n"))).is_ok());
+
+        // `[dialog]` holds dialogs, not bindings.
+        let e = Keymap::from_texts(Some(("k.toml", "[dialog]\nclose = \"x\"\n"))).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("k.toml", 2), "{e}");
     }
 
     #[test]

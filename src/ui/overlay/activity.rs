@@ -2,13 +2,14 @@
 //! from every console and command, oldest first and the newest in view
 //! (`ui::activity`). Notes stand out with the word "note".
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, close, done, is_close, stay, Handled};
+use super::{act, centered, close, done, stay, Handled, Layer};
+use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::text::clean;
@@ -44,15 +45,15 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 
 /// `scroll`: `None` follows the end (the newest in view).
 pub fn on_key(app: &mut App, scroll: &mut Option<u16>, key: KeyEvent) -> Handled {
-    if is_close(&key, false) || key.code == KeyCode::Char('A') {
-        return close();
-    }
-    if key.code == KeyCode::Char('C') {
+    let action = act(app, Layer::Activity, &key);
+    match action {
+        Some(DialogAction::Close) => return close(),
         // The note dialog takes this one's place.
-        return done(app.update(crate::ui::action::Action::AddNote));
+        Some(DialogAction::AddNote) => return done(app.update(crate::ui::action::Action::AddNote)),
+        _ => {}
     }
     let max = lines(app).len().saturating_sub(1) as u16;
-    *scroll = super::follow_scroll(*scroll, max, key.code);
+    *scroll = super::follow_scroll(*scroll, max, action);
     stay()
 }
 

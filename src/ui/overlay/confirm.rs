@@ -1,13 +1,14 @@
 //! A yes/no question that names what it is about (A5). `y` does it; `n`,
 //! `Esc` or `q` back out.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, close, done, is_close, stay, Handled};
+use super::{act, centered, close, done, stay, Handled, Layer};
+use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::effect::Effect;
@@ -33,14 +34,12 @@ impl Confirm {
     }
 }
 
-pub fn on_key(_app: &mut App, c: &mut Confirm, key: KeyEvent) -> Handled {
-    if is_close(&key, false) || key.code == KeyCode::Char('n') {
-        return close();
+pub fn on_key(app: &mut App, c: &mut Confirm, key: KeyEvent) -> Handled {
+    match act(app, Layer::Confirm, &key) {
+        Some(DialogAction::No) => close(),
+        Some(DialogAction::Yes) => done(std::mem::take(&mut c.on_yes)),
+        _ => stay(),
     }
-    if key.code == KeyCode::Char('y') {
-        return done(std::mem::take(&mut c.on_yes));
-    }
-    stay()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, c: &Confirm) {

@@ -18,9 +18,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::{centered, close, done, is_close, stay, Handled, Overlay, Transition};
+use super::{act, centered, close, done, stay, Handled, Layer, Overlay, Transition};
 use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind};
+use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::recommend;
@@ -84,9 +85,9 @@ impl Default for DecisionDialog {
 
 pub fn on_key(app: &mut App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
     if let Some(asked) = d.asking.take() {
-        return match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => record(app, d, asked),
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+        return match act(app, Layer::Confirm, &key) {
+            Some(DialogAction::Yes) => record(app, d, asked),
+            Some(DialogAction::No) => {
                 d.error = Some("not recorded: change the decision or the reason, or Esc to leave".into());
                 stay()
             }
@@ -96,17 +97,13 @@ pub fn on_key(app: &mut App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
             }
         };
     }
-    if is_close(&key, true) {
-        return close();
-    }
-    match key.code {
-        KeyCode::Tab | KeyCode::Right if key.code == KeyCode::Tab || d.reason.is_empty() => {
-            d.choice = Some(d.choice.map_or(0, |c| (c + 1) % 3));
-        }
-        KeyCode::BackTab | KeyCode::Left if key.code == KeyCode::BackTab || d.reason.is_empty() => {
-            d.choice = Some(d.choice.map_or(2, |c| (c + 2) % 3));
-        }
-        KeyCode::Enter => {
+    // A key that moves in the text (←/→ by default choose) acts on the reason once there is one.
+    let action = act(app, Layer::Decision, &key).filter(|_| d.reason.is_empty() || !moves_in_text(&key));
+    match action {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::NextChoice) => d.choice = Some(d.choice.map_or(0, |c| (c + 1) % 3)),
+        Some(DialogAction::PrevChoice) => d.choice = Some(d.choice.map_or(2, |c| (c + 2) % 3)),
+        Some(DialogAction::Submit) => {
             let reason = d.reason.lines().join("\n").trim().to_string();
             let Some(choice) = d.choice else {
                 d.error = Some("choose GO, NO-GO or ROLLBACK with Tab first".into());
@@ -143,6 +140,14 @@ pub fn on_key(app: &mut App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
         }
     }
     stay()
+}
+
+/// Keys a text field uses to move and delete in what is written.
+fn moves_in_text(key: &KeyEvent) -> bool {
+    matches!(
+        key.code,
+        KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End | KeyCode::Backspace | KeyCode::Delete
+    )
 }
 
 /// Journals the decision the operator confirmed; if yet another decision

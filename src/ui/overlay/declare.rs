@@ -3,15 +3,16 @@
 //! of that severity start at once; runbooks without severities keep the plain
 //! yes/no question (`ui::incident`).
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::{centered, close, done, is_close, stay, Handled};
+use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::incident_acts;
+use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::text::{clean, fit, pad};
@@ -41,14 +42,12 @@ impl Default for DeclareDialog {
 }
 
 pub fn on_key(app: &mut App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
-    if is_close(&key, true) {
-        return close();
-    }
     let n = app.runbook.severities.len().max(1);
-    match key.code {
-        KeyCode::Tab | KeyCode::Down => d.choice = Some(d.choice.map_or(0, |c| (c + 1) % n)),
-        KeyCode::BackTab | KeyCode::Up => d.choice = Some(d.choice.map_or(n - 1, |c| (c + n - 1) % n)),
-        KeyCode::Enter => {
+    match act(app, Layer::Declare, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::NextChoice) => d.choice = Some(d.choice.map_or(0, |c| (c + 1) % n)),
+        Some(DialogAction::PrevChoice) => d.choice = Some(d.choice.map_or(n - 1, |c| (c + n - 1) % n)),
+        Some(DialogAction::Submit) => {
             let Some(sev) = d.choice.and_then(|c| app.runbook.severities.get(c)).map(|s| s.id.clone()) else {
                 d.error = Some("choose the severity with Tab first".into());
                 return stay();

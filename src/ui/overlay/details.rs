@@ -7,8 +7,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, close, is_close, stay, Handled, Transition};
+use super::{act, centered, close, stay, Handled, Layer, Transition};
 use crate::domain::runbook::{AutoBinding, LogTarget, ProbeTarget};
+use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{plain, styled};
 use crate::ui::items;
@@ -269,54 +270,57 @@ fn next_match(lines: &[Line], find: &str, from: usize, forward: bool) -> Option<
 pub fn on_key(app: &mut App, v: &mut DetailsView, key: KeyEvent) -> Handled {
     let (_, lines) = lines(app, v.pane, v.index);
     if v.typing {
-        match key.code {
-            KeyCode::Esc => {
+        match act(app, Layer::Prompt, &key) {
+            Some(DialogAction::Close) => {
                 v.typing = false;
                 v.find.clear();
             }
-            KeyCode::Enter => {
+            Some(DialogAction::Submit) => {
                 v.typing = false;
                 // From the line above the top, so a match on the top line itself is found first.
                 let from = v.top.checked_sub(1).unwrap_or(lines.len().saturating_sub(1));
                 jump(app, v, &lines, from, true);
             }
-            KeyCode::Backspace => {
-                v.find.pop();
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => v.find.push(c),
-            _ => {}
+            _ => match key.code {
+                KeyCode::Backspace => {
+                    v.find.pop();
+                }
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => v.find.push(c),
+                _ => {}
+            },
         }
         return stay();
     }
-    if is_close(&key, false) || key.code == KeyCode::Enter {
-        return close();
-    }
     let last = lines.len().saturating_sub(1).min(v.max_top);
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') => v.top = (v.top + 1).min(last),
-        KeyCode::Up | KeyCode::Char('k') => v.top = v.top.saturating_sub(1).min(last),
-        KeyCode::PageDown | KeyCode::Char(' ') => v.top = (v.top + 10).min(last),
-        KeyCode::PageUp => v.top = v.top.saturating_sub(10).min(last),
-        KeyCode::Home | KeyCode::Char('g') => v.top = 0,
-        KeyCode::End | KeyCode::Char('G') => v.top = last,
-        KeyCode::Char('/') => {
+    match act(app, Layer::Details, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Down) => v.top = (v.top + 1).min(last),
+        Some(DialogAction::Up) => v.top = v.top.saturating_sub(1).min(last),
+        Some(DialogAction::PageDown) => v.top = (v.top + 10).min(last),
+        Some(DialogAction::PageUp) => v.top = v.top.saturating_sub(10).min(last),
+        Some(DialogAction::Top) => v.top = 0,
+        Some(DialogAction::Bottom) => v.top = last,
+        Some(DialogAction::Find) => {
             v.typing = true;
             v.find.clear();
         }
-        KeyCode::Char('n') if !v.find.is_empty() => {
+        Some(DialogAction::FindNext) if !v.find.is_empty() => {
             let from = v.top;
             jump(app, v, &lines, from, true);
         }
-        KeyCode::Char('N') if !v.find.is_empty() => {
+        Some(DialogAction::FindPrev) if !v.find.is_empty() => {
             let from = v.top;
             jump(app, v, &lines, from, false);
         }
-        KeyCode::Char(d @ '1'..='9') => {
-            let effects = crate::ui::links::open(app, v.pane, v.index, (d as u8 - b'0') as usize);
-            // The view stays open; the copy runs as an effect.
-            return (Transition::Stay, effects);
+        Some(_) => {}
+        // A number copies that link (keys.toml cannot move these: the number is the link's).
+        None => {
+            if let KeyCode::Char(d @ '1'..='9') = key.code {
+                let effects = crate::ui::links::open(app, v.pane, v.index, (d as u8 - b'0') as usize);
+                // The view stays open; the copy runs as an effect.
+                return (Transition::Stay, effects);
+            }
         }
-        _ => {}
     }
     stay()
 }

@@ -4,15 +4,16 @@
 //! Markdown. The journal is read by the session (`Effect::OpenHandover`).
 
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, close, done, is_close, stay, Handled};
+use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::event::EventKind;
 use crate::domain::record::format_ts;
+use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::effect::Effect;
@@ -29,16 +30,14 @@ pub struct HandoverView {
 }
 
 pub fn on_key(app: &mut App, v: &mut HandoverView, key: KeyEvent) -> Handled {
-    if is_close(&key, false) {
-        return close();
-    }
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') => v.scroll = v.scroll.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') => v.scroll = v.scroll.saturating_sub(1),
-        KeyCode::PageDown | KeyCode::Char(' ') => v.scroll = v.scroll.saturating_add(10),
-        KeyCode::PageUp => v.scroll = v.scroll.saturating_sub(10),
-        KeyCode::Char('y') => return done(vec![Effect::Copy(v.markdown.clone())]),
-        KeyCode::Char('a') => {
+    match act(app, Layer::Handover, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Down) => v.scroll = v.scroll.saturating_add(1),
+        Some(DialogAction::Up) => v.scroll = v.scroll.saturating_sub(1),
+        Some(DialogAction::PageDown) => v.scroll = v.scroll.saturating_add(10),
+        Some(DialogAction::PageUp) => v.scroll = v.scroll.saturating_sub(10),
+        Some(DialogAction::Copy) => return done(vec![Effect::Copy(v.markdown.clone())]),
+        Some(DialogAction::Acknowledge) => {
             if !app.writable() {
                 return stay();
             }

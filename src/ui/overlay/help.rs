@@ -1,13 +1,15 @@
-//! `?`: every action with its keys, read from the live keymap (A2).
+//! `?`: every action with its keys, then each dialog's keys (its
+//! `[dialog.<name>]` layer), all read from the live keymap.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, close, is_close, stay, Handled};
+use super::{act, centered, close, stay, Handled, Layer};
 use crate::ui::action::Action;
+use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::text::pad;
@@ -27,29 +29,37 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out.push(Line::from(styled(
         app,
         Role::Muted,
-        "In dialogs: Esc closes (q too, outside text fields). Keys come from keys.toml in the config dir.",
+        "Keys come from keys.toml in the config dir. In dialogs, [dialog.<name>]; in text fields letters are typed:",
     )));
-    out.push(Line::from(styled(
-        app,
-        Role::Muted,
-        "Details: 1-9 copy a link. Messages (c): y copies, s sends to the template's channels.",
-    )));
+    for layer in Layer::ALL {
+        out.push(Line::from(""));
+        out.push(Line::from(vec![
+            styled(app, Role::Header, format!("[dialog.{}]", layer.name())),
+            styled(app, Role::Muted, format!("  {}", layer.about())),
+        ]));
+        for (action, keys) in app.keymap.dialog_keys(*layer) {
+            let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+            out.push(Line::from(vec![
+                styled(app, Role::Accent, pad(&keys.join(", "), 24)),
+                styled(app, Role::Text, format!(" {:<17} ", action.name())),
+                styled(app, Role::Muted, action.describe()),
+            ]));
+        }
+    }
     out
 }
 
 pub fn on_key(app: &mut App, scroll: &mut u16, key: KeyEvent) -> Handled {
-    if is_close(&key, false) || key.code == KeyCode::Char('?') {
-        return close();
-    }
     let max = lines(app).len() as u16;
-    *scroll = match key.code {
-        KeyCode::Down | KeyCode::Char('j') => (*scroll + 1).min(max),
-        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-        KeyCode::PageDown => (*scroll + 10).min(max),
-        KeyCode::PageUp => scroll.saturating_sub(10),
-        KeyCode::Home | KeyCode::Char('g') => 0,
+    *scroll = match act(app, Layer::Help, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Down) => (*scroll + 1).min(max),
+        Some(DialogAction::Up) => scroll.saturating_sub(1),
+        Some(DialogAction::PageDown) => (*scroll + 10).min(max),
+        Some(DialogAction::PageUp) => scroll.saturating_sub(10),
+        Some(DialogAction::Top) => 0,
         // The end: `draw` clamps to the last screenful.
-        KeyCode::End | KeyCode::Char('G') => max,
+        Some(DialogAction::Bottom) => max,
         _ => *scroll,
     };
     stay()

@@ -9,9 +9,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{close, is_close, stay, Handled};
+use super::{act, close, stay, Handled, Layer};
 use crate::domain::runbook::LogTarget;
 use crate::ui::action::Action;
+use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::styled;
 use crate::ui::logs_live;
@@ -39,37 +40,37 @@ impl LogView {
 pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
     let Some(log) = app.runbook.logs.get(v.log).map(|l| l.id.clone()) else { return close() };
     if let Some(mut q) = v.typing.take() {
-        match key.code {
-            KeyCode::Esc => {}
-            KeyCode::Enter => {
+        match act(app, Layer::Prompt, &key) {
+            Some(DialogAction::Close) => {}
+            Some(DialogAction::Submit) => {
                 if !q.is_empty() {
                     logs_live::search_start(app, &log, &q);
                 }
             }
-            KeyCode::Backspace => {
-                q.pop();
-                v.typing = Some(q);
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                q.push(c);
-                v.typing = Some(q);
-            }
-            _ => v.typing = Some(q),
+            _ => match key.code {
+                KeyCode::Backspace => {
+                    q.pop();
+                    v.typing = Some(q);
+                }
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    q.push(c);
+                    v.typing = Some(q);
+                }
+                _ => v.typing = Some(q),
+            },
         }
         return stay();
-    }
-    if is_close(&key, false) || key.code == KeyCode::Enter {
-        return close();
     }
     // Sideways by half a screen: long lines are cut at the edge, never wrapped,
     // so a line is always one row and a search hit stays where it was put.
     let half = (app.pane_areas.iter().map(|(_, r)| r.right()).max().unwrap_or(80) as usize / 2).max(1);
-    match key.code {
-        KeyCode::Right | KeyCode::Char('l') => {
+    match act(app, Layer::Log, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Right) => {
             v.shift += half;
             return stay();
         }
-        KeyCode::Left | KeyCode::Char('h') => {
+        Some(DialogAction::Left) => {
             v.shift = v.shift.saturating_sub(half);
             return stay();
         }

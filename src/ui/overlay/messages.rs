@@ -1,12 +1,13 @@
 //! `m`: the message history, newest at the bottom (opened at the end).
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, close, is_close, stay, Handled};
+use super::{act, centered, close, stay, Handled, Layer};
+use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::text::clean;
@@ -43,11 +44,12 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 
 /// `scroll`: `None` follows the end (the newest in view).
 pub fn on_key(app: &mut App, scroll: &mut Option<u16>, key: KeyEvent) -> Handled {
-    if is_close(&key, false) || key.code == KeyCode::Char('m') {
+    let action = act(app, Layer::Messages, &key);
+    if action == Some(DialogAction::Close) {
         return close();
     }
     let max = lines(app).len().saturating_sub(1) as u16;
-    *scroll = super::follow_scroll(*scroll, max, key.code);
+    *scroll = super::follow_scroll(*scroll, max, action);
     stay()
 }
 

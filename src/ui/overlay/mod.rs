@@ -1,8 +1,9 @@
 //! Dialogs and overlays drawn over the panes, on a stack (`stack`): keys go
 //! to the top one, whose handler answers with a `Transition` and effects
-//! (docs/console.md, "Dialogs"). Inside any of them `Esc` closes it and `q`
-//! never quits the app: in overlays without a text field `q` closes too; in
-//! text fields it is just a letter.
+//! (docs/console.md, "Dialogs"). Their keys come from the keymap, one layer
+//! per dialog (`layer`, `[dialog.<name>]` in keys.toml): by default `Esc`
+//! closes any of them and `q` never quits the app: in overlays without a
+//! text field `q` closes too; in text fields it is just a letter.
 
 pub mod activity;
 pub mod confirm;
@@ -11,6 +12,7 @@ pub mod declare;
 pub mod details;
 pub mod handover;
 pub mod help;
+pub mod layer;
 pub mod log_view;
 pub mod messages;
 pub mod note;
@@ -24,12 +26,14 @@ pub mod text;
 pub mod walkthrough;
 pub mod who;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::Frame;
 
+use super::action::DialogAction;
 use super::app::App;
 use super::effect::Effect;
+pub use layer::Layer;
 pub use stack::{close, done, stay, DialogStack, Handled, Transition};
 
 pub enum Overlay {
@@ -91,8 +95,9 @@ impl Overlay {
     }
 }
 
-pub fn is_close(key: &KeyEvent, text_field: bool) -> bool {
-    key.code == KeyCode::Esc || (!text_field && key.code == KeyCode::Char('q') && key.modifiers.is_empty())
+/// What `key` does in the dialog layer `layer`, as the live keymap binds it.
+pub fn act(app: &App, layer: Layer, key: &KeyEvent) -> Option<DialogAction> {
+    app.keymap.dialog_action(layer, key)
 }
 
 /// A key for the top dialog: its handler answers, the stack applies it.
@@ -162,17 +167,17 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     r
 }
 
-/// The scroll keys of a list that follows its end (message history, activity):
+/// The scroll actions of a list that follows its end (message history, activity):
 /// `scroll` is the top row, `None` while following the newest; `max` its last row.
-pub fn follow_scroll(scroll: Option<u16>, max: u16, code: KeyCode) -> Option<u16> {
+pub fn follow_scroll(scroll: Option<u16>, max: u16, action: Option<DialogAction>) -> Option<u16> {
     let at = scroll.unwrap_or(max);
-    match code {
-        KeyCode::Down | KeyCode::Char('j') => Some((at + 1).min(max)),
-        KeyCode::Up | KeyCode::Char('k') => Some(at.saturating_sub(1)),
-        KeyCode::PageDown => Some((at + 10).min(max)),
-        KeyCode::PageUp => Some(at.saturating_sub(10)),
-        KeyCode::Home | KeyCode::Char('g') => Some(0),
-        KeyCode::End | KeyCode::Char('G') => None,
+    match action {
+        Some(DialogAction::Down) => Some((at + 1).min(max)),
+        Some(DialogAction::Up) => Some(at.saturating_sub(1)),
+        Some(DialogAction::PageDown) => Some((at + 10).min(max)),
+        Some(DialogAction::PageUp) => Some(at.saturating_sub(10)),
+        Some(DialogAction::Top) => Some(0),
+        Some(DialogAction::Bottom) => None,
         _ => scroll,
     }
 }

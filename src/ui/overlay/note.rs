@@ -4,15 +4,16 @@
 //! item's details; every console's activity feed (`A`) lists it and the
 //! others are told at once (docs/console.md, "Notes and others' acts").
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::{centered, close, done, is_close, stay, Handled};
+use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::event::EventKind;
+use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::text::clean;
@@ -33,10 +34,11 @@ impl Default for NoteDialog {
 }
 
 pub fn on_key(app: &mut App, d: &mut NoteDialog, key: KeyEvent) -> Handled {
-    if is_close(&key, true) {
+    let action = act(app, Layer::Note, &key);
+    if action == Some(DialogAction::Close) {
         return close();
     }
-    if key.code == KeyCode::Enter {
+    if action == Some(DialogAction::Submit) {
         let text = d.text.lines().join(" ").trim().to_string();
         if text.is_empty() {
             d.error = Some("the note is empty: type what to record, or Esc".into());

@@ -10,18 +10,19 @@
 //! as another person's from this console (`distinct = "user"` / `"key"`: this
 //! console writes as one Unix user, signs with one key).
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::{centered, close, done, is_close, stay, Handled};
+use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::approvals::{self, Refusal};
 use crate::domain::event::EventKind;
 use crate::domain::identity::{check_name, name_key, same_name, Actor, NameError};
 use crate::domain::runbook::Distinct;
+use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::effect::Effect;
@@ -115,22 +116,20 @@ pub fn approval_note(app: &App, name: &str) -> Option<String> {
 }
 
 pub fn on_key(app: &mut App, o: &mut OperatorDialog, key: KeyEvent) -> Handled {
-    if is_close(&key, true) {
-        return close();
-    }
-    match key.code {
-        KeyCode::Down => {
+    match act(app, Layer::Operator, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Down) => {
             let n = o.filtered().len();
             if n > 0 {
                 o.picked = Some(o.picked.map_or(0, |i| (i + 1).min(n - 1)));
             }
             return stay();
         }
-        KeyCode::Up => {
+        Some(DialogAction::Up) => {
             o.picked = o.picked.and_then(|i| i.checked_sub(1));
             return stay();
         }
-        KeyCode::Enter => {
+        Some(DialogAction::Submit) => {
             // What was typed is checked as typed, before it can match a known name.
             if o.picked.is_none() {
                 if let Err(e @ NameError::Invisible { .. }) = check_name(&o.typed()) {

@@ -6,8 +6,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, close, done, is_close, stay, Handled};
+use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::ui::action::Action;
+use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::fuzzy;
@@ -38,20 +39,25 @@ pub fn matches(query: &str) -> Vec<Action> {
 }
 
 pub fn on_key(app: &mut App, p: &mut Palette, key: KeyEvent) -> Handled {
-    if is_close(&key, true) {
-        return close();
-    }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let found = matches(&p.query);
-    match key.code {
-        KeyCode::Enter => {
+    match act(app, Layer::Palette, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Submit) => {
             let Some(a) = found.get(p.selected).copied() else { return stay() };
             return done(app.update(a));
         }
-        KeyCode::Down | KeyCode::Tab => p.selected = (p.selected + 1).min(found.len().saturating_sub(1)),
-        KeyCode::Char('n') if ctrl => p.selected = (p.selected + 1).min(found.len().saturating_sub(1)),
-        KeyCode::Up | KeyCode::BackTab => p.selected = p.selected.saturating_sub(1),
-        KeyCode::Char('p') if ctrl => p.selected = p.selected.saturating_sub(1),
+        Some(DialogAction::Down) => {
+            p.selected = (p.selected + 1).min(found.len().saturating_sub(1));
+            return stay();
+        }
+        Some(DialogAction::Up) => {
+            p.selected = p.selected.saturating_sub(1);
+            return stay();
+        }
+        _ => {}
+    }
+    match key.code {
         KeyCode::Backspace => {
             p.query.pop();
             p.selected = 0;

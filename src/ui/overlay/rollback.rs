@@ -12,12 +12,13 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, close, done, is_close, stay, Handled, Overlay, Transition};
+use super::{act, centered, close, done, stay, Handled, Layer, Overlay, Transition};
 use crate::domain::approvals;
 use crate::domain::event::RunKind;
 use crate::domain::rollback_flow::{self, Next};
 use crate::domain::runbook::Confirm;
 use crate::domain::vars;
+use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::effect::Effect;
@@ -257,25 +258,27 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
     let id = app.runbook.rollbacks.get(d.selected).map(|r| r.id.clone());
     match std::mem::take(&mut d.stage) {
         Stage::Typing { fire, mut typed } => {
-            match key.code {
-                KeyCode::Esc => return stay(), // back to the list
-                KeyCode::Char(c) => typed.push(c),
-                KeyCode::Backspace => {
-                    typed.pop();
-                }
-                KeyCode::Enter => {
+            match act(app, Layer::Prompt, &key) {
+                Some(DialogAction::Close) => return stay(), // back to the list
+                Some(DialogAction::Submit) => {
                     let Some(id) = id else { return close() };
                     return on_typed(app, d, &id, fire, typed);
                 }
-                _ => {}
+                _ => match key.code {
+                    KeyCode::Char(c) => typed.push(c),
+                    KeyCode::Backspace => {
+                        typed.pop();
+                    }
+                    _ => {}
+                },
             }
             d.stage = Stage::Typing { fire, typed };
             return stay();
         }
         Stage::YesNo => {
             let Some(id) = id else { return close() };
-            return match key.code {
-                KeyCode::Char('y') => {
+            return match act(app, Layer::Confirm, &key) {
+                Some(DialogAction::Yes) => {
                     match approvals::may_fire(&app.runbook, &app.state, &id, app.actor(), app.read_only.is_some()) {
                         Ok(()) => done(fire(app, &id)),
                         Err(r) => {
@@ -284,7 +287,7 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
                         }
                     }
                 }
-                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {
+                Some(DialogAction::No) => {
                     app.say(format!("rollback {} not fired", clean(&id)), MsgKind::Info);
                     stay()
                 }
@@ -295,18 +298,18 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
             };
         }
         Stage::Output { scroll } => {
-            match key.code {
-                KeyCode::Esc | KeyCode::Char('q') => return stay(),
-                KeyCode::Char('x') => {
+            match act(app, Layer::Rollback, &key) {
+                Some(DialogAction::Close) => return stay(), // back to the list
+                Some(DialogAction::Abort) => {
                     if let Some(id) = id.filter(|i| app.state.rollbacks.get(i).is_some_and(|r| r.running())) {
                         return (Transition::Replace(abort_question(app, &id)), Vec::new());
                     }
                 }
                 // `scroll` counts lines up from the end (0 follows the newest).
-                KeyCode::Down | KeyCode::Char('j') => d.stage = Stage::Output { scroll: scroll.saturating_sub(1) },
-                KeyCode::Up | KeyCode::Char('k') => d.stage = Stage::Output { scroll: scroll.saturating_add(1) },
-                KeyCode::PageDown => d.stage = Stage::Output { scroll: scroll.saturating_sub(10) },
-                KeyCode::PageUp => d.stage = Stage::Output { scroll: scroll.saturating_add(10) },
+                Some(DialogAction::Down) => d.stage = Stage::Output { scroll: scroll.saturating_sub(1) },
+                Some(DialogAction::Up) => d.stage = Stage::Output { scroll: scroll.saturating_add(1) },
+                Some(DialogAction::PageDown) => d.stage = Stage::Output { scroll: scroll.saturating_sub(10) },
+                Some(DialogAction::PageUp) => d.stage = Stage::Output { scroll: scroll.saturating_add(10) },
                 _ => {}
             }
             if d.stage == Stage::List {
@@ -316,9 +319,9 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
         }
         Stage::Again => {
             let Some(id) = id else { return close() };
-            return match key.code {
-                KeyCode::Char('y') => on_enter(app, d, &id),
-                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {
+            return match act(app, Layer::Confirm, &key) {
+                Some(DialogAction::Yes) => on_enter(app, d, &id),
+                Some(DialogAction::No) => {
                     app.say(format!("rollback {} not run again", clean(&id)), MsgKind::Info);
                     stay()
                 }
@@ -330,13 +333,11 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
         }
         Stage::List => {}
     }
-    if is_close(&key, false) {
-        return close();
-    }
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') if n > 0 => d.selected = (d.selected + 1).min(n - 1),
-        KeyCode::Up | KeyCode::Char('k') => d.selected = d.selected.saturating_sub(1),
-        KeyCode::Enter => {
+    match act(app, Layer::Rollback, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Down) if n > 0 => d.selected = (d.selected + 1).min(n - 1),
+        Some(DialogAction::Up) => d.selected = d.selected.saturating_sub(1),
+        Some(DialogAction::Submit) => {
             if let Some(id) = id {
                 // Firing what already ran asks first, naming that run.
                 let ran = app.state.rollbacks.get(&id).and_then(|r| r.runs.last()).filter(|r| r.finished.is_some());
@@ -347,14 +348,14 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
                 return on_enter(app, d, &id);
             }
         }
-        KeyCode::Char('o') => {
+        Some(DialogAction::Output) => {
             if let Some(id) = id {
                 d.stage = Stage::Output { scroll: 0 };
                 let effects = show_output(app, &id);
                 return (Transition::Stay, effects);
             }
         }
-        KeyCode::Char('x') => {
+        Some(DialogAction::Abort) => {
             if let Some(id) = id.filter(|i| app.state.rollbacks.get(i).is_some_and(|r| r.running())) {
                 return (Transition::Replace(abort_question(app, &id)), Vec::new());
             }

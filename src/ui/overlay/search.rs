@@ -3,7 +3,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{close, stay, Handled};
+use super::{act, close, stay, Handled, Layer};
+use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::items;
 use crate::ui::panes::PaneId;
@@ -28,12 +29,12 @@ pub fn on_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
     if s.pane == PaneId::Logs {
         return on_log_key(app, s, key);
     }
-    match key.code {
-        KeyCode::Esc => {
+    match act(app, Layer::Search, &key) {
+        Some(DialogAction::Close) => {
             app.select(s.pane, s.saved);
             return close();
         }
-        KeyCode::Enter => {
+        Some(DialogAction::Submit) => {
             if !s.query.is_empty() {
                 let n = items::matches(&app.runbook, s.pane, &s.query).len();
                 app.last_search = Some((s.pane, s.query.clone()));
@@ -46,18 +47,21 @@ pub fn on_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
             }
             return close();
         }
-        KeyCode::Down => {
+        Some(DialogAction::Down) => {
             app.last_search = Some((s.pane, s.query.clone()));
             app.search_step(true);
             app.message = None;
             return stay();
         }
-        KeyCode::Up => {
+        Some(DialogAction::Up) => {
             app.last_search = Some((s.pane, s.query.clone()));
             app.search_step(false);
             app.message = None;
             return stay();
         }
+        _ => {}
+    }
+    match key.code {
         KeyCode::Backspace => {
             s.query.pop();
         }
@@ -74,9 +78,9 @@ pub fn on_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
 /// In the Logs pane `/` searches the selected log's kept lines, not the list
 /// of logs: `Enter` goes to the newest hit at or above the view (`ui::logs_live`).
 fn on_log_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
-    match key.code {
-        KeyCode::Esc => return close(),
-        KeyCode::Enter => {
+    match act(app, Layer::Search, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Submit) => {
             if !s.query.is_empty() {
                 if let Some(log) = app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) {
                     crate::ui::logs_live::search_start(app, &log, &s.query);
@@ -84,6 +88,9 @@ fn on_log_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
             }
             return close();
         }
+        _ => {}
+    }
+    match key.code {
         KeyCode::Backspace => {
             s.query.pop();
         }

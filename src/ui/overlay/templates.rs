@@ -4,15 +4,16 @@
 //! `message.copied` with the exact text for the post-mortem; `s` posts it to
 //! the template's `send_to` channels (`ui::wiring::channels`).
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, close, done, is_close, stay, Handled};
+use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::event::EventKind;
 use crate::domain::template::{render, Context};
+use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::effect::Effect;
@@ -34,14 +35,12 @@ pub fn filled(app: &App, index: usize) -> Option<(String, String)> {
 }
 
 pub fn on_key(app: &mut App, d: &mut TemplatesDialog, key: KeyEvent) -> Handled {
-    if is_close(&key, false) {
-        return close();
-    }
     let n = app.runbook.templates.len();
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') if n > 0 => d.selected = (d.selected + 1).min(n - 1),
-        KeyCode::Up | KeyCode::Char('k') => d.selected = d.selected.saturating_sub(1),
-        KeyCode::Enter | KeyCode::Char('y') => {
+    match act(app, Layer::Templates, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Down) if n > 0 => d.selected = (d.selected + 1).min(n - 1),
+        Some(DialogAction::Up) => d.selected = d.selected.saturating_sub(1),
+        Some(DialogAction::Copy) => {
             if let Some((id, text)) = filled(app, d.selected) {
                 let mut effects = vec![Effect::Copy(text.clone())];
                 if app.read_only.is_none() {
@@ -50,7 +49,7 @@ pub fn on_key(app: &mut App, d: &mut TemplatesDialog, key: KeyEvent) -> Handled 
                 return done(effects);
             }
         }
-        KeyCode::Char('s') => {
+        Some(DialogAction::Send) => {
             let Some(t) = app.runbook.templates.get(d.selected) else { return stay() };
             let id = t.id.clone();
             if let Some(why) = &app.read_only {

@@ -1,12 +1,13 @@
 //! A read-only list of lines with a title (why not GO, what changed): scroll, Esc/q closes.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{centered, close, is_close, stay, Handled};
+use super::{act, centered, close, stay, Handled, Layer};
+use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::text::clean;
@@ -24,16 +25,14 @@ impl TextView {
     }
 }
 
-pub fn on_key(_app: &mut App, v: &mut TextView, key: KeyEvent) -> Handled {
-    if is_close(&key, false) {
-        return close();
-    }
+pub fn on_key(app: &mut App, v: &mut TextView, key: KeyEvent) -> Handled {
     let max = v.lines.len().saturating_sub(1) as u16;
-    v.scroll = match key.code {
-        KeyCode::Down | KeyCode::Char('j') => (v.scroll + 1).min(max),
-        KeyCode::Up | KeyCode::Char('k') => v.scroll.saturating_sub(1),
-        KeyCode::Home | KeyCode::Char('g') => 0,
-        KeyCode::End | KeyCode::Char('G') => max,
+    v.scroll = match act(app, Layer::Text, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Down) => (v.scroll + 1).min(max),
+        Some(DialogAction::Up) => v.scroll.saturating_sub(1),
+        Some(DialogAction::Top) => 0,
+        Some(DialogAction::Bottom) => max,
         _ => v.scroll,
     };
     stay()

@@ -2,15 +2,16 @@
 //! aloud while pairing. Steps in order, then criteria from critical down;
 //! the mark keys answer and move on, `j` skips, `k` goes back, `Esc` leaves.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{close, is_close, stay, Handled, Transition};
+use super::{act, close, stay, Handled, Layer, Transition};
 use crate::domain::event::Verdict;
 use crate::ui::action::Action;
+use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::items::{self, WalkItem};
@@ -31,18 +32,16 @@ pub fn current(app: &App, w: &Walkthrough) -> (Option<WalkItem>, usize) {
 }
 
 pub fn on_key(app: &mut App, w: &mut Walkthrough, key: KeyEvent) -> Handled {
-    if is_close(&key, false) {
-        return close();
-    }
     let (cur, _) = current(app, w);
-    match key.code {
-        KeyCode::Char('j') | KeyCode::Down => {
+    match act(app, Layer::Walkthrough, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Skip) => {
             if let Some(c) = cur {
                 w.skipped.push(c);
             }
             return stay();
         }
-        KeyCode::Char('k') | KeyCode::Up => {
+        Some(DialogAction::Back) => {
             w.skipped.pop();
             return stay();
         }

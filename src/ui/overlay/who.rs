@@ -2,26 +2,25 @@
 //! journal): operator, Unix user and host, read-only, since when, idle time,
 //! and what it is doing.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, close, is_close, stay, Handled};
+use super::{act, centered, close, stay, Handled, Layer};
 use crate::domain::duration::clock_format;
+use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::text::{clean, fit, pad};
 use crate::ui::theme::Role;
 
-pub fn on_key(_app: &mut App, scroll: &mut u16, key: KeyEvent) -> Handled {
-    if is_close(&key, false) || key.code == KeyCode::Enter {
-        return close();
-    }
-    *scroll = match key.code {
-        KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
-        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+pub fn on_key(app: &mut App, scroll: &mut u16, key: KeyEvent) -> Handled {
+    *scroll = match act(app, Layer::Who, &key) {
+        Some(DialogAction::Close) => return close(),
+        Some(DialogAction::Down) => scroll.saturating_add(1),
+        Some(DialogAction::Up) => scroll.saturating_sub(1),
         _ => *scroll,
     };
     stay()
