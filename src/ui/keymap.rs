@@ -246,6 +246,10 @@ pub struct Keymap {
     map: BTreeMap<Section, BTreeMap<KeySpec, Action>>,
     /// dialog layer → key → dialog action
     dialogs: BTreeMap<Layer, BTreeMap<KeySpec, DialogAction>>,
+    /// Each dialog action's keys as written, for help and the dialogs' hints.
+    dialog_written: BTreeMap<(Layer, DialogAction), Vec<KeySpec>>,
+    /// Dialogs the user's keys.toml binds in: their hints are built from the keymap.
+    user_layers: std::collections::BTreeSet<Layer>,
 }
 
 /// Bindings of one kind (pane sections or dialog layers): (section, action) → keys.
@@ -466,7 +470,10 @@ impl Keymap {
         if let Some((name, text)) = user {
             parse_file(name, text, &mut panes, &mut dialogs, false)?;
         }
-        Ok(Keymap { map: by_key(panes)?, dialogs: by_key(dialogs)? })
+        let dialog_written = dialogs.iter().map(|(la, (keys, _))| (*la, keys.clone())).collect();
+        let user_layers =
+            dialogs.iter().filter(|(_, (_, o))| o.file != DEFAULT_NAME).map(|((layer, _), _)| *layer).collect();
+        Ok(Keymap { map: by_key(panes)?, dialogs: by_key(dialogs)?, dialog_written, user_layers })
     }
 
     /// What `key` does in the dialog `layer` (its own section only).
@@ -475,14 +482,23 @@ impl Keymap {
         self.dialogs.get(&layer).and_then(|m| m.get(&spec)).copied()
     }
 
-    /// A dialog layer's actions with their keys, in `DialogAction::ALL` order, for help.
+    /// A dialog layer's actions with their keys as written, in `DialogAction::ALL` order, for help.
     pub fn dialog_keys(&self, layer: Layer) -> Vec<(DialogAction, Vec<KeySpec>)> {
-        let Some(m) = self.dialogs.get(&layer) else { return Vec::new() };
         DialogAction::ALL
             .iter()
-            .map(|a| (*a, m.iter().filter(|(_, b)| *b == a).map(|(k, _)| *k).collect::<Vec<_>>()))
+            .map(|a| (*a, self.dialog_keys_of(layer, *a)))
             .filter(|(_, keys)| !keys.is_empty())
             .collect()
+    }
+
+    /// The keys of one dialog action, as written.
+    pub fn dialog_keys_of(&self, layer: Layer, action: DialogAction) -> Vec<KeySpec> {
+        self.dialog_written.get(&(layer, action)).cloned().unwrap_or_default()
+    }
+
+    /// Whether the user's keys.toml binds keys in this dialog.
+    pub fn user_bound(&self, layer: Layer) -> bool {
+        self.user_layers.contains(&layer)
     }
 
     /// The action for a key with `pane` focused: the pane's section first, then global.

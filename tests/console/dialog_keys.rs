@@ -28,6 +28,9 @@ fn a_remapped_dialog_key_works_in_the_console() {
 
     // Help closes with x now, and only with x: the binding replaced esc, q and ?.
     press(&mut a, &[ch('?')]);
+    // Its border names the keys the keymap has now.
+    let s = text(&draw(&mut a, 160, 50));
+    assert!(s.contains("j/k scroll · g/G top/end · x close") && !s.contains("Esc/q/? close"), "{s}");
     press(&mut a, &[ch('q'), key(KeyCode::Esc), ch('?')]);
     assert_eq!(a.overlay.name(), Some("help"), "the built-in close keys were replaced");
     press(&mut a, &[ch('x')]);
@@ -36,6 +39,8 @@ fn a_remapped_dialog_key_works_in_the_console() {
     // In the palette (a text field) Enter no longer runs the action; ctrl-j does,
     // and the dialog it opens takes the palette's place.
     press(&mut a, &[ch(':')]);
+    let s = text(&draw(&mut a, 160, 50));
+    assert!(s.contains("type to filter · ↑/↓ choose · ctrl-j run · Esc close"), "{s}");
     for c in "walk".chars() {
         press(&mut a, &[KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)]);
     }

@@ -8,6 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::ui::action::DialogAction;
 use crate::ui::app::App;
@@ -64,7 +65,16 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: Option<u16>) {
     let block = dialog_block(
         app,
         &format!("Activity ({})", app.activity.len()),
-        "j/k scroll · g/G top/end · C add a note · Esc/q/A close",
+        &hint(
+            app,
+            "j/k scroll · g/G top/end · C add a note · Esc/q/A close",
+            &[
+                Part::Keys(Layer::Activity, &[DialogAction::Down, DialogAction::Up], "scroll"),
+                Part::Keys(Layer::Activity, &[DialogAction::Top, DialogAction::Bottom], "top/end"),
+                Part::Keys(Layer::Activity, &[DialogAction::AddNote], "add a note"),
+                Part::Keys(Layer::Activity, &[DialogAction::Close], "close"),
+            ],
+        ),
     );
     super::draw_following(frame, area, Paragraph::new(all).wrap(Wrap { trim: false }), block, scroll);
 }

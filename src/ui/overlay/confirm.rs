@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::ui::action::DialogAction;
 use crate::ui::app::App;
@@ -49,6 +50,17 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, c: &Confirm) {
     let area = centered(main, 64, (rows as u16).saturating_add(2).clamp(7, main.height.max(7)));
     frame.render_widget(Clear, area);
     let lines: Vec<Line> = c.question.split('\n').map(|l| Line::from(styled(app, Role::Warn, l.to_string()))).collect();
-    let p = Paragraph::new(lines).wrap(Wrap { trim: true }).block(dialog_block(app, &c.title, "y yes · n/Esc no"));
+    let p = Paragraph::new(lines).wrap(Wrap { trim: true }).block(dialog_block(
+        app,
+        &c.title,
+        &hint(
+            app,
+            "y yes · n/Esc no",
+            &[
+                Part::Keys(Layer::Confirm, &[DialogAction::Yes], "yes"),
+                Part::Keys(Layer::Confirm, &[DialogAction::No], "no"),
+            ],
+        ),
+    ));
     frame.render_widget(p, area);
 }

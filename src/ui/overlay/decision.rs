@@ -18,6 +18,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer, Overlay, Transition};
 use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind};
@@ -217,7 +218,20 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     let asking = d.asking.as_ref().map(question).unwrap_or_default();
     let area = centered(main, 110, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
-    let block = dialog_block(app, "Record the decision", "Tab choose · type the reason · Enter record · Esc cancel");
+    let block = dialog_block(
+        app,
+        "Record the decision",
+        &hint(
+            app,
+            "Tab choose · type the reason · Enter record · Esc cancel",
+            &[
+                Part::Keys(Layer::Decision, &[DialogAction::NextChoice], "choose"),
+                Part::Text("type the reason"),
+                Part::Keys(Layer::Decision, &[DialogAction::Submit], "record"),
+                Part::Keys(Layer::Decision, &[DialogAction::Close], "cancel"),
+            ],
+        ),
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [info, choice, reason, err, ask] = Layout::vertical([

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::incident_acts;
 use crate::ui::action::DialogAction;
@@ -88,9 +89,34 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
     let area = centered(main, 90, sevs.len() as u16 + 8);
     frame.render_widget(Clear, area);
     let block = if d.change {
-        dialog_block(app, "Change the incident's severity", "Tab severity · Enter change · Esc cancel")
+        dialog_block(
+            app,
+            "Change the incident's severity",
+            &hint(
+                app,
+                "Tab severity · Enter change · Esc cancel",
+                &[
+                    Part::Keys(Layer::Declare, &[DialogAction::NextChoice], "severity"),
+                    Part::Keys(Layer::Declare, &[DialogAction::Submit], "change"),
+                    Part::Keys(Layer::Declare, &[DialogAction::Close], "cancel"),
+                ],
+            ),
+        )
     } else {
-        dialog_block(app, "Declare an incident", "Tab severity · type the summary · Enter declare · Esc cancel")
+        dialog_block(
+            app,
+            "Declare an incident",
+            &hint(
+                app,
+                "Tab severity · type the summary · Enter declare · Esc cancel",
+                &[
+                    Part::Keys(Layer::Declare, &[DialogAction::NextChoice], "severity"),
+                    Part::Text("type the summary"),
+                    Part::Keys(Layer::Declare, &[DialogAction::Submit], "declare"),
+                    Part::Keys(Layer::Declare, &[DialogAction::Close], "cancel"),
+                ],
+            ),
+        )
     };
     let inner = block.inner(area);
     frame.render_widget(block, area);

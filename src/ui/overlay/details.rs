@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, stay, Handled, Layer, Transition};
 use crate::domain::runbook::{AutoBinding, LogTarget, ProbeTarget};
 use crate::ui::action::DialogAction;
@@ -387,11 +388,37 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut DetailsView) {
         }
     }
     let hint = if v.typing {
-        format!("find: {}▏ · Enter go · Esc cancel", clean(&v.find))
+        let keys = hint(
+            app,
+            "Enter go · Esc cancel",
+            &[
+                Part::Keys(Layer::Prompt, &[DialogAction::Submit], "go"),
+                Part::Keys(Layer::Prompt, &[DialogAction::Close], "cancel"),
+            ],
+        );
+        format!("find: {}▏ · {keys}", clean(&v.find))
     } else if v.find.is_empty() {
-        "j/k g/G scroll · / find · Enter/Esc/q close".to_string()
+        hint(
+            app,
+            "j/k g/G scroll · / find · Enter/Esc/q close",
+            &[
+                Part::Keys(Layer::Details, &[DialogAction::Down, DialogAction::Up], "scroll"),
+                Part::Keys(Layer::Details, &[DialogAction::Top, DialogAction::Bottom], "top/end"),
+                Part::Keys(Layer::Details, &[DialogAction::Find], "find"),
+                Part::Keys(Layer::Details, &[DialogAction::Close], "close"),
+            ],
+        )
     } else {
-        format!("\"{}\": n/N next/previous · / find · Esc close", clean(&v.find))
+        let keys = hint(
+            app,
+            "n/N next/previous · / find · Esc close",
+            &[
+                Part::Keys(Layer::Details, &[DialogAction::FindNext, DialogAction::FindPrev], "next/previous"),
+                Part::Keys(Layer::Details, &[DialogAction::Find], "find"),
+                Part::Keys(Layer::Details, &[DialogAction::Close], "close"),
+            ],
+        );
+        format!("\"{}\": {keys}", clean(&v.find))
     };
     let shown = lines.split_off(v.top.min(lines.len()));
     if app.hyperlinks {

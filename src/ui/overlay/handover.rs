@@ -10,6 +10,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::event::EventKind;
 use crate::domain::record::format_ts;
@@ -53,7 +54,20 @@ pub fn on_key(app: &mut App, v: &mut HandoverView, key: KeyEvent) -> Handled {
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &HandoverView) {
     let area = centered(main, 110, main.height.saturating_sub(2).max(10));
     frame.render_widget(Clear, area);
-    let block = dialog_block(app, "Handover", "a acknowledge (I take over) · y copy Markdown · j/k scroll · Esc close");
+    let block = dialog_block(
+        app,
+        "Handover",
+        &hint(
+            app,
+            "a acknowledge (I take over) · y copy Markdown · j/k scroll · Esc close",
+            &[
+                Part::Keys(Layer::Handover, &[DialogAction::Acknowledge], "acknowledge (I take over)"),
+                Part::Keys(Layer::Handover, &[DialogAction::Copy], "copy Markdown"),
+                Part::Keys(Layer::Handover, &[DialogAction::Down, DialogAction::Up], "scroll"),
+                Part::Keys(Layer::Handover, &[DialogAction::Close], "close"),
+            ],
+        ),
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // On screen the Markdown's escapes go (`y` still copies the Markdown as is).

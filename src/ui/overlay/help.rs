@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, stay, Handled, Layer};
 use crate::ui::action::Action;
 use crate::ui::action::DialogAction;
@@ -87,7 +88,19 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
     // Never past the last line: no screen of blank rows after `G`.
     let scroll = scroll.min((lines.len() as u16).saturating_sub(area.height.saturating_sub(2)));
     let p = Paragraph::new(lines)
-        .block(dialog_block(app, "Keys", "j/k scroll · g/G top/end · Esc/q/? close"))
+        .block(dialog_block(
+            app,
+            "Keys",
+            &hint(
+                app,
+                "j/k scroll · g/G top/end · Esc/q/? close",
+                &[
+                    Part::Keys(Layer::Help, &[DialogAction::Down, DialogAction::Up], "scroll"),
+                    Part::Keys(Layer::Help, &[DialogAction::Top, DialogAction::Bottom], "top/end"),
+                    Part::Keys(Layer::Help, &[DialogAction::Close], "close"),
+                ],
+            ),
+        ))
         .scroll((scroll, 0));
     frame.render_widget(p, area);
 }

@@ -9,6 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, close, stay, Handled, Layer};
 use crate::domain::runbook::LogTarget;
 use crate::ui::action::Action;
@@ -110,12 +111,39 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
         let typed = logs_live::search_text(app).map(clean).unwrap_or_default();
         title = format!("{title} · /{typed}: {n} line{}", if n == 1 { "" } else { "s" });
     }
+    // Scrolling, F, / and n/N are the Logs pane's keys; sideways and close the log view's.
     let hint = match &v.typing {
-        Some(q) => format!("find: {}▏ · Enter find · Esc cancel", clean(q)),
-        None if main.width >= 100 => {
-            "PgUp/PgDn j/k g/G scroll · ←/→ sideways · F follow · / find · n/N older/newer · Esc close".to_string()
+        Some(q) => {
+            let keys = hint(
+                app,
+                "Enter find · Esc cancel",
+                &[
+                    Part::Keys(Layer::Prompt, &[DialogAction::Submit], "find"),
+                    Part::Keys(Layer::Prompt, &[DialogAction::Close], "cancel"),
+                ],
+            );
+            format!("find: {}▏ · {keys}", clean(q))
         }
-        None => "PgUp/PgDn g/G · ←/→ · F follow · / n N find · Esc close".to_string(),
+        None if main.width >= 100 => hint(
+            app,
+            "PgUp/PgDn j/k g/G scroll · ←/→ sideways · F follow · / find · n/N older/newer · Esc close",
+            &[
+                Part::Text("PgUp/PgDn j/k g/G scroll"),
+                Part::Keys(Layer::Log, &[DialogAction::Left, DialogAction::Right], "sideways"),
+                Part::Text("F follow · / find · n/N older/newer"),
+                Part::Keys(Layer::Log, &[DialogAction::Close], "close"),
+            ],
+        ),
+        None => hint(
+            app,
+            "PgUp/PgDn g/G · ←/→ · F follow · / n N find · Esc close",
+            &[
+                Part::Text("PgUp/PgDn g/G"),
+                Part::Keys(Layer::Log, &[DialogAction::Left, DialogAction::Right], ""),
+                Part::Text("F follow · / n N find"),
+                Part::Keys(Layer::Log, &[DialogAction::Close], "close"),
+            ],
+        ),
     };
     let block = crate::ui::chrome::dialog_block(app, &title, &hint);
     let inner = block.inner(main);

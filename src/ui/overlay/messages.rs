@@ -6,6 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, stay, Handled, Layer};
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
@@ -61,6 +62,18 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, scroll: Option<u16>) {
     let area = centered(main, main.width.saturating_sub(4).clamp(20, 160), main.height.saturating_sub(2));
     frame.render_widget(Clear, area);
     let title = format!("Message history ({})", app.messages.len());
-    let block = dialog_block(app, &title, "j/k scroll · g/G top/end · Esc/q/m close");
+    let block = dialog_block(
+        app,
+        &title,
+        &hint(
+            app,
+            "j/k scroll · g/G top/end · Esc/q/m close",
+            &[
+                Part::Keys(Layer::Messages, &[DialogAction::Down, DialogAction::Up], "scroll"),
+                Part::Keys(Layer::Messages, &[DialogAction::Top, DialogAction::Bottom], "top/end"),
+                Part::Keys(Layer::Messages, &[DialogAction::Close], "close"),
+            ],
+        ),
+    );
     super::draw_following(frame, area, Paragraph::new(lines(app)).wrap(Wrap { trim: false }), block, scroll);
 }

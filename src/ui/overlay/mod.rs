@@ -12,6 +12,7 @@ pub mod declare;
 pub mod details;
 pub mod handover;
 pub mod help;
+pub mod hint;
 pub mod layer;
 pub mod log_view;
 pub mod messages;

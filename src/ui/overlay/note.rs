@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::event::EventKind;
 use crate::ui::action::DialogAction;
@@ -58,7 +59,19 @@ pub fn on_key(app: &mut App, d: &mut NoteDialog, key: KeyEvent) -> Handled {
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &NoteDialog) {
     let area = centered(main, 90, 7);
     frame.render_widget(Clear, area);
-    let block = dialog_block(app, "Add a note", "type the note · Enter record · Esc cancel");
+    let block = dialog_block(
+        app,
+        "Add a note",
+        &hint(
+            app,
+            "type the note · Enter record · Esc cancel",
+            &[
+                Part::Text("type the note"),
+                Part::Keys(Layer::Note, &[DialogAction::Submit], "record"),
+                Part::Keys(Layer::Note, &[DialogAction::Close], "cancel"),
+            ],
+        ),
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [field, err] = Layout::vertical([Constraint::Length(3), Constraint::Length(1)]).areas(inner);

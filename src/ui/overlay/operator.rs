@@ -17,6 +17,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::approvals::{self, Refusal};
 use crate::domain::event::EventKind;
@@ -175,7 +176,20 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, o: &OperatorDialog) {
     let listed = filtered.len().min(SHOWN) as u16;
     let area = centered(main, 80, 12 + listed);
     frame.render_widget(Clear, area);
-    let block = dialog_block(app, "Who is at the keyboard?", "↑/↓ pick · type a name · Enter switch · Esc cancel");
+    let block = dialog_block(
+        app,
+        "Who is at the keyboard?",
+        &hint(
+            app,
+            "↑/↓ pick · type a name · Enter switch · Esc cancel",
+            &[
+                Part::Keys(Layer::Operator, &[DialogAction::Up, DialogAction::Down], "pick"),
+                Part::Text("type a name"),
+                Part::Keys(Layer::Operator, &[DialogAction::Submit], "switch"),
+                Part::Keys(Layer::Operator, &[DialogAction::Close], "cancel"),
+            ],
+        ),
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [now, input, list, note, err] = Layout::vertical([

@@ -6,6 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::ui::action::Action;
 use crate::ui::action::DialogAction;
@@ -98,7 +99,20 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, p: &Palette) {
         }
         lines.push(line);
     }
-    let block = dialog_block(app, "Command palette", "type to filter · ↑/↓ choose · Enter run · Esc close");
+    let block = dialog_block(
+        app,
+        "Command palette",
+        &hint(
+            app,
+            "type to filter · ↑/↓ choose · Enter run · Esc close",
+            &[
+                Part::Text("type to filter"),
+                Part::Keys(Layer::Palette, &[DialogAction::Up, DialogAction::Down], "choose"),
+                Part::Keys(Layer::Palette, &[DialogAction::Submit], "run"),
+                Part::Keys(Layer::Palette, &[DialogAction::Close], "close"),
+            ],
+        ),
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 

@@ -12,6 +12,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer, Overlay, Transition};
 use crate::domain::approvals;
 use crate::domain::event::RunKind;
@@ -413,8 +414,15 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         let area = centered(main, 110, main.height.saturating_sub(2));
         frame.render_widget(Clear, area);
         let running = app.state.rollbacks.get(&rb.id).is_some_and(|r| r.running());
-        let hint = if running { "j/k scroll · x abort · Esc back" } else { "j/k scroll · Esc back" };
-        let block = dialog_block(app, &format!("Rollback {} — output", clean(&rb.id)), hint);
+        let scroll_keys = Part::Keys(Layer::Rollback, &[DialogAction::Down, DialogAction::Up], "scroll");
+        let back = Part::Keys(Layer::Rollback, &[DialogAction::Close], "back");
+        let hint = if running {
+            let abort = Part::Keys(Layer::Rollback, &[DialogAction::Abort], "abort");
+            hint(app, "j/k scroll · x abort · Esc back", &[scroll_keys, abort, back])
+        } else {
+            hint(app, "j/k scroll · Esc back", &[scroll_keys, back])
+        };
+        let block = dialog_block(app, &format!("Rollback {} — output", clean(&rb.id)), &hint);
         let (head, body) = output_lines(app, &rb.id);
         let all = head.iter().chain(body.into_iter().flatten());
         let total = head.len() + body.map_or(0, |b| b.len());
@@ -425,14 +433,37 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
-    let hint = match &d.stage {
-        Stage::Typing { fire: true, .. } => "type the id · Enter fire · Esc back",
-        Stage::Typing { fire: false, .. } => "type the id · Enter approve · Esc back",
-        Stage::YesNo => "y fire · n/Esc back",
-        Stage::Again => "y run again · n/Esc back",
-        _ => "j/k choose · Enter approve/fire · o output · x abort · Esc close",
+    let typed = |what| {
+        [
+            Part::Text("type the id"),
+            Part::Keys(Layer::Prompt, &[DialogAction::Submit], what),
+            Part::Keys(Layer::Prompt, &[DialogAction::Close], "back"),
+        ]
     };
-    let block = dialog_block(app, "Rollback", hint);
+    let asked = |what| {
+        [
+            Part::Keys(Layer::Confirm, &[DialogAction::Yes], what),
+            Part::Keys(Layer::Confirm, &[DialogAction::No], "back"),
+        ]
+    };
+    let hint = match &d.stage {
+        Stage::Typing { fire: true, .. } => hint(app, "type the id · Enter fire · Esc back", &typed("fire")),
+        Stage::Typing { fire: false, .. } => hint(app, "type the id · Enter approve · Esc back", &typed("approve")),
+        Stage::YesNo => hint(app, "y fire · n/Esc back", &asked("fire")),
+        Stage::Again => hint(app, "y run again · n/Esc back", &asked("run again")),
+        _ => hint(
+            app,
+            "j/k choose · Enter approve/fire · o output · x abort · Esc close",
+            &[
+                Part::Keys(Layer::Rollback, &[DialogAction::Down, DialogAction::Up], "choose"),
+                Part::Keys(Layer::Rollback, &[DialogAction::Submit], "approve/fire"),
+                Part::Keys(Layer::Rollback, &[DialogAction::Output], "output"),
+                Part::Keys(Layer::Rollback, &[DialogAction::Abort], "abort"),
+                Part::Keys(Layer::Rollback, &[DialogAction::Close], "close"),
+            ],
+        ),
+    };
+    let block = dialog_block(app, "Rollback", &hint);
     let mut lines = Vec::new();
     if app.runbook.rollbacks.is_empty() {
         lines.push(Line::from(styled(app, Role::Muted, "No [[rollback]] in this runbook.")));

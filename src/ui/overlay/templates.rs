@@ -10,6 +10,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::event::EventKind;
 use crate::domain::template::{render, Context};
@@ -74,7 +75,20 @@ pub fn on_key(app: &mut App, d: &mut TemplatesDialog, key: KeyEvent) -> Handled 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &TemplatesDialog) {
     let area = centered(main, 100, main.height.saturating_sub(2).max(10));
     frame.render_widget(Clear, area);
-    let block = dialog_block(app, "Messages", "j/k choose · Enter/y copy · s send · Esc close");
+    let block = dialog_block(
+        app,
+        "Messages",
+        &hint(
+            app,
+            "j/k choose · Enter/y copy · s send · Esc close",
+            &[
+                Part::Keys(Layer::Templates, &[DialogAction::Down, DialogAction::Up], "choose"),
+                Part::Keys(Layer::Templates, &[DialogAction::Copy], "copy"),
+                Part::Keys(Layer::Templates, &[DialogAction::Send], "send"),
+                Part::Keys(Layer::Templates, &[DialogAction::Close], "close"),
+            ],
+        ),
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.runbook.templates.is_empty() {

@@ -6,6 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, stay, Handled, Layer};
 use crate::ui::action::DialogAction;
 use crate::ui::app::App;
@@ -45,7 +46,18 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &TextView) {
     let lines: Vec<Line> = v.lines.iter().map(|l| Line::from(styled(app, Role::Text, clean(l)))).collect();
     let p = Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .block(dialog_block(app, &clean(&v.title), "j/k scroll · Esc/q close"))
+        .block(dialog_block(
+            app,
+            &clean(&v.title),
+            &hint(
+                app,
+                "j/k scroll · Esc/q close",
+                &[
+                    Part::Keys(Layer::Text, &[DialogAction::Down, DialogAction::Up], "scroll"),
+                    Part::Keys(Layer::Text, &[DialogAction::Close], "close"),
+                ],
+            ),
+        ))
         .scroll((v.scroll, 0));
     frame.render_widget(p, area);
 }

@@ -8,6 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, close, stay, Handled, Layer, Transition};
 use crate::domain::event::Verdict;
 use crate::ui::action::Action;
@@ -81,8 +82,17 @@ pub fn on_key(app: &mut App, w: &mut Walkthrough, key: KeyEvent) -> Handled {
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, w: &Walkthrough) {
     frame.render_widget(Clear, main);
     let (cur, left) = current(app, w);
+    let own = hint(
+        app,
+        "j skip · k back · Esc leave",
+        &[
+            Part::Keys(Layer::Walkthrough, &[DialogAction::Skip], "skip"),
+            Part::Keys(Layer::Walkthrough, &[DialogAction::Back], "back"),
+            Part::Keys(Layer::Walkthrough, &[DialogAction::Close], "leave"),
+        ],
+    );
     let keys = format!(
-        "{} pass · {} fail · {} n/a · j skip · k back · Esc leave",
+        "{} pass · {} fail · {} n/a · {own}",
         app.keymap.label(Action::MarkPass).split(',').next().unwrap_or("space").replace(" (checklist)", ""),
         app.keymap.label(Action::MarkFail).split(',').next().unwrap_or("x").replace(" (checklist)", ""),
         app.keymap.label(Action::MarkNa).split(',').next().unwrap_or("n").replace(" (checklist)", ""),

@@ -8,6 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use super::hint::{hint, Part};
 use super::{act, centered, close, stay, Handled, Layer};
 use crate::domain::duration::clock_format;
 use crate::ui::action::DialogAction;
@@ -30,7 +31,18 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
     let roster = &app.team.roster;
     let area = centered(main, 110, (roster.len() as u16 + 5).max(7));
     frame.render_widget(Clear, area);
-    let block = dialog_block(app, &format!("Who is here ({})", roster.len()), "j/k scroll · Esc close");
+    let block = dialog_block(
+        app,
+        &format!("Who is here ({})", roster.len()),
+        &hint(
+            app,
+            "j/k scroll · Esc close",
+            &[
+                Part::Keys(Layer::Who, &[DialogAction::Down, DialogAction::Up], "scroll"),
+                Part::Keys(Layer::Who, &[DialogAction::Close], "close"),
+            ],
+        ),
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
