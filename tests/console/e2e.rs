@@ -246,6 +246,46 @@ fn bad_keymap_names_file_and_line_and_exits_2() {
     assert!(err.contains("keys.toml:3: unknown action \"launch\""), "{err}");
 }
 
+#[test]
+fn a_letter_bound_in_a_dialog_with_a_text_field_names_file_and_line_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("keys.toml"), "[dialog.note]\nsubmit = [\"enter\", \"s\"]\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["open", runbook().to_str().unwrap()])
+        .env("WARROOM_DATA_DIR", dir.path())
+        .env("WARROOM_CONFIG_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("keys.toml:2: \"s\" is typed text in [dialog.note]"), "{err}");
+}
+
+/// A dialog key moved in the user's keys.toml (the config dir) works in the
+/// real console: help closes with `x` alone, and its border says so.
+#[test]
+fn a_dialog_key_from_the_users_keys_toml_works_in_the_real_console() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(data.path().join("config")).unwrap();
+    std::fs::write(data.path().join("config/keys.toml"), "[dialog.help]\nclose = \"x\"\n").unwrap();
+    let s = Session { name: format!("dialog-keys-{}", std::process::id()), data };
+    s.launch(120, 40);
+    s.wait_screen("Release 4.2");
+    s.keys(&["?"]);
+    s.wait_screen("focus the next pane");
+    s.wait_screen("x close");
+    // q no longer closes help (nor quits): the j after it still scrolls the help.
+    s.keys(&["q", "j"]);
+    s.wait("help scrolled, still open", |s| {
+        let sc = s.screen();
+        sc.contains("x close") && !sc.contains("focus the next pane")
+    });
+    s.keys(&["x"]);
+    s.wait("help closed", |s| !s.screen().contains("x close"));
+    s.keys(&["q"]);
+    s.wait_screen("EXIT=0");
+}
+
 /// How often `needle` occurs in `hay`.
 fn count(hay: &[u8], needle: &[u8]) -> usize {
     hay.windows(needle.len()).filter(|w| *w == needle).count()
