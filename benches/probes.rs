@@ -108,7 +108,7 @@ fn main() {
                 due = frames.tick() => {
                     frame_late.push(due.elapsed().as_secs_f64() * 1000.0);
                     let t = std::time::Instant::now();
-                    app.now = Utc::now();
+                    app.model.now = Utc::now();
                     term.draw(|f| warroom::ui::render::draw(f, &mut app)).unwrap();
                     frame_draw.push(t.elapsed().as_secs_f64() * 1000.0);
                 }

@@ -29,7 +29,7 @@ pub struct Feed {
 /// beyond the last [`REPLAYED`] they are counted as not kept.
 pub fn replay(app: &mut App, records: &[Record]) {
     let from = records.len().saturating_sub(REPLAYED);
-    app.activity.dropped += from;
+    app.model.activity.dropped += from;
     for r in &records[from..] {
         on_record(app, r, false);
     }
@@ -62,17 +62,18 @@ impl Feed {
 /// live rather than replayed at start) also says it in the message line.
 pub fn on_record(app: &mut App, r: &Record, notify: bool) {
     // The runbook's secrets are hidden here as everywhere text enters.
-    let hidden = app.redactor.record(r);
+    let hidden = app.model.redactor.record(r);
     let Some(act) = activity::describe(hidden.as_ref().unwrap_or(r)) else { return };
     if notify {
         app.say(format!("{} {}", clean(&act.by), clean(&act.text)), MsgKind::Info);
     }
-    app.activity.push(act);
+    app.model.activity.push(act);
 }
 
 /// The notes that name item `id`, oldest first: "HH:MM:SS ben: text".
 pub fn notes_about(app: &App, id: &str) -> Vec<String> {
-    app.state
+    app.model
+        .state
         .notes
         .iter()
         .filter(|n| activity::names(&n.text, id))

@@ -52,7 +52,7 @@ impl Session {
             Input::Key(k) => self.app.on_key(k),
             Input::Mouse(m) => self.app.on_mouse(m),
             Input::Resize => {
-                self.app.dirty = true;
+                self.app.view.dirty = true;
                 Vec::new()
             }
             Input::Tick(now) => {
@@ -78,7 +78,7 @@ impl Session {
                 if let EventKind::OperatorSwitched { to, .. } = &event {
                     // The switch is journaled as the one handing over; later acts are the new operator's.
                     let e = self.app.append(event.clone());
-                    self.app.operator = to.clone();
+                    self.app.model.operator = to.clone();
                     vec![e]
                 } else {
                     vec![self.app.append(event)]
@@ -116,10 +116,10 @@ impl Session {
                         if let Err(err) = terminal::suspend() {
                             self.app.say(format!("could not take the terminal back: {err}"), MsgKind::Error);
                         }
-                        if self.app.mouse {
+                        if self.app.view.mouse {
                             let _ = terminal::set_mouse(true);
                         }
-                        self.app.dirty = true;
+                        self.app.view.dirty = true;
                         self.repaint = true;
                     }
                 }

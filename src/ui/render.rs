@@ -19,26 +19,27 @@ pub fn too_small_text(w: u16, h: u16) -> String {
 pub fn draw(frame: &mut Frame, app: &mut App) {
     let area = frame.area();
     if area.width < MIN_W || area.height < MIN_H {
-        app.pane_areas.clear();
+        app.view.pane_areas.clear();
         let p = Paragraph::new(too_small_text(area.width, area.height)).wrap(Wrap { trim: true });
         frame.render_widget(p, area);
         return;
     }
     let [main, status, message] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    let main = match &app.timeline_bar {
+    let main = match &app.view.timeline_bar {
         Some(bar) => {
             let [bar_area, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(main);
             let text = super::text::fit(&super::text::clean(bar), bar_area.width as usize);
-            let style = app.theme.style(super::theme::Role::Accent).add_modifier(ratatui::style::Modifier::REVERSED);
+            let style =
+                app.view.theme.style(super::theme::Role::Accent).add_modifier(ratatui::style::Modifier::REVERSED);
             frame.render_widget(Paragraph::new(text).style(style), bar_area);
             rest
         }
         None => main,
     };
     let main = super::banner::draw(frame, app, main);
-    if matches!(app.overlay, Some(Overlay::Walkthrough(_))) {
-        app.pane_areas.clear();
+    if matches!(app.view.overlay, Some(Overlay::Walkthrough(_))) {
+        app.view.pane_areas.clear();
     } else {
         draw_panes(frame, app, main);
     }
@@ -48,7 +49,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 }
 
 fn draw_panes(frame: &mut Frame, app: &mut App, main: Rect) {
-    let areas = app.layout.areas(main);
+    let areas = app.view.layout.areas(main);
     for (pane, r) in &areas {
         if r.width < 4 || r.height < 3 {
             continue;
@@ -61,5 +62,5 @@ fn draw_panes(frame: &mut Frame, app: &mut App, main: Rect) {
             PaneId::Escalation => panes::escalation::draw(frame, app, *r),
         }
     }
-    app.pane_areas = areas;
+    app.view.pane_areas = areas;
 }

@@ -22,15 +22,15 @@ fn kv(app: &App, k: &str, v: impl Into<String>) -> Line<'static> {
 }
 
 pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static>>) {
-    let rb = &app.runbook;
+    let rb = &app.model.runbook;
     let mut out = Vec::new();
     let title;
     match pane {
         PaneId::Checklist => {
             let Some(c) = items::criteria(rb).get(index).copied() else { return ("Criterion".into(), out) };
             title = format!("Criterion {}", clean(&c.id));
-            let st = app.state.criteria.get(&c.id).cloned().unwrap_or_default();
-            let (sym, word, role) = app.symbols.verdict(st.verdict);
+            let st = app.model.state.criteria.get(&c.id).cloned().unwrap_or_default();
+            let (sym, word, role) = app.view.symbols.verdict(st.verdict);
             out.push(Line::from(vec![
                 styled(app, role, format!("{sym} {word}")),
                 plain(format!("  {}", clean(&c.title))),
@@ -71,7 +71,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
         PaneId::Steps => {
             let Some(s) = items::steps(rb).get(index).copied() else { return ("Step".into(), out) };
             title = format!("Step {}", clean(&s.id));
-            let (sym, word, role) = app.symbols.step(app.state.step_status(&s.id));
+            let (sym, word, role) = app.view.symbols.step(app.model.state.step_status(&s.id));
             out.push(Line::from(vec![
                 styled(app, role, format!("{sym} {word}")),
                 plain(format!("  {}", clean(&s.title))),
@@ -92,7 +92,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 out.push(kv(app, "timeout", t.to_string()));
             }
             out.push(kv(app, "on fail", s.on_fail.label()));
-            if let Some(st) = app.state.steps.get(&s.id) {
+            if let Some(st) = app.model.state.steps.get(&s.id) {
                 for r in &st.runs {
                     let end = match &r.finished {
                         None => "running".to_string(),
@@ -151,7 +151,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             for c in &p.conditions {
                 out.push(kv(app, "condition", clean(&c.text)));
             }
-            match app.state.probes.get(&p.id) {
+            match app.model.state.probes.get(&p.id) {
                 Some(ch) => out.push(kv(
                     app,
                     "journaled",
@@ -164,7 +164,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 )),
                 None => out.push(kv(app, "journaled", "no health change recorded yet")),
             }
-            let hist: Vec<_> = app.state.probe_history.iter().filter(|(id, _)| *id == p.id).collect();
+            let hist: Vec<_> = app.model.state.probe_history.iter().filter(|(id, _)| *id == p.id).collect();
             for (_, ch) in hist.iter().rev().take(10) {
                 out.push(kv(app, "  history", format!("{} {}", timefmt::hms(ch.at), ch.health.label())));
             }
@@ -196,7 +196,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 Some(l) => format!("Escalation level {}", clean(&l.name)),
                 None => "Incident".into(),
             };
-            if let (Some(sev), Some(inc)) = (sev, app.state.incident.as_ref()) {
+            if let (Some(sev), Some(inc)) = (sev, app.model.state.incident.as_ref()) {
                 let summary = inc.summary.as_deref().map(|s| format!(": {}", clean(s))).unwrap_or_default();
                 out.push(kv(app, "incident", format!("{} {}{summary}", clean(&sev.id), clean(&sev.title))));
             }
@@ -214,7 +214,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
 /// Notes that name the item (by its id) go right under its first line,
 /// before long run output: what people said about it is read first.
 fn insert_notes(app: &App, pane: PaneId, index: usize, out: &mut Vec<Line<'static>>) {
-    let rb = &app.runbook;
+    let rb = &app.model.runbook;
     let id = match pane {
         PaneId::Steps => items::steps(rb).get(index).map(|s| s.id.clone()),
         PaneId::Checklist => items::criteria(rb).get(index).map(|c| c.id.clone()),
@@ -356,7 +356,7 @@ fn place_links(app: &mut App, shown: &[Line], inner: Rect, v: &DetailsView) {
         }
         row += rows.max(1);
     }
-    app.placed_links = placed;
+    app.view.placed_links = placed;
 }
 
 pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut DetailsView) {
@@ -390,7 +390,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut DetailsView) {
         format!("\"{}\": n/N next/previous · / find · Esc close", clean(&v.find))
     };
     let shown = lines.split_off(v.top.min(lines.len()));
-    if app.hyperlinks {
+    if app.view.hyperlinks {
         place_links(app, &shown, Rect::new(area.x + 1, area.y + 1, inner_w, inner_h as u16), v);
     }
     let p = Paragraph::new(shown).wrap(Wrap { trim: false }).block(crate::ui::chrome::dialog_block(app, &title, &hint));

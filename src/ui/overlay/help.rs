@@ -16,7 +16,7 @@ use crate::ui::theme::Role;
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for a in Action::ALL {
-        let keys = app.keymap.label(*a);
+        let keys = app.view.keymap.label(*a);
         out.push(Line::from(vec![
             styled(app, Role::Accent, pad(&keys, 24)),
             styled(app, Role::Text, format!(" {:<17} ", a.name())),

@@ -37,7 +37,7 @@ impl LogView {
 }
 
 pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
-    let Some(log) = app.runbook.logs.get(v.log).map(|l| l.id.clone()) else { return Outcome::Close };
+    let Some(log) = app.model.runbook.logs.get(v.log).map(|l| l.id.clone()) else { return Outcome::Close };
     if let Some(mut q) = v.typing.take() {
         match key.code {
             KeyCode::Esc => {}
@@ -63,7 +63,7 @@ pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
     }
     // Sideways by half a screen: long lines are cut at the edge, never wrapped,
     // so a line is always one row and a search hit stays where it was put.
-    let half = (app.pane_areas.iter().map(|(_, r)| r.right()).max().unwrap_or(80) as usize / 2).max(1);
+    let half = (app.view.pane_areas.iter().map(|(_, r)| r.right()).max().unwrap_or(80) as usize / 2).max(1);
     match key.code {
         KeyCode::Right | KeyCode::Char('l') => {
             v.shift += half;
@@ -76,7 +76,7 @@ pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
         _ => {}
     }
     // The keys of the Logs pane, as the keymap (and the user's keys.toml) binds them.
-    match app.keymap.action_for(PaneId::Logs, &key) {
+    match app.view.keymap.action_for(PaneId::Logs, &key) {
         Some(Action::Search) => v.typing = Some(String::new()),
         Some(
             a @ (Action::PageUp
@@ -89,7 +89,7 @@ pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
             | Action::SearchNext
             | Action::SearchPrev),
         ) => {
-            app.message = None;
+            app.view.dismissed = app.model.messages.said();
             logs_live::pane_key(app, a);
         }
         _ => {}
@@ -98,7 +98,7 @@ pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
 }
 
 pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
-    let Some(l) = app.runbook.logs.get(v.log).cloned() else { return };
+    let Some(l) = app.model.runbook.logs.get(v.log).cloned() else { return };
     frame.render_widget(Clear, main);
     let mut title = format!("Log {} · {}", clean(&l.id), header_state(app, &l.id));
     if v.shift > 0 {
@@ -131,11 +131,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
     if let Some(r) = &l.warn {
         about.push_str(&format!(" · warn /{}/", r.as_str()));
     }
-    let kept = app.live.logs.get(&l.id).map_or(0, |w| w.len());
+    let kept = app.model.live.logs.get(&l.id).map_or(0, |w| w.len());
     about.push_str(&format!(" · {kept} lines kept"));
     let mut rows = vec![Line::from(styled(app, Role::Muted, fit(&clean(&about), w)))];
     let room = (inner.height as usize).saturating_sub(1);
-    app.live.log_view.rows.insert(l.id.clone(), room);
+    app.view.logs.rows.insert(l.id.clone(), room);
     let query = logs_live::search_query(app);
     rows.extend(
         logs_live::visible(app, &l.id, room)

@@ -102,7 +102,7 @@ pub fn is_close(key: &KeyEvent, text_field: bool) -> bool {
 }
 
 pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let Some(ov) = app.overlay.take() else { return Vec::new() };
+    let Some(ov) = app.view.overlay.take() else { return Vec::new() };
     let outcome = match ov {
         Overlay::Help { scroll } => help::on_key(app, scroll, key),
         Overlay::Messages { scroll } => messages::on_key(app, scroll, key),
@@ -126,16 +126,16 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     match outcome {
         Outcome::Keep(ov) => {
             // A handler that ran an action may have opened another overlay; that one wins.
-            if app.overlay.is_none() {
-                app.overlay = Some(ov);
+            if app.view.overlay.is_none() {
+                app.view.overlay = Some(ov);
             }
             Vec::new()
         }
         Outcome::Close => Vec::new(),
         Outcome::Done(e) => e,
         Outcome::Also(ov, e) => {
-            if app.overlay.is_none() {
-                app.overlay = Some(ov);
+            if app.view.overlay.is_none() {
+                app.view.overlay = Some(ov);
             }
             e
         }
@@ -143,7 +143,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 }
 
 pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
-    let Some(mut ov) = app.overlay.take() else { return };
+    let Some(mut ov) = app.view.overlay.take() else { return };
     match &mut ov {
         Overlay::Help { scroll } => help::draw(frame, app, main, *scroll),
         Overlay::Messages { scroll } => messages::draw(frame, app, main, *scroll),
@@ -164,7 +164,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Note(n) => note::draw(frame, app, main, n),
         Overlay::Activity { scroll } => activity::draw(frame, app, main, *scroll),
     }
-    app.overlay = Some(ov);
+    app.view.overlay = Some(ov);
 }
 
 /// A centred box of at most `w`×`h` inside `area`.

@@ -35,8 +35,8 @@ pub fn on_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
         }
         KeyCode::Enter => {
             if !s.query.is_empty() {
-                let n = items::matches(&app.runbook, s.pane, &s.query).len();
-                app.last_search = Some((s.pane, s.query.clone()));
+                let n = items::matches(&app.model.runbook, s.pane, &s.query).len();
+                app.view.last_search = Some((s.pane, s.query.clone()));
                 if n == 0 {
                     app.select(s.pane, s.saved);
                     app.say(format!("no match for \"{}\"", s.query), MsgKind::Warn);
@@ -47,15 +47,15 @@ pub fn on_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
             return Outcome::Close;
         }
         KeyCode::Down => {
-            app.last_search = Some((s.pane, s.query.clone()));
+            app.view.last_search = Some((s.pane, s.query.clone()));
             app.search_step(true);
-            app.message = None;
+            app.view.dismissed = app.model.messages.said();
             return Outcome::Keep(Overlay::Search(s));
         }
         KeyCode::Up => {
-            app.last_search = Some((s.pane, s.query.clone()));
+            app.view.last_search = Some((s.pane, s.query.clone()));
             app.search_step(false);
-            app.message = None;
+            app.view.dismissed = app.model.messages.said();
             return Outcome::Keep(Overlay::Search(s));
         }
         KeyCode::Backspace => {
@@ -64,7 +64,7 @@ pub fn on_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
         KeyCode::Char(c) if !ctrl => s.query.push(c),
         _ => return Outcome::Keep(Overlay::Search(s)),
     }
-    match items::matches(&app.runbook, s.pane, &s.query).first() {
+    match items::matches(&app.model.runbook, s.pane, &s.query).first() {
         Some(i) => app.select(s.pane, *i),
         None => app.select(s.pane, s.saved),
     }
@@ -78,7 +78,7 @@ fn on_log_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
         KeyCode::Esc => return Outcome::Close,
         KeyCode::Enter => {
             if !s.query.is_empty() {
-                if let Some(log) = app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) {
+                if let Some(log) = app.model.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) {
                     crate::ui::logs_live::search_start(app, &log, &s.query);
                 }
             }
@@ -96,10 +96,10 @@ fn on_log_key(app: &mut App, mut s: SearchPrompt, key: KeyEvent) -> Outcome {
 /// What the message line shows while searching.
 pub fn prompt_text(app: &App, s: &SearchPrompt) -> String {
     if s.pane == PaneId::Logs {
-        let log = app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| clean(&l.id)).unwrap_or_default();
+        let log = app.model.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| clean(&l.id)).unwrap_or_default();
         return format!("/{}█   in log {log} · Enter find · Esc cancel", clean(&s.query));
     }
-    let n = items::matches(&app.runbook, s.pane, &s.query).len();
+    let n = items::matches(&app.model.runbook, s.pane, &s.query).len();
     let found = if s.query.is_empty() {
         String::new()
     } else if n == 0 {

@@ -19,16 +19,22 @@ use crate::ui::text::clean;
 
 /// The deliveries of template `id` (filled now) to each of its `send_to` channels.
 pub fn deliveries(app: &App, id: &str, on: Option<&str>) -> Vec<Delivery> {
-    channels::filled(&context(app), &app.redactor, id, on)
+    channels::filled(&context(app), &app.model.redactor, id, on)
 }
 
 /// The automatic sends for an event this console just wrote.
 pub fn on_own_event(app: &App, event: &EventKind) -> Vec<Delivery> {
-    channels::automatic(&context(app), &app.redactor, event)
+    channels::automatic(&context(app), &app.model.redactor, event)
 }
 
 fn context(app: &App) -> Context<'_> {
-    Context { runbook: &app.runbook, state: &app.state, now: app.now, operator: &app.operator, vars: &app.vars }
+    Context {
+        runbook: &app.model.runbook,
+        state: &app.model.state,
+        now: app.model.now,
+        operator: &app.model.operator,
+        vars: &app.model.vars,
+    }
 }
 
 /// A delivery's progress: retries are shown, the outcome journaled and shown.
@@ -38,7 +44,7 @@ pub fn on_update(app: &mut App, u: DeliveryUpdate) -> Vec<Effect> {
     match u.state {
         DeliveryState::Retrying { attempt, error, next_in } => {
             let secs = next_in.as_secs_f32();
-            app.live.channels.insert(d.channel.id.clone(), format!("retrying after attempt {attempt}: {error}"));
+            app.model.live.channels.insert(d.channel.id.clone(), format!("retrying after attempt {attempt}: {error}"));
             app.say(
                 format!("message {t} to {ch}: attempt {attempt} failed ({}), retrying in {secs:.0}s", clean(&error)),
                 MsgKind::Warn,
@@ -46,7 +52,7 @@ pub fn on_update(app: &mut App, u: DeliveryUpdate) -> Vec<Effect> {
             Vec::new()
         }
         DeliveryState::Sent { attempts, status } => {
-            app.live.channels.remove(&d.channel.id);
+            app.model.live.channels.remove(&d.channel.id);
             app.say(format!("message {t} sent to {ch} (HTTP {status}, attempt {attempts})"), MsgKind::Info);
             vec![app.append(EventKind::MessageSent {
                 template: d.template.clone(),
@@ -58,7 +64,7 @@ pub fn on_update(app: &mut App, u: DeliveryUpdate) -> Vec<Effect> {
             })]
         }
         DeliveryState::Failed { attempts, status, error } => {
-            app.live.channels.remove(&d.channel.id);
+            app.model.live.channels.remove(&d.channel.id);
             app.say(
                 format!("message {t} NOT sent to {ch} after {attempts} attempt(s): {}", clean(&error)),
                 MsgKind::Error,
@@ -77,16 +83,17 @@ pub fn on_update(app: &mut App, u: DeliveryUpdate) -> Vec<Effect> {
 
 /// Each channel's state for the status line: `golive ✓`, `alerts ✗500`, `golive ↻`.
 pub fn status_words(app: &App) -> Vec<(String, bool)> {
-    let (ok, bad, retry) = if app.symbols.ascii { ("ok", "FAIL", "retry") } else { ("✓", "✗", "↻") };
-    app.runbook
+    let (ok, bad, retry) = if app.view.symbols.ascii { ("ok", "FAIL", "retry") } else { ("✓", "✗", "↻") };
+    app.model
+        .runbook
         .channels
         .iter()
         .map(|c| {
             let id = clean(&c.id);
-            if app.live.channels.contains_key(&c.id) {
+            if app.model.live.channels.contains_key(&c.id) {
                 return (format!("{id} {retry}"), false);
             }
-            match app.state.channels.get(&c.id).map(|d| &d.result) {
+            match app.model.state.channels.get(&c.id).map(|d| &d.result) {
                 None => (format!("{id} ·"), true),
                 Some(Ok(_)) => (format!("{id} {ok}"), true),
                 Some(Err((Some(st), _))) => (format!("{id} {bad}{st}"), false),

@@ -11,9 +11,9 @@ use crate::ui::effect::Effect;
 /// One probe attempt: into its history; a health change is journaled, unless the
 /// journal already says so (another console probing the same thing got there first).
 pub fn on_probe(app: &mut App, r: &ProbeResult) -> Vec<Effect> {
-    let Some(probe) = app.runbook.probe(&r.probe) else { return Vec::new() };
-    let journaled = app.state.probes.get(&r.probe).cloned();
-    let hist = app.procs.histories.entry(r.probe.clone()).or_insert_with(|| {
+    let Some(probe) = app.model.runbook.probe(&r.probe) else { return Vec::new() };
+    let journaled = app.model.state.probes.get(&r.probe).cloned();
+    let hist = app.model.procs.histories.entry(r.probe.clone()).or_insert_with(|| {
         let h = ProbeHistory::for_probe(probe);
         // Resume from the session's last health so a restart journals no false change.
         match &journaled {
@@ -34,26 +34,31 @@ pub fn on_probe(app: &mut App, r: &ProbeResult) -> Vec<Effect> {
 
 /// A probe's health: this console's live history (thresholds applied) first, else the journal's.
 pub fn health(app: &App, probe: &str) -> Option<crate::domain::event::ProbeHealth> {
-    app.procs.histories.get(probe).and_then(|h| h.health()).or_else(|| app.state.probes.get(probe).map(|c| c.health))
+    app.model
+        .procs
+        .histories
+        .get(probe)
+        .and_then(|h| h.health())
+        .or_else(|| app.model.state.probes.get(probe).map(|c| c.health))
 }
 
 /// The auto-verdicts due now (only in a console that may write, or whose journal database is down).
 pub fn auto_verdicts(app: &mut App) -> Vec<Effect> {
-    if !app.sources_may_journal() || !app.runbook.criteria.iter().any(|c| c.auto.is_some()) {
+    if !app.sources_may_journal() || !app.model.runbook.criteria.iter().any(|c| c.auto.is_some()) {
         return Vec::new();
     }
-    let mut auto = std::mem::take(&mut app.procs.auto);
+    let mut auto = std::mem::take(&mut app.model.procs.auto);
     let events = {
         // Per-minute counts in each LogWindow: not limited by the line ring buffer.
         let inp = Inputs {
-            runbook: &app.runbook,
-            state: &app.state,
-            probes: &app.procs.histories,
-            logs: &app.live.logs,
-            now: app.now,
+            runbook: &app.model.runbook,
+            state: &app.model.state,
+            probes: &app.model.procs.histories,
+            logs: &app.model.live.logs,
+            now: app.model.now,
         };
         auto.evaluate(&inp)
     };
-    app.procs.auto = auto;
+    app.model.procs.auto = auto;
     events.into_iter().map(|event| app.append(event)).collect()
 }
