@@ -109,7 +109,7 @@ fn main() {
                     frame_late.push(due.elapsed().as_secs_f64() * 1000.0);
                     let t = std::time::Instant::now();
                     app.model.now = Utc::now();
-                    term.draw(|f| warroom::ui::render::draw(f, &mut app)).unwrap();
+                    term.draw(|f| app.draw(f)).unwrap();
                     frame_draw.push(t.elapsed().as_secs_f64() * 1000.0);
                 }
                 _ = tokio::time::sleep_until(deadline) => break,

@@ -106,7 +106,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("full frame 160x50 (50 criteria, 20 probes, 1000 log lines)", |b| {
         b.iter(|| {
             app.view.dirty = true;
-            term.draw(|f| warroom::ui::render::draw(f, &mut app)).unwrap();
+            term.draw(|f| app.draw(f)).unwrap();
         })
     });
 }

@@ -183,7 +183,7 @@ fn live_session(app: &mut App) {
 
 fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| warroom::ui::render::draw(f, app)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
     term.backend().buffer().clone()
 }
 
@@ -395,7 +395,7 @@ fn outside_text_is_sanitised_on_screen() {
 
 /// Every pane's right border sits where its block says, on every row (T9).
 fn borders_intact(a: &App, buf: &Buffer) {
-    for (pane, r) in &a.view.pane_areas {
+    for (pane, r) in &a.view.drawn.pane_areas {
         for y in r.y..r.y + r.height {
             let right = buf[(r.x + r.width - 1, y)].symbol();
             assert!(

@@ -383,7 +383,7 @@ mod status_line {
         app.model.team.roster = vec![who("ana", 1, false, 5), who("bo", 2, true, 3600), who("ci", 3, false, 3600)];
         change(&mut app);
         let mut term = Terminal::new(TestBackend::new(width, 30)).unwrap();
-        term.draw(|f| warroom::ui::render::draw(f, &mut app)).unwrap();
+        term.draw(|f| app.draw(f)).unwrap();
         let buf = term.backend().buffer().clone();
         let y = buf.area.height - 2;
         (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect()

@@ -83,51 +83,18 @@ impl App {
         App { model, view }
     }
 
-    /// Fold journal records in (ours and others').
+    /// Fold journal records in (ours and others'): `Model::fold`.
     pub fn fold(&mut self, records: &[Record]) {
-        for r in records {
-            if r.seq > self.model.state.last_seq {
-                let malformed = self.model.state.malformed_count;
-                let hidden = self.model.redactor.record(r);
-                let shown = hidden.as_ref().unwrap_or(r);
-                self.model.state.apply(shown);
-                super::logs_live::on_shown_record(self, shown);
-                if self.model.state.malformed_count > malformed {
-                    let why = self.model.state.malformed.last().filter(|m| m.seq == r.seq).map(|m| m.why.clone());
-                    self.say(
-                        format!(
-                            "journal record #{} ({}) could not be read and was left out: {}",
-                            r.seq,
-                            crate::ui::text::clean(&r.kind),
-                            crate::ui::text::clean(why.as_deref().unwrap_or("too many to list"))
-                        ),
-                        MsgKind::Warn,
-                    );
-                }
-                self.view.dirty = true;
-                self.model.bell |= rings_bell(r, self.model.now);
-            }
-        }
-        self.expire_evidence();
-    }
-
-    /// Verdicts that are no longer evidence show PENDING (`domain::expiry`).
-    fn expire_evidence(&mut self) {
-        let t0 = crate::domain::countdown::t0(&self.model.runbook, &self.model.state);
-        let before = self.model.state.criteria.values().filter(|c| c.expired.is_some()).count();
-        crate::domain::expiry::apply(&mut self.model.state, &self.model.runbook, t0, self.model.now);
-        if self.model.state.criteria.values().filter(|c| c.expired.is_some()).count() != before {
+        if self.model.fold(records) {
             self.view.dirty = true;
         }
     }
 
+    /// The clock moves on: `Model::tick`.
     pub fn tick(&mut self, now: DateTime<Utc>) {
-        // The status line shows seconds: a new second is a change.
-        if now.timestamp() != self.model.now.timestamp() {
+        if self.model.tick(now) {
             self.view.dirty = true;
         }
-        self.model.now = now;
-        self.expire_evidence();
     }
 
     /// Who is acting from this console (`Model::actor`).
@@ -139,6 +106,15 @@ impl App {
     pub fn say(&mut self, text: impl Into<String>, kind: MsgKind) {
         self.model.say(text, kind);
         self.view.dirty = true;
+    }
+
+    /// Draws one frame. Panes and dialogs read the model and the view; what
+    /// they leave for the next frame and the mouse (scroll offsets, hit maps,
+    /// links: `Drawn`) is all they write.
+    pub fn draw(&mut self, frame: &mut ratatui::Frame) {
+        let mut drawn = std::mem::take(&mut self.view.drawn);
+        super::render::draw(frame, self, &mut drawn);
+        self.view.drawn = drawn;
     }
 
     /// What the message line shows now, if anything.
@@ -164,12 +140,14 @@ impl App {
         let mut effects = match ev {
             SourceEvent::JournalChanged => vec![Effect::PollJournal],
             SourceEvent::RunOutput { kind, id, run, line } => {
-                super::wiring::steps::on_output(self, kind, &id, run, line);
+                super::wiring::steps::on_output(&mut self.model, kind, &id, run, line);
                 return Vec::new();
             }
-            SourceEvent::RunExited { kind, id, run, end } => super::wiring::steps::on_exit(self, kind, &id, run, &end),
+            SourceEvent::RunExited { kind, id, run, end } => {
+                super::wiring::steps::on_exit(&mut self.model, kind, &id, run, &end)
+            }
             SourceEvent::Probe(p) => {
-                let changed = super::wiring::probes::on_probe(self, &p);
+                let changed = super::wiring::probes::on_probe(&mut self.model, &p);
                 let hist = self.model.live.probes.entry(p.probe.clone()).or_default();
                 hist.push(p);
                 let excess = hist.len().saturating_sub(120);
@@ -177,20 +155,20 @@ impl App {
                 changed
             }
             SourceEvent::LogLines { log, lines } => {
-                super::logs_live::on_lines(self, log, lines);
+                super::logs_live::on_lines(&mut self.model, log, lines);
                 Vec::new()
             }
             SourceEvent::LogDropped { log, at, counts } => {
-                super::logs_live::on_dropped(self, log, at, counts);
+                super::logs_live::on_dropped(&mut self.model, log, at, counts);
                 Vec::new()
             }
             SourceEvent::LogStatus { log, status } => {
-                super::logs_live::on_status(self, log, status);
+                super::logs_live::on_status(&mut self.model, log, status);
                 Vec::new()
             }
-            SourceEvent::Delivery(u) => super::wiring::channels::on_update(self, *u),
+            SourceEvent::Delivery(u) => super::wiring::channels::on_update(&mut self.model, *u),
         };
-        effects.extend(super::wiring::probes::auto_verdicts(self));
+        effects.extend(super::wiring::probes::auto_verdicts(&mut self.model));
         effects
     }
 
@@ -199,7 +177,7 @@ impl App {
             return Vec::new();
         }
         self.view.dirty = true;
-        self.model.team.last_input = self.model.now;
+        self.model.touched();
         if self.view.overlay.is_some() {
             return overlay::on_key(self, key);
         }
@@ -222,12 +200,13 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
-        self.model.team.last_input = self.model.now;
+        self.model.touched();
         if self.view.overlay.is_some() {
             return Vec::new();
         }
         let hit = self
             .view
+            .drawn
             .pane_areas
             .iter()
             .find(|(_, r)| r.contains(ratatui::layout::Position { x: m.column, y: m.row }))
@@ -237,7 +216,7 @@ impl App {
                 self.view.focus = p;
                 self.view.dirty = true;
                 // A click on a row selects it; on the selected row, opens its details (like Enter).
-                if let Some(i) = self.view.row_maps[p.index()].item_at(m.column, m.row) {
+                if let Some(i) = self.view.drawn.row_maps[p.index()].item_at(m.column, m.row) {
                     if i == self.selected(p) {
                         return self.update(Action::Details);
                     }
@@ -275,17 +254,14 @@ impl App {
         true
     }
 
-    /// The effect that journals `event` as the operator at the keyboard.
-    /// Whether events a source produces are journaled from here: in a console
-    /// that may write, and during a database outage (they wait in the outbox).
-    /// With several consoles open, only the session's recorder writes them
-    /// (`Team::records_sources`), so each change is journaled once.
+    /// Whether this console journals what sources produce (`Model::sources_may_journal`).
     pub fn sources_may_journal(&self) -> bool {
-        (self.model.read_only.is_none() || self.model.journal_down) && self.model.team.records_sources()
+        self.model.sources_may_journal()
     }
 
+    /// The effect that journals `event` as the operator at the keyboard.
     pub(crate) fn append(&self, event: EventKind) -> Effect {
-        Effect::Append { operator: self.model.operator.clone(), event }
+        self.model.append(event)
     }
 
     /// Marks the selected criterion; space on a passed criterion returns it to pending.
@@ -359,6 +335,7 @@ impl App {
 
     fn page(&self) -> isize {
         self.view
+            .drawn
             .pane_areas
             .iter()
             .find(|(p, _)| *p == self.view.focus)
@@ -584,31 +561,4 @@ impl App {
 /// A key as the user would name it in a message.
 pub fn key_name(key: &KeyEvent) -> String {
     super::keymap::KeySpec::from_event(key).map(|k| k.to_string()).unwrap_or_else(|| "key".into())
-}
-
-/// An automatic escalation written in the last few seconds (by this console or
-/// another on the same session) rings the bell; one replayed at start-up does not.
-fn rings_bell(r: &Record, now: DateTime<Utc>) -> bool {
-    r.kind == "incident.escalated"
-        && r.data.get("automatic").and_then(|a| a.as_bool()) == Some(true)
-        && (now - r.ts) < chrono::Duration::seconds(10)
-}
-
-#[cfg(test)]
-mod bell_tests {
-    use super::*;
-    use crate::domain::event::EventKind;
-
-    fn escalated(automatic: bool, ts: DateTime<Utc>) -> Record {
-        let ev = EventKind::IncidentEscalated { level: "L2".into(), automatic };
-        Record::new(crate::domain::record::GENESIS, 1, ts, "ana", &ev)
-    }
-
-    #[test]
-    fn only_a_fresh_automatic_escalation_rings() {
-        let now = Utc::now();
-        assert!(rings_bell(&escalated(true, now - chrono::Duration::seconds(2)), now));
-        assert!(!rings_bell(&escalated(false, now), now), "escalating by hand rings nothing");
-        assert!(!rings_bell(&escalated(true, now - chrono::Duration::minutes(5)), now), "replayed at start-up");
-    }
 }

@@ -246,7 +246,7 @@ impl App {
         if self.model.update_prompted == Some(due) {
             return;
         }
-        self.model.update_prompted = Some(due);
+        self.model.prompted_update(due);
         self.say(
             format!(
                 "status update due ({} updates every {}): copy the message to post it (Enter/y)",
@@ -255,7 +255,7 @@ impl App {
             ),
             MsgKind::Error,
         );
-        self.model.bell = true;
+        self.model.ring_bell();
         let index =
             c.update_template.as_deref().and_then(|t| self.model.runbook.templates.iter().position(|x| x.id == t));
         if self.view.overlay.is_none() {

@@ -17,6 +17,7 @@ use crate::domain::runbook::Runbook;
 use crate::sources::logtail::{spawn_log_with, LogHandle, TailOptions};
 use crate::sources::{DroppedCounts, EventSender, LogLine, LogStatus};
 use crate::ui::app::{App, MsgKind};
+use crate::ui::model::Model;
 use crate::ui::overlay::Overlay;
 use crate::ui::panes::PaneId;
 use crate::ui::text::clean;
@@ -38,56 +39,50 @@ pub struct LogsView {
     /// the line at the bottom of its rows. One switch for every log, so the
     /// title and each log's header say the same thing.
     pub held: Option<BTreeMap<String, u64>>,
-    /// The last search count: (log, query, lines seen then, matches). Counting
-    /// runs over the whole ring buffer, so it is redone only when a line
-    /// arrives or the query changes, not on every frame.
-    pub counted: Option<(String, String, u64, usize)>,
     /// The line the last search went to: (log, index), drawn highlighted.
     pub hit: Option<(String, u64)>,
-    /// Rows each log's lines had at the last draw: pages move by it.
-    pub rows: BTreeMap<String, usize>,
 }
 
 /// Markers kept for the timeline (a long session's acts; each is a short line).
 const MARKERS_KEPT: usize = 5_000;
 
-fn window(app: &mut App, log: String) -> Option<&mut LogWindow> {
-    if !app.model.live.logs.contains_key(&log) {
-        let source = app.model.runbook.log(&log)?;
-        let w = LogWindow::for_source(&app.model.runbook, source);
-        app.model.live.logs.insert(log.clone(), w);
+fn window(m: &mut Model, log: String) -> Option<&mut LogWindow> {
+    if !m.live.logs.contains_key(&log) {
+        let source = m.runbook.log(&log)?;
+        let w = LogWindow::for_source(&m.runbook, source);
+        m.live.logs.insert(log.clone(), w);
     }
-    app.model.live.logs.get_mut(&log)
+    m.live.logs.get_mut(&log)
 }
 
-pub fn on_lines(app: &mut App, log: String, lines: Vec<LogLine>) {
-    if let Some(w) = window(app, log) {
+pub fn on_lines(m: &mut Model, log: String, lines: Vec<LogLine>) {
+    if let Some(w) = window(m, log) {
         w.push(lines);
     }
 }
 
 /// Lines the tail had to drop: counted, not kept.
-pub fn on_dropped(app: &mut App, log: String, at: chrono::DateTime<chrono::Utc>, counts: DroppedCounts) {
-    if let Some(w) = window(app, log) {
+pub fn on_dropped(m: &mut Model, log: String, at: chrono::DateTime<chrono::Utc>, counts: DroppedCounts) {
+    if let Some(w) = window(m, log) {
         w.count_dropped(at, counts);
     }
 }
 
-pub fn on_status(app: &mut App, log: String, status: LogStatus) {
-    app.model.live.log_status.insert(log, status);
+pub fn on_status(m: &mut Model, log: String, status: LogStatus) {
+    m.live.log_status.insert(log, status);
 }
 
 /// A journal record, as a marker in the log timeline when it is an act that explains a log.
 /// Secrets are hidden as everywhere else (the console's redactor).
-pub fn on_record(app: &mut App, r: &Record) {
-    let hidden = app.model.redactor.record(r);
-    on_shown_record(app, hidden.as_ref().unwrap_or(r));
+pub fn on_record(m: &mut Model, r: &Record) {
+    let hidden = m.redactor.record(r);
+    on_shown_record(m, hidden.as_ref().unwrap_or(r));
 }
 
 /// As [`on_record`], for a record already redacted (`App::fold` has done it).
-pub fn on_shown_record(app: &mut App, shown: &Record) {
-    if let Some(m) = log_timeline::marker(shown) {
-        log_timeline::insert(&mut app.model.live.markers, m, MARKERS_KEPT);
+pub fn on_shown_record(m: &mut Model, shown: &Record) {
+    if let Some(marker) = log_timeline::marker(shown) {
+        log_timeline::insert(&mut m.live.markers, marker, MARKERS_KEPT);
     }
 }
 
@@ -141,7 +136,7 @@ pub fn follow(app: &mut App) {
 }
 
 fn rows_of(app: &App, log: &str) -> usize {
-    app.view.logs.rows.get(log).copied().unwrap_or(3).max(1)
+    app.view.drawn.log_rows.get(log).copied().unwrap_or(3).max(1)
 }
 
 /// PageUp / PageDown (`pages` < 0 goes back) and one line (`lines`): scrolls
@@ -279,16 +274,16 @@ pub fn search_text(app: &App) -> Option<&str> {
 }
 
 /// Kept lines of `log` containing `query` (lower-cased), as the title counts them.
-pub fn count_matches(app: &mut App, log: &str, query: &str) -> usize {
+pub fn count_matches(app: &App, drawn: &mut crate::ui::view::Drawn, log: &str, query: &str) -> usize {
     let seen = app.model.live.logs.get(log).map_or(0, |w| w.end_index());
-    if let Some((l, q, s, n)) = &app.view.logs.counted {
+    if let Some((l, q, s, n)) = &drawn.log_search_count {
         if l == log && q == query && *s == seen {
             return *n;
         }
     }
     // The same finder as `/` and `n`/`N`, so the title and the message line agree.
     let n = app.model.live.logs.get(log).map_or(0, |w| log_timeline::hits(w, query).len());
-    app.view.logs.counted = Some((log.to_string(), query.to_string(), seen, n));
+    drawn.log_search_count = Some((log.to_string(), query.to_string(), seen, n));
     n
 }
 

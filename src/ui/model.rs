@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::record::Record;
 use crate::domain::redact::Redactor;
 use crate::domain::runbook::Runbook;
 use crate::domain::state::SessionState;
@@ -92,10 +93,161 @@ impl Model {
         }
     }
 
+    /// Folds journal records in (ours and others'), hiding the runbook's
+    /// secrets first; true when any was new.
+    pub fn fold(&mut self, records: &[Record]) -> bool {
+        let mut changed = false;
+        for r in records {
+            if r.seq > self.state.last_seq {
+                let malformed = self.state.malformed_count;
+                let hidden = self.redactor.record(r);
+                let shown = hidden.as_ref().unwrap_or(r);
+                self.state.apply(shown);
+                super::logs_live::on_shown_record(self, shown);
+                if self.state.malformed_count > malformed {
+                    let why = self.state.malformed.last().filter(|m| m.seq == r.seq).map(|m| m.why.clone());
+                    self.say(
+                        format!(
+                            "journal record #{} ({}) could not be read and was left out: {}",
+                            r.seq,
+                            super::text::clean(&r.kind),
+                            super::text::clean(why.as_deref().unwrap_or("too many to list"))
+                        ),
+                        MsgKind::Warn,
+                    );
+                }
+                changed = true;
+                self.bell |= rings_bell(r, self.now);
+            }
+        }
+        self.expire_evidence() || changed
+    }
+
+    /// Verdicts that are no longer evidence show PENDING (`domain::expiry`); true when any changed.
+    fn expire_evidence(&mut self) -> bool {
+        let t0 = crate::domain::countdown::t0(&self.runbook, &self.state);
+        let before = self.state.criteria.values().filter(|c| c.expired.is_some()).count();
+        crate::domain::expiry::apply(&mut self.state, &self.runbook, t0, self.now);
+        self.state.criteria.values().filter(|c| c.expired.is_some()).count() != before
+    }
+
+    /// The clock moves on to `now`; true when the screen shows something
+    /// new (the status line shows seconds; evidence may have expired).
+    pub fn tick(&mut self, now: DateTime<Utc>) -> bool {
+        let new_second = now.timestamp() != self.now.timestamp();
+        self.now = now;
+        self.expire_evidence() || new_second
+    }
+
+    /// A key or a typed command: the operator is at the keyboard (presence shows it).
+    pub fn touched(&mut self) {
+        self.team.last_input = self.now;
+    }
+
     /// Says something to the operator: kept in the history, shown on the
     /// message line until the next key.
     pub fn say(&mut self, text: impl Into<String>, kind: MsgKind) {
         self.messages.push(self.now, kind, text.into());
+    }
+
+    /// Whether events a source produces are journaled from here: in a console
+    /// that may write, and during a database outage (they wait in the outbox).
+    /// With several consoles open, only the session's recorder writes them
+    /// (`Team::records_sources`), so each change is journaled once.
+    pub fn sources_may_journal(&self) -> bool {
+        (self.read_only.is_none() || self.journal_down) && self.team.records_sources()
+    }
+
+    /// The effect that journals `event` as the operator at the keyboard.
+    pub fn append(&self, event: crate::domain::event::EventKind) -> super::effect::Effect {
+        super::effect::Effect::Append { operator: self.operator.clone(), event }
+    }
+
+    /// Acts from here on are `to`'s (the switch itself was journaled as the one handing over).
+    pub fn switch_operator(&mut self, to: &str) {
+        self.operator = to.to_string();
+    }
+
+    /// The Unix account and signing key this console's records carry, once the journal is open.
+    pub fn set_writer(&mut self, user: String, key: Option<String>) {
+        self.user = Some(user);
+        self.signing_key = key;
+    }
+
+    /// The session folded afresh (the journal was replaced, or records written
+    /// late were folded again with what still waits on top).
+    pub fn replace_state(&mut self, state: SessionState) {
+        self.state = state;
+    }
+
+    /// What the journal says of writing: `read_only_reason` when it refuses
+    /// (`unreachable`: only because its database cannot be reached, which
+    /// refuses people's acts only while it lasts).
+    pub fn journal_status(&mut self, read_only_reason: Option<String>, unreachable: bool) {
+        if let Some(r) = read_only_reason {
+            if self.read_only.is_none() || self.journal_down {
+                self.read_only = Some(r);
+                self.journal_down = unreachable;
+            }
+        } else if std::mem::take(&mut self.journal_down) {
+            self.read_only = None;
+            self.say("journal database reachable again: acts are recorded", MsgKind::Info);
+        }
+    }
+
+    /// The journal writer refused for good (a damaged journal, a full disk): nothing more is written.
+    pub fn refuse_acts(&mut self, reason: String) {
+        self.read_only = Some(reason);
+    }
+
+    /// Source events waiting in the outbox, for the banner and the recommendation.
+    pub fn set_backlog(&mut self, backlog: Option<crate::sources::journal::Backlog>) {
+        if backlog != self.procs.journal_backlog {
+            self.procs.journal_backlog = backlog;
+        }
+    }
+
+    /// The clock moves on to `now` (never back).
+    pub fn advance_now(&mut self, now: DateTime<Utc>) {
+        self.now = now.max(self.now);
+    }
+
+    /// A past moment (the time machine): its state and clock; no live data.
+    pub fn show_moment(&mut self, state: SessionState, now: DateTime<Utc>) {
+        self.state = state;
+        self.now = now;
+        self.live = Live::default();
+        self.procs = Default::default();
+    }
+
+    /// The time machine opened on its own probes nothing.
+    pub fn without_probes(&mut self) {
+        self.runbook.probes.clear();
+    }
+
+    /// This console's presence and the roster of the session.
+    pub fn team_mut(&mut self) -> &mut super::presence::Team {
+        &mut self.team
+    }
+
+    /// The operator has seen alarm `key` (`B` opened on it).
+    pub fn review_alarm(&mut self, key: String) {
+        self.procs.alarms_reviewed.insert(key);
+    }
+
+    /// The status-update template was opened for the update due at `due`.
+    pub fn prompted_update(&mut self, due: DateTime<Utc>) {
+        self.update_prompted = Some(due);
+    }
+
+    /// An automatic escalation: ring the terminal bell at the next draw.
+    pub fn ring_bell(&mut self) {
+        self.bell = true;
+    }
+
+    /// Whether to ring the bell now (once per escalation).
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.bell)
     }
 
     /// Who is acting from this console: the operator at the keyboard, the
@@ -106,5 +258,32 @@ impl Model {
             user: self.user.clone(),
             key: self.signing_key.clone(),
         }
+    }
+}
+
+/// An automatic escalation written in the last few seconds (by this console or
+/// another on the same session) rings the bell; one replayed at start-up does not.
+fn rings_bell(r: &Record, now: DateTime<Utc>) -> bool {
+    r.kind == "incident.escalated"
+        && r.data.get("automatic").and_then(|a| a.as_bool()) == Some(true)
+        && (now - r.ts) < chrono::Duration::seconds(10)
+}
+
+#[cfg(test)]
+mod bell_tests {
+    use super::*;
+    use crate::domain::event::EventKind;
+
+    fn escalated(automatic: bool, ts: DateTime<Utc>) -> Record {
+        let ev = EventKind::IncidentEscalated { level: "L2".into(), automatic };
+        Record::new(crate::domain::record::GENESIS, 1, ts, "ana", &ev)
+    }
+
+    #[test]
+    fn only_a_fresh_automatic_escalation_rings() {
+        let now = Utc::now();
+        assert!(rings_bell(&escalated(true, now - chrono::Duration::seconds(2)), now));
+        assert!(!rings_bell(&escalated(false, now), now), "escalating by hand rings nothing");
+        assert!(!rings_bell(&escalated(true, now - chrono::Duration::minutes(5)), now), "replayed at start-up");
     }
 }

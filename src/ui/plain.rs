@@ -240,7 +240,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
         let input = tokio::select! {
             line = lines.next_line() => {
                 let Ok(Some(line)) = line else { break Exit::Quit };
-                session.app.model.team.last_input = crate::sources::clock::now();
+                session.app.model.team_mut().last_input = crate::sources::clock::now();
                 match typed(&session, &line) {
                     Typed::Quit => break Exit::Quit,
                     Typed::Said => continue,

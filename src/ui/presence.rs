@@ -90,7 +90,7 @@ impl Session {
             last_input: now,
             doing: doing(&self.app),
         };
-        self.app.model.team.me = Some(me.console_id());
+        self.app.model.team_mut().me = Some(me.console_id());
         match Announcer::start(self.journal.path(), me) {
             Ok(a) => self.announcer = Some(a),
             Err(e) => self.app.say(format!("presence: others will not see this console ({e})"), MsgKind::Warn),
@@ -134,14 +134,12 @@ impl Session {
             }
             self.app.say(format!("{} (W: who is here)", parts.join(" · ")), MsgKind::Info);
         }
-        if fresh != self.app.model.team.roster {
-            self.app.view.dirty = true;
-        }
         // Seen once this console is in it: the database's roster comes a beat later, and
         // those already there when it first arrives have not just joined.
         let seen = self.announcer.is_none() || fresh.iter().any(|p| Some(p.console_id()) == me);
-        self.app.model.team.roster = fresh;
-        self.app.model.team.seen |= seen;
+        let team = self.app.model.team_mut();
+        team.roster = fresh;
+        team.seen |= seen;
     }
 }
 

@@ -16,10 +16,10 @@ pub fn too_small_text(w: u16, h: u16) -> String {
     format!("terminal too small: need {MIN_W}×{MIN_H}, have {w}×{h}")
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn) {
     let area = frame.area();
     if area.width < MIN_W || area.height < MIN_H {
-        app.view.pane_areas.clear();
+        drawn.pane_areas.clear();
         let p = Paragraph::new(too_small_text(area.width, area.height)).wrap(Wrap { trim: true });
         frame.render_widget(p, area);
         return;
@@ -39,28 +39,28 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     };
     let main = super::banner::draw(frame, app, main);
     if matches!(app.view.overlay, Some(Overlay::Walkthrough(_))) {
-        app.view.pane_areas.clear();
+        drawn.pane_areas.clear();
     } else {
-        draw_panes(frame, app, main);
+        draw_panes(frame, app, drawn, main);
     }
     panes::status::draw_status(frame, app, status);
     panes::status::draw_message(frame, app, message);
-    overlay::draw(frame, app, main);
+    overlay::draw(frame, app, drawn, main);
 }
 
-fn draw_panes(frame: &mut Frame, app: &mut App, main: Rect) {
+fn draw_panes(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect) {
     let areas = app.view.layout.areas(main);
     for (pane, r) in &areas {
         if r.width < 4 || r.height < 3 {
             continue;
         }
         match pane {
-            PaneId::Steps => panes::steps::draw(frame, app, *r),
-            PaneId::Checklist => panes::checklist::draw(frame, app, *r),
-            PaneId::Probes => panes::probes::draw(frame, app, *r),
-            PaneId::Logs => panes::logs::draw(frame, app, *r),
-            PaneId::Escalation => panes::escalation::draw(frame, app, *r),
+            PaneId::Steps => panes::steps::draw(frame, app, drawn, *r),
+            PaneId::Checklist => panes::checklist::draw(frame, app, drawn, *r),
+            PaneId::Probes => panes::probes::draw(frame, app, drawn, *r),
+            PaneId::Logs => panes::logs::draw(frame, app, drawn, *r),
+            PaneId::Escalation => panes::escalation::draw(frame, app, drawn, *r),
         }
     }
-    app.view.pane_areas = areas;
+    drawn.pane_areas = areas;
 }

@@ -71,15 +71,11 @@ impl Replay {
         let pos = self.pos.min(self.timeline.end());
         self.pos = pos;
         let app = &mut self.app;
-        app.model.state = self.timeline.state_at(pos);
-        if let Some(t) = self.timeline.time_at(pos) {
-            app.model.now = t;
-        }
-        app.model.live = Default::default();
-        app.model.procs = Default::default();
+        let now = self.timeline.time_at(pos).unwrap_or(app.model.now);
+        app.model.show_moment(self.timeline.state_at(pos), now);
         let markers = self.markers();
         for l in self.app.model.runbook.logs.iter().map(|l| l.id.clone()).collect::<Vec<_>>() {
-            super::logs_live::on_lines(&mut self.app, l, markers.clone());
+            super::logs_live::on_lines(&mut self.app.model, l, markers.clone());
         }
         self.app.view.timeline_bar = Some(self.bar());
         self.app.view.dirty = true;

@@ -56,7 +56,7 @@ pub fn replay(journal: &Path, runbook: Runbook, at: Option<usize>, badge: Option
     let records: Vec<_> = records.iter().map(|r| app.model.redactor.record(r).unwrap_or_else(|| r.clone())).collect();
     let replay = Replay::new(&app, records, at, true);
     // The session underneath only carries the loop: it must not probe anything.
-    app.model.runbook.probes.clear();
+    app.model.without_probes();
     let mut session = Session::new(app, opened);
     session.replay = Some(Box::new(replay));
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {

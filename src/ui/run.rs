@@ -105,23 +105,23 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
                     full_repaint(&mut term)?;
                 }
                 session.screen().view.dirty = false;
-                session.screen().view.placed_links.clear();
-                if let Err(e) = term.draw(|f| super::render::draw(f, session.screen())) {
+                session.screen().view.drawn.placed_links.clear();
+                if let Err(e) = term.draw(|f| session.screen().draw(f)) {
                     // The terminal is gone (EIO: pty closed): end runs and journal it all the same.
                     break Exit::InputClosed(format!("cannot draw: {e}"));
                 }
                 // The links of what is on screen (the time machine's, when it is open).
                 let shown = session.screen();
-                if shown.view.hyperlinks && !shown.view.placed_links.is_empty() {
+                if shown.view.hyperlinks && !shown.view.drawn.placed_links.is_empty() {
                     // Same text, same place, now clickable (`ui::hyperlink`).
                     use std::io::Write;
-                    let bytes = super::hyperlink::overlay(&shown.view.placed_links);
+                    let bytes = super::hyperlink::overlay(&shown.view.drawn.placed_links);
                     let out = term.backend_mut();
                     if let Err(e) = out.write_all(&bytes).and_then(|()| out.flush()) {
                         break Exit::InputClosed(format!("cannot draw: {e}"));
                     }
                 }
-                if std::mem::take(&mut session.app.model.bell) {
+                if session.app.model.take_bell() {
                     ring_bell();
                 }
                 last_draw = Instant::now();

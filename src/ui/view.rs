@@ -3,6 +3,7 @@
 //! symbols). Keys and the mouse change it; drawing keeps each list's scroll
 //! offset here (ratatui's `ListState`) and leaves the hit map for the mouse.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use ratatui::layout::Rect;
@@ -25,12 +26,8 @@ pub struct View {
     pub focus: PaneId,
     /// Selected item per pane (index into `items::*` order).
     pub selected: [usize; 5],
-    /// Scroll offsets per pane, kept across redraws and resizes.
-    pub lists: [ListState; 5],
-    /// Where each pane was last drawn (mouse hit-testing).
-    pub pane_areas: Vec<(PaneId, Rect)>,
-    /// Which item each drawn row shows, per pane.
-    pub row_maps: [RowMap; 5],
+    /// What the last frame left: scroll offsets, hit maps, links.
+    pub drawn: Drawn,
     pub overlay: Option<Overlay>,
     /// Messages said up to this count were dismissed (a key was pressed since):
     /// the message line shows the newest only when something was said after.
@@ -46,8 +43,6 @@ pub struct View {
     pub badge: Option<&'static str>,
     /// Write links as OSC 8 hyperlinks (`ui::hyperlink`), decided once at start.
     pub hyperlinks: bool,
-    /// Links drawn in the last frame, for the OSC 8 overlay.
-    pub placed_links: Vec<super::hyperlink::Placed>,
     /// The time machine's bar (moment, position, keys), drawn above the panes when set.
     pub timeline_bar: Option<String>,
 }
@@ -62,9 +57,7 @@ impl View {
             symbols,
             focus: PaneId::Steps,
             selected: [0; 5],
-            lists: Default::default(),
-            pane_areas: Vec::new(),
-            row_maps: Default::default(),
+            drawn: Drawn::default(),
             overlay: None,
             dismissed: 0,
             mouse: false,
@@ -73,8 +66,32 @@ impl View {
             dirty: true,
             badge: None,
             hyperlinks: super::hyperlink::supported(|k| std::env::var(k).ok()),
-            placed_links: Vec::new(),
             timeline_bar: None,
         }
     }
+}
+
+/// What drawing leaves behind for the next frame and for the mouse: each
+/// list's scroll offset (kept so a list moves as little as possible), which
+/// item each drawn row shows, where each pane and link is. Drawing reads the
+/// model and the rest of the view and writes only this (`App::draw`).
+#[derive(Default)]
+pub struct Drawn {
+    /// Scroll offsets per pane, kept across redraws and resizes.
+    pub lists: [ListState; 5],
+    /// Which item each drawn row shows, per pane.
+    pub row_maps: [RowMap; 5],
+    /// Where each pane was drawn (mouse hit-testing, page size).
+    pub pane_areas: Vec<(PaneId, Rect)>,
+    /// Rows each log's lines had: pages move by it.
+    pub log_rows: BTreeMap<String, usize>,
+    /// The last search count in a log title: (log, query, lines seen then,
+    /// matches). Counting runs over the whole ring buffer, so it is redone
+    /// only when a line arrives or the query changes, not on every frame.
+    pub log_search_count: Option<(String, String, u64, usize)>,
+    /// The last top row the open dialog can scroll to (its end at the
+    /// bottom) at the size it was drawn; `None` before it is drawn.
+    pub dialog_max_top: Option<usize>,
+    /// Links drawn, for the OSC 8 overlay.
+    pub placed_links: Vec<super::hyperlink::Placed>,
 }

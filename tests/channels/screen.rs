@@ -41,7 +41,7 @@ fn app() -> App {
 
 fn screen(app: &mut App) -> String {
     let mut term = Terminal::new(TestBackend::new(160, 45)).unwrap();
-    term.draw(|f| warroom::ui::render::draw(f, app)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
     let buf = term.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -130,7 +130,7 @@ fn at_80_columns_the_clock_and_a_failing_channel_still_show() {
         },
     );
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    term.draw(|f| warroom::ui::render::draw(f, &mut a)).unwrap();
+    term.draw(|f| a.draw(f)).unwrap();
     let buf = term.backend().buffer().clone();
     let status: String = (0..80).map(|x| buf[(x, 22)].symbol().to_string()).collect();
     assert!(status.contains("alerts ✗"), "{status}");

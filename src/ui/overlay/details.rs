@@ -229,14 +229,14 @@ fn insert_notes(app: &App, pane: PaneId, index: usize, out: &mut Vec<Line<'stati
 }
 
 /// The details view's place and search: `top` is the first line shown (a
-/// whole line, however many rows it wraps to); `max_top` is the top that
-/// shows the last line at the bottom, as measured at the last draw.
+/// whole line, however many rows it wraps to; the keys stop at the top that
+/// shows the last line at the bottom, as the last frame measured it:
+/// `Drawn::dialog_max_top`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DetailsView {
     pub pane: PaneId,
     pub index: usize,
     pub top: usize,
-    pub max_top: usize,
     /// The search text (found lines are highlighted; `n`/`N` move between them).
     pub find: String,
     /// Typing the search after `/`.
@@ -245,7 +245,7 @@ pub struct DetailsView {
 
 impl DetailsView {
     pub fn new(pane: PaneId, index: usize) -> DetailsView {
-        DetailsView { pane, index, top: 0, max_top: usize::MAX, find: String::new(), typing: false }
+        DetailsView { pane, index, top: 0, find: String::new(), typing: false }
     }
 }
 
@@ -291,7 +291,7 @@ pub fn on_key(app: &mut App, mut v: DetailsView, key: KeyEvent) -> Outcome {
     if is_close(&key, false) || key.code == KeyCode::Enter {
         return Outcome::Close;
     }
-    let last = lines.len().saturating_sub(1).min(v.max_top);
+    let last = lines.len().saturating_sub(1).min(app.view.drawn.dialog_max_top.unwrap_or(usize::MAX));
     match key.code {
         KeyCode::Down | KeyCode::Char('j') => v.top = (v.top + 1).min(last),
         KeyCode::Up | KeyCode::Char('k') => v.top = v.top.saturating_sub(1).min(last),
@@ -333,7 +333,7 @@ fn jump(app: &mut App, v: &mut DetailsView, lines: &[Line], from: usize, forward
 }
 
 /// Where the link URLs landed on screen (one-row lines only), for OSC 8.
-fn place_links(app: &mut App, shown: &[Line], inner: Rect, v: &DetailsView) {
+fn place_links(app: &App, drawn: &mut crate::ui::view::Drawn, shown: &[Line], inner: Rect, v: &DetailsView) {
     let urls: Vec<String> = crate::ui::links::of(app, v.pane, v.index).iter().map(|l| clean(&l.url)).collect();
     let mut placed = Vec::new();
     let mut row = 0u16;
@@ -356,25 +356,26 @@ fn place_links(app: &mut App, shown: &[Line], inner: Rect, v: &DetailsView) {
         }
         row += rows.max(1);
     }
-    app.view.placed_links = placed;
+    drawn.placed_links = placed;
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut DetailsView) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect, v: &DetailsView) {
     let (title, mut lines) = lines(app, v.pane, v.index);
     let area = centered(main, 100, (lines.len() as u16 + 4).max(8).min(main.height.saturating_sub(2)));
     frame.render_widget(Clear, area);
     // How many rows each line wraps to inside the box, to find the top that shows the end.
     let (inner_w, inner_h) = (area.width.saturating_sub(2), area.height.saturating_sub(2) as usize);
     let mut rows_below = 0;
-    v.max_top = lines.len().saturating_sub(1);
+    let mut max_top = lines.len().saturating_sub(1);
     for (i, line) in lines.iter().enumerate().rev() {
         rows_below += Paragraph::new(line.clone()).wrap(Wrap { trim: false }).line_count(inner_w);
         if rows_below > inner_h {
             break;
         }
-        v.max_top = i;
+        max_top = i;
     }
-    v.top = v.top.min(v.max_top);
+    drawn.dialog_max_top = Some(max_top);
+    let top = v.top.min(max_top);
     if !v.find.is_empty() {
         let hit = Style::new().add_modifier(Modifier::REVERSED);
         let find = v.find.to_lowercase();
@@ -389,9 +390,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut DetailsView) {
     } else {
         format!("\"{}\": n/N next/previous · / find · Esc close", clean(&v.find))
     };
-    let shown = lines.split_off(v.top.min(lines.len()));
+    let shown = lines.split_off(top.min(lines.len()));
     if app.view.hyperlinks {
-        place_links(app, &shown, Rect::new(area.x + 1, area.y + 1, inner_w, inner_h as u16), v);
+        place_links(app, drawn, &shown, Rect::new(area.x + 1, area.y + 1, inner_w, inner_h as u16), v);
     }
     let p = Paragraph::new(shown).wrap(Wrap { trim: false }).block(crate::ui::chrome::dialog_block(app, &title, &hint));
     frame.render_widget(p, area);

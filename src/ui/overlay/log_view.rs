@@ -63,7 +63,7 @@ pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
     }
     // Sideways by half a screen: long lines are cut at the edge, never wrapped,
     // so a line is always one row and a search hit stays where it was put.
-    let half = (app.view.pane_areas.iter().map(|(_, r)| r.right()).max().unwrap_or(80) as usize / 2).max(1);
+    let half = (app.view.drawn.pane_areas.iter().map(|(_, r)| r.right()).max().unwrap_or(80) as usize / 2).max(1);
     match key.code {
         KeyCode::Right | KeyCode::Char('l') => {
             v.shift += half;
@@ -97,7 +97,7 @@ pub fn on_key(app: &mut App, mut v: LogView, key: KeyEvent) -> Outcome {
     Outcome::Keep(Overlay::Log(v))
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect, v: &LogView) {
     let Some(l) = app.model.runbook.logs.get(v.log).cloned() else { return };
     frame.render_widget(Clear, main);
     let mut title = format!("Log {} · {}", clean(&l.id), header_state(app, &l.id));
@@ -105,7 +105,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
         title = format!("{title} · from column {}", v.shift + 1);
     }
     if let Some(q) = logs_live::search_query(app).filter(|_| v.typing.is_none()) {
-        let n = logs_live::count_matches(app, &l.id, &q);
+        let n = logs_live::count_matches(app, drawn, &l.id, &q);
         let typed = logs_live::search_text(app).map(clean).unwrap_or_default();
         title = format!("{title} · /{typed}: {n} line{}", if n == 1 { "" } else { "s" });
     }
@@ -135,7 +135,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
     about.push_str(&format!(" · {kept} lines kept"));
     let mut rows = vec![Line::from(styled(app, Role::Muted, fit(&clean(&about), w)))];
     let room = (inner.height as usize).saturating_sub(1);
-    app.view.logs.rows.insert(l.id.clone(), room);
+    drawn.log_rows.insert(l.id.clone(), room);
     let query = logs_live::search_query(app);
     rows.extend(
         logs_live::visible(app, &l.id, room)

@@ -44,15 +44,15 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 /// `scroll`: `None` follows the end (the newest in view).
 pub fn on_key(app: &mut App, scroll: Option<u16>, key: KeyEvent) -> Outcome {
     if is_close(&key, false) || key.code == KeyCode::Char('m') {
+        // Messages said while it was open were read as they arrived.
+        app.model.messages.mark_read();
         return Outcome::Close;
     }
     let max = lines(app).len().saturating_sub(1) as u16;
     Outcome::Keep(Overlay::Messages { scroll: super::follow_scroll(scroll, max, key.code) })
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, scroll: Option<u16>) {
-    // Messages said while it is open are read as they arrive.
-    app.model.messages.mark_read();
+pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: Option<u16>) {
     // As wide as the screen allows (up to 160), and long messages wrap: a
     // refusal's reason is at its end.
     let area = centered(main, main.width.saturating_sub(4).clamp(20, 160), main.height.saturating_sub(2));

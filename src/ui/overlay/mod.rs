@@ -142,15 +142,15 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
-    let Some(mut ov) = app.view.overlay.take() else { return };
-    match &mut ov {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect) {
+    let Some(ov) = &app.view.overlay else { return };
+    match ov {
         Overlay::Help { scroll } => help::draw(frame, app, main, *scroll),
         Overlay::Messages { scroll } => messages::draw(frame, app, main, *scroll),
         Overlay::Palette(p) => palette::draw(frame, app, main, p),
         Overlay::Search(_) => {} // drawn in the message line by the status pane
-        Overlay::Details(v) => details::draw(frame, app, main, v),
-        Overlay::Log(v) => log_view::draw(frame, app, main, v),
+        Overlay::Details(v) => details::draw(frame, app, drawn, main, v),
+        Overlay::Log(v) => log_view::draw(frame, app, drawn, main, v),
         Overlay::Decision(d) => decision::draw(frame, app, main, d),
         Overlay::Walkthrough(w) => walkthrough::draw(frame, app, main, w),
         Overlay::Operator(o) => operator::draw(frame, app, main, o),
@@ -164,7 +164,6 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
         Overlay::Note(n) => note::draw(frame, app, main, n),
         Overlay::Activity { scroll } => activity::draw(frame, app, main, *scroll),
     }
-    app.view.overlay = Some(ov);
 }
 
 /// A centred box of at most `w`×`h` inside `area`.

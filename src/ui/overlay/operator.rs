@@ -153,7 +153,8 @@ pub fn on_key(app: &mut App, mut o: Box<OperatorDialog>, key: KeyEvent) -> Outco
             if to == app.model.operator {
                 return Outcome::Close;
             }
-            let from = std::mem::replace(&mut app.model.operator, to.clone());
+            let from = app.model.operator.clone();
+            app.model.switch_operator(&to);
             let mut said = format!("operator is now {}", clean(&to));
             if let Some(note) = approval_note(app, &to) {
                 said.push_str(&format!(" — {}", clean(&note)));

@@ -77,7 +77,7 @@ fn who_may(app: &App, rb: &crate::domain::runbook::Rollback) -> String {
 /// its last line.
 pub fn open(app: &mut App) -> Vec<Effect> {
     for a in rollback_flow::alarms(&app.model.runbook, &app.model.state) {
-        app.model.procs.alarms_reviewed.insert(a.key());
+        app.model.review_alarm(a.key());
     }
     let proposed = rollback_flow::proposed(&app.model.runbook, &app.model.state);
     app.view.overlay = Some(Overlay::Rollback(RollbackDialog::on(app, proposed.as_deref())));

@@ -15,7 +15,7 @@ use crate::ui::text::{clean, pad};
 use crate::ui::theme::Role;
 use crate::ui::timefmt;
 
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
     let rb = &app.model.runbook;
     let crit = items::criteria(rb);
     let count = |v: Verdict| crit.iter().filter(|c| app.model.state.verdict(&c.id) == v).count();
@@ -90,5 +90,5 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         map.push(Some(i));
         rows.push(ListItem::new(line));
     }
-    super::scroll::draw_list(frame, app, PaneId::Checklist, area, inner, rows, map, sel_row, &failing);
+    super::scroll::draw_list(frame, app, drawn, PaneId::Checklist, area, inner, rows, map, sel_row, &failing);
 }

@@ -48,7 +48,7 @@ fn severity_rows(app: &App, w: usize) -> Vec<Line<'static>> {
     rows
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
     let laddered = crate::domain::incident_acts::with_ladder(&app.model.runbook, &app.model.state);
     let rb = laddered.as_ref().unwrap_or(&app.model.runbook);
     let view = escalation::clock(rb, &app.model.state, app.model.now);
@@ -127,5 +127,5 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         map.push(None);
         rows.push(ListItem::new(Line::from(styled(app, Role::Muted, " no incident declared (i declares one)"))));
     }
-    super::scroll::draw_list(frame, app, PaneId::Escalation, area, inner, rows, map, sel + lead, &[]);
+    super::scroll::draw_list(frame, app, drawn, PaneId::Escalation, area, inner, rows, map, sel + lead, &[]);
 }

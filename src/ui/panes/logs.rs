@@ -148,7 +148,7 @@ fn compact(app: &App, l: &LogSource, selected: bool, query: Option<&str>, w: usi
     line
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
     let query = logs_live::search_query(app);
     let sel = app.selected(PaneId::Logs);
     let sel_id = app.model.runbook.logs.get(sel).map(|l| l.id.clone());
@@ -157,7 +157,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let new = sel_id.as_deref().map_or(0, |id| logs_live::new_below(app, id));
     let found = match (&query, &sel_id) {
         (Some(q), Some(id)) => {
-            let n = logs_live::count_matches(app, id, q);
+            let n = logs_live::count_matches(app, drawn, id, q);
             let typed = logs_live::search_text(app).map(clean).unwrap_or_default();
             Some(format!("/{typed}: {n} line{}", if n == 1 { "" } else { "s" }))
         }
@@ -187,13 +187,13 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         if *n == 1 {
             rows.push(compact(app, l, i == sel, query.as_deref(), w));
             map.push(Some(i));
-            app.view.logs.rows.insert(l.id.clone(), 1);
+            drawn.log_rows.insert(l.id.clone(), 1);
             continue;
         }
         rows.push(header(app, l, i == sel, w));
         map.push(Some(i));
         let room = n - 1;
-        app.view.logs.rows.insert(l.id.clone(), room);
+        drawn.log_rows.insert(l.id.clone(), room);
         let mut shown: Vec<Line> = logs_live::visible(app, &l.id, room)
             .into_iter()
             .map(|r| timeline_line(app, &l.id, r, query.as_deref(), w))
@@ -204,7 +204,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         rows.extend(shown);
     }
     frame.render_widget(Paragraph::new(rows).style(app.view.theme.style(Role::Text)), inner);
-    app.view.row_maps[PaneId::Logs.index()] = crate::ui::app::RowMap { area: inner, offset: 0, items: map };
+    drawn.row_maps[PaneId::Logs.index()] = crate::ui::app::RowMap { area: inner, offset: 0, items: map };
 }
 
 #[cfg(test)]
@@ -246,17 +246,22 @@ mod tests {
             let lines = (0..50)
                 .map(|i| LogLine { at: at(i), level: LineLevel::Info, text: format!("{log} line {i}"), marker: false })
                 .collect();
-            logs_live::on_lines(&mut app, log.into(), lines);
-            logs_live::on_status(&mut app, log.into(), LogStatus::Following);
+            logs_live::on_lines(&mut app.model, log.into(), lines);
+            logs_live::on_status(&mut app.model, log.into(), LogStatus::Following);
         }
         let ev = EventKind::StepStarted { step: "deploy".into(), run: 1, command: "true".into(), output: "o".into() };
-        logs_live::on_record(&mut app, &Record::new(GENESIS, 1, at(48) + Duration::milliseconds(500), "ana", &ev));
+        logs_live::on_record(
+            &mut app.model,
+            &Record::new(GENESIS, 1, at(48) + Duration::milliseconds(500), "ana", &ev),
+        );
         app
     }
 
     fn screen(app: &mut App, w: u16, h: u16) -> String {
         let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-        t.draw(|f| draw(f, app, f.area())).expect("draws");
+        let mut drawn = std::mem::take(&mut app.view.drawn);
+        t.draw(|f| draw(f, app, &mut drawn, f.area())).expect("draws");
+        app.view.drawn = drawn;
         let buf = t.backend().buffer().clone();
         (0..h).map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n").collect()
     }
@@ -273,7 +278,7 @@ mod tests {
         // a log line even when a journal act came after it.
         let ev =
             EventKind::ProbeChanged { probe: "api".into(), health: crate::domain::event::ProbeHealth::Up, cause: None };
-        logs_live::on_record(&mut a, &Record::new(GENESIS, 2, at(59), "ana", &ev));
+        logs_live::on_record(&mut a.model, &Record::new(GENESIS, 2, at(59), "ana", &ev));
         let s = screen(&mut a, 70, 4);
         assert!(s.contains("app") && s.contains("app line 49") && s.contains("watchdog line 49"), "{s}");
     }
@@ -283,7 +288,7 @@ mod tests {
         let mut a = app();
         logs_live::toggle_follow(&mut a);
         logs_live::on_lines(
-            &mut a,
+            &mut a.model,
             "app".into(),
             vec![LogLine { at: at(55), level: LineLevel::Error, text: "ERROR late".into(), marker: false }],
         );
@@ -317,7 +322,8 @@ mod tests {
             let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
             let mut v = crate::ui::overlay::log_view::LogView::new(1);
             v.shift = 7;
-            t.draw(|f| crate::ui::overlay::log_view::draw(f, &mut a, f.area(), &mut v)).expect("draws");
+            let mut drawn = crate::ui::view::Drawn::default();
+            t.draw(|f| crate::ui::overlay::log_view::draw(f, &a, &mut drawn, f.area(), &v)).expect("draws");
         }
     }
 
@@ -326,7 +332,7 @@ mod tests {
         let mut a = app();
         logs_live::toggle_follow(&mut a);
         logs_live::on_lines(
-            &mut a,
+            &mut a.model,
             "app".into(),
             vec![LogLine { at: at(55), level: LineLevel::Info, text: "came while held".into(), marker: false }],
         );
@@ -340,7 +346,7 @@ mod tests {
         use ratatui::crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
         let mut a = app();
         screen(&mut a, 70, 10);
-        a.view.pane_areas = vec![(PaneId::Logs, Rect::new(0, 0, 70, 10))];
+        a.view.drawn.pane_areas = vec![(PaneId::Logs, Rect::new(0, 0, 70, 10))];
         let wheel = |kind| MouseEvent { kind, column: 5, row: 5, modifiers: KeyModifiers::NONE };
         a.on_mouse(wheel(MouseEventKind::ScrollUp));
         let s = screen(&mut a, 70, 10);

@@ -25,7 +25,7 @@ pub fn percentile(lat_ms: &mut [u64], p: usize) -> Option<u64> {
     lat_ms.get(i).copied()
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
     let rb = &app.model.runbook;
     let block = pane_block(app, PaneId::Probes, "", area.width);
     let inner = block.inner(area);
@@ -92,5 +92,5 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         map.push(Some(i));
         rows.push(ListItem::new(line));
     }
-    super::scroll::draw_list(frame, app, PaneId::Probes, area, inner, rows, map, sel, &failing);
+    super::scroll::draw_list(frame, app, drawn, PaneId::Probes, area, inner, rows, map, sel, &failing);
 }

@@ -77,7 +77,8 @@ pub fn marker(h: &Hidden, ascii: bool) -> Vec<(String, bool)> {
 #[allow(clippy::too_many_arguments)]
 pub fn draw_list(
     frame: &mut Frame,
-    app: &mut App,
+    app: &App,
+    drawn: &mut crate::ui::view::Drawn,
     pane: PaneId,
     outer: Rect,
     list_area: Rect,
@@ -90,13 +91,13 @@ pub fn draw_list(
     let height = list_area.height as usize;
     let keep_with =
         if sel_row > 0 && map.get(sel_row - 1).is_some_and(|m| m.is_none()) { sel_row - 1 } else { sel_row };
-    let st = &mut app.view.lists[pane.index()];
+    let st = &mut drawn.lists[pane.index()];
     let off = offset(st.offset(), sel_row, keep_with, len, height);
     *st.offset_mut() = off;
     st.select(Some(sel_row));
     frame.render_stateful_widget(List::new(rows), list_area, st);
-    let off = app.view.lists[pane.index()].offset();
-    app.view.row_maps[pane.index()] = RowMap { area: list_area, offset: off, items: map };
+    let off = drawn.lists[pane.index()].offset();
+    drawn.row_maps[pane.index()] = RowMap { area: list_area, offset: off, items: map };
 
     let parts = marker(&hidden(off, len, height, failing), app.view.symbols.ascii);
     if parts.is_empty() || outer.height < 2 || outer.width < 6 {

@@ -169,6 +169,15 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// Messages not read yet; none while the history is open (they are read as they arrive).
+fn unread(app: &App) -> usize {
+    if matches!(app.view.overlay, Some(Overlay::Messages { .. })) {
+        0
+    } else {
+        app.model.messages.unread()
+    }
+}
+
 pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
     let line = if let Some(Overlay::Search(s)) = &app.view.overlay {
@@ -182,7 +191,7 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
             MsgKind::Error => Role::Fail,
         };
         // How many others came in unread, so none is lost to the one-line bar.
-        let more = match app.model.messages.unread().saturating_sub(1) {
+        let more = match unread(app).saturating_sub(1) {
             0 => String::new(),
             n => format!(" (+{n} unread: m)"),
         };
@@ -191,7 +200,7 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         let mouse = if app.view.mouse { " · mouse ON (M)" } else { "" };
         // Messages not yet read stay counted after the bar clears (m opens them).
-        let unread = match app.model.messages.unread() {
+        let unread = match unread(app) {
             0 => String::new(),
             n => format!(" {n} unread (m) ·"),
         };

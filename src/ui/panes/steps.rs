@@ -68,7 +68,7 @@ fn duration(app: &App, id: &str) -> String {
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
     let rb = &app.model.runbook;
     let steps = items::steps(rb);
     let done = steps
@@ -148,5 +148,5 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         frame.render_widget(p, run_area);
     }
     // Last: the list takes `app` mutably, the run line above borrows the runbook.
-    super::scroll::draw_list(frame, app, PaneId::Steps, area, list_area, rows, map, sel_row, &failing);
+    super::scroll::draw_list(frame, app, drawn, PaneId::Steps, area, list_area, rows, map, sel_row, &failing);
 }

@@ -77,10 +77,9 @@ impl Session {
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
         // Replayed at start: in the feed, but nobody is told again.
-        super::activity::replay(&mut app, &opened.records);
+        super::activity::replay(&mut app.model, &opened.records);
         let (user, key) = opened.journal.writer();
-        app.model.user = Some(user);
-        app.model.signing_key = key;
+        app.model.set_writer(user, key);
         Session {
             app,
             journal: opened.journal,
@@ -105,7 +104,7 @@ impl Session {
         match got {
             Ok(records) => {
                 if self.journal.take_reloaded() {
-                    self.app.model.state = SessionState::default();
+                    self.app.model.replace_state(SessionState::default());
                     self.app.say("journal was replaced or shrank: reloaded from the start", MsgKind::Warn);
                 }
                 let last = self.app.model.state.last_seq;
@@ -117,16 +116,8 @@ impl Session {
             }
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
-        if let Some(r) = self.journal.read_only_reason() {
-            if self.app.model.read_only.is_none() || self.app.model.journal_down {
-                self.app.model.read_only = Some(r);
-                // An unreachable database refuses acts only while it lasts.
-                self.app.model.journal_down = self.journal.unavailable_since().is_some();
-            }
-        } else if std::mem::take(&mut self.app.model.journal_down) {
-            self.app.model.read_only = None;
-            self.app.say("journal database reachable again: acts are recorded", MsgKind::Info);
-        }
+        let unreachable = self.journal.unavailable_since().is_some();
+        self.app.model.journal_status(self.journal.read_only_reason(), unreachable);
         for w in self.journal.take_warnings() {
             self.app.say(w, MsgKind::Warn);
         }
@@ -163,7 +154,7 @@ impl Session {
         // A rehearsal's clock runs fast: a tick-old "now" is minutes old
         // there, and a message would say a time (and time left) already past.
         if !self.pending_sends.is_empty() && crate::sources::clock::speed() > 1 {
-            self.app.model.now = crate::sources::clock::now().max(self.app.model.now);
+            self.app.model.advance_now(crate::sources::clock::now());
         }
         for event in std::mem::take(&mut self.pending_sends) {
             let deliveries = super::wiring::channels::on_own_event(&self.app, &event);

@@ -41,7 +41,6 @@ impl Session {
                 let me = crate::domain::identity::Actor { operator: operator.to_string(), user: Some(user), key: None };
                 self.app.model.state.apply_event_by(&me, now, event.clone());
                 self.ahead.push_back((operator.to_string(), event.clone()));
-                self.app.view.dirty = true;
             } else {
                 self.app
                     .say(format!("NOT RECORDED ({}): the journal writer has stopped", event.name()), MsgKind::Error);
@@ -152,10 +151,7 @@ impl Session {
             self.rebuild_state();
         }
         let backlog = self.outbox.backlog();
-        if backlog != self.app.model.procs.journal_backlog {
-            self.app.model.procs.journal_backlog = backlog;
-            self.app.view.dirty = true;
-        }
+        self.app.model.set_backlog(backlog);
         new
     }
 
@@ -177,8 +173,7 @@ impl Session {
                         crate::domain::identity::Actor { operator: op.clone(), user: Some(user.clone()), key: None };
                     state.apply_event_by(&me, now, ev.clone());
                 }
-                self.app.model.state = state;
-                self.app.view.dirty = true;
+                self.app.model.replace_state(state);
             }
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
@@ -208,14 +203,13 @@ impl Session {
                 }
                 self.app.model.state.apply_meta(r);
                 // Its marker in the log timeline carries the journal's own time.
-                crate::ui::logs_live::on_record(&mut self.app, r);
-                self.app.view.dirty = true;
+                crate::ui::logs_live::on_record(&mut self.app.model, r);
             } else {
                 reorder |= self.ahead.iter().any(|(_, ev)| ev.name() == r.kind);
                 self.app.fold(std::slice::from_ref(r));
             }
             // Plain mode prints every record already (`echo`): no second line for it.
-            crate::ui::activity::on_record(&mut self.app, r, !own && self.echo.is_none());
+            crate::ui::activity::on_record(&mut self.app.model, r, !own && self.echo.is_none());
         }
         if reorder {
             self.rebuild_state();
@@ -268,12 +262,9 @@ impl Session {
         // connection says when it starts and ends (`fold_result`); taken here it would
         // make the console read-only for good, with nothing to say it is over.
         if let (Some(r), None, false) = (w.read_only, &self.app.model.read_only, w.outage) {
-            self.app.model.read_only = Some(r);
+            self.app.model.refuse_acts(r);
         }
-        if w.backlog != self.app.model.procs.journal_backlog {
-            self.app.model.procs.journal_backlog = w.backlog;
-            self.app.view.dirty = true;
-        }
+        self.app.model.set_backlog(w.backlog);
         self.flush_sends();
     }
 }

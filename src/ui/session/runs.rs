@@ -93,7 +93,6 @@ impl Session {
                     Err(_) if *quiet => {}
                     Err(err) => self.app.say(format!("output {}: {err}", path.display()), MsgKind::Warn),
                 }
-                self.app.view.dirty = true;
             }
             _ => return false,
         }

@@ -15,6 +15,7 @@ use crate::domain::template::Context;
 use crate::sources::channels::{self, Delivery, DeliveryState, DeliveryUpdate};
 use crate::ui::app::{App, MsgKind};
 use crate::ui::effect::Effect;
+use crate::ui::model::Model;
 use crate::ui::text::clean;
 
 /// The deliveries of template `id` (filled now) to each of its `send_to` channels.
@@ -38,23 +39,23 @@ fn context(app: &App) -> Context<'_> {
 }
 
 /// A delivery's progress: retries are shown, the outcome journaled and shown.
-pub fn on_update(app: &mut App, u: DeliveryUpdate) -> Vec<Effect> {
+pub fn on_update(m: &mut Model, u: DeliveryUpdate) -> Vec<Effect> {
     let d = &u.delivery;
     let (t, ch) = (clean(&d.template), clean(&d.channel.id));
     match u.state {
         DeliveryState::Retrying { attempt, error, next_in } => {
             let secs = next_in.as_secs_f32();
-            app.model.live.channels.insert(d.channel.id.clone(), format!("retrying after attempt {attempt}: {error}"));
-            app.say(
+            m.live.channels.insert(d.channel.id.clone(), format!("retrying after attempt {attempt}: {error}"));
+            m.say(
                 format!("message {t} to {ch}: attempt {attempt} failed ({}), retrying in {secs:.0}s", clean(&error)),
                 MsgKind::Warn,
             );
             Vec::new()
         }
         DeliveryState::Sent { attempts, status } => {
-            app.model.live.channels.remove(&d.channel.id);
-            app.say(format!("message {t} sent to {ch} (HTTP {status}, attempt {attempts})"), MsgKind::Info);
-            vec![app.append(EventKind::MessageSent {
+            m.live.channels.remove(&d.channel.id);
+            m.say(format!("message {t} sent to {ch} (HTTP {status}, attempt {attempts})"), MsgKind::Info);
+            vec![m.append(EventKind::MessageSent {
                 template: d.template.clone(),
                 channel: d.channel.id.clone(),
                 on: d.on.clone(),
@@ -64,12 +65,12 @@ pub fn on_update(app: &mut App, u: DeliveryUpdate) -> Vec<Effect> {
             })]
         }
         DeliveryState::Failed { attempts, status, error } => {
-            app.model.live.channels.remove(&d.channel.id);
-            app.say(
+            m.live.channels.remove(&d.channel.id);
+            m.say(
                 format!("message {t} NOT sent to {ch} after {attempts} attempt(s): {}", clean(&error)),
                 MsgKind::Error,
             );
-            vec![app.append(EventKind::MessageFailed {
+            vec![m.append(EventKind::MessageFailed {
                 template: d.template.clone(),
                 channel: d.channel.id.clone(),
                 on: d.on.clone(),

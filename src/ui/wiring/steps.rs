@@ -10,6 +10,7 @@ use crate::sources::RunExit;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::effect::Effect;
 use crate::ui::items;
+use crate::ui::model::Model;
 use crate::ui::overlay::confirm::Confirm;
 use crate::ui::overlay::Overlay;
 use crate::ui::panes::PaneId;
@@ -137,8 +138,8 @@ pub fn abort_selected(app: &mut App) -> Vec<Effect> {
 }
 
 /// A line of output from a run of ours.
-pub fn on_output(app: &mut App, kind: RunKind, id: &str, run: u32, line: String) {
-    let buf = app.model.procs.outputs.entry(run_key(kind, id)).or_default();
+pub fn on_output(m: &mut Model, kind: RunKind, id: &str, run: u32, line: String) {
+    let buf = m.procs.outputs.entry(run_key(kind, id)).or_default();
     if buf.run != run {
         *buf = super::RunOutput { run, ..Default::default() };
     }
@@ -146,7 +147,7 @@ pub fn on_output(app: &mut App, kind: RunKind, id: &str, run: u32, line: String)
 }
 
 /// A run of ours ended: journal it.
-pub fn on_exit(app: &mut App, kind: RunKind, id: &str, run: u32, end: &RunExit) -> Vec<Effect> {
+pub fn on_exit(m: &mut Model, kind: RunKind, id: &str, run: u32, end: &RunExit) -> Vec<Effect> {
     let what = kind.noun();
     let how = match (end.exit_code, &end.error) {
         (_, Some(e)) => clean(e),
@@ -154,8 +155,8 @@ pub fn on_exit(app: &mut App, kind: RunKind, id: &str, run: u32, end: &RunExit) 
         (None, None) => end.signal.map(|s| format!("signal {s}")).unwrap_or_default(),
     };
     let kind_msg = if end.outcome == crate::domain::event::RunOutcome::Ok { MsgKind::Info } else { MsgKind::Warn };
-    app.say(format!("{what} {id} run {run}: {} ({how})", end.outcome.label()), kind_msg);
-    vec![app.append(finished_event(kind, id, run, end))]
+    m.say(format!("{what} {id} run {run}: {} ({how})", end.outcome.label()), kind_msg);
+    vec![m.append(finished_event(kind, id, run, end))]
 }
 
 /// Enter on a step: the output of its last run, loaded from its file when not in memory.
