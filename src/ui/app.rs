@@ -147,12 +147,7 @@ impl App {
                 super::wiring::steps::on_exit(&mut self.model, kind, &id, run, &end)
             }
             SourceEvent::Probe(p) => {
-                let changed = super::wiring::probes::on_probe(&mut self.model, &p);
-                let hist = self.model.live.probes.entry(p.probe.clone()).or_default();
-                hist.push(p);
-                let excess = hist.len().saturating_sub(120);
-                hist.drain(..excess);
-                changed
+                super::wiring::probes::on_probe(&mut self.model, p)
             }
             SourceEvent::LogLines { log, lines } => {
                 super::logs_live::on_lines(&mut self.model, log, lines);
@@ -512,7 +507,7 @@ impl App {
             Action::SearchPrev => self.search_step(false),
             Action::Help => self.view.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Messages => {
-                self.model.messages.mark_read();
+                self.model.messages_read();
                 self.view.overlay = Some(Overlay::Messages { scroll: None });
             }
             Action::Palette => self.view.overlay = Some(Overlay::Palette(Default::default())),

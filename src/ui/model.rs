@@ -250,6 +250,16 @@ impl Model {
         std::mem::take(&mut self.bell)
     }
 
+    /// The message history was read (opened, or closed after reading as messages arrived).
+    pub fn messages_read(&mut self) {
+        self.messages.mark_read();
+    }
+
+    /// A run's output as far as it is known (a start: empty; a past run: read back from its file).
+    pub fn keep_output(&mut self, key: String, output: super::wiring::RunOutput) {
+        self.procs.outputs.insert(key, output);
+    }
+
     /// Who is acting from this console: the operator at the keyboard, the
     /// Unix account and key the console writes with.
     pub fn actor(&self) -> crate::domain::identity::Actor {

@@ -45,7 +45,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 pub fn on_key(app: &mut App, scroll: Option<u16>, key: KeyEvent) -> Outcome {
     if is_close(&key, false) || key.code == KeyCode::Char('m') {
         // Messages said while it was open were read as they arrived.
-        app.model.messages.mark_read();
+        app.model.messages_read();
         return Outcome::Close;
     }
     let max = lines(app).len().saturating_sub(1) as u16;

@@ -88,7 +88,7 @@ impl Session {
                             }
                             buf.push(self.app.model.redactor.redact_owned(line));
                         }
-                        self.app.model.procs.outputs.insert(run_key(*kind, id), buf);
+                        self.app.model.keep_output(run_key(*kind, id), buf);
                     }
                     Err(_) if *quiet => {}
                     Err(err) => self.app.say(format!("output {}: {err}", path.display()), MsgKind::Warn),
@@ -142,7 +142,7 @@ impl Session {
             return false;
         }
         let run = launch.spec.run;
-        self.app.model.procs.outputs.insert(run_key(kind, id), RunOutput { run, ..Default::default() });
+        self.app.model.keep_output(run_key(kind, id), RunOutput { run, ..Default::default() });
         let handle = spawn_run(launch.spec, tx);
         lock.set_group(handle.pgid());
         self.runs.handles.insert(run_key(kind, id), handle);

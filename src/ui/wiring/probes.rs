@@ -11,7 +11,17 @@ use crate::ui::model::Model;
 
 /// One probe attempt: into its history; a health change is journaled, unless the
 /// journal already says so (another console probing the same thing got there first).
-pub fn on_probe(m: &mut Model, r: &ProbeResult) -> Vec<Effect> {
+pub fn on_probe(m: &mut Model, r: ProbeResult) -> Vec<Effect> {
+    let effects = journal_change(m, &r);
+    // The last attempts, for the Probes pane and details.
+    let hist = m.live.probes.entry(r.probe.clone()).or_default();
+    hist.push(r);
+    let excess = hist.len().saturating_sub(120);
+    hist.drain(..excess);
+    effects
+}
+
+fn journal_change(m: &mut Model, r: &ProbeResult) -> Vec<Effect> {
     let Some(probe) = m.runbook.probe(&r.probe) else { return Vec::new() };
     let journaled = m.state.probes.get(&r.probe).cloned();
     let hist = m.procs.histories.entry(r.probe.clone()).or_insert_with(|| {
