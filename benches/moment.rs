@@ -76,7 +76,7 @@ fn main() {
         let t = Instant::now();
         replay.pos = pos;
         replay.show();
-        term.draw(|f| warroom::ui::render::draw(f, &mut replay.app)).unwrap();
+        term.draw(|f| replay.app.draw(f)).unwrap();
         times.push(t.elapsed());
     }
     times.sort();

@@ -108,8 +108,8 @@ fn main() {
                 due = frames.tick() => {
                     frame_late.push(due.elapsed().as_secs_f64() * 1000.0);
                     let t = std::time::Instant::now();
-                    app.now = Utc::now();
-                    term.draw(|f| warroom::ui::render::draw(f, &mut app)).unwrap();
+                    app.model.now = Utc::now();
+                    term.draw(|f| app.draw(f)).unwrap();
                     frame_draw.push(t.elapsed().as_secs_f64() * 1000.0);
                 }
                 _ = tokio::time::sleep_until(deadline) => break,

@@ -65,11 +65,11 @@ fn app() -> App {
             source: MarkSource::Manual,
             cause: None,
         };
-        app.state.apply_event("ana@bastion", t0, ev);
+        app.model.state.apply_event("ana@bastion", t0, ev);
     }
     for i in 0..20 {
         let health = if i % 5 == 0 { ProbeHealth::Down } else { ProbeHealth::Up };
-        app.state.apply_event(
+        app.model.state.apply_event(
             "probe",
             t0,
             EventKind::ProbeChanged { probe: format!("probe-{i}"), health, cause: None },
@@ -96,7 +96,7 @@ fn app() -> App {
         })
         .collect();
     app.on_source(SourceEvent::LogLines { log: "app".into(), lines });
-    app.focus = warroom::ui::panes::PaneId::Checklist;
+    app.view.focus = warroom::ui::panes::PaneId::Checklist;
     app
 }
 
@@ -105,8 +105,8 @@ fn bench(c: &mut Criterion) {
     let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
     c.bench_function("full frame 160x50 (50 criteria, 20 probes, 1000 log lines)", |b| {
         b.iter(|| {
-            app.dirty = true;
-            term.draw(|f| warroom::ui::render::draw(f, &mut app)).unwrap();
+            app.view.dirty = true;
+            term.draw(|f| app.draw(f)).unwrap();
         })
     });
 }

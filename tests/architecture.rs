@@ -5,6 +5,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[path = "architecture/model_view.rs"]
+mod model_view;
+
 /// Text that must never appear in domain code (outside comments).
 const FORBIDDEN: &[(&str, &str)] = &[
     ("tokio", "async runtime"),

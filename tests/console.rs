@@ -178,14 +178,14 @@ fn live_session(app: &mut App) {
         ),
     ];
     for (s, op, ev) in evs {
-        app.state.apply_event(op, t(s), ev);
-        app.state.operators.insert(op.to_string());
+        app.model.state.apply_event(op, t(s), ev);
+        app.model.state.operators.insert(op.to_string());
     }
 }
 
 fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| warroom::ui::render::draw(f, app)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
     term.backend().buffer().clone()
 }
 
@@ -306,7 +306,7 @@ fn each_pane_alone_at_80x24_and_160x50() {
         for (w, h) in [(80, 24), (160, 50)] {
             let mut a =
                 app_with(runbook("console-small.toml"), "dark", ColorDepth::TrueColor, single_pane(pane), false);
-            a.focus = warroom::ui::panes::PaneId::parse(pane).unwrap();
+            a.view.focus = warroom::ui::panes::PaneId::parse(pane).unwrap();
             live_session(&mut a);
             let buf = draw(&mut a, w, h);
             insta::assert_snapshot!(format!("pane_{pane}_{w}x{h}"), text(&buf));
@@ -319,7 +319,7 @@ fn themes_dark_and_light_keep_the_terminal_background() {
     for theme in ["dark", "light"] {
         let mut a = app_with(runbook("console-small.toml"), theme, ColorDepth::TrueColor, Layout::builtin("t0"), false);
         live_session(&mut a);
-        a.focus = warroom::ui::panes::PaneId::Checklist;
+        a.view.focus = warroom::ui::panes::PaneId::Checklist;
         let buf = draw(&mut a, 80, 24);
         // T4: no cell paints a background; the selection is reverse video.
         for c in buf.content() {
@@ -337,7 +337,7 @@ fn themes_dark_and_light_keep_the_terminal_background() {
 fn no_color_draws_no_colour_and_still_tells_states_apart() {
     let mut a = app_with(runbook("console-small.toml"), "dark", ColorDepth::None, Layout::builtin("validation"), false);
     live_session(&mut a);
-    a.focus = warroom::ui::panes::PaneId::Checklist;
+    a.view.focus = warroom::ui::panes::PaneId::Checklist;
     let buf = draw(&mut a, 160, 50);
     for c in buf.content() {
         assert_eq!((c.fg, c.bg), (Color::Reset, Color::Reset), "colour under NO_COLOR at {:?}", c.symbol());
@@ -367,7 +367,7 @@ fn sixteen_colour_mode_uses_only_the_16_colours() {
 #[test]
 fn ascii_symbols_for_the_linux_console() {
     let mut a = app_with(runbook("console-small.toml"), "dark", ColorDepth::C16, single_pane("checklist"), true);
-    a.focus = warroom::ui::panes::PaneId::Checklist;
+    a.view.focus = warroom::ui::panes::PaneId::Checklist;
     live_session(&mut a);
     let s = text(&draw(&mut a, 80, 24));
     for word in ["+ PASS", "x FAIL", "- N/A", ". PENDING"] {
@@ -381,8 +381,8 @@ fn ascii_symbols_for_the_linux_console() {
 fn outside_text_is_sanitised_on_screen() {
     let mut a = console();
     live_session(&mut a);
-    a.state.apply_event("mallory\u{1b}]0;pwned\u{7}", t(200), EventKind::NoteAdded { text: "x".into() });
-    a.state.operators.insert("mallory\u{1b}]0;pwned\u{7}".into());
+    a.model.state.apply_event("mallory\u{1b}]0;pwned\u{7}", t(200), EventKind::NoteAdded { text: "x".into() });
+    a.model.state.operators.insert("mallory\u{1b}]0;pwned\u{7}".into());
     // The failing criterion's note holds an SGR sequence; open its details.
     press(&mut a, &[ch('2'), ch('j'), key(KeyCode::Enter)]);
     let buf = draw(&mut a, 160, 50);
@@ -397,7 +397,7 @@ fn outside_text_is_sanitised_on_screen() {
 
 /// Every pane's right border sits where its block says, on every row (T9).
 fn borders_intact(a: &App, buf: &Buffer) {
-    for (pane, r) in &a.pane_areas {
+    for (pane, r) in &a.view.drawn.pane_areas {
         for y in r.y..r.y + r.height {
             let right = buf[(r.x + r.width - 1, y)].symbol();
             assert!(
@@ -467,7 +467,7 @@ proptest! {
 // ── Keys ─────────────────────────────────────────────────────────────────────
 
 fn verdict(a: &App, id: &str) -> Verdict {
-    a.state.verdict(id)
+    a.model.state.verdict(id)
 }
 
 #[test]
@@ -475,12 +475,12 @@ fn space_x_n_mark_and_space_again_returns_to_pending() {
     let mut a = console();
     press(&mut a, &[ch('2'), key(KeyCode::Char(' '))]);
     assert_eq!(verdict(&a, "homepage-200"), Verdict::Pass);
-    assert_eq!(a.state.criteria["homepage-200"].source, MarkSource::Override, "auto-bound: a person overrides");
+    assert_eq!(a.model.state.criteria["homepage-200"].source, MarkSource::Override, "auto-bound: a person overrides");
     press(&mut a, &[key(KeyCode::Char(' '))]);
     assert_eq!(verdict(&a, "homepage-200"), Verdict::Pending);
     press(&mut a, &[ch('j'), ch('x'), ch('j'), ch('n')]);
     assert_eq!(verdict(&a, "checkout"), Verdict::Fail);
-    assert_eq!(a.state.criteria["checkout"].source, MarkSource::Manual);
+    assert_eq!(a.model.state.criteria["checkout"].source, MarkSource::Manual);
     assert_eq!(verdict(&a, "database-up"), Verdict::Na);
     // G, g, arrows
     press(&mut a, &[ch('G')]);
@@ -494,7 +494,7 @@ fn marking_outside_the_checklist_says_where_it_works() {
     let mut a = console();
     let e = press(&mut a, &[ch('3'), key(KeyCode::Char(' '))]);
     assert!(e.is_empty());
-    let msg = a.message.clone().unwrap().0;
+    let msg = a.message().unwrap().0.to_string();
     assert!(msg.contains("Checklist"), "{msg}");
 }
 
@@ -521,9 +521,9 @@ fn q_and_esc_inside_overlays_only_close_them() {
     for open in ['?', ':', 'd', 'w', 'o'] {
         let mut a = console();
         press(&mut a, &[ch('2'), ch(open)]);
-        assert!(a.overlay.is_open(), "{open} opened nothing");
+        assert!(a.view.overlay.is_open(), "{open} opened nothing");
         let e = press(&mut a, &[key(KeyCode::Esc)]);
-        assert!(!a.overlay.is_open() && !e.contains(&Effect::Quit), "{open}: Esc");
+        assert!(!a.view.overlay.is_open() && !e.contains(&Effect::Quit), "{open}: Esc");
         press(&mut a, &[ch(open)]);
         let e = press(&mut a, &[ch('q')]);
         assert!(!e.contains(&Effect::Quit), "{open}: q quit the app");
@@ -553,13 +553,13 @@ fn decision_dialog_records_with_reason_and_recommendation() {
     insta::assert_snapshot!("decision_dialog_80x24", text(&draw(&mut a, 80, 24)));
     // No choice, no reason: refused, dialog stays.
     assert!(press(&mut a, &[key(KeyCode::Enter)]).is_empty());
-    assert!(a.overlay.is_open());
+    assert!(a.view.overlay.is_open());
     press(&mut a, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
     for c in "checkout fails; q is a letter here".chars() {
         press(&mut a, &[KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)]);
     }
     let e = press(&mut a, &[key(KeyCode::Enter)]);
-    assert!(!a.overlay.is_open());
+    assert!(!a.view.overlay.is_open());
     match &e[..] {
         [Effect::Append { event: EventKind::DecisionRecorded { decision, reason, recommendation, .. }, .. }] => {
             assert_eq!(*decision, Decision::NoGo);
@@ -579,16 +579,16 @@ fn walkthrough_answers_one_item_at_a_time() {
     insta::assert_snapshot!("walkthrough_80x24", text(&draw(&mut a, 80, 24)));
     // First the manual step: space ticks it.
     press(&mut a, &[key(KeyCode::Char(' '))]);
-    assert_eq!(a.state.step_status("announce"), warroom::domain::state::StepStatus::Done);
+    assert_eq!(a.model.state.step_status("announce"), warroom::domain::state::StepStatus::Done);
     // Then three command steps: skipped with j.
     press(&mut a, &[ch('j'), ch('j'), ch('j')]);
     press(&mut a, &[key(KeyCode::Char(' ')), ch('x'), ch('n')]);
     assert_eq!(verdict(&a, "homepage-200"), Verdict::Pass);
     assert_eq!(verdict(&a, "checkout"), Verdict::Fail);
     assert_eq!(verdict(&a, "database-up"), Verdict::Na);
-    assert!(a.overlay.is_open(), "walkthrough stays open");
+    assert!(a.view.overlay.is_open(), "walkthrough stays open");
     press(&mut a, &[key(KeyCode::Esc)]);
-    assert!(!a.overlay.is_open());
+    assert!(!a.view.overlay.is_open());
 }
 
 #[test]
@@ -608,7 +608,7 @@ fn operator_switch_is_journaled_and_used_for_later_acts() {
 #[test]
 fn help_and_palette_list_every_action_from_the_live_keymap() {
     let mut a = console();
-    a.keymap = Keymap::from_texts(Some(("k.toml", "[checklist]\nmark-na = \"-\"\n"))).unwrap();
+    a.view.keymap = Keymap::from_texts(Some(("k.toml", "[checklist]\nmark-na = \"-\"\n"))).unwrap();
     press(&mut a, &[ch('?')]);
     let s = text(&draw(&mut a, 160, 50));
     assert!(s.contains("- (checklist)"), "help shows the user's binding:\n{s}");
@@ -619,7 +619,7 @@ fn help_and_palette_list_every_action_from_the_live_keymap() {
     }
     insta::assert_snapshot!("palette_walk_80x24", text(&draw(&mut a, 80, 24)));
     press(&mut a, &[key(KeyCode::Enter)]);
-    assert!(matches!(a.overlay.top(), Some(warroom::ui::overlay::Overlay::Walkthrough(_))));
+    assert!(matches!(a.view.overlay.top(), Some(warroom::ui::overlay::Overlay::Walkthrough(_))));
 }
 
 #[test]
@@ -635,7 +635,7 @@ fn details_show_note_and_evidence() {
 #[test]
 fn read_only_refuses_to_write_and_says_why() {
     let mut a = console();
-    a.read_only = Some("line 7 of the journal is damaged".into());
+    a.model.read_only = Some("line 7 of the journal is damaged".into());
     let e = press(&mut a, &[ch('2'), key(KeyCode::Char(' ')), ch('d')]);
     assert!(e.is_empty());
     let s = text(&draw(&mut a, 80, 24));
@@ -646,7 +646,7 @@ fn read_only_refuses_to_write_and_says_why() {
 #[test]
 fn badge_shows_first_on_a_narrow_status_line() {
     let mut a = app();
-    a.badge = Some("DEMO");
+    a.view.badge = Some("DEMO");
     let s = text(&draw(&mut a, 80, 24));
     let status = s.lines().rev().nth(1).unwrap_or_default();
     assert!(status.starts_with(" DEMO "), "{status:?}");
@@ -657,9 +657,9 @@ fn badge_shows_first_on_a_narrow_status_line() {
 fn layouts_and_themes_switch_live() {
     let mut a = console();
     press(&mut a, &[ch('L')]);
-    assert_eq!(a.layout.name, "validation");
+    assert_eq!(a.view.layout.name, "validation");
     press(&mut a, &[ch('T')]);
-    assert_eq!(a.theme.name, "light");
+    assert_eq!(a.view.theme.name, "light");
 }
 
 #[test]
@@ -668,7 +668,7 @@ fn idle_second_changes_only_the_clock_cells() {
     let mut a = app();
     let before = draw(&mut a, 160, 50);
     a.tick(t(601));
-    assert!(a.dirty, "a new second is a change");
+    assert!(a.view.dirty, "a new second is a change");
     let after = draw(&mut a, 160, 50);
     let changed: Vec<(u16, u16)> = (0..50u16)
         .flat_map(|y| (0..160u16).map(move |x| (x, y)))
@@ -680,9 +680,9 @@ fn idle_second_changes_only_the_clock_cells() {
         assert!(*x >= 160 - 26, "only the clock at the right changes, not column {x}");
     }
     // The same second again is no change at all.
-    a.dirty = false;
+    a.view.dirty = false;
     a.tick(t(601));
-    assert!(!a.dirty);
+    assert!(!a.view.dirty);
 }
 
 #[test]
@@ -700,11 +700,11 @@ fn mouse_click_selects_a_row_and_a_second_click_opens_details() {
         modifiers: KeyModifiers::NONE,
     };
     a.on_mouse(click);
-    assert_eq!(a.focus, warroom::ui::panes::PaneId::Checklist);
+    assert_eq!(a.view.focus, warroom::ui::panes::PaneId::Checklist);
     assert_eq!(a.selected(warroom::ui::panes::PaneId::Checklist), 4, "emails");
     draw(&mut a, 160, 50);
     a.on_mouse(click);
-    assert!(matches!(a.overlay.top(), Some(warroom::ui::overlay::Overlay::Details(d)) if d.index == 4));
+    assert!(matches!(a.view.overlay.top(), Some(warroom::ui::overlay::Overlay::Details(d)) if d.index == 4));
 }
 
 /// Enter on a step: its output can be read from the end (`G`), from the top
@@ -762,9 +762,9 @@ fn step_output_details_scroll_to_the_end_and_search() {
     press(&mut a, &[ch('/'), ch('z'), ch('z'), ch('q'), key(KeyCode::Enter)]);
     let s = text(&draw(&mut a, 100, 30));
     assert!(s.contains("no line holds \"zzq\""), "{s}");
-    assert!(a.overlay.is_open(), "q typed into the search does not close the view");
+    assert!(a.view.overlay.is_open(), "q typed into the search does not close the view");
     press(&mut a, &[ch('q')]);
-    assert!(!a.overlay.is_open(), "q closes the view");
+    assert!(!a.view.overlay.is_open(), "q closes the view");
 }
 
 /// A fresh alarm: Enter reviews it from any pane but Logs, where Enter opens
@@ -774,17 +774,17 @@ fn enter_in_logs_opens_the_log_even_while_an_alarm_is_up() {
     use warroom::domain::event::EventKind;
     use warroom::ui::overlay::Overlay;
     let mut c = console();
-    c.state.apply_event(
+    c.model.state.apply_event(
         "warroom",
         t(600),
         EventKind::TriggerFired { trigger: "api-down".into(), propose: "full".into(), cause: "api DOWN".into() },
     );
     press(&mut c, &[ch('4'), key(KeyCode::Enter)]);
-    assert!(matches!(c.overlay.top(), Some(Overlay::Log(_))), "{:?}", c.overlay.name());
+    assert!(matches!(c.view.overlay.top(), Some(Overlay::Log(_))), "{:?}", c.view.overlay.name());
     let banner = text(&draw(&mut c, 160, 50));
     assert!(banner.contains("B: review it") && !banner.contains("Enter/B: review it"), "{banner}");
     press(&mut c, &[key(KeyCode::Esc), ch('1'), key(KeyCode::Enter)]);
-    assert!(matches!(c.overlay.top(), Some(Overlay::Rollback(_))), "{:?}", c.overlay.name());
+    assert!(matches!(c.view.overlay.top(), Some(Overlay::Rollback(_))), "{:?}", c.view.overlay.name());
 }
 
 /// Plain mode's `status` says what the full-screen banner and Escalation pane
@@ -793,12 +793,12 @@ fn enter_in_logs_opens_the_log_even_while_an_alarm_is_up() {
 fn plain_status_names_the_open_incident_and_the_alarms() {
     use warroom::domain::event::EventKind;
     let mut c = console();
-    c.state.apply_event(
+    c.model.state.apply_event(
         "ben",
         t(600),
         EventKind::IncidentDeclared { level: "L1".into(), summary: Some("checkout 500s".into()) },
     );
-    c.state.apply_event(
+    c.model.state.apply_event(
         "warroom",
         t(601),
         EventKind::TriggerFired {
@@ -816,8 +816,8 @@ fn plain_status_names_the_open_incident_and_the_alarms() {
 #[test]
 fn a_multi_line_command_reads_as_lines_in_the_details() {
     let mut c = console();
-    c.runbook.steps[0].run = Some("for n in 1 2; do\n  echo $n\ndone".into());
-    c.runbook.steps[0].manual = false;
+    c.model.runbook.steps[0].run = Some("for n in 1 2; do\n  echo $n\ndone".into());
+    c.model.runbook.steps[0].manual = false;
     let (_, lines) = warroom::ui::overlay::details::lines(&c, warroom::ui::panes::PaneId::Steps, 0);
     let text: Vec<String> = lines.iter().map(|l| l.spans.iter().map(|s| s.content.to_string()).collect()).collect();
     let all = text.join("\n");

@@ -464,18 +464,18 @@ by = ["dev-lead"]
     let key = |app: &mut App, code: KeyCode| app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
     // Running the step as ana: refused, naming the role.
     assert!(app.update(Action::RunStep).is_empty());
-    let said = app.message.clone().map(|m| m.0).unwrap_or_default();
+    let said = app.message().map(|m| m.0.to_string()).unwrap_or_default();
     assert!(said.contains("ana may not run step preflight: only Dev Lead (dev-lead: lucia) may"), "{said}");
     // As Lucía (named as in the role, any case): the confirmation says who may.
-    app.operator = "LUCIA".into();
+    app.model.operator = "LUCIA".into();
     app.update(Action::RunStep);
-    match app.overlay.top() {
+    match app.view.overlay.top() {
         Some(warroom::ui::overlay::Overlay::Confirm(c)) => {
             assert!(c.question.contains("Who may run it: Dev Lead (dev-lead: lucia)"), "{}", c.question)
         }
         _ => panic!("no confirmation"),
     }
-    app.overlay.close_all();
+    app.view.overlay.close_all();
     // The decision as ana: the dialog says who may decide, and Enter is refused.
     app.update(Action::Decision);
     key(&mut app, KeyCode::Tab);
@@ -483,7 +483,7 @@ by = ["dev-lead"]
         key(&mut app, KeyCode::Char(c));
     }
     assert!(key(&mut app, KeyCode::Enter).is_empty(), "recorded by someone outside the role");
-    match app.overlay.top() {
+    match app.view.overlay.top() {
         Some(warroom::ui::overlay::Overlay::Decision(d)) => {
             let e = d.error.clone().unwrap_or_default();
             assert!(e.contains("only Project Lead (project-lead: marta) may"), "{e}");

@@ -730,12 +730,13 @@ run = "touch quick.marker"
     }
 
     fn message(s: &Session) -> String {
-        s.app.message.as_ref().map(|m| m.0.clone()).unwrap_or_default()
+        s.app.message().map(|m| m.0.to_string()).unwrap_or_default()
     }
 
     async fn until_finished(s: &mut Session, rx: &mut warroom::sources::EventReceiver, id: &str) {
         tokio::time::timeout(Duration::from_secs(60), async {
-            while s.app.state.rollbacks.get(id).is_none_or(|r| r.runs.last().is_none_or(|r| r.finished.is_none())) {
+            while s.app.model.state.rollbacks.get(id).is_none_or(|r| r.runs.last().is_none_or(|r| r.finished.is_none()))
+            {
                 let ev = rx.recv().await.unwrap();
                 s.feed(warroom::ui::driver::Input::Source(ev));
             }
@@ -756,21 +757,21 @@ run = "touch quick.marker"
         press(&mut s, KeyCode::Enter);
         type_text(&mut s, "cache");
         press(&mut s, KeyCode::Enter);
-        assert_eq!(s.app.state.rollbacks["cache"].approvals.len(), 1);
+        assert_eq!(s.app.model.state.rollbacks["cache"].approvals.len(), 1);
         assert!(
-            matches!(s.app.overlay.top(), Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo),
+            matches!(s.app.view.overlay.top(), Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo),
             "{}",
             message(&s)
         );
         press(&mut s, KeyCode::Char('n'));
-        assert!(s.app.state.rollbacks["cache"].runs.is_empty(), "n fired it");
+        assert!(s.app.model.state.rollbacks["cache"].runs.is_empty(), "n fired it");
         press(&mut s, KeyCode::Enter); // approvals complete: straight to the y/n
-        assert!(matches!(s.app.overlay.top(), Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo));
+        assert!(matches!(s.app.view.overlay.top(), Some(Overlay::Rollback(d)) if d.stage == Stage::YesNo));
         press(&mut s, KeyCode::Char('y'));
-        assert_eq!(s.app.state.rollbacks["cache"].runs.len(), 1, "{}", message(&s));
+        assert_eq!(s.app.model.state.rollbacks["cache"].runs.len(), 1, "{}", message(&s));
         until_finished(&mut s, &mut rx, "cache").await;
         assert!(dir.path().join("flushed.marker").exists(), "runs in the runbook's folder");
-        let end = s.app.state.rollbacks["cache"].runs[0].finished.clone().unwrap();
+        let end = s.app.model.state.rollbacks["cache"].runs[0].finished.clone().unwrap();
         assert_eq!(end.outcome, RunOutcome::Ok);
 
         // `quick` (approvals = 1, confirm = "type"): typing the id approves and fires.
@@ -779,7 +780,7 @@ run = "touch quick.marker"
         press(&mut s, KeyCode::Enter);
         type_text(&mut s, "quick");
         press(&mut s, KeyCode::Enter);
-        assert_eq!(s.app.state.rollbacks["quick"].runs.len(), 1, "{}", message(&s));
+        assert_eq!(s.app.model.state.rollbacks["quick"].runs.len(), 1, "{}", message(&s));
         until_finished(&mut s, &mut rx, "quick").await;
         assert!(dir.path().join("quick.marker").exists());
         let body = std::fs::read_to_string(s.journal.path()).unwrap();
@@ -792,8 +793,11 @@ run = "touch quick.marker"
         let dir = tempfile::tempdir().unwrap();
         let mut s = session(dir.path(), None);
         press(&mut s, KeyCode::Enter);
-        assert!(!matches!(s.app.overlay.top(), Some(Overlay::Rollback(_))), "no alarm: Enter is not about rollbacks");
-        s.app.overlay.close_all();
+        assert!(
+            !matches!(s.app.view.overlay.top(), Some(Overlay::Rollback(_))),
+            "no alarm: Enter is not about rollbacks"
+        );
+        s.app.view.overlay.close_all();
         let fired = EventKind::TriggerFired {
             trigger: "api-down".into(),
             propose: "quick".into(),
@@ -803,18 +807,18 @@ run = "touch quick.marker"
         let banner = warroom::ui::banner::lines(&s.app).join("\n");
         assert!(banner.contains("ALARM api-down") && banner.contains("proposes rollback quick"), "{banner}");
         press(&mut s, KeyCode::Enter);
-        match s.app.overlay.top() {
+        match s.app.view.overlay.top() {
             Some(Overlay::Rollback(d)) => assert_eq!(d.selected, 1, "pre-selected on the proposed rollback"),
             _ => panic!("Enter on the alarm opens the rollback dialog"),
         }
-        assert!(s.app.state.rollbacks.is_empty(), "opening it fires nothing");
+        assert!(s.app.model.state.rollbacks.is_empty(), "opening it fires nothing");
         press(&mut s, KeyCode::Esc);
-        assert!(!s.app.overlay.is_open());
+        assert!(!s.app.view.overlay.is_open());
         press(&mut s, KeyCode::Enter);
-        assert!(!matches!(s.app.overlay.top(), Some(Overlay::Rollback(_))), "reviewed: Enter is details again");
-        s.app.overlay.close_all();
+        assert!(!matches!(s.app.view.overlay.top(), Some(Overlay::Rollback(_))), "reviewed: Enter is details again");
+        s.app.view.overlay.close_all();
         press(&mut s, KeyCode::Char('B'));
-        assert!(matches!(s.app.overlay.top(), Some(Overlay::Rollback(d)) if d.selected == 1), "B still opens it");
+        assert!(matches!(s.app.view.overlay.top(), Some(Overlay::Rollback(d)) if d.selected == 1), "B still opens it");
     }
 
     /// Bob's console has not yet read that ana fired `quick`: his typed
@@ -825,7 +829,7 @@ run = "touch quick.marker"
         let dir = tempfile::tempdir().unwrap();
         let mut ana = session(dir.path(), None);
         let mut bob = session(dir.path(), None);
-        bob.app.operator = "bob".into();
+        bob.app.model.operator = "bob".into();
         let (tx, _rx) = warroom::sources::event_channel();
         ana.start_procs(tx.clone());
         bob.start_procs(tx);
@@ -836,8 +840,8 @@ run = "touch quick.marker"
             type_text(s, "quick");
         }
         press(&mut ana, KeyCode::Enter);
-        assert_eq!(ana.app.state.rollbacks["quick"].runs.len(), 1, "{}", message(&ana));
-        assert!(!bob.app.state.rollbacks.contains_key("quick"), "bob has not read the journal since");
+        assert_eq!(ana.app.model.state.rollbacks["quick"].runs.len(), 1, "{}", message(&ana));
+        assert!(!bob.app.model.state.rollbacks.contains_key("quick"), "bob has not read the journal since");
         let before = std::fs::read_to_string(ana.journal.path()).unwrap();
         press(&mut bob, KeyCode::Enter);
         let after = std::fs::read_to_string(ana.journal.path()).unwrap();
@@ -855,20 +859,20 @@ run = "touch quick.marker"
         let dir = tempfile::tempdir().unwrap();
         let mut s = session(dir.path(), None);
         press(&mut s, KeyCode::Char('C'));
-        assert!(matches!(s.app.overlay.top(), Some(Overlay::Note(_))));
+        assert!(matches!(s.app.view.overlay.top(), Some(Overlay::Note(_))));
         press(&mut s, KeyCode::Enter);
-        assert!(matches!(s.app.overlay.top(), Some(Overlay::Note(_))), "an empty note is not recorded");
+        assert!(matches!(s.app.view.overlay.top(), Some(Overlay::Note(_))), "an empty note is not recorded");
         type_text(&mut s, "cache flushed by hand");
         press(&mut s, KeyCode::Enter);
-        assert!(!s.app.overlay.is_open());
+        assert!(!s.app.view.overlay.is_open());
         assert_eq!(message(&s), "note recorded: cache flushed by hand");
-        assert_eq!(s.app.state.notes.len(), 1);
+        assert_eq!(s.app.model.state.notes.len(), 1);
 
         let mut other = Journal::open(s.journal.path()).unwrap().journal;
         other.append("ben", Utc::now(), &EventKind::NoteAdded { text: "quick is safe to run".into() }).unwrap();
         s.poll();
         assert_eq!(message(&s), "ben noted: quick is safe to run");
-        let feed: Vec<String> = s.app.activity.iter().map(|a| format!("{} {}", a.by, a.text)).collect();
+        let feed: Vec<String> = s.app.model.activity.iter().map(|a| format!("{} {}", a.by, a.text)).collect();
         assert_eq!(feed, ["ana noted: cache flushed by hand", "ben noted: quick is safe to run"]);
         assert!(warroom::ui::activity::notes_about(&s.app, "quick")[0].ends_with("ben: quick is safe to run"));
         // Each note is filed under the rollback it names, and only there.
@@ -887,7 +891,7 @@ run = "touch quick.marker"
         type_text(&mut s, "quick");
         press(&mut s, KeyCode::Enter);
         assert_eq!(std::fs::read_to_string(s.journal.path()).unwrap_or_default(), before);
-        assert!(s.app.state.rollbacks.is_empty());
+        assert!(s.app.model.state.rollbacks.is_empty());
         assert!(!dir.path().join("quick.marker").exists());
     }
 }

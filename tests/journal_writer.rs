@@ -89,15 +89,15 @@ async fn acts_show_at_once_and_their_records_are_matched_not_counted_twice() {
     s.append("ana", &mark);
     s.append("probe", &probe(ProbeHealth::Up));
     // Shown before any record came back.
-    assert_eq!(s.app.state.verdict("c"), Verdict::Fail);
-    assert_eq!(s.app.state.probe_history.len(), 2);
-    assert_eq!(s.app.state.last_seq, 0);
+    assert_eq!(s.app.model.state.verdict("c"), Verdict::Fail);
+    assert_eq!(s.app.model.state.probe_history.len(), 2);
+    assert_eq!(s.app.model.state.last_seq, 0);
 
     settle(&mut s, &mut rx).await;
-    assert_eq!(s.app.state.last_seq, 3);
+    assert_eq!(s.app.model.state.last_seq, 3);
     // The journal's state, folded from scratch, is exactly what is shown: nothing twice.
     let fresh = SessionState::from_records(&Journal::open(&dir.path().join("journal.jsonl")).unwrap().records);
-    let shown = &s.app.state;
+    let shown = &s.app.model.state;
     assert_eq!(shown.probe_history.len(), 2, "{:?}", shown.probe_history);
     assert_eq!(shown.criteria, fresh.criteria);
     assert_eq!(shown.probes, fresh.probes);
@@ -119,7 +119,7 @@ async fn acts_show_at_once_and_their_records_are_matched_not_counted_twice() {
     // (Whichever landed first; a poll reads what the writer did not.)
     s.poll();
     let fresh = SessionState::from_records(&Journal::open(&dir.path().join("journal.jsonl")).unwrap().records);
-    assert_eq!(s.app.state.criteria, fresh.criteria);
+    assert_eq!(s.app.model.state.criteria, fresh.criteria);
 
     // At exit the writer writes session.closed.
     let w = s.writer.take().unwrap();

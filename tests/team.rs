@@ -380,10 +380,10 @@ mod status_line {
             symbols: Symbols { ascii: false },
             now: now(),
         });
-        app.team.roster = vec![who("ana", 1, false, 5), who("bo", 2, true, 3600), who("ci", 3, false, 3600)];
+        app.model.team.roster = vec![who("ana", 1, false, 5), who("bo", 2, true, 3600), who("ci", 3, false, 3600)];
         change(&mut app);
         let mut term = Terminal::new(TestBackend::new(width, 30)).unwrap();
-        term.draw(|f| warroom::ui::render::draw(f, &mut app)).unwrap();
+        term.draw(|f| app.draw(f)).unwrap();
         let buf = term.backend().buffer().clone();
         let y = buf.area.height - 2;
         (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect()
@@ -395,8 +395,8 @@ mod status_line {
     #[test]
     fn at_80_columns_the_operator_stays_and_the_decision_keeps_its_distance() {
         let line = status_with(80, |app| {
-            app.team.roster.extend([who("bartholomew", 4, false, 10), who("cyprianus", 5, false, 10)]);
-            app.state.decision = Some(warroom::domain::state::DecisionRecord {
+            app.model.team.roster.extend([who("bartholomew", 4, false, 10), who("cyprianus", 5, false, 10)]);
+            app.model.state.decision = Some(warroom::domain::state::DecisionRecord {
                 decision: warroom::domain::event::Decision::Rollback,
                 reason: "api down".into(),
                 by: "cyprianus".into(),
@@ -465,13 +465,13 @@ fn the_roster_says_what_a_console_is_doing() {
         now: chrono::Utc::now(),
     });
     assert_eq!(warroom::ui::presence::doing(&app), "watching Steps");
-    app.overlay.open(Overlay::Rollback(RollbackDialog {
+    app.view.overlay.open(Overlay::Rollback(RollbackDialog {
         selected: 0,
         stage: Stage::Typing { fire: true, typed: String::new() },
         runs_seen: 0,
     }));
     assert_eq!(warroom::ui::presence::doing(&app), "confirming ROLLBACK full");
-    app.overlay.open(Overlay::Rollback(RollbackDialog {
+    app.view.overlay.open(Overlay::Rollback(RollbackDialog {
         selected: 0,
         stage: Stage::Typing { fire: false, typed: String::new() },
         runs_seen: 0,

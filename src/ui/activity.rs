@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 
 use crate::domain::activity::{self, Act};
 use crate::domain::record::Record;
+use crate::ui::model::Model;
 
 use super::app::{App, MsgKind};
 use super::text::clean;
@@ -27,11 +28,11 @@ pub struct Feed {
 
 /// The journal's records at start, into the feed (nobody is told again);
 /// beyond the last [`REPLAYED`] they are counted as not kept.
-pub fn replay(app: &mut App, records: &[Record]) {
+pub fn replay(m: &mut Model, records: &[Record]) {
     let from = records.len().saturating_sub(REPLAYED);
-    app.activity.dropped += from;
+    m.activity.dropped += from;
     for r in &records[from..] {
-        on_record(app, r, false);
+        on_record(m, r, false);
     }
 }
 
@@ -60,19 +61,20 @@ impl Feed {
 
 /// A record folded in: into the feed; `notify` (someone else's act, read
 /// live rather than replayed at start) also says it in the message line.
-pub fn on_record(app: &mut App, r: &Record, notify: bool) {
+pub fn on_record(m: &mut Model, r: &Record, notify: bool) {
     // The runbook's secrets are hidden here as everywhere text enters.
-    let hidden = app.redactor.record(r);
+    let hidden = m.redactor.record(r);
     let Some(act) = activity::describe(hidden.as_ref().unwrap_or(r)) else { return };
     if notify {
-        app.say(format!("{} {}", clean(&act.by), clean(&act.text)), MsgKind::Info);
+        m.say(format!("{} {}", clean(&act.by), clean(&act.text)), MsgKind::Info);
     }
-    app.activity.push(act);
+    m.activity.push(act);
 }
 
 /// The notes that name item `id`, oldest first: "HH:MM:SS ben: text".
 pub fn notes_about(app: &App, id: &str) -> Vec<String> {
-    app.state
+    app.model
+        .state
         .notes
         .iter()
         .filter(|n| activity::names(&n.text, id))

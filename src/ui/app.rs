@@ -2,29 +2,29 @@
 //! state or return `Effect`s (journal appends, quit, …) that the loop runs.
 //! No I/O here, so every path is testable with a `TestBackend`.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
-use ratatui::widgets::ListState;
 
 use crate::domain::event::{EventKind, Verdict};
 use crate::domain::record::Record;
 use crate::domain::runbook::Runbook;
-use crate::domain::state::{SessionState, StepStatus};
-use crate::sources::{ProbeResult, SourceEvent};
+use crate::domain::state::StepStatus;
+use crate::sources::SourceEvent;
 
 use super::action::Action;
 use super::effect::Effect;
 use super::items;
 use super::keymap::Keymap;
 use super::layout::Layout;
+use super::model::Model;
 use super::overlay::{self, Overlay};
 use super::panes::PaneId;
 use super::symbols::Symbols;
 use super::theme::Theme;
+use super::view::View;
 
 /// How a status-line message reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,17 +32,6 @@ pub enum MsgKind {
     Info,
     Warn,
     Error,
-}
-
-/// Live data from sources, kept for drawing (not journaled).
-#[derive(Clone, Debug, Default)]
-pub struct Live {
-    pub probes: BTreeMap<String, Vec<ProbeResult>>,
-    /// Per log: ring buffer + per-minute counts (`ui::logs_live`).
-    pub logs: BTreeMap<String, crate::domain::log_window::LogWindow>,
-    pub log_view: super::logs_live::LogsView,
-    /// Channels with a delivery between retries: what the last attempt said.
-    pub channels: BTreeMap<String, String>,
 }
 
 /// Which item each drawn list row shows, for mouse clicks.
@@ -78,227 +67,101 @@ pub struct AppConfig {
     pub now: DateTime<Utc>,
 }
 
+/// The console: what it knows (`Model`: changed only by journal records,
+/// source events and the clock) and how it shows it (`View`: focus,
+/// selections, scroll, dialogs, looks; changed only by keys, the mouse and
+/// drawing's scroll state). Drawing reads the model and never changes it.
 pub struct App {
-    pub runbook: Runbook,
-    /// The runbook's vars with `WARROOM_VAR_*` overrides from the environment,
-    /// read once at start (the environment does not change while we run).
-    pub vars: BTreeMap<String, String>,
-    pub state: SessionState,
-    pub operator: String,
-    /// The Unix account and signing key (fingerprint) this console's records
-    /// carry; set from the journal once it is open.
-    pub user: Option<String>,
-    pub signing_key: Option<String>,
-    pub read_only: Option<String>,
-    /// `read_only` is set only because the journal's database cannot be
-    /// reached: people's acts are refused, but what sources produce (probe
-    /// changes, auto verdicts, triggers, escalations) still goes to the
-    /// journal writer's outbox, to be written once the database is back
-    /// (docs/journal.md, "Written late").
-    pub journal_down: bool,
-    pub keymap: Keymap,
-    pub theme: Theme,
-    pub layout: Layout,
-    pub config_dir: Option<PathBuf>,
-    pub symbols: Symbols,
-    pub now: DateTime<Utc>,
-    pub focus: PaneId,
-    /// Selected item per pane (index into `items::*` order).
-    pub selected: [usize; 5],
-    /// Scroll offsets per pane, kept across redraws and resizes.
-    pub lists: [ListState; 5],
-    /// Where each pane was last drawn (mouse hit-testing).
-    pub pane_areas: Vec<(PaneId, Rect)>,
-    /// Which item each drawn row shows, per pane.
-    pub row_maps: [RowMap; 5],
-    /// The open dialogs (`overlay::stack`): keys go to the top one.
-    pub overlay: overlay::DialogStack,
-    pub message: Option<(String, MsgKind)>,
-    /// Every message said, for the history (`m`).
-    pub messages: super::messages::MessageLog,
-    /// Every person's act and note, for the activity feed (`A`, `ui::activity`).
-    pub activity: super::activity::Feed,
-    pub mouse: bool,
-    /// Last confirmed search, for `n` / `N`.
-    pub last_search: Option<(PaneId, String)>,
-    pub live: Live,
-    /// Something changed since the last draw.
-    pub dirty: bool,
-    /// Ring the terminal bell once at the next draw (an automatic escalation just happened).
-    pub bell: bool,
-    /// A word the status line always shows first, whatever the width (`DEMO`).
-    pub badge: Option<&'static str>,
-    /// Probe histories, auto-verdict memory, run output (`ui::wiring`).
-    pub procs: super::wiring::ProcsView,
-    /// Consoles on the session now, and this console's own presence (`ui::presence`).
-    pub team: super::presence::Team,
-    /// The status-update due time the console last opened the template for.
-    pub update_prompted: Option<DateTime<Utc>>,
-    /// Write links as OSC 8 hyperlinks (`ui::hyperlink`), decided once at start.
-    pub hyperlinks: bool,
-    /// Links drawn in the last frame, for the OSC 8 overlay.
-    pub placed_links: Vec<super::hyperlink::Placed>,
-    /// Hides the runbook's secrets in outside text (built once, at start).
-    pub redactor: std::sync::Arc<crate::domain::redact::Redactor>,
-    /// The time machine's bar (moment, position, keys), drawn above the panes when set.
-    pub timeline_bar: Option<String>,
+    pub model: Model,
+    pub view: View,
 }
 
 impl App {
     pub fn new(cfg: AppConfig) -> App {
-        let vars = crate::domain::vars::effective_vars(&cfg.runbook.vars, |k| std::env::var(k).ok());
-        let redactor = std::sync::Arc::new(crate::domain::redact::Redactor::for_runbook(&cfg.runbook, &vars, |k| {
-            std::env::var(k).ok()
-        }));
-        App {
-            redactor,
-            vars,
-            runbook: cfg.runbook,
-            state: SessionState::default(),
-            operator: cfg.operator,
-            user: None,
-            signing_key: None,
-            read_only: cfg.read_only,
-            journal_down: false,
-            keymap: cfg.keymap,
-            theme: cfg.theme,
-            layout: cfg.layout,
-            config_dir: cfg.config_dir,
-            symbols: cfg.symbols,
-            now: cfg.now,
-            focus: PaneId::Steps,
-            selected: [0; 5],
-            lists: Default::default(),
-            pane_areas: Vec::new(),
-            row_maps: Default::default(),
-            overlay: Default::default(),
-            message: None,
-            messages: Default::default(),
-            activity: Default::default(),
-            mouse: false,
-            last_search: None,
-            live: Live::default(),
-            dirty: true,
-            bell: false,
-            badge: None,
-            procs: Default::default(),
-            team: super::presence::Team::new(cfg.now),
-            update_prompted: None,
-            timeline_bar: None,
-            hyperlinks: super::hyperlink::supported(|k| std::env::var(k).ok()),
-            placed_links: Vec::new(),
-        }
+        let view = View::new(cfg.keymap, cfg.theme, cfg.layout, cfg.config_dir, cfg.symbols);
+        let model = Model::new(cfg.runbook, cfg.operator, cfg.read_only, cfg.now);
+        App { model, view }
     }
 
-    /// Fold journal records in (ours and others').
+    /// Fold journal records in (ours and others'): `Model::fold`.
     pub fn fold(&mut self, records: &[Record]) {
-        for r in records {
-            if r.seq > self.state.last_seq {
-                let malformed = self.state.malformed_count;
-                let hidden = self.redactor.record(r);
-                let shown = hidden.as_ref().unwrap_or(r);
-                self.state.apply(shown);
-                super::logs_live::on_shown_record(self, shown);
-                if self.state.malformed_count > malformed {
-                    let why = self.state.malformed.last().filter(|m| m.seq == r.seq).map(|m| m.why.clone());
-                    self.say(
-                        format!(
-                            "journal record #{} ({}) could not be read and was left out: {}",
-                            r.seq,
-                            crate::ui::text::clean(&r.kind),
-                            crate::ui::text::clean(why.as_deref().unwrap_or("too many to list"))
-                        ),
-                        MsgKind::Warn,
-                    );
-                }
-                self.dirty = true;
-                self.bell |= rings_bell(r, self.now);
-            }
-        }
-        self.expire_evidence();
-    }
-
-    /// Verdicts that are no longer evidence show PENDING (`domain::expiry`).
-    fn expire_evidence(&mut self) {
-        let t0 = crate::domain::countdown::t0(&self.runbook, &self.state);
-        let before = self.state.criteria.values().filter(|c| c.expired.is_some()).count();
-        crate::domain::expiry::apply(&mut self.state, &self.runbook, t0, self.now);
-        if self.state.criteria.values().filter(|c| c.expired.is_some()).count() != before {
-            self.dirty = true;
+        if self.model.fold(records) {
+            self.view.dirty = true;
         }
     }
 
+    /// The clock moves on: `Model::tick`.
     pub fn tick(&mut self, now: DateTime<Utc>) {
-        // The status line shows seconds: a new second is a change.
-        if now.timestamp() != self.now.timestamp() {
-            self.dirty = true;
+        if self.model.tick(now) {
+            self.view.dirty = true;
         }
-        self.now = now;
-        self.expire_evidence();
     }
 
-    /// Who is acting from this console: the operator at the keyboard, the
-    /// Unix account and key the console writes with.
+    /// Who is acting from this console (`Model::actor`).
     pub fn actor(&self) -> crate::domain::identity::Actor {
-        crate::domain::identity::Actor {
-            operator: self.operator.clone(),
-            user: self.user.clone(),
-            key: self.signing_key.clone(),
-        }
+        self.model.actor()
     }
 
+    /// Says something to the operator (`Model::say`); drawn at the next frame.
     pub fn say(&mut self, text: impl Into<String>, kind: MsgKind) {
-        let text = text.into();
-        self.messages.push(self.now, kind, text.clone());
-        self.message = Some((text, kind));
-        self.dirty = true;
+        self.model.say(text, kind);
+        self.view.dirty = true;
+    }
+
+    /// Draws one frame. Panes and dialogs read the model and the view; what
+    /// they leave for the next frame and the mouse (scroll offsets, hit maps,
+    /// links: `Drawn`) is all they write.
+    pub fn draw(&mut self, frame: &mut ratatui::Frame) {
+        let mut drawn = std::mem::take(&mut self.view.drawn);
+        super::render::draw(frame, self, &mut drawn);
+        self.view.drawn = drawn;
+    }
+
+    /// What the message line shows now, if anything.
+    pub fn message(&self) -> Option<(&str, MsgKind)> {
+        self.model.messages.shown(self.view.dismissed).map(|m| (m.text.as_str(), m.kind))
     }
 
     pub fn selected(&self, pane: PaneId) -> usize {
-        self.selected[pane.index()]
+        self.view.selected[pane.index()]
     }
 
     pub fn select(&mut self, pane: PaneId, idx: usize) {
         // The Escalation pane lists the ladder the open incident climbs (its severity's own, maybe).
         let n = items::count(&self.ladder_runbook(), pane);
-        self.selected[pane.index()] = if n == 0 { 0 } else { idx.min(n - 1) };
-        self.dirty = true;
+        self.view.selected[pane.index()] = if n == 0 { 0 } else { idx.min(n - 1) };
+        self.view.dirty = true;
     }
 
     /// The one place sources plug in: each `SourceEvent` changes live view
     /// state and may ask for effects (journal reads).
     pub fn on_source(&mut self, ev: SourceEvent) -> Vec<Effect> {
-        self.dirty = true;
+        self.view.dirty = true;
         let mut effects = match ev {
             SourceEvent::JournalChanged => vec![Effect::PollJournal],
             SourceEvent::RunOutput { kind, id, run, line } => {
-                super::wiring::steps::on_output(self, kind, &id, run, line);
+                super::wiring::steps::on_output(&mut self.model, kind, &id, run, line);
                 return Vec::new();
             }
-            SourceEvent::RunExited { kind, id, run, end } => super::wiring::steps::on_exit(self, kind, &id, run, &end),
-            SourceEvent::Probe(p) => {
-                let changed = super::wiring::probes::on_probe(self, &p);
-                let hist = self.live.probes.entry(p.probe.clone()).or_default();
-                hist.push(p);
-                let excess = hist.len().saturating_sub(120);
-                hist.drain(..excess);
-                changed
+            SourceEvent::RunExited { kind, id, run, end } => {
+                super::wiring::steps::on_exit(&mut self.model, kind, &id, run, &end)
             }
+            SourceEvent::Probe(p) => super::wiring::probes::on_probe(&mut self.model, p),
             SourceEvent::LogLines { log, lines } => {
-                super::logs_live::on_lines(self, log, lines);
+                super::logs_live::on_lines(&mut self.model, log, lines);
                 Vec::new()
             }
             SourceEvent::LogDropped { log, at, counts } => {
-                super::logs_live::on_dropped(self, log, at, counts);
+                super::logs_live::on_dropped(&mut self.model, log, at, counts);
                 Vec::new()
             }
             SourceEvent::LogStatus { log, status } => {
-                super::logs_live::on_status(self, log, status);
+                super::logs_live::on_status(&mut self.model, log, status);
                 Vec::new()
             }
-            SourceEvent::Delivery(u) => super::wiring::channels::on_update(self, *u),
+            SourceEvent::Delivery(u) => super::wiring::channels::on_update(&mut self.model, *u),
         };
-        effects.extend(super::wiring::probes::auto_verdicts(self));
+        effects.extend(super::wiring::probes::auto_verdicts(&mut self.model));
         effects
     }
 
@@ -306,17 +169,17 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        self.dirty = true;
-        self.team.last_input = self.now;
-        if self.overlay.is_open() {
+        self.view.dirty = true;
+        self.model.touched();
+        if self.view.overlay.is_open() {
             return overlay::on_key(self, key);
         }
         // A message stays until the next key.
-        self.message = None;
-        match self.keymap.action_for(self.focus, &key) {
+        self.view.dismissed = self.model.messages.said();
+        match self.view.keymap.action_for(self.view.focus, &key) {
             Some(a) => self.update(a),
             None => {
-                let places = self.keymap.elsewhere(&key);
+                let places = self.view.keymap.elsewhere(&key);
                 if !places.is_empty() {
                     let list: Vec<String> = places
                         .iter()
@@ -330,21 +193,23 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
-        self.team.last_input = self.now;
-        if self.overlay.is_open() {
+        self.model.touched();
+        if self.view.overlay.is_open() {
             return Vec::new();
         }
         let hit = self
+            .view
+            .drawn
             .pane_areas
             .iter()
             .find(|(_, r)| r.contains(ratatui::layout::Position { x: m.column, y: m.row }))
             .map(|(p, r)| (*p, *r));
         match (m.kind, hit) {
             (MouseEventKind::Down(_), Some((p, _))) => {
-                self.focus = p;
-                self.dirty = true;
+                self.view.focus = p;
+                self.view.dirty = true;
                 // A click on a row selects it; on the selected row, opens its details (like Enter).
-                if let Some(i) = self.row_maps[p.index()].item_at(m.column, m.row) {
+                if let Some(i) = self.view.drawn.row_maps[p.index()].item_at(m.column, m.row) {
                     if i == self.selected(p) {
                         return self.update(Action::Details);
                     }
@@ -353,18 +218,18 @@ impl App {
             }
             // The wheel over the Logs pane reads the selected log, like PageUp/PageDown there.
             (MouseEventKind::ScrollDown | MouseEventKind::ScrollUp, Some((PaneId::Logs, _)))
-                if !self.runbook.logs.is_empty() =>
+                if !self.model.runbook.logs.is_empty() =>
             {
-                self.focus = PaneId::Logs;
+                self.view.focus = PaneId::Logs;
                 let up = m.kind == MouseEventKind::ScrollUp;
                 super::logs_live::pane_key(self, if up { Action::MoveUp } else { Action::MoveDown });
             }
             (MouseEventKind::ScrollDown, Some((p, _))) => {
-                self.focus = p;
+                self.view.focus = p;
                 return self.update(Action::MoveDown);
             }
             (MouseEventKind::ScrollUp, Some((p, _))) => {
-                self.focus = p;
+                self.view.focus = p;
                 return self.update(Action::MoveUp);
             }
             _ => {}
@@ -374,7 +239,7 @@ impl App {
 
     /// False (and says why) when this console may not write: every act checks it first.
     pub(crate) fn writable(&mut self) -> bool {
-        if let Some(reason) = &self.read_only {
+        if let Some(reason) = &self.model.read_only {
             let r = reason.clone();
             self.say(format!("read-only: {r}"), MsgKind::Warn);
             return false;
@@ -382,26 +247,24 @@ impl App {
         true
     }
 
-    /// The effect that journals `event` as the operator at the keyboard.
-    /// Whether events a source produces are journaled from here: in a console
-    /// that may write, and during a database outage (they wait in the outbox).
-    /// With several consoles open, only the session's recorder writes them
-    /// (`Team::records_sources`), so each change is journaled once.
+    /// Whether this console journals what sources produce (`Model::sources_may_journal`).
     pub fn sources_may_journal(&self) -> bool {
-        (self.read_only.is_none() || self.journal_down) && self.team.records_sources()
+        self.model.sources_may_journal()
     }
 
+    /// The effect that journals `event` as the operator at the keyboard.
     pub(crate) fn append(&self, event: EventKind) -> Effect {
-        Effect::Append { operator: self.operator.clone(), event }
+        self.model.append(event)
     }
 
     /// Marks the selected criterion; space on a passed criterion returns it to pending.
     pub fn mark(&mut self, verdict: Verdict) -> Vec<Effect> {
-        if self.focus != PaneId::Checklist {
+        if self.view.focus != PaneId::Checklist {
             self.say(format!("{} marks criteria: focus the Checklist (2) first", verdict.as_str()), MsgKind::Info);
             return Vec::new();
         }
-        let Some(c) = items::criteria(&self.runbook).get(self.selected(PaneId::Checklist)).map(|c| (*c).clone()) else {
+        let Some(c) = items::criteria(&self.model.runbook).get(self.selected(PaneId::Checklist)).map(|c| (*c).clone())
+        else {
             self.say("no criteria in this runbook", MsgKind::Info);
             return Vec::new();
         };
@@ -412,15 +275,15 @@ impl App {
         if !self.writable() {
             return Vec::new();
         }
-        let Some(c) = self.runbook.criterion(id) else { return Vec::new() };
-        let current = self.state.verdict(id);
+        let Some(c) = self.model.runbook.criterion(id) else { return Vec::new() };
+        let current = self.model.state.verdict(id);
         let verdict = if verdict == Verdict::Pass && current == Verdict::Pass { Verdict::Pending } else { verdict };
         vec![self.append(crate::domain::auto_verdict::person_mark(c, verdict, None))]
     }
 
     /// Ticks a manual step done, or unticks it.
     pub fn tick_step(&mut self, id: &str) -> Vec<Effect> {
-        let Some(step) = self.runbook.step(id) else { return Vec::new() };
+        let Some(step) = self.model.runbook.step(id) else { return Vec::new() };
         if !step.manual {
             self.say(format!("step {id} runs a command: r runs it (not a checkbox)"), MsgKind::Info);
             return Vec::new();
@@ -429,29 +292,32 @@ impl App {
         if !self.writable() {
             return Vec::new();
         }
-        if let Err(why) = self.runbook.access.check(&by, &self.actor(), &format!("tick step {id}")) {
+        if let Err(why) = self.model.runbook.access.check(&by, &self.actor(), &format!("tick step {id}")) {
             self.say(super::text::clean(&why), MsgKind::Warn);
             return Vec::new();
         }
-        let done = self.state.step_status(id) != StepStatus::Done;
+        let done = self.model.state.step_status(id) != StepStatus::Done;
         vec![self.append(EventKind::StepTicked { step: id.to_string(), done })]
     }
 
     /// Something is running that quitting would leave behind.
     pub fn running(&self) -> Vec<String> {
         let mut v: Vec<String> = self
+            .model
             .state
             .steps
             .iter()
             .filter(|(_, s)| s.status() == StepStatus::Running)
             .map(|(id, _)| format!("step {id}"))
             .collect();
-        v.extend(self.state.rollbacks.iter().filter(|(_, r)| r.running()).map(|(id, _)| format!("rollback {id}")));
+        v.extend(
+            self.model.state.rollbacks.iter().filter(|(_, r)| r.running()).map(|(id, _)| format!("rollback {id}")),
+        );
         v
     }
 
     fn move_by(&mut self, delta: isize) {
-        let p = self.focus;
+        let p = self.view.focus;
         let n = items::count(&self.ladder_runbook(), p) as isize;
         if n == 0 {
             return;
@@ -461,44 +327,51 @@ impl App {
     }
 
     fn page(&self) -> isize {
-        self.pane_areas.iter().find(|(p, _)| *p == self.focus).map_or(10, |(_, r)| r.height.saturating_sub(3).max(1))
-            as isize
+        self.view
+            .drawn
+            .pane_areas
+            .iter()
+            .find(|(p, _)| *p == self.view.focus)
+            .map_or(10, |(_, r)| r.height.saturating_sub(3).max(1)) as isize
     }
 
     fn focus_to(&mut self, p: PaneId) {
-        if !self.layout.contains(p) {
-            self.say(format!("{} is not in layout {} (L: next layout)", p.title(), self.layout.name), MsgKind::Info);
+        if !self.view.layout.contains(p) {
+            self.say(
+                format!("{} is not in layout {} (L: next layout)", p.title(), self.view.layout.name),
+                MsgKind::Info,
+            );
             return;
         }
-        self.focus = p;
-        self.dirty = true;
+        self.view.focus = p;
+        self.view.dirty = true;
     }
 
     fn focus_step(&mut self, forward: bool) {
-        let order: Vec<PaneId> = PaneId::ALL.iter().copied().filter(|p| self.layout.contains(*p)).collect();
+        let order: Vec<PaneId> = PaneId::ALL.iter().copied().filter(|p| self.view.layout.contains(*p)).collect();
         if order.is_empty() {
             return;
         }
-        let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
+        let i = order.iter().position(|p| *p == self.view.focus).unwrap_or(0);
         let n = order.len();
-        self.focus = order[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+        self.view.focus = order[if forward { (i + 1) % n } else { (i + n - 1) % n }];
     }
 
     pub fn search_step(&mut self, forward: bool) {
-        let Some((pane, q)) = self.last_search.clone() else {
+        let Some((pane, q)) = self.view.last_search.clone() else {
             self.say("no search yet: / to search", MsgKind::Info);
             return;
         };
-        if pane != self.focus {
-            self.focus = pane;
+        if pane != self.view.focus {
+            self.view.focus = pane;
         }
         if pane == PaneId::Logs {
-            if let Some(log) = self.runbook.logs.get(self.selected(pane)).map(|l| l.id.clone()) {
+            if let Some(log) = self.model.runbook.logs.get(self.selected(pane)).map(|l| l.id.clone()) {
                 super::logs_live::search_step(self, &log, forward);
             }
             return;
         }
-        let m = items::matches(&self.runbook, pane, &q);
+        let m = items::matches(&self.model.runbook, pane, &q);
         if m.is_empty() {
             self.say(format!("no match for \"{q}\""), MsgKind::Warn);
             return;
@@ -515,12 +388,12 @@ impl App {
     }
 
     fn next_layout(&mut self) {
-        let names = super::layout::available(self.config_dir.as_deref());
-        let i = names.iter().position(|n| *n == self.layout.name).map_or(0, |i| (i + 1) % names.len());
-        match Layout::load(&names[i], self.config_dir.as_deref()) {
+        let names = super::layout::available(self.view.config_dir.as_deref());
+        let i = names.iter().position(|n| *n == self.view.layout.name).map_or(0, |i| (i + 1) % names.len());
+        match Layout::load(&names[i], self.view.config_dir.as_deref()) {
             Ok(l) => {
-                self.layout = l;
-                if !self.layout.contains(self.focus) {
+                self.view.layout = l;
+                if !self.view.layout.contains(self.view.focus) {
                     self.focus_step(true);
                 }
                 self.say(format!("layout: {}", names[i]), MsgKind::Info);
@@ -530,14 +403,14 @@ impl App {
     }
 
     fn next_theme(&mut self) {
-        let names = super::theme::available(self.config_dir.as_deref());
-        let i = names.iter().position(|n| *n == self.theme.name).map_or(0, |i| (i + 1) % names.len());
+        let names = super::theme::available(self.view.config_dir.as_deref());
+        let i = names.iter().position(|n| *n == self.view.theme.name).map_or(0, |i| (i + 1) % names.len());
         // The terminal's depth, NO_COLOR included (T3); a `monochrome = true`
         // theme drops colour by itself, whatever its name.
         let depth = super::theme::color_depth(None, &super::theme::process_env);
-        match Theme::load(&names[i], self.config_dir.as_deref(), depth) {
+        match Theme::load(&names[i], self.view.config_dir.as_deref(), depth) {
             Ok(t) => {
-                self.theme = t;
+                self.view.theme = t;
                 self.say(format!("theme: {}", names[i]), MsgKind::Info);
             }
             Err(e) => self.say(format!("theme not switched: {e}"), MsgKind::Error),
@@ -546,7 +419,7 @@ impl App {
 
     /// One action, from a key, the palette or the help overlay.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
-        self.dirty = true;
+        self.view.dirty = true;
         match action {
             Action::FocusNext => self.focus_step(true),
             Action::FocusPrev => self.focus_step(false),
@@ -557,7 +430,7 @@ impl App {
             Action::FocusEscalation => self.focus_to(PaneId::Escalation),
             // In the Logs pane, paging reads the selected log back (docs/console.md, "Logs").
             Action::PageDown | Action::PageUp | Action::Top | Action::Bottom
-                if self.focus == PaneId::Logs && !self.runbook.logs.is_empty() =>
+                if self.view.focus == PaneId::Logs && !self.model.runbook.logs.is_empty() =>
             {
                 super::logs_live::pane_key(self, action)
             }
@@ -571,26 +444,29 @@ impl App {
                 let p = self.page();
                 self.move_by(-p)
             }
-            Action::Top => self.select(self.focus, 0),
-            Action::Bottom => self.select(self.focus, usize::MAX),
+            Action::Top => self.select(self.view.focus, 0),
+            Action::Bottom => self.select(self.view.focus, usize::MAX),
             Action::Details => {
                 // While a rollback runs or an alarm is up, Enter is about that (the banner says so);
                 // in Logs, Enter opens the log (the banner then says B).
-                if let Some(effects) = (self.focus != PaneId::Logs).then(|| super::banner::on_enter(self)).flatten() {
+                if let Some(effects) =
+                    (self.view.focus != PaneId::Logs).then(|| super::banner::on_enter(self)).flatten()
+                {
                     return effects;
                 }
                 // The Escalation pane has details while an incident with a severity is open (its links).
-                let incident = self.focus == PaneId::Escalation && super::links::open_severity(self).is_some();
-                if self.focus == PaneId::Logs && !self.runbook.logs.is_empty() {
+                let incident = self.view.focus == PaneId::Escalation && super::links::open_severity(self).is_some();
+                if self.view.focus == PaneId::Logs && !self.model.runbook.logs.is_empty() {
                     // A log opens full-screen, with the pane's keys (docs/console.md, "Logs").
                     let log = self.selected(PaneId::Logs);
-                    self.overlay.open(Overlay::Log(overlay::log_view::LogView::new(log)));
-                } else if items::count(&self.runbook, self.focus) == 0 && !incident {
-                    self.say(format!("{} has nothing to show", self.focus.title()), MsgKind::Info);
+                    self.view.overlay.open(Overlay::Log(overlay::log_view::LogView::new(log)));
+                } else if items::count(&self.model.runbook, self.view.focus) == 0 && !incident {
+                    self.say(format!("{} has nothing to show", self.view.focus.title()), MsgKind::Info);
                 } else {
-                    let view = super::overlay::details::DetailsView::new(self.focus, self.selected(self.focus));
-                    self.overlay.open(Overlay::Details(view));
-                    if self.focus == PaneId::Steps {
+                    let view =
+                        super::overlay::details::DetailsView::new(self.view.focus, self.selected(self.view.focus));
+                    self.view.overlay.open(Overlay::Details(view));
+                    if self.view.focus == PaneId::Steps {
                         return super::wiring::steps::on_details(self, self.selected(PaneId::Steps));
                     }
                 }
@@ -599,40 +475,47 @@ impl App {
             Action::MarkFail => return self.mark(Verdict::Fail),
             Action::MarkNa => return self.mark(Verdict::Na),
             Action::TickStep => {
-                if let Some(id) = items::steps(&self.runbook).get(self.selected(PaneId::Steps)).map(|s| s.id.clone()) {
+                if let Some(id) =
+                    items::steps(&self.model.runbook).get(self.selected(PaneId::Steps)).map(|s| s.id.clone())
+                {
                     return self.tick_step(&id);
                 }
             }
             Action::Decision => {
                 if self.writable() {
-                    self.overlay.open(Overlay::Decision(Box::new(overlay::decision::DecisionDialog::for_app(self))));
+                    self.view
+                        .overlay
+                        .open(Overlay::Decision(Box::new(overlay::decision::DecisionDialog::for_app(self))));
                 }
             }
-            Action::Walkthrough => self.overlay.open(Overlay::Walkthrough(Default::default())),
+            Action::Walkthrough => self.view.overlay.open(Overlay::Walkthrough(Default::default())),
             Action::SwitchOperator => {
                 if self.writable() {
-                    self.overlay.open(Overlay::Operator(Box::new(overlay::operator::OperatorDialog::for_app(self))));
+                    self.view
+                        .overlay
+                        .open(Overlay::Operator(Box::new(overlay::operator::OperatorDialog::for_app(self))));
                 }
             }
-            Action::Search => self
-                .overlay
-                .open(Overlay::Search(overlay::search::SearchPrompt::new(self.focus, self.selected(self.focus)))),
+            Action::Search => self.view.overlay.open(Overlay::Search(overlay::search::SearchPrompt::new(
+                self.view.focus,
+                self.selected(self.view.focus),
+            ))),
             Action::Follow => super::logs_live::toggle_follow(self),
             Action::SearchNext => self.search_step(true),
             Action::SearchPrev => self.search_step(false),
-            Action::Help => self.overlay.open(Overlay::Help { scroll: 0 }),
+            Action::Help => self.view.overlay.open(Overlay::Help { scroll: 0 }),
             Action::Messages => {
-                self.messages.mark_read();
-                self.overlay.open(Overlay::Messages { scroll: None });
+                self.model.messages_read();
+                self.view.overlay.open(Overlay::Messages { scroll: None });
             }
-            Action::Palette => self.overlay.open(Overlay::Palette(Default::default())),
+            Action::Palette => self.view.overlay.open(Overlay::Palette(Default::default())),
             Action::NextLayout => self.next_layout(),
             Action::NextTheme => self.next_theme(),
             Action::Mouse => {
-                self.mouse = !self.mouse;
-                let word = if self.mouse { "on (shift+drag selects text)" } else { "off (text can be selected)" };
+                self.view.mouse = !self.view.mouse;
+                let word = if self.view.mouse { "on (shift+drag selects text)" } else { "off (text can be selected)" };
                 self.say(format!("mouse capture {word}"), MsgKind::Info);
-                return vec![Effect::SetMouse(self.mouse)];
+                return vec![Effect::SetMouse(self.view.mouse)];
             }
             Action::Suspend => return vec![Effect::Suspend],
             Action::Quit => {
@@ -640,29 +523,29 @@ impl App {
                 if running.is_empty() {
                     return vec![Effect::Quit];
                 }
-                self.overlay.open(Overlay::Confirm(overlay::confirm::Confirm::quit(&running)));
+                self.view.overlay.open(Overlay::Confirm(overlay::confirm::Confirm::quit(&running)));
             }
             Action::RunStep => return super::wiring::steps::run_selected(self),
             Action::AbortStep => return super::wiring::steps::abort_selected(self),
             Action::DeclareIncident => return self.declare_incident(),
             Action::Escalate => return self.escalate_incident(),
             Action::Acknowledge => return self.acknowledge_incident(),
-            Action::Templates => self.overlay.open(Overlay::Templates(Default::default())),
+            Action::Templates => self.view.overlay.open(Overlay::Templates(Default::default())),
             Action::Rollback => return overlay::rollback::open(self),
             Action::ResolveIncident => return self.resolve_incident(),
             Action::Mitigated => return self.mitigate_incident(),
             Action::ChangeSeverity => self.change_severity(),
-            Action::Who => self.overlay.open(Overlay::Who { scroll: 0 }),
+            Action::Who => self.view.overlay.open(Overlay::Who { scroll: 0 }),
             Action::Handover => return vec![Effect::OpenHandover],
             Action::WhyNotGo => super::why_not_go::open(self),
             Action::TimeMachine => return vec![Effect::TimeMachine],
             Action::WhatChanged => return vec![Effect::WhatChanged],
             Action::AddNote => {
                 if self.writable() {
-                    self.overlay.open(Overlay::Note(Default::default()));
+                    self.view.overlay.open(Overlay::Note(Default::default()));
                 }
             }
-            Action::Activity => self.overlay.open(Overlay::Activity { scroll: None }),
+            Action::Activity => self.view.overlay.open(Overlay::Activity { scroll: None }),
         }
         Vec::new()
     }
@@ -671,31 +554,4 @@ impl App {
 /// A key as the user would name it in a message.
 pub fn key_name(key: &KeyEvent) -> String {
     super::keymap::KeySpec::from_event(key).map(|k| k.to_string()).unwrap_or_else(|| "key".into())
-}
-
-/// An automatic escalation written in the last few seconds (by this console or
-/// another on the same session) rings the bell; one replayed at start-up does not.
-fn rings_bell(r: &Record, now: DateTime<Utc>) -> bool {
-    r.kind == "incident.escalated"
-        && r.data.get("automatic").and_then(|a| a.as_bool()) == Some(true)
-        && (now - r.ts) < chrono::Duration::seconds(10)
-}
-
-#[cfg(test)]
-mod bell_tests {
-    use super::*;
-    use crate::domain::event::EventKind;
-
-    fn escalated(automatic: bool, ts: DateTime<Utc>) -> Record {
-        let ev = EventKind::IncidentEscalated { level: "L2".into(), automatic };
-        Record::new(crate::domain::record::GENESIS, 1, ts, "ana", &ev)
-    }
-
-    #[test]
-    fn only_a_fresh_automatic_escalation_rings() {
-        let now = Utc::now();
-        assert!(rings_bell(&escalated(true, now - chrono::Duration::seconds(2)), now));
-        assert!(!rings_bell(&escalated(false, now), now), "escalating by hand rings nothing");
-        assert!(!rings_bell(&escalated(true, now - chrono::Duration::minutes(5)), now), "replayed at start-up");
-    }
 }

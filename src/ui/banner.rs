@@ -29,17 +29,18 @@ const MAX_ROWS: usize = 3;
 
 /// The banner's lines as text (no styling), newest concerns first: running rollbacks, then alarms.
 pub fn lines(app: &App) -> Vec<String> {
-    let sym = if app.symbols.ascii { "!!" } else { "⚠" };
+    let sym = if app.view.symbols.ascii { "!!" } else { "⚠" };
     let mut out = Vec::new();
-    if let Some(b) = &app.procs.journal_backlog {
+    if let Some(b) = &app.model.procs.journal_backlog {
         out.push(journal_behind(sym, b));
     }
-    for id in rollback_flow::running(&app.runbook, &app.state) {
-        let title = app.runbook.rollback(&id).map(|r| clean(&r.title)).unwrap_or_default();
-        let run = app.state.rollbacks.get(&id).and_then(|r| r.runs.last());
+    for id in rollback_flow::running(&app.model.runbook, &app.model.state) {
+        let title = app.model.runbook.rollback(&id).map(|r| clean(&r.title)).unwrap_or_default();
+        let run = app.model.state.rollbacks.get(&id).and_then(|r| r.runs.last());
         let elapsed =
-            run.map(|r| timefmt::countdown((app.now - r.started_at).num_seconds().max(0))).unwrap_or_default();
+            run.map(|r| timefmt::countdown((app.model.now - r.started_at).num_seconds().max(0))).unwrap_or_default();
         let last = app
+            .model
             .procs
             .outputs
             .get(&run_key(RunKind::Rollback, &id))
@@ -52,9 +53,9 @@ pub fn lines(app: &App) -> Vec<String> {
             clean(&id)
         ));
     }
-    for a in rollback_flow::alarms(&app.runbook, &app.state) {
+    for a in rollback_flow::alarms(&app.model.runbook, &app.model.state) {
         // In Logs, Enter opens the focused log, so only B reviews the alarm there.
-        let enter_reviews = !app.procs.alarms_reviewed.contains(&a.key()) && app.focus != PaneId::Logs;
+        let enter_reviews = !app.model.procs.alarms_reviewed.contains(&a.key()) && app.view.focus != PaneId::Logs;
         let keys = if enter_reviews { "Enter/B: review it" } else { "B: review it" };
         let name =
             if a.title.is_empty() { clean(&a.trigger) } else { format!("{} ({})", clean(&a.trigger), clean(&a.title)) };
@@ -89,7 +90,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect) -> Rect {
     }
     let [top, rest] = Layout::vertical([Constraint::Length(text.len() as u16), Constraint::Min(1)]).areas(main);
     let w = top.width as usize;
-    let style = app.theme.style(Role::Alarm).add_modifier(Modifier::BOLD | Modifier::REVERSED);
+    let style = app.view.theme.style(Role::Alarm).add_modifier(Modifier::BOLD | Modifier::REVERSED);
     let rows: Vec<Line> = text.iter().map(|l| Line::styled(fit(l, w), style)).collect();
     frame.render_widget(Paragraph::new(rows), top);
     rest
@@ -98,11 +99,11 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect) -> Rect {
 /// Enter with no overlay open while the banner shows: the running rollback's
 /// output, else the rollback dialog on the proposed rollback. `None`: no banner.
 pub fn on_enter(app: &mut App) -> Option<Vec<Effect>> {
-    if let Some(id) = rollback_flow::running(&app.runbook, &app.state).into_iter().next() {
+    if let Some(id) = rollback_flow::running(&app.model.runbook, &app.model.state).into_iter().next() {
         return Some(super::overlay::rollback::open_output(app, &id));
     }
-    let alarms = rollback_flow::alarms(&app.runbook, &app.state);
-    if alarms.iter().any(|a| !app.procs.alarms_reviewed.contains(&a.key())) {
+    let alarms = rollback_flow::alarms(&app.model.runbook, &app.model.state);
+    if alarms.iter().any(|a| !app.model.procs.alarms_reviewed.contains(&a.key())) {
         return Some(super::overlay::rollback::open(app));
     }
     None
@@ -111,7 +112,7 @@ pub fn on_enter(app: &mut App) -> Option<Vec<Effect>> {
 /// `x` while a rollback runs (and the Steps selection is not a running step):
 /// asks to abort it, naming it. `false`: no rollback runs.
 pub fn abort_running(app: &mut App) -> bool {
-    match rollback_flow::running(&app.runbook, &app.state).into_iter().next() {
+    match rollback_flow::running(&app.model.runbook, &app.model.state).into_iter().next() {
         Some(id) => {
             super::overlay::rollback::ask_abort(app, &id);
             true

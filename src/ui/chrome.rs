@@ -10,22 +10,22 @@ use super::panes::PaneId;
 use super::theme::Role;
 
 pub fn pane_block<'a>(app: &App, pane: PaneId, extra: &str, width: u16) -> Block<'a> {
-    let focused = app.focus == pane && app.overlay.top().is_none_or(|o| o.name() == "search");
+    let focused = app.view.focus == pane && app.view.overlay.top().is_none_or(|o| o.name() == "search");
     let n = pane.index() + 1;
     let (border, title_style, title) = if focused {
         (
-            app.theme.style(Role::Focus),
-            app.theme.style(Role::Focus).add_modifier(Modifier::BOLD),
-            format!(" {} {n} {} ", app.symbols.focus_marker(), pane.title()),
+            app.view.theme.style(Role::Focus),
+            app.view.theme.style(Role::Focus).add_modifier(Modifier::BOLD),
+            format!(" {} {n} {} ", app.view.symbols.focus_marker(), pane.title()),
         )
     } else {
-        (app.theme.style(Role::Border), app.theme.style(Role::Title), format!(" {n} {} ", pane.title()))
+        (app.view.theme.style(Role::Border), app.view.theme.style(Role::Title), format!(" {n} {} ", pane.title()))
     };
     let mut spans = vec![Span::styled(title, title_style)];
     let room = (width as usize).saturating_sub(crate::ui::text::width(&spans[0].content) + 3);
     if !extra.is_empty() && room > 1 {
         let fitted = crate::ui::text::fit(extra, room - 1);
-        spans.push(Span::styled(format!("{fitted} "), app.theme.style(Role::Muted)));
+        spans.push(Span::styled(format!("{fitted} "), app.view.theme.style(Role::Muted)));
     }
     Block::default()
         .borders(Borders::ALL)
@@ -38,13 +38,13 @@ pub fn dialog_block<'a>(app: &App, title: &str, hint: &str) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
-        .border_style(app.theme.style(Role::Focus))
-        .title(Span::styled(format!(" {title} "), app.theme.style(Role::Title).add_modifier(Modifier::BOLD)))
-        .title_bottom(Line::from(Span::styled(format!(" {hint} "), app.theme.style(Role::Muted))))
+        .border_style(app.view.theme.style(Role::Focus))
+        .title(Span::styled(format!(" {title} "), app.view.theme.style(Role::Title).add_modifier(Modifier::BOLD)))
+        .title_bottom(Line::from(Span::styled(format!(" {hint} "), app.view.theme.style(Role::Muted))))
 }
 
 pub fn styled<'a>(app: &App, role: Role, text: impl Into<String>) -> Span<'a> {
-    Span::styled(text.into(), app.theme.style(role))
+    Span::styled(text.into(), app.view.theme.style(role))
 }
 
 pub fn plain<'a>(text: impl Into<String>) -> Span<'a> {

@@ -9,11 +9,11 @@ use crate::ui::app::App;
 /// (criterion id, the source's cause), in runbook order.
 pub fn list(app: &App) -> Vec<(String, String)> {
     let inp = Inputs {
-        runbook: &app.runbook,
-        state: &app.state,
-        probes: &app.procs.histories,
-        logs: &app.live.logs,
-        now: app.now,
+        runbook: &app.model.runbook,
+        state: &app.model.state,
+        probes: &app.model.procs.histories,
+        logs: &app.model.live.logs,
+        now: app.model.now,
     };
     contradiction::all(&inp).into_iter().map(|(c, why)| (c.id.clone(), why)).collect()
 }

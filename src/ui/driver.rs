@@ -42,7 +42,11 @@ impl Session {
             return quit;
         }
         let effects = self.effects_of(input);
-        self.run_effects(effects)
+        let quit = self.run_effects(effects);
+        // Whatever the input was, the screen may now differ: the front end
+        // draws at its own pace (the full-screen loop at most 20 times a second).
+        self.app.view.dirty = true;
+        quit
     }
 
     /// What the app makes of one input: the effects [`Session::feed`] runs next
@@ -51,10 +55,7 @@ impl Session {
         match input {
             Input::Key(k) => self.app.on_key(k),
             Input::Mouse(m) => self.app.on_mouse(m),
-            Input::Resize => {
-                self.app.dirty = true;
-                Vec::new()
-            }
+            Input::Resize => Vec::new(),
             Input::Tick(now) => {
                 // Source events the journal refused are retried; runs whose console is gone are ended.
                 self.flush_outbox();
@@ -64,7 +65,7 @@ impl Session {
                 // rehearsal's faster clock (`sources::clock`) would make them stale at once.
                 let wall = if crate::sources::clock::speed() > 1 { chrono::Utc::now() } else { now };
                 self.presence_tick(wall);
-                let mut effects = super::wiring::probes::auto_verdicts(&mut self.app);
+                let mut effects = super::wiring::probes::auto_verdicts(&mut self.app.model);
                 effects.extend(self.app.incident_tick());
                 effects
             }
@@ -72,13 +73,13 @@ impl Session {
             Input::Written(w) => {
                 self.on_written(*w);
                 // What was just journaled (a step's end, a probe change) may change auto-verdicts.
-                super::wiring::probes::auto_verdicts(&mut self.app)
+                super::wiring::probes::auto_verdicts(&mut self.app.model)
             }
             Input::Act(event) => {
                 if let EventKind::OperatorSwitched { to, .. } = &event {
                     // The switch is journaled as the one handing over; later acts are the new operator's.
                     let e = self.app.append(event.clone());
-                    self.app.operator = to.clone();
+                    self.app.model.switch_operator(to);
                     vec![e]
                 } else {
                     vec![self.app.append(event)]
@@ -116,10 +117,10 @@ impl Session {
                         if let Err(err) = terminal::suspend() {
                             self.app.say(format!("could not take the terminal back: {err}"), MsgKind::Error);
                         }
-                        if self.app.mouse {
+                        if self.app.view.mouse {
                             let _ = terminal::set_mouse(true);
                         }
-                        self.app.dirty = true;
+                        self.app.view.dirty = true;
                         self.repaint = true;
                     }
                 }
@@ -135,7 +136,7 @@ impl Session {
         }
         if appended {
             // What was just journaled (a step's end, a probe change) may change auto-verdicts.
-            for e in super::wiring::probes::auto_verdicts(&mut self.app) {
+            for e in super::wiring::probes::auto_verdicts(&mut self.app.model) {
                 if let Effect::Append { operator, event } = e {
                     self.run_append(&operator, &event);
                 }

@@ -26,9 +26,9 @@ impl App {
     /// The runbook as the escalation clock sees it now: with the open
     /// incident's severity ladder in place of `[escalation]`, if it has one.
     pub fn ladder_runbook(&self) -> std::borrow::Cow<'_, crate::domain::runbook::Runbook> {
-        match incident_acts::with_ladder(&self.runbook, &self.state) {
+        match incident_acts::with_ladder(&self.model.runbook, &self.model.state) {
             Some(rb) => std::borrow::Cow::Owned(rb),
-            None => std::borrow::Cow::Borrowed(&self.runbook),
+            None => std::borrow::Cow::Borrowed(&self.model.runbook),
         }
     }
 
@@ -38,8 +38,8 @@ impl App {
         if !self.writable() {
             return Vec::new();
         }
-        if !self.runbook.severities.is_empty() {
-            if let Some(inc) = self.state.incident.as_ref().filter(|i| i.is_open()) {
+        if !self.model.runbook.severities.is_empty() {
+            if let Some(inc) = self.model.state.incident.as_ref().filter(|i| i.is_open()) {
                 let msg = format!(
                     "an incident is already open (declared by {} at {}): a acknowledge, m mitigated, R resolve",
                     clean(&inc.declared.by),
@@ -48,19 +48,20 @@ impl App {
                 self.say(msg, MsgKind::Warn);
                 return Vec::new();
             }
-            self.overlay.open(Overlay::Declare(Box::default()));
+            self.view.overlay.open(Overlay::Declare(Box::default()));
             return Vec::new();
         }
-        match escalation::declare(&self.runbook, &self.state, None) {
+        match escalation::declare(&self.model.runbook, &self.model.state, None) {
             Ok(ev) => {
                 let who = self
+                    .model
                     .runbook
                     .escalation
                     .as_ref()
                     .and_then(|e| e.levels.first())
                     .map(|l| format!("{} ({}, respond within {})", clean(&l.name), clean(&l.who), l.respond_within))
                     .unwrap_or_default();
-                self.overlay.open(Overlay::Confirm(Confirm {
+                self.view.overlay.open(Overlay::Confirm(Confirm {
                     title: "Declare an incident?".into(),
                     question: format!(
                         "Declare an incident and start the escalation clock at {who}? (y: declare · n/Esc: cancel)"
@@ -78,13 +79,13 @@ impl App {
         if !self.writable() {
             return Vec::new();
         }
-        match incident_acts::escalate(&self.runbook, &self.state, self.now) {
+        match incident_acts::escalate(&self.model.runbook, &self.model.state, self.model.now) {
             Ok(events) => {
-                let next = escalation::clock(&self.ladder_runbook(), &self.state, self.now)
+                let next = escalation::clock(&self.ladder_runbook(), &self.model.state, self.model.now)
                     .and_then(|v| v.next)
                     .map(|n| format!("{} ({})", clean(&n.name), clean(&n.who)))
                     .unwrap_or_else(|| "the next level".into());
-                self.overlay.open(Overlay::Confirm(Confirm {
+                self.view.overlay.open(Overlay::Confirm(Confirm {
                     title: "Escalate now?".into(),
                     question: format!("Escalate the incident to {next} now? (y: escalate · n/Esc: cancel)"),
                     on_yes: self.appends(events),
@@ -100,7 +101,7 @@ impl App {
         if !self.writable() {
             return Vec::new();
         }
-        match incident_acts::acknowledge(&self.runbook, &self.state, self.now) {
+        match incident_acts::acknowledge(&self.model.runbook, &self.model.state, self.model.now) {
             Ok(events) => {
                 let level = events
                     .iter()
@@ -110,7 +111,7 @@ impl App {
                     })
                     .unwrap_or_default();
                 self.say(
-                    format!("{level} acknowledged by {}: countdown stopped", clean(&self.operator)),
+                    format!("{level} acknowledged by {}: countdown stopped", clean(&self.model.operator)),
                     MsgKind::Info,
                 );
                 self.appends(events)
@@ -127,19 +128,19 @@ impl App {
         if !self.writable() {
             return;
         }
-        let Some(inc) = self.state.incident.as_ref().filter(|i| i.is_open()) else {
+        let Some(inc) = self.model.state.incident.as_ref().filter(|i| i.is_open()) else {
             self.say("no incident declared: press i to declare one", MsgKind::Warn);
             return;
         };
-        if self.runbook.severities.is_empty() {
+        if self.model.runbook.severities.is_empty() {
             self.say("this runbook has no [[severity]] entries to choose from", MsgKind::Warn);
             return;
         }
-        let current = inc.severity().and_then(|s| self.runbook.severities.iter().position(|x| x.id == s));
+        let current = inc.severity().and_then(|s| self.model.runbook.severities.iter().position(|x| x.id == s));
         let mut d = crate::ui::overlay::declare::DeclareDialog::new();
         d.change = true;
         d.choice = current;
-        self.overlay.open(Overlay::Declare(Box::new(d)));
+        self.view.overlay.open(Overlay::Declare(Box::new(d)));
     }
 
     /// `m`: the impact is stopped; the mitigation clock stops (no question: not destructive).
@@ -147,9 +148,9 @@ impl App {
         if !self.writable() {
             return Vec::new();
         }
-        match incident_acts::mitigated(&self.state, None) {
+        match incident_acts::mitigated(&self.model.state, None) {
             Ok(events) => {
-                self.say(format!("incident marked mitigated by {}", clean(&self.operator)), MsgKind::Info);
+                self.say(format!("incident marked mitigated by {}", clean(&self.model.operator)), MsgKind::Info);
                 self.appends(events)
             }
             Err(Refusal::Refused(m) | Refusal::BadInput(m)) => {
@@ -164,9 +165,9 @@ impl App {
         if !self.writable() {
             return Vec::new();
         }
-        match incident_acts::resolve(&self.runbook, &self.state, self.now, None) {
+        match incident_acts::resolve(&self.model.runbook, &self.model.state, self.model.now, None) {
             Ok(events) => {
-                let what = match self.state.incident.as_ref().filter(|i| i.is_open()) {
+                let what = match self.model.state.incident.as_ref().filter(|i| i.is_open()) {
                     Some(inc) => {
                         let level = inc.current().map(|l| format!(" at {}", clean(&l.level))).unwrap_or_default();
                         format!(
@@ -177,7 +178,7 @@ impl App {
                     }
                     None => "the incident (the escalation clock is running)".to_string(),
                 };
-                self.overlay.open(Overlay::Confirm(Confirm {
+                self.view.overlay.open(Overlay::Confirm(Confirm {
                     title: "Resolve the incident?".into(),
                     question: format!("Resolve {what}? Every escalation clock stops. (y: resolve · n/Esc: cancel)"),
                     on_yes: self.appends(events),
@@ -197,21 +198,21 @@ impl App {
             return Vec::new();
         }
         let mut events = Vec::new();
-        if let Some(ev) = escalation::due_escalation(&self.ladder_runbook(), &self.state, self.now) {
+        if let Some(ev) = escalation::due_escalation(&self.ladder_runbook(), &self.model.state, self.model.now) {
             if let EventKind::IncidentEscalated { level, .. } = &ev {
                 self.say(format!("no acknowledgement in time: escalated to {}", clean(level)), MsgKind::Error);
             }
             events.push(ev);
         }
-        let state = &self.state;
-        let logs = &self.live.logs;
+        let state = &self.model.state;
+        let logs = &self.model.live.logs;
         let signals = FnSignals {
             down_since: |probe: &str| trigger::journaled_down_since(state, probe),
             error_minutes: |log: &str, n: usize, now: DateTime<Utc>| {
                 logs.get(log).map(|window| trigger::complete_minutes(window, n, now))
             },
         };
-        let changes = trigger::evaluate(&self.runbook, &self.state, &signals, self.now);
+        let changes = trigger::evaluate(&self.model.runbook, &self.model.state, &signals, self.model.now);
         for ev in &changes {
             if let EventKind::TriggerFired { trigger, propose, cause } = ev {
                 self.say(
@@ -237,15 +238,15 @@ impl App {
     /// When a status update falls due, say so and open the update template
     /// filled from the session (once per due time; copying it is the update).
     fn update_prompt(&mut self) {
-        let Some(inc) = self.state.incident.as_ref().filter(|i| i.is_open()) else { return };
-        let Some(c) = severity::clocks(&self.runbook, inc, self.now) else { return };
-        let Some(due) = c.next_update().filter(|u| u.posted.is_none() && u.due <= self.now).map(|u| u.due) else {
+        let Some(inc) = self.model.state.incident.as_ref().filter(|i| i.is_open()) else { return };
+        let Some(c) = severity::clocks(&self.model.runbook, inc, self.model.now) else { return };
+        let Some(due) = c.next_update().filter(|u| u.posted.is_none() && u.due <= self.model.now).map(|u| u.due) else {
             return;
         };
-        if self.update_prompted == Some(due) {
+        if self.model.update_prompted == Some(due) {
             return;
         }
-        self.update_prompted = Some(due);
+        self.model.prompted_update(due);
         self.say(
             format!(
                 "status update due ({} updates every {}): copy the message to post it (Enter/y)",
@@ -254,11 +255,12 @@ impl App {
             ),
             MsgKind::Error,
         );
-        self.bell = true;
-        let index = c.update_template.as_deref().and_then(|t| self.runbook.templates.iter().position(|x| x.id == t));
-        if !self.overlay.is_open() {
+        self.model.ring_bell();
+        let index =
+            c.update_template.as_deref().and_then(|t| self.model.runbook.templates.iter().position(|x| x.id == t));
+        if !self.view.overlay.is_open() {
             if let Some(selected) = index {
-                self.overlay.open(Overlay::Templates(crate::ui::overlay::templates::TemplatesDialog { selected }));
+                self.view.overlay.open(Overlay::Templates(crate::ui::overlay::templates::TemplatesDialog { selected }));
             }
         }
     }

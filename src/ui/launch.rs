@@ -166,22 +166,22 @@ pub fn console(l: Launch, o: Options) -> Ended {
         symbols: Symbols::for_term(o.settings.term.as_deref()),
         now: crate::sources::clock::now(),
     });
-    app.badge = l.badge;
+    app.view.badge = l.badge;
     let opened_warnings = std::mem::take(&mut opened.warnings);
     let mut session = Session::new(app, opened);
-    if session.app.read_only.is_none() {
+    if session.app.model.read_only.is_none() {
         let ev = EventKind::SessionOpened {
-            runbook: session.app.runbook.id.clone(),
-            title: session.app.runbook.title.clone(),
+            runbook: session.app.model.runbook.id.clone(),
+            title: session.app.model.runbook.title.clone(),
             client: Some(format!("warroom {} console", env!("CARGO_PKG_VERSION"))),
             path: l
                 .runbook_path
                 .as_deref()
                 .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()),
-            runbook_sha256: std::fs::read(&session.app.runbook.path)
+            runbook_sha256: std::fs::read(&session.app.model.runbook.path)
                 .ok()
                 .map(|b| crate::domain::session_runbook::sha256_hex(&b)),
-            outline: Some(Box::new(Outline::of(&session.app.runbook))),
+            outline: Some(Box::new(Outline::of(&session.app.model.runbook))),
         };
         session.append(&operator, &ev);
     }
@@ -198,9 +198,9 @@ pub fn console(l: Launch, o: Options) -> Ended {
         let (tx, rx) = crate::sources::event_channel();
         // Held until the console ends: dropping a handle stops its tail.
         let _tails = super::logs_live::start_tails(
-            &session.app.runbook,
-            &session.app.runbook.dir,
-            session.app.redactor.clone(),
+            &session.app.model.runbook,
+            &session.app.model.runbook.dir,
+            session.app.model.redactor.clone(),
             tx.clone(),
         );
         if plain {

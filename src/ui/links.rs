@@ -22,7 +22,7 @@ use crate::ui::theme::Role;
 
 /// The links of the item shown in details.
 pub fn of(app: &App, pane: PaneId, index: usize) -> &[Link] {
-    let rb = &app.runbook;
+    let rb = &app.model.runbook;
     match pane {
         PaneId::Checklist => items::criteria(rb).get(index).map(|c| c.links.as_slice()),
         PaneId::Steps => items::steps(rb).get(index).map(|s| s.links.as_slice()),
@@ -36,8 +36,8 @@ pub fn of(app: &App, pane: PaneId, index: usize) -> &[Link] {
 
 /// The `[[severity]]` of the open incident, if it has one the runbook knows.
 pub fn open_severity(app: &App) -> Option<&IncidentSeverity> {
-    let inc = app.state.incident.as_ref().filter(|i| i.is_open())?;
-    app.runbook.severity(inc.severity()?)
+    let inc = app.model.state.incident.as_ref().filter(|i| i.is_open())?;
+    app.model.runbook.severity(inc.severity()?)
 }
 
 /// `links` lines for the details view: `  1  Grafana  https://…`.

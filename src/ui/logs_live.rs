@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::domain::log_timeline::{self, Marker, Row};
+use crate::domain::log_timeline::{self, Row};
 use crate::domain::log_window::LogWindow;
 use crate::domain::record::Record;
 use crate::domain::redact::Redactor;
@@ -17,6 +17,7 @@ use crate::domain::runbook::Runbook;
 use crate::sources::logtail::{spawn_log_with, LogHandle, TailOptions};
 use crate::sources::{DroppedCounts, EventSender, LogLine, LogStatus};
 use crate::ui::app::{App, MsgKind};
+use crate::ui::model::Model;
 use crate::ui::overlay::Overlay;
 use crate::ui::panes::PaneId;
 use crate::ui::text::clean;
@@ -30,82 +31,74 @@ pub fn start_tails(runbook: &Runbook, dir: &Path, redactor: Arc<Redactor>, tx: E
     runbook.logs.iter().map(|l| spawn_log_with(l, dir, tx.clone(), opts.clone())).collect()
 }
 
-/// Per-log state beyond the lines themselves.
+/// Where each log is read (view state; the lines, their tails' status and the
+/// markers are the model's `Live`).
 #[derive(Clone, Debug, Default)]
 pub struct LogsView {
-    pub status: BTreeMap<String, LogStatus>,
     /// Follow off (`F`, PageUp, `g`, a search): per log, one past the index of
     /// the line at the bottom of its rows. One switch for every log, so the
     /// title and each log's header say the same thing.
     pub held: Option<BTreeMap<String, u64>>,
-    /// The last search count: (log, query, lines seen then, matches). Counting
-    /// runs over the whole ring buffer, so it is redone only when a line
-    /// arrives or the query changes, not on every frame.
-    pub counted: Option<(String, String, u64, usize)>,
-    /// The journal's acts, oldest first, shown between the lines of every log.
-    pub markers: Vec<Marker>,
     /// The line the last search went to: (log, index), drawn highlighted.
     pub hit: Option<(String, u64)>,
-    /// Rows each log's lines had at the last draw: pages move by it.
-    pub rows: BTreeMap<String, usize>,
 }
 
 /// Markers kept for the timeline (a long session's acts; each is a short line).
 const MARKERS_KEPT: usize = 5_000;
 
-fn window(app: &mut App, log: String) -> Option<&mut LogWindow> {
-    if !app.live.logs.contains_key(&log) {
-        let source = app.runbook.log(&log)?;
-        let w = LogWindow::for_source(&app.runbook, source);
-        app.live.logs.insert(log.clone(), w);
+fn window(m: &mut Model, log: String) -> Option<&mut LogWindow> {
+    if !m.live.logs.contains_key(&log) {
+        let source = m.runbook.log(&log)?;
+        let w = LogWindow::for_source(&m.runbook, source);
+        m.live.logs.insert(log.clone(), w);
     }
-    app.live.logs.get_mut(&log)
+    m.live.logs.get_mut(&log)
 }
 
-pub fn on_lines(app: &mut App, log: String, lines: Vec<LogLine>) {
-    if let Some(w) = window(app, log) {
+pub fn on_lines(m: &mut Model, log: String, lines: Vec<LogLine>) {
+    if let Some(w) = window(m, log) {
         w.push(lines);
     }
 }
 
 /// Lines the tail had to drop: counted, not kept.
-pub fn on_dropped(app: &mut App, log: String, at: chrono::DateTime<chrono::Utc>, counts: DroppedCounts) {
-    if let Some(w) = window(app, log) {
+pub fn on_dropped(m: &mut Model, log: String, at: chrono::DateTime<chrono::Utc>, counts: DroppedCounts) {
+    if let Some(w) = window(m, log) {
         w.count_dropped(at, counts);
     }
 }
 
-pub fn on_status(app: &mut App, log: String, status: LogStatus) {
-    app.live.log_view.status.insert(log, status);
+pub fn on_status(m: &mut Model, log: String, status: LogStatus) {
+    m.live.log_status.insert(log, status);
 }
 
 /// A journal record, as a marker in the log timeline when it is an act that explains a log.
 /// Secrets are hidden as everywhere else (the console's redactor).
-pub fn on_record(app: &mut App, r: &Record) {
-    let hidden = app.redactor.record(r);
-    on_shown_record(app, hidden.as_ref().unwrap_or(r));
+pub fn on_record(m: &mut Model, r: &Record) {
+    let hidden = m.redactor.record(r);
+    on_shown_record(m, hidden.as_ref().unwrap_or(r));
 }
 
 /// As [`on_record`], for a record already redacted (`App::fold` has done it).
-pub fn on_shown_record(app: &mut App, shown: &Record) {
-    if let Some(m) = log_timeline::marker(shown) {
-        log_timeline::insert(&mut app.live.log_view.markers, m, MARKERS_KEPT);
+pub fn on_shown_record(m: &mut Model, shown: &Record) {
+    if let Some(marker) = log_timeline::marker(shown) {
+        log_timeline::insert(&mut m.live.markers, marker, MARKERS_KEPT);
     }
 }
 
 /// Following: every log shows its newest lines.
 pub fn following(app: &App) -> bool {
-    app.live.log_view.held.is_none()
+    app.view.logs.held.is_none()
 }
 
 /// Where `log`'s rows end: `None` when following, else one past the held bottom line.
 pub fn end_of(app: &App, log: &str) -> Option<u64> {
-    app.live.log_view.held.as_ref().map(|h| h.get(log).copied().unwrap_or(0))
+    app.view.logs.held.as_ref().map(|h| h.get(log).copied().unwrap_or(0))
 }
 
 /// Lines that arrived below the held view of `log`.
 pub fn new_below(app: &App, log: &str) -> u64 {
-    match (end_of(app, log), app.live.logs.get(log)) {
+    match (end_of(app, log), app.model.live.logs.get(log)) {
         (Some(end), Some(w)) => w.end_index().saturating_sub(end),
         _ => 0,
     }
@@ -113,15 +106,15 @@ pub fn new_below(app: &App, log: &str) -> u64 {
 
 /// Follow off: every log stays where it is.
 fn hold(app: &mut App) {
-    if app.live.log_view.held.is_none() {
-        let at = app.live.logs.iter().map(|(id, w)| (id.clone(), w.end_index())).collect();
-        app.live.log_view.held = Some(at);
+    if app.view.logs.held.is_none() {
+        let at = app.model.live.logs.iter().map(|(id, w)| (id.clone(), w.end_index())).collect();
+        app.view.logs.held = Some(at);
     }
 }
 
 fn set_end(app: &mut App, log: &str, end: u64) {
     hold(app);
-    if let Some(h) = app.live.log_view.held.as_mut() {
+    if let Some(h) = app.view.logs.held.as_mut() {
         h.insert(log.to_string(), end);
     }
 }
@@ -138,18 +131,18 @@ pub fn toggle_follow(app: &mut App) {
 
 /// Follow on again: the newest lines of every log.
 pub fn follow(app: &mut App) {
-    app.live.log_view.held = None;
+    app.view.logs.held = None;
     app.say("logs: following (newest lines shown)", MsgKind::Info);
 }
 
 fn rows_of(app: &App, log: &str) -> usize {
-    app.live.log_view.rows.get(log).copied().unwrap_or(3).max(1)
+    app.view.drawn.log_rows.get(log).copied().unwrap_or(3).max(1)
 }
 
 /// PageUp / PageDown (`pages` < 0 goes back) and one line (`lines`): scrolls
 /// `log` through its whole kept buffer; reaching the newest line follows again.
 pub fn scroll(app: &mut App, log: &str, pages: i64, lines: i64) {
-    let Some(w) = app.live.logs.get(log) else {
+    let Some(w) = app.model.live.logs.get(log) else {
         app.say(format!("log {} has no lines yet", clean(log)), MsgKind::Info);
         return;
     };
@@ -170,7 +163,7 @@ pub fn scroll(app: &mut App, log: &str, pages: i64, lines: i64) {
 
 /// `g`: the oldest kept line of `log` on top (follow off).
 pub fn oldest(app: &mut App, log: &str) {
-    let Some(w) = app.live.logs.get(log) else { return };
+    let Some(w) = app.model.live.logs.get(log) else { return };
     let end = (w.first_index() + rows_of(app, log) as u64).min(w.end_index());
     set_end(app, log, end);
 }
@@ -178,18 +171,18 @@ pub fn oldest(app: &mut App, log: &str) {
 /// The rows to draw for one log, oldest first, at most `room`: its lines up to
 /// where the view is, with the journal's acts between them.
 pub fn visible<'a>(app: &'a App, log: &str, room: usize) -> Vec<Row<'a>> {
-    let Some(w) = app.live.logs.get(log) else { return Vec::new() };
+    let Some(w) = app.model.live.logs.get(log) else { return Vec::new() };
     // A view held so long that the ring dropped its lines shows a page of the
     // oldest kept ones (while nothing was dropped, it is exactly where it was held).
     let first = w.first_index();
     let end = end_of(app, log).map(|e| if first > 0 { e.max(first + room as u64).min(w.end_index()) } else { e });
-    log_timeline::rows(w, &app.live.log_view.markers, end, room)
+    log_timeline::rows(w, &app.model.live.markers, end, room)
 }
 
 /// The newest line of `log` where the view is, without the journal's acts:
 /// what a log squeezed into one row shows.
 pub fn latest_line<'a>(app: &'a App, log: &str) -> Option<Row<'a>> {
-    let w = app.live.logs.get(log)?;
+    let w = app.model.live.logs.get(log)?;
     let first = w.first_index();
     let end = end_of(app, log).map(|e| if first > 0 { e.max(first + 1).min(w.end_index()) } else { e });
     log_timeline::rows(w, &[], end, 1).pop()
@@ -198,9 +191,9 @@ pub fn latest_line<'a>(app: &'a App, log: &str) -> Option<Row<'a>> {
 /// `/` in the Logs pane (or a log full-screen): the newest line holding
 /// `query` at or above the view, shown on screen and highlighted.
 pub fn search_start(app: &mut App, log: &str, query: &str) {
-    app.last_search = Some((PaneId::Logs, query.to_string()));
-    app.live.log_view.hit = None;
-    let Some(w) = app.live.logs.get(log) else {
+    app.view.last_search = Some((PaneId::Logs, query.to_string()));
+    app.view.logs.hit = None;
+    let Some(w) = app.model.live.logs.get(log) else {
         app.say(format!("no match for \"{}\": log {} has no lines yet", clean(query), clean(log)), MsgKind::Warn);
         return;
     };
@@ -214,17 +207,17 @@ pub fn search_start(app: &mut App, log: &str, query: &str) {
 
 /// `n` (older) / `N` (newer) from the current hit, wrapping round.
 pub fn search_step(app: &mut App, log: &str, older: bool) {
-    let Some((_, query)) = app.last_search.clone().filter(|(p, _)| *p == PaneId::Logs) else {
+    let Some((_, query)) = app.view.last_search.clone().filter(|(p, _)| *p == PaneId::Logs) else {
         app.say("no search yet: / to search", MsgKind::Info);
         return;
     };
-    let Some(w) = app.live.logs.get(log) else { return };
+    let Some(w) = app.model.live.logs.get(log) else { return };
     let hits = log_timeline::hits(w, &query.to_lowercase());
     if hits.is_empty() {
         app.say(format!("no match for \"{}\" in log {}", clean(&query), clean(log)), MsgKind::Warn);
         return;
     }
-    let from = match &app.live.log_view.hit {
+    let from = match &app.view.logs.hit {
         Some((l, i)) if l == log => *i,
         _ => end_of(app, log).unwrap_or(u64::MAX),
     };
@@ -239,10 +232,10 @@ pub fn search_step(app: &mut App, log: &str, older: bool) {
 /// Holds the view with hit `k` in the middle of the log's rows and says which it is.
 fn go_to_hit(app: &mut App, log: &str, query: &str, hits: &[u64], k: usize) {
     let i = hits[k];
-    let newest = app.live.logs.get(log).map_or(0, |w| w.end_index());
+    let newest = app.model.live.logs.get(log).map_or(0, |w| w.end_index());
     let below = (rows_of(app, log) / 2) as u64;
     set_end(app, log, (i + 1 + below).min(newest));
-    app.live.log_view.hit = Some((log.to_string(), i));
+    app.view.logs.hit = Some((log.to_string(), i));
     app.say(
         format!("/{}: match {} of {} in log {} · n older · N newer", clean(query), k + 1, hits.len(), clean(log)),
         MsgKind::Info,
@@ -273,31 +266,31 @@ pub fn search_query(app: &App) -> Option<String> {
 
 /// The search as typed, for titles (the message line says it as typed too).
 pub fn search_text(app: &App) -> Option<&str> {
-    let q = match app.overlay.top() {
+    let q = match app.view.overlay.top() {
         Some(Overlay::Search(s)) if s.pane == PaneId::Logs => Some(s.query.as_str()),
-        _ => app.last_search.as_ref().filter(|(p, _)| *p == PaneId::Logs).map(|(_, q)| q.as_str()),
+        _ => app.view.last_search.as_ref().filter(|(p, _)| *p == PaneId::Logs).map(|(_, q)| q.as_str()),
     };
     q.filter(|q| !q.is_empty())
 }
 
 /// Kept lines of `log` containing `query` (lower-cased), as the title counts them.
-pub fn count_matches(app: &mut App, log: &str, query: &str) -> usize {
-    let seen = app.live.logs.get(log).map_or(0, |w| w.end_index());
-    if let Some((l, q, s, n)) = &app.live.log_view.counted {
+pub fn count_matches(app: &App, drawn: &mut crate::ui::view::Drawn, log: &str, query: &str) -> usize {
+    let seen = app.model.live.logs.get(log).map_or(0, |w| w.end_index());
+    if let Some((l, q, s, n)) = &drawn.log_search_count {
         if l == log && q == query && *s == seen {
             return *n;
         }
     }
     // The same finder as `/` and `n`/`N`, so the title and the message line agree.
-    let n = app.live.logs.get(log).map_or(0, |w| log_timeline::hits(w, query).len());
-    app.live.log_view.counted = Some((log.to_string(), query.to_string(), seen, n));
+    let n = app.model.live.logs.get(log).map_or(0, |w| log_timeline::hits(w, query).len());
+    drawn.log_search_count = Some((log.to_string(), query.to_string(), seen, n));
     n
 }
 
 /// PageUp / PageDown / `g` / `G` on the selected log, in the pane or full-screen.
 pub fn pane_key(app: &mut App, action: crate::ui::action::Action) {
     use crate::ui::action::Action;
-    let Some(log) = app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) else { return };
+    let Some(log) = app.model.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) else { return };
     match action {
         Action::PageUp => scroll(app, &log, -1, 0),
         Action::PageDown => scroll(app, &log, 1, 0),

@@ -27,10 +27,14 @@ pub struct MessageLog {
     unread: usize,
     /// Dropped off the front to stay within [`KEEP`].
     dropped: u64,
+    /// Every time something was said, the same message again included: the
+    /// message line shows the newest while nothing dismissed it (`View::dismissed`).
+    said: u64,
 }
 
 impl MessageLog {
     pub fn push(&mut self, at: DateTime<Utc>, kind: MsgKind, text: String) {
+        self.said += 1;
         // The same message again (a key pressed twice) is not news.
         if self.items.back().is_some_and(|m| m.text == text && m.kind == kind) {
             if let Some(last) = self.items.back_mut() {
@@ -70,6 +74,17 @@ impl MessageLog {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// How many times something was said, repeats included.
+    pub fn said(&self) -> u64 {
+        self.said
+    }
+
+    /// The message for the message line: the newest, unless every message
+    /// up to it was dismissed (`dismissed` is a `said()` count).
+    pub fn shown(&self, dismissed: u64) -> Option<&Message> {
+        (self.said > dismissed).then(|| self.items.back()).flatten()
     }
 
     pub fn dropped(&self) -> u64 {

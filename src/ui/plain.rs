@@ -33,20 +33,20 @@ fn out(line: &str) {
 /// The session as plain lines.
 pub fn summary(s: &Session) -> Vec<String> {
     let app = &s.app;
-    let rb = &app.runbook;
+    let rb = &app.model.runbook;
     let mut v = vec![format!("warroom: {} (runbook {})", clean(&rb.title), clean(&rb.id))];
-    v.push(format!("operator: {}; journal: {}", clean(&app.operator), clean(&s.journal.location())));
-    if let Some(r) = &app.read_only {
+    v.push(format!("operator: {}; journal: {}", clean(&app.model.operator), clean(&s.journal.location())));
+    if let Some(r) = &app.model.read_only {
         v.push(format!("READ-ONLY: {}", clean(r)));
     }
     v.push("steps:".into());
     for st in items::steps(rb) {
-        let status = app.state.step_status(&st.id).words();
+        let status = app.model.state.step_status(&st.id).words();
         v.push(format!("  step {}: {status}. {}", clean(&st.id), clean(&st.title)));
     }
     v.push("checklist:".into());
     for c in items::criteria(rb) {
-        let st = app.state.criteria.get(&c.id);
+        let st = app.model.state.criteria.get(&c.id);
         let verdict = st.map(|s| s.verdict).unwrap_or_default();
         let who = match st.and_then(|s| s.by.as_ref().zip(s.at)) {
             Some((by, at)) if verdict != Verdict::Pending => format!(" (by {} at {})", clean(by), timefmt::hm(at)),
@@ -55,12 +55,12 @@ pub fn summary(s: &Session) -> Vec<String> {
         v.push(format!("  {} {}: {}{who}. {}", c.severity.as_str(), clean(&c.id), verdict.label(), clean(&c.title)));
     }
     for p in &rb.probes {
-        let h = app.state.probes.get(&p.id).map_or("not started".to_string(), |c| c.health.label().to_string());
+        let h = app.model.state.probes.get(&p.id).map_or("not started".to_string(), |c| c.health.label().to_string());
         v.push(format!("  probe {}: {h}", clean(&p.id)));
     }
     // What is on fire first in the full-screen console (banner, Escalation)
     // is said here too: the open incident with its clocks, and every alarm.
-    if let Some(inc) = app.state.incident.as_ref().filter(|i| i.is_open()) {
+    if let Some(inc) = app.model.state.incident.as_ref().filter(|i| i.is_open()) {
         let sev = inc.severity().map(|s| format!(" {}", clean(s))).unwrap_or_default();
         let level = inc.current().map(|l| format!(", level {}", clean(&l.level))).unwrap_or_default();
         let summary = inc.summary.as_deref().map(|t| format!(": {}", clean(t))).unwrap_or_default();
@@ -69,7 +69,7 @@ pub fn summary(s: &Session) -> Vec<String> {
             clean(&inc.declared.by),
             timefmt::hm(inc.declared.at)
         ));
-        if let Some(clocks) = crate::domain::severity::clocks(rb, inc, app.now) {
+        if let Some(clocks) = crate::domain::severity::clocks(rb, inc, app.model.now) {
             v.push(format!(
                 "  clocks: ack {} · mitigate {}",
                 crate::domain::severity::describe(clocks.ack),
@@ -77,11 +77,11 @@ pub fn summary(s: &Session) -> Vec<String> {
             ));
         }
     }
-    for a in crate::domain::rollback_flow::alarms(rb, &app.state) {
+    for a in crate::domain::rollback_flow::alarms(rb, &app.model.state) {
         v.push(format!("ALARM {}: {} — proposes rollback {}", clean(&a.trigger), clean(&a.cause), clean(&a.propose)));
     }
-    v.push(format!("recommendation: {}", decision::recommend(rb, &app.state).label()));
-    match &app.state.decision {
+    v.push(format!("recommendation: {}", decision::recommend(rb, &app.model.state).label()));
+    match &app.model.state.decision {
         Some(d) => v.push(format!("decision: {} by {}: {}", d.decision.as_str(), clean(&d.by), clean(&d.reason))),
         None => v.push("decision: none yet".into()),
     }
@@ -148,7 +148,7 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
     let line = line.trim();
     let (cmd, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
     let rest = rest.trim();
-    let rb = &s.app.runbook;
+    let rb = &s.app.model.runbook;
     match cmd {
         "pass" | "fail" | "na" | "pending" => {
             let (id, note) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
@@ -165,7 +165,7 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
                 let ids: Vec<&str> = rb.steps.iter().filter(|s| s.manual).map(|s| s.id.as_str()).collect();
                 format!("no manual step \"{}\": use one of {}", clean(rest), ids.join(", "))
             })?;
-            let done = s.app.state.step_status(&st.id) != StepStatus::Done;
+            let done = s.app.model.state.step_status(&st.id) != StepStatus::Done;
             Ok(Some(EventKind::StepTicked { step: st.id.clone(), done }))
         }
         "note" if !rest.is_empty() => Ok(Some(EventKind::NoteAdded { text: rest.to_string() })),
@@ -186,7 +186,7 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
             }
             rb.access.check(&rb.access.decision_by, &s.app.actor(), "record the decision").map_err(|e| clean(&e))?;
             // As the dialog does: overriding failing critical criteria must be said, and is journaled.
-            let overrides = decision::overridden(rb, &s.app.state, decision);
+            let overrides = decision::overridden(rb, &s.app.model.state, decision);
             if !overrides.is_empty() && !forced {
                 return Err(format!(
                     "{} while {} critical criteria fail ({}): to record it overriding them, \
@@ -199,7 +199,7 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
             Ok(Some(EventKind::DecisionRecorded {
                 decision,
                 reason: reason.to_string(),
-                recommendation: Some(decision::recommend(rb, &s.app.state).label()),
+                recommendation: Some(decision::recommend(rb, &s.app.model.state).label()),
                 overrides,
                 supersedes: None,
             }))
@@ -207,9 +207,9 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
         "operator" if !rest.is_empty() => {
             let to = crate::domain::identity::check_name(rest).map_err(|e| e.to_string())?;
             // The same name as someone already in the session is that person, spelled as before.
-            let known = s.app.state.operators.iter().find(|o| crate::domain::identity::same_name(o, &to));
+            let known = s.app.model.state.operators.iter().find(|o| crate::domain::identity::same_name(o, &to));
             let to = known.cloned().unwrap_or(to);
-            Ok(Some(EventKind::OperatorSwitched { from: s.app.operator.clone(), to }))
+            Ok(Some(EventKind::OperatorSwitched { from: s.app.model.operator.clone(), to }))
         }
         "" => Ok(None),
         _ => Err(format!("unknown command \"{}\"; {HELP}", clean(cmd))),
@@ -240,7 +240,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
         let input = tokio::select! {
             line = lines.next_line() => {
                 let Ok(Some(line)) = line else { break Exit::Quit };
-                session.app.team.last_input = crate::sources::clock::now();
+                session.app.model.team_mut().last_input = crate::sources::clock::now();
                 match typed(&session, &line) {
                     Typed::Quit => break Exit::Quit,
                     Typed::Said => continue,
@@ -260,7 +260,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
         }
     };
     session.stop_runs(&mut source_rx).await;
-    let op = session.app.operator.clone();
+    let op = session.app.model.operator.clone();
     session.append(&op, &EventKind::SessionClosed {});
     print_news(&mut session, &mut said);
     session.announcer = None;
@@ -292,8 +292,8 @@ fn typed(session: &Session, line: &str) -> Typed {
                 Typed::Said
             }
             Ok(None) => Typed::Said,
-            Ok(Some(_)) if session.app.read_only.is_some() => {
-                out(&format!("error: read-only: {}", clean(session.app.read_only.as_deref().unwrap_or(""))));
+            Ok(Some(_)) if session.app.model.read_only.is_some() => {
+                out(&format!("error: read-only: {}", clean(session.app.model.read_only.as_deref().unwrap_or(""))));
                 Typed::Said
             }
             Ok(Some(ev)) => Typed::Act(ev),
@@ -308,10 +308,10 @@ fn print_news(session: &mut Session, said: &mut u64) {
             out(&describe(&r));
         }
     }
-    for m in session.app.messages.since(*said) {
+    for m in session.app.model.messages.since(*said) {
         out(&format!("note: {}", clean(&m.text)));
     }
-    *said = session.app.messages.total();
+    *said = session.app.model.messages.total();
 }
 
 #[cfg(test)]

@@ -51,9 +51,9 @@ impl Team {
 
 /// What this console is doing, in words, for the others' roster.
 pub fn doing(app: &App) -> String {
-    match app.overlay.top() {
+    match app.view.overlay.top() {
         Some(Overlay::Rollback(d)) => {
-            let id = app.runbook.rollbacks.get(d.selected).map(|r| clean(&r.id)).unwrap_or_default();
+            let id = app.model.runbook.rollbacks.get(d.selected).map(|r| clean(&r.id)).unwrap_or_default();
             match &d.stage {
                 Stage::Typing { fire: true, .. } | Stage::YesNo => format!("confirming ROLLBACK {id}"),
                 Stage::Typing { fire: false, .. } => format!("approving rollback {id}"),
@@ -70,7 +70,7 @@ pub fn doing(app: &App) -> String {
         Some(Overlay::Handover(_)) => "reading the handover".into(),
         Some(Overlay::Note(_)) => "writing a note".into(),
         Some(Overlay::Activity { .. }) => "reading the activity feed".into(),
-        _ => format!("watching {}", app.focus.title()),
+        _ => format!("watching {}", app.view.focus.title()),
     }
 }
 
@@ -80,17 +80,17 @@ impl Session {
     pub fn start_presence(&mut self) {
         let now = Utc::now();
         let me = Presence {
-            operator: self.app.operator.clone(),
+            operator: self.app.model.operator.clone(),
             user: crate::sources::presence::unix_user(),
             host: crate::sources::presence::hostname(),
             pid: std::process::id(),
-            read_only: self.app.read_only.is_some(),
+            read_only: self.app.model.read_only.is_some(),
             since: now,
             heartbeat: now,
             last_input: now,
             doing: doing(&self.app),
         };
-        self.app.team.me = Some(me.console_id());
+        self.app.model.team_mut().me = Some(me.console_id());
         match Announcer::start(self.journal.path(), me) {
             Ok(a) => self.announcer = Some(a),
             Err(e) => self.app.say(format!("presence: others will not see this console ({e})"), MsgKind::Warn),
@@ -101,9 +101,9 @@ impl Session {
     /// Once a second: our heartbeat out, the roster in, join/leave notices.
     pub fn presence_tick(&mut self, now: DateTime<Utc>) {
         if let Some(a) = self.announcer.as_mut() {
-            a.me.operator = self.app.operator.clone();
-            a.me.read_only = self.app.read_only.is_some();
-            a.me.last_input = self.app.team.last_input;
+            a.me.operator = self.app.model.operator.clone();
+            a.me.read_only = self.app.model.read_only.is_some();
+            a.me.last_input = self.app.model.team.last_input;
             a.me.doing = doing(&self.app);
             let _ = a.beat(now);
         }
@@ -115,8 +115,8 @@ impl Session {
             Some(r) => r,
             None => roster(self.journal.path(), &host, now),
         };
-        let me = self.app.team.me.clone();
-        let (joined, left) = presence::changes(&self.app.team.roster, &fresh);
+        let me = self.app.model.team.me.clone();
+        let (joined, left) = presence::changes(&self.app.model.team.roster, &fresh);
         let others = |v: Vec<&Presence>| -> Vec<String> {
             v.into_iter()
                 .filter(|p| Some(p.console_id()) != me)
@@ -124,7 +124,7 @@ impl Session {
                 .collect()
         };
         let (joined, left) = (others(joined), others(left));
-        if self.app.team.seen && (!joined.is_empty() || !left.is_empty()) {
+        if self.app.model.team.seen && (!joined.is_empty() || !left.is_empty()) {
             let mut parts = Vec::new();
             if !joined.is_empty() {
                 parts.push(format!("{} joined", joined.join(", ")));
@@ -134,14 +134,12 @@ impl Session {
             }
             self.app.say(format!("{} (W: who is here)", parts.join(" · ")), MsgKind::Info);
         }
-        if fresh != self.app.team.roster {
-            self.app.dirty = true;
-        }
         // Seen once this console is in it: the database's roster comes a beat later, and
         // those already there when it first arrives have not just joined.
         let seen = self.announcer.is_none() || fresh.iter().any(|p| Some(p.console_id()) == me);
-        self.app.team.roster = fresh;
-        self.app.team.seen |= seen;
+        let team = self.app.model.team_mut();
+        team.roster = fresh;
+        team.seen |= seen;
     }
 }
 
@@ -158,7 +156,7 @@ impl Session {
                 return;
             }
         };
-        let rb = &self.app.runbook;
+        let rb = &self.app.model.runbook;
         let since = handover::default_since(rb, &records, now);
         let h = handover::build(rb, &records, since, now);
         let view = super::overlay::handover::HandoverView {
@@ -167,7 +165,7 @@ impl Session {
             markdown: handover::markdown(&h),
             scroll: 0,
         };
-        self.app.overlay.open(Overlay::Handover(view));
-        self.app.dirty = true;
+        self.app.view.overlay.open(Overlay::Handover(view));
+        self.app.view.dirty = true;
     }
 }

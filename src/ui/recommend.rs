@@ -6,8 +6,8 @@ use crate::domain::decision;
 /// The recommendation as the console shows it: marked NOT TRUSTWORTHY while
 /// source events wait to be journaled (the rule works from what is known).
 pub fn shown(app: &crate::ui::app::App) -> String {
-    let label = decision::recommend(&app.runbook, &app.state).label();
-    match &app.procs.journal_backlog {
+    let label = decision::recommend(&app.model.runbook, &app.model.state).label();
+    match &app.model.procs.journal_backlog {
         Some(_) => format!("{label} (NOT TRUSTWORTHY: journal behind)"),
         None => label,
     }

@@ -45,17 +45,17 @@ impl Replay {
     /// The time machine over `records`, drawn with `live`'s runbook and looks, at `pos`.
     pub fn new(live: &App, records: Vec<Record>, pos: Option<usize>, standalone: bool) -> Replay {
         let mut app = App::new(AppConfig {
-            runbook: live.runbook.clone(),
-            operator: live.operator.clone(),
+            runbook: live.model.runbook.clone(),
+            operator: live.model.operator.clone(),
             read_only: Some("time machine: the past cannot be changed".into()),
-            keymap: live.keymap.clone(),
-            theme: live.theme.clone(),
-            layout: live.layout.clone(),
-            config_dir: live.config_dir.clone(),
-            symbols: live.symbols,
-            now: live.now,
+            keymap: live.view.keymap.clone(),
+            theme: live.view.theme.clone(),
+            layout: live.view.layout.clone(),
+            config_dir: live.view.config_dir.clone(),
+            symbols: live.view.symbols,
+            now: live.model.now,
         });
-        app.badge = Some(match live.badge {
+        app.view.badge = Some(match live.view.badge {
             Some("REHEARSAL") => "REHEARSAL REPLAY",
             _ => "REPLAY",
         });
@@ -71,18 +71,14 @@ impl Replay {
         let pos = self.pos.min(self.timeline.end());
         self.pos = pos;
         let app = &mut self.app;
-        app.state = self.timeline.state_at(pos);
-        if let Some(t) = self.timeline.time_at(pos) {
-            app.now = t;
-        }
-        app.live = Default::default();
-        app.procs = Default::default();
+        let now = self.timeline.time_at(pos).unwrap_or(app.model.now);
+        app.model.show_moment(self.timeline.state_at(pos), now);
         let markers = self.markers();
-        for l in self.app.runbook.logs.iter().map(|l| l.id.clone()).collect::<Vec<_>>() {
-            super::logs_live::on_lines(&mut self.app, l, markers.clone());
+        for l in self.app.model.runbook.logs.iter().map(|l| l.id.clone()).collect::<Vec<_>>() {
+            super::logs_live::on_lines(&mut self.app.model, l, markers.clone());
         }
-        self.app.timeline_bar = Some(self.bar());
-        self.app.dirty = true;
+        self.app.view.timeline_bar = Some(self.bar());
+        self.app.view.dirty = true;
     }
 
     /// The journal's markers of the last half hour before the moment, as log lines:
@@ -171,7 +167,7 @@ impl Replay {
         let Some(now) = self.timeline.time_at(self.pos) else { return };
         let from = self.timeline.at_time(now - Duration::minutes(CHANGED_WINDOW_MIN)).min(self.pos);
         let lines = changed_lines(&self.timeline.state_at(from), &self.timeline.records()[from..self.pos]);
-        self.app.overlay.open(Overlay::Text(TextView::new(
+        self.app.view.overlay.open(Overlay::Text(TextView::new(
             format!("What changed in the {CHANGED_WINDOW_MIN} minutes before {}", now.format("%H:%M:%S UTC")),
             lines,
         )));
@@ -182,7 +178,7 @@ impl Replay {
         if key.kind == KeyEventKind::Release {
             return KeyOutcome::Handled;
         }
-        self.app.dirty = true;
+        self.app.view.dirty = true;
         if let Some(q) = self.finding.as_mut() {
             match key.code {
                 KeyCode::Esc => self.finding = None,
@@ -196,14 +192,14 @@ impl Replay {
                 KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => q.push(c),
                 _ => {}
             }
-            self.app.timeline_bar = Some(self.bar());
+            self.app.view.timeline_bar = Some(self.bar());
             return KeyOutcome::Handled;
         }
-        if self.app.overlay.is_open() {
+        if self.app.view.overlay.is_open() {
             let _ = self.app.on_key(key);
             return KeyOutcome::Handled;
         }
-        self.app.message = None;
+        self.app.view.dismissed = self.app.model.messages.said();
         match key.code {
             KeyCode::Esc | KeyCode::Char('t') => return KeyOutcome::Leave,
             KeyCode::Char('q') if self.standalone => return KeyOutcome::Leave,
@@ -222,7 +218,7 @@ impl Replay {
             KeyCode::Char('G') | KeyCode::End => self.go(Some(self.timeline.end()), "end"),
             KeyCode::Char('/') => {
                 self.finding = Some(String::new());
-                self.app.timeline_bar = Some(self.bar());
+                self.app.view.timeline_bar = Some(self.bar());
             }
             KeyCode::Char('n') => match self.last_find.clone() {
                 Some(q) => self.find(q, true),

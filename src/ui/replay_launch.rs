@@ -41,22 +41,22 @@ pub fn replay(journal: &Path, runbook: Runbook, at: Option<usize>, badge: Option
         symbols: Symbols::for_term(o.settings.term.as_deref()),
         now: crate::sources::clock::now(),
     });
-    app.badge = badge;
+    app.view.badge = badge;
     // Another runbook's file draws another runbook's panes: said at once.
-    if let Some(id) = crate::domain::report::session_runbook(&records).filter(|id| *id != app.runbook.id) {
+    if let Some(id) = crate::domain::report::session_runbook(&records).filter(|id| *id != app.model.runbook.id) {
         app.say(
             format!(
                 "this journal is a session of `{}`, not of the runbook given (`{}`): its panes may not show the session's acts",
                 crate::ui::text::clean(&id),
-                crate::ui::text::clean(&app.runbook.id)
+                crate::ui::text::clean(&app.model.runbook.id)
             ),
             super::app::MsgKind::Warn,
         );
     }
-    let records: Vec<_> = records.iter().map(|r| app.redactor.record(r).unwrap_or_else(|| r.clone())).collect();
+    let records: Vec<_> = records.iter().map(|r| app.model.redactor.record(r).unwrap_or_else(|| r.clone())).collect();
     let replay = Replay::new(&app, records, at, true);
     // The session underneath only carries the loop: it must not probe anything.
-    app.runbook.probes.clear();
+    app.model.without_probes();
     let mut session = Session::new(app, opened);
     session.replay = Some(Box::new(replay));
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {

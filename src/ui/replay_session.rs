@@ -25,7 +25,9 @@ impl Session {
     /// live app keeps only the fold), with the runbook's secrets hidden.
     fn journal_records(&mut self) -> Option<Vec<Record>> {
         match crate::sources::journal::Journal::open_read_only(self.journal.origin()) {
-            Ok(o) => Some(o.records.iter().map(|r| self.app.redactor.record(r).unwrap_or_else(|| r.clone())).collect()),
+            Ok(o) => {
+                Some(o.records.iter().map(|r| self.app.model.redactor.record(r).unwrap_or_else(|| r.clone())).collect())
+            }
             Err(e) => {
                 self.app.say(format!("time machine: cannot read the journal: {e}"), MsgKind::Error);
                 None
@@ -37,7 +39,7 @@ impl Session {
     pub fn open_time_machine(&mut self, pos: Option<usize>, standalone: bool) {
         if let Some(records) = self.journal_records() {
             let mut r = Replay::new(&self.app, records, pos, standalone);
-            r.app.focus = self.app.focus;
+            r.app.view.focus = self.app.view.focus;
             r.app.say("time machine: ←/→ events, [ ] minutes, g/G start/end; nothing here is written", MsgKind::Info);
             self.replay = Some(Box::new(r));
         }
@@ -46,16 +48,16 @@ impl Session {
     /// The live console's "what changed in the last N minutes".
     pub fn what_changed(&mut self) {
         let Some(records) = self.journal_records() else { return };
-        let now = self.app.now;
+        let now = self.app.model.now;
         let from = now - chrono::Duration::minutes(CHANGED_WINDOW_MIN);
         let cut = records.partition_point(|r| r.ts <= from);
         let before = crate::domain::state::SessionState::from_records(&records[..cut]);
         let lines = changed_lines(&before, &records[cut..]);
-        self.app.overlay.open(Overlay::Text(TextView::new(
+        self.app.view.overlay.open(Overlay::Text(TextView::new(
             format!("What changed in the last {CHANGED_WINDOW_MIN} minutes"),
             lines,
         )));
-        self.app.dirty = true;
+        self.app.view.dirty = true;
     }
 
     /// The time machine's share of an input: `Some(quit)` when it took it,
@@ -79,7 +81,7 @@ impl Session {
                 Some(false)
             }
             Input::Resize => {
-                r.app.dirty = true;
+                r.app.view.dirty = true;
                 Some(false)
             }
             _ => None,

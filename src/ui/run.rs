@@ -68,7 +68,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     let _guard = terminal::Guard;
     // Never dropped: ratatui's drop would show the cursor a second time after
     // `terminal::restore` (or after the panic hook), and teardown runs exactly once (T11).
-    let sixteen = session.app.theme.depth == ColorDepth::C16;
+    let sixteen = session.app.view.theme.depth == ColorDepth::C16;
     let out = TerminalOut::new(io::stdout(), sixteen);
     let mut term = std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(out))?);
     full_repaint(&mut term)?;
@@ -98,36 +98,36 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
 
     let mut last_draw = Instant::now() - FRAME;
     let exit = loop {
-        if session.screen().dirty {
+        if session.screen().view.dirty {
             let wait = FRAME.saturating_sub(last_draw.elapsed());
             if wait.is_zero() {
                 if std::mem::take(&mut session.repaint) {
                     full_repaint(&mut term)?;
                 }
-                session.screen().dirty = false;
-                session.screen().placed_links.clear();
-                if let Err(e) = term.draw(|f| super::render::draw(f, session.screen())) {
+                session.screen().view.dirty = false;
+                session.screen().view.drawn.placed_links.clear();
+                if let Err(e) = term.draw(|f| session.screen().draw(f)) {
                     // The terminal is gone (EIO: pty closed): end runs and journal it all the same.
                     break Exit::InputClosed(format!("cannot draw: {e}"));
                 }
                 // The links of what is on screen (the time machine's, when it is open).
                 let shown = session.screen();
-                if shown.hyperlinks && !shown.placed_links.is_empty() {
+                if shown.view.hyperlinks && !shown.view.drawn.placed_links.is_empty() {
                     // Same text, same place, now clickable (`ui::hyperlink`).
                     use std::io::Write;
-                    let bytes = super::hyperlink::overlay(&shown.placed_links);
+                    let bytes = super::hyperlink::overlay(&shown.view.drawn.placed_links);
                     let out = term.backend_mut();
                     if let Err(e) = out.write_all(&bytes).and_then(|()| out.flush()) {
                         break Exit::InputClosed(format!("cannot draw: {e}"));
                     }
                 }
-                if std::mem::take(&mut session.app.bell) {
+                if session.app.model.take_bell() {
                     ring_bell();
                 }
                 last_draw = Instant::now();
             }
         }
-        let deadline = session.screen().dirty.then(|| tokio::time::Instant::from_std(last_draw + FRAME));
+        let deadline = session.screen().view.dirty.then(|| tokio::time::Instant::from_std(last_draw + FRAME));
         let inbound = tokio::select! {
             ev = in_rx.recv() => match ev {
                 Some(ev) => ev,
@@ -175,7 +175,7 @@ pub async fn run(mut session: Session, sources: EventSender, mut source_rx: Even
     let grace = matches!(exit, Exit::Signal(Signal::Hangup) | Exit::InputClosed(_)).then_some(HANGUP_GRACE);
     session.stop_runs_within(&mut source_rx, grace).await;
     // Say goodbye in the journal (synced before we return: T12's "journal flushed").
-    let op = session.app.operator.clone();
+    let op = session.app.model.operator.clone();
     match session.writer.take() {
         Some(w) => {
             let all = w.close(&op);

@@ -37,14 +37,14 @@ pub fn outcome(run: &RunRecord) -> String {
 pub fn duration(app: &App, run: &RunRecord) -> String {
     match &run.finished {
         Some(end) => timefmt::ms(end.duration_ms),
-        None => timefmt::ms((app.now - run.started_at).num_milliseconds().max(0) as u64),
+        None => timefmt::ms((app.model.now - run.started_at).num_milliseconds().max(0) as u64),
     }
 }
 
 /// The run's last output line, when this console has its output (its own
 /// runs, or a file loaded for the details or the dialog).
 pub fn last_line(app: &App, kind: RunKind, id: &str, run: &RunRecord) -> Option<String> {
-    let out = app.procs.outputs.get(&run_key(kind, id)).filter(|o| o.run == run.run)?;
+    let out = app.model.procs.outputs.get(&run_key(kind, id)).filter(|o| o.run == run.run)?;
     if let Some(said) = &out.last_said {
         return Some(said.clone());
     }

@@ -11,7 +11,7 @@ pub fn line(app: &App, b: &Blocker) -> String {
     let word = if b.verdict == Verdict::Fail { "FAIL   " } else { "PENDING" };
     let since = match b.since {
         Some(t) => {
-            let ago = (app.now - t).num_seconds().max(0);
+            let ago = (app.model.now - t).num_seconds().max(0);
             let ago = if ago >= 3600 {
                 format!("{}h{:02}m", ago / 3600, ago % 3600 / 60)
             } else if ago >= 60 {
@@ -35,7 +35,7 @@ pub fn line(app: &App, b: &Blocker) -> String {
 
 /// Every line, or the one sentence saying nothing blocks.
 pub fn lines(app: &App) -> Vec<String> {
-    let list = blockers(&app.runbook, &app.state);
+    let list = blockers(&app.model.runbook, &app.model.state);
     if list.is_empty() {
         return vec![
             "nothing blocks: every critical and high criterion passes (or is N/A) — the recommendation is GO".into()
@@ -46,8 +46,8 @@ pub fn lines(app: &App) -> Vec<String> {
 
 /// The `y` overlay.
 pub fn open(app: &mut App) {
-    let n = blockers(&app.runbook, &app.state).len();
+    let n = blockers(&app.model.runbook, &app.model.state).len();
     let title = format!("Why not GO — rec: {} — {n} blocking", super::recommend::shown(app));
     let body = lines(app);
-    app.overlay.open(super::overlay::Overlay::Text(super::overlay::text::TextView::new(title, body)));
+    app.view.overlay.open(super::overlay::Overlay::Text(super::overlay::text::TextView::new(title, body)));
 }

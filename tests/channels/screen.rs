@@ -41,7 +41,7 @@ fn app() -> App {
 
 fn screen(app: &mut App) -> String {
     let mut term = Terminal::new(TestBackend::new(160, 45)).unwrap();
-    term.draw(|f| warroom::ui::render::draw(f, app)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
     let buf = term.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -56,12 +56,12 @@ fn screen(app: &mut App) -> String {
 #[test]
 fn a_pass_by_hand_over_a_down_probe_is_flagged_on_the_row_and_in_the_decision_dialog() {
     let mut a = app();
-    a.state.apply_event(
+    a.model.state.apply_event(
         "probe",
         t(1),
         EventKind::ProbeChanged { probe: "homepage".into(), health: ProbeHealth::Down, cause: Some("HTTP 503".into()) },
     );
-    a.state.apply_event(
+    a.model.state.apply_event(
         "ana",
         t(2),
         EventKind::CriterionMarked {
@@ -86,7 +86,7 @@ fn the_status_line_counts_down_to_t0_and_shows_each_channel() {
     let s = screen(&mut a);
     assert!(s.contains("│ T-1d 23h prep"), "{s}");
     assert!(s.contains("ch golive ·  alerts ·"), "{s}");
-    a.state.apply_event(
+    a.model.state.apply_event(
         "ana",
         t(3),
         EventKind::MessageFailed {
@@ -98,7 +98,7 @@ fn the_status_line_counts_down_to_t0_and_shows_each_channel() {
             error: "channel alerts answered HTTP 500".into(),
         },
     );
-    a.state.apply_event(
+    a.model.state.apply_event(
         "ana",
         t(3),
         EventKind::MessageSent {
@@ -117,7 +117,7 @@ fn the_status_line_counts_down_to_t0_and_shows_each_channel() {
 #[test]
 fn at_80_columns_the_clock_and_a_failing_channel_still_show() {
     let mut a = app();
-    a.state.apply_event(
+    a.model.state.apply_event(
         "ana",
         t(3),
         EventKind::MessageFailed {
@@ -130,7 +130,7 @@ fn at_80_columns_the_clock_and_a_failing_channel_still_show() {
         },
     );
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    term.draw(|f| warroom::ui::render::draw(f, &mut a)).unwrap();
+    term.draw(|f| a.draw(f)).unwrap();
     let buf = term.backend().buffer().clone();
     let status: String = (0..80).map(|x| buf[(x, 22)].symbol().to_string()).collect();
     assert!(status.contains("alerts ✗"), "{status}");

@@ -24,7 +24,7 @@ fn ctrl(c: char) -> KeyEvent {
 #[test]
 fn a_remapped_dialog_key_works_in_the_console() {
     let mut a = console();
-    a.keymap = Keymap::from_texts(Some(("keys.toml", USER_KEYS))).unwrap();
+    a.view.keymap = Keymap::from_texts(Some(("keys.toml", USER_KEYS))).unwrap();
 
     // Help closes with x now, and only with x: the binding replaced esc, q and ?.
     press(&mut a, &[ch('?')]);
@@ -32,9 +32,9 @@ fn a_remapped_dialog_key_works_in_the_console() {
     let s = text(&draw(&mut a, 160, 50));
     assert!(s.contains("j/k scroll · g/G top/end · x close") && !s.contains("Esc/q/? close"), "{s}");
     press(&mut a, &[ch('q'), key(KeyCode::Esc), ch('?')]);
-    assert_eq!(a.overlay.name(), Some("help"), "the built-in close keys were replaced");
+    assert_eq!(a.view.overlay.name(), Some("help"), "the built-in close keys were replaced");
     press(&mut a, &[ch('x')]);
-    assert!(!a.overlay.is_open(), "x closes help");
+    assert!(!a.view.overlay.is_open(), "x closes help");
 
     // In the palette (a text field) Enter no longer runs the action; ctrl-j does,
     // and the dialog it opens takes the palette's place.
@@ -45,19 +45,19 @@ fn a_remapped_dialog_key_works_in_the_console() {
         press(&mut a, &[KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)]);
     }
     press(&mut a, &[key(KeyCode::Enter)]);
-    assert_eq!(a.overlay.name(), Some("palette"), "Enter is not bound in the palette any more");
+    assert_eq!(a.view.overlay.name(), Some("palette"), "Enter is not bound in the palette any more");
     press(&mut a, &[ctrl('j')]);
-    assert!(matches!(a.overlay.top(), Some(Overlay::Walkthrough(_))), "{:?}", a.overlay.name());
-    assert_eq!(a.overlay.len(), 1, "the walkthrough took the palette's place");
+    assert!(matches!(a.view.overlay.top(), Some(Overlay::Walkthrough(_))), "{:?}", a.view.overlay.name());
+    assert_eq!(a.view.overlay.len(), 1, "the walkthrough took the palette's place");
     // Esc goes back to the panes, as before.
     press(&mut a, &[key(KeyCode::Esc)]);
-    assert!(!a.overlay.is_open());
+    assert!(!a.view.overlay.is_open());
 }
 
 #[test]
 fn help_lists_every_dialog_layer_from_the_live_keymap() {
     let mut a = console();
-    a.keymap = Keymap::from_texts(Some(("keys.toml", USER_KEYS))).unwrap();
+    a.view.keymap = Keymap::from_texts(Some(("keys.toml", USER_KEYS))).unwrap();
     let lines: Vec<String> = warroom::ui::overlay::help::lines(&a)
         .iter()
         .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())

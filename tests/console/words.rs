@@ -39,8 +39,8 @@ fn details_say_a_timed_out_run_in_words() {
         command: "true".into(),
         output: "runs/backup-1.log".into(),
     };
-    a.state.apply_event("ana@bastion", t(10), started);
-    a.state.apply_event("ana@bastion", t(40), finished(RunOutcome::TimedOut));
+    a.model.state.apply_event("ana@bastion", t(10), started);
+    a.model.state.apply_event("ana@bastion", t(40), finished(RunOutcome::TimedOut));
     press(&mut a, &[ch('1'), ch('g'), ch('j'), key(KeyCode::Enter)]);
     let s = text(&draw(&mut a, 100, 30));
     assert!(s.contains("Step backup"), "{s}");

@@ -63,7 +63,7 @@ async fn pump(s: &mut Session, rx: &mut EventReceiver, done: impl Fn(&Session) -
 }
 
 fn confirm_text(app: &App) -> String {
-    match app.overlay.top() {
+    match app.view.overlay.top() {
         Some(Overlay::Confirm(c)) => format!("{}: {}", c.title, c.question),
         _ => panic!("expected a confirmation"),
     }
@@ -104,20 +104,20 @@ async fn r_asks_runs_journals_and_x_aborts() {
     let mut s = session(dir.path(), STEPS);
     let (tx, mut rx) = warroom::sources::event_channel();
     s.start_procs(tx);
-    s.app.focus = PaneId::Steps;
+    s.app.view.focus = PaneId::Steps;
 
     // r asks first, naming the step and showing the command.
     assert!(s.app.update(Action::RunStep).is_empty());
     let q = confirm_text(&s.app);
     assert!(q.contains("Run step hello — Say hello?") && q.contains("Command:\necho hello from"), "{q}");
     s.feed(Input::Key(key('y')));
-    assert_eq!(s.app.state.step_status("hello"), StepStatus::Running);
-    pump(&mut s, &mut rx, |s| s.app.state.step_status("hello") != StepStatus::Running).await;
-    let st = &s.app.state.steps["hello"];
+    assert_eq!(s.app.model.state.step_status("hello"), StepStatus::Running);
+    pump(&mut s, &mut rx, |s| s.app.model.state.step_status("hello") != StepStatus::Running).await;
+    let st = &s.app.model.state.steps["hello"];
     let end = st.last_run().unwrap().finished.clone().unwrap();
     assert_eq!((end.outcome, end.exit_code), (RunOutcome::Failed, Some(3)));
     // The step-bound criterion was marked by the auto-verdict, with its cause.
-    let c = &s.app.state.criteria["hello-ok"];
+    let c = &s.app.model.state.criteria["hello-ok"];
     assert_eq!((c.verdict, c.source), (Verdict::Fail, MarkSource::Auto));
     assert_eq!(c.cause.as_deref(), Some("step hello run 1 exited 3"));
     // Enter shows the output.
@@ -133,16 +133,16 @@ async fn r_asks_runs_journals_and_x_aborts() {
     let q = confirm_text(&s.app);
     assert!(q.contains("Step hello failed and has on_fail = stop, so wait is blocked"), "{q}");
     s.feed(Input::Key(key('y')));
-    assert!(s.app.state.steps["hello"].overridden.is_some());
-    assert_eq!(s.app.state.step_status("wait"), StepStatus::Running);
+    assert!(s.app.model.state.steps["hello"].overridden.is_some());
+    assert_eq!(s.app.model.state.step_status("wait"), StepStatus::Running);
     assert_eq!(s.runs.running_here(), 1);
 
     // x asks, naming the step, then aborts the whole group.
     s.app.update(Action::AbortStep);
     assert!(confirm_text(&s.app).contains("Abort step wait — Wait forever?"));
     s.feed(Input::Key(key('y')));
-    pump(&mut s, &mut rx, |s| s.app.state.step_status("wait") != StepStatus::Running).await;
-    assert_eq!(s.app.state.step_status("wait"), StepStatus::Aborted);
+    pump(&mut s, &mut rx, |s| s.app.model.state.step_status("wait") != StepStatus::Running).await;
+    assert_eq!(s.app.model.state.step_status("wait"), StepStatus::Aborted);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -155,8 +155,8 @@ async fn quitting_aborts_runs_and_journals_them() {
         kind: warroom::domain::event::RunKind::Step,
         id: "hello".into(),
     }]);
-    pump(&mut s, &mut rx, |s| s.app.state.step_status("hello") != StepStatus::Running).await;
-    s.app.state.apply_event(
+    pump(&mut s, &mut rx, |s| s.app.model.state.step_status("hello") != StepStatus::Running).await;
+    s.app.model.state.apply_event(
         "ana@test",
         Utc::now(),
         EventKind::StepOverridden { step: "hello".into(), reason: "test".into() },
@@ -167,7 +167,7 @@ async fn quitting_aborts_runs_and_journals_them() {
     }]);
     assert_eq!(s.runs.running_here(), 1);
     s.stop_runs(&mut rx).await;
-    assert_eq!(s.app.state.step_status("wait"), StepStatus::Aborted);
+    assert_eq!(s.app.model.state.step_status("wait"), StepStatus::Aborted);
     // A fresh console on the same journal sees the same.
     let again = Journal::open(&dir.path().join("session/journal.jsonl")).unwrap();
     let st = warroom::domain::state::SessionState::from_records(&again.records);
@@ -219,16 +219,16 @@ auto = {{ probe = "broken" }}
     let mut s = session(dir.path(), &rb);
     let (tx, mut rx) = warroom::sources::event_channel();
     s.start_procs(tx);
-    pump(&mut s, &mut rx, |s| s.app.state.probes.len() == 2 && s.app.state.criteria.len() == 2).await;
-    assert_eq!(s.app.state.probes["home"].health, ProbeHealth::Up);
-    let down = &s.app.state.probes["broken"];
+    pump(&mut s, &mut rx, |s| s.app.model.state.probes.len() == 2 && s.app.model.state.criteria.len() == 2).await;
+    assert_eq!(s.app.model.state.probes["home"].health, ProbeHealth::Up);
+    let down = &s.app.model.state.probes["broken"];
     assert_eq!(down.health, ProbeHealth::Down);
     assert_eq!(down.cause.as_deref(), Some("2 consecutive failures: [STATUS] == 200: got 500"));
-    assert_eq!(s.app.state.verdict("home-up"), Verdict::Pass);
-    assert_eq!(s.app.state.verdict("broken-up"), Verdict::Fail);
+    assert_eq!(s.app.model.state.verdict("home-up"), Verdict::Pass);
+    assert_eq!(s.app.model.state.verdict("broken-up"), Verdict::Fail);
     // More attempts journal nothing new (only changes are written).
-    let seq = s.app.state.last_seq;
-    let target = s.app.live.probes.get("home").map_or(0, |v| v.len()) + 5;
-    pump(&mut s, &mut rx, |s| s.app.live.probes.get("home").map_or(0, |v| v.len()) >= target).await;
-    assert_eq!(s.app.state.last_seq, seq);
+    let seq = s.app.model.state.last_seq;
+    let target = s.app.model.live.probes.get("home").map_or(0, |v| v.len()) + 5;
+    pump(&mut s, &mut rx, |s| s.app.model.live.probes.get("home").map_or(0, |v| v.len()) >= target).await;
+    assert_eq!(s.app.model.state.last_seq, seq);
 }

@@ -20,20 +20,20 @@ use crate::ui::timefmt;
 /// One line per act: time, who, what ("note" first for notes).
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    if app.activity.dropped() > 0 {
+    if app.model.activity.dropped() > 0 {
         out.push(Line::from(styled(
             app,
             Role::Muted,
             format!(
                 "({} older records not listed here; the journal and `warroom report` have them)",
-                app.activity.dropped()
+                app.model.activity.dropped()
             ),
         )));
     }
-    if app.activity.is_empty() {
+    if app.model.activity.is_empty() {
         out.push(Line::from(styled(app, Role::Muted, "nobody has acted yet (C adds a note)")));
     }
-    for a in app.activity.iter() {
+    for a in app.model.activity.iter() {
         let (word, role) = if a.note { ("note ", Role::Accent) } else { ("act  ", Role::Muted) };
         out.push(Line::from(vec![
             styled(app, Role::Muted, format!("{} ", timefmt::hms(a.at))),
@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: Option<u16>) {
     let all = lines(app);
     let block = dialog_block(
         app,
-        &format!("Activity ({})", app.activity.len()),
+        &format!("Activity ({})", app.model.activity.len()),
         &hint(
             app,
             "j/k scroll · g/G top/end · C add a note · Esc/q/A close",

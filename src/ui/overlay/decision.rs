@@ -61,19 +61,19 @@ impl DecisionDialog {
 
     /// Remembers the decision on record now, to notice one recorded meanwhile.
     pub fn for_app(app: &App) -> Self {
-        DecisionDialog { seen: app.state.decision.as_ref().map(|d| d.at), ..Self::new() }
+        DecisionDialog { seen: app.model.state.decision.as_ref().map(|d| d.at), ..Self::new() }
     }
 }
 
 /// Critical criteria failing now that a GO (or a NO-GO against a GO
 /// recommendation) would override, by id.
 pub fn overridden(app: &App, decision: Decision) -> Vec<String> {
-    decision::overridden(&app.runbook, &app.state, decision)
+    decision::overridden(&app.model.runbook, &app.model.state, decision)
 }
 
 /// The decision recorded since `seen`, in words ("NO-GO by bob at 10:01:02Z").
 fn recorded_since(app: &App, seen: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
-    let cur = app.state.decision.as_ref().filter(|d| Some(d.at) != seen)?;
+    let cur = app.model.state.decision.as_ref().filter(|d| Some(d.at) != seen)?;
     // In words a person reads (and the journal keeps): "ROLLBACK by bob at 07:18:32 UTC".
     Some(format!("{} by {} at {} UTC", cur.decision.as_str(), cur.by, cur.at.format("%H:%M:%S")))
 }
@@ -115,9 +115,11 @@ pub fn on_key(app: &mut App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
                 return stay();
             }
             let decision = CHOICES[choice];
-            if let Err(why) =
-                app.runbook.access.check(&app.runbook.access.decision_by, &app.actor(), "record the decision")
-            {
+            if let Err(why) = app.model.runbook.access.check(
+                &app.model.runbook.access.decision_by,
+                &app.actor(),
+                "record the decision",
+            ) {
                 d.error = Some(clean(&why));
                 return stay();
             }
@@ -125,7 +127,7 @@ pub fn on_key(app: &mut App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
                 decision,
                 overrides: overridden(app, decision),
                 supersedes: recorded_since(app, d.seen),
-                seen: app.state.decision.as_ref().map(|x| x.at),
+                seen: app.model.state.decision.as_ref().map(|x| x.at),
             };
             if asked.overrides.is_empty() && asked.supersedes.is_none() {
                 return record(app, d, asked);
@@ -154,7 +156,7 @@ fn moves_in_text(key: &KeyEvent) -> bool {
 /// Journals the decision the operator confirmed; if yet another decision
 /// arrived while they were being asked, asks again instead.
 fn record(app: &mut App, d: &mut DecisionDialog, asked: Asked) -> Handled {
-    let now_seen = app.state.decision.as_ref().map(|x| x.at);
+    let now_seen = app.model.state.decision.as_ref().map(|x| x.at);
     if now_seen != asked.seen {
         d.asking = Some(Asked {
             supersedes: recorded_since(app, d.seen),
@@ -168,7 +170,7 @@ fn record(app: &mut App, d: &mut DecisionDialog, asked: Asked) -> Handled {
     let ev = EventKind::DecisionRecorded {
         decision,
         reason: d.reason.lines().join("\n").trim().to_string(),
-        recommendation: Some(decision::recommend(&app.runbook, &app.state).label()),
+        recommendation: Some(decision::recommend(&app.model.runbook, &app.model.state).label()),
         overrides: asked.overrides,
         supersedes: asked.supersedes,
     };
@@ -211,10 +213,10 @@ fn question(asked: &Asked) -> Vec<String> {
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     // The same list as "why not GO" (y): every criterion that keeps the recommendation from GO.
-    let blocking = crate::domain::why_not_go::blockers(&app.runbook, &app.state);
+    let blocking = crate::domain::why_not_go::blockers(&app.model.runbook, &app.model.state);
     let contradicted = crate::ui::contradictions::list(app);
     let shown = (blocking.len().min(6) + contradicted.len().min(3)) as u16
-        + u16::from(!app.runbook.access.decision_by.is_empty());
+        + u16::from(!app.model.runbook.access.decision_by.is_empty());
     let asking = d.asking.as_ref().map(question).unwrap_or_default();
     let area = centered(main, 110, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
@@ -252,14 +254,14 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
             .patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)),
     ])];
     // Only when the runbook restricts it (otherwise anyone may).
-    let by = &app.runbook.access.decision_by;
+    let by = &app.model.runbook.access.decision_by;
     if !by.is_empty() {
         lines.push(Line::from(vec![
             styled(app, Role::Muted, "who may decide: "),
-            plain(clean(&app.runbook.access.describe(by))),
+            plain(clean(&app.model.runbook.access.describe(by))),
         ]));
     }
-    if let Some(cur) = &app.state.decision {
+    if let Some(cur) = &app.model.state.decision {
         lines.push(Line::from(vec![
             styled(app, Role::Muted, "recorded so far: "),
             plain(format!("{} by {}", cur.decision.as_str(), clean(&cur.by))),
@@ -275,7 +277,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
         )));
         for b in blocking.iter().take(6) {
             let v = b.verdict;
-            let (sym, _, role) = app.symbols.verdict(v);
+            let (sym, _, role) = app.view.symbols.verdict(v);
             lines.push(Line::from(vec![
                 styled(app, role, format!("  {sym} ")),
                 plain(crate::ui::why_not_go::line(app, b)),
@@ -287,7 +289,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
             styled(
                 app,
                 Role::Warn,
-                format!("  {} PASS by hand, source disagrees: ", if app.symbols.ascii { "!" } else { "⚠" }),
+                format!("  {} PASS by hand, source disagrees: ", if app.view.symbols.ascii { "!" } else { "⚠" }),
             ),
             plain(format!("{} — {}", clean(id), clean(why))),
         ]));
@@ -304,7 +306,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
         };
         let mut s = styled(app, role, label);
         if chosen {
-            s = s.patch_style(app.theme.style(Role::Selection));
+            s = s.patch_style(app.view.theme.style(Role::Selection));
         }
         spans.push(s);
         spans.push(plain(" "));

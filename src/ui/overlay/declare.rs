@@ -43,18 +43,18 @@ impl Default for DeclareDialog {
 }
 
 pub fn on_key(app: &mut App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
-    let n = app.runbook.severities.len().max(1);
+    let n = app.model.runbook.severities.len().max(1);
     match act(app, Layer::Declare, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::NextChoice) => d.choice = Some(d.choice.map_or(0, |c| (c + 1) % n)),
         Some(DialogAction::PrevChoice) => d.choice = Some(d.choice.map_or(n - 1, |c| (c + n - 1) % n)),
         Some(DialogAction::Submit) => {
-            let Some(sev) = d.choice.and_then(|c| app.runbook.severities.get(c)).map(|s| s.id.clone()) else {
+            let Some(sev) = d.choice.and_then(|c| app.model.runbook.severities.get(c)).map(|s| s.id.clone()) else {
                 d.error = Some("choose the severity with Tab first".into());
                 return stay();
             };
             if d.change {
-                return match incident_acts::change_severity(&app.runbook, &app.state, &sev) {
+                return match incident_acts::change_severity(&app.model.runbook, &app.model.state, &sev) {
                     Ok(events) => {
                         app.say(format!("severity changed to {}: its clocks apply now", clean(&sev)), MsgKind::Info);
                         done(events.into_iter().map(|e| app.append(e)).collect())
@@ -67,7 +67,7 @@ pub fn on_key(app: &mut App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
             }
             let summary = d.summary.lines().join(" ").trim().to_string();
             let summary = (!summary.is_empty()).then_some(summary);
-            match incident_acts::declare(&app.runbook, &app.state, Some(&sev), summary) {
+            match incident_acts::declare(&app.model.runbook, &app.model.state, Some(&sev), summary) {
                 Ok(events) => {
                     app.say(format!("incident declared: {} — its clocks are running", clean(&sev)), MsgKind::Info);
                     return done(events.into_iter().map(|e| app.append(e)).collect());
@@ -85,7 +85,7 @@ pub fn on_key(app: &mut App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
-    let sevs = &app.runbook.severities;
+    let sevs = &app.model.runbook.severities;
     let area = centered(main, 90, sevs.len() as u16 + 8);
     frame.render_widget(Clear, area);
     let block = if d.change {
@@ -127,7 +127,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
         vec![Line::from(styled(app, Role::Muted, "severity (ack within · mitigate within · update every):"))];
     for (i, s) in sevs.iter().enumerate() {
         let chosen = d.choice == Some(i);
-        let marker = if chosen { app.symbols.focus_marker() } else { " " };
+        let marker = if chosen { app.view.symbols.focus_marker() } else { " " };
         let line = Line::from(vec![plain(format!(
             "{marker} {} {} ack {} · mitigate {} · update every {}",
             pad(&clean(&s.id), 6),
@@ -136,7 +136,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
             s.mitigate_within,
             s.update_every
         ))]);
-        lines.push(if chosen { line.style(app.theme.style(Role::Selection)) } else { line });
+        lines.push(if chosen { line.style(app.view.theme.style(Role::Selection)) } else { line });
     }
     frame.render_widget(Paragraph::new(lines), list);
     if d.change {

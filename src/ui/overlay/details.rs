@@ -24,15 +24,15 @@ fn kv(app: &App, k: &str, v: impl Into<String>) -> Line<'static> {
 }
 
 pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static>>) {
-    let rb = &app.runbook;
+    let rb = &app.model.runbook;
     let mut out = Vec::new();
     let title;
     match pane {
         PaneId::Checklist => {
             let Some(c) = items::criteria(rb).get(index).copied() else { return ("Criterion".into(), out) };
             title = format!("Criterion {}", clean(&c.id));
-            let st = app.state.criteria.get(&c.id).cloned().unwrap_or_default();
-            let (sym, word, role) = app.symbols.verdict(st.verdict);
+            let st = app.model.state.criteria.get(&c.id).cloned().unwrap_or_default();
+            let (sym, word, role) = app.view.symbols.verdict(st.verdict);
             out.push(Line::from(vec![
                 styled(app, role, format!("{sym} {word}")),
                 plain(format!("  {}", clean(&c.title))),
@@ -73,7 +73,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
         PaneId::Steps => {
             let Some(s) = items::steps(rb).get(index).copied() else { return ("Step".into(), out) };
             title = format!("Step {}", clean(&s.id));
-            let (sym, word, role) = app.symbols.step(app.state.step_status(&s.id));
+            let (sym, word, role) = app.view.symbols.step(app.model.state.step_status(&s.id));
             out.push(Line::from(vec![
                 styled(app, role, format!("{sym} {word}")),
                 plain(format!("  {}", clean(&s.title))),
@@ -94,7 +94,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 out.push(kv(app, "timeout", t.to_string()));
             }
             out.push(kv(app, "on fail", s.on_fail.label()));
-            if let Some(st) = app.state.steps.get(&s.id) {
+            if let Some(st) = app.model.state.steps.get(&s.id) {
                 for r in &st.runs {
                     let end = match &r.finished {
                         None => "running".to_string(),
@@ -153,7 +153,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             for c in &p.conditions {
                 out.push(kv(app, "condition", clean(&c.text)));
             }
-            match app.state.probes.get(&p.id) {
+            match app.model.state.probes.get(&p.id) {
                 Some(ch) => out.push(kv(
                     app,
                     "journaled",
@@ -166,7 +166,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 )),
                 None => out.push(kv(app, "journaled", "no health change recorded yet")),
             }
-            let hist: Vec<_> = app.state.probe_history.iter().filter(|(id, _)| *id == p.id).collect();
+            let hist: Vec<_> = app.model.state.probe_history.iter().filter(|(id, _)| *id == p.id).collect();
             for (_, ch) in hist.iter().rev().take(10) {
                 out.push(kv(app, "  history", format!("{} {}", timefmt::hms(ch.at), ch.health.label())));
             }
@@ -198,7 +198,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 Some(l) => format!("Escalation level {}", clean(&l.name)),
                 None => "Incident".into(),
             };
-            if let (Some(sev), Some(inc)) = (sev, app.state.incident.as_ref()) {
+            if let (Some(sev), Some(inc)) = (sev, app.model.state.incident.as_ref()) {
                 let summary = inc.summary.as_deref().map(|s| format!(": {}", clean(s))).unwrap_or_default();
                 out.push(kv(app, "incident", format!("{} {}{summary}", clean(&sev.id), clean(&sev.title))));
             }
@@ -216,7 +216,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
 /// Notes that name the item (by its id) go right under its first line,
 /// before long run output: what people said about it is read first.
 fn insert_notes(app: &App, pane: PaneId, index: usize, out: &mut Vec<Line<'static>>) {
-    let rb = &app.runbook;
+    let rb = &app.model.runbook;
     let id = match pane {
         PaneId::Steps => items::steps(rb).get(index).map(|s| s.id.clone()),
         PaneId::Checklist => items::criteria(rb).get(index).map(|c| c.id.clone()),
@@ -231,14 +231,14 @@ fn insert_notes(app: &App, pane: PaneId, index: usize, out: &mut Vec<Line<'stati
 }
 
 /// The details view's place and search: `top` is the first line shown (a
-/// whole line, however many rows it wraps to); `max_top` is the top that
-/// shows the last line at the bottom, as measured at the last draw.
+/// whole line, however many rows it wraps to; the keys stop at the top that
+/// shows the last line at the bottom, as the last frame measured it:
+/// `Drawn::dialog_max_top`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DetailsView {
     pub pane: PaneId,
     pub index: usize,
     pub top: usize,
-    pub max_top: usize,
     /// The search text (found lines are highlighted; `n`/`N` move between them).
     pub find: String,
     /// Typing the search after `/`.
@@ -247,7 +247,7 @@ pub struct DetailsView {
 
 impl DetailsView {
     pub fn new(pane: PaneId, index: usize) -> DetailsView {
-        DetailsView { pane, index, top: 0, max_top: usize::MAX, find: String::new(), typing: false }
+        DetailsView { pane, index, top: 0, find: String::new(), typing: false }
     }
 }
 
@@ -292,7 +292,7 @@ pub fn on_key(app: &mut App, v: &mut DetailsView, key: KeyEvent) -> Handled {
         }
         return stay();
     }
-    let last = lines.len().saturating_sub(1).min(v.max_top);
+    let last = lines.len().saturating_sub(1).min(app.view.drawn.dialog_max_top.unwrap_or(usize::MAX));
     match act(app, Layer::Details, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Down) => v.top = (v.top + 1).min(last),
@@ -338,7 +338,7 @@ fn jump(app: &mut App, v: &mut DetailsView, lines: &[Line], from: usize, forward
 }
 
 /// Where the link URLs landed on screen (one-row lines only), for OSC 8.
-fn place_links(app: &mut App, shown: &[Line], inner: Rect, v: &DetailsView) {
+fn place_links(app: &App, drawn: &mut crate::ui::view::Drawn, shown: &[Line], inner: Rect, v: &DetailsView) {
     let urls: Vec<String> = crate::ui::links::of(app, v.pane, v.index).iter().map(|l| clean(&l.url)).collect();
     let mut placed = Vec::new();
     let mut row = 0u16;
@@ -361,25 +361,26 @@ fn place_links(app: &mut App, shown: &[Line], inner: Rect, v: &DetailsView) {
         }
         row += rows.max(1);
     }
-    app.placed_links = placed;
+    drawn.placed_links = placed;
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut DetailsView) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect, v: &DetailsView) {
     let (title, mut lines) = lines(app, v.pane, v.index);
     let area = centered(main, 100, (lines.len() as u16 + 4).max(8).min(main.height.saturating_sub(2)));
     frame.render_widget(Clear, area);
     // How many rows each line wraps to inside the box, to find the top that shows the end.
     let (inner_w, inner_h) = (area.width.saturating_sub(2), area.height.saturating_sub(2) as usize);
     let mut rows_below = 0;
-    v.max_top = lines.len().saturating_sub(1);
+    let mut max_top = lines.len().saturating_sub(1);
     for (i, line) in lines.iter().enumerate().rev() {
         rows_below += Paragraph::new(line.clone()).wrap(Wrap { trim: false }).line_count(inner_w);
         if rows_below > inner_h {
             break;
         }
-        v.max_top = i;
+        max_top = i;
     }
-    v.top = v.top.min(v.max_top);
+    drawn.dialog_max_top = Some(max_top);
+    let top = v.top.min(max_top);
     if !v.find.is_empty() {
         let hit = Style::new().add_modifier(Modifier::REVERSED);
         let find = v.find.to_lowercase();
@@ -420,9 +421,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut DetailsView) {
         );
         format!("\"{}\": {keys}", clean(&v.find))
     };
-    let shown = lines.split_off(v.top.min(lines.len()));
-    if app.hyperlinks {
-        place_links(app, &shown, Rect::new(area.x + 1, area.y + 1, inner_w, inner_h as u16), v);
+    let shown = lines.split_off(top.min(lines.len()));
+    if app.view.hyperlinks {
+        place_links(app, drawn, &shown, Rect::new(area.x + 1, area.y + 1, inner_w, inner_h as u16), v);
     }
     let p = Paragraph::new(shown).wrap(Wrap { trim: false }).block(crate::ui::chrome::dialog_block(app, &title, &hint));
     frame.render_widget(p, area);

@@ -43,7 +43,7 @@ pub fn on_key(app: &mut App, v: &mut HandoverView, key: KeyEvent) -> Handled {
                 return stay();
             }
             let ev = EventKind::HandoverAcknowledged { since: format_ts(&v.since), shift: v.shift.clone() };
-            app.say(format!("handover acknowledged by {}", crate::ui::text::clean(&app.operator)), MsgKind::Info);
+            app.say(format!("handover acknowledged by {}", crate::ui::text::clean(&app.model.operator)), MsgKind::Info);
             return done(vec![app.append(ev)]);
         }
         _ => {}

@@ -19,7 +19,7 @@ use crate::ui::theme::Role;
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for a in Action::ALL {
-        let keys = app.keymap.label(*a);
+        let keys = app.view.keymap.label(*a);
         out.push(Line::from(vec![
             styled(app, Role::Accent, pad(&keys, 24)),
             styled(app, Role::Text, format!(" {:<17} ", a.name())),
@@ -38,7 +38,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             styled(app, Role::Header, format!("[dialog.{}]", layer.name())),
             styled(app, Role::Muted, format!("  {}", layer.about())),
         ]));
-        for (action, keys) in app.keymap.dialog_keys(*layer) {
+        for (action, keys) in app.view.keymap.dialog_keys(*layer) {
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
             out.push(Line::from(vec![
                 styled(app, Role::Accent, pad(&keys.join(", "), 24)),

@@ -20,7 +20,7 @@ pub enum Part {
 /// `built_in`, or — when the user binds keys in one of the parts' layers —
 /// the parts with the keys the keymap has now.
 pub fn hint(app: &App, built_in: &str, parts: &[Part]) -> String {
-    let touched = parts.iter().any(|p| matches!(p, Part::Keys(l, ..) if app.keymap.user_bound(*l)));
+    let touched = parts.iter().any(|p| matches!(p, Part::Keys(l, ..) if app.view.keymap.user_bound(*l)));
     if !touched {
         return built_in.to_string();
     }
@@ -30,10 +30,11 @@ pub fn hint(app: &App, built_in: &str, parts: &[Part]) -> String {
             Part::Text(t) => Some(t.to_string()),
             Part::Keys(layer, actions, what) => {
                 let keys: Vec<String> = match actions {
-                    [one] => app.keymap.dialog_keys_of(*layer, *one).iter().map(shown).collect(),
-                    many => {
-                        many.iter().filter_map(|a| app.keymap.dialog_keys_of(*layer, *a).first().map(shown)).collect()
-                    }
+                    [one] => app.view.keymap.dialog_keys_of(*layer, *one).iter().map(shown).collect(),
+                    many => many
+                        .iter()
+                        .filter_map(|a| app.view.keymap.dialog_keys_of(*layer, *a).first().map(shown))
+                        .collect(),
                 };
                 // An action left with no key is not named at all.
                 let keys = keys.join("/");

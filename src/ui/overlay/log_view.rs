@@ -39,7 +39,7 @@ impl LogView {
 }
 
 pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
-    let Some(log) = app.runbook.logs.get(v.log).map(|l| l.id.clone()) else { return close() };
+    let Some(log) = app.model.runbook.logs.get(v.log).map(|l| l.id.clone()) else { return close() };
     if let Some(mut q) = v.typing.take() {
         match act(app, Layer::Prompt, &key) {
             Some(DialogAction::Close) => {}
@@ -64,7 +64,7 @@ pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
     }
     // Sideways by half a screen: long lines are cut at the edge, never wrapped,
     // so a line is always one row and a search hit stays where it was put.
-    let half = (app.pane_areas.iter().map(|(_, r)| r.right()).max().unwrap_or(80) as usize / 2).max(1);
+    let half = (app.view.drawn.pane_areas.iter().map(|(_, r)| r.right()).max().unwrap_or(80) as usize / 2).max(1);
     match act(app, Layer::Log, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Right) => {
@@ -78,7 +78,7 @@ pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
         _ => {}
     }
     // The keys of the Logs pane, as the keymap (and the user's keys.toml) binds them.
-    match app.keymap.action_for(PaneId::Logs, &key) {
+    match app.view.keymap.action_for(PaneId::Logs, &key) {
         Some(Action::Search) => v.typing = Some(String::new()),
         Some(
             a @ (Action::PageUp
@@ -91,7 +91,7 @@ pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
             | Action::SearchNext
             | Action::SearchPrev),
         ) => {
-            app.message = None;
+            app.view.dismissed = app.model.messages.said();
             logs_live::pane_key(app, a);
         }
         _ => {}
@@ -99,15 +99,15 @@ pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
     stay()
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
-    let Some(l) = app.runbook.logs.get(v.log).cloned() else { return };
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect, v: &LogView) {
+    let Some(l) = app.model.runbook.logs.get(v.log).cloned() else { return };
     frame.render_widget(Clear, main);
     let mut title = format!("Log {} · {}", clean(&l.id), header_state(app, &l.id));
     if v.shift > 0 {
         title = format!("{title} · from column {}", v.shift + 1);
     }
     if let Some(q) = logs_live::search_query(app).filter(|_| v.typing.is_none()) {
-        let n = logs_live::count_matches(app, &l.id, &q);
+        let n = logs_live::count_matches(app, drawn, &l.id, &q);
         let typed = logs_live::search_text(app).map(clean).unwrap_or_default();
         title = format!("{title} · /{typed}: {n} line{}", if n == 1 { "" } else { "s" });
     }
@@ -160,11 +160,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &mut LogView) {
     if let Some(r) = &l.warn {
         about.push_str(&format!(" · warn /{}/", r.as_str()));
     }
-    let kept = app.live.logs.get(&l.id).map_or(0, |w| w.len());
+    let kept = app.model.live.logs.get(&l.id).map_or(0, |w| w.len());
     about.push_str(&format!(" · {kept} lines kept"));
     let mut rows = vec![Line::from(styled(app, Role::Muted, fit(&clean(&about), w)))];
     let room = (inner.height as usize).saturating_sub(1);
-    app.live.log_view.rows.insert(l.id.clone(), room);
+    drawn.log_rows.insert(l.id.clone(), room);
     let query = logs_live::search_query(app);
     rows.extend(
         logs_live::visible(app, &l.id, room)

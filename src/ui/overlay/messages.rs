@@ -18,17 +18,17 @@ use crate::ui::timefmt;
 /// One line per message: time, kind in a word (never colour alone), text.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    if app.messages.dropped() > 0 {
+    if app.model.messages.dropped() > 0 {
         out.push(Line::from(styled(
             app,
             Role::Muted,
-            format!("({} older messages no longer kept)", app.messages.dropped()),
+            format!("({} older messages no longer kept)", app.model.messages.dropped()),
         )));
     }
-    if app.messages.is_empty() {
+    if app.model.messages.is_empty() {
         out.push(Line::from(styled(app, Role::Muted, "no messages yet")));
     }
-    for m in app.messages.iter() {
+    for m in app.model.messages.iter() {
         let (word, role) = match m.kind {
             MsgKind::Info => ("info ", Role::Accent),
             MsgKind::Warn => ("WARN ", Role::Warn),
@@ -47,6 +47,8 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 pub fn on_key(app: &mut App, scroll: &mut Option<u16>, key: KeyEvent) -> Handled {
     let action = act(app, Layer::Messages, &key);
     if action == Some(DialogAction::Close) {
+        // Messages said while it was open were read as they arrived.
+        app.model.messages_read();
         return close();
     }
     let max = lines(app).len().saturating_sub(1) as u16;
@@ -54,14 +56,12 @@ pub fn on_key(app: &mut App, scroll: &mut Option<u16>, key: KeyEvent) -> Handled
     stay()
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, scroll: Option<u16>) {
-    // Messages said while it is open are read as they arrive.
-    app.messages.mark_read();
+pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: Option<u16>) {
     // As wide as the screen allows (up to 160), and long messages wrap: a
     // refusal's reason is at its end.
     let area = centered(main, main.width.saturating_sub(4).clamp(20, 160), main.height.saturating_sub(2));
     frame.render_widget(Clear, area);
-    let title = format!("Message history ({})", app.messages.len());
+    let title = format!("Message history ({})", app.model.messages.len());
     let block = dialog_block(
         app,
         &title,

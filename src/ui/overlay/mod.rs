@@ -98,13 +98,13 @@ impl Overlay {
 
 /// What `key` does in the dialog layer `layer`, as the live keymap binds it.
 pub fn act(app: &App, layer: Layer, key: &KeyEvent) -> Option<DialogAction> {
-    app.keymap.dialog_action(layer, key)
+    app.view.keymap.dialog_action(layer, key)
 }
 
 /// A key for the top dialog: its handler answers, the stack applies it.
 pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let Some(mut top) = app.overlay.take_top() else { return Vec::new() };
-    let below = app.overlay.len();
+    let Some(mut top) = app.view.overlay.take_top() else { return Vec::new() };
+    let below = app.view.overlay.len();
     let (t, effects) = match &mut top {
         Overlay::Help { scroll } => help::on_key(app, scroll, key),
         Overlay::Messages { scroll } => messages::on_key(app, scroll, key),
@@ -125,27 +125,25 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Note(n) => note::on_key(app, n, key),
         Overlay::Activity { scroll } => activity::on_key(app, scroll, key),
     };
-    app.overlay.settle(below, top, t);
+    app.view.overlay.settle(below, top, t);
     effects
 }
 
 /// Draws the open dialogs, bottom to top.
-pub fn draw(frame: &mut Frame, app: &mut App, main: Rect) {
-    let mut dialogs = app.overlay.take_all();
-    for ov in &mut dialogs {
-        draw_one(frame, app, main, ov);
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect) {
+    for ov in app.view.overlay.iter() {
+        draw_one(frame, app, drawn, main, ov);
     }
-    app.overlay.put_back(dialogs);
 }
 
-fn draw_one(frame: &mut Frame, app: &mut App, main: Rect, ov: &mut Overlay) {
+fn draw_one(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect, ov: &Overlay) {
     match ov {
         Overlay::Help { scroll } => help::draw(frame, app, main, *scroll),
         Overlay::Messages { scroll } => messages::draw(frame, app, main, *scroll),
         Overlay::Palette(p) => palette::draw(frame, app, main, p),
         Overlay::Search(_) => {} // drawn in the message line by the status pane
-        Overlay::Details(v) => details::draw(frame, app, main, v),
-        Overlay::Log(v) => log_view::draw(frame, app, main, v),
+        Overlay::Details(v) => details::draw(frame, app, drawn, main, v),
+        Overlay::Log(v) => log_view::draw(frame, app, drawn, main, v),
         Overlay::Decision(d) => decision::draw(frame, app, main, d),
         Overlay::Walkthrough(w) => walkthrough::draw(frame, app, main, w),
         Overlay::Operator(o) => operator::draw(frame, app, main, o),

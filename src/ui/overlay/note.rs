@@ -76,7 +76,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &NoteDialog) {
     frame.render_widget(block, area);
     let [field, err] = Layout::vertical([Constraint::Length(3), Constraint::Length(1)]).areas(inner);
     let mut ta = d.text.clone();
-    ta.set_block(Block::default().borders(Borders::ALL).title(format!(" note by {} ", clean(&app.operator))));
+    ta.set_block(Block::default().borders(Borders::ALL).title(format!(" note by {} ", clean(&app.model.operator))));
     frame.render_widget(&ta, field);
     if let Some(e) = &d.error {
         frame.render_widget(Paragraph::new(Line::from(styled(app, Role::Fail, e.clone()))), err);

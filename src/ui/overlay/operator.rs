@@ -53,13 +53,13 @@ impl OperatorDialog {
     /// The dialog offering the session's names and the roles' members.
     pub fn for_app(app: &App) -> Self {
         let mut candidates: Vec<String> = Vec::new();
-        let seen = app.state.operators.iter().cloned();
-        for name in seen.chain(app.runbook.access.member_names()) {
+        let seen = app.model.state.operators.iter().cloned();
+        for name in seen.chain(app.model.runbook.access.member_names()) {
             if check_name(&name).is_ok() && !candidates.iter().any(|c| same_name(c, &name)) {
                 candidates.push(name);
             }
         }
-        OperatorDialog { candidates, ..Self::new(&app.operator) }
+        OperatorDialog { candidates, ..Self::new(&app.model.operator) }
     }
 
     fn typed(&self) -> String {
@@ -89,15 +89,16 @@ impl OperatorDialog {
 /// Why `name`'s approval, given from this console, would not count as
 /// another person's for some rollback (`None`: it would, or none needs it).
 pub fn approval_note(app: &App, name: &str) -> Option<String> {
-    let who = Actor { operator: name.to_string(), user: app.user.clone(), key: app.signing_key.clone() };
-    for rb in app.runbook.rollbacks.iter().filter(|r| r.approvals >= 2 && r.distinct != Distinct::Operator) {
+    let who = Actor { operator: name.to_string(), user: app.model.user.clone(), key: app.model.signing_key.clone() };
+    for rb in app.model.runbook.rollbacks.iter().filter(|r| r.approvals >= 2 && r.distinct != Distinct::Operator) {
         if let Err(Refusal::NotDistinct { why, .. }) =
-            approvals::can_approve(&app.runbook, &app.state, &rb.id, &who, false)
+            approvals::can_approve(&app.model.runbook, &app.model.state, &rb.id, &who, false)
         {
             return Some(format!("{name} cannot count as a second approver of rollback {} here: {why}", rb.id));
         }
     }
     let strict: Vec<&str> = app
+        .model
         .runbook
         .rollbacks
         .iter()
@@ -105,7 +106,7 @@ pub fn approval_note(app: &App, name: &str) -> Option<String> {
         .map(|r| r.id.as_str())
         .collect();
     (!strict.is_empty()).then(|| {
-        let what = match &app.user {
+        let what = match &app.model.user {
             Some(u) => format!("Unix user {u}"),
             None => "one Unix user".into(),
         };
@@ -149,10 +150,11 @@ pub fn on_key(app: &mut App, o: &mut OperatorDialog, key: KeyEvent) -> Handled {
                     return stay();
                 }
             };
-            if to == app.operator {
+            if to == app.model.operator {
                 return close();
             }
-            let from = std::mem::replace(&mut app.operator, to.clone());
+            let from = app.model.operator.clone();
+            app.model.switch_operator(&to);
             let mut said = format!("operator is now {}", clean(&to));
             if let Some(note) = approval_note(app, &to) {
                 said.push_str(&format!(" — {}", clean(&note)));
@@ -203,7 +205,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, o: &OperatorDialog) {
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             styled(app, Role::Muted, "now: "),
-            styled(app, Role::Accent, clean(&app.operator)),
+            styled(app, Role::Accent, clean(&app.model.operator)),
         ])),
         now,
     );
@@ -224,7 +226,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, o: &OperatorDialog) {
                 let mark = if o.picked == Some(i) { "▶ " } else { "  " };
                 let line = plain(format!("{mark}{}", clean(name)));
                 if o.picked == Some(i) {
-                    Line::from(line.patch_style(app.theme.style(Role::Selection)))
+                    Line::from(line.patch_style(app.view.theme.style(Role::Selection)))
                 } else {
                     Line::from(line)
                 }

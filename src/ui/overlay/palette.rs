@@ -88,14 +88,14 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, p: &Palette) {
     let start = p.selected.saturating_sub(room.saturating_sub(1));
     for (i, a) in found.iter().enumerate().skip(start).take(room) {
         let sel = i == p.selected;
-        let marker = if sel { app.symbols.selection_marker() } else { " " };
+        let marker = if sel { app.view.symbols.selection_marker() } else { " " };
         let mut line = Line::from(vec![
             styled(app, Role::Accent, format!("{marker} {}", pad(a.name(), 18))),
-            styled(app, Role::Muted, pad(&app.keymap.label(*a), 14)),
+            styled(app, Role::Muted, pad(&app.view.keymap.label(*a), 14)),
             styled(app, Role::Text, format!(" {}", a.describe())),
         ]);
         if sel {
-            line = line.style(app.theme.style(Role::Selection));
+            line = line.style(app.view.theme.style(Role::Selection));
         }
         lines.push(line);
     }

@@ -54,18 +54,18 @@ pub struct RollbackDialog {
 impl RollbackDialog {
     /// The dialog with `id` selected (unknown ids select the first).
     pub fn on(app: &App, id: Option<&str>) -> RollbackDialog {
-        let selected = id.and_then(|id| app.runbook.rollbacks.iter().position(|r| r.id == id)).unwrap_or(0);
+        let selected = id.and_then(|id| app.model.runbook.rollbacks.iter().position(|r| r.id == id)).unwrap_or(0);
         RollbackDialog { selected, stage: Stage::List, runs_seen: 0 }
     }
 }
 
 fn runs_of(app: &App, id: &str) -> usize {
-    app.state.rollbacks.get(id).map_or(0, |r| r.runs.len())
+    app.model.state.rollbacks.get(id).map_or(0, |r| r.runs.len())
 }
 
 /// "approve: DevOps (devops: ana, bob) · fire: anyone · 2 different Unix users".
 fn who_may(app: &App, rb: &crate::domain::runbook::Rollback) -> String {
-    let access = &app.runbook.access;
+    let access = &app.model.runbook.access;
     let list = |l: &[String]| if l.is_empty() { "anyone".to_string() } else { access.describe(l) };
     let mut s = format!("approve: {} · fire: {}", list(&rb.approve), list(&rb.fire));
     if rb.approvals >= 2 {
@@ -79,8 +79,8 @@ fn who_may(app: &App, rb: &crate::domain::runbook::Rollback) -> String {
 /// its last line.
 pub fn open(app: &mut App) -> Vec<Effect> {
     let (d, effects) = dialog(app);
-    app.overlay.open(Overlay::Rollback(d));
-    app.dirty = true;
+    app.view.overlay.open(Overlay::Rollback(d));
+    app.view.dirty = true;
     effects
 }
 
@@ -88,12 +88,12 @@ pub fn open(app: &mut App) -> Vec<Effect> {
 /// over to it (ROLLBACK recorded in the decision dialog). Every alarm shown
 /// now counts as reviewed.
 pub fn dialog(app: &mut App) -> (RollbackDialog, Vec<Effect>) {
-    for a in rollback_flow::alarms(&app.runbook, &app.state) {
-        app.procs.alarms_reviewed.insert(a.key());
+    for a in rollback_flow::alarms(&app.model.runbook, &app.model.state) {
+        app.model.review_alarm(a.key());
     }
-    let proposed = rollback_flow::proposed(&app.runbook, &app.state);
+    let proposed = rollback_flow::proposed(&app.model.runbook, &app.model.state);
     let d = RollbackDialog::on(app, proposed.as_deref());
-    let ids: Vec<String> = app.runbook.rollbacks.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<String> = app.model.runbook.rollbacks.iter().map(|r| r.id.clone()).collect();
     (d, ids.iter().flat_map(|id| load_output(app, id, true)).collect())
 }
 
@@ -105,16 +105,16 @@ fn push_command(lines: &mut Vec<Line<'static>>, command: &str) {
 }
 
 fn command_text(app: &App, id: &str) -> String {
-    let Some(rb) = app.runbook.rollback(id) else { return String::new() };
-    match vars::render_command(&rb.run, &app.vars) {
+    let Some(rb) = app.model.runbook.rollback(id) else { return String::new() };
+    match vars::render_command(&rb.run, &app.model.vars) {
         // Secret vars show as their placeholder: the command is shown, its secrets are not.
-        Ok(c) => crate::domain::sanitize::clean_multiline(&app.redactor.redact(&c)),
+        Ok(c) => crate::domain::sanitize::clean_multiline(&app.model.redactor.redact(&c)),
         Err(e) => format!("(cannot be filled in: {})", clean(&e.to_string())),
     }
 }
 
 fn fire(app: &mut App, id: &str) -> Vec<Effect> {
-    app.say(format!("firing rollback {} as {}", clean(id), clean(&app.operator)), MsgKind::Warn);
+    app.say(format!("firing rollback {} as {}", clean(id), clean(&app.model.operator)), MsgKind::Warn);
     vec![Effect::StartRun { kind: RunKind::Rollback, id: id.to_string() }]
 }
 
@@ -124,8 +124,8 @@ fn show_output(app: &App, id: &str) -> Vec<Effect> {
 }
 
 fn load_output(app: &App, id: &str, quiet: bool) -> Vec<Effect> {
-    let Some(last) = app.state.rollbacks.get(id).and_then(|r| r.runs.last()) else { return Vec::new() };
-    let have = app.procs.outputs.get(&run_key(RunKind::Rollback, id)).is_some_and(|o| o.run == last.run);
+    let Some(last) = app.model.state.rollbacks.get(id).and_then(|r| r.runs.last()) else { return Vec::new() };
+    let have = app.model.procs.outputs.get(&run_key(RunKind::Rollback, id)).is_some_and(|o| o.run == last.run);
     if have {
         return Vec::new();
     }
@@ -142,21 +142,21 @@ fn load_output(app: &App, id: &str, quiet: bool) -> Vec<Effect> {
 pub fn open_output(app: &mut App, id: &str) -> Vec<Effect> {
     let mut d = RollbackDialog::on(app, Some(id));
     d.stage = Stage::Output { scroll: 0 };
-    app.overlay.open(Overlay::Rollback(d));
-    app.dirty = true;
+    app.view.overlay.open(Overlay::Rollback(d));
+    app.view.dirty = true;
     show_output(app, id)
 }
 
 /// Asks to abort a running rollback, naming it (A5).
 pub fn ask_abort(app: &mut App, id: &str) {
     let ask = abort_question(app, id);
-    app.overlay.open(ask);
-    app.dirty = true;
+    app.view.overlay.open(ask);
+    app.view.dirty = true;
 }
 
 /// The question `ask_abort` opens.
 fn abort_question(app: &App, id: &str) -> Overlay {
-    let title = app.runbook.rollback(id).map(|r| clean(&r.title)).unwrap_or_default();
+    let title = app.model.runbook.rollback(id).map(|r| clean(&r.title)).unwrap_or_default();
     Overlay::Confirm(super::confirm::Confirm {
         title: "Abort rollback?".into(),
         question: format!(
@@ -170,7 +170,7 @@ fn abort_question(app: &App, id: &str) -> Overlay {
 
 fn on_enter(app: &mut App, d: &mut RollbackDialog, id: &str) -> Handled {
     d.runs_seen = runs_of(app, id);
-    match rollback_flow::next(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
+    match rollback_flow::next(&app.model.runbook, &app.model.state, id, app.actor(), app.model.read_only.is_some()) {
         Next::Approve { fires } => d.stage = Stage::Typing { fire: fires, typed: String::new() },
         Next::Fire(Confirm::Type) => d.stage = Stage::Typing { fire: true, typed: String::new() },
         Next::Fire(Confirm::Yes) => d.stage = Stage::YesNo,
@@ -196,7 +196,7 @@ fn on_typed(app: &mut App, d: &mut RollbackDialog, id: &str, fire_too: bool, typ
     // A run started since the operator chose to go on (another console
     // fired it): they must look again before anything is written.
     if let Some(last) =
-        app.state.rollbacks.get(id).and_then(|r| r.runs.last()).filter(|_| runs_of(app, id) > d.runs_seen)
+        app.model.state.rollbacks.get(id).and_then(|r| r.runs.last()).filter(|_| runs_of(app, id) > d.runs_seen)
     {
         let msg = format!(
             "rollback {id} not approved, not fired: {} fired it meanwhile at {} (run {}, {}); nothing recorded",
@@ -210,19 +210,19 @@ fn on_typed(app: &mut App, d: &mut RollbackDialog, id: &str, fire_too: bool, typ
         return stay();
     }
     // Re-decide on the state as it is now (another console may have acted meanwhile).
-    match rollback_flow::next(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
+    match rollback_flow::next(&app.model.runbook, &app.model.state, id, app.actor(), app.model.read_only.is_some()) {
         Next::Approve { fires: true } => {
-            let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, id);
-            let who = clean(&app.operator);
+            let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, id);
+            let who = clean(&app.model.operator);
             app.say(format!("rollback {} approved ({}/{need}) by {who}: firing", clean(id), have + 1), MsgKind::Warn);
             // Both or neither: the session writes the approval only when the start can follow.
             done(vec![Effect::ApproveAndFire { id: id.to_string(), runs_seen: d.runs_seen }])
         }
         Next::Approve { fires: false } => {
-            let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, id);
-            let who = clean(&app.operator);
+            let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, id);
+            let who = clean(&app.model.operator);
             let effects = vec![app.append(approvals::approval_event(id))];
-            let confirm = app.runbook.rollback(id).map(|r| r.confirm).unwrap_or_default();
+            let confirm = app.model.runbook.rollback(id).map(|r| r.confirm).unwrap_or_default();
             if have + 1 >= need && confirm == Confirm::Yes {
                 // The approval lands before the y/n is answered (effects run first).
                 app.say(
@@ -255,8 +255,8 @@ fn on_typed(app: &mut App, d: &mut RollbackDialog, id: &str, fire_too: bool, typ
 }
 
 pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
-    let n = app.runbook.rollbacks.len();
-    let id = app.runbook.rollbacks.get(d.selected).map(|r| r.id.clone());
+    let n = app.model.runbook.rollbacks.len();
+    let id = app.model.runbook.rollbacks.get(d.selected).map(|r| r.id.clone());
     match std::mem::take(&mut d.stage) {
         Stage::Typing { fire, mut typed } => {
             match act(app, Layer::Prompt, &key) {
@@ -280,7 +280,13 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
             let Some(id) = id else { return close() };
             return match act(app, Layer::Confirm, &key) {
                 Some(DialogAction::Yes) => {
-                    match approvals::may_fire(&app.runbook, &app.state, &id, app.actor(), app.read_only.is_some()) {
+                    match approvals::may_fire(
+                        &app.model.runbook,
+                        &app.model.state,
+                        &id,
+                        app.actor(),
+                        app.model.read_only.is_some(),
+                    ) {
                         Ok(()) => done(fire(app, &id)),
                         Err(r) => {
                             app.say(clean(&r.to_string()), MsgKind::Warn);
@@ -302,7 +308,7 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
             match act(app, Layer::Rollback, &key) {
                 Some(DialogAction::Close) => return stay(), // back to the list
                 Some(DialogAction::Abort) => {
-                    if let Some(id) = id.filter(|i| app.state.rollbacks.get(i).is_some_and(|r| r.running())) {
+                    if let Some(id) = id.filter(|i| app.model.state.rollbacks.get(i).is_some_and(|r| r.running())) {
                         return (Transition::Replace(abort_question(app, &id)), Vec::new());
                     }
                 }
@@ -341,8 +347,9 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
         Some(DialogAction::Submit) => {
             if let Some(id) = id {
                 // Firing what already ran asks first, naming that run.
-                let ran = app.state.rollbacks.get(&id).and_then(|r| r.runs.last()).filter(|r| r.finished.is_some());
-                if ran.is_some() && app.read_only.is_none() {
+                let ran =
+                    app.model.state.rollbacks.get(&id).and_then(|r| r.runs.last()).filter(|r| r.finished.is_some());
+                if ran.is_some() && app.model.read_only.is_none() {
                     d.stage = Stage::Again;
                     return stay();
                 }
@@ -357,7 +364,7 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
             }
         }
         Some(DialogAction::Abort) => {
-            if let Some(id) = id.filter(|i| app.state.rollbacks.get(i).is_some_and(|r| r.running())) {
+            if let Some(id) = id.filter(|i| app.model.state.rollbacks.get(i).is_some_and(|r| r.running())) {
                 return (Transition::Replace(abort_question(app, &id)), Vec::new());
             }
             app.say("x aborts a running rollback: this one is not running", MsgKind::Info);
@@ -370,7 +377,7 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
 /// The output view's lines: a header, then the run's kept output borrowed
 /// from memory (it can be thousands of lines; only the visible ones are copied).
 fn output_lines<'a>(app: &'a App, id: &str) -> (Vec<String>, Option<&'a std::collections::VecDeque<String>>) {
-    let Some(last) = app.state.rollbacks.get(id).and_then(|r| r.runs.last()) else {
+    let Some(last) = app.model.state.rollbacks.get(id).and_then(|r| r.runs.last()) else {
         return (vec!["This rollback has not run in this session.".into()], None);
     };
     let state = match &last.finished {
@@ -391,7 +398,7 @@ fn output_lines<'a>(app: &'a App, id: &str) -> (Vec<String>, Option<&'a std::col
         format!("output file: {} (beside the journal)", clean(&last.output)),
         String::new(),
     ];
-    match app.procs.outputs.get(&run_key(RunKind::Rollback, id)).filter(|o| o.run == last.run) {
+    match app.model.procs.outputs.get(&run_key(RunKind::Rollback, id)).filter(|o| o.run == last.run) {
         Some(o) => {
             if o.dropped > 0 {
                 out.push(format!("… {} earlier lines are in the output file", o.dropped));
@@ -409,11 +416,11 @@ fn output_lines<'a>(app: &'a App, id: &str) -> (Vec<String>, Option<&'a std::col
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
-    let selected = app.runbook.rollbacks.get(d.selected);
+    let selected = app.model.runbook.rollbacks.get(d.selected);
     if let (Stage::Output { scroll }, Some(rb)) = (&d.stage, selected) {
         let area = centered(main, 110, main.height.saturating_sub(2));
         frame.render_widget(Clear, area);
-        let running = app.state.rollbacks.get(&rb.id).is_some_and(|r| r.running());
+        let running = app.model.state.rollbacks.get(&rb.id).is_some_and(|r| r.running());
         let scroll_keys = Part::Keys(Layer::Rollback, &[DialogAction::Down, DialogAction::Up], "scroll");
         let back = Part::Keys(Layer::Rollback, &[DialogAction::Close], "back");
         let hint = if running {
@@ -465,25 +472,25 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
     };
     let block = dialog_block(app, "Rollback", &hint);
     let mut lines = Vec::new();
-    if app.runbook.rollbacks.is_empty() {
+    if app.model.runbook.rollbacks.is_empty() {
         lines.push(Line::from(styled(app, Role::Muted, "No [[rollback]] in this runbook.")));
     }
-    let proposed = rollback_flow::proposed(&app.runbook, &app.state);
-    for (i, rb) in app.runbook.rollbacks.iter().enumerate() {
-        let (have, need) = approvals::approvals_needed(&app.runbook, &app.state, &rb.id);
-        let by = approvals::approvers_in(Some(&app.runbook), &app.state, &rb.id);
+    let proposed = rollback_flow::proposed(&app.model.runbook, &app.model.state);
+    for (i, rb) in app.model.runbook.rollbacks.iter().enumerate() {
+        let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, &rb.id);
+        let by = approvals::approvers_in(Some(&app.model.runbook), &app.model.state, &rb.id);
         let by = if by.is_empty() { String::new() } else { format!(" by {}", clean(&by.join(", "))) };
-        let last = app.state.rollbacks.get(&rb.id).and_then(|r| r.runs.last());
+        let last = app.model.state.rollbacks.get(&rb.id).and_then(|r| r.runs.last());
         // A rollback that ran reads as what it did, until someone approves it again.
         let (status, role) = match last {
             Some(run) if run.finished.is_none() => (" RUNNING".to_string(), Role::Running),
             Some(run) if have == 0 => {
-                let (_, _, role) = app.symbols.step(crate::ui::run_line::status(run));
+                let (_, _, role) = app.view.symbols.step(crate::ui::run_line::status(run));
                 (format!(" ran: {}", crate::ui::run_line::outcome(run)), role)
             }
             _ => (format!(" approvals {have}/{need}{by}"), if have >= need { Role::Ok } else { Role::Warn }),
         };
-        let marker = if i == d.selected { app.symbols.focus_marker() } else { " " };
+        let marker = if i == d.selected { app.view.symbols.focus_marker() } else { " " };
         let mut spans =
             vec![plain(format!("{marker} {:<12} {}", clean(&rb.id), clean(&rb.title))), styled(app, role, status)];
         if proposed.as_deref() == Some(rb.id.as_str()) {
@@ -491,7 +498,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         }
         let mut line = Line::from(spans);
         if i == d.selected {
-            line = line.style(app.theme.style(Role::Selection));
+            line = line.style(app.view.theme.style(Role::Selection));
         }
         lines.push(line);
         if let Some(run) = last {
@@ -500,7 +507,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         }
     }
     if let Some(rb) = selected {
-        let who = clean(&app.operator);
+        let who = clean(&app.model.operator);
         lines.push(Line::from(""));
         lines.push(Line::from(vec![styled(app, Role::Muted, "who may: "), plain(who_may(app, rb))]));
         // What people noted about it ("revert tried once, DB locked"), as in an item's details.
@@ -510,13 +517,15 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         match &d.stage {
             Stage::Typing { fire, typed } => {
                 lines.push(Line::from(""));
-                let ask = match (fire, rollback_flow::next(&app.runbook, &app.state, &rb.id, app.actor(), false)) {
-                    (true, Next::Approve { .. }) => {
-                        format!("Type {} to approve AND FIRE this rollback as {who}:", clean(&rb.id))
-                    }
-                    (true, _) => format!("Type {} to FIRE this rollback as {who}:", clean(&rb.id)),
-                    (false, _) => format!("Type {} to approve this rollback as {who}:", clean(&rb.id)),
-                };
+                let ask =
+                    match (fire, rollback_flow::next(&app.model.runbook, &app.model.state, &rb.id, app.actor(), false))
+                    {
+                        (true, Next::Approve { .. }) => {
+                            format!("Type {} to approve AND FIRE this rollback as {who}:", clean(&rb.id))
+                        }
+                        (true, _) => format!("Type {} to FIRE this rollback as {who}:", clean(&rb.id)),
+                        (false, _) => format!("Type {} to approve this rollback as {who}:", clean(&rb.id)),
+                    };
                 lines.push(Line::from(styled(app, Role::Alarm, ask)));
                 // An approver sees what they approve, as much as the one who fires.
                 push_command(&mut lines, &command_text(app, &rb.id));
@@ -524,7 +533,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
             }
             Stage::Again => {
                 lines.push(Line::from(""));
-                let run = app.state.rollbacks.get(&rb.id).and_then(|r| r.runs.last());
+                let run = app.model.state.rollbacks.get(&rb.id).and_then(|r| r.runs.last());
                 let ask = run.and_then(crate::ui::run_line::again_question).unwrap_or_default();
                 lines.push(Line::from(styled(
                     app,

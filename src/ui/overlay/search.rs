@@ -36,8 +36,8 @@ pub fn on_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
         }
         Some(DialogAction::Submit) => {
             if !s.query.is_empty() {
-                let n = items::matches(&app.runbook, s.pane, &s.query).len();
-                app.last_search = Some((s.pane, s.query.clone()));
+                let n = items::matches(&app.model.runbook, s.pane, &s.query).len();
+                app.view.last_search = Some((s.pane, s.query.clone()));
                 if n == 0 {
                     app.select(s.pane, s.saved);
                     app.say(format!("no match for \"{}\"", s.query), MsgKind::Warn);
@@ -48,15 +48,15 @@ pub fn on_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
             return close();
         }
         Some(DialogAction::Down) => {
-            app.last_search = Some((s.pane, s.query.clone()));
+            app.view.last_search = Some((s.pane, s.query.clone()));
             app.search_step(true);
-            app.message = None;
+            app.view.dismissed = app.model.messages.said();
             return stay();
         }
         Some(DialogAction::Up) => {
-            app.last_search = Some((s.pane, s.query.clone()));
+            app.view.last_search = Some((s.pane, s.query.clone()));
             app.search_step(false);
-            app.message = None;
+            app.view.dismissed = app.model.messages.said();
             return stay();
         }
         _ => {}
@@ -68,7 +68,7 @@ pub fn on_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
         KeyCode::Char(c) if !ctrl => s.query.push(c),
         _ => return stay(),
     }
-    match items::matches(&app.runbook, s.pane, &s.query).first() {
+    match items::matches(&app.model.runbook, s.pane, &s.query).first() {
         Some(i) => app.select(s.pane, *i),
         None => app.select(s.pane, s.saved),
     }
@@ -82,7 +82,7 @@ fn on_log_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Submit) => {
             if !s.query.is_empty() {
-                if let Some(log) = app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) {
+                if let Some(log) = app.model.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) {
                     crate::ui::logs_live::search_start(app, &log, &s.query);
                 }
             }
@@ -103,10 +103,10 @@ fn on_log_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
 /// What the message line shows while searching.
 pub fn prompt_text(app: &App, s: &SearchPrompt) -> String {
     if s.pane == PaneId::Logs {
-        let log = app.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| clean(&l.id)).unwrap_or_default();
+        let log = app.model.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| clean(&l.id)).unwrap_or_default();
         return format!("/{}█   in log {log} · Enter find · Esc cancel", clean(&s.query));
     }
-    let n = items::matches(&app.runbook, s.pane, &s.query).len();
+    let n = items::matches(&app.model.runbook, s.pane, &s.query).len();
     let found = if s.query.is_empty() {
         String::new()
     } else if n == 0 {

@@ -113,17 +113,6 @@ impl DialogStack {
         }
         self.dialogs.extend(opened);
     }
-
-    /// Takes every dialog out to draw them (drawing needs `&mut App`).
-    pub(super) fn take_all(&mut self) -> Vec<Overlay> {
-        std::mem::take(&mut self.dialogs)
-    }
-
-    /// Puts drawn dialogs back under any opened while drawing.
-    pub(super) fn put_back(&mut self, mut drawn: Vec<Overlay>) {
-        drawn.append(&mut self.dialogs);
-        self.dialogs = drawn;
-    }
 }
 
 #[cfg(test)]

@@ -28,15 +28,20 @@ pub struct TemplatesDialog {
 
 /// The selected template's text filled from the session now.
 pub fn filled(app: &App, index: usize) -> Option<(String, String)> {
-    let t = app.runbook.templates.get(index)?;
-    let ctx =
-        Context { runbook: &app.runbook, state: &app.state, now: app.now, operator: &app.operator, vars: &app.vars };
+    let t = app.model.runbook.templates.get(index)?;
+    let ctx = Context {
+        runbook: &app.model.runbook,
+        state: &app.model.state,
+        now: app.model.now,
+        operator: &app.model.operator,
+        vars: &app.model.vars,
+    };
     // A secret var in a template never reaches the clipboard or the chat.
-    Some((t.id.clone(), app.redactor.redact_owned(render(&t.text, &ctx))))
+    Some((t.id.clone(), app.model.redactor.redact_owned(render(&t.text, &ctx))))
 }
 
 pub fn on_key(app: &mut App, d: &mut TemplatesDialog, key: KeyEvent) -> Handled {
-    let n = app.runbook.templates.len();
+    let n = app.model.runbook.templates.len();
     match act(app, Layer::Templates, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Down) if n > 0 => d.selected = (d.selected + 1).min(n - 1),
@@ -44,16 +49,16 @@ pub fn on_key(app: &mut App, d: &mut TemplatesDialog, key: KeyEvent) -> Handled 
         Some(DialogAction::Copy) => {
             if let Some((id, text)) = filled(app, d.selected) {
                 let mut effects = vec![Effect::Copy(text.clone())];
-                if app.read_only.is_none() {
+                if app.model.read_only.is_none() {
                     effects.push(app.append(EventKind::MessageCopied { template: id, text }));
                 }
                 return done(effects);
             }
         }
         Some(DialogAction::Send) => {
-            let Some(t) = app.runbook.templates.get(d.selected) else { return stay() };
+            let Some(t) = app.model.runbook.templates.get(d.selected) else { return stay() };
             let id = t.id.clone();
-            if let Some(why) = &app.read_only {
+            if let Some(why) = &app.model.read_only {
                 app.say(format!("read-only ({why}): messages are not sent from here"), MsgKind::Warn);
             } else if t.send_to.is_empty() {
                 app.say(
@@ -91,29 +96,30 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &TemplatesDialog) {
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if app.runbook.templates.is_empty() {
+    if app.model.runbook.templates.is_empty() {
         frame.render_widget(
             Paragraph::new(styled(app, Role::Muted, "No [[template]] in this runbook: add some to send updates.")),
             inner,
         );
         return;
     }
-    let list_h = (app.runbook.templates.len() as u16 + 1).min(inner.height / 3).max(2);
+    let list_h = (app.model.runbook.templates.len() as u16 + 1).min(inner.height / 3).max(2);
     let [list_area, preview_area] = Layout::vertical([Constraint::Length(list_h), Constraint::Min(1)]).areas(inner);
     let rows: Vec<Line> = app
+        .model
         .runbook
         .templates
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let marker = if i == d.selected { app.symbols.focus_marker() } else { " " };
+            let marker = if i == d.selected { app.view.symbols.focus_marker() } else { " " };
             let mut spans = vec![plain(format!("{marker} {:<20} ", clean(&t.id))), plain(clean(&t.title))];
             if !t.send_to.is_empty() {
                 spans.push(styled(app, Role::Muted, format!("  → {}", clean(&t.send_to.join(", ")))));
             }
             let line = Line::from(spans);
             if i == d.selected {
-                line.style(app.theme.style(Role::Selection))
+                line.style(app.view.theme.style(Role::Selection))
             } else {
                 line
             }

@@ -39,7 +39,7 @@ pub fn on_key(app: &mut App, v: &mut TextView, key: KeyEvent) -> Handled {
     stay()
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, main: Rect, v: &TextView) {
+pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &TextView) {
     let h = (v.lines.len() as u16).saturating_add(2).min(main.height.saturating_sub(2));
     let area = centered(main, 140, h.max(3));
     frame.render_widget(Clear, area);

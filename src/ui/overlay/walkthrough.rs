@@ -27,7 +27,7 @@ pub struct Walkthrough {
 }
 
 pub fn current(app: &App, w: &Walkthrough) -> (Option<WalkItem>, usize) {
-    let pending = items::pending(&app.runbook, &app.state);
+    let pending = items::pending(&app.model.runbook, &app.model.state);
     let left = pending.iter().filter(|i| !w.skipped.contains(i)).count();
     (pending.into_iter().find(|i| !w.skipped.contains(i)), left)
 }
@@ -49,7 +49,7 @@ pub fn on_key(app: &mut App, w: &mut Walkthrough, key: KeyEvent) -> Handled {
         _ => {}
     }
     // The mark keys are whatever the Checklist uses in the live keymap.
-    let action = KeySpec::from_event(&key).and_then(|k| app.keymap.lookup(PaneId::Checklist, k));
+    let action = KeySpec::from_event(&key).and_then(|k| app.view.keymap.lookup(PaneId::Checklist, k));
     let verdict = match action {
         Some(Action::MarkPass) => Verdict::Pass,
         Some(Action::MarkFail) => Verdict::Fail,
@@ -60,7 +60,7 @@ pub fn on_key(app: &mut App, w: &mut Walkthrough, key: KeyEvent) -> Handled {
         None => Vec::new(),
         Some(WalkItem::Criterion(id)) => app.mark_criterion(&id, verdict),
         Some(WalkItem::Step(id)) => {
-            let manual = app.runbook.step(&id).is_some_and(|s| s.manual);
+            let manual = app.model.runbook.step(&id).is_some_and(|s| s.manual);
             if verdict == Verdict::Pass && manual {
                 app.tick_step(&id)
             } else if manual {
@@ -93,9 +93,9 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, w: &Walkthrough) {
     );
     let keys = format!(
         "{} pass · {} fail · {} n/a · {own}",
-        app.keymap.label(Action::MarkPass).split(',').next().unwrap_or("space").replace(" (checklist)", ""),
-        app.keymap.label(Action::MarkFail).split(',').next().unwrap_or("x").replace(" (checklist)", ""),
-        app.keymap.label(Action::MarkNa).split(',').next().unwrap_or("n").replace(" (checklist)", ""),
+        app.view.keymap.label(Action::MarkPass).split(',').next().unwrap_or("space").replace(" (checklist)", ""),
+        app.view.keymap.label(Action::MarkFail).split(',').next().unwrap_or("x").replace(" (checklist)", ""),
+        app.view.keymap.label(Action::MarkNa).split(',').next().unwrap_or("n").replace(" (checklist)", ""),
     );
     let block = dialog_block(app, &format!("Walkthrough — {left} pending"), &keys);
     let inner = block.inner(main);
@@ -110,9 +110,11 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, w: &Walkthrough) {
         return;
     };
     let (pane, index) = match &item {
-        WalkItem::Step(id) => (PaneId::Steps, items::steps(&app.runbook).iter().position(|s| s.id == *id).unwrap_or(0)),
+        WalkItem::Step(id) => {
+            (PaneId::Steps, items::steps(&app.model.runbook).iter().position(|s| s.id == *id).unwrap_or(0))
+        }
         WalkItem::Criterion(id) => {
-            (PaneId::Checklist, items::criteria(&app.runbook).iter().position(|c| c.id == *id).unwrap_or(0))
+            (PaneId::Checklist, items::criteria(&app.model.runbook).iter().position(|c| c.id == *id).unwrap_or(0))
         }
     };
     let (title, lines) = super::details::lines(app, pane, index);

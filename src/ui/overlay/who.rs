@@ -28,7 +28,7 @@ pub fn on_key(app: &mut App, scroll: &mut u16, key: KeyEvent) -> Handled {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
-    let roster = &app.team.roster;
+    let roster = &app.model.team.roster;
     let area = centered(main, 110, (roster.len() as u16 + 5).max(7));
     frame.render_widget(Clear, area);
     let block = dialog_block(
@@ -66,7 +66,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
         lines.push(Line::from(styled(app, Role::Muted, "nobody (presence files cannot be read here)")));
     }
     for p in roster {
-        let me = app.team.me.as_deref() == Some(p.console_id().as_str());
+        let me = app.model.team.me.as_deref() == Some(p.console_id().as_str());
         let mode = if p.read_only { "read-only" } else { "acting" };
         let name = format!("{}{}", clean(&p.operator), if me { " (you)" } else { "" });
         let text = format!(
@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
             pad(&format!("{}@{}", clean(&p.user), clean(&p.host)), 22),
             pad(mode, 11),
             pad(&crate::ui::timefmt::hm(p.since), 10),
-            pad(&clock_format(p.idle(app.now)), 9),
+            pad(&clock_format(p.idle(app.model.now)), 9),
             clean(&p.doing)
         );
         lines.push(Line::from(plain(fit(&text, w))));

@@ -15,10 +15,10 @@ use crate::ui::text::{clean, pad};
 use crate::ui::theme::Role;
 use crate::ui::timefmt;
 
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
-    let rb = &app.runbook;
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
+    let rb = &app.model.runbook;
     let crit = items::criteria(rb);
-    let count = |v: Verdict| crit.iter().filter(|c| app.state.verdict(&c.id) == v).count();
+    let count = |v: Verdict| crit.iter().filter(|c| app.model.state.verdict(&c.id) == v).count();
     let (pass, fail, na, pending) =
         (count(Verdict::Pass), count(Verdict::Fail), count(Verdict::Na), count(Verdict::Pending));
     let summary = if area.width >= 64 {
@@ -51,14 +51,14 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             ))));
             last_sev = Some(c.severity);
         }
-        let st = app.state.criteria.get(&c.id);
+        let st = app.model.state.criteria.get(&c.id);
         let verdict = st.map(|s| s.verdict).unwrap_or_default();
-        let (sym, word, role) = app.symbols.verdict(verdict);
+        let (sym, word, role) = app.view.symbols.verdict(verdict);
         let expired = st.and_then(|s| s.expired.as_ref());
         let contra = contradicted.iter().any(|(id, _)| *id == c.id);
         let who = match st.and_then(|s| s.by.as_ref().zip(s.at)) {
             // A PASS by hand that the bound source now says is failing.
-            _ if contra => format!("{} source says FAIL", if app.symbols.ascii { "!" } else { "⚠" }),
+            _ if contra => format!("{} source says FAIL", if app.view.symbols.ascii { "!" } else { "⚠" }),
             // Evidence that is too old: PENDING, saying what it was (details have the rest).
             _ if expired.is_some() => {
                 let e = expired.expect("checked");
@@ -82,7 +82,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         ]);
         if i == sel {
             sel_row = rows.len();
-            line = line.style(app.theme.style(Role::Selection));
+            line = line.style(app.view.theme.style(Role::Selection));
         }
         if verdict == Verdict::Fail {
             failing.push(rows.len());
@@ -90,5 +90,5 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         map.push(Some(i));
         rows.push(ListItem::new(line));
     }
-    super::scroll::draw_list(frame, app, PaneId::Checklist, area, inner, rows, map, sel_row, &failing);
+    super::scroll::draw_list(frame, app, drawn, PaneId::Checklist, area, inner, rows, map, sel_row, &failing);
 }

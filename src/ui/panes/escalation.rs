@@ -18,8 +18,8 @@ use crate::ui::timefmt;
 
 /// The severity clocks of the open incident, one row each (not selectable).
 fn severity_rows(app: &App, w: usize) -> Vec<Line<'static>> {
-    let Some(inc) = app.state.incident.as_ref().filter(|i| i.is_open()) else { return Vec::new() };
-    let Some(c) = severity::clocks(&app.runbook, inc, app.now) else { return Vec::new() };
+    let Some(inc) = app.model.state.incident.as_ref().filter(|i| i.is_open()) else { return Vec::new() };
+    let Some(c) = severity::clocks(&app.model.runbook, inc, app.model.now) else { return Vec::new() };
     let role = |d: Deadline| match d {
         Deadline::Running { .. } => Role::Warn,
         Deadline::Met { .. } => Role::Ok,
@@ -48,12 +48,12 @@ fn severity_rows(app: &App, w: usize) -> Vec<Line<'static>> {
     rows
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
-    let laddered = crate::domain::incident_acts::with_ladder(&app.runbook, &app.state);
-    let rb = laddered.as_ref().unwrap_or(&app.runbook);
-    let view = escalation::clock(rb, &app.state, app.now);
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
+    let laddered = crate::domain::incident_acts::with_ladder(&app.model.runbook, &app.model.state);
+    let rb = laddered.as_ref().unwrap_or(&app.model.runbook);
+    let view = escalation::clock(rb, &app.model.state, app.model.now);
     let sev_rows = severity_rows(app, area.width.saturating_sub(2) as usize);
-    let sev = app.state.incident.as_ref().filter(|i| i.is_open()).and_then(|i| i.severity()).map(clean);
+    let sev = app.model.state.incident.as_ref().filter(|i| i.is_open()).and_then(|i| i.severity()).map(clean);
     let extra = match &view {
         None if sev.is_some() => format!("INCIDENT {}", sev.clone().unwrap_or_default()),
         None => "no incident".to_string(),
@@ -81,7 +81,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     }
     let Some(esc) = &rb.escalation else {
         if rows.is_empty() {
-            let none = if app.runbook.severities.is_empty() {
+            let none = if app.model.runbook.severities.is_empty() {
                 "No escalation levels in this runbook."
             } else {
                 "no incident declared (i declares one, with its severity)"
@@ -94,7 +94,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     };
     for (i, l) in esc.levels.iter().enumerate() {
         let cur = view.as_ref().filter(|v| v.level == l.name && v.status != ClockStatus::Resolved);
-        let marker = if cur.is_some() { app.symbols.focus_marker() } else { " " };
+        let marker = if cur.is_some() { app.view.symbols.focus_marker() } else { " " };
         let (state, role) = match cur {
             Some(v) => {
                 let cd = v.countdown.map(|c| timefmt::countdown(c.num_seconds())).unwrap_or_default();
@@ -118,7 +118,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             styled(app, role, pad(&format!(" {state}"), state_w)),
         ]);
         if i == sel {
-            line = line.style(app.theme.style(Role::Selection));
+            line = line.style(app.view.theme.style(Role::Selection));
         }
         map.push(Some(i));
         rows.push(ListItem::new(line));
@@ -127,5 +127,5 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         map.push(None);
         rows.push(ListItem::new(Line::from(styled(app, Role::Muted, " no incident declared (i declares one)"))));
     }
-    super::scroll::draw_list(frame, app, PaneId::Escalation, area, inner, rows, map, sel + lead, &[]);
+    super::scroll::draw_list(frame, app, drawn, PaneId::Escalation, area, inner, rows, map, sel + lead, &[]);
 }

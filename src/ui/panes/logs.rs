@@ -40,7 +40,7 @@ pub fn share(height: usize, logs: usize, selected: usize) -> (usize, Vec<usize>)
 /// tail's condition while following, else "follow off" and what came since.
 /// Cleaned: a tail's error names files and OS messages.
 pub fn header_state(app: &App, log: &str) -> String {
-    let status = app.live.log_view.status.get(log);
+    let status = app.model.live.log_status.get(log);
     if logs_live::following(app) {
         return clean(&logs_live::status_word(status));
     }
@@ -66,7 +66,7 @@ pub fn timeline_line(app: &App, log: &str, row: Row, query: Option<&str>, w: usi
 /// full-screen scrolled right to read a long line).
 pub fn timeline_line_from(app: &App, log: &str, row: Row, query: Option<&str>, w: usize, skip: usize) -> Line<'static> {
     let from = |text: String| if skip == 0 { text } else { text.chars().skip(skip).collect() };
-    let ascii = app.symbols.ascii;
+    let ascii = app.view.symbols.ascii;
     match row {
         Row::Line(i, ln) => {
             let (sym, role) = match ln.level {
@@ -76,12 +76,12 @@ pub fn timeline_line_from(app: &App, log: &str, row: Row, query: Option<&str>, w
                 LineLevel::Info => (" ", Role::Text),
             };
             let mut line = Line::from(styled(app, role, pad(&format!(" {sym} {}", from(clean(&ln.text))), w)));
-            let current = app.live.log_view.hit.as_ref().is_some_and(|(l, h)| l == log && *h == i);
+            let current = app.view.logs.hit.as_ref().is_some_and(|(l, h)| l == log && *h == i);
             if current {
-                line = line.style(app.theme.style(Role::Selection).add_modifier(Modifier::BOLD));
+                line = line.style(app.view.theme.style(Role::Selection).add_modifier(Modifier::BOLD));
             } else if query.is_some_and(|q| contains_ci(&ln.text, q)) {
                 // Reverse video, so a match shows without colour too.
-                line = line.style(app.theme.style(Role::Selection));
+                line = line.style(app.view.theme.style(Role::Selection));
             }
             line
         }
@@ -106,9 +106,9 @@ pub fn timeline_line_from(app: &App, log: &str, row: Row, query: Option<&str>, w
 }
 
 fn header(app: &App, l: &LogSource, selected: bool, w: usize) -> Line<'static> {
-    let buf = app.live.logs.get(&l.id);
+    let buf = app.model.live.logs.get(&l.id);
     // Per minute over the last 60 s, counted on every line (not only those kept).
-    let rate = buf.map(|b| b.rate_per_min(app.now)).unwrap_or_default();
+    let rate = buf.map(|b| b.rate_per_min(app.model.now)).unwrap_or_default();
     let (errors, warns) = (rate.errors.round() as u64, rate.warns.round() as u64);
     let source = match &l.target {
         LogTarget::File { path } => path.display().to_string(),
@@ -129,7 +129,7 @@ fn header(app: &App, l: &LogSource, selected: bool, w: usize) -> Line<'static> {
         styled(app, Role::Muted, pad(&clean(&source), w.saturating_sub(id_w + state_w))),
     ]);
     if selected {
-        line = line.style(app.theme.style(Role::Selection));
+        line = line.style(app.view.theme.style(Role::Selection));
     }
     line
 }
@@ -148,16 +148,16 @@ fn compact(app: &App, l: &LogSource, selected: bool, query: Option<&str>, w: usi
     line
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
     let query = logs_live::search_query(app);
     let sel = app.selected(PaneId::Logs);
-    let sel_id = app.runbook.logs.get(sel).map(|l| l.id.clone());
+    let sel_id = app.model.runbook.logs.get(sel).map(|l| l.id.clone());
     // The title: follow off and the search count first; the rest when it fits.
     let held = !logs_live::following(app);
     let new = sel_id.as_deref().map_or(0, |id| logs_live::new_below(app, id));
     let found = match (&query, &sel_id) {
         (Some(q), Some(id)) => {
-            let n = logs_live::count_matches(app, id, q);
+            let n = logs_live::count_matches(app, drawn, id, q);
             let typed = logs_live::search_text(app).map(clean).unwrap_or_default();
             Some(format!("/{typed}: {n} line{}", if n == 1 { "" } else { "s" }))
         }
@@ -172,7 +172,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let block = pane_block(app, PaneId::Logs, &extra, area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let logs = app.runbook.logs.clone();
+    let logs = app.model.runbook.logs.clone();
     if logs.is_empty() {
         frame.render_widget(Paragraph::new(styled(app, Role::Muted, "No logs in this runbook.")), inner);
         return;
@@ -187,13 +187,13 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         if *n == 1 {
             rows.push(compact(app, l, i == sel, query.as_deref(), w));
             map.push(Some(i));
-            app.live.log_view.rows.insert(l.id.clone(), 1);
+            drawn.log_rows.insert(l.id.clone(), 1);
             continue;
         }
         rows.push(header(app, l, i == sel, w));
         map.push(Some(i));
         let room = n - 1;
-        app.live.log_view.rows.insert(l.id.clone(), room);
+        drawn.log_rows.insert(l.id.clone(), room);
         let mut shown: Vec<Line> = logs_live::visible(app, &l.id, room)
             .into_iter()
             .map(|r| timeline_line(app, &l.id, r, query.as_deref(), w))
@@ -203,8 +203,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         map.extend(std::iter::repeat_n(Some(i), shown.len()));
         rows.extend(shown);
     }
-    frame.render_widget(Paragraph::new(rows).style(app.theme.style(Role::Text)), inner);
-    app.row_maps[PaneId::Logs.index()] = crate::ui::app::RowMap { area: inner, offset: 0, items: map };
+    frame.render_widget(Paragraph::new(rows).style(app.view.theme.style(Role::Text)), inner);
+    drawn.row_maps[PaneId::Logs.index()] = crate::ui::app::RowMap { area: inner, offset: 0, items: map };
 }
 
 #[cfg(test)]
@@ -246,17 +246,22 @@ mod tests {
             let lines = (0..50)
                 .map(|i| LogLine { at: at(i), level: LineLevel::Info, text: format!("{log} line {i}"), marker: false })
                 .collect();
-            logs_live::on_lines(&mut app, log.into(), lines);
-            logs_live::on_status(&mut app, log.into(), LogStatus::Following);
+            logs_live::on_lines(&mut app.model, log.into(), lines);
+            logs_live::on_status(&mut app.model, log.into(), LogStatus::Following);
         }
         let ev = EventKind::StepStarted { step: "deploy".into(), run: 1, command: "true".into(), output: "o".into() };
-        logs_live::on_record(&mut app, &Record::new(GENESIS, 1, at(48) + Duration::milliseconds(500), "ana", &ev));
+        logs_live::on_record(
+            &mut app.model,
+            &Record::new(GENESIS, 1, at(48) + Duration::milliseconds(500), "ana", &ev),
+        );
         app
     }
 
     fn screen(app: &mut App, w: u16, h: u16) -> String {
         let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-        t.draw(|f| draw(f, app, f.area())).expect("draws");
+        let mut drawn = std::mem::take(&mut app.view.drawn);
+        t.draw(|f| draw(f, app, &mut drawn, f.area())).expect("draws");
+        app.view.drawn = drawn;
         let buf = t.backend().buffer().clone();
         (0..h).map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n").collect()
     }
@@ -273,7 +278,7 @@ mod tests {
         // a log line even when a journal act came after it.
         let ev =
             EventKind::ProbeChanged { probe: "api".into(), health: crate::domain::event::ProbeHealth::Up, cause: None };
-        logs_live::on_record(&mut a, &Record::new(GENESIS, 2, at(59), "ana", &ev));
+        logs_live::on_record(&mut a.model, &Record::new(GENESIS, 2, at(59), "ana", &ev));
         let s = screen(&mut a, 70, 4);
         assert!(s.contains("app") && s.contains("app line 49") && s.contains("watchdog line 49"), "{s}");
     }
@@ -283,7 +288,7 @@ mod tests {
         let mut a = app();
         logs_live::toggle_follow(&mut a);
         logs_live::on_lines(
-            &mut a,
+            &mut a.model,
             "app".into(),
             vec![LogLine { at: at(55), level: LineLevel::Error, text: "ERROR late".into(), marker: false }],
         );
@@ -305,7 +310,7 @@ mod tests {
         // "app line 3" and "app line 30" … "app line 39": 11 lines, the newest hit shown.
         assert!(s.contains("/App LINE 3: 11 lines"), "{s}");
         assert!(s.contains("app line 39") && !s.contains("app line 49"), "{s}");
-        assert!(a.message.as_ref().is_some_and(|(m, _)| m.contains("match 11 of 11")), "{:?}", a.message);
+        assert!(a.message().is_some_and(|(m, _)| m.contains("match 11 of 11")), "{:?}", a.message());
     }
 
     #[test]
@@ -317,7 +322,8 @@ mod tests {
             let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
             let mut v = crate::ui::overlay::log_view::LogView::new(1);
             v.shift = 7;
-            t.draw(|f| crate::ui::overlay::log_view::draw(f, &mut a, f.area(), &mut v)).expect("draws");
+            let mut drawn = crate::ui::view::Drawn::default();
+            t.draw(|f| crate::ui::overlay::log_view::draw(f, &a, &mut drawn, f.area(), &v)).expect("draws");
         }
     }
 
@@ -326,7 +332,7 @@ mod tests {
         let mut a = app();
         logs_live::toggle_follow(&mut a);
         logs_live::on_lines(
-            &mut a,
+            &mut a.model,
             "app".into(),
             vec![LogLine { at: at(55), level: LineLevel::Info, text: "came while held".into(), marker: false }],
         );
@@ -340,7 +346,7 @@ mod tests {
         use ratatui::crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
         let mut a = app();
         screen(&mut a, 70, 10);
-        a.pane_areas = vec![(PaneId::Logs, Rect::new(0, 0, 70, 10))];
+        a.view.drawn.pane_areas = vec![(PaneId::Logs, Rect::new(0, 0, 70, 10))];
         let wheel = |kind| MouseEvent { kind, column: 5, row: 5, modifiers: KeyModifiers::NONE };
         a.on_mouse(wheel(MouseEventKind::ScrollUp));
         let s = screen(&mut a, 70, 10);

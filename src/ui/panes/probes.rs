@@ -25,8 +25,8 @@ pub fn percentile(lat_ms: &mut [u64], p: usize) -> Option<u64> {
     lat_ms.get(i).copied()
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
-    let rb = &app.runbook;
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
+    let rb = &app.model.runbook;
     let block = pane_block(app, PaneId::Probes, "", area.width);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -46,19 +46,22 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             ProbeTarget::Tcp { .. } => "tcp",
             ProbeTarget::Command { .. } => "command",
         };
-        let row =
-            describe(app.procs.histories.get(&p.id), app.state.probes.get(&p.id), &format!("{kind} every {}", p.every));
+        let row = describe(
+            app.model.procs.histories.get(&p.id),
+            app.model.state.probes.get(&p.id),
+            &format!("{kind} every {}", p.every),
+        );
         let health = row.state.health();
         let (sym, word, role) = match row.state {
             RowState::Pending { failed, of } => {
-                (app.symbols.probe(None).0, format!("PENDING {failed}/{of}"), Role::Warn)
+                (app.view.symbols.probe(None).0, format!("PENDING {failed}/{of}"), Role::Warn)
             }
             _ => {
-                let (sym, word, role) = app.symbols.probe(health);
+                let (sym, word, role) = app.view.symbols.probe(health);
                 (sym, word.to_string(), role)
             }
         };
-        let live = app.live.probes.get(&p.id);
+        let live = app.model.live.probes.get(&p.id);
         let mut detail = row.detail;
         if row.state == RowState::Up && live.and_then(|h| h.last()).is_some_and(|l| l.success) {
             let mut lat: Vec<u64> = live.into_iter().flatten().map(|r| r.latency.as_millis() as u64).collect();
@@ -81,7 +84,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             styled(app, Role::Muted, pad(&format!(" {detail}"), w.saturating_sub(state_w + id_w))),
         ]);
         if i == sel {
-            line = line.style(app.theme.style(Role::Selection));
+            line = line.style(app.view.theme.style(Role::Selection));
         }
         if health == Some(crate::domain::event::ProbeHealth::Down) {
             failing.push(rows.len());
@@ -89,5 +92,5 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         map.push(Some(i));
         rows.push(ListItem::new(line));
     }
-    super::scroll::draw_list(frame, app, PaneId::Probes, area, inner, rows, map, sel, &failing);
+    super::scroll::draw_list(frame, app, drawn, PaneId::Probes, area, inner, rows, map, sel, &failing);
 }

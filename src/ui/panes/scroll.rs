@@ -77,7 +77,8 @@ pub fn marker(h: &Hidden, ascii: bool) -> Vec<(String, bool)> {
 #[allow(clippy::too_many_arguments)]
 pub fn draw_list(
     frame: &mut Frame,
-    app: &mut App,
+    app: &App,
+    drawn: &mut crate::ui::view::Drawn,
     pane: PaneId,
     outer: Rect,
     list_area: Rect,
@@ -90,24 +91,24 @@ pub fn draw_list(
     let height = list_area.height as usize;
     let keep_with =
         if sel_row > 0 && map.get(sel_row - 1).is_some_and(|m| m.is_none()) { sel_row - 1 } else { sel_row };
-    let st = &mut app.lists[pane.index()];
+    let st = &mut drawn.lists[pane.index()];
     let off = offset(st.offset(), sel_row, keep_with, len, height);
     *st.offset_mut() = off;
     st.select(Some(sel_row));
     frame.render_stateful_widget(List::new(rows), list_area, st);
-    let off = app.lists[pane.index()].offset();
-    app.row_maps[pane.index()] = RowMap { area: list_area, offset: off, items: map };
+    let off = drawn.lists[pane.index()].offset();
+    drawn.row_maps[pane.index()] = RowMap { area: list_area, offset: off, items: map };
 
-    let parts = marker(&hidden(off, len, height, failing), app.symbols.ascii);
+    let parts = marker(&hidden(off, len, height, failing), app.view.symbols.ascii);
     if parts.is_empty() || outer.height < 2 || outer.width < 6 {
         return;
     }
     let mut spans = vec![Span::raw(" ")];
     for (i, (text, urgent)) in parts.into_iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(" · ", app.theme.style(Role::Muted)));
+            spans.push(Span::styled(" · ", app.view.theme.style(Role::Muted)));
         }
-        spans.push(Span::styled(text, app.theme.style(if urgent { Role::Fail } else { Role::Muted })));
+        spans.push(Span::styled(text, app.view.theme.style(if urgent { Role::Fail } else { Role::Muted })));
     }
     spans.push(Span::raw(" "));
     // On the bottom border: a marker costs no list row.

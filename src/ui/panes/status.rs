@@ -19,12 +19,12 @@ use crate::ui::theme::Role;
 /// The runbook's local time, unless its zone is UTC (the UTC clock already
 /// says it: "01:45 UTC · 01:45 UTC" told nothing twice).
 fn local(app: &App) -> Option<String> {
-    let local = app.now.with_timezone(&app.runbook.timezone?).format("%H:%M %Z").to_string();
+    let local = app.model.now.with_timezone(&app.model.runbook.timezone?).format("%H:%M %Z").to_string();
     (!local.ends_with(" UTC")).then_some(local)
 }
 
 pub fn clock(app: &App) -> String {
-    let utc = app.now.format("%H:%M:%S UTC").to_string();
+    let utc = app.model.now.format("%H:%M:%S UTC").to_string();
     match local(app) {
         Some(local) => format!("{utc} · {local}"),
         None => utc,
@@ -35,15 +35,15 @@ pub fn clock(app: &App) -> String {
 /// the runbook and the operator keep their room at 80 columns).
 pub fn short_clock(app: &App) -> String {
     match local(app) {
-        Some(local) => format!("{} {local}", app.now.format("%H:%MZ")),
-        None => app.now.format("%H:%M:%SZ").to_string(),
+        Some(local) => format!("{} {local}", app.model.now.format("%H:%MZ")),
+        None => app.model.now.format("%H:%M:%SZ").to_string(),
     }
 }
 
 pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
     let rec = format!("rec: {}", recommend::shown(app));
-    let (decision, dec_role) = match &app.state.decision {
+    let (decision, dec_role) = match &app.model.state.decision {
         Some(d) => (
             format!("{} by {}", d.decision.as_str(), clean(&d.by)),
             match d.decision {
@@ -58,7 +58,7 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let clock = if narrow { short_clock(app) } else { clock(app) };
     // "No decision yet" is the least telling part: on a narrow screen it goes
     // first, leaving its room to the runbook and the operator.
-    let (dec_label, decision) = match (narrow, app.state.decision.is_some()) {
+    let (dec_label, decision) = match (narrow, app.model.state.decision.is_some()) {
         (true, false) => ("", String::new()),
         (true, true) => (" │ dec: ", decision),
         (false, _) => (" │ decision: ", decision),
@@ -73,10 +73,10 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     // The operator's name keeps its room too (with the separators and a few
     // letters of the title): when all the rest does not fit, the clock drops
     // its local time, then the recommendation's reason is cut.
-    let people_min = width(&clean(&app.operator)).min(12) + 9;
+    let people_min = width(&clean(&app.model.operator)).min(12) + 9;
     let mut clock = clock;
     if fixed_of(&rec, &clock) + people_min > w {
-        clock = app.now.format("%H:%MZ").to_string();
+        clock = app.model.now.format("%H:%MZ").to_string();
     }
     let mut rec = rec;
     if fixed_of(&rec, &clock) + people_min > w {
@@ -86,7 +86,7 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let fixed = fixed_of(&rec, &clock);
     let mut rest = w.saturating_sub(fixed);
     let mut spans: Vec<Span> = Vec::new();
-    if let Some(badge) = app.badge {
+    if let Some(badge) = app.view.badge {
         // Before the title, which is the first thing cut on a narrow terminal.
         let badge = format!(" {badge} ");
         rest = rest.saturating_sub(width(&badge));
@@ -94,7 +94,7 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             styled(app, Role::Accent, badge).patch_style(ratatui::style::Style::new().add_modifier(Modifier::REVERSED)),
         );
     }
-    if let Some(reason) = &app.read_only {
+    if let Some(reason) = &app.model.read_only {
         // The word always shows; the reason as far as it fits (details in the message line).
         let room = (rest / 2).saturating_sub(12);
         let badge = if room > 3 { format!(" READ-ONLY: {} ", fit(&clean(reason), room)) } else { " READ-ONLY ".into() };
@@ -102,8 +102,8 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(styled(app, Role::Alarm, badge));
     }
     // The shift on duty: "shift Deploy until 08:00" when there is room, "Deploy→08:00" when not.
-    let shift = crate::domain::shift::current(&app.runbook, app.now).map(|o| {
-        let end = match app.runbook.timezone {
+    let shift = crate::domain::shift::current(&app.model.runbook, app.model.now).map(|o| {
+        let end = match app.model.runbook.timezone {
             Some(tz) => o.end.with_timezone(&tz).format("%H:%M").to_string(),
             None => o.end.format("%H:%M").to_string(),
         };
@@ -117,16 +117,17 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     rest = rest.saturating_sub(shift.as_deref().map_or(0, width));
     // Who is here: the presence roster ("ana ▶ · bo [ro]"); before presence is
     // read (or when it cannot be), the people who wrote to the journal.
-    let roster = &app.team.roster;
-    let others: Vec<String> = app.state.operators.iter().filter(|o| **o != app.operator).map(|o| clean(o)).collect();
-    let me = clean(&app.operator);
+    let roster = &app.model.team.roster;
+    let others: Vec<String> =
+        app.model.state.operators.iter().filter(|o| **o != app.model.operator).map(|o| clean(o)).collect();
+    let me = clean(&app.model.operator);
     let (ops_full, others_n) = if roster.is_empty() {
         (if others.is_empty() { me.clone() } else { format!("{me} (+{})", others.join(", ")) }, others.len())
     } else {
         // People who acted in the session but have no console open (a CI job, `warroom mark`).
         let absent: Vec<&String> =
             others.iter().filter(|o| !roster.iter().any(|p| clean(&p.operator) == **o)).collect();
-        let line = presence::roster_line(roster, app.now, usize::MAX);
+        let line = presence::roster_line(roster, app.model.now, usize::MAX);
         let full = if absent.is_empty() {
             line
         } else {
@@ -135,7 +136,7 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         let here = roster.iter().filter(|p| clean(&p.operator) != me).count();
         (full, here + absent.len())
     };
-    let title = clean(&app.runbook.title);
+    let title = clean(&app.model.runbook.title);
     // The operator before the title: who acts matters more than a title the
     // panes already imply. The title keeps at least a few letters. Narrower,
     // the roster loses its markers, then names; the operator's own name stays
@@ -143,7 +144,7 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let title_min = width(&title).min(3);
     let ops_room = rest.saturating_sub(title_min + 4);
     let roster_fit = (!roster.is_empty())
-        .then(|| presence::roster_line(roster, app.now, ops_room))
+        .then(|| presence::roster_line(roster, app.model.now, ops_room))
         .filter(|line| line.contains(me.as_str()));
     let me_plus = if others_n == 0 { me.clone() } else { format!("{me} +{others_n}") };
     let ops = [Some(ops_full), roster_fit, Some(me_plus), Some(me.clone())]
@@ -168,27 +169,38 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// Messages not read yet; none while the history is open (they are read as they arrive).
+fn unread(app: &App) -> usize {
+    if matches!(app.view.overlay.top(), Some(Overlay::Messages { .. })) {
+        0
+    } else {
+        app.model.messages.unread()
+    }
+}
+
 pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
-    let line = if let Some(Overlay::Search(s)) = app.overlay.top() {
+    let line = if let Some(Overlay::Search(s)) = app.view.overlay.top() {
         Line::from(styled(app, Role::Accent, fit(&crate::ui::overlay::search::prompt_text(app, s), w)))
-    } else if let Some((m, kind)) = &app.message {
+    } else if let Some(crate::ui::messages::Message { text: m, kind, .. }) =
+        app.model.messages.shown(app.view.dismissed)
+    {
         let role = match kind {
             MsgKind::Info => Role::Accent,
             MsgKind::Warn => Role::Warn,
             MsgKind::Error => Role::Fail,
         };
         // How many others came in unread, so none is lost to the one-line bar.
-        let more = match app.messages.unread().saturating_sub(1) {
+        let more = match unread(app).saturating_sub(1) {
             0 => String::new(),
             n => format!(" (+{n} unread: m)"),
         };
         let room = w.saturating_sub(width(&more));
         Line::from(vec![styled(app, role, fit(&format!(" {m}"), room)), styled(app, Role::Muted, more)])
     } else {
-        let mouse = if app.mouse { " · mouse ON (M)" } else { "" };
+        let mouse = if app.view.mouse { " · mouse ON (M)" } else { "" };
         // Messages not yet read stay counted after the bar clears (m opens them).
-        let unread = match app.messages.unread() {
+        let unread = match unread(app) {
             0 => String::new(),
             n => format!(" {n} unread (m) ·"),
         };

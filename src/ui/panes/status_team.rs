@@ -18,9 +18,9 @@ use crate::ui::wiring::channels::status_words;
 pub fn segments(app: &App, width: usize) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     let narrow = width < 120;
-    if let Some(t0) = countdown::t0(&app.runbook, &app.state).filter(|_| width >= 100) {
-        let mut text = countdown::label(t0, app.now);
-        if let Some(p) = countdown::current_phase(&app.runbook, t0, app.now).filter(|_| !narrow) {
+    if let Some(t0) = countdown::t0(&app.model.runbook, &app.model.state).filter(|_| width >= 100) {
+        let mut text = countdown::label(t0, app.model.now);
+        if let Some(p) = countdown::current_phase(&app.model.runbook, t0, app.model.now).filter(|_| !narrow) {
             text.push(' ');
             text.push_str(&clean(&p.id));
         }
@@ -32,8 +32,8 @@ pub fn segments(app: &App, width: usize) -> Vec<Span<'static>> {
         let all_fine = words.iter().all(|(_, ok)| *ok);
         words.retain(|(_, ok)| !ok);
         if all_fine {
-            let sym = if app.symbols.ascii { "ok" } else { "✓" };
-            let any_sent = app.runbook.channels.iter().any(|c| app.state.channels.contains_key(&c.id));
+            let sym = if app.view.symbols.ascii { "ok" } else { "✓" };
+            let any_sent = app.model.runbook.channels.iter().any(|c| app.model.state.channels.contains_key(&c.id));
             words.push((if any_sent { sym.to_string() } else { "·".to_string() }, true));
         }
     }

@@ -28,10 +28,11 @@ fn rollback_rows(
     failing: &mut Vec<usize>,
 ) {
     let ran: Vec<_> = app
+        .model
         .runbook
         .rollbacks
         .iter()
-        .filter_map(|r| app.state.rollbacks.get(&r.id).and_then(|s| s.runs.last()).map(|run| (r, run)))
+        .filter_map(|r| app.model.state.rollbacks.get(&r.id).and_then(|s| s.runs.last()).map(|run| (r, run)))
         .collect();
     if ran.is_empty() {
         return;
@@ -40,7 +41,7 @@ fn rollback_rows(
     rows.push(ListItem::new(Line::from(styled(app, Role::Header, pad("Rollbacks", w)))));
     for (rb, run) in ran {
         let status = run_line::status(run);
-        let (sym, word, role) = app.symbols.step(status);
+        let (sym, word, role) = app.view.symbols.step(status);
         let exit = run.finished.as_ref().and_then(|e| e.exit_code).map(|c| format!(" exit {c}")).unwrap_or_default();
         let tail = format!("{}{exit}", run_line::duration(app, run));
         let state_w = 11;
@@ -60,19 +61,19 @@ fn rollback_rows(
 }
 
 fn duration(app: &App, id: &str) -> String {
-    let Some(run) = app.state.steps.get(id).and_then(|s| s.last_run()) else { return String::new() };
+    let Some(run) = app.model.state.steps.get(id).and_then(|s| s.last_run()) else { return String::new() };
     match &run.finished {
         Some(end) => timefmt::ms(end.duration_ms),
-        None => timefmt::ms((app.now - run.started_at).num_milliseconds().max(0) as u64),
+        None => timefmt::ms((app.model.now - run.started_at).num_milliseconds().max(0) as u64),
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
-    let rb = &app.runbook;
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
+    let rb = &app.model.runbook;
     let steps = items::steps(rb);
     let done = steps
         .iter()
-        .filter(|s| matches!(app.state.step_status(&s.id), StepStatus::Succeeded | StepStatus::Done))
+        .filter(|s| matches!(app.model.state.step_status(&s.id), StepStatus::Succeeded | StepStatus::Done))
         .count();
     let block = pane_block(app, PaneId::Steps, &format!("{done}/{}", steps.len()), area.width);
     let inner = block.inner(area);
@@ -97,9 +98,10 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             rows.push(ListItem::new(Line::from(styled(app, Role::Header, pad(&clean(&title), w)))));
             last_phase = Some(s.phase.as_str());
         }
-        let status = app.state.step_status(&s.id);
-        let (sym, word, role) = app.symbols.step(status);
+        let status = app.model.state.step_status(&s.id);
+        let (sym, word, role) = app.view.symbols.step(status);
         let exit = app
+            .model
             .state
             .steps
             .get(&s.id)
@@ -120,7 +122,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         ]);
         if i == sel {
             sel_row = rows.len();
-            line = line.style(app.theme.style(Role::Selection));
+            line = line.style(app.view.theme.style(Role::Selection));
         }
         if status.is_failure() {
             failing.push(rows.len());
@@ -132,7 +134,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     if run_area.height > 0 {
         let text = match steps
             .get(sel)
-            .and_then(|s| app.state.steps.get(&s.id).and_then(|st| st.last_run()).map(|r| (s, r)))
+            .and_then(|s| app.model.state.steps.get(&s.id).and_then(|st| st.last_run()).map(|r| (s, r)))
         {
             None => "Not run yet.".to_string(),
             Some((s, r)) => {
@@ -146,5 +148,5 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         frame.render_widget(p, run_area);
     }
     // Last: the list takes `app` mutably, the run line above borrows the runbook.
-    super::scroll::draw_list(frame, app, PaneId::Steps, area, list_area, rows, map, sel_row, &failing);
+    super::scroll::draw_list(frame, app, drawn, PaneId::Steps, area, list_area, rows, map, sel_row, &failing);
 }

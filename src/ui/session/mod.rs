@@ -77,10 +77,9 @@ impl Session {
     pub fn new(mut app: App, opened: crate::sources::journal::Opened) -> Session {
         app.fold(&opened.records);
         // Replayed at start: in the feed, but nobody is told again.
-        super::activity::replay(&mut app, &opened.records);
+        super::activity::replay(&mut app.model, &opened.records);
         let (user, key) = opened.journal.writer();
-        app.user = Some(user);
-        app.signing_key = key;
+        app.model.set_writer(user, key);
         Session {
             app,
             journal: opened.journal,
@@ -105,10 +104,10 @@ impl Session {
         match got {
             Ok(records) => {
                 if self.journal.take_reloaded() {
-                    self.app.state = SessionState::default();
+                    self.app.model.replace_state(SessionState::default());
                     self.app.say("journal was replaced or shrank: reloaded from the start", MsgKind::Warn);
                 }
-                let last = self.app.state.last_seq;
+                let last = self.app.model.state.last_seq;
                 self.fold_records(&records);
                 new = records.into_iter().filter(|r| r.seq > last).collect();
                 if let Some(echo) = &mut self.echo {
@@ -117,16 +116,8 @@ impl Session {
             }
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
-        if let Some(r) = self.journal.read_only_reason() {
-            if self.app.read_only.is_none() || self.app.journal_down {
-                self.app.read_only = Some(r);
-                // An unreachable database refuses acts only while it lasts.
-                self.app.journal_down = self.journal.unavailable_since().is_some();
-            }
-        } else if std::mem::take(&mut self.app.journal_down) {
-            self.app.read_only = None;
-            self.app.say("journal database reachable again: acts are recorded", MsgKind::Info);
-        }
+        let unreachable = self.journal.unavailable_since().is_some();
+        self.app.model.journal_status(self.journal.read_only_reason(), unreachable);
         for w in self.journal.take_warnings() {
             self.app.say(w, MsgKind::Warn);
         }
@@ -141,7 +132,7 @@ impl Session {
             return Vec::new();
         }
         // The last guard before the shared, append-only journal: no secret in any field.
-        let event = self.app.redactor.event(event.clone());
+        let event = self.app.model.redactor.event(event.clone());
         self.append_event(operator, &event)
     }
 
@@ -152,7 +143,7 @@ impl Session {
     /// waits in the outbox); sent by `flush_sends` when the act is complete.
     pub(crate) fn send_on(&mut self, event: &EventKind) {
         let kind = event.name();
-        if self.app.runbook.templates.iter().any(|t| t.send_on.iter().any(|k| k == kind)) {
+        if self.app.model.runbook.templates.iter().any(|t| t.send_on.iter().any(|k| k == kind)) {
             self.pending_sends.push(event.clone());
         }
     }
@@ -163,7 +154,7 @@ impl Session {
         // A rehearsal's clock runs fast: a tick-old "now" is minutes old
         // there, and a message would say a time (and time left) already past.
         if !self.pending_sends.is_empty() && crate::sources::clock::speed() > 1 {
-            self.app.now = crate::sources::clock::now().max(self.app.now);
+            self.app.model.advance_now(crate::sources::clock::now());
         }
         for event in std::mem::take(&mut self.pending_sends) {
             let deliveries = super::wiring::channels::on_own_event(&self.app, &event);
@@ -192,10 +183,10 @@ impl Session {
         event: &EventKind,
         refuse: impl FnOnce(&[Record]) -> Option<String> + Send + 'static,
     ) -> Option<String> {
-        if let Some(why) = self.app.read_only.clone() {
+        if let Some(why) = self.app.model.read_only.clone() {
             return Some(why);
         }
-        let event = self.app.redactor.event(event.clone());
+        let event = self.app.model.redactor.event(event.clone());
         self.own_act = Some((operator.to_string(), event.clone()));
         let refused = self.append_unless_now(operator, &event, refuse);
         self.own_act = None;
@@ -244,7 +235,7 @@ impl Session {
     /// journal; its reports come on `reports` (`on_written`). Without it
     /// (tests, plain mode) appends are made here.
     pub fn start_writer(&mut self, reports: mpsc::UnboundedSender<crate::sources::journal::Written>) {
-        if self.app.read_only.is_some() {
+        if self.app.model.read_only.is_some() {
             return;
         }
         let journal = match self.journal.reopen() {

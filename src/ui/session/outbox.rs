@@ -39,9 +39,8 @@ impl Session {
                 // Shown at once; when its record comes back it only moves the sequence on.
                 let (user, _) = self.journal.writer();
                 let me = crate::domain::identity::Actor { operator: operator.to_string(), user: Some(user), key: None };
-                self.app.state.apply_event_by(&me, now, event.clone());
+                self.app.model.state.apply_event_by(&me, now, event.clone());
                 self.ahead.push_back((operator.to_string(), event.clone()));
-                self.app.dirty = true;
             } else {
                 self.app
                     .say(format!("NOT RECORDED ({}): the journal writer has stopped", event.name()), MsgKind::Error);
@@ -65,7 +64,7 @@ impl Session {
                 }
                 // Shown (and acted on: auto verdicts, triggers) as if written, so it
                 // is neither hidden nor produced again on every tick while it waits.
-                self.app.state.apply_event(operator, now, event.clone());
+                self.app.model.state.apply_event(operator, now, event.clone());
             }
             let new = self.fold_sent(sent, late_before);
             // Shown now, written now or late: its message goes out now.
@@ -89,7 +88,7 @@ impl Session {
     /// is read-only, except a source's event while the journal's database is
     /// only unreachable (it waits in the outbox for the database to return).
     pub(crate) fn may_journal(&self, event: &EventKind) -> bool {
-        self.app.read_only.is_none() || (self.app.journal_down && produced_by_a_source(event))
+        self.app.model.read_only.is_none() || (self.app.model.journal_down && produced_by_a_source(event))
     }
 
     /// Before a person's act: writes what waits first (the journal keeps the
@@ -117,7 +116,7 @@ impl Session {
     /// Retries what waits (every tick); folds what got written.
     pub fn flush_outbox(&mut self) {
         if let Some(w) = &self.writer {
-            if self.app.procs.journal_backlog.is_some() {
+            if self.app.model.procs.journal_backlog.is_some() {
                 w.flush();
             }
             return;
@@ -152,10 +151,7 @@ impl Session {
             self.rebuild_state();
         }
         let backlog = self.outbox.backlog();
-        if backlog != self.app.procs.journal_backlog {
-            self.app.procs.journal_backlog = backlog;
-            self.app.dirty = true;
-        }
+        self.app.model.set_backlog(backlog);
         new
     }
 
@@ -170,15 +166,14 @@ impl Session {
                 for w in self.outbox.waiting() {
                     state.apply_event(&w.operator, w.at, w.event.clone());
                 }
-                let now = self.app.now;
+                let now = self.app.model.now;
                 let (user, _) = self.journal.writer();
                 for (op, ev) in &self.ahead {
                     let me =
                         crate::domain::identity::Actor { operator: op.clone(), user: Some(user.clone()), key: None };
                     state.apply_event_by(&me, now, ev.clone());
                 }
-                self.app.state = state;
-                self.app.dirty = true;
+                self.app.model.replace_state(state);
             }
             Err(e) => self.app.say(format!("journal: {e}"), MsgKind::Error),
         }
@@ -193,7 +188,7 @@ impl Session {
     pub(crate) fn fold_records(&mut self, records: &[Record]) {
         let mut reorder = false;
         for r in records {
-            if r.seq <= self.app.state.last_seq {
+            if r.seq <= self.app.model.state.last_seq {
                 continue;
             }
             let ours = self.ahead.front().is_some_and(|(op, ev)| *op == r.operator && r.event().as_ref() == Some(ev));
@@ -206,16 +201,15 @@ impl Session {
                     // Written by this console's writer thread: its automatic messages go out.
                     self.send_on(&ev);
                 }
-                self.app.state.apply_meta(r);
+                self.app.model.state.apply_meta(r);
                 // Its marker in the log timeline carries the journal's own time.
-                crate::ui::logs_live::on_record(&mut self.app, r);
-                self.app.dirty = true;
+                crate::ui::logs_live::on_record(&mut self.app.model, r);
             } else {
                 reorder |= self.ahead.iter().any(|(_, ev)| ev.name() == r.kind);
                 self.app.fold(std::slice::from_ref(r));
             }
             // Plain mode prints every record already (`echo`): no second line for it.
-            crate::ui::activity::on_record(&mut self.app, r, !own && self.echo.is_none());
+            crate::ui::activity::on_record(&mut self.app.model, r, !own && self.echo.is_none());
         }
         if reorder {
             self.rebuild_state();
@@ -267,13 +261,10 @@ impl Session {
         // A database outage the writer saw is not taken from here: the console's own
         // connection says when it starts and ends (`fold_result`); taken here it would
         // make the console read-only for good, with nothing to say it is over.
-        if let (Some(r), None, false) = (w.read_only, &self.app.read_only, w.outage) {
-            self.app.read_only = Some(r);
+        if let (Some(r), None, false) = (w.read_only, &self.app.model.read_only, w.outage) {
+            self.app.model.refuse_acts(r);
         }
-        if w.backlog != self.app.procs.journal_backlog {
-            self.app.procs.journal_backlog = w.backlog;
-            self.app.dirty = true;
-        }
+        self.app.model.set_backlog(w.backlog);
         self.flush_sends();
     }
 }

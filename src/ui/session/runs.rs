@@ -43,10 +43,14 @@ impl Runs {
 impl Session {
     /// At the loop's start: keep the sender for runs and start every probe.
     pub fn start_procs(&mut self, tx: EventSender) {
-        if !self.app.runbook.probes.is_empty() {
+        if !self.app.model.runbook.probes.is_empty() {
             let app = &self.app;
-            let env = Arc::new(ProbeEnv::with_redactor(&app.runbook, app.vars.clone(), app.redactor.clone()));
-            self.runs.probes = Some(probes::start(&self.app.runbook.probes, env, tx.clone()));
+            let env = Arc::new(ProbeEnv::with_redactor(
+                &app.model.runbook,
+                app.model.vars.clone(),
+                app.model.redactor.clone(),
+            ));
+            self.runs.probes = Some(probes::start(&self.app.model.runbook.probes, env, tx.clone()));
         }
         self.runs.tx = Some(tx);
     }
@@ -80,16 +84,15 @@ impl Session {
                             let said = parsed.tag != crate::sources::process::output_file::NOTE_TAG;
                             if said && !parsed.text.trim().is_empty() {
                                 let text = crate::domain::sanitize::clean(parsed.text.trim());
-                                buf.last_said = Some(self.app.redactor.redact_owned(text));
+                                buf.last_said = Some(self.app.model.redactor.redact_owned(text));
                             }
-                            buf.push(self.app.redactor.redact_owned(line));
+                            buf.push(self.app.model.redactor.redact_owned(line));
                         }
-                        self.app.procs.outputs.insert(run_key(*kind, id), buf);
+                        self.app.model.keep_output(run_key(*kind, id), buf);
                     }
                     Err(_) if *quiet => {}
                     Err(err) => self.app.say(format!("output {}: {err}", path.display()), MsgKind::Warn),
                 }
-                self.app.dirty = true;
             }
             _ => return false,
         }
@@ -102,7 +105,7 @@ impl Session {
             self.app.say("cannot run commands in this console", MsgKind::Error);
             return false;
         };
-        if self.app.read_only.is_some() {
+        if self.app.model.read_only.is_some() {
             self.app.say("read-only: nothing runs from this console", MsgKind::Warn);
             return false;
         }
@@ -110,11 +113,13 @@ impl Session {
         if kind == RunKind::Rollback && !self.may_fire_now(id) {
             return false;
         }
-        let vars = &self.app.vars;
-        let op = self.app.operator.clone();
+        let vars = &self.app.model.vars;
+        let op = self.app.model.operator.clone();
         let launch = match kind {
-            RunKind::Step => prepare_step(&self.app.runbook, &self.app.state, id, vars, &self.journal, &op),
-            RunKind::Rollback => prepare_rollback(&self.app.runbook, &self.app.state, id, vars, &self.journal, &op),
+            RunKind::Step => prepare_step(&self.app.model.runbook, &self.app.model.state, id, vars, &self.journal, &op),
+            RunKind::Rollback => {
+                prepare_rollback(&self.app.model.runbook, &self.app.model.state, id, vars, &self.journal, &op)
+            }
         };
         let launch = match launch {
             Ok(l) => l,
@@ -137,7 +142,7 @@ impl Session {
             return false;
         }
         let run = launch.spec.run;
-        self.app.procs.outputs.insert(run_key(kind, id), RunOutput { run, ..Default::default() });
+        self.app.model.keep_output(run_key(kind, id), RunOutput { run, ..Default::default() });
         let handle = spawn_run(launch.spec, tx);
         lock.set_group(handle.pgid());
         self.runs.handles.insert(run_key(kind, id), handle);
@@ -153,12 +158,12 @@ impl Session {
     /// asked for) and the message says who fired it.
     fn approve_and_fire(&mut self, id: &str, runs_seen: usize) {
         self.poll();
-        if let Some(why) = ran_meanwhile(&self.app.state, id, runs_seen) {
+        if let Some(why) = ran_meanwhile(&self.app.model.state, id, runs_seen) {
             let msg = format!("rollback {id} not approved, not fired: {why}; nothing recorded (B shows the run)");
             self.app.say(crate::ui::text::clean(&msg), MsgKind::Warn);
             return;
         }
-        let op = self.app.operator.clone();
+        let op = self.app.model.operator.clone();
         let probe = EventKind::RollbackStarted {
             rollback: id.to_string(),
             run: 0,
@@ -174,8 +179,8 @@ impl Session {
         if !self.start_run(RunKind::Rollback, id) {
             // Another console's start landed between our two writes (a window
             // of milliseconds): say what the journal now holds, exactly.
-            let why = self.app.message.as_ref().map(|m| m.0.clone()).unwrap_or_default();
-            let msg = if ran_meanwhile(&self.app.state, id, runs_seen).is_some() {
+            let why = self.app.model.messages.newest().map(|m| m.text.clone()).unwrap_or_default();
+            let msg = if ran_meanwhile(&self.app.model.state, id, runs_seen).is_some() {
                 format!(
                     "{why} — your approval of {id} was written just before; it is in the journal but fires \
                      nothing (approvals reset when that run ends)"
@@ -192,7 +197,13 @@ impl Session {
     fn may_fire_now(&mut self, id: &str) -> bool {
         self.poll();
         let app = &self.app;
-        match crate::domain::approvals::may_fire(&app.runbook, &app.state, id, app.actor(), app.read_only.is_some()) {
+        match crate::domain::approvals::may_fire(
+            &app.model.runbook,
+            &app.model.state,
+            id,
+            app.actor(),
+            app.model.read_only.is_some(),
+        ) {
             Ok(()) => true,
             Err(refusal) => {
                 let msg = format!("rollback {id} not fired: {refusal}");
@@ -206,7 +217,7 @@ impl Session {
     /// interrupted (`sources::orphans`), and our own finished runs give up
     /// their owner lock once their end is journaled.
     pub fn reap_runs(&mut self) {
-        let (handles, state) = (&self.runs.handles, &self.app.state);
+        let (handles, state) = (&self.runs.handles, &self.app.model.state);
         let journaled_end = |key: &String| {
             let (kind, id) = key.split_once(':').unwrap_or_default();
             let runs = match kind {
@@ -216,17 +227,22 @@ impl Session {
             runs.and_then(|r| r.last()).is_none_or(|r| r.finished.is_some())
         };
         // Only once nothing waits to be written: then "journaled" means in the journal.
-        let settled = self.outbox.is_empty() && self.ahead.is_empty() && self.app.procs.journal_backlog.is_none();
+        let settled = self.outbox.is_empty() && self.ahead.is_empty() && self.app.model.procs.journal_backlog.is_none();
         if settled {
             self.runs.locks.retain(|k, _| handles.get(k).is_some_and(|h| !h.is_finished()) || !journaled_end(k));
         }
-        if self.app.read_only.is_some() || !settled {
+        if self.app.model.read_only.is_some() || !settled {
             return;
         }
         let ours = |kind: RunKind, id: &str| self.runs.locks.contains_key(&run_key(kind, id));
-        let op = self.app.operator.clone();
-        match crate::sources::orphans::reap(&mut self.journal, &self.app.state, &op, crate::sources::clock::now(), ours)
-        {
+        let op = self.app.model.operator.clone();
+        match crate::sources::orphans::reap(
+            &mut self.journal,
+            &self.app.model.state,
+            &op,
+            crate::sources::clock::now(),
+            ours,
+        ) {
             Ok(reaped) => {
                 self.quiet = true;
                 self.fold_result(Ok(reaped.records));
@@ -271,7 +287,7 @@ impl Session {
             };
             if let SourceEvent::RunExited { kind, id, run, end } = ev {
                 pending.retain(|k| *k != run_key(kind, &id));
-                let op = self.app.operator.clone();
+                let op = self.app.model.operator.clone();
                 self.append(&op, &finished_event(kind, &id, run, &end));
             }
         }
@@ -288,8 +304,8 @@ impl Session {
             let (kind, id) = key.split_once(':').unwrap_or_default();
             let kind = if kind == "step" { RunKind::Step } else { RunKind::Rollback };
             let runs = match kind {
-                RunKind::Step => self.app.state.steps.get(id).map(|s| &s.runs),
-                RunKind::Rollback => self.app.state.rollbacks.get(id).map(|s| &s.runs),
+                RunKind::Step => self.app.model.state.steps.get(id).map(|s| &s.runs),
+                RunKind::Rollback => self.app.model.state.rollbacks.get(id).map(|s| &s.runs),
             };
             let Some(last) = runs.and_then(|r| r.last()).filter(|r| r.finished.is_none()) else { continue };
             let end = crate::sources::RunExit {
@@ -300,7 +316,7 @@ impl Session {
                 error: Some("the console exited before the run ended; its process group was killed".into()),
             };
             let (id, run) = (id.to_string(), last.run);
-            let op = self.app.operator.clone();
+            let op = self.app.model.operator.clone();
             if self.append(&op, &finished_event(kind, &id, run, &end)).is_empty() && self.writer.is_none() {
                 pending.push(key);
             }

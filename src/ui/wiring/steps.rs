@@ -10,6 +10,7 @@ use crate::sources::RunExit;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::effect::Effect;
 use crate::ui::items;
+use crate::ui::model::Model;
 use crate::ui::overlay::confirm::Confirm;
 use crate::ui::overlay::Overlay;
 use crate::ui::panes::PaneId;
@@ -18,11 +19,11 @@ use crate::ui::text::clean;
 use super::run_key;
 
 fn selected_step(app: &mut App) -> Option<String> {
-    if app.focus != PaneId::Steps {
+    if app.view.focus != PaneId::Steps {
         app.say("focus the Steps pane (1) first", MsgKind::Info);
         return None;
     }
-    let id = items::steps(&app.runbook).get(app.selected(PaneId::Steps)).map(|s| s.id.clone());
+    let id = items::steps(&app.model.runbook).get(app.selected(PaneId::Steps)).map(|s| s.id.clone());
     if id.is_none() {
         app.say("no steps in this runbook", MsgKind::Info);
     }
@@ -35,12 +36,12 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
     if !app.writable() {
         return Vec::new();
     }
-    let Some(step) = app.runbook.step(&id).cloned() else { return Vec::new() };
-    if let Err(why) = app.runbook.access.check(&step.by, &app.actor(), &format!("run step {id}")) {
+    let Some(step) = app.model.runbook.step(&id).cloned() else { return Vec::new() };
+    if let Err(why) = app.model.runbook.access.check(&step.by, &app.actor(), &format!("run step {id}")) {
         app.say(clean(&why), MsgKind::Warn);
         return Vec::new();
     }
-    let command = match step.run.as_deref().map(|t| vars::render_command(t, &app.vars)) {
+    let command = match step.run.as_deref().map(|t| vars::render_command(t, &app.model.vars)) {
         Some(Ok(c)) => c,
         Some(Err(e)) => {
             app.say(format!("step {id} cannot run: {e}"), MsgKind::Error);
@@ -50,7 +51,7 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
     };
     let start = Effect::StartRun { kind: RunKind::Step, id: id.clone() };
     let what = format!("{} — {}", clean(&id), clean(&step.title));
-    let (title, question, mut on_yes) = match gate(&app.runbook, &app.state, &id) {
+    let (title, question, mut on_yes) = match gate(&app.model.runbook, &app.model.state, &id) {
         StepGate::Running => {
             app.say(format!("step {id} is already running (x aborts it)"), MsgKind::Info);
             return Vec::new();
@@ -90,14 +91,14 @@ pub fn run_selected(app: &mut App) -> Vec<Effect> {
     let question = if step.by.is_empty() {
         question
     } else {
-        format!("{question}\nWho may run it: {}.", clean(&app.runbook.access.describe(&step.by)))
+        format!("{question}\nWho may run it: {}.", clean(&app.model.runbook.access.describe(&step.by)))
     };
     // The question, then the exact command, line by line (each line sanitised),
     // secret vars shown as their placeholder.
-    let command = app.redactor.redact(&command);
+    let command = app.model.redactor.redact(&command);
     let question = format!("{question}\nCommand:\n{}", crate::domain::sanitize::clean_multiline(&command));
-    app.overlay.open(Overlay::Confirm(Confirm { title, question, on_yes }));
-    app.dirty = true;
+    app.view.overlay.open(Overlay::Confirm(Confirm { title, question, on_yes }));
+    app.view.dirty = true;
     Vec::new()
 }
 
@@ -111,20 +112,20 @@ fn override_event(app: &App, failed: &str, to_run: &str) -> Effect {
 /// `x` in Steps: asks to abort the selected step's run, naming it.
 pub fn abort_selected(app: &mut App) -> Vec<Effect> {
     // A running rollback comes first unless the selected step itself is running.
-    let step_running = app.focus == PaneId::Steps
-        && items::steps(&app.runbook)
+    let step_running = app.view.focus == PaneId::Steps
+        && items::steps(&app.model.runbook)
             .get(app.selected(PaneId::Steps))
-            .is_some_and(|s| app.state.step_status(&s.id) == StepStatus::Running);
+            .is_some_and(|s| app.model.state.step_status(&s.id) == StepStatus::Running);
     if !step_running && crate::ui::banner::abort_running(app) {
         return Vec::new();
     }
     let Some(id) = selected_step(app) else { return Vec::new() };
-    if app.state.step_status(&id) != StepStatus::Running {
+    if app.model.state.step_status(&id) != StepStatus::Running {
         app.say(format!("step {id} is not running"), MsgKind::Info);
         return Vec::new();
     }
-    let title = app.runbook.step(&id).map(|s| clean(&s.title)).unwrap_or_default();
-    app.overlay.open(Overlay::Confirm(Confirm {
+    let title = app.model.runbook.step(&id).map(|s| clean(&s.title)).unwrap_or_default();
+    app.view.overlay.open(Overlay::Confirm(Confirm {
         title: "Abort step?".into(),
         question: format!(
             "Abort step {} — {title}? Its whole process group gets TERM, then KILL after 3 s.",
@@ -132,13 +133,13 @@ pub fn abort_selected(app: &mut App) -> Vec<Effect> {
         ),
         on_yes: vec![Effect::AbortRun { kind: RunKind::Step, id }],
     }));
-    app.dirty = true;
+    app.view.dirty = true;
     Vec::new()
 }
 
 /// A line of output from a run of ours.
-pub fn on_output(app: &mut App, kind: RunKind, id: &str, run: u32, line: String) {
-    let buf = app.procs.outputs.entry(run_key(kind, id)).or_default();
+pub fn on_output(m: &mut Model, kind: RunKind, id: &str, run: u32, line: String) {
+    let buf = m.procs.outputs.entry(run_key(kind, id)).or_default();
     if buf.run != run {
         *buf = super::RunOutput { run, ..Default::default() };
     }
@@ -146,7 +147,7 @@ pub fn on_output(app: &mut App, kind: RunKind, id: &str, run: u32, line: String)
 }
 
 /// A run of ours ended: journal it.
-pub fn on_exit(app: &mut App, kind: RunKind, id: &str, run: u32, end: &RunExit) -> Vec<Effect> {
+pub fn on_exit(m: &mut Model, kind: RunKind, id: &str, run: u32, end: &RunExit) -> Vec<Effect> {
     let what = kind.noun();
     let how = match (end.exit_code, &end.error) {
         (_, Some(e)) => clean(e),
@@ -154,15 +155,15 @@ pub fn on_exit(app: &mut App, kind: RunKind, id: &str, run: u32, end: &RunExit) 
         (None, None) => end.signal.map(|s| format!("signal {s}")).unwrap_or_default(),
     };
     let kind_msg = if end.outcome == crate::domain::event::RunOutcome::Ok { MsgKind::Info } else { MsgKind::Warn };
-    app.say(format!("{what} {id} run {run}: {} ({how})", end.outcome.label()), kind_msg);
-    vec![app.append(finished_event(kind, id, run, end))]
+    m.say(format!("{what} {id} run {run}: {} ({how})", end.outcome.label()), kind_msg);
+    vec![m.append(finished_event(kind, id, run, end))]
 }
 
 /// Enter on a step: the output of its last run, loaded from its file when not in memory.
 pub fn on_details(app: &App, index: usize) -> Vec<Effect> {
-    let Some(step) = items::steps(&app.runbook).get(index).map(|s| s.id.clone()) else { return Vec::new() };
-    let Some(last) = app.state.steps.get(&step).and_then(|s| s.last_run()) else { return Vec::new() };
-    let have = app.procs.outputs.get(&run_key(RunKind::Step, &step)).is_some_and(|o| o.run == last.run);
+    let Some(step) = items::steps(&app.model.runbook).get(index).map(|s| s.id.clone()) else { return Vec::new() };
+    let Some(last) = app.model.state.steps.get(&step).and_then(|s| s.last_run()) else { return Vec::new() };
+    let have = app.model.procs.outputs.get(&run_key(RunKind::Step, &step)).is_some_and(|o| o.run == last.run);
     if have {
         return Vec::new();
     }
@@ -171,7 +172,7 @@ pub fn on_details(app: &App, index: usize) -> Vec<Effect> {
 
 /// Lines for the step details view: the last run's output, newest last.
 pub fn output_lines(app: &App, step: &str) -> Vec<String> {
-    let Some(o) = app.procs.outputs.get(&run_key(RunKind::Step, step)) else { return Vec::new() };
+    let Some(o) = app.model.procs.outputs.get(&run_key(RunKind::Step, step)) else { return Vec::new() };
     let mut out = vec![format!("── output of run {} ──", o.run)];
     if o.dropped > 0 {
         out.push(format!("… {} earlier lines are in the output file", o.dropped));
