@@ -11,6 +11,8 @@ mod e2e;
 mod messages;
 #[path = "console/plain_clock.rs"]
 mod plain_clock;
+#[path = "console/plain_live.rs"]
+mod plain_live;
 #[path = "console/words.rs"]
 mod words;
 

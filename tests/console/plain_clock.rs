@@ -6,6 +6,7 @@
 //! stays DOWN raises its alarm — none of which happened in plain mode before.
 
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -57,23 +58,94 @@ when = { probe = "gone", down_for = "1s" }
 propose = "full"
 "#;
 
-struct Plain {
+/// `warroom open --plain` as a person at a screen reader runs it: standard
+/// input kept open for typed commands, every line it prints kept as it comes.
+/// Shared with `plain_live.rs`.
+pub(crate) struct Plain {
     child: Child,
     out: Arc<Mutex<String>>,
 }
 
 impl Plain {
-    fn wait_for(&self, what: &str) {
+    /// Starts plain mode on `runbook`, writing `journal`, as operator ana, with `data` as its data dir.
+    pub(crate) fn start(runbook: &Path, journal: &Path, data: &Path) -> Plain {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .args(["open", "--plain", "--journal"])
+            .arg(journal)
+            .arg(runbook)
+            .env("WARROOM_DATA_DIR", data)
+            .env("WARROOM_OPERATOR", "ana")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let out = Arc::new(Mutex::new(String::new()));
+        let sink = out.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut s = sink.lock().unwrap();
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        Plain { child, out }
+    }
+
+    /// Everything printed so far.
+    pub(crate) fn printed(&self) -> String {
+        self.out.lock().unwrap().clone()
+    }
+
+    #[track_caller]
+    pub(crate) fn wait_for(&self, what: &str) {
+        self.wait_for_within(what, Duration::from_secs(60));
+    }
+
+    #[track_caller]
+    pub(crate) fn wait_for_within(&self, what: &str, limit: Duration) {
         let start = Instant::now();
         while !self.out.lock().unwrap().contains(what) {
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "plain mode never printed {what:?}; it printed:\n{}",
-                self.out.lock().unwrap()
-            );
+            assert!(start.elapsed() < limit, "plain mode never printed {what:?}; it printed:\n{}", self.printed());
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+
+    /// The tail starts at the end of the file, like `tail -F`: appends `line`
+    /// to `log` until plain mode prints `what`, so the test knows the tail
+    /// follows before it writes what matters.
+    #[track_caller]
+    pub(crate) fn append_until(&self, log: &Path, line: &str, what: &str) {
+        let start = Instant::now();
+        while !self.out.lock().unwrap().contains(what) {
+            assert!(start.elapsed() < Duration::from_secs(60), "never printed {what:?}:\n{}", self.printed());
+            append(log, line);
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    /// Types one line on plain mode's standard input.
+    pub(crate) fn type_line(&mut self, line: &str) {
+        writeln!(self.child.stdin.as_mut().unwrap(), "{line}").unwrap();
+    }
+
+    /// Types `quit` and waits for the process to end.
+    #[track_caller]
+    pub(crate) fn quit(&mut self) {
+        self.type_line("quit");
+        let start = Instant::now();
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(start.elapsed() < Duration::from_secs(30), "plain mode did not quit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Appends one line to a log file, as the application would.
+pub(crate) fn append(log: &Path, line: &str) {
+    let mut f = std::fs::OpenOptions::new().append(true).open(log).unwrap();
+    writeln!(f, "{line}").unwrap();
 }
 
 impl Drop for Plain {
@@ -90,53 +162,15 @@ fn plain_mode_fails_a_log_criterion_escalates_and_fires_a_trigger() {
     let log = dir.path().join("app.log");
     std::fs::write(&log, "INFO started\n").unwrap();
     let journal = dir.path().join("journal.jsonl");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_warroom"))
-        .args(["open", "--plain", "--journal"])
-        .arg(&journal)
-        .arg(dir.path().join("rb.toml"))
-        .env("WARROOM_DATA_DIR", dir.path())
-        .env("WARROOM_OPERATOR", "ana")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let out = Arc::new(Mutex::new(String::new()));
-    let sink = out.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let mut s = sink.lock().unwrap();
-            s.push_str(&line);
-            s.push('\n');
-        }
-    });
-    let p = Plain { child, out };
+    let mut p = Plain::start(&dir.path().join("rb.toml"), &journal, dir.path());
 
-    // The tail starts at the end of the file, like `tail -F`: keep adding quiet
-    // lines until one has been seen and the criterion passes on it.
-    let append = |line: &str| {
-        let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
-        writeln!(f, "{line}").unwrap();
-    };
-    let start = Instant::now();
-    while !p.out.lock().unwrap().contains("marked no-errors PASS automatically") {
-        assert!(start.elapsed() < Duration::from_secs(60), "never passed:\n{}", p.out.lock().unwrap());
-        append("INFO all quiet");
-        std::thread::sleep(Duration::from_millis(300));
-    }
-    append("ERROR the database went away");
+    p.append_until(&log, "INFO all quiet", "marked no-errors PASS automatically");
+    append(&log, "ERROR the database went away");
     p.wait_for("marked no-errors FAIL automatically");
     p.wait_for("escalated to level L2");
     p.wait_for("ALARM gone-down");
 
-    let mut p = p;
-    writeln!(p.child.stdin.as_mut().unwrap(), "quit").unwrap();
-    let start = Instant::now();
-    while p.child.try_wait().unwrap().is_none() {
-        assert!(start.elapsed() < Duration::from_secs(30), "plain mode did not quit");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    p.quit();
     let text = std::fs::read_to_string(&journal).unwrap();
     for kind in ["\"incident.escalated\"", "\"trigger.fired\"", "\"session.closed\""] {
         assert!(text.contains(kind), "{kind} not journaled:\n{text}");
