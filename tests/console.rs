@@ -5,6 +5,8 @@
 
 #[path = "console/e2e.rs"]
 mod e2e;
+#[path = "console/log_vars.rs"]
+mod log_vars;
 #[path = "console/messages.rs"]
 mod messages;
 #[path = "console/plain_clock.rs"]
