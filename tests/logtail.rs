@@ -43,6 +43,7 @@ fn options(polling: bool) -> TailOptions {
         backoff_max: Duration::from_millis(400),
         healthy_after: Duration::from_secs(30),
         redactor: Default::default(),
+        vars: Default::default(),
     }
 }
 
@@ -466,6 +467,29 @@ fn command_log_runs_in_the_runbook_folder_with_no_stdin() {
     let mut tail = Tail::command("ls; read x && echo got-input || echo no-input; sleep 60", dir.path());
     tail.wait_for_line("no-input");
     assert!(tail.content().contains(&"marker.txt"));
+}
+
+#[test]
+fn command_log_fills_its_vars_shell_quoted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = "printf '%s|' {greeting}; echo; sleep 60";
+    let vars = [("greeting".to_string(), "two words; echo injected".to_string())].into_iter().collect();
+    let opts = TailOptions { vars: std::sync::Arc::new(vars), ..options(false) };
+    let mut tail = Tail::start(&source("cmd", LogTarget::Command { run: run.into() }), dir.path(), opts);
+    // One word, as a step's would be: the `;` in the value runs nothing.
+    tail.wait_for_line("two words; echo injected|");
+    assert!(!tail.content().contains(&"injected"), "{:?}", tail.content());
+}
+
+#[test]
+fn command_log_without_its_vars_says_so_and_runs_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut tail = Tail::command("touch {marker}; sleep 60", dir.path());
+    tail.wait_for_status(
+        "an error status",
+        |s| matches!(s, LogStatus::Error(e) if e.contains("unknown variable {marker}")),
+    );
+    assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing ran");
 }
 
 fn group_alive(pgid: i32) -> bool {

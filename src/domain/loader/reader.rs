@@ -20,6 +20,9 @@ pub(super) struct Ctx<'a> {
     pub diags: Vec<Diagnostic>,
     /// Vars declared in `[vars]` (needed by placeholder checks).
     pub vars: BTreeMap<String, String>,
+    /// What fields filled at load (log paths, link URLs) take: the declared
+    /// vars with the caller's overrides (`vars::effective_vars`).
+    pub filled: BTreeMap<String, String>,
     /// Var names some placeholder used (for the unused-var warning).
     pub used_vars: std::collections::BTreeSet<String>,
     pub ids: super::refs::Ids,
@@ -44,6 +47,7 @@ impl<'a> Ctx<'a> {
             text,
             diags: Vec::new(),
             vars: BTreeMap::new(),
+            filled: BTreeMap::new(),
             used_vars: Default::default(),
             ids: Default::default(),
             programs: Vec::new(),

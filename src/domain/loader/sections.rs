@@ -319,11 +319,13 @@ pub(super) fn log(ctx: &mut Ctx, t: &mut Table, dir: &Path) -> Option<LogSource>
     let target = match exactly_one(ctx, t, &["path", "command"]) {
         Some("path") => t.str(ctx, "path").and_then(|p| {
             ctx.check_command_vars(&p);
-            // File paths take {vars} too (filled here: no shell is involved);
-            // a relative path is relative to the runbook's folder, like steps.
-            let rendered = vars::render_text(p.get_ref(), &ctx.vars).ok()?;
+            // File paths take {vars} too (filled here, with the overrides the
+            // caller passed, so the path shown is the one followed; no shell is
+            // involved); a relative path is relative to the runbook's folder, like steps.
+            let rendered = vars::render_text(p.get_ref(), &ctx.filled).ok()?;
             if rendered.trim().is_empty() {
-                ctx.error(&p.span(), format!("path in {} is empty", t.what));
+                let why = if p.get_ref().trim().is_empty() { "" } else { " once its vars are filled" };
+                ctx.error(&p.span(), format!("path in {} is empty{why}: name the file to follow", t.what));
                 return None;
             }
             let path = PathBuf::from(rendered);
