@@ -88,6 +88,20 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// `text` filled as it will be used (with the caller's overrides), and how
+    /// a message names it: the filled text in quotes, or — when the
+    /// environment changed it — the text as written, since a value from the
+    /// environment may be a secret. `None` when a var is unknown (reported by
+    /// `check_command_vars`).
+    pub fn filled(&self, text: &str) -> Option<(String, String)> {
+        let filled = vars::render_text(text, &self.filled).ok()?;
+        let shown = match vars::render_text(text, &self.vars) {
+            Ok(declared) if declared == filled => format!("\"{}\"", filled.escape_debug()),
+            _ => format!("\"{}\" (as filled from the environment)", text.escape_debug()),
+        };
+        Some((filled, shown))
+    }
+
     /// A command (`run`, `command`): declared vars only, never blank, and its
     /// program remembered so the caller can look for it on PATH.
     pub fn check_command(&mut self, text: &Spanned<String>, field: &str, what: &str, hint: &str) {

@@ -245,14 +245,15 @@ pub(super) fn probe(ctx: &mut Ctx, t: &mut Table) -> Option<Probe> {
 fn probe_http(ctx: &mut Ctx, t: &Table) -> Option<ProbeTarget> {
     let url = t.str(ctx, "url")?;
     ctx.check_command_vars(&url);
-    if let Ok(rendered) = vars::render_text(url.get_ref(), &ctx.vars) {
+    // Checked as it will be used: with the overrides the caller passed.
+    if let Some((rendered, shown)) = ctx.filled(url.get_ref()) {
         if !(rendered.starts_with("http://") || rendered.starts_with("https://")) {
-            ctx.error(&url.span(), format!("url \"{rendered}\" in {} must start with http:// or https://", t.what));
+            ctx.error(&url.span(), format!("url {shown} in {} must start with http:// or https://", t.what));
         } else if let Err(e) = url::Url::parse(&rendered) {
             ctx.error(
                 &url.span(),
                 format!(
-                    "url \"{rendered}\" in {} is not a usable URL ({e}): write it like \"https://host:8443/path\"",
+                    "url {shown} in {} is not a usable URL ({e}): write it like \"https://host:8443/path\"",
                     t.what
                 ),
             );
@@ -301,10 +302,10 @@ fn probe_http(ctx: &mut Ctx, t: &Table) -> Option<ProbeTarget> {
 }
 
 fn check_tcp_addr(ctx: &mut Ctx, addr: &Spanned<String>, what: &str) {
-    let Ok(rendered) = vars::render_text(addr.get_ref(), &ctx.vars) else { return };
+    let Some((rendered, shown)) = ctx.filled(addr.get_ref()) else { return };
     let ok = rendered.rsplit_once(':').is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
     if !ok {
-        ctx.error(&addr.span(), format!("tcp = \"{rendered}\" in {what} must be host:port, like \"db.internal:3306\""));
+        ctx.error(&addr.span(), format!("tcp = {shown} in {what} must be host:port, like \"db.internal:3306\""));
     }
 }
 

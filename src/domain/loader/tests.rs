@@ -502,3 +502,44 @@ fn log_paths_and_links_are_filled_with_the_overrides_passed() {
     assert_eq!(paths(&plain), ["/nonexistent/app.log", "/audit.log", "rb/logs//nonexistent"]);
     assert_eq!(plain.steps[0].links[0].url, "https://grafana.example/d/1");
 }
+
+/// Probe targets are checked as they will be used: a value known only on the
+/// day (or read from `env:NAME`) passes when the environment gives a good one,
+/// and a message that depends on the environment shows the text as written,
+/// never the value (it may be a secret).
+#[test]
+fn probe_targets_are_checked_with_the_overrides_passed() {
+    let text = "[runbook]\nid = \"s\"\n[vars]\nsite = \"env:SITE\"\nhost = \"TBD\"\n\
+                [[probe]]\nid = \"home\"\nurl = \"{site}/health\"\n\
+                [[probe]]\nid = \"db\"\ntcp = \"{host}\"\n";
+    let good = |k: &str| match k {
+        "SITE" => Some("https://shop.example".to_string()),
+        "WARROOM_VAR_host" => Some("db.internal:5432".to_string()),
+        _ => None,
+    };
+    let rb = load_bytes_with_env(Path::new("rb/x.toml"), text.as_bytes(), &good).unwrap().runbook;
+    assert!(matches!(&rb.probes[0].target, ProbeTarget::Http { url, .. } if url == "{site}/health"), "kept as written");
+
+    let bad = |k: &str| match k {
+        "SITE" => Some("shop.example token=s3cret".to_string()),
+        "WARROOM_VAR_host" => Some("db.internal".to_string()),
+        _ => None,
+    };
+    let e: Vec<String> = load_bytes_with_env(Path::new("rb/x.toml"), text.as_bytes(), &bad)
+        .unwrap_err()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        e,
+        [
+            "rb/x.toml:8:7: error: url \"{site}/health\" (as filled from the environment) in [[probe]] \"home\" \
+             must start with http:// or https://",
+            "rb/x.toml:11:7: error: tcp = \"{host}\" (as filled from the environment) in [[probe]] \"db\" must be \
+             host:port, like \"db.internal:3306\"",
+        ]
+    );
+    // Without the environment the written value is checked, and shown.
+    let e = errors(text);
+    assert!(e[1].contains("tcp = \"TBD\" in [[probe]] \"db\""), "{e:?}");
+}
