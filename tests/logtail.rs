@@ -12,6 +12,7 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use regex::Regex;
+use warroom::domain::redact::Redactor;
 use warroom::domain::runbook::{LogSource, LogTarget};
 use warroom::sources::logtail::batch::CUT_MARKER;
 use warroom::sources::logtail::command::STDERR_PREFIX;
@@ -490,6 +491,20 @@ fn command_log_without_its_vars_says_so_and_runs_nothing() {
         |s| matches!(s, LogStatus::Error(e) if e.contains("unknown variable {marker}")),
     );
     assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing ran");
+}
+
+#[test]
+fn a_status_naming_the_path_hides_the_runbooks_secrets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A directory where the file should be: the status names the path.
+    fs::create_dir(dir.path().join("s3cret-dir")).expect("dir");
+    let redactor = Redactor::new([("LOG_TOKEN".to_string(), "s3cret".to_string())], Vec::new());
+    let opts = TailOptions { redactor: std::sync::Arc::new(redactor), ..options(false) };
+    let src = source("app", LogTarget::File { path: dir.path().join("s3cret-dir") });
+    let mut tail = Tail::start(&src, dir.path(), opts);
+    tail.wait_for_status("the error", |s| matches!(s, LogStatus::Error(e) if e.contains("is a directory")));
+    let shown = format!("{:?}", tail.statuses);
+    assert!(!shown.contains("s3cret") && shown.contains("‹LOG_TOKEN›-dir"), "{shown}");
 }
 
 fn group_alive(pgid: i32) -> bool {
