@@ -155,7 +155,7 @@ pub(super) fn links(ctx: &mut Ctx, t: &Table) -> Vec<Link> {
             // Filled here, with the overrides the caller passed: a link is only
             // shown and copied, so the console has no later moment to fill it.
             // An unknown var was reported just above.
-            let Some((filled, shown)) = ctx.filled(url.get_ref()) else { continue };
+            let Some((filled, shown)) = ctx.fill(url.get_ref()) else { continue };
             if check_url(ctx, &Spanned::new(url.span(), filled.clone()), &l.what, &shown) {
                 out.push(Link { title: title.into_inner(), url: filled });
             }

@@ -93,7 +93,7 @@ impl<'a> Ctx<'a> {
     /// environment changed it — the text as written, since a value from the
     /// environment may be a secret. `None` when a var is unknown (reported by
     /// `check_command_vars`).
-    pub fn filled(&self, text: &str) -> Option<(String, String)> {
+    pub fn fill(&self, text: &str) -> Option<(String, String)> {
         let filled = vars::render_text(text, &self.filled).ok()?;
         let shown = match vars::render_text(text, &self.vars) {
             Ok(declared) if declared == filled => format!("\"{}\"", filled.escape_debug()),

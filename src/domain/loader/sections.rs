@@ -246,7 +246,7 @@ fn probe_http(ctx: &mut Ctx, t: &Table) -> Option<ProbeTarget> {
     let url = t.str(ctx, "url")?;
     ctx.check_command_vars(&url);
     // Checked as it will be used: with the overrides the caller passed.
-    if let Some((rendered, shown)) = ctx.filled(url.get_ref()) {
+    if let Some((rendered, shown)) = ctx.fill(url.get_ref()) {
         if !(rendered.starts_with("http://") || rendered.starts_with("https://")) {
             ctx.error(&url.span(), format!("url {shown} in {} must start with http:// or https://", t.what));
         } else if let Err(e) = url::Url::parse(&rendered) {
@@ -302,7 +302,7 @@ fn probe_http(ctx: &mut Ctx, t: &Table) -> Option<ProbeTarget> {
 }
 
 fn check_tcp_addr(ctx: &mut Ctx, addr: &Spanned<String>, what: &str) {
-    let Some((rendered, shown)) = ctx.filled(addr.get_ref()) else { return };
+    let Some((rendered, shown)) = ctx.fill(addr.get_ref()) else { return };
     let ok = rendered.rsplit_once(':').is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
     if !ok {
         ctx.error(&addr.span(), format!("tcp = {shown} in {what} must be host:port, like \"db.internal:3306\""));
