@@ -12,6 +12,7 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use regex::Regex;
+use warroom::domain::redact::Redactor;
 use warroom::domain::runbook::{LogSource, LogTarget};
 use warroom::sources::logtail::batch::CUT_MARKER;
 use warroom::sources::logtail::command::STDERR_PREFIX;
@@ -43,6 +44,7 @@ fn options(polling: bool) -> TailOptions {
         backoff_max: Duration::from_millis(400),
         healthy_after: Duration::from_secs(30),
         redactor: Default::default(),
+        vars: Default::default(),
     }
 }
 
@@ -466,6 +468,43 @@ fn command_log_runs_in_the_runbook_folder_with_no_stdin() {
     let mut tail = Tail::command("ls; read x && echo got-input || echo no-input; sleep 60", dir.path());
     tail.wait_for_line("no-input");
     assert!(tail.content().contains(&"marker.txt"));
+}
+
+#[test]
+fn command_log_fills_its_vars_shell_quoted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = "printf '%s|' {greeting}; echo; sleep 60";
+    let vars = [("greeting".to_string(), "two words; echo injected".to_string())].into_iter().collect();
+    let opts = TailOptions { vars: std::sync::Arc::new(vars), ..options(false) };
+    let mut tail = Tail::start(&source("cmd", LogTarget::Command { run: run.into() }), dir.path(), opts);
+    // One word, as a step's would be: the `;` in the value runs nothing.
+    tail.wait_for_line("two words; echo injected|");
+    assert!(!tail.content().contains(&"injected"), "{:?}", tail.content());
+}
+
+#[test]
+fn command_log_without_its_vars_says_so_and_runs_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut tail = Tail::command("touch {marker}; sleep 60", dir.path());
+    tail.wait_for_status(
+        "an error status",
+        |s| matches!(s, LogStatus::Error(e) if e.contains("unknown variable {marker}")),
+    );
+    assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing ran");
+}
+
+#[test]
+fn a_status_naming_the_path_hides_the_runbooks_secrets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A directory where the file should be: the status names the path.
+    fs::create_dir(dir.path().join("s3cret-dir")).expect("dir");
+    let redactor = Redactor::new([("LOG_TOKEN".to_string(), "s3cret".to_string())], Vec::new());
+    let opts = TailOptions { redactor: std::sync::Arc::new(redactor), ..options(false) };
+    let src = source("app", LogTarget::File { path: dir.path().join("s3cret-dir") });
+    let mut tail = Tail::start(&src, dir.path(), opts);
+    tail.wait_for_status("the error", |s| matches!(s, LogStatus::Error(e) if e.contains("is a directory")));
+    let shown = format!("{:?}", tail.statuses);
+    assert!(!shown.contains("s3cret") && shown.contains("‹LOG_TOKEN›-dir"), "{shown}");
 }
 
 fn group_alive(pgid: i32) -> bool {

@@ -5,13 +5,13 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::domain::diagnostic::Diagnostic;
-use crate::domain::loader::load_bytes;
+use crate::domain::loader::load_bytes_with_env;
 pub use crate::domain::loader::Loaded;
 use crate::domain::loader::ProgramUse;
 
-/// Loads and validates `path`. An unreadable or missing file is one
-/// diagnostic; a world-writable file gets a warning (its commands would run
-/// as whoever opens it).
+/// Loads and validates `path`, with this process's `WARROOM_VAR_*` overrides.
+/// An unreadable or missing file is one diagnostic; a world-writable file gets
+/// a warning (its commands would run as whoever opens it).
 pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let file = path.display().to_string();
     let bytes = match std::fs::read(path) {
@@ -37,7 +37,8 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             ));
         }
     }
-    match load_bytes(path, &bytes) {
+    // `WARROOM_VAR_*` overrides apply to what the loader fills (log paths, link URLs).
+    match load_bytes_with_env(path, &bytes, &|k| std::env::var(k).ok()) {
         Ok(mut loaded) => {
             super::session_journal::remember(&loaded.runbook);
             let dir = loaded.runbook.dir.clone();

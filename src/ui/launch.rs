@@ -201,6 +201,7 @@ pub fn console(l: Launch, o: Options) -> Ended {
             &session.app.model.runbook,
             &session.app.model.runbook.dir,
             session.app.model.redactor.clone(),
+            &session.app.model.vars,
             tx.clone(),
         );
         if plain {

@@ -25,9 +25,16 @@ use crate::ui::text::clean;
 /// Starts a tail for every `[[log]]`; relative paths are taken from `dir` (the
 /// runbook's folder). Keep the handles for as long as the console runs: dropping
 /// them stops the tails and kills command logs' process groups.
-/// Every line is redacted with `redactor` (the console's, built from the runbook's secrets).
-pub fn start_tails(runbook: &Runbook, dir: &Path, redactor: Arc<Redactor>, tx: EventSender) -> Vec<LogHandle> {
-    let opts = TailOptions { redactor, ..TailOptions::default() };
+/// Every line is redacted with `redactor` (the console's, built from the runbook's secrets);
+/// command logs' `{name}` are filled from `vars` (the model's, with `WARROOM_VAR_*` overrides).
+pub fn start_tails(
+    runbook: &Runbook,
+    dir: &Path,
+    redactor: Arc<Redactor>,
+    vars: &BTreeMap<String, String>,
+    tx: EventSender,
+) -> Vec<LogHandle> {
+    let opts = TailOptions { redactor, vars: Arc::new(vars.clone()), ..TailOptions::default() };
     runbook.logs.iter().map(|l| spawn_log_with(l, dir, tx.clone(), opts.clone())).collect()
 }
 

@@ -26,16 +26,14 @@ fn secret(ctx: &mut Ctx, v: &Spanned<String>, what: &str) -> Option<HeaderValue>
 }
 
 /// A literal URL must be absolute http(s); `env:` ones are checked when sending.
-fn check_url(ctx: &mut Ctx, url: &Spanned<String>, what: &str) -> bool {
+/// `url` is checked; the message names it as `shown` (quoted).
+fn check_url(ctx: &mut Ctx, url: &Spanned<String>, what: &str, shown: &str) -> bool {
     let u = url.get_ref();
     let ok = (u.starts_with("http://") || u.starts_with("https://")) && url::Url::parse(u).is_ok();
     if !ok || u.chars().any(char::is_control) {
         ctx.error(
             &url.span(),
-            format!(
-                "url \"{}\" in {what} is not a usable http(s) URL: write it like \"https://host/path\"",
-                u.escape_debug()
-            ),
+            format!("url {shown} in {what} is not a usable http(s) URL: write it like \"https://host/path\""),
         );
         return false;
     }
@@ -60,7 +58,9 @@ pub(super) fn channel(ctx: &mut Ctx, t: &mut Table) -> Option<Channel> {
     let url = t.req_str(ctx, "url", "\"env:GOLIVE_WEBHOOK_URL\"").and_then(|u| {
         let v = secret(ctx, &u, &format!("url of {what}"))?;
         match &v {
-            HeaderValue::Literal(_) if !check_url(ctx, &u, &what) => None,
+            HeaderValue::Literal(_) if !check_url(ctx, &u, &what, &format!("\"{}\"", u.get_ref().escape_debug())) => {
+                None
+            }
             _ => Some(v),
         }
     });
@@ -152,8 +152,12 @@ pub(super) fn links(ctx: &mut Ctx, t: &Table) -> Vec<Link> {
         let url = l.req_str(ctx, "url", "\"https://grafana.example/d/abc\"");
         if let (Some(title), Some(url)) = (title, url) {
             ctx.check_command_vars(&url);
-            if check_url(ctx, &url, &l.what) {
-                out.push(Link { title: title.into_inner(), url: url.into_inner() });
+            // Filled here, with the overrides the caller passed: a link is only
+            // shown and copied, so the console has no later moment to fill it.
+            // An unknown var was reported just above.
+            let Some((filled, shown)) = ctx.fill(url.get_ref()) else { continue };
+            if check_url(ctx, &Spanned::new(url.span(), filled.clone()), &l.what, &shown) {
+                out.push(Link { title: title.into_inner(), url: filled });
             }
         }
     }

@@ -68,8 +68,22 @@ pub const IMPLICIT_PHASE: &str = "steps";
 
 /// `path` names the file in diagnostics and sets `Runbook.path`/`dir`
 /// (dir = the path's parent, or "."). `Err` holds every problem: the errors,
-/// plus any warnings, in file order.
+/// plus any warnings, in file order. Fields filled at load (log paths, link
+/// URLs) get the declared vars, as when no `WARROOM_VAR_*` is set.
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> {
+    load_bytes_with_env(path, bytes, &|_| None)
+}
+
+/// [`load_bytes`], with `env` (the process environment, read by the caller)
+/// giving the `WARROOM_VAR_<name>` overrides and `env:NAME` values that fields
+/// filled at load take (`vars::effective_vars`), as the commands and URLs
+/// filled at run time do (docs/runbook-format.md, "`[vars]` and `{placeholders}`").
+/// `Runbook.vars` stays as written.
+pub fn load_bytes_with_env(
+    path: &Path,
+    bytes: &[u8],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let file = path.display().to_string();
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -119,7 +133,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> 
         return Err(empty());
     }
     let mut ctx = Ctx::new(file, text);
-    let runbook = build(&mut ctx, doc.get_ref(), path);
+    let runbook = build(&mut ctx, doc.get_ref(), path, env);
     let mut diags = std::mem::take(&mut ctx.diags);
     let programs = std::mem::take(&mut ctx.programs);
     diags.sort_by_key(|d| (d.line, d.col));
@@ -185,7 +199,7 @@ fn read_all<T>(
     out
 }
 
-fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
+fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Runbook {
     for (k, _) in doc.iter() {
         let key: &str = k.get_ref();
         if !SECTIONS.contains(&key) {
@@ -214,6 +228,7 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path) -> Runbook {
     if let Some(t) = single(ctx, doc, "vars") {
         ctx.vars = sections::vars_table(ctx, &t);
     }
+    ctx.filled = crate::domain::vars::effective_vars(&ctx.vars, env);
     // `[runbook]` was checked to be a table above; not one: no second error here.
     let secret_rules = match doc.get("runbook").map(|v| v.get_ref()) {
         Some(DeValue::Table(_)) => single(ctx, doc, "runbook").map(|t| secrets::read(ctx, &t)),

@@ -20,6 +20,9 @@ pub(super) struct Ctx<'a> {
     pub diags: Vec<Diagnostic>,
     /// Vars declared in `[vars]` (needed by placeholder checks).
     pub vars: BTreeMap<String, String>,
+    /// What fields filled at load (log paths, link URLs) take: the declared
+    /// vars with the caller's overrides (`vars::effective_vars`).
+    pub filled: BTreeMap<String, String>,
     /// Var names some placeholder used (for the unused-var warning).
     pub used_vars: std::collections::BTreeSet<String>,
     pub ids: super::refs::Ids,
@@ -44,6 +47,7 @@ impl<'a> Ctx<'a> {
             text,
             diags: Vec::new(),
             vars: BTreeMap::new(),
+            filled: BTreeMap::new(),
             used_vars: Default::default(),
             ids: Default::default(),
             programs: Vec::new(),
@@ -82,6 +86,20 @@ impl<'a> Ctx<'a> {
             let span = self.placeholder_span(&text.span(), &inner);
             self.error(&span, msg);
         }
+    }
+
+    /// `text` filled as it will be used (with the caller's overrides), and how
+    /// a message names it: the filled text in quotes, or — when the
+    /// environment changed it — the text as written, since a value from the
+    /// environment may be a secret. `None` when a var is unknown (reported by
+    /// `check_command_vars`).
+    pub fn fill(&self, text: &str) -> Option<(String, String)> {
+        let filled = vars::render_text(text, &self.filled).ok()?;
+        let shown = match vars::render_text(text, &self.vars) {
+            Ok(declared) if declared == filled => format!("\"{}\"", filled.escape_debug()),
+            _ => format!("\"{}\" (as filled from the environment)", text.escape_debug()),
+        };
+        Some((filled, shown))
     }
 
     /// A command (`run`, `command`): declared vars only, never blank, and its

@@ -245,14 +245,15 @@ pub(super) fn probe(ctx: &mut Ctx, t: &mut Table) -> Option<Probe> {
 fn probe_http(ctx: &mut Ctx, t: &Table) -> Option<ProbeTarget> {
     let url = t.str(ctx, "url")?;
     ctx.check_command_vars(&url);
-    if let Ok(rendered) = vars::render_text(url.get_ref(), &ctx.vars) {
+    // Checked as it will be used: with the overrides the caller passed.
+    if let Some((rendered, shown)) = ctx.fill(url.get_ref()) {
         if !(rendered.starts_with("http://") || rendered.starts_with("https://")) {
-            ctx.error(&url.span(), format!("url \"{rendered}\" in {} must start with http:// or https://", t.what));
+            ctx.error(&url.span(), format!("url {shown} in {} must start with http:// or https://", t.what));
         } else if let Err(e) = url::Url::parse(&rendered) {
             ctx.error(
                 &url.span(),
                 format!(
-                    "url \"{rendered}\" in {} is not a usable URL ({e}): write it like \"https://host:8443/path\"",
+                    "url {shown} in {} is not a usable URL ({e}): write it like \"https://host:8443/path\"",
                     t.what
                 ),
             );
@@ -301,10 +302,10 @@ fn probe_http(ctx: &mut Ctx, t: &Table) -> Option<ProbeTarget> {
 }
 
 fn check_tcp_addr(ctx: &mut Ctx, addr: &Spanned<String>, what: &str) {
-    let Ok(rendered) = vars::render_text(addr.get_ref(), &ctx.vars) else { return };
+    let Some((rendered, shown)) = ctx.fill(addr.get_ref()) else { return };
     let ok = rendered.rsplit_once(':').is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
     if !ok {
-        ctx.error(&addr.span(), format!("tcp = \"{rendered}\" in {what} must be host:port, like \"db.internal:3306\""));
+        ctx.error(&addr.span(), format!("tcp = {shown} in {what} must be host:port, like \"db.internal:3306\""));
     }
 }
 
@@ -319,11 +320,13 @@ pub(super) fn log(ctx: &mut Ctx, t: &mut Table, dir: &Path) -> Option<LogSource>
     let target = match exactly_one(ctx, t, &["path", "command"]) {
         Some("path") => t.str(ctx, "path").and_then(|p| {
             ctx.check_command_vars(&p);
-            // File paths take {vars} too (filled here: no shell is involved);
-            // a relative path is relative to the runbook's folder, like steps.
-            let rendered = vars::render_text(p.get_ref(), &ctx.vars).ok()?;
+            // File paths take {vars} too (filled here, with the overrides the
+            // caller passed, so the path shown is the one followed; no shell is
+            // involved); a relative path is relative to the runbook's folder, like steps.
+            let rendered = vars::render_text(p.get_ref(), &ctx.filled).ok()?;
             if rendered.trim().is_empty() {
-                ctx.error(&p.span(), format!("path in {} is empty", t.what));
+                let why = if p.get_ref().trim().is_empty() { "" } else { " once its vars are filled" };
+                ctx.error(&p.span(), format!("path in {} is empty{why}: name the file to follow", t.what));
                 return None;
             }
             let path = PathBuf::from(rendered);

@@ -458,3 +458,88 @@ fn distinct_without_two_approvals_warns() {
         loaded.warnings
     );
 }
+
+/// `WARROOM_VAR_<name>` (and a var's `env:NAME`) reach what the loader fills:
+/// the log path followed, and a link's URL; `Runbook.vars` keeps what is written.
+#[test]
+fn log_paths_and_links_are_filled_with_the_overrides_passed() {
+    let text = "[runbook]\nid = \"s\"\n[vars]\nworkdir = \"/nonexistent\"\nlogs = \"env:LOG_DIR\"\n\
+                dash = \"https://grafana.example\"\n\
+                [[log]]\nid = \"app\"\npath = \"{workdir}/app.log\"\n\
+                [[log]]\nid = \"audit\"\npath = \"{logs}/audit.log\"\n\
+                [[log]]\nid = \"rel\"\npath = \"{logs}\"\n\
+                [[step]]\nid = \"look\"\ntitle = \"Look\"\nmanual = true\n\
+                links = [{ title = \"Board\", url = \"{dash}/d/1\" }]\n";
+    let paths = |rb: &Runbook| -> Vec<String> {
+        rb.logs
+            .iter()
+            .map(|l| match &l.target {
+                LogTarget::File { path } => path.display().to_string(),
+                LogTarget::Command { run } => run.clone(),
+            })
+            .collect()
+    };
+    let env = |k: &str| match k {
+        "WARROOM_VAR_workdir" => Some("/tmp/x".to_string()),
+        "WARROOM_VAR_DASH" => Some("https://other.example".to_string()),
+        "LOG_DIR" => Some("/var/log/shop".to_string()),
+        _ => None,
+    };
+    let over = load_bytes_with_env(Path::new("rb/x.toml"), text.as_bytes(), &env).unwrap().runbook;
+    assert_eq!(paths(&over), ["/tmp/x/app.log", "/var/log/shop/audit.log", "/var/log/shop"]);
+    assert_eq!(over.steps[0].links[0].url, "https://other.example/d/1");
+    assert_eq!(over.vars["workdir"], "/nonexistent", "vars stay as written");
+
+    // Without the environment: the declared values (an unset env:NAME is empty).
+    let e = errors(text);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("rb/x.toml:15:8: error: path in [[log]] \"rel\" is empty once its vars are filled"),
+        "{e:?}"
+    );
+    let text = text.replace("path = \"{logs}\"", "path = \"logs/{workdir}\"");
+    let plain = load(&text).unwrap().runbook;
+    assert_eq!(paths(&plain), ["/nonexistent/app.log", "/audit.log", "rb/logs//nonexistent"]);
+    assert_eq!(plain.steps[0].links[0].url, "https://grafana.example/d/1");
+}
+
+/// Probe targets are checked as they will be used: a value known only on the
+/// day (or read from `env:NAME`) passes when the environment gives a good one,
+/// and a message that depends on the environment shows the text as written,
+/// never the value (it may be a secret).
+#[test]
+fn probe_targets_are_checked_with_the_overrides_passed() {
+    let text = "[runbook]\nid = \"s\"\n[vars]\nsite = \"env:SITE\"\nhost = \"TBD\"\n\
+                [[probe]]\nid = \"home\"\nurl = \"{site}/health\"\n\
+                [[probe]]\nid = \"db\"\ntcp = \"{host}\"\n";
+    let good = |k: &str| match k {
+        "SITE" => Some("https://shop.example".to_string()),
+        "WARROOM_VAR_host" => Some("db.internal:5432".to_string()),
+        _ => None,
+    };
+    let rb = load_bytes_with_env(Path::new("rb/x.toml"), text.as_bytes(), &good).unwrap().runbook;
+    assert!(matches!(&rb.probes[0].target, ProbeTarget::Http { url, .. } if url == "{site}/health"), "kept as written");
+
+    let bad = |k: &str| match k {
+        "SITE" => Some("shop.example token=s3cret".to_string()),
+        "WARROOM_VAR_host" => Some("db.internal".to_string()),
+        _ => None,
+    };
+    let e: Vec<String> = load_bytes_with_env(Path::new("rb/x.toml"), text.as_bytes(), &bad)
+        .unwrap_err()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        e,
+        [
+            "rb/x.toml:8:7: error: url \"{site}/health\" (as filled from the environment) in [[probe]] \"home\" \
+             must start with http:// or https://",
+            "rb/x.toml:11:7: error: tcp = \"{host}\" (as filled from the environment) in [[probe]] \"db\" must be \
+             host:port, like \"db.internal:3306\"",
+        ]
+    );
+    // Without the environment the written value is checked, and shown.
+    let e = errors(text);
+    assert!(e[1].contains("tcp = \"TBD\" in [[probe]] \"db\""), "{e:?}");
+}

@@ -139,7 +139,12 @@ impl Batcher {
     }
 
     /// Sends a status when it differs from the last one sent (lines before it go first).
-    pub fn status(&mut self, status: LogStatus) {
+    pub fn status(&mut self, mut status: LogStatus) {
+        // A status can name the file followed, whose path may hold a var's
+        // secret value (an `env:NAME` var): hidden like the lines.
+        if let LogStatus::Error(text) | LogStatus::Restarting { reason: text, .. } = &mut status {
+            self.redactor.redact_in_place(text);
+        }
         if self.status.as_ref() == Some(&status) {
             return;
         }

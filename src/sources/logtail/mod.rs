@@ -10,6 +10,7 @@ pub mod file;
 pub mod lines;
 pub mod watch;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 use crate::domain::redact::Redactor;
 use crate::domain::runbook::{LogSource, LogTarget};
+use crate::domain::vars;
 use crate::sources::{EventSender, LogStatus, SourceEvent};
 
 use batch::Batcher;
@@ -38,6 +40,11 @@ pub struct TailOptions {
     pub healthy_after: Duration,
     /// Hides the runbook's secrets in every line, before anything else sees it.
     pub redactor: Arc<Redactor>,
+    /// What a command log's `{name}` placeholders are filled with when it
+    /// starts, shell-quoted as in steps: the effective vars (the runbook's
+    /// `[vars]` with `WARROOM_VAR_*` overrides, `vars::effective_vars`).
+    /// A file log's path was filled when the runbook was loaded.
+    pub vars: Arc<BTreeMap<String, String>>,
 }
 
 impl Default for TailOptions {
@@ -52,6 +59,7 @@ impl Default for TailOptions {
             backoff_max: Duration::from_secs(30),
             healthy_after: Duration::from_secs(10),
             redactor: Default::default(),
+            vars: Default::default(),
         }
     }
 }
@@ -98,15 +106,18 @@ pub fn spawn_log_with(source: &LogSource, dir: &Path, tx: EventSender, opts: Tai
             std::thread::Builder::new().name(name).spawn(move || tail.run())
         }
         LogTarget::Command { run } => {
-            let cmd = command::CommandLog::new(
-                run.clone(),
-                dir.to_path_buf(),
-                opts,
-                batch,
-                wake_rx,
-                stop.clone(),
-                pgid.clone(),
-            );
+            let run = match vars::render_command(run, &opts.vars) {
+                Ok(run) => run,
+                // The loader lets only declared vars through, so this is a
+                // caller that passed no vars: say so on the log's status line.
+                Err(e) => {
+                    let status = LogStatus::Error(format!("command not started: {e}"));
+                    let _ = err_tx.try_send(SourceEvent::LogStatus { log: source.id.clone(), status });
+                    return LogHandle { stop, wake: wake_tx, pgid };
+                }
+            };
+            let cmd =
+                command::CommandLog::new(run, dir.to_path_buf(), opts, batch, wake_rx, stop.clone(), pgid.clone());
             std::thread::Builder::new().name(name).spawn(move || cmd.run())
         }
     };

@@ -1,0 +1,186 @@
+//! `WARROOM_VAR_<name>` overrides a declared var wherever a `{name}` is filled
+//! (docs/runbook-format.md, "`[vars]` and `{placeholders}`"), log sources
+//! included: a `[[log]] path` and a `[[log]] command` follow what the override
+//! names, not the value written in `[vars]`. The real binary in plain mode,
+//! its lines read as they come; errors written where the override points turn
+//! "no errors" criteria to FAIL.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// `workdir` names a folder that does not exist: only the override makes the logs readable.
+const RUNBOOK: &str = r#"[runbook]
+id = "logvars"
+title = "Log vars"
+
+[vars]
+workdir = "/nonexistent/warroom-logvars"
+
+[[log]]
+id = "file"
+path = "{workdir}/app.log"
+error = "ERROR"
+
+[[log]]
+id = "cmd"
+command = "tail -n +1 -F {workdir}/cmd.log"
+error = "ERROR"
+
+[[criterion]]
+id = "file-quiet"
+title = "No errors in the file log"
+severity = "high"
+on_fail = "evaluate"
+auto = { log = "file", max_errors = 0, window = "1m" }
+
+[[criterion]]
+id = "cmd-quiet"
+title = "No errors in the command log"
+severity = "high"
+on_fail = "evaluate"
+auto = { log = "cmd", max_errors = 0, window = "1m" }
+"#;
+
+struct Plain {
+    child: Child,
+    out: Arc<Mutex<String>>,
+}
+
+impl Plain {
+    /// `warroom open --plain` on `runbook` with `WARROOM_VAR_workdir=workdir`.
+    fn open(runbook: &Path, workdir: &Path, data: &Path) -> Plain {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .args(["open", "--plain", "--journal"])
+            .arg(data.join("journal.jsonl"))
+            .arg(runbook)
+            .env("WARROOM_DATA_DIR", data)
+            .env("WARROOM_OPERATOR", "ana")
+            .env("WARROOM_VAR_workdir", workdir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let out = Arc::new(Mutex::new(String::new()));
+        let sink = out.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut s = sink.lock().unwrap();
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        Plain { child, out }
+    }
+
+    fn printed(&self, what: &str) -> bool {
+        self.out.lock().unwrap().contains(what)
+    }
+}
+
+impl Drop for Plain {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn append(file: &Path, line: &str) {
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(file).unwrap();
+    writeln!(f, "{line}").unwrap();
+}
+
+#[test]
+fn an_overridden_var_moves_file_and_command_logs() {
+    let data = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let runbook = data.path().join("rb.toml");
+    std::fs::write(&runbook, RUNBOOK).unwrap();
+    let p = Plain::open(&runbook, work.path(), data.path());
+
+    // A file tail starts at the end of the file, like `tail -F`: keep writing
+    // errors where the override points until both criteria have seen one.
+    let want = ["marked file-quiet FAIL automatically", "marked cmd-quiet FAIL automatically"];
+    let start = Instant::now();
+    while !want.iter().all(|w| p.printed(w)) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the logs under WARROOM_VAR_workdir were never followed; plain mode printed:\n{}",
+            p.out.lock().unwrap()
+        );
+        append(&work.path().join("app.log"), "ERROR the database went away");
+        append(&work.path().join("cmd.log"), "ERROR the queue is stuck");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// The full-screen console in a real tmux (a private server): the Logs pane
+/// names the file the override points to and shows what is written there.
+#[test]
+fn the_logs_pane_follows_the_overridden_path() {
+    let data = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir_in("/tmp").unwrap();
+    let runbook = data.path().join("rb.toml");
+    std::fs::write(&runbook, RUNBOOK).unwrap();
+    let log = work.path().join("app.log");
+    let tmux = Tmux { socket: format!("wr-logvars-{}", std::process::id()) };
+    let cmd = format!(
+        "WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana TERM=xterm-256color \
+         WARROOM_VAR_workdir={work} {bin} open {rb} --journal {data}/journal.jsonl",
+        data = data.path().display(),
+        work = work.path().display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+        rb = runbook.display(),
+    );
+    tmux.run(&["new-session", "-d", "-s", "logs", "-x", "200", "-y", "50", &cmd]);
+    tmux.wait_screen("the console", |s| s.contains("Logs"));
+    tmux.run(&["send-keys", "-t", "logs", "4"]);
+    let shown = log.display().to_string();
+    tmux.wait_screen("the overridden path", |s| s.contains(&shown));
+    // The tail starts at the end of the file: write until a line shows.
+    let start = Instant::now();
+    while !tmux.screen().contains("ERROR written under the override") {
+        assert!(start.elapsed() < Duration::from_secs(60), "no line from {shown} on screen:\n{}", tmux.screen());
+        append(&log, "ERROR written under the override");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert!(!tmux.screen().contains("/nonexistent"), "the declared path is not shown:\n{}", tmux.screen());
+    tmux.run(&["send-keys", "-t", "logs", "q"]);
+}
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "logs"])
+    }
+
+    fn wait_screen(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if cond(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(60), "timed out waiting for {what}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
