@@ -83,6 +83,23 @@ impl App {
         App { model, view }
     }
 
+    /// A word the status line always shows first (`DEMO`, `REHEARSAL`, the time machine's).
+    pub fn with_badge(mut self, badge: Option<&'static str>) -> App {
+        self.view.badge = badge;
+        self
+    }
+
+    /// The screen may differ now: the front end draws it at its own pace.
+    pub fn changed(&mut self) {
+        self.view.dirty = true;
+    }
+
+    /// Opens a dialog on top of any open (`overlay::stack`).
+    pub fn open(&mut self, dialog: super::overlay::Overlay) {
+        self.view.overlay.open(dialog);
+        self.view.dirty = true;
+    }
+
     /// Fold journal records in (ours and others'): `Model::fold`.
     pub fn fold(&mut self, records: &[Record]) {
         if self.model.fold(records) {
@@ -140,11 +157,11 @@ impl App {
         let mut effects = match ev {
             SourceEvent::JournalChanged => vec![Effect::PollJournal],
             SourceEvent::RunOutput { kind, id, run, line } => {
-                super::wiring::steps::on_output(&mut self.model, kind, &id, run, line);
+                super::wiring::run_ends::on_output(&mut self.model, kind, &id, run, line);
                 return Vec::new();
             }
             SourceEvent::RunExited { kind, id, run, end } => {
-                super::wiring::steps::on_exit(&mut self.model, kind, &id, run, &end)
+                super::wiring::run_ends::on_exit(&mut self.model, kind, &id, run, &end)
             }
             SourceEvent::Probe(p) => super::wiring::probes::on_probe(&mut self.model, p),
             SourceEvent::LogLines { log, lines } => {
@@ -222,7 +239,7 @@ impl App {
             {
                 self.view.focus = PaneId::Logs;
                 let up = m.kind == MouseEventKind::ScrollUp;
-                super::logs_live::pane_key(self, if up { Action::MoveUp } else { Action::MoveDown });
+                super::logs_view::pane_key(self, if up { Action::MoveUp } else { Action::MoveDown });
             }
             (MouseEventKind::ScrollDown, Some((p, _))) => {
                 self.view.focus = p;
@@ -367,7 +384,7 @@ impl App {
         }
         if pane == PaneId::Logs {
             if let Some(log) = self.model.runbook.logs.get(self.selected(pane)).map(|l| l.id.clone()) {
-                super::logs_live::search_step(self, &log, forward);
+                super::logs_view::search_step(self, &log, forward);
             }
             return;
         }
@@ -432,7 +449,7 @@ impl App {
             Action::PageDown | Action::PageUp | Action::Top | Action::Bottom
                 if self.view.focus == PaneId::Logs && !self.model.runbook.logs.is_empty() =>
             {
-                super::logs_live::pane_key(self, action)
+                super::logs_view::pane_key(self, action)
             }
             Action::MoveDown => self.move_by(1),
             Action::MoveUp => self.move_by(-1),
@@ -467,7 +484,7 @@ impl App {
                         super::overlay::details::DetailsView::new(self.view.focus, self.selected(self.view.focus));
                     self.view.overlay.open(Overlay::Details(view));
                     if self.view.focus == PaneId::Steps {
-                        return super::wiring::steps::on_details(self, self.selected(PaneId::Steps));
+                        return super::step_keys::on_details(self, self.selected(PaneId::Steps));
                     }
                 }
             }
@@ -500,7 +517,7 @@ impl App {
                 self.view.focus,
                 self.selected(self.view.focus),
             ))),
-            Action::Follow => super::logs_live::toggle_follow(self),
+            Action::Follow => super::logs_view::toggle_follow(self),
             Action::SearchNext => self.search_step(true),
             Action::SearchPrev => self.search_step(false),
             Action::Help => self.view.overlay.open(Overlay::Help { scroll: 0 }),
@@ -525,8 +542,8 @@ impl App {
                 }
                 self.view.overlay.open(Overlay::Confirm(overlay::confirm::Confirm::quit(&running)));
             }
-            Action::RunStep => return super::wiring::steps::run_selected(self),
-            Action::AbortStep => return super::wiring::steps::abort_selected(self),
+            Action::RunStep => return super::step_keys::run_selected(self),
+            Action::AbortStep => return super::step_keys::abort_selected(self),
             Action::DeclareIncident => return self.declare_incident(),
             Action::Escalate => return self.escalate_incident(),
             Action::Acknowledge => return self.acknowledge_incident(),

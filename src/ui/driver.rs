@@ -45,7 +45,7 @@ impl Session {
         let quit = self.run_effects(effects);
         // Whatever the input was, the screen may now differ: the front end
         // draws at its own pace (the full-screen loop at most 20 times a second).
-        self.app.view.dirty = true;
+        self.app.changed();
         quit
     }
 
@@ -120,7 +120,7 @@ impl Session {
                         if self.app.view.mouse {
                             let _ = terminal::set_mouse(true);
                         }
-                        self.app.view.dirty = true;
+                        self.app.changed();
                         self.repaint = true;
                     }
                 }

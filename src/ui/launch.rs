@@ -155,7 +155,7 @@ pub fn console(l: Launch, o: Options) -> Ended {
     let operator = o.settings.operator.clone();
     let read_only =
         if o.read_only { Some("watching only (--read-only)".to_string()) } else { opened.read_only_reason.clone() };
-    let mut app = App::new(AppConfig {
+    let app = App::new(AppConfig {
         runbook: l.runbook,
         operator: operator.clone(),
         read_only,
@@ -165,8 +165,8 @@ pub fn console(l: Launch, o: Options) -> Ended {
         config_dir,
         symbols: Symbols::for_term(o.settings.term.as_deref()),
         now: crate::sources::clock::now(),
-    });
-    app.view.badge = l.badge;
+    })
+    .with_badge(l.badge);
     let opened_warnings = std::mem::take(&mut opened.warnings);
     let mut session = Session::new(app, opened);
     if session.app.model.read_only.is_none() {

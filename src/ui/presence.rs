@@ -165,7 +165,6 @@ impl Session {
             markdown: handover::markdown(&h),
             scroll: 0,
         };
-        self.app.view.overlay.open(Overlay::Handover(view));
-        self.app.view.dirty = true;
+        self.app.open(Overlay::Handover(view));
     }
 }

@@ -40,8 +40,8 @@ pub fn replay(journal: &Path, runbook: Runbook, at: Option<usize>, badge: Option
         config_dir,
         symbols: Symbols::for_term(o.settings.term.as_deref()),
         now: crate::sources::clock::now(),
-    });
-    app.view.badge = badge;
+    })
+    .with_badge(badge);
     // Another runbook's file draws another runbook's panes: said at once.
     if let Some(id) = crate::domain::report::session_runbook(&records).filter(|id| *id != app.model.runbook.id) {
         app.say(

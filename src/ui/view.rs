@@ -36,7 +36,7 @@ pub struct View {
     /// Last confirmed search, for `n` / `N`.
     pub last_search: Option<(PaneId, String)>,
     /// Where each log is read: following or held, the last search (`ui::logs_live`).
-    pub logs: super::logs_live::LogsView,
+    pub logs: super::logs_view::LogsView,
     /// Something changed since the last draw.
     pub dirty: bool,
     /// A word the status line always shows first, whatever the width (`DEMO`).

@@ -159,3 +159,47 @@ fn the_function_reader_finds_signatures_and_bodies() {
     assert!(body.contains("app.model.x = 1;") && !body.contains("not code"), "{body}");
     assert_eq!(fn_name(&fns[1].1), "other");
 }
+
+/// Files outside the view layer: the model and its source handlers, the
+/// session and its driver, plain mode and the launch. They change the view
+/// only through `App`'s methods (`open`, `changed`, `with_badge`, `on_key`…).
+const NOT_VIEW: &[&str] = &[
+    "ui/model.rs",
+    "ui/wiring/",
+    "ui/logs_live.rs",
+    "ui/activity.rs",
+    "ui/messages.rs",
+    "ui/session/",
+    "ui/driver.rs",
+    "ui/plain.rs",
+    "ui/presence.rs",
+    "ui/launch.rs",
+    "ui/replay_launch.rs",
+];
+
+#[test]
+fn only_the_view_layer_changes_the_view() {
+    let assign = regex::Regex::new(r"\bview\.[\w.]+(\[[^\]]*\])?\s*(=|\+=|-=)[^=]").expect("regex");
+    let call = regex::Regex::new(
+        r"\bview\.\w+(\.\w+)*\.(push|insert|remove|clear|open|take_top|settle|select|retain|extend|get_mut|take)\(",
+    )
+    .expect("regex");
+    let borrow = regex::Regex::new(r"&mut\s+[\w.]*\bview\.\w+").expect("regex");
+    let mut bad = Vec::new();
+    let mut checked = 0;
+    for f in ui_files() {
+        let name = f.to_string_lossy().replace('\\', "/");
+        if !NOT_VIEW.iter().any(|p| name.contains(p)) {
+            continue;
+        }
+        checked += 1;
+        let text = fs::read_to_string(&f).expect("readable");
+        for (n, l) in text.lines().map(code_only).enumerate() {
+            if assign.is_match(l) || call.is_match(l) || borrow.is_match(l) {
+                bad.push(format!("{name}:{}: {}", n + 1, l.trim()));
+            }
+        }
+    }
+    assert!(checked >= 15, "expected the model layer, session and driver files; found {checked}");
+    assert!(bad.is_empty(), "outside the view layer the view changes through App's methods:\n{}", bad.join("\n"));
+}

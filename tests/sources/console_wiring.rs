@@ -122,7 +122,7 @@ async fn r_asks_runs_journals_and_x_aborts() {
     assert_eq!(c.cause.as_deref(), Some("step hello run 1 exited 3"));
     // Enter shows the output.
     // (stdout and stderr are two pipes: their relative order is by arrival, not fixed.)
-    let mut lines = warroom::ui::wiring::steps::output_lines(&s.app, "hello");
+    let mut lines = warroom::ui::step_keys::output_lines(&s.app, "hello");
     assert_eq!(lines.remove(0), "── output of run 1 ──");
     lines.sort();
     assert_eq!(lines, vec!["hello from hello", "oops"]);

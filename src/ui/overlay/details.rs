@@ -116,7 +116,7 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                         ),
                     ));
                 }
-                let output = crate::ui::wiring::steps::output_lines(app, &s.id);
+                let output = crate::ui::step_keys::output_lines(app, &s.id);
                 if !output.is_empty() {
                     out.push(Line::from(""));
                     out.extend(output.into_iter().map(|l| Line::from(clean(&l))));

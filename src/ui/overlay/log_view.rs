@@ -1,7 +1,7 @@
 //! Enter on a log: the log full-screen, its whole kept buffer with the
 //! journal's acts between the lines, and the Logs pane's own keys (PageUp /
 //! PageDown, `g`/`G`, `F`, `/`, `n`/`N`; `j`/`k` one line). One view state
-//! with the pane (`ui::logs_live`), so leaving keeps the place (docs/console.md, "Logs").
+//! with the pane (`ui::logs_view`), so leaving keeps the place (docs/console.md, "Logs").
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -16,7 +16,7 @@ use crate::ui::action::Action;
 use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::styled;
-use crate::ui::logs_live;
+use crate::ui::logs_view;
 use crate::ui::panes::logs::{header_state, timeline_line_from};
 use crate::ui::panes::PaneId;
 use crate::ui::text::{clean, fit};
@@ -45,7 +45,7 @@ pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
             Some(DialogAction::Close) => {}
             Some(DialogAction::Submit) => {
                 if !q.is_empty() {
-                    logs_live::search_start(app, &log, &q);
+                    logs_view::search_start(app, &log, &q);
                 }
             }
             _ => match key.code {
@@ -92,7 +92,7 @@ pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
             | Action::SearchPrev),
         ) => {
             app.view.dismissed = app.model.messages.said();
-            logs_live::pane_key(app, a);
+            logs_view::pane_key(app, a);
         }
         _ => {}
     }
@@ -106,9 +106,9 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
     if v.shift > 0 {
         title = format!("{title} · from column {}", v.shift + 1);
     }
-    if let Some(q) = logs_live::search_query(app).filter(|_| v.typing.is_none()) {
-        let n = logs_live::count_matches(app, drawn, &l.id, &q);
-        let typed = logs_live::search_text(app).map(clean).unwrap_or_default();
+    if let Some(q) = logs_view::search_query(app).filter(|_| v.typing.is_none()) {
+        let n = logs_view::count_matches(app, drawn, &l.id, &q);
+        let typed = logs_view::search_text(app).map(clean).unwrap_or_default();
         title = format!("{title} · /{typed}: {n} line{}", if n == 1 { "" } else { "s" });
     }
     // Scrolling, F, / and n/N are the Logs pane's keys; sideways and close the log view's.
@@ -165,9 +165,9 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
     let mut rows = vec![Line::from(styled(app, Role::Muted, fit(&clean(&about), w)))];
     let room = (inner.height as usize).saturating_sub(1);
     drawn.log_rows.insert(l.id.clone(), room);
-    let query = logs_live::search_query(app);
+    let query = logs_view::search_query(app);
     rows.extend(
-        logs_live::visible(app, &l.id, room)
+        logs_view::visible(app, &l.id, room)
             .into_iter()
             .map(|r| timeline_line_from(app, &l.id, r, query.as_deref(), w, v.shift)),
     );

@@ -83,7 +83,7 @@ fn on_log_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
         Some(DialogAction::Submit) => {
             if !s.query.is_empty() {
                 if let Some(log) = app.model.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) {
-                    crate::ui::logs_live::search_start(app, &log, &s.query);
+                    crate::ui::logs_view::search_start(app, &log, &s.query);
                 }
             }
             return close();

@@ -15,7 +15,7 @@ use crate::domain::runbook::{LogSource, LogTarget};
 use crate::sources::{LineLevel, LogStatus};
 use crate::ui::app::App;
 use crate::ui::chrome::{pane_block, plain, styled};
-use crate::ui::logs_live;
+use crate::ui::logs_view;
 use crate::ui::text::{clean, contains_ci, pad};
 use crate::ui::theme::Role;
 use crate::ui::timefmt;
@@ -41,16 +41,16 @@ pub fn share(height: usize, logs: usize, selected: usize) -> (usize, Vec<usize>)
 /// Cleaned: a tail's error names files and OS messages.
 pub fn header_state(app: &App, log: &str) -> String {
     let status = app.model.live.log_status.get(log);
-    if logs_live::following(app) {
-        return clean(&logs_live::status_word(status));
+    if logs_view::following(app) {
+        return clean(&logs_view::status_word(status));
     }
     let mut s = "follow off".to_string();
-    let new = logs_live::new_below(app, log);
+    let new = logs_view::new_below(app, log);
     if new > 0 {
         s.push_str(&format!(" · {new} new"));
     }
     if !matches!(status, Some(LogStatus::Following | LogStatus::Polling)) {
-        s.push_str(&format!(" · {}", logs_live::status_word(status)));
+        s.push_str(&format!(" · {}", logs_view::status_word(status)));
     }
     clean(&s)
 }
@@ -140,7 +140,7 @@ fn compact(app: &App, l: &LogSource, selected: bool, query: Option<&str>, w: usi
     let id =
         styled(app, if selected { Role::Selection } else { Role::Header }, pad(&format!(" {}", clean(&l.id)), id_w));
     let rest = w.saturating_sub(id_w);
-    let mut line = match logs_live::latest_line(app, &l.id) {
+    let mut line = match logs_view::latest_line(app, &l.id) {
         Some(r) => timeline_line(app, &l.id, r, query, rest),
         None => Line::from(styled(app, Role::Muted, pad(&format!(" {}", header_state(app, &l.id)), rest))),
     };
@@ -149,16 +149,16 @@ fn compact(app: &App, l: &LogSource, selected: bool, query: Option<&str>, w: usi
 }
 
 pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, area: Rect) {
-    let query = logs_live::search_query(app);
+    let query = logs_view::search_query(app);
     let sel = app.selected(PaneId::Logs);
     let sel_id = app.model.runbook.logs.get(sel).map(|l| l.id.clone());
     // The title: follow off and the search count first; the rest when it fits.
-    let held = !logs_live::following(app);
-    let new = sel_id.as_deref().map_or(0, |id| logs_live::new_below(app, id));
+    let held = !logs_view::following(app);
+    let new = sel_id.as_deref().map_or(0, |id| logs_view::new_below(app, id));
     let found = match (&query, &sel_id) {
         (Some(q), Some(id)) => {
-            let n = logs_live::count_matches(app, drawn, id, q);
-            let typed = logs_live::search_text(app).map(clean).unwrap_or_default();
+            let n = logs_view::count_matches(app, drawn, id, q);
+            let typed = logs_view::search_text(app).map(clean).unwrap_or_default();
             Some(format!("/{typed}: {n} line{}", if n == 1 { "" } else { "s" }))
         }
         _ => None,
@@ -194,7 +194,7 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ar
         map.push(Some(i));
         let room = n - 1;
         drawn.log_rows.insert(l.id.clone(), room);
-        let mut shown: Vec<Line> = logs_live::visible(app, &l.id, room)
+        let mut shown: Vec<Line> = logs_view::visible(app, &l.id, room)
             .into_iter()
             .map(|r| timeline_line(app, &l.id, r, query.as_deref(), w))
             .collect();
@@ -246,11 +246,11 @@ mod tests {
             let lines = (0..50)
                 .map(|i| LogLine { at: at(i), level: LineLevel::Info, text: format!("{log} line {i}"), marker: false })
                 .collect();
-            logs_live::on_lines(&mut app.model, log.into(), lines);
-            logs_live::on_status(&mut app.model, log.into(), LogStatus::Following);
+            crate::ui::logs_live::on_lines(&mut app.model, log.into(), lines);
+            crate::ui::logs_live::on_status(&mut app.model, log.into(), LogStatus::Following);
         }
         let ev = EventKind::StepStarted { step: "deploy".into(), run: 1, command: "true".into(), output: "o".into() };
-        logs_live::on_record(
+        crate::ui::logs_live::on_record(
             &mut app.model,
             &Record::new(GENESIS, 1, at(48) + Duration::milliseconds(500), "ana", &ev),
         );
@@ -278,7 +278,7 @@ mod tests {
         // a log line even when a journal act came after it.
         let ev =
             EventKind::ProbeChanged { probe: "api".into(), health: crate::domain::event::ProbeHealth::Up, cause: None };
-        logs_live::on_record(&mut a.model, &Record::new(GENESIS, 2, at(59), "ana", &ev));
+        crate::ui::logs_live::on_record(&mut a.model, &Record::new(GENESIS, 2, at(59), "ana", &ev));
         let s = screen(&mut a, 70, 4);
         assert!(s.contains("app") && s.contains("app line 49") && s.contains("watchdog line 49"), "{s}");
     }
@@ -286,8 +286,8 @@ mod tests {
     #[test]
     fn held_view_says_follow_off_in_the_title_and_every_header() {
         let mut a = app();
-        logs_live::toggle_follow(&mut a);
-        logs_live::on_lines(
+        logs_view::toggle_follow(&mut a);
+        crate::ui::logs_live::on_lines(
             &mut a.model,
             "app".into(),
             vec![LogLine { at: at(55), level: LineLevel::Error, text: "ERROR late".into(), marker: false }],
@@ -296,7 +296,7 @@ mod tests {
         assert!(!s.contains("following") && !s.contains("ERROR late"), "{s}");
         assert!(s.contains("follow off (F) · 1 new"), "{s}");
         assert_eq!(s.matches("follow off").count(), 3, "title and both headers:\n{s}");
-        logs_live::pane_key(&mut a, crate::ui::action::Action::Bottom);
+        logs_view::pane_key(&mut a, crate::ui::action::Action::Bottom);
         let s = screen(&mut a, 120, 12);
         assert!(s.contains("ERROR late") && !s.contains("follow off"), "{s}");
         assert_eq!(s.matches("following").count(), 2, "{s}");
@@ -305,7 +305,7 @@ mod tests {
     #[test]
     fn the_title_counts_the_search_as_typed_and_the_hit_is_shown() {
         let mut a = app();
-        logs_live::search_start(&mut a, "app", "App LINE 3");
+        logs_view::search_start(&mut a, "app", "App LINE 3");
         let s = screen(&mut a, 120, 12);
         // "app line 3" and "app line 30" … "app line 39": 11 lines, the newest hit shown.
         assert!(s.contains("/App LINE 3: 11 lines"), "{s}");
@@ -316,7 +316,7 @@ mod tests {
     #[test]
     fn tiny_sizes_never_panic_in_the_pane_or_full_screen() {
         let mut a = app();
-        logs_live::search_start(&mut a, "app", "line");
+        logs_view::search_start(&mut a, "app", "line");
         for (w, h) in [(1, 1), (2, 3), (3, 2), (10, 4), (5, 40), (200, 3)] {
             screen(&mut a, w, h);
             let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
@@ -330,8 +330,8 @@ mod tests {
     #[test]
     fn a_held_view_with_room_to_spare_stays_held() {
         let mut a = app();
-        logs_live::toggle_follow(&mut a);
-        logs_live::on_lines(
+        logs_view::toggle_follow(&mut a);
+        crate::ui::logs_live::on_lines(
             &mut a.model,
             "app".into(),
             vec![LogLine { at: at(55), level: LineLevel::Info, text: "came while held".into(), marker: false }],

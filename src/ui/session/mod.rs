@@ -151,9 +151,11 @@ impl Session {
     /// Fills and starts the automatic sends of what was written (after each
     /// batch of effects, and each report of the journal writer).
     pub fn flush_sends(&mut self) {
-        // A rehearsal's clock runs fast: a tick-old "now" is minutes old
-        // there, and a message would say a time (and time left) already past.
-        if !self.pending_sends.is_empty() && crate::sources::clock::speed() > 1 {
+        // A message is filled at the clock's present, not the last tick's: a
+        // tick-old "now" is up to a second old, and minutes old on a
+        // rehearsal's faster clock, so the time (and time left) it says
+        // would already be past.
+        if !self.pending_sends.is_empty() {
             self.app.model.advance_now(crate::sources::clock::now());
         }
         for event in std::mem::take(&mut self.pending_sends) {

@@ -1,17 +1,19 @@
-//! Processes, probes and auto-verdicts wired into the console.
+//! Source events into the console's model: each handler takes `&mut Model`
+//! (never the view) and may return effects (journal appends).
 //!
-//! - `steps`: `r` runs the selected step (always asks first, naming it; a step
-//!   held up by an earlier failure asks to override it), `x` aborts it, run
-//!   output is kept for the details view, a run's end is journaled.
+//! - `run_ends`: a run's output is kept for the details view, its end journaled.
 //! - `probes`: each attempt goes into the probe's history; health changes are
 //!   journaled as `probe.changed`; auto-verdicts are evaluated on every source
 //!   event and every tick.
 //!
-//! Spawning runs and the journal outbox are the session's (`ui::session`).
+//! - `channels`: a delivery's retries and outcome, journaled.
+//!
+//! Spawning runs and the journal outbox are the session's (`ui::session`);
+//! the keys on a step are the view's (`ui::step_keys`).
 
 pub mod channels;
 pub mod probes;
-pub mod steps;
+pub mod run_ends;
 
 use std::collections::{BTreeMap, VecDeque};
 

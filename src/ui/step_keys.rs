@@ -1,22 +1,22 @@
-//! The console's side of steps: `r`, `x`, run output and run ends. Pure (no I/O):
-//! everything that touches the world is an `Effect` the loop runs (`runs.rs`).
+//! The keys on a step: `r` runs the selected step (always asks first, naming it;
+//! a step held up by an earlier failure asks to override it), `x` aborts it,
+//! Enter loads its last run's output for the details. Pure (no I/O):
+//! everything that touches the world is an `Effect` the driver runs
+//! (`ui::session::runs`). Run output and ends arrive in `ui::wiring::run_ends`.
 
 use crate::domain::event::{EventKind, RunKind};
 use crate::domain::state::StepStatus;
 use crate::domain::step_gate::{gate, StepGate};
 use crate::domain::vars;
-use crate::sources::steps::finished_event;
-use crate::sources::RunExit;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::effect::Effect;
 use crate::ui::items;
-use crate::ui::model::Model;
 use crate::ui::overlay::confirm::Confirm;
 use crate::ui::overlay::Overlay;
 use crate::ui::panes::PaneId;
 use crate::ui::text::clean;
 
-use super::run_key;
+use crate::ui::wiring::run_key;
 
 fn selected_step(app: &mut App) -> Option<String> {
     if app.view.focus != PaneId::Steps {
@@ -135,28 +135,6 @@ pub fn abort_selected(app: &mut App) -> Vec<Effect> {
     }));
     app.view.dirty = true;
     Vec::new()
-}
-
-/// A line of output from a run of ours.
-pub fn on_output(m: &mut Model, kind: RunKind, id: &str, run: u32, line: String) {
-    let buf = m.procs.outputs.entry(run_key(kind, id)).or_default();
-    if buf.run != run {
-        *buf = super::RunOutput { run, ..Default::default() };
-    }
-    buf.push(line);
-}
-
-/// A run of ours ended: journal it.
-pub fn on_exit(m: &mut Model, kind: RunKind, id: &str, run: u32, end: &RunExit) -> Vec<Effect> {
-    let what = kind.noun();
-    let how = match (end.exit_code, &end.error) {
-        (_, Some(e)) => clean(e),
-        (Some(c), _) => format!("exit {c}"),
-        (None, None) => end.signal.map(|s| format!("signal {s}")).unwrap_or_default(),
-    };
-    let kind_msg = if end.outcome == crate::domain::event::RunOutcome::Ok { MsgKind::Info } else { MsgKind::Warn };
-    m.say(format!("{what} {id} run {run}: {} ({how})", end.outcome.label()), kind_msg);
-    vec![m.append(finished_event(kind, id, run, end))]
 }
 
 /// Enter on a step: the output of its last run, loaded from its file when not in memory.
