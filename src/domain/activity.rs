@@ -42,21 +42,49 @@ pub fn describe(r: &Record) -> Option<Act> {
         return None;
     }
     let ev = r.event()?;
-    let mut note = false;
-    let text = match ev {
-        EventKind::NoteAdded { text } => {
-            note = true;
-            format!("noted: {text}")
+    if !is_an_act(&ev) {
+        return None;
+    }
+    let note = matches!(ev, EventKind::NoteAdded { .. });
+    Some(Act { at: r.ts, by: r.operator.clone(), text: sentence(&ev), note })
+}
+
+/// Whether a person did this (the feed and the notices list only those):
+/// not what sources write by themselves, nor a console's automatic send.
+fn is_an_act(ev: &EventKind) -> bool {
+    !matches!(
+        ev,
+        EventKind::CriterionMarked { source: MarkSource::Auto, .. }
+            | EventKind::SessionOpened { .. }
+            | EventKind::SessionClosed {}
+            | EventKind::ProbeChanged { .. }
+            | EventKind::TriggerFired { .. }
+            | EventKind::TriggerCleared { .. }
+            | EventKind::MessageSent { on: Some(_), .. }
+    )
+}
+
+/// Any event as what its author did, after their name ("marked db-backup
+/// PASS", "probe api is DOWN (…)"): the activity feed, the notices and plain
+/// mode's lines say the same words. Outside text is left as written; whoever
+/// prints it cleans it.
+pub fn sentence(ev: &EventKind) -> String {
+    match ev {
+        EventKind::NoteAdded { text } => format!("noted: {text}"),
+        EventKind::CriterionMarked { criterion, verdict, source: MarkSource::Auto, note, cause } => {
+            let why = cause.as_ref().or(note.as_ref()).map(|n| format!(" ({n})")).unwrap_or_default();
+            format!("marked {criterion} {} automatically{why}", verdict.label())
         }
-        EventKind::CriterionMarked { source: MarkSource::Auto, .. } => return None,
         EventKind::CriterionMarked { criterion, verdict, note: why, .. } => {
-            let why = why.map(|n| format!(" ({n})")).unwrap_or_default();
+            let why = why.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
             format!("marked {criterion} {}{why}", verdict.label())
         }
         EventKind::StepStarted { step, run, .. } => format!("started step {step} (run {run})"),
-        EventKind::StepFinished { step, run, outcome, exit_code, .. } => {
-            format!("ended step {step} run {run}: {}", outcome_words(outcome, exit_code))
-        }
+        EventKind::StepFinished { step, run, outcome, exit_code, duration_ms, .. } => format!(
+            "ended step {step} run {run}: {} after {}",
+            outcome_words(*outcome, *exit_code),
+            super::labels::duration(*duration_ms)
+        ),
         EventKind::StepTicked { step, done: true } => format!("ticked step {step} done"),
         EventKind::StepTicked { step, done: false } => format!("unticked step {step}"),
         EventKind::StepOverridden { step, reason } => format!("let later steps run past {step}: {reason}"),
@@ -79,27 +107,32 @@ pub fn describe(r: &Record) -> Option<Act> {
         EventKind::RollbackApproved { rollback } => format!("approved rollback {rollback}"),
         EventKind::RollbackStarted { rollback, run, .. } => format!("fired rollback {rollback} (run {run})"),
         EventKind::RollbackFinished { rollback, run, outcome, exit_code, .. } => {
-            format!("ended rollback {rollback} run {run}: {}", outcome_words(outcome, exit_code))
+            format!("ended rollback {rollback} run {run}: {}", outcome_words(*outcome, *exit_code))
         }
         EventKind::MessageCopied { template, .. } => format!("copied the {template} message"),
         EventKind::OperatorSwitched { to, .. } => format!("handed the keyboard to {to}"),
         EventKind::MessageSent { template, channel, on: None, .. } => {
             format!("sent the {template} message to {channel}")
         }
+        EventKind::MessageSent { template, channel, on: Some(on), .. } => {
+            format!("sent the {template} message to {channel} (automatic, on {on})")
+        }
         // A delivery that failed is told whoever triggered it: the channel needs a look.
         EventKind::MessageFailed { template, channel, error, .. } => {
             format!("could not send the {template} message to {channel}: {error}")
         }
         EventKind::T0Set { t0 } => format!("set T-0 to {}", t0.format("%Y-%m-%d %H:%M UTC")),
-        EventKind::SessionOpened { .. }
-        | EventKind::SessionClosed {}
-        | EventKind::ProbeChanged { .. }
-        | EventKind::TriggerFired { .. }
-        | EventKind::TriggerCleared { .. }
-        // An automatic delivery (send_on) is the console's doing, not a person's act.
-        | EventKind::MessageSent { .. } => return None,
-    };
-    Some(Act { at: r.ts, by: r.operator.clone(), text, note })
+        EventKind::SessionOpened { .. } => "joined the session".to_string(),
+        EventKind::SessionClosed {} => "left the session".to_string(),
+        EventKind::ProbeChanged { probe, health, cause } => {
+            let why = cause.as_ref().map(|c| format!(" ({c})")).unwrap_or_default();
+            format!("probe {probe} is {}{why}", health.label())
+        }
+        EventKind::TriggerFired { trigger, propose, cause } => {
+            format!("ALARM {trigger}: {cause} — proposes rollback {propose}")
+        }
+        EventKind::TriggerCleared { trigger } => format!("alarm {trigger} cleared"),
+    }
 }
 
 /// Whether a note names the item `id` as a word of its own ("db-backup

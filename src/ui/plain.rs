@@ -9,7 +9,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::signal::unix::{signal, SignalKind};
 
 use crate::domain::decision;
-use crate::domain::event::{Decision, EventKind, MarkSource, Verdict};
+use crate::domain::event::{Decision, EventKind, Verdict};
 use crate::domain::record::Record;
 use crate::domain::state::StepStatus;
 use crate::sources::{EventReceiver, EventSender};
@@ -89,58 +89,14 @@ pub fn summary(s: &Session) -> Vec<String> {
     v
 }
 
-/// One journal record as a sentence.
+/// One journal record as a line: its time, who, and what they did in the
+/// words the activity feed uses (`domain::activity::sentence`).
 pub fn describe(r: &Record) -> String {
-    let who = clean(&r.operator);
-    let at = timefmt::hms(r.ts);
     let what = match r.event() {
-        None => format!("recorded {}", clean(&r.kind)),
-        Some(ev) => match ev {
-            EventKind::SessionOpened { .. } => "joined the session".into(),
-            EventKind::SessionClosed {} => "left the session".into(),
-            EventKind::OperatorSwitched { from, to } => {
-                format!("handed the keyboard from {} to {}", clean(&from), clean(&to))
-            }
-            EventKind::CriterionMarked { criterion, verdict, note, source, cause } => {
-                let by = if source == MarkSource::Auto { " automatically" } else { "" };
-                let extra = note.or(cause).map(|n| format!(" ({})", clean(&n))).unwrap_or_default();
-                format!("marked {} {}{by}{extra}", clean(&criterion), verdict.label())
-            }
-            EventKind::NoteAdded { text } => format!("noted: {}", clean(&text)),
-            EventKind::StepStarted { step, run, .. } => format!("started step {} (run {run})", clean(&step)),
-            EventKind::StepFinished { step, outcome, exit_code, duration_ms, .. } => format!(
-                "step {} ended {}{} after {}",
-                clean(&step),
-                outcome.label(),
-                exit_code.map(|c| format!(", exit {c}")).unwrap_or_default(),
-                timefmt::ms(duration_ms)
-            ),
-            EventKind::StepTicked { step, done } => {
-                format!("ticked step {} {}", clean(&step), if done { "done" } else { "not done" })
-            }
-            EventKind::DecisionRecorded { decision, reason, .. } => {
-                format!("recorded the decision {}: {}", decision.as_str(), clean(&reason))
-            }
-            EventKind::ProbeChanged { probe, health, cause } => format!(
-                "probe {} is {}{}",
-                clean(&probe),
-                health.label(),
-                cause.map(|c| format!(" ({})", clean(&c))).unwrap_or_default()
-            ),
-            EventKind::IncidentDeclared { level, .. } => format!("declared an incident at level {}", clean(&level)),
-            EventKind::IncidentEscalated { level, .. } => format!("escalated to level {}", clean(&level)),
-            EventKind::IncidentAcknowledged { level } => format!("acknowledged level {}", clean(&level)),
-            EventKind::IncidentResolved { .. } => "resolved the incident".into(),
-            EventKind::TriggerFired { trigger, propose, cause } => {
-                format!("ALARM {}: {} — proposes rollback {}", clean(&trigger), clean(&cause), clean(&propose))
-            }
-            EventKind::TriggerCleared { trigger } => format!("alarm {} cleared", clean(&trigger)),
-            // Everything else in the words the activity feed uses (which
-            // rollback, its outcome, the new severity), never a raw kind.
-            other => crate::domain::activity::describe(r).map_or_else(|| clean(other.name()), |a| clean(&a.text)),
-        },
+        Some(ev) => crate::domain::activity::sentence(&ev),
+        None => format!("recorded {}", r.kind),
     };
-    format!("{at} {who}: {what}")
+    format!("{} {}: {}", timefmt::hms(r.ts), clean(&r.operator), clean(&what))
 }
 
 /// What a typed line asks for: an event to append, or words to print.

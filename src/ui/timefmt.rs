@@ -10,18 +10,9 @@ pub fn hm(t: DateTime<Utc>) -> String {
     t.format("%H:%M").to_string()
 }
 
-/// `850ms`, `12s`, `3m05s`, `1h02m`.
+/// `850ms`, `12s`, `3m05s`, `1h02m` (`domain::labels::duration`).
 pub fn ms(ms: u64) -> String {
-    let s = ms / 1000;
-    if ms < 1000 {
-        format!("{ms}ms")
-    } else if s < 60 {
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else {
-        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
-    }
+    crate::domain::labels::duration(ms)
 }
 
 /// A countdown `mm:ss` (or `h:mm:ss`); negative shows as `-mm:ss` (overdue).

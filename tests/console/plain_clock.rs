@@ -167,7 +167,7 @@ fn plain_mode_fails_a_log_criterion_escalates_and_fires_a_trigger() {
     p.append_until(&log, "INFO all quiet", "marked no-errors PASS automatically");
     append(&log, "ERROR the database went away");
     p.wait_for("marked no-errors FAIL automatically");
-    p.wait_for("escalated to level L2");
+    p.wait_for("noted the escalation to L2 (its time was up)");
     p.wait_for("ALARM gone-down");
 
     p.quit();

@@ -56,8 +56,8 @@ fn plain_mode_fails_the_log_criterion_escalates_and_raises_the_error_alarm() {
         .output()
         .unwrap();
     assert!(declared.status.success(), "{}", String::from_utf8_lossy(&declared.stderr));
-    p.wait_for("bob: declared an incident at level L1");
-    p.wait_for("ana: escalated to level L2");
+    p.wait_for("bob: declared an incident: checkout errors (level L1)");
+    p.wait_for("ana: noted the escalation to L2 (its time was up)");
     p.wait_for("note: no acknowledgement in time: escalated to L2");
 
     // The trigger counts whole clock minutes: it fires once the error's minute has ended.

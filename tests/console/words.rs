@@ -24,7 +24,7 @@ fn finished(outcome: RunOutcome) -> EventKind {
 fn plain_mode_says_outcomes_and_health_in_words() {
     let r = Record::new("", 1, t(10), "ana@bastion", &finished(RunOutcome::TimedOut));
     let line = warroom::ui::plain::describe(&r);
-    assert!(line.contains("step backup ended timed out after"), "{line}");
+    assert!(line.contains("ended step backup run 1: timed out after 30s"), "{line}");
     let probe = EventKind::ProbeChanged { probe: "db".into(), health: ProbeHealth::Down, cause: None };
     let line = warroom::ui::plain::describe(&Record::new("", 2, t(11), "probe", &probe));
     assert!(line.contains("probe db is DOWN"), "{line}");
