@@ -93,6 +93,21 @@ impl ProbeHealth {
     }
 }
 
+/// A duration as every screen, line and report says it: `850ms`, `12s`,
+/// `3m05s`, `1h02m`.
+pub fn duration(ms: u64) -> String {
+    let s = ms / 1000;
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,17 +130,3 @@ mod tests {
     }
 }
 
-/// A duration as every screen, line and report says it: `850ms`, `12s`,
-/// `3m05s`, `1h02m`.
-pub fn duration(ms: u64) -> String {
-    let s = ms / 1000;
-    if ms < 1000 {
-        format!("{ms}ms")
-    } else if s < 60 {
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else {
-        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
-    }
-}
