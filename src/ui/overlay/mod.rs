@@ -4,6 +4,15 @@
 //! per dialog (`layer`, `[dialog.<name>]` in keys.toml): by default `Esc`
 //! closes any of them and `q` never quits the app: in overlays without a
 //! text field `q` closes too; in text fields it is just a letter.
+//!
+//! A handler is `fn on_key(app: &App, dialog: &mut D, key) -> Handled`: it
+//! changes only its own dialog's state and reads the rest. It reads the whole
+//! `App` (its model and its view) rather than `&Model` and a `&Keymap` apart
+//! because the line builders it shares with drawing (details, help, messages,
+//! templates) read `&App`, and the keys resolve through the view's keymap.
+//! What it does beyond its own state is an effect: `Effect::Say`,
+//! `Effect::Run(action)`, `Effect::Model(..)`, `Effect::View(..)` (applied by
+//! `App::apply` in [`on_key`]) and the driver's effects (journal appends, copy, runs).
 
 pub mod activity;
 pub mod confirm;
@@ -101,7 +110,11 @@ pub fn act(app: &App, layer: Layer, key: &KeyEvent) -> Option<DialogAction> {
     app.view.keymap.dialog_action(layer, key)
 }
 
-/// A key for the top dialog: its handler answers, the stack applies it.
+/// A key for the top dialog: its handler reads the app and answers with a
+/// transition and effects; the effects that change the app are applied here
+/// (`App::apply`, before the transition, so a dialog an action opens takes
+/// the handler's place), the stack applies the transition, and the rest go
+/// to the driver.
 pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let Some(mut top) = app.view.overlay.take_top() else { return Vec::new() };
     let below = app.view.overlay.len();
@@ -125,8 +138,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Note(n) => note::on_key(app, n, key),
         Overlay::Activity { scroll } => activity::on_key(app, scroll, key),
     };
+    let rest = app.apply(effects);
     app.view.overlay.settle(below, top, t);
-    effects
+    rest
 }
 
 /// Draws the open dialogs, bottom to top.
