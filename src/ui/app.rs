@@ -15,7 +15,7 @@ use crate::domain::state::StepStatus;
 use crate::sources::SourceEvent;
 
 use super::action::Action;
-use super::effect::Effect;
+use super::effect::{Effect, ModelChange, ViewChange};
 use super::items;
 use super::keymap::Keymap;
 use super::layout::Layout;
@@ -256,12 +256,55 @@ impl App {
 
     /// False (and says why) when this console may not write: every act checks it first.
     pub(crate) fn writable(&mut self) -> bool {
-        if let Some(reason) = &self.model.read_only {
-            let r = reason.clone();
-            self.say(format!("read-only: {r}"), MsgKind::Warn);
-            return false;
+        match self.refusal() {
+            Some(why) => {
+                self.apply(vec![why]);
+                false
+            }
+            None => true,
         }
-        true
+    }
+
+    /// Why this console may not write, as the message saying so (`None`: it may).
+    pub(crate) fn refusal(&self) -> Option<Effect> {
+        let r = self.model.read_only.as_ref()?;
+        Some(Effect::Say(format!("read-only: {r}"), MsgKind::Warn))
+    }
+
+    /// Applies the effects that change only the app (a dialog's answer: say,
+    /// run an action, a model or view change), in order; returns the others,
+    /// with those the actions asked for in their place, for the driver.
+    pub fn apply(&mut self, effects: Vec<Effect>) -> Vec<Effect> {
+        let mut rest = Vec::new();
+        for e in effects {
+            match e {
+                Effect::Say(text, kind) => self.say(text, kind),
+                Effect::Run(action) => {
+                    let more = self.update(action);
+                    rest.extend(self.apply(more));
+                }
+                Effect::Model(change) => {
+                    match change {
+                        ModelChange::MessagesRead => self.model.messages_read(),
+                        ModelChange::SwitchOperator(to) => self.model.switch_operator(&to),
+                        ModelChange::ReviewAlarm(key) => self.model.review_alarm(key),
+                    }
+                    self.view.dirty = true;
+                }
+                Effect::View(change) => {
+                    match change {
+                        ViewChange::Select(pane, index) => self.select(pane, index),
+                        ViewChange::LastSearch(pane, query) => self.view.last_search = Some((pane, query)),
+                        ViewChange::Dismiss => self.view.dismissed = self.model.messages.said(),
+                        ViewChange::LogKey(action) => super::logs_view::pane_key(self, action),
+                        ViewChange::LogSearch { log, query } => super::logs_view::search_start(self, &log, &query),
+                    }
+                    self.view.dirty = true;
+                }
+                other => rest.push(other),
+            }
+        }
+        rest
     }
 
     /// Whether this console journals what sources produce (`Model::sources_may_journal`).
@@ -289,8 +332,14 @@ impl App {
     }
 
     pub fn mark_criterion(&mut self, id: &str, verdict: Verdict) -> Vec<Effect> {
-        if !self.writable() {
-            return Vec::new();
+        let effects = self.criterion_mark(id, verdict);
+        self.apply(effects)
+    }
+
+    /// What marking criterion `id` does, as effects (what is said, then what is journaled).
+    pub(crate) fn criterion_mark(&self, id: &str, verdict: Verdict) -> Vec<Effect> {
+        if let Some(why) = self.refusal() {
+            return vec![why];
         }
         let Some(c) = self.model.runbook.criterion(id) else { return Vec::new() };
         let current = self.model.state.verdict(id);
@@ -300,18 +349,21 @@ impl App {
 
     /// Ticks a manual step done, or unticks it.
     pub fn tick_step(&mut self, id: &str) -> Vec<Effect> {
+        let effects = self.step_tick(id);
+        self.apply(effects)
+    }
+
+    /// What ticking step `id` does, as effects (what is said, then what is journaled).
+    pub(crate) fn step_tick(&self, id: &str) -> Vec<Effect> {
         let Some(step) = self.model.runbook.step(id) else { return Vec::new() };
         if !step.manual {
-            self.say(format!("step {id} runs a command: r runs it (not a checkbox)"), MsgKind::Info);
-            return Vec::new();
+            return vec![Effect::Say(format!("step {id} runs a command: r runs it (not a checkbox)"), MsgKind::Info)];
         }
-        let by = step.by.clone();
-        if !self.writable() {
-            return Vec::new();
+        if let Some(why) = self.refusal() {
+            return vec![why];
         }
-        if let Err(why) = self.model.runbook.access.check(&by, &self.actor(), &format!("tick step {id}")) {
-            self.say(super::text::clean(&why), MsgKind::Warn);
-            return Vec::new();
+        if let Err(why) = self.model.runbook.access.check(&step.by, &self.actor(), &format!("tick step {id}")) {
+            return vec![Effect::Say(super::text::clean(&why), MsgKind::Warn)];
         }
         let done = self.model.state.step_status(id) != StepStatus::Done;
         vec![self.append(EventKind::StepTicked { step: id.to_string(), done })]

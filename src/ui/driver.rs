@@ -90,6 +90,10 @@ impl Session {
 
     /// The effect interpreter: runs effects in order; true when one of them asks to quit.
     pub fn run_effects(&mut self, effects: Vec<Effect>) -> bool {
+        // Those that change only the app (a dialog's say, action, model or view
+        // change) are the app's own step: the dialog stack applies a handler's at
+        // once; any other is applied here, never dropped.
+        let effects = self.app.apply(effects);
         let mut quit = false;
         let mut appended = false;
         for e in effects {

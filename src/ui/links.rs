@@ -58,12 +58,9 @@ pub fn lines(app: &App, links: &[Link]) -> Vec<Line<'static>> {
 }
 
 /// `1`…`9` in details: copy link `n` (1-based); the copy says where it went.
-pub fn open(app: &mut App, pane: PaneId, index: usize, n: usize) -> Vec<Effect> {
+pub fn open(app: &App, pane: PaneId, index: usize, n: usize) -> Vec<Effect> {
     match of(app, pane, index).get(n.wrapping_sub(1)) {
         Some(l) => vec![Effect::Copy(clean(&l.url))],
-        None => {
-            app.say(format!("no link {n} here"), MsgKind::Info);
-            Vec::new()
-        }
+        None => vec![Effect::Say(format!("no link {n} here"), MsgKind::Info)],
     }
 }

@@ -203,3 +203,40 @@ fn only_the_view_layer_changes_the_view() {
     assert!(checked >= 15, "expected the model layer, session and driver files; found {checked}");
     assert!(bad.is_empty(), "outside the view layer the view changes through App's methods:\n{}", bad.join("\n"));
 }
+
+#[test]
+fn dialog_handlers_read_the_model_and_answer_with_effects() {
+    // A dialog's key handler (its `on_key`, or a step of it answering `Handled`)
+    // reads the app and returns a transition and effects (docs/console.md, "Dialogs"):
+    // what it changes is said as an effect, applied in one place (`App::apply`).
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/ui/overlay"));
+    let mut files = Vec::new();
+    rust_files(dir, &mut files);
+    files.sort();
+    let mut bad = Vec::new();
+    let mut handlers = 0;
+    for f in files {
+        let text = fs::read_to_string(&f).expect("readable");
+        let file = f.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        for (line, sig, _) in functions(&text) {
+            if fn_name(&sig) != "on_key" && !sig.contains("Handled") {
+                continue;
+            }
+            // The stack's own key step (`overlay::on_key`) is where the effects are applied.
+            if file == "mod.rs" {
+                continue;
+            }
+            handlers += 1;
+            let mutating = sig.contains("&mut App") || sig.contains("&mut Model") || sig.contains("&mut View");
+            if mutating {
+                bad.push(format!("{}:{line}: {}", f.display(), sig.trim()));
+            }
+        }
+    }
+    assert!(handlers >= 18, "expected a key handler per dialog under src/ui/overlay; found {handlers}");
+    assert!(
+        bad.is_empty(),
+        "a dialog's key handler takes the app read-only (`&App`) and answers with effects:\n{}",
+        bad.join("\n")
+    );
+}

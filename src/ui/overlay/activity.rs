@@ -13,6 +13,7 @@ use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
+use crate::ui::effect::Effect;
 use crate::ui::text::clean;
 use crate::ui::theme::Role;
 use crate::ui::timefmt;
@@ -45,12 +46,12 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 /// `scroll`: `None` follows the end (the newest in view).
-pub fn on_key(app: &mut App, scroll: &mut Option<u16>, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, scroll: &mut Option<u16>, key: KeyEvent) -> Handled {
     let action = act(app, Layer::Activity, &key);
     match action {
         Some(DialogAction::Close) => return close(),
         // The note dialog takes this one's place.
-        Some(DialogAction::AddNote) => return done(app.update(crate::ui::action::Action::AddNote)),
+        Some(DialogAction::AddNote) => return done(vec![Effect::Run(crate::ui::action::Action::AddNote)]),
         _ => {}
     }
     let max = lines(app).len().saturating_sub(1) as u16;

@@ -35,7 +35,7 @@ impl Confirm {
     }
 }
 
-pub fn on_key(app: &mut App, c: &mut Confirm, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, c: &mut Confirm, key: KeyEvent) -> Handled {
     match act(app, Layer::Confirm, &key) {
         Some(DialogAction::No) => close(),
         Some(DialogAction::Yes) => done(std::mem::take(&mut c.on_yes)),

@@ -23,8 +23,9 @@ use super::{act, centered, close, done, stay, Handled, Layer, Overlay, Transitio
 use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind};
 use crate::ui::action::DialogAction;
-use crate::ui::app::App;
+use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
+use crate::ui::effect::Effect;
 use crate::ui::recommend;
 use crate::ui::text::clean;
 use crate::ui::theme::Role;
@@ -84,7 +85,7 @@ impl Default for DecisionDialog {
     }
 }
 
-pub fn on_key(app: &mut App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
     if let Some(asked) = d.asking.take() {
         return match act(app, Layer::Confirm, &key) {
             Some(DialogAction::Yes) => record(app, d, asked),
@@ -155,7 +156,7 @@ fn moves_in_text(key: &KeyEvent) -> bool {
 
 /// Journals the decision the operator confirmed; if yet another decision
 /// arrived while they were being asked, asks again instead.
-fn record(app: &mut App, d: &mut DecisionDialog, asked: Asked) -> Handled {
+fn record(app: &App, d: &mut DecisionDialog, asked: Asked) -> Handled {
     let now_seen = app.model.state.decision.as_ref().map(|x| x.at);
     if now_seen != asked.seen {
         d.asking = Some(Asked {
@@ -174,19 +175,16 @@ fn record(app: &mut App, d: &mut DecisionDialog, asked: Asked) -> Handled {
         overrides: asked.overrides,
         supersedes: asked.supersedes,
     };
-    app.say(format!("decision {} recorded", decision.as_str()), crate::ui::app::MsgKind::Info);
+    let said = Effect::Say(format!("decision {} recorded", decision.as_str()), MsgKind::Info);
     if decision == Decision::Rollback {
         // Deciding to roll back leads straight to choosing which (A5: still confirmed there).
         let (rollbacks, loads) = super::rollback::dialog(app);
-        app.say(
-            "decision ROLLBACK recorded: choose the rollback, Enter to approve/fire",
-            crate::ui::app::MsgKind::Info,
-        );
-        let mut effects = vec![app.append(ev)];
+        let choose = "decision ROLLBACK recorded: choose the rollback, Enter to approve/fire";
+        let mut effects = vec![said, Effect::Say(choose.into(), MsgKind::Info), app.append(ev)];
         effects.extend(loads);
         return (Transition::Replace(Overlay::Rollback(rollbacks)), effects);
     }
-    done(vec![app.append(ev)])
+    done(vec![said, app.append(ev)])
 }
 
 /// The y/n question's lines.

@@ -16,6 +16,7 @@ use crate::domain::incident_acts;
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
+use crate::ui::effect::Effect;
 use crate::ui::text::{clean, fit, pad};
 use crate::ui::theme::Role;
 
@@ -42,7 +43,7 @@ impl Default for DeclareDialog {
     }
 }
 
-pub fn on_key(app: &mut App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
     let n = app.model.runbook.severities.len().max(1);
     match act(app, Layer::Declare, &key) {
         Some(DialogAction::Close) => return close(),
@@ -56,8 +57,8 @@ pub fn on_key(app: &mut App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
             if d.change {
                 return match incident_acts::change_severity(&app.model.runbook, &app.model.state, &sev) {
                     Ok(events) => {
-                        app.say(format!("severity changed to {}: its clocks apply now", clean(&sev)), MsgKind::Info);
-                        done(events.into_iter().map(|e| app.append(e)).collect())
+                        let said = format!("severity changed to {}: its clocks apply now", clean(&sev));
+                        done(said_then(app, said, events))
                     }
                     Err(e) => {
                         d.error = Some(clean(e.message()));
@@ -69,8 +70,8 @@ pub fn on_key(app: &mut App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
             let summary = (!summary.is_empty()).then_some(summary);
             match incident_acts::declare(&app.model.runbook, &app.model.state, Some(&sev), summary) {
                 Ok(events) => {
-                    app.say(format!("incident declared: {} — its clocks are running", clean(&sev)), MsgKind::Info);
-                    return done(events.into_iter().map(|e| app.append(e)).collect());
+                    let said = format!("incident declared: {} — its clocks are running", clean(&sev));
+                    return done(said_then(app, said, events));
                 }
                 Err(e) => d.error = Some(clean(e.message())),
             }
@@ -82,6 +83,11 @@ pub fn on_key(app: &mut App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
         }
     }
     stay()
+}
+
+/// Says `said`, then journals `events` as the operator.
+fn said_then(app: &App, said: String, events: Vec<crate::domain::event::EventKind>) -> Vec<Effect> {
+    std::iter::once(Effect::Say(said, MsgKind::Info)).chain(events.into_iter().map(|e| app.append(e))).collect()
 }
 
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {

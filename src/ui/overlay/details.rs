@@ -13,6 +13,7 @@ use crate::domain::runbook::{AutoBinding, LogTarget, ProbeTarget};
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{plain, styled};
+use crate::ui::effect::Effect;
 use crate::ui::items;
 use crate::ui::panes::PaneId;
 use crate::ui::text::{clean, contains_ci};
@@ -268,7 +269,7 @@ fn next_match(lines: &[Line], find: &str, from: usize, forward: bool) -> Option<
     (1..=n).map(|k| if forward { (from + k) % n } else { (from + n * 2 - k) % n }).find(|&i| matches(&lines[i], &find))
 }
 
-pub fn on_key(app: &mut App, v: &mut DetailsView, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, v: &mut DetailsView, key: KeyEvent) -> Handled {
     let (_, lines) = lines(app, v.pane, v.index);
     if v.typing {
         match act(app, Layer::Prompt, &key) {
@@ -280,7 +281,7 @@ pub fn on_key(app: &mut App, v: &mut DetailsView, key: KeyEvent) -> Handled {
                 v.typing = false;
                 // From the line above the top, so a match on the top line itself is found first.
                 let from = v.top.checked_sub(1).unwrap_or(lines.len().saturating_sub(1));
-                jump(app, v, &lines, from, true);
+                return (Transition::Stay, jump(v, &lines, from, true));
             }
             _ => match key.code {
                 KeyCode::Backspace => {
@@ -307,11 +308,11 @@ pub fn on_key(app: &mut App, v: &mut DetailsView, key: KeyEvent) -> Handled {
         }
         Some(DialogAction::FindNext) if !v.find.is_empty() => {
             let from = v.top;
-            jump(app, v, &lines, from, true);
+            return (Transition::Stay, jump(v, &lines, from, true));
         }
         Some(DialogAction::FindPrev) if !v.find.is_empty() => {
             let from = v.top;
-            jump(app, v, &lines, from, false);
+            return (Transition::Stay, jump(v, &lines, from, false));
         }
         Some(_) => {}
         // A number copies that link (keys.toml cannot move these: the number is the link's).
@@ -327,13 +328,16 @@ pub fn on_key(app: &mut App, v: &mut DetailsView, key: KeyEvent) -> Handled {
 }
 
 /// Puts the next match (from `from`) at the top, or says there is none.
-fn jump(app: &mut App, v: &mut DetailsView, lines: &[Line], from: usize, forward: bool) {
+fn jump(v: &mut DetailsView, lines: &[Line], from: usize, forward: bool) -> Vec<Effect> {
     if v.find.is_empty() {
-        return;
+        return Vec::new();
     }
     match next_match(lines, &v.find, from, forward) {
-        Some(i) => v.top = i,
-        None => app.say(format!("no line holds \"{}\"", clean(&v.find)), MsgKind::Info),
+        Some(i) => {
+            v.top = i;
+            Vec::new()
+        }
+        None => vec![Effect::Say(format!("no line holds \"{}\"", clean(&v.find)), MsgKind::Info)],
     }
 }
 

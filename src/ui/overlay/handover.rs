@@ -11,7 +11,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::hint::{hint, Part};
-use super::{act, centered, close, done, stay, Handled, Layer};
+use super::{act, centered, close, done, stay, Handled, Layer, Transition};
 use crate::domain::event::EventKind;
 use crate::domain::record::format_ts;
 use crate::ui::action::DialogAction;
@@ -30,7 +30,7 @@ pub struct HandoverView {
     pub scroll: u16,
 }
 
-pub fn on_key(app: &mut App, v: &mut HandoverView, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, v: &mut HandoverView, key: KeyEvent) -> Handled {
     match act(app, Layer::Handover, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Down) => v.scroll = v.scroll.saturating_add(1),
@@ -39,12 +39,12 @@ pub fn on_key(app: &mut App, v: &mut HandoverView, key: KeyEvent) -> Handled {
         Some(DialogAction::PageUp) => v.scroll = v.scroll.saturating_sub(10),
         Some(DialogAction::Copy) => return done(vec![Effect::Copy(v.markdown.clone())]),
         Some(DialogAction::Acknowledge) => {
-            if !app.writable() {
-                return stay();
+            if let Some(why) = app.refusal() {
+                return (Transition::Stay, vec![why]);
             }
             let ev = EventKind::HandoverAcknowledged { since: format_ts(&v.since), shift: v.shift.clone() };
-            app.say(format!("handover acknowledged by {}", crate::ui::text::clean(&app.model.operator)), MsgKind::Info);
-            return done(vec![app.append(ev)]);
+            let said = format!("handover acknowledged by {}", crate::ui::text::clean(&app.model.operator));
+            return done(vec![Effect::Say(said, MsgKind::Info), app.append(ev)]);
         }
         _ => {}
     }

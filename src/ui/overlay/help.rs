@@ -50,7 +50,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
-pub fn on_key(app: &mut App, scroll: &mut u16, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, scroll: &mut u16, key: KeyEvent) -> Handled {
     let max = lines(app).len() as u16;
     *scroll = match act(app, Layer::Help, &key) {
         Some(DialogAction::Close) => return close(),

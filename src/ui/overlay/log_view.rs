@@ -10,12 +10,13 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 use super::hint::{hint, Part};
-use super::{act, close, stay, Handled, Layer};
+use super::{act, close, stay, Handled, Layer, Transition};
 use crate::domain::runbook::LogTarget;
 use crate::ui::action::Action;
 use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::styled;
+use crate::ui::effect::{Effect, ViewChange};
 use crate::ui::logs_view;
 use crate::ui::panes::logs::{header_state, timeline_line_from};
 use crate::ui::panes::PaneId;
@@ -38,14 +39,14 @@ impl LogView {
     }
 }
 
-pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, v: &mut LogView, key: KeyEvent) -> Handled {
     let Some(log) = app.model.runbook.logs.get(v.log).map(|l| l.id.clone()) else { return close() };
     if let Some(mut q) = v.typing.take() {
         match act(app, Layer::Prompt, &key) {
             Some(DialogAction::Close) => {}
             Some(DialogAction::Submit) => {
                 if !q.is_empty() {
-                    logs_view::search_start(app, &log, &q);
+                    return (Transition::Stay, vec![Effect::View(ViewChange::LogSearch { log, query: q })]);
                 }
             }
             _ => match key.code {
@@ -91,8 +92,8 @@ pub fn on_key(app: &mut App, v: &mut LogView, key: KeyEvent) -> Handled {
             | Action::SearchNext
             | Action::SearchPrev),
         ) => {
-            app.view.dismissed = app.model.messages.said();
-            logs_view::pane_key(app, a);
+            let effects = vec![Effect::View(ViewChange::Dismiss), Effect::View(ViewChange::LogKey(a))];
+            return (Transition::Stay, effects);
         }
         _ => {}
     }

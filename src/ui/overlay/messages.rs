@@ -7,10 +7,11 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::hint::{hint, Part};
-use super::{act, centered, close, stay, Handled, Layer};
+use super::{act, centered, done, stay, Handled, Layer};
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, styled};
+use crate::ui::effect::{Effect, ModelChange};
 use crate::ui::text::clean;
 use crate::ui::theme::Role;
 use crate::ui::timefmt;
@@ -44,12 +45,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 /// `scroll`: `None` follows the end (the newest in view).
-pub fn on_key(app: &mut App, scroll: &mut Option<u16>, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, scroll: &mut Option<u16>, key: KeyEvent) -> Handled {
     let action = act(app, Layer::Messages, &key);
     if action == Some(DialogAction::Close) {
         // Messages said while it was open were read as they arrived.
-        app.model.messages_read();
-        return close();
+        return done(vec![Effect::Model(ModelChange::MessagesRead)]);
     }
     let max = lines(app).len().saturating_sub(1) as u16;
     *scroll = super::follow_scroll(*scroll, max, action);

@@ -4,6 +4,15 @@
 //! per dialog (`layer`, `[dialog.<name>]` in keys.toml): by default `Esc`
 //! closes any of them and `q` never quits the app: in overlays without a
 //! text field `q` closes too; in text fields it is just a letter.
+//!
+//! A handler is `fn on_key(app: &App, dialog: &mut D, key) -> Handled`: it
+//! changes only its own dialog's state and reads the rest. It reads the whole
+//! `App` (its model and its view) rather than `&Model` and a `&Keymap` apart
+//! because the line builders it shares with drawing (details, help, messages,
+//! templates) read `&App`, and the keys resolve through the view's keymap.
+//! What it does beyond its own state is an effect: `Effect::Say`,
+//! `Effect::Run(action)`, `Effect::Model(..)`, `Effect::View(..)` (applied by
+//! `App::apply` in [`on_key`]) and the driver's effects (journal appends, copy, runs).
 
 pub mod activity;
 pub mod confirm;
@@ -101,7 +110,11 @@ pub fn act(app: &App, layer: Layer, key: &KeyEvent) -> Option<DialogAction> {
     app.view.keymap.dialog_action(layer, key)
 }
 
-/// A key for the top dialog: its handler answers, the stack applies it.
+/// A key for the top dialog: its handler reads the app and answers with a
+/// transition and effects; the effects that change the app are applied here
+/// (`App::apply`, before the transition, so a dialog an action opens takes
+/// the handler's place), the stack applies the transition, and the rest go
+/// to the driver.
 pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let Some(mut top) = app.view.overlay.take_top() else { return Vec::new() };
     let below = app.view.overlay.len();
@@ -125,8 +138,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Overlay::Note(n) => note::on_key(app, n, key),
         Overlay::Activity { scroll } => activity::on_key(app, scroll, key),
     };
+    let rest = app.apply(effects);
     app.view.overlay.settle(below, top, t);
-    effects
+    rest
 }
 
 /// Draws the open dialogs, bottom to top.
@@ -195,4 +209,71 @@ pub fn draw_following(
     let end = para.line_count(inner_w).saturating_sub(inner_h) as u16;
     let top = scroll.map_or(end, |s| s.min(end));
     frame.render_widget(para.block(block).scroll((top, 0)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    use super::*;
+    use crate::domain::event::EventKind;
+    use crate::ui::action::Action;
+    use crate::ui::app::{AppConfig, MsgKind};
+
+    fn app(read_only: Option<String>) -> App {
+        let toml = "[runbook]\nid = \"t\"\ntitle = \"t\"\n";
+        let rb = match crate::domain::loader::load_bytes(std::path::Path::new("t.toml"), toml.as_bytes()) {
+            Ok(l) => l.runbook,
+            Err(d) => panic!("test runbook: {d:?}"),
+        };
+        App::new(AppConfig {
+            runbook: rb,
+            operator: "ana".into(),
+            read_only,
+            keymap: crate::ui::keymap::Keymap::default_map(),
+            theme: crate::ui::theme::Theme::builtin("dark", crate::ui::theme::ColorDepth::TrueColor),
+            layout: crate::ui::layout::Layout::builtin("t0"),
+            config_dir: None,
+            symbols: crate::ui::symbols::Symbols { ascii: false },
+            now: chrono::Utc::now(),
+        })
+    }
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_handler_answers_with_effects_and_the_stack_applies_them() {
+        let mut a = app(Some("replaying".into()));
+        let mut note = note::NoteDialog::default();
+        let (_, typed) = note::on_key(&a, &mut note, key(KeyCode::Char('x')));
+        assert!(typed.is_empty());
+        // The handler only answers: nothing is said until the answer is applied.
+        let (t, effects) = note::on_key(&a, &mut note, key(KeyCode::Enter));
+        assert!(matches!(t, Transition::Pop));
+        assert_eq!(effects, vec![Effect::Say("read-only: replaying".into(), MsgKind::Warn)]);
+        assert_eq!(a.message(), None);
+        // Through the stack the same key says it, closes the dialog and leaves nothing for the driver.
+        a.view.overlay.open(Overlay::Note(Box::new(note)));
+        assert!(a.on_key(key(KeyCode::Enter)).is_empty());
+        assert_eq!(a.message(), Some(("read-only: replaying", MsgKind::Warn)));
+        assert!(!a.view.overlay.is_open());
+    }
+
+    #[test]
+    fn the_operator_switch_is_applied_before_its_record_is_journaled_as_the_one_handing_over() {
+        let mut a = app(None);
+        a.update(Action::SwitchOperator);
+        assert_eq!(a.view.overlay.name(), Some("operator"));
+        for c in "bob".chars() {
+            a.on_key(key(KeyCode::Char(c)));
+        }
+        let effects = a.on_key(key(KeyCode::Enter));
+        let switched = EventKind::OperatorSwitched { from: "ana".into(), to: "bob".into() };
+        assert_eq!(effects, vec![Effect::Append { operator: "ana".into(), event: switched }]);
+        assert_eq!(a.model.operator, "bob");
+        assert!(a.message().is_some_and(|(m, _)| m.starts_with("operator is now bob")), "{:?}", a.message());
+        assert!(!a.view.overlay.is_open());
+    }
 }

@@ -17,6 +17,7 @@ use crate::domain::event::EventKind;
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, styled};
+use crate::ui::effect::Effect;
 use crate::ui::text::clean;
 use crate::ui::theme::Role;
 
@@ -34,7 +35,7 @@ impl Default for NoteDialog {
     }
 }
 
-pub fn on_key(app: &mut App, d: &mut NoteDialog, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, d: &mut NoteDialog, key: KeyEvent) -> Handled {
     let action = act(app, Layer::Note, &key);
     if action == Some(DialogAction::Close) {
         return close();
@@ -45,11 +46,11 @@ pub fn on_key(app: &mut App, d: &mut NoteDialog, key: KeyEvent) -> Handled {
             d.error = Some("the note is empty: type what to record, or Esc".into());
             return stay();
         }
-        if !app.writable() {
-            return close();
+        if let Some(why) = app.refusal() {
+            return done(vec![why]);
         }
-        app.say(format!("note recorded: {}", clean(&text)), MsgKind::Info);
-        return done(vec![app.append(EventKind::NoteAdded { text })]);
+        let said = Effect::Say(format!("note recorded: {}", clean(&text)), MsgKind::Info);
+        return done(vec![said, app.append(EventKind::NoteAdded { text })]);
     }
     d.text.input(key);
     d.error = None;

@@ -26,7 +26,7 @@ use crate::domain::runbook::Distinct;
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
-use crate::ui::effect::Effect;
+use crate::ui::effect::{Effect, ModelChange};
 use crate::ui::text::clean;
 use crate::ui::theme::Role;
 
@@ -117,7 +117,7 @@ pub fn approval_note(app: &App, name: &str) -> Option<String> {
     })
 }
 
-pub fn on_key(app: &mut App, o: &mut OperatorDialog, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, o: &mut OperatorDialog, key: KeyEvent) -> Handled {
     match act(app, Layer::Operator, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Down) => {
@@ -154,16 +154,16 @@ pub fn on_key(app: &mut App, o: &mut OperatorDialog, key: KeyEvent) -> Handled {
                 return close();
             }
             let from = app.model.operator.clone();
-            app.model.switch_operator(&to);
             let mut said = format!("operator is now {}", clean(&to));
             if let Some(note) = approval_note(app, &to) {
                 said.push_str(&format!(" — {}", clean(&note)));
             }
-            app.say(said, MsgKind::Info);
-            return done(vec![Effect::Append {
-                operator: from.clone(),
-                event: EventKind::OperatorSwitched { from, to },
-            }]);
+            // The switch is journaled as the one handing over; later acts are the new operator's.
+            return done(vec![
+                Effect::Model(ModelChange::SwitchOperator(to.clone())),
+                Effect::Say(said, MsgKind::Info),
+                Effect::Append { operator: from.clone(), event: EventKind::OperatorSwitched { from, to } },
+            ]);
         }
         _ => {}
     }

@@ -12,6 +12,7 @@ use crate::ui::action::Action;
 use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
+use crate::ui::effect::Effect;
 use crate::ui::fuzzy;
 use crate::ui::text::pad;
 use crate::ui::theme::Role;
@@ -39,14 +40,14 @@ pub fn matches(query: &str) -> Vec<Action> {
     scored.into_iter().map(|(_, _, a)| a).collect()
 }
 
-pub fn on_key(app: &mut App, p: &mut Palette, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, p: &mut Palette, key: KeyEvent) -> Handled {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let found = matches(&p.query);
     match act(app, Layer::Palette, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Submit) => {
             let Some(a) = found.get(p.selected).copied() else { return stay() };
-            return done(app.update(a));
+            return done(vec![Effect::Run(a)]);
         }
         Some(DialogAction::Down) => {
             p.selected = (p.selected + 1).min(found.len().saturating_sub(1));

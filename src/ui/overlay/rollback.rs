@@ -22,7 +22,7 @@ use crate::domain::vars;
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
-use crate::ui::effect::Effect;
+use crate::ui::effect::{Effect, ModelChange};
 use crate::ui::text::clean;
 use crate::ui::theme::Role;
 use crate::ui::wiring::run_key;
@@ -81,20 +81,21 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     let (d, effects) = dialog(app);
     app.view.overlay.open(Overlay::Rollback(d));
     app.view.dirty = true;
-    effects
+    app.apply(effects)
 }
 
 /// The dialog `open` opens and the loads it needs, for a dialog that hands
 /// over to it (ROLLBACK recorded in the decision dialog). Every alarm shown
-/// now counts as reviewed.
-pub fn dialog(app: &mut App) -> (RollbackDialog, Vec<Effect>) {
-    for a in rollback_flow::alarms(&app.model.runbook, &app.model.state) {
-        app.model.review_alarm(a.key());
-    }
+/// now counts as reviewed (`ModelChange::ReviewAlarm`, first among the effects).
+pub fn dialog(app: &App) -> (RollbackDialog, Vec<Effect>) {
+    let mut effects: Vec<Effect> = rollback_flow::alarms(&app.model.runbook, &app.model.state)
+        .iter()
+        .map(|a| Effect::Model(ModelChange::ReviewAlarm(a.key())))
+        .collect();
     let proposed = rollback_flow::proposed(&app.model.runbook, &app.model.state);
     let d = RollbackDialog::on(app, proposed.as_deref());
-    let ids: Vec<String> = app.model.runbook.rollbacks.iter().map(|r| r.id.clone()).collect();
-    (d, ids.iter().flat_map(|id| load_output(app, id, true)).collect())
+    effects.extend(app.model.runbook.rollbacks.iter().flat_map(|r| load_output(app, &r.id, true)));
+    (d, effects)
 }
 
 /// The command as it will run, for the question (or why it cannot be rendered).
@@ -113,9 +114,18 @@ fn command_text(app: &App, id: &str) -> String {
     }
 }
 
-fn fire(app: &mut App, id: &str) -> Vec<Effect> {
-    app.say(format!("firing rollback {} as {}", clean(id), clean(&app.model.operator)), MsgKind::Warn);
-    vec![Effect::StartRun { kind: RunKind::Rollback, id: id.to_string() }]
+fn fire(app: &App, id: &str) -> Vec<Effect> {
+    let said = format!("firing rollback {} as {}", clean(id), clean(&app.model.operator));
+    vec![say(said, MsgKind::Warn), Effect::StartRun { kind: RunKind::Rollback, id: id.to_string() }]
+}
+
+fn say(text: String, kind: MsgKind) -> Effect {
+    Effect::Say(text, kind)
+}
+
+/// Stay open, saying `text`.
+fn stay_saying(text: String, kind: MsgKind) -> Handled {
+    (Transition::Stay, vec![say(text, kind)])
 }
 
 /// The output of this rollback's last run, loaded from its file unless in memory.
@@ -168,7 +178,7 @@ fn abort_question(app: &App, id: &str) -> Overlay {
     })
 }
 
-fn on_enter(app: &mut App, d: &mut RollbackDialog, id: &str) -> Handled {
+fn on_enter(app: &App, d: &mut RollbackDialog, id: &str) -> Handled {
     d.runs_seen = runs_of(app, id);
     match rollback_flow::next(&app.model.runbook, &app.model.state, id, app.actor(), app.model.read_only.is_some()) {
         Next::Approve { fires } => d.stage = Stage::Typing { fire: fires, typed: String::new() },
@@ -179,19 +189,16 @@ fn on_enter(app: &mut App, d: &mut RollbackDialog, id: &str) -> Handled {
             let effects = show_output(app, id);
             return (Transition::Stay, effects);
         }
-        Next::Refused(why) => {
-            app.say(clean(&why), MsgKind::Warn);
-        }
+        Next::Refused(why) => return stay_saying(clean(&why), MsgKind::Warn),
     }
     stay()
 }
 
-fn on_typed(app: &mut App, d: &mut RollbackDialog, id: &str, fire_too: bool, typed: String) -> Handled {
+fn on_typed(app: &App, d: &mut RollbackDialog, id: &str, fire_too: bool, typed: String) -> Handled {
     if typed != id {
         let what = if fire_too { "not fired" } else { "not approved" };
-        app.say(format!("{what}: type {} exactly", clean(id)), MsgKind::Warn);
         d.stage = Stage::Typing { fire: fire_too, typed: String::new() };
-        return stay();
+        return stay_saying(format!("{what}: type {} exactly", clean(id)), MsgKind::Warn);
     }
     // A run started since the operator chose to go on (another console
     // fired it): they must look again before anything is written.
@@ -205,56 +212,51 @@ fn on_typed(app: &mut App, d: &mut RollbackDialog, id: &str, fire_too: bool, typ
             last.run,
             crate::ui::run_line::outcome(last)
         );
-        app.say(clean(&msg), MsgKind::Warn);
         d.stage = Stage::List;
-        return stay();
+        return stay_saying(clean(&msg), MsgKind::Warn);
     }
     // Re-decide on the state as it is now (another console may have acted meanwhile).
     match rollback_flow::next(&app.model.runbook, &app.model.state, id, app.actor(), app.model.read_only.is_some()) {
         Next::Approve { fires: true } => {
             let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, id);
             let who = clean(&app.model.operator);
-            app.say(format!("rollback {} approved ({}/{need}) by {who}: firing", clean(id), have + 1), MsgKind::Warn);
+            let said = format!("rollback {} approved ({}/{need}) by {who}: firing", clean(id), have + 1);
             // Both or neither: the session writes the approval only when the start can follow.
-            done(vec![Effect::ApproveAndFire { id: id.to_string(), runs_seen: d.runs_seen }])
+            done(vec![say(said, MsgKind::Warn), Effect::ApproveAndFire { id: id.to_string(), runs_seen: d.runs_seen }])
         }
         Next::Approve { fires: false } => {
             let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, id);
             let who = clean(&app.model.operator);
-            let effects = vec![app.append(approvals::approval_event(id))];
+            let mut effects = vec![app.append(approvals::approval_event(id))];
             let confirm = app.model.runbook.rollback(id).map(|r| r.confirm).unwrap_or_default();
             if have + 1 >= need && confirm == Confirm::Yes {
                 // The approval lands before the y/n is answered (effects run first).
-                app.say(
+                effects.push(say(
                     format!("rollback {} approved ({}/{need}) by {who}: confirm to fire", clean(id), have + 1),
                     MsgKind::Info,
-                );
+                ));
                 // Stays open on the y/n.
                 d.stage = Stage::YesNo;
                 return (Transition::Stay, effects);
-            } else {
-                app.say(
-                    format!(
-                        "rollback {} approved ({}/{need}) by {who}: another operator must approve (o switches, or `warroom approve`)",
-                        clean(id),
-                        have + 1
-                    ),
-                    MsgKind::Info,
-                );
             }
+            effects.push(say(
+                format!(
+                    "rollback {} approved ({}/{need}) by {who}: another operator must approve (o switches, or `warroom approve`)",
+                    clean(id),
+                    have + 1
+                ),
+                MsgKind::Info,
+            ));
             done(effects)
         }
         Next::Fire(_) if fire_too => done(fire(app, id)),
         Next::Fire(_) => on_enter(app, d, id),
         Next::Running => on_enter(app, d, id),
-        Next::Refused(why) => {
-            app.say(clean(&why), MsgKind::Warn);
-            close()
-        }
+        Next::Refused(why) => done(vec![say(clean(&why), MsgKind::Warn)]),
     }
 }
 
-pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
     let n = app.model.runbook.rollbacks.len();
     let id = app.model.runbook.rollbacks.get(d.selected).map(|r| r.id.clone());
     match std::mem::take(&mut d.stage) {
@@ -288,16 +290,10 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
                         app.model.read_only.is_some(),
                     ) {
                         Ok(()) => done(fire(app, &id)),
-                        Err(r) => {
-                            app.say(clean(&r.to_string()), MsgKind::Warn);
-                            stay()
-                        }
+                        Err(r) => stay_saying(clean(&r.to_string()), MsgKind::Warn),
                     }
                 }
-                Some(DialogAction::No) => {
-                    app.say(format!("rollback {} not fired", clean(&id)), MsgKind::Info);
-                    stay()
-                }
+                Some(DialogAction::No) => stay_saying(format!("rollback {} not fired", clean(&id)), MsgKind::Info),
                 _ => {
                     d.stage = Stage::YesNo;
                     stay()
@@ -328,10 +324,7 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
             let Some(id) = id else { return close() };
             return match act(app, Layer::Confirm, &key) {
                 Some(DialogAction::Yes) => on_enter(app, d, &id),
-                Some(DialogAction::No) => {
-                    app.say(format!("rollback {} not run again", clean(&id)), MsgKind::Info);
-                    stay()
-                }
+                Some(DialogAction::No) => stay_saying(format!("rollback {} not run again", clean(&id)), MsgKind::Info),
                 _ => {
                     d.stage = Stage::Again;
                     stay()
@@ -367,7 +360,7 @@ pub fn on_key(app: &mut App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
             if let Some(id) = id.filter(|i| app.model.state.rollbacks.get(i).is_some_and(|r| r.running())) {
                 return (Transition::Replace(abort_question(app, &id)), Vec::new());
             }
-            app.say("x aborts a running rollback: this one is not running", MsgKind::Info);
+            return stay_saying("x aborts a running rollback: this one is not running".into(), MsgKind::Info);
         }
         _ => {}
     }

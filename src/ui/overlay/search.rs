@@ -3,9 +3,10 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{act, close, stay, Handled, Layer};
-use crate::ui::action::DialogAction;
+use super::{act, close, done, stay, Handled, Layer, Transition};
+use crate::ui::action::{Action, DialogAction};
 use crate::ui::app::{App, MsgKind};
+use crate::ui::effect::{Effect, ViewChange};
 use crate::ui::items;
 use crate::ui::panes::PaneId;
 use crate::ui::text::clean;
@@ -24,40 +25,38 @@ impl SearchPrompt {
     }
 }
 
-pub fn on_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if s.pane == PaneId::Logs {
         return on_log_key(app, s, key);
     }
+    let select = |i| Effect::View(ViewChange::Select(s.pane, i));
     match act(app, Layer::Search, &key) {
-        Some(DialogAction::Close) => {
-            app.select(s.pane, s.saved);
-            return close();
-        }
+        Some(DialogAction::Close) => return done(vec![select(s.saved)]),
         Some(DialogAction::Submit) => {
+            let mut effects = Vec::new();
             if !s.query.is_empty() {
                 let n = items::matches(&app.model.runbook, s.pane, &s.query).len();
-                app.view.last_search = Some((s.pane, s.query.clone()));
+                effects.push(Effect::View(ViewChange::LastSearch(s.pane, s.query.clone())));
                 if n == 0 {
-                    app.select(s.pane, s.saved);
-                    app.say(format!("no match for \"{}\"", s.query), MsgKind::Warn);
+                    effects.push(select(s.saved));
+                    effects.push(Effect::Say(format!("no match for \"{}\"", s.query), MsgKind::Warn));
                 } else {
-                    app.say(format!("/{}: {n} match(es) · n/N next/previous", s.query), MsgKind::Info);
+                    effects
+                        .push(Effect::Say(format!("/{}: {n} match(es) · n/N next/previous", s.query), MsgKind::Info));
                 }
             }
-            return close();
+            return done(effects);
         }
-        Some(DialogAction::Down) => {
-            app.view.last_search = Some((s.pane, s.query.clone()));
-            app.search_step(true);
-            app.view.dismissed = app.model.messages.said();
-            return stay();
-        }
-        Some(DialogAction::Up) => {
-            app.view.last_search = Some((s.pane, s.query.clone()));
-            app.search_step(false);
-            app.view.dismissed = app.model.messages.said();
-            return stay();
+        Some(a @ (DialogAction::Down | DialogAction::Up)) => {
+            // The step's own message gives way to the prompt on the message line.
+            let step = if a == DialogAction::Down { Action::SearchNext } else { Action::SearchPrev };
+            let effects = vec![
+                Effect::View(ViewChange::LastSearch(s.pane, s.query.clone())),
+                Effect::Run(step),
+                Effect::View(ViewChange::Dismiss),
+            ];
+            return (Transition::Stay, effects);
         }
         _ => {}
     }
@@ -68,25 +67,20 @@ pub fn on_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
         KeyCode::Char(c) if !ctrl => s.query.push(c),
         _ => return stay(),
     }
-    match items::matches(&app.model.runbook, s.pane, &s.query).first() {
-        Some(i) => app.select(s.pane, *i),
-        None => app.select(s.pane, s.saved),
-    }
-    stay()
+    let first = items::matches(&app.model.runbook, s.pane, &s.query).first().copied();
+    (Transition::Stay, vec![select(first.unwrap_or(s.saved))])
 }
 
 /// In the Logs pane `/` searches the selected log's kept lines, not the list
-/// of logs: `Enter` goes to the newest hit at or above the view (`ui::logs_live`).
-fn on_log_key(app: &mut App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
+/// of logs: `Enter` goes to the newest hit at or above the view (`ui::logs_view`).
+fn on_log_key(app: &App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
     match act(app, Layer::Search, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Submit) => {
-            if !s.query.is_empty() {
-                if let Some(log) = app.model.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone()) {
-                    crate::ui::logs_view::search_start(app, &log, &s.query);
-                }
-            }
-            return close();
+            let log = app.model.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| l.id.clone());
+            let search =
+                log.filter(|_| !s.query.is_empty()).map(|log| ViewChange::LogSearch { log, query: s.query.clone() });
+            return done(search.map(Effect::View).into_iter().collect());
         }
         _ => {}
     }

@@ -1,15 +1,16 @@
 //! The open dialogs, bottom to top: the one place that opens and closes them.
 //!
-//! A dialog's key handler never touches the stack: it changes its own state
-//! and answers with a [`Transition`] (stay, close, open one above it, become
-//! another) and the effects to run. Code outside the dialogs asks for one
-//! with [`DialogStack::open`] (a key in a pane, an effect's result such as
-//! the handover, a due status update).
+//! A dialog's key handler never touches the stack: it changes its own state,
+//! reads the rest of the app, and answers with a [`Transition`] (stay, close,
+//! open one above it, become another) and the effects to run (those that
+//! change the app are applied by `App::apply` before the transition). Code
+//! outside the dialogs asks for one with [`DialogStack::open`] (a key in a
+//! pane, an effect's result such as the handover, a due status update).
 //!
-//! An action a dialog runs (the palette's Enter, `C` in the activity feed,
-//! ROLLBACK recorded in the decision dialog) may open a dialog of its own:
-//! that one takes the place of the dialog that ran it, so `Esc` there goes
-//! back to the panes, as it always has (docs/console.md, "Dialogs").
+//! An action a dialog runs (`Effect::Run`: the palette's Enter, `C` in the
+//! activity feed) may open a dialog of its own: that one takes the place of
+//! the dialog that ran it, so `Esc` there goes back to the panes, as it
+//! always has (docs/console.md, "Dialogs").
 
 use super::Overlay;
 use crate::ui::effect::Effect;

@@ -11,7 +11,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::hint::{hint, Part};
-use super::{act, centered, close, done, stay, Handled, Layer};
+use super::{act, centered, close, done, stay, Handled, Layer, Transition};
 use crate::domain::event::EventKind;
 use crate::domain::template::{render, Context};
 use crate::ui::action::DialogAction;
@@ -40,7 +40,7 @@ pub fn filled(app: &App, index: usize) -> Option<(String, String)> {
     Some((t.id.clone(), app.model.redactor.redact_owned(render(&t.text, &ctx))))
 }
 
-pub fn on_key(app: &mut App, d: &mut TemplatesDialog, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, d: &mut TemplatesDialog, key: KeyEvent) -> Handled {
     let n = app.model.runbook.templates.len();
     match act(app, Layer::Templates, &key) {
         Some(DialogAction::Close) => return close(),
@@ -58,19 +58,20 @@ pub fn on_key(app: &mut App, d: &mut TemplatesDialog, key: KeyEvent) -> Handled 
         Some(DialogAction::Send) => {
             let Some(t) = app.model.runbook.templates.get(d.selected) else { return stay() };
             let id = t.id.clone();
-            if let Some(why) = &app.model.read_only {
-                app.say(format!("read-only ({why}): messages are not sent from here"), MsgKind::Warn);
+            let why = if let Some(why) = &app.model.read_only {
+                Effect::Say(format!("read-only ({why}): messages are not sent from here"), MsgKind::Warn)
             } else if t.send_to.is_empty() {
-                app.say(
+                Effect::Say(
                     format!("template {} has no send_to: add send_to = [\"<channel id>\"] to send it", clean(&id)),
                     MsgKind::Info,
-                );
+                )
             } else {
                 let deliveries = crate::ui::wiring::channels::deliveries(app, &id, None);
                 let to: Vec<String> = deliveries.iter().map(|x| clean(&x.channel.id)).collect();
-                app.say(format!("sending {} to {} …", clean(&id), to.join(", ")), MsgKind::Info);
-                return done(vec![Effect::Send(deliveries)]);
-            }
+                let said = format!("sending {} to {} …", clean(&id), to.join(", "));
+                return done(vec![Effect::Say(said, MsgKind::Info), Effect::Send(deliveries)]);
+            };
+            return (Transition::Stay, vec![why]);
         }
         _ => {}
     }

@@ -26,7 +26,7 @@ impl TextView {
     }
 }
 
-pub fn on_key(app: &mut App, v: &mut TextView, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, v: &mut TextView, key: KeyEvent) -> Handled {
     let max = v.lines.len().saturating_sub(1) as u16;
     v.scroll = match act(app, Layer::Text, &key) {
         Some(DialogAction::Close) => return close(),

@@ -15,6 +15,7 @@ use crate::ui::action::Action;
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, styled};
+use crate::ui::effect::Effect;
 use crate::ui::items::{self, WalkItem};
 use crate::ui::keymap::KeySpec;
 use crate::ui::panes::PaneId;
@@ -32,7 +33,7 @@ pub fn current(app: &App, w: &Walkthrough) -> (Option<WalkItem>, usize) {
     (pending.into_iter().find(|i| !w.skipped.contains(i)), left)
 }
 
-pub fn on_key(app: &mut App, w: &mut Walkthrough, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, w: &mut Walkthrough, key: KeyEvent) -> Handled {
     let (cur, _) = current(app, w);
     match act(app, Layer::Walkthrough, &key) {
         Some(DialogAction::Close) => return close(),
@@ -58,23 +59,20 @@ pub fn on_key(app: &mut App, w: &mut Walkthrough, key: KeyEvent) -> Handled {
     };
     let effects = match cur {
         None => Vec::new(),
-        Some(WalkItem::Criterion(id)) => app.mark_criterion(&id, verdict),
+        Some(WalkItem::Criterion(id)) => app.criterion_mark(&id, verdict),
         Some(WalkItem::Step(id)) => {
             let manual = app.model.runbook.step(&id).is_some_and(|s| s.manual);
             if verdict == Verdict::Pass && manual {
-                app.tick_step(&id)
+                app.step_tick(&id)
             } else if manual {
-                app.say("a manual step is ticked done with the pass key, or skipped with j", MsgKind::Info);
-                Vec::new()
+                let why = "a manual step is ticked done with the pass key, or skipped with j";
+                vec![Effect::Say(why.into(), MsgKind::Info)]
             } else {
-                app.say(format!("step {id} runs a command: run it from Steps (r), or j to skip"), MsgKind::Info);
-                Vec::new()
+                let why = format!("step {id} runs a command: run it from Steps (r), or j to skip");
+                vec![Effect::Say(why, MsgKind::Info)]
             }
         }
     };
-    if effects.is_empty() {
-        return stay();
-    }
     // Stay open: the loop folds the new record and the next item shows.
     (Transition::Stay, effects)
 }

@@ -17,7 +17,7 @@ use crate::ui::chrome::{dialog_block, plain, styled};
 use crate::ui::text::{clean, fit, pad};
 use crate::ui::theme::Role;
 
-pub fn on_key(app: &mut App, scroll: &mut u16, key: KeyEvent) -> Handled {
+pub fn on_key(app: &App, scroll: &mut u16, key: KeyEvent) -> Handled {
     *scroll = match act(app, Layer::Who, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Down) => scroll.saturating_add(1),
