@@ -1,5 +1,6 @@
 //! The report's Markdown, one function per section. A section with nothing
-//! to tell writes nothing (no empty headings); Decision and Timeline always show.
+//! to tell writes nothing (no empty headings); the heading, the summary,
+//! Decision and Timeline always show.
 
 use std::fmt::Write;
 
