@@ -66,7 +66,20 @@ pub fn changes_over(before: &SessionState, records: &[Record]) -> Vec<Change> {
 
 /// Everything that differs from `before` in `after`, in time order.
 pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
+    const KINDS: [Kind; 7] = [verdicts, steps, rollbacks, probes, decisions, incidents, alarms];
     let mut out = Vec::new();
+    for kind in KINDS {
+        kind(before, after, &mut out);
+    }
+    // Stable: changes at the same time keep the order of KINDS.
+    out.sort_by_key(|c| c.at);
+    out
+}
+
+/// Adds the changes of one kind from `before` to `after`.
+type Kind = fn(&SessionState, &SessionState, &mut Vec<Change>);
+
+fn verdicts(before: &SessionState, after: &SessionState, out: &mut Vec<Change>) {
     for (id, c) in &after.criteria {
         let old = before.criteria.get(id).map(|c| c.verdict).unwrap_or_default();
         if old != c.verdict {
@@ -86,6 +99,11 @@ pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
             });
         }
     }
+}
+
+/// A step whose status or number of runs changed; a tick is told by whoever
+/// ticked it, a run by whoever started the last one.
+fn steps(before: &SessionState, after: &SessionState, out: &mut Vec<Change>) {
     for (id, s) in &after.steps {
         let old = before.steps.get(id);
         let (old_status, old_runs) = old.map_or((StepStatus::NotStarted, 0), |o| (o.status(), o.runs.len()));
@@ -104,6 +122,10 @@ pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
             });
         }
     }
+}
+
+/// A rollback run that started or ended.
+fn rollbacks(before: &SessionState, after: &SessionState, out: &mut Vec<Change>) {
     for (id, r) in &after.rollbacks {
         let old_runs = before.rollbacks.get(id).map_or(0, |o| o.runs.len());
         let old_fin = before.rollbacks.get(id).and_then(|o| o.runs.last()).map(|r| r.finished.is_some());
@@ -117,6 +139,9 @@ pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
             out.push(Change { what: "rollback", at, by, text: format!("rollback {id}: run {} {state}", r.runs.len()) });
         }
     }
+}
+
+fn probes(before: &SessionState, after: &SessionState, out: &mut Vec<Change>) {
     for (id, p) in &after.probes {
         let old = before.probes.get(id).map(|o| o.health);
         if old != Some(p.health) {
@@ -129,6 +154,9 @@ pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
             });
         }
     }
+}
+
+fn decisions(before: &SessionState, after: &SessionState, out: &mut Vec<Change>) {
     // `decisions` holds the superseded ones, `decision` the one standing: all, in order.
     let all = |s: &SessionState| s.decisions.len() + usize::from(s.decision.is_some());
     for d in after.decisions.iter().chain(after.decision.iter()).skip(all(before)) {
@@ -139,41 +167,46 @@ pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
             text: format!("decision {}: {}", d.decision.as_str(), d.reason),
         });
     }
+}
+
+/// The incident open at `after`: declared, escalated, resolved since `before`.
+fn incidents(before: &SessionState, after: &SessionState, out: &mut Vec<Change>) {
+    let Some(inc) = &after.incident else { return };
     let incidents = |s: &SessionState| s.past_incidents.len() + usize::from(s.incident.is_some());
-    let before_levels = before.incident.as_ref().map_or(0, |i| i.levels.len());
-    if let Some(inc) = &after.incident {
-        if incidents(after) > incidents(before) {
+    let declared = incidents(after) > incidents(before);
+    if declared {
+        out.push(Change {
+            what: "incident",
+            at: Some(inc.declared.at),
+            by: Some(inc.declared.by.clone()),
+            text: format!("incident declared{}", inc.summary.as_ref().map(|s| format!(": {s}")).unwrap_or_default()),
+        });
+    }
+    // A new incident's first level comes with its declaration.
+    let from = if declared { 1 } else { before.incident.as_ref().map_or(0, |i| i.levels.len()) };
+    for l in inc.levels.iter().skip(from) {
+        let how = if l.automatic { "automatically" } else { "by hand" };
+        out.push(Change {
+            what: "incident",
+            at: Some(l.since),
+            by: None,
+            text: format!("incident escalated to {} ({how})", l.level),
+        });
+    }
+    if let Some(r) = &inc.resolved {
+        if before.incident.as_ref().and_then(|b| b.resolved.as_ref()).is_none() {
             out.push(Change {
                 what: "incident",
-                at: Some(inc.declared.at),
-                by: Some(inc.declared.by.clone()),
-                text: format!(
-                    "incident declared{}",
-                    inc.summary.as_ref().map(|s| format!(": {s}")).unwrap_or_default()
-                ),
+                at: Some(r.at),
+                by: Some(r.by.clone()),
+                text: "incident resolved".into(),
             });
-        }
-        let from = if incidents(after) > incidents(before) { 1 } else { before_levels };
-        for l in inc.levels.iter().skip(from) {
-            let how = if l.automatic { "automatically" } else { "by hand" };
-            out.push(Change {
-                what: "incident",
-                at: Some(l.since),
-                by: None,
-                text: format!("incident escalated to {} ({how})", l.level),
-            });
-        }
-        if let Some(r) = &inc.resolved {
-            if before.incident.as_ref().and_then(|b| b.resolved.as_ref()).is_none() {
-                out.push(Change {
-                    what: "incident",
-                    at: Some(r.at),
-                    by: Some(r.by.clone()),
-                    text: "incident resolved".into(),
-                });
-            }
         }
     }
+}
+
+/// A rollback trigger that fired (again) or cleared.
+fn alarms(before: &SessionState, after: &SessionState, out: &mut Vec<Change>) {
     for (id, t) in &after.triggers {
         let old = before.triggers.get(id);
         if old.map(|o| (o.fired_at, o.cleared_at)) != Some((t.fired_at, t.cleared_at)) {
@@ -184,8 +217,6 @@ pub fn changes(before: &SessionState, after: &SessionState) -> Vec<Change> {
             out.push(Change { what: "alarm", at: Some(at), by: None, text });
         }
     }
-    out.sort_by_key(|c| c.at);
-    out
 }
 
 /// One change as a line: `06:14:03  verdict   criterion x: PASS → FAIL — by ana`.

@@ -8,6 +8,7 @@
 //! a note like `**[click](x)**` shows literally (S3, S4 in docs/requirements.md).
 
 pub mod incident;
+mod lists;
 pub mod markdown;
 pub mod text;
 
@@ -22,7 +23,7 @@ use super::record::{format_ts, Record};
 use super::runbook::{Runbook, Severity};
 use super::session_runbook::Outline;
 use super::state::{RunRecord, SessionState, StepStatus};
-use text::{describe, fmt_duration_ms, printable, printable_lines};
+use text::{fmt_duration_ms, printable, printable_lines};
 
 /// A time in the journal's form (`2026-02-12T06:14:03.512Z`) in JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -291,38 +292,14 @@ pub fn build(runbook: Option<&Runbook>, records: &[Record]) -> Report {
 /// `build`, with verdicts that are no longer evidence at `now` shown as
 /// pending with the reason (`domain::expiry`; needs the runbook).
 pub fn build_at(runbook: Option<&Runbook>, records: &[Record], now: Option<DateTime<Utc>>) -> Report {
-    let mut state = SessionState::from_records(records);
-    if let (Some(rb), Some(now)) = (runbook, now) {
-        let t0 = super::countdown::t0(rb, &state);
-        super::expiry::apply(&mut state, rb, t0, now);
-    }
-    let p = |s: &str| printable(s);
-    let po = |s: &Option<String>| s.as_deref().map(printable);
-
-    let mut acts: BTreeMap<&str, u64> = BTreeMap::new();
-    for r in records {
-        *acts.entry(r.operator.as_str()).or_default() += 1;
-    }
+    let state = folded(runbook, records, now);
     // Without the runbook file, the titles its session recorded (`session.opened`).
     let outline = if runbook.is_none() { super::session_runbook::outline(records) } else { None };
     let outline = outline.as_ref();
     let tz = runbook.and_then(|rb| rb.timezone).or_else(|| outline?.timezone.as_deref()?.parse().ok());
-    let runbook_id = runbook.map(|rb| rb.id.clone()).or_else(|| session_runbook(records)).map(|s| p(&s));
-    let title = runbook.map(|rb| rb.title.clone()).or_else(|| session_title(records)).map(|s| p(&s));
-
-    let decision_report = |d: &super::state::DecisionRecord| DecisionReport {
-        decision: d.decision.as_str().to_string(),
-        reason: p(&d.reason),
-        by: p(&d.by),
-        at: Ts(d.at),
-        recommendation: po(&d.recommendation),
-        overrides: d.overrides.iter().map(|o| p(o)).collect(),
-        supersedes: po(&d.supersedes),
-    };
-
     Report {
-        runbook_id,
-        title,
+        runbook_id: runbook.map(|rb| rb.id.clone()).or_else(|| session_runbook(records)).map(|s| printable(&s)),
+        title: runbook.map(|rb| rb.title.clone()).or_else(|| session_title(records)).map(|s| printable(&s)),
         timezone: tz.map(|tz| tz.name().to_string()),
         tz,
         records: records.len() as u64,
@@ -334,10 +311,10 @@ pub fn build_at(runbook: Option<&Runbook>, records: &[Record], now: Option<DateT
             (Some(a), Some(b)) => Some(fmt_duration_ms((b - a).num_milliseconds().max(0) as u64)),
             _ => None,
         },
-        operators: acts.into_iter().map(|(o, n)| OperatorActs { operator: p(o), acts: n }).collect(),
+        operators: lists::operators(records),
         recommendation: runbook.map(|rb| {
             let r = recommend(rb, &state);
-            RecommendationReport { label: r.label(), reason: p(&r.reason()) }
+            RecommendationReport { label: r.label(), reason: printable(&r.reason()) }
         }),
         decision: state.decision.as_ref().map(decision_report),
         earlier_decisions: state.decisions.iter().map(decision_report).collect(),
@@ -346,90 +323,37 @@ pub fn build_at(runbook: Option<&Runbook>, records: &[Record], now: Option<DateT
         probe_outages: outages(&state),
         incidents: incidents(runbook, &state),
         escalation: incident::incident_section(runbook, &state),
-        triggers: state
-            .triggers
-            .iter()
-            .map(|(id, t)| TriggerReport {
-                trigger: p(id),
-                fired_at: Ts(t.fired_at),
-                propose: p(&t.propose),
-                cause: p(&t.cause),
-                cleared_at: t.cleared_at.map(Ts),
-            })
-            .collect(),
-        approvals: records
-            .iter()
-            .filter_map(|r| match r.event() {
-                Some(EventKind::RollbackApproved { rollback }) => Some(ApprovalReport {
-                    rollback: p(&rollback),
-                    by: p(&r.operator),
-                    at: Ts(r.ts),
-                    user: po(&r.user),
-                    key: super::signature::verified_key(r),
-                }),
-                _ => None,
-            })
-            .collect(),
-        rollbacks: state
-            .rollbacks
-            .iter()
-            .filter(|(_, rb)| !rb.runs.is_empty())
-            .map(|(id, rb)| RollbackReport {
-                id: p(id),
-                title: runbook
-                    .and_then(|b| b.rollback(id))
-                    .map(|r| r.title.as_str())
-                    .or_else(|| outline?.rollback_title(id))
-                    .map(p),
-                repeated: rb.runs.len() > 1,
-                runs: rb.runs.iter().map(run_report).collect(),
-            })
-            .collect(),
-        messages: state
-            .messages
-            .iter()
-            .map(|m| MessageReport {
-                template: p(&m.template),
-                by: p(&m.by),
-                at: Ts(m.at),
-                text: printable_lines(&m.text),
-            })
-            .collect(),
-        notes: state
-            .notes
-            .iter()
-            .map(|n| NoteReport { by: p(&n.by), at: Ts(n.at), text: printable_lines(&n.text) })
-            .collect(),
-        timeline: records
-            .iter()
-            .map(|r| TimelineEntry {
-                seq: r.seq,
-                at: Ts(r.ts),
-                operator: p(&r.operator),
-                kind: p(&r.kind),
-                what: {
-                    let what = match r.event() {
-                        Some(ev) => describe(&ev),
-                        None => format!("{} (a kind this version does not know)", p(&r.kind)),
-                    };
-                    match crate::domain::late::written_late(r) {
-                        // Happened at `ts`; the journal refused writes until then.
-                        Some(w) => format!("{what} (written late, at {}: the journal refused writes)", p(w)),
-                        None => what,
-                    }
-                },
-            })
-            .collect(),
+        triggers: lists::triggers(&state),
+        approvals: lists::approvals(records),
+        rollbacks: lists::rollbacks(runbook, outline, &state),
+        messages: lists::messages(&state),
+        notes: lists::notes(&state),
+        timeline: lists::timeline(records),
         unknown_records: state.unknown_records,
-        malformed_records: state
-            .malformed
-            .iter()
-            .map(|m| format!("#{} {}: {}", m.seq, p(&m.kind), p(&m.why)))
-            .chain(
-                (state.malformed_count > state.malformed.len() as u64)
-                    .then(|| format!("… and {} more", state.malformed_count - state.malformed.len() as u64)),
-            )
-            .collect(),
+        malformed_records: lists::malformed(&state),
+    }
+}
+
+/// The session as the records leave it; with the runbook and a `now`, the
+/// verdicts that are no longer evidence are set back to pending.
+fn folded(runbook: Option<&Runbook>, records: &[Record], now: Option<DateTime<Utc>>) -> SessionState {
+    let mut state = SessionState::from_records(records);
+    if let (Some(rb), Some(now)) = (runbook, now) {
+        let t0 = super::countdown::t0(rb, &state);
+        super::expiry::apply(&mut state, rb, t0, now);
+    }
+    state
+}
+
+fn decision_report(d: &super::state::DecisionRecord) -> DecisionReport {
+    DecisionReport {
+        decision: d.decision.as_str().to_string(),
+        reason: printable(&d.reason),
+        by: printable(&d.by),
+        at: Ts(d.at),
+        recommendation: d.recommendation.as_deref().map(printable),
+        overrides: d.overrides.iter().map(|o| printable(o)).collect(),
+        supersedes: d.supersedes.as_deref().map(printable),
     }
 }
 

@@ -10,6 +10,8 @@ use super::event::{Decision, EventKind, MarkSource, ProbeHealth, RunOutcome, Ver
 use super::identity::Actor;
 use super::record::Record;
 
+mod fold;
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CriterionState {
     pub verdict: Verdict,
@@ -329,158 +331,11 @@ impl SessionState {
         self.apply_event_with(by, at, ev, || Actor::named(by))
     }
 
-    /// Fold one typed event stamped with who and when; `approver` gives the
-    /// whole identity (name, user, key) when an approval needs it.
     /// Fold one typed event made by `actor` (name, Unix user, key): what a
     /// console shows of its own act before the journal writer has written it,
     /// so its own approval counts as the person it is.
     pub fn apply_event_by(&mut self, actor: &Actor, at: DateTime<Utc>, ev: EventKind) {
         self.apply_event_with(&actor.operator.clone(), at, ev, || Actor { key: None, ..actor.clone() })
-    }
-
-    fn apply_event_with(&mut self, by: &str, at: DateTime<Utc>, ev: EventKind, approver: impl FnOnce() -> Actor) {
-        let stamp = || Stamp { by: by.to_string(), at };
-        match ev {
-            EventKind::SessionOpened { .. } | EventKind::SessionClosed {} | EventKind::OperatorSwitched { .. } => {}
-            EventKind::CriterionMarked { criterion, verdict, note, source, cause } => {
-                self.criteria.insert(
-                    criterion,
-                    CriterionState {
-                        verdict,
-                        by: Some(by.to_string()),
-                        at: Some(at),
-                        note,
-                        source,
-                        cause,
-                        expired: None,
-                    },
-                );
-            }
-            EventKind::NoteAdded { text } => self.notes.push(NoteEntry { text, by: by.to_string(), at }),
-            EventKind::StepStarted { step, run, command, output } => {
-                let st = self.steps.entry(step).or_default();
-                st.ticked = None;
-                start_run(&mut st.runs, run, command, output, by, at);
-            }
-            EventKind::StepFinished { step, run, outcome, exit_code, signal, duration_ms, error } => {
-                let end = RunEnd { at, outcome, exit_code, signal, duration_ms, error };
-                finish_run(&mut self.steps.entry(step).or_default().runs, run, end);
-            }
-            EventKind::StepTicked { step, done } => {
-                self.steps.entry(step).or_default().ticked = Some((done, by.to_string(), at));
-            }
-            EventKind::StepOverridden { step, reason } => {
-                self.steps.entry(step).or_default().overridden = Some((reason, by.to_string(), at));
-            }
-            EventKind::ProbeChanged { probe, health, cause } => {
-                let ch = ProbeChange { health, at, cause };
-                self.probe_history.push((probe.clone(), ch.clone()));
-                self.probes.insert(probe, ch);
-            }
-            EventKind::DecisionRecorded { decision, reason, recommendation, overrides, supersedes } => {
-                let d =
-                    DecisionRecord { decision, reason, by: by.to_string(), at, recommendation, overrides, supersedes };
-                if let Some(old) = self.decision.replace(d) {
-                    self.decisions.push(old);
-                }
-            }
-            EventKind::IncidentDeclared { level, summary } => {
-                if let Some(old) = self.incident.take() {
-                    self.past_incidents.push(old);
-                }
-                self.incident = Some(IncidentState {
-                    declared: stamp(),
-                    summary,
-                    levels: vec![IncidentLevelEntry { level, since: at, automatic: false, acknowledged: None }],
-                    resolved: None,
-                    severities: Vec::new(),
-                    mitigated: None,
-                    messages: Vec::new(),
-                });
-            }
-            EventKind::IncidentSeverity { severity } => {
-                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
-                    inc.severities.push((severity, stamp()));
-                }
-            }
-            EventKind::IncidentMitigated { .. } => {
-                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
-                    inc.mitigated.get_or_insert_with(stamp);
-                }
-            }
-            EventKind::HandoverAcknowledged { since, shift } => {
-                self.handovers.push(HandoverAck { since, shift, by: by.to_string(), at });
-            }
-            EventKind::IncidentEscalated { level, automatic } => {
-                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
-                    inc.levels.push(IncidentLevelEntry { level, since: at, automatic, acknowledged: None });
-                }
-            }
-            EventKind::IncidentAcknowledged { level } => {
-                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
-                    if let Some(cur) = inc.levels.last_mut().filter(|l| l.level == level) {
-                        cur.acknowledged.get_or_insert_with(stamp);
-                    }
-                }
-            }
-            EventKind::IncidentResolved { .. } => {
-                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
-                    inc.resolved = Some(stamp());
-                }
-            }
-            EventKind::TriggerFired { trigger, propose, cause } => {
-                self.triggers.insert(trigger, TriggerState { fired_at: at, propose, cause, cleared_at: None });
-            }
-            EventKind::TriggerCleared { trigger } => {
-                if let Some(t) = self.triggers.get_mut(&trigger) {
-                    t.cleared_at = Some(at);
-                }
-            }
-            EventKind::RollbackApproved { rollback } => {
-                let rb = self.rollbacks.entry(rollback).or_default();
-                rb.approvals.entry(by.to_string()).or_insert(at);
-                rb.approved.push(Approval { by: approver(), at });
-            }
-            EventKind::RollbackStarted { rollback, run, command, output } => {
-                start_run(&mut self.rollbacks.entry(rollback).or_default().runs, run, command, output, by, at);
-            }
-            EventKind::RollbackFinished { rollback, run, outcome, exit_code, signal, duration_ms, error } => {
-                let rb = self.rollbacks.entry(rollback).or_default();
-                finish_run(&mut rb.runs, run, RunEnd { at, outcome, exit_code, signal, duration_ms, error });
-                // A new run of the same rollback needs fresh approvals.
-                rb.approvals.clear();
-                rb.approved.clear();
-            }
-            EventKind::MessageCopied { template, text } => {
-                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
-                    inc.messages.push((template.clone(), stamp()));
-                }
-                self.messages.push(MessageEntry { template, text, by: by.to_string(), at })
-            }
-            EventKind::MessageSent { template, channel, attempts, status, .. } => {
-                // An update posted to the team's channel is an update, as a copy is.
-                if let Some(inc) = self.incident.as_mut().filter(|i| i.is_open()) {
-                    inc.messages.push((template.clone(), stamp()));
-                }
-                self.channels.insert(channel, ChannelDelivery { template, at, attempts, result: Ok(status) });
-            }
-            EventKind::MessageFailed { template, channel, attempts, status, error, .. } => {
-                self.channels.insert(channel, ChannelDelivery { template, at, attempts, result: Err((status, error)) });
-            }
-            EventKind::T0Set { t0 } => self.t0 = Some(t0),
-        }
-    }
-}
-
-/// Steps and rollbacks record their process runs the same way.
-fn start_run(runs: &mut Vec<RunRecord>, run: u32, command: String, output: String, by: &str, at: DateTime<Utc>) {
-    runs.push(RunRecord { run, command, output, started_at: at, started_by: by.to_string(), finished: None });
-}
-
-/// Ends the latest run with that number; an end without a start (a journal cut short) is ignored.
-fn finish_run(runs: &mut [RunRecord], run: u32, end: RunEnd) {
-    if let Some(r) = runs.iter_mut().rev().find(|r| r.run == run) {
-        r.finished = Some(end);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::event::EventKind;
+use crate::domain::event::{EventKind, MarkSource, RunOutcome};
 
 use super::outcome_word;
 
@@ -51,6 +51,42 @@ pub fn fmt_when(ts: &DateTime<Utc>, tz: Option<chrono_tz::Tz>) -> String {
 
 /// One event in a sentence, all outside text printable.
 pub fn describe(ev: &EventKind) -> String {
+    match ev {
+        EventKind::SessionOpened { .. }
+        | EventKind::SessionClosed {}
+        | EventKind::OperatorSwitched { .. }
+        | EventKind::HandoverAcknowledged { .. }
+        | EventKind::NoteAdded { .. }
+        | EventKind::T0Set { .. } => session_words(ev),
+        EventKind::CriterionMarked { .. } | EventKind::ProbeChanged { .. } | EventKind::DecisionRecorded { .. } => {
+            evidence_words(ev)
+        }
+        EventKind::StepStarted { .. }
+        | EventKind::StepFinished { .. }
+        | EventKind::StepTicked { .. }
+        | EventKind::StepOverridden { .. } => step_words(ev),
+        EventKind::IncidentDeclared { .. }
+        | EventKind::IncidentEscalated { .. }
+        | EventKind::IncidentAcknowledged { .. }
+        | EventKind::IncidentResolved { .. }
+        | EventKind::IncidentSeverity { .. }
+        | EventKind::IncidentMitigated { .. } => incident_words(ev),
+        EventKind::TriggerFired { .. }
+        | EventKind::TriggerCleared { .. }
+        | EventKind::RollbackApproved { .. }
+        | EventKind::RollbackStarted { .. }
+        | EventKind::RollbackFinished { .. } => rollback_words(ev),
+        EventKind::MessageCopied { .. } | EventKind::MessageSent { .. } | EventKind::MessageFailed { .. } => {
+            message_words(ev)
+        }
+    }
+}
+
+// Each family below is given only its own events (`describe`); the empty
+// fallback arm is never taken.
+
+/// Who joined, left or took over, notes and T-0.
+fn session_words(ev: &EventKind) -> String {
     let p = |s: &str| printable(s);
     match ev {
         EventKind::SessionOpened { runbook, client, .. } => match client {
@@ -59,12 +95,26 @@ pub fn describe(ev: &EventKind) -> String {
         },
         EventKind::SessionClosed {} => "left the session".into(),
         EventKind::OperatorSwitched { from, to } => format!("operator switched from {} to {}", p(from), p(to)),
+        EventKind::HandoverAcknowledged { since, shift } => match shift {
+            Some(sh) => format!("acknowledged the handover since {} and took over {}", p(since), p(sh)),
+            None => format!("acknowledged the handover since {}", p(since)),
+        },
+        EventKind::NoteAdded { text } => format!("note: {}", one_line(text)),
+        EventKind::T0Set { t0 } => format!("set T-0 to {}", t0.format("%Y-%m-%d %H:%M UTC")),
+        _ => String::new(),
+    }
+}
+
+/// Verdicts, probe health and the decision.
+fn evidence_words(ev: &EventKind) -> String {
+    let p = |s: &str| printable(s);
+    match ev {
         EventKind::CriterionMarked { criterion, verdict, note, source, cause } => {
             let mut s = format!("marked {} {}", p(criterion), verdict.as_str().to_uppercase());
             match source {
-                crate::domain::event::MarkSource::Auto => s.push_str(" (automatic)"),
-                crate::domain::event::MarkSource::Override => s.push_str(" (overriding the automatic verdict)"),
-                crate::domain::event::MarkSource::Manual => {}
+                MarkSource::Auto => s.push_str(" (automatic)"),
+                MarkSource::Override => s.push_str(" (overriding the automatic verdict)"),
+                MarkSource::Manual => {}
             }
             if let Some(c) = cause {
                 s.push_str(&format!(": {}", p(c)));
@@ -73,30 +123,6 @@ pub fn describe(ev: &EventKind) -> String {
                 s.push_str(&format!(" — note: {}", p(n)));
             }
             s
-        }
-        EventKind::NoteAdded { text } => format!("note: {}", one_line(text)),
-        EventKind::StepStarted { step, run, command, .. } => {
-            format!("started step {} (run {run}): {}", p(step), one_line(command))
-        }
-        EventKind::StepFinished { step, run, outcome, exit_code, signal, duration_ms, error } => {
-            let mut s = format!("step {} run {run} {}", p(step), outcome_word(*outcome));
-            if let Some(c) = exit_code {
-                s.push_str(&format!(", exit code {c}"));
-            }
-            if let Some(sig) = signal {
-                s.push_str(&format!(", signal {sig}"));
-            }
-            s.push_str(&format!(", after {}", fmt_duration_ms(*duration_ms)));
-            if let Some(e) = error {
-                s.push_str(&format!(": {}", p(e)));
-            }
-            s
-        }
-        EventKind::StepTicked { step, done } => {
-            format!("{} manual step {}", if *done { "ticked" } else { "unticked" }, p(step))
-        }
-        EventKind::StepOverridden { step, reason } => {
-            format!("let later steps run despite step {} failing: {}", p(step), p(reason))
         }
         EventKind::ProbeChanged { probe, health, cause } => {
             let h = health.label();
@@ -118,6 +144,34 @@ pub fn describe(ev: &EventKind) -> String {
             }
             s
         }
+        _ => String::new(),
+    }
+}
+
+fn step_words(ev: &EventKind) -> String {
+    let p = |s: &str| printable(s);
+    match ev {
+        EventKind::StepStarted { step, run, command, .. } => {
+            format!("started step {} (run {run}): {}", p(step), one_line(command))
+        }
+        EventKind::StepFinished { step, run, outcome, exit_code, signal, duration_ms, error } => {
+            let ended =
+                RunEnded { outcome: *outcome, exit_code: *exit_code, signal: *signal, duration_ms: *duration_ms };
+            ended.words(format!("step {} run {run}", p(step)), error)
+        }
+        EventKind::StepTicked { step, done } => {
+            format!("{} manual step {}", if *done { "ticked" } else { "unticked" }, p(step))
+        }
+        EventKind::StepOverridden { step, reason } => {
+            format!("let later steps run despite step {} failing: {}", p(step), p(reason))
+        }
+        _ => String::new(),
+    }
+}
+
+fn incident_words(ev: &EventKind) -> String {
+    let p = |s: &str| printable(s);
+    match ev {
         EventKind::IncidentDeclared { level, summary } => {
             // An incident with a severity but no escalation ladder starts at no named level.
             let at = if level.is_empty() { String::new() } else { format!(" at {}", p(level)) };
@@ -140,10 +194,14 @@ pub fn describe(ev: &EventKind) -> String {
             Some(n) => format!("marked the incident mitigated: {}", p(n)),
             None => "marked the incident mitigated".into(),
         },
-        EventKind::HandoverAcknowledged { since, shift } => match shift {
-            Some(sh) => format!("acknowledged the handover since {} and took over {}", p(since), p(sh)),
-            None => format!("acknowledged the handover since {}", p(since)),
-        },
+        _ => String::new(),
+    }
+}
+
+/// Triggers that propose a rollback, and the rollback's approvals and runs.
+fn rollback_words(ev: &EventKind) -> String {
+    let p = |s: &str| printable(s);
+    match ev {
         EventKind::TriggerFired { trigger, propose, cause } => {
             format!("trigger {} fired ({}), proposing rollback {}", p(trigger), p(cause), p(propose))
         }
@@ -153,16 +211,17 @@ pub fn describe(ev: &EventKind) -> String {
             format!("started rollback {} (run {run}): {}", p(rollback), one_line(command))
         }
         EventKind::RollbackFinished { rollback, run, outcome, exit_code, duration_ms, error, .. } => {
-            let mut s = format!("rollback {} run {run} {}", p(rollback), outcome_word(*outcome));
-            if let Some(c) = exit_code {
-                s.push_str(&format!(", exit code {c}"));
-            }
-            s.push_str(&format!(", after {}", fmt_duration_ms(*duration_ms)));
-            if let Some(e) = error {
-                s.push_str(&format!(": {}", p(e)));
-            }
-            s
+            // The signal is left out of a rollback's line, as it always was.
+            let ended = RunEnded { outcome: *outcome, exit_code: *exit_code, signal: None, duration_ms: *duration_ms };
+            ended.words(format!("rollback {} run {run}", p(rollback)), error)
         }
+        _ => String::new(),
+    }
+}
+
+fn message_words(ev: &EventKind) -> String {
+    let p = |s: &str| printable(s);
+    match ev {
         EventKind::MessageCopied { template, .. } => format!("copied message {}", p(template)),
         EventKind::MessageSent { template, channel, attempts, status, .. } => {
             format!("sent message {} to {} (HTTP {status}, attempt {attempts})", p(template), p(channel))
@@ -170,7 +229,33 @@ pub fn describe(ev: &EventKind) -> String {
         EventKind::MessageFailed { template, channel, attempts, error, .. } => {
             format!("could not send message {} to {} after {attempts} attempts: {}", p(template), p(channel), p(error))
         }
-        EventKind::T0Set { t0 } => format!("set T-0 to {}", t0.format("%Y-%m-%d %H:%M UTC")),
+        _ => String::new(),
+    }
+}
+
+/// How a step's or a rollback's run ended, worded the same for both.
+struct RunEnded {
+    outcome: RunOutcome,
+    exit_code: Option<i32>,
+    signal: Option<i32>,
+    duration_ms: u64,
+}
+
+impl RunEnded {
+    /// `<run> failed, exit code 1, after 3s: why`.
+    fn words(&self, run: String, error: &Option<String>) -> String {
+        let mut s = format!("{run} {}", outcome_word(self.outcome));
+        if let Some(c) = self.exit_code {
+            s.push_str(&format!(", exit code {c}"));
+        }
+        if let Some(sig) = self.signal {
+            s.push_str(&format!(", signal {sig}"));
+        }
+        s.push_str(&format!(", after {}", fmt_duration_ms(self.duration_ms)));
+        if let Some(e) = error {
+            s.push_str(&format!(": {}", printable(e)));
+        }
+        s
     }
 }
 
