@@ -11,6 +11,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use warroom::ui::effect::Effect;
+use warroom::ui::layout::Layout;
+use warroom::ui::links;
+use warroom::ui::overlay::details;
+use warroom::ui::panes::PaneId;
+use warroom::ui::theme::ColorDepth;
+
 /// Recognisable, and nothing warroom would write by itself.
 const SECRET: &str = "s3cr3t-TOKEN-4711";
 
@@ -32,7 +39,10 @@ id = "dash"
 title = "Dashboard is green"
 severity = "high"
 on_fail = "evaluate"
-links = [{ title = "Dashboard", url = "https://grafana.example/d/shop?api_key={token}" }]
+links = [
+  { title = "Dashboard", url = "https://grafana.example/d/shop?api_key={token}" },
+  { title = "Wiki", url = "https://wiki.example/shop" },
+]
 "#;
 
 #[test]
@@ -104,6 +114,9 @@ fn a_secret_var_in_a_log_path_or_a_link_is_never_shown_copied_or_written() {
     let bytes = String::from_utf8_lossy(&std::fs::read(&typescript).unwrap()).into_owned();
     assert!(bytes.contains("‹API_TOKEN›"), "the recording holds the console's frames");
     assert!(!bytes.contains(SECRET), "the terminal received the secret (OSC 8 target, OSC 52 or text)");
+    // A link with nothing hidden is still clickable; one holding a secret is plain text.
+    assert!(bytes.contains("\x1b]8;;https://wiki.example/shop\x1b\\"), "the wiki link is an OSC 8 hyperlink");
+    assert!(!bytes.contains("\x1b]8;;https://grafana.example"), "a link holding a secret is not a hyperlink");
     let written = std::fs::read_to_string(&journal).unwrap();
     assert!(!written.contains(SECRET), "the journal holds the secret:\n{written}");
     let report = Command::new(env!("CARGO_BIN_EXE_warroom"))
@@ -118,6 +131,58 @@ fn a_secret_var_in_a_log_path_or_a_link_is_never_shown_copied_or_written() {
     let report = String::from_utf8_lossy(&report.stdout).into_owned() + &String::from_utf8_lossy(&report.stderr);
     assert!(report.contains("Secret vars"), "the report was written:\n{report}");
     assert!(!report.contains(SECRET), "the report holds the secret:\n{report}");
+}
+
+/// A var the runbook marks secret (`secret_vars`, its value written in
+/// `[vars]`) is hidden the same way, as `‹var name›`: in the Logs pane, in a
+/// log's details and in a link (drawn, copied, and not made a hyperlink).
+#[test]
+fn a_secret_vars_value_is_hidden_in_log_and_link_text() {
+    const KEY: &str = "k3y-VALUE-0815";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rb.toml");
+    let toml = format!(
+        r#"[runbook]
+id = "secretlist"
+title = "Secret list"
+secret_vars = ["key"]
+
+[vars]
+key = "{KEY}"
+
+[[log]]
+id = "app"
+path = "/var/log/{{key}}/app.log"
+
+[[criterion]]
+id = "dash"
+title = "Dashboard is green"
+severity = "high"
+on_fail = "evaluate"
+links = [{{ title = "Dashboard", url = "https://grafana.example/d/shop?k={{key}}" }}]
+"#
+    );
+    std::fs::write(&path, toml).unwrap();
+    let rb = match warroom::cli::runbook_file::load(&path) {
+        Ok(l) => l.runbook,
+        Err(d) => panic!("the runbook does not load: {d:?}"),
+    };
+    let mut app = super::app_with(rb, "dark", ColorDepth::TrueColor, Layout::builtin("t0"), false);
+    let screen = super::text(&super::draw(&mut app, 200, 50));
+    assert!(screen.contains("/var/log/‹key›/app.log"), "{screen}");
+    assert!(!screen.contains(KEY), "{screen}");
+
+    let all = |lines: &[ratatui::text::Line]| lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let (_, log) = details::lines(&app, PaneId::Logs, 0);
+    assert!(all(&log).contains("file /var/log/‹key›/app.log"), "{}", all(&log));
+    let (_, crit) = details::lines(&app, PaneId::Checklist, 0);
+    assert!(all(&crit).contains("https://grafana.example/d/shop?k=‹key›"), "{}", all(&crit));
+    assert!(!all(&log).contains(KEY) && !all(&crit).contains(KEY), "{}{}", all(&log), all(&crit));
+
+    let link = &links::of(&app, PaneId::Checklist, 0)[0];
+    assert_eq!(links::hyperlink_target(&app, link), None, "a link holding a secret is not a hyperlink");
+    let copied = links::open(&mut app, PaneId::Checklist, 0, 1);
+    assert_eq!(copied, vec![Effect::Copy("https://grafana.example/d/shop?k=‹key›".into())]);
 }
 
 fn append(file: &Path, line: &str) {

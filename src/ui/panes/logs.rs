@@ -126,7 +126,7 @@ fn header(app: &App, l: &LogSource, selected: bool, w: usize) -> Line<'static> {
     let mut line = Line::from(vec![
         plain(pad(&format!(" {}", clean(&l.id)), id_w)),
         styled(app, if errors > 0 { Role::Fail } else { Role::Muted }, pad(&state, state_w)),
-        styled(app, Role::Muted, pad(&clean(&source), w.saturating_sub(id_w + state_w))),
+        styled(app, Role::Muted, pad(&app.model.shown(&source), w.saturating_sub(id_w + state_w))),
     ]);
     if selected {
         line = line.style(app.view.theme.style(Role::Selection));
