@@ -1,8 +1,9 @@
 //! A var's secret never leaves (docs/runbook-format.md, "Secrets"), also where
 //! the loader fills it in: a `[[log]] path` and a link's `url` built from an
 //! `env:NAME` var show `‹NAME›`, never the value, in the Logs pane, the
-//! full-screen log, the details view, its OSC 8 hyperlinks and the link copied
-//! with `1`; nor in the journal or `warroom report`. The real binary in a real
+//! full-screen log (and a tail's error naming the path), the details view,
+//! its OSC 8 hyperlinks and the link copied with `1`; nor in the journal or
+//! `warroom report`. The real binary in a real
 //! tmux (a private server), under `script`, so that every byte the terminal
 //! received is read too.
 
@@ -33,6 +34,11 @@ workdir = "/nonexistent/warroom-secretvars"
 [[log]]
 id = "app"
 path = "{workdir}/{token}/app.log"
+
+# A folder, not a file: the tail's error names the path.
+[[log]]
+id = "dir"
+path = "{workdir}/{token}"
 
 [[criterion]]
 id = "dash"
@@ -90,6 +96,15 @@ fn a_secret_var_in_a_log_path_or_a_link_is_never_shown_copied_or_written() {
     tmux.wait_screen("the full-screen log", |s| s.contains("lines kept"));
     tmux.assert_hidden("the full-screen log");
     tmux.wait_screen("the file it reads", |s| s.contains("file ") && s.contains("/‹API_TOKEN›/app.log"));
+    tmux.keys(&["Escape"]);
+    tmux.wait_screen("the full-screen log closed", |s| !s.contains("lines kept"));
+
+    // The tail's error, in the full-screen log's title, names the path.
+    tmux.keys(&["j"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_screen("the tail's error", |s| s.contains("is a directory"));
+    tmux.assert_hidden("the tail's error");
+    assert!(tmux.screen().contains("/‹API_TOKEN› is a directory"), "{}", tmux.screen());
     tmux.keys(&["Escape"]);
     tmux.wait_screen("the full-screen log closed", |s| !s.contains("lines kept"));
 
