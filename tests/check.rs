@@ -320,3 +320,24 @@ fn commands_whose_program_is_missing_are_warned_about_with_their_position() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("migrate.sh"), "{err}");
 }
+
+/// A var the runbook marks secret is never printed in an error about a value
+/// it fills (docs/runbook-format.md, "Secrets"): `warroom check`'s output may
+/// land in a CI log or a ticket, so the text is shown as written.
+#[test]
+fn errors_about_filled_values_never_print_a_secret_var() {
+    const KEY: &str = "k3y-VALUE-0815";
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("rb.toml");
+    let text = format!(
+        "[runbook]\nid = \"s\"\nsecret_vars = [\"key\"]\n[vars]\nkey = \"{KEY}\"\n\
+         [[probe]]\nid = \"db\"\ntcp = \"db.internal/{{key}}\"\n\
+         [[step]]\nid = \"a\"\ntitle = \"A\"\nmanual = true\nlinks = [{{ title = \"Dash\", url = \"grafana/{{key}}\" }}]\n"
+    );
+    std::fs::write(&f, text).unwrap();
+    let (code, out, err) = check(&f);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("tcp = \"db.internal/{key}\""), "the probe's target as written:\n{err}");
+    assert!(err.contains("url \"grafana/{key}\""), "the link as written:\n{err}");
+    assert!(!err.contains(KEY) && !out.contains(KEY), "the secret var's value was printed:\n{out}{err}");
+}

@@ -15,6 +15,8 @@ mod messages;
 mod plain_clock;
 #[path = "console/plain_live.rs"]
 mod plain_live;
+#[path = "console/secret_vars.rs"]
+mod secret_vars;
 #[path = "console/words.rs"]
 mod words;
 

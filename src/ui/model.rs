@@ -144,6 +144,14 @@ impl Model {
         self.team.last_input = self.now;
     }
 
+    /// Runbook text the loader filled with vars (a log's path, a link's URL),
+    /// as the screen and the clipboard may carry it: a var's secret value
+    /// hidden (`‹NAME›`, docs/runbook-format.md, "Secrets"), then cleaned of
+    /// control characters. The runbook keeps the real text: tails follow it.
+    pub fn shown(&self, text: &str) -> String {
+        super::text::clean(&self.redactor.redact(text))
+    }
+
     /// Says something to the operator: kept in the history, shown on the
     /// message line until the next key.
     pub fn say(&mut self, text: impl Into<String>, kind: MsgKind) {

@@ -234,6 +234,10 @@ fn build(ctx: &mut Ctx, doc: &DeTable, path: &Path, env: &dyn Fn(&str) -> Option
         Some(DeValue::Table(_)) => single(ctx, doc, "runbook").map(|t| secrets::read(ctx, &t)),
         _ => None,
     };
+    // Before any field is filled: messages about filled values must not show these.
+    if let Some(r) = &secret_rules {
+        ctx.secret_vars = r.vars.clone();
+    }
     let mut phases = read_all(ctx, doc, "phase", sections::phase);
     let mut steps = read_all(ctx, doc, "step", sections::step);
     if phases.is_empty() && !steps.is_empty() && !ctx.ids.any(refs::Kind::Phase) {

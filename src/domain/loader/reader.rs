@@ -23,6 +23,8 @@ pub(super) struct Ctx<'a> {
     /// What fields filled at load (log paths, link URLs) take: the declared
     /// vars with the caller's overrides (`vars::effective_vars`).
     pub filled: BTreeMap<String, String>,
+    /// Vars `[runbook] secret_vars` names: a message never shows their values.
+    pub secret_vars: std::collections::BTreeSet<String>,
     /// Var names some placeholder used (for the unused-var warning).
     pub used_vars: std::collections::BTreeSet<String>,
     pub ids: super::refs::Ids,
@@ -48,6 +50,7 @@ impl<'a> Ctx<'a> {
             diags: Vec::new(),
             vars: BTreeMap::new(),
             filled: BTreeMap::new(),
+            secret_vars: Default::default(),
             used_vars: Default::default(),
             ids: Default::default(),
             programs: Vec::new(),
@@ -90,16 +93,26 @@ impl<'a> Ctx<'a> {
 
     /// `text` filled as it will be used (with the caller's overrides), and how
     /// a message names it: the filled text in quotes, or — when the
-    /// environment changed it — the text as written, since a value from the
-    /// environment may be a secret. `None` when a var is unknown (reported by
+    /// environment changed it, or it holds a `secret_vars` var — the text as
+    /// written, since such a value may be a secret (a message may end up in
+    /// a CI log or a ticket). `None` when a var is unknown (reported by
     /// `check_command_vars`).
     pub fn fill(&self, text: &str) -> Option<(String, String)> {
         let filled = vars::render_text(text, &self.filled).ok()?;
         let shown = match vars::render_text(text, &self.vars) {
+            _ if self.uses_secret_var(text) => format!("\"{}\" (holding a secret var)", text.escape_debug()),
             Ok(declared) if declared == filled => format!("\"{}\"", filled.escape_debug()),
             _ => format!("\"{}\" (as filled from the environment)", text.escape_debug()),
         };
         Some((filled, shown))
+    }
+
+    /// Whether `text` fills in a var `secret_vars` names (`{name}` or `{vars.name}`).
+    fn uses_secret_var(&self, text: &str) -> bool {
+        !self.secret_vars.is_empty()
+            && vars::placeholders(text)
+                .iter()
+                .any(|(_, inner)| self.secret_vars.contains(inner.strip_prefix("vars.").unwrap_or(inner)))
     }
 
     /// A command (`run`, `command`): declared vars only, never blank, and its

@@ -179,7 +179,8 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
                 LogTarget::File { path } => format!("file {}", path.display()),
                 LogTarget::Command { run } => format!("command: {run}"),
             };
-            out.push(kv(app, "source", clean(&target)));
+            // Filled with vars at load: a secret var's value shows as its name.
+            out.push(kv(app, "source", app.model.shown(&target)));
             if let Some(r) = &l.error {
                 out.push(kv(app, "error lines", clean(r.as_str())));
             }
@@ -343,7 +344,11 @@ fn jump(v: &mut DetailsView, lines: &[Line], from: usize, forward: bool) -> Vec<
 
 /// Where the link URLs landed on screen (one-row lines only), for OSC 8.
 fn place_links(app: &App, drawn: &mut crate::ui::view::Drawn, shown: &[Line], inner: Rect, v: &DetailsView) {
-    let urls: Vec<String> = crate::ui::links::of(app, v.pane, v.index).iter().map(|l| clean(&l.url)).collect();
+    // Only links with nothing hidden in them: a URL holding a secret is drawn as plain text.
+    let urls: Vec<String> = crate::ui::links::of(app, v.pane, v.index)
+        .iter()
+        .filter_map(|l| crate::ui::links::hyperlink_target(app, l))
+        .collect();
     let mut placed = Vec::new();
     let mut row = 0u16;
     for line in shown {

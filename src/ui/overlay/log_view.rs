@@ -163,7 +163,8 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
     }
     let kept = app.model.live.logs.get(&l.id).map_or(0, |w| w.len());
     about.push_str(&format!(" · {kept} lines kept"));
-    let mut rows = vec![Line::from(styled(app, Role::Muted, fit(&clean(&about), w)))];
+    // The path is filled with vars at load: a secret var's value shows as its name.
+    let mut rows = vec![Line::from(styled(app, Role::Muted, fit(&app.model.shown(&about), w)))];
     let room = (inner.height as usize).saturating_sub(1);
     drawn.log_rows.insert(l.id.clone(), room);
     let query = logs_view::search_query(app);

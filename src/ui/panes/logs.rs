@@ -38,11 +38,13 @@ pub fn share(height: usize, logs: usize, selected: usize) -> (usize, Vec<usize>)
 
 /// What a log's header (and the full-screen title) says about the view: the
 /// tail's condition while following, else "follow off" and what came since.
-/// Cleaned: a tail's error names files and OS messages.
+/// Cleaned: a tail's error names files and OS messages; and redacted again
+/// (the tail hides secrets in what it sends; this guards any other sender):
+/// a log's path may hold a secret var's value.
 pub fn header_state(app: &App, log: &str) -> String {
     let status = app.model.live.log_status.get(log);
     if logs_view::following(app) {
-        return clean(&logs_view::status_word(status));
+        return app.model.shown(&logs_view::status_word(status));
     }
     let mut s = "follow off".to_string();
     let new = logs_view::new_below(app, log);
@@ -52,7 +54,7 @@ pub fn header_state(app: &App, log: &str) -> String {
     if !matches!(status, Some(LogStatus::Following | LogStatus::Polling)) {
         s.push_str(&format!(" · {}", logs_view::status_word(status)));
     }
-    clean(&s)
+    app.model.shown(&s)
 }
 
 /// One timeline row: a log line (error and warning marked by a symbol, never
@@ -126,7 +128,7 @@ fn header(app: &App, l: &LogSource, selected: bool, w: usize) -> Line<'static> {
     let mut line = Line::from(vec![
         plain(pad(&format!(" {}", clean(&l.id)), id_w)),
         styled(app, if errors > 0 { Role::Fail } else { Role::Muted }, pad(&state, state_w)),
-        styled(app, Role::Muted, pad(&clean(&source), w.saturating_sub(id_w + state_w))),
+        styled(app, Role::Muted, pad(&app.model.shown(&source), w.saturating_sub(id_w + state_w))),
     ]);
     if selected {
         line = line.style(app.view.theme.style(Role::Selection));
