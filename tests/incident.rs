@@ -312,6 +312,9 @@ fn console_keys_drive_the_escalation_clock_and_copy_messages() {
 /// The rollback path in a real console (tmux server `wr-rollback`): the
 /// fixture's rollback needs two operators and runs a script in the runbook's
 /// folder that writes `rolled-back.marker`, then waits for `release.marker`.
+#[path = "incident/escalation_keys.rs"]
+mod escalation_keys;
+
 mod rollback_console {
     use std::path::{Path, PathBuf};
     use std::process::Command;

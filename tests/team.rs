@@ -414,6 +414,45 @@ mod status_line {
         );
     }
 
+    /// At 80 columns with a decision recorded, the others in the room are still
+    /// counted ("ana · bo +3", "ana +4"): the title gives up its letters first.
+    #[test]
+    fn at_80_columns_the_others_in_the_room_are_counted() {
+        let line = status_with(80, |app| {
+            app.model.team.roster.extend([who("bartholomew", 4, false, 10), who("cyprianus", 5, false, 10)]);
+            app.model.state.decision = Some(warroom::domain::state::DecisionRecord {
+                decision: warroom::domain::event::Decision::Rollback,
+                reason: "api down".into(),
+                by: "cyprianus".into(),
+                at: now(),
+                recommendation: None,
+                overrides: vec![],
+                supersedes: None,
+            });
+        });
+        let counted = regex::Regex::new(r"│ ana[^│]* \+\d+ │").unwrap();
+        assert!(counted.is_match(&line), "the others are counted: {line}");
+    }
+
+    /// The short shift field cuts the role's name, never its end time or the separator after it.
+    #[test]
+    fn the_short_shift_keeps_its_end_time_and_separator() {
+        let end = regex::Regex::new(r"→\d\d:\d\d │ ").unwrap();
+        let mut seen = 0;
+        for width in 80..160 {
+            let line = status_with(width, |app| {
+                app.model.team.roster.extend([who("bartholomew", 4, false, 10), who("cyprianus", 5, false, 10)]);
+                // A role name longer than the short field has room for.
+                app.model.runbook.shifts.iter_mut().for_each(|s| s.role = "Monitoring the platform".into());
+            });
+            if line.contains('→') {
+                seen += 1;
+                assert!(end.is_match(&line), "at {width} columns: {line}");
+            }
+        }
+        assert!(seen > 0, "some width shows the short shift");
+    }
+
     #[test]
     fn roster_and_shift_fit_wide_and_narrow() {
         let wide = status_at(160);

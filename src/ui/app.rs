@@ -188,11 +188,11 @@ impl App {
         }
         self.view.dirty = true;
         self.model.touched();
+        // A message stays until the next key, in a dialog as in the panes.
+        self.view.dismissed = self.model.messages.said();
         if self.view.overlay.is_open() {
             return overlay::on_key(self, key);
         }
-        // A message stays until the next key.
-        self.view.dismissed = self.model.messages.said();
         match self.view.keymap.action_for(self.view.focus, &key) {
             Some(a) => self.update(a),
             None => {

@@ -149,9 +149,22 @@ impl App {
             return Vec::new();
         }
         match incident_acts::mitigated(&self.model.state, None) {
+            // Asked first: `m` is also the message history's key outside this
+            // pane, and a mitigation is on the incident's record for good.
             Ok(events) => {
-                self.say(format!("incident marked mitigated by {}", clean(&self.model.operator)), MsgKind::Info);
-                self.appends(events)
+                let mut on_yes = self.appends(events);
+                on_yes.push(Effect::Say(
+                    format!("incident marked mitigated by {}", clean(&self.model.operator)),
+                    MsgKind::Info,
+                ));
+                self.view.overlay.open(Overlay::Confirm(Confirm {
+                    title: "Mark the incident mitigated?".into(),
+                    question: "The impact is stopped: mark the incident mitigated? Its mitigation clock stops. \
+                               (y: mitigated · n/Esc: cancel)"
+                        .into(),
+                    on_yes,
+                }));
+                Vec::new()
             }
             Err(Refusal::Refused(m) | Refusal::BadInput(m)) => {
                 self.say(clean(&m), MsgKind::Warn);

@@ -190,7 +190,9 @@ pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static
             out.push(kv(app, "buffer", format!("{} lines", l.buffer)));
         }
         PaneId::Escalation => {
-            let level = rb.escalation.as_ref().and_then(|e| e.levels.get(index));
+            // The levels the pane lists: the ladder the open incident climbs (its severity's own, maybe).
+            let ladder = app.ladder_runbook();
+            let level = ladder.escalation.as_ref().and_then(|e| e.levels.get(index));
             let sev = crate::ui::links::open_severity(app);
             if level.is_none() && sev.is_none() {
                 return ("Escalation".into(), out);

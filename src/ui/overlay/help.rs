@@ -51,7 +51,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 pub fn on_key(app: &App, scroll: &mut u16, key: KeyEvent) -> Handled {
-    let max = lines(app).len() as u16;
+    // The last top row, as the last frame measured it (its height): `k` after
+    // `G` moves at once instead of working off rows below the end.
+    let last = app.view.drawn.dialog_max_top.unwrap_or(usize::MAX);
+    let max = (lines(app).len().min(last)) as u16;
     *scroll = match act(app, Layer::Help, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Down) => (*scroll + 1).min(max),
@@ -59,14 +62,13 @@ pub fn on_key(app: &App, scroll: &mut u16, key: KeyEvent) -> Handled {
         Some(DialogAction::PageDown) => (*scroll + 10).min(max),
         Some(DialogAction::PageUp) => scroll.saturating_sub(10),
         Some(DialogAction::Top) => 0,
-        // The end: `draw` clamps to the last screenful.
         Some(DialogAction::Bottom) => max,
         _ => *scroll,
     };
     stay()
 }
 
-pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect, scroll: u16) {
     let area = centered(main, 100, main.height.saturating_sub(2));
     frame.render_widget(Clear, area);
     // A description too long for a narrow screen ends with "…" rather than
@@ -86,7 +88,9 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
         })
         .collect();
     // Never past the last line: no screen of blank rows after `G`.
-    let scroll = scroll.min((lines.len() as u16).saturating_sub(area.height.saturating_sub(2)));
+    let max_top = (lines.len() as u16).saturating_sub(area.height.saturating_sub(2));
+    drawn.dialog_max_top = Some(max_top as usize);
+    let scroll = scroll.min(max_top);
     let p = Paragraph::new(lines)
         .block(dialog_block(
             app,

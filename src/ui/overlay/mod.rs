@@ -152,7 +152,7 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
 
 fn draw_one(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect, ov: &Overlay) {
     match ov {
-        Overlay::Help { scroll } => help::draw(frame, app, main, *scroll),
+        Overlay::Help { scroll } => help::draw(frame, app, drawn, main, *scroll),
         Overlay::Messages { scroll } => messages::draw(frame, app, main, *scroll),
         Overlay::Palette(p) => palette::draw(frame, app, main, p),
         Overlay::Search(_) => {} // drawn in the message line by the status pane
@@ -167,7 +167,7 @@ fn draw_one(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
         Overlay::Who { scroll } => who::draw(frame, app, main, *scroll),
         Overlay::Declare(d) => declare::draw(frame, app, main, d),
         Overlay::Handover(v) => handover::draw(frame, app, main, v),
-        Overlay::Text(v) => text::draw(frame, app, main, v),
+        Overlay::Text(v) => text::draw(frame, app, drawn, main, v),
         Overlay::Note(n) => note::draw(frame, app, main, n),
         Overlay::Activity { scroll } => activity::draw(frame, app, main, *scroll),
     }

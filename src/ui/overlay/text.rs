@@ -27,7 +27,9 @@ impl TextView {
 }
 
 pub fn on_key(app: &App, v: &mut TextView, key: KeyEvent) -> Handled {
-    let max = v.lines.len().saturating_sub(1) as u16;
+    // The last top row, as the last frame measured it: `G` shows the end at
+    // the bottom, never a screen of blank rows, and `k` after it moves at once.
+    let max = app.view.drawn.dialog_max_top.unwrap_or(v.lines.len().saturating_sub(1)) as u16;
     v.scroll = match act(app, Layer::Text, &key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Down) => (v.scroll + 1).min(max),
@@ -39,11 +41,16 @@ pub fn on_key(app: &App, v: &mut TextView, key: KeyEvent) -> Handled {
     stay()
 }
 
-pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &TextView) {
+pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, main: Rect, v: &TextView) {
     let h = (v.lines.len() as u16).saturating_add(2).min(main.height.saturating_sub(2));
     let area = centered(main, 140, h.max(3));
     frame.render_widget(Clear, area);
     let lines: Vec<Line> = v.lines.iter().map(|l| Line::from(styled(app, Role::Text, clean(l)))).collect();
+    // Rows once wrapped, less the rows shown: the top row that shows the end.
+    let inner = (area.width.saturating_sub(2), area.height.saturating_sub(2) as usize);
+    let rows = Paragraph::new(lines.clone()).wrap(Wrap { trim: false }).line_count(inner.0);
+    let max_top = rows.saturating_sub(inner.1);
+    drawn.dialog_max_top = Some(max_top);
     let p = Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .block(dialog_block(
@@ -58,6 +65,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &TextView) {
                 ],
             ),
         ))
-        .scroll((v.scroll, 0));
+        .scroll((v.scroll.min(max_top as u16), 0));
     frame.render_widget(p, area);
 }

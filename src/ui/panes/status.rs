@@ -107,11 +107,15 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             Some(tz) => o.end.with_timezone(&tz).format("%H:%M").to_string(),
             None => o.end.format("%H:%M").to_string(),
         };
-        (format!("shift {} until {end} │ ", clean(&o.shift.role)), format!("{}→{end} │ ", clean(&o.shift.role)))
+        // Short, the role's name is cut, never the end time or the separator.
+        (
+            format!("shift {} until {end} │ ", clean(&o.shift.role)),
+            format!("{}→{end} │ ", fit(&clean(&o.shift.role), 8)),
+        )
     });
     let shift = match shift {
         Some((full, _)) if width(&full) + 40 <= rest => Some(full),
-        Some((_, short)) if width(&short) + 20 <= rest => Some(fit(&short, 16)),
+        Some((_, short)) if width(&short) + 20 <= rest => Some(short),
         _ => None,
     };
     rest = rest.saturating_sub(shift.as_deref().map_or(0, width));
@@ -147,13 +151,17 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         .then(|| presence::roster_line(roster, app.model.now, ops_room))
         .filter(|line| line.contains(me.as_str()));
     let me_plus = if others_n == 0 { me.clone() } else { format!("{me} +{others_n}") };
-    let ops = [Some(ops_full), roster_fit, Some(me_plus), Some(me.clone())]
+    let ops = [Some(ops_full), roster_fit, Some(me_plus.clone())]
         .into_iter()
         .flatten()
         .find(|o| !o.is_empty() && width(o) <= ops_room)
+        // Others in the room are never hidden: "ana +2" takes the title's last letters first.
+        .or_else(|| (width(&me_plus) + 4 <= rest).then(|| me_plus.clone()))
         .unwrap_or_else(|| fit(&me, ops_room.max(1)));
-    let title = fit(&title, rest.saturating_sub(width(&ops) + 4).max(1));
-    spans.push(styled(app, Role::Title, format!(" {title}")));
+    let title_room = rest.saturating_sub(width(&ops) + 4);
+    if title_room > 0 {
+        spans.push(styled(app, Role::Title, format!(" {}", fit(&title, title_room))));
+    }
     spans.push(styled(app, Role::Status, format!(" │ {ops} │ ")));
     if let Some(sh) = shift {
         spans.push(styled(app, Role::Status, sh));
@@ -167,6 +175,18 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     spans.push(Span::raw(" ".repeat(gap)));
     spans.push(styled(app, Role::Accent, format!("{clock} ")));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The key that opens the message history from the focused pane: a pane may
+/// bind the global key to something else (`m` marks the incident mitigated in
+/// Escalation), and the hint must not send the operator there.
+fn messages_key(app: &App) -> String {
+    let keys = &app.view.keymap;
+    keys.keys_of(crate::ui::action::Action::Messages)
+        .into_iter()
+        .map(|(_, k)| k)
+        .find(|k| keys.lookup(app.view.focus, *k) == Some(crate::ui::action::Action::Messages))
+        .map_or_else(|| ": messages".to_string(), |k| k.to_string())
 }
 
 /// Messages not read yet; none while the history is open (they are read as they arrive).
@@ -193,7 +213,7 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
         // How many others came in unread, so none is lost to the one-line bar.
         let more = match unread(app).saturating_sub(1) {
             0 => String::new(),
-            n => format!(" (+{n} unread: m)"),
+            n => format!(" (+{n} unread: {})", messages_key(app)),
         };
         let room = w.saturating_sub(width(&more));
         Line::from(vec![styled(app, role, fit(&format!(" {m}"), room)), styled(app, Role::Muted, more)])
@@ -202,7 +222,7 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
         // Messages not yet read stay counted after the bar clears (m opens them).
         let unread = match unread(app) {
             0 => String::new(),
-            n => format!(" {n} unread (m) ·"),
+            n => format!(" {n} unread ({}) ·", messages_key(app)),
         };
         Line::from(styled(
             app,
