@@ -11,6 +11,7 @@
 use chrono::Utc;
 
 use crate::domain::event::EventKind;
+use crate::domain::labels;
 use crate::domain::redact::Redactor;
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize::clean;
@@ -85,7 +86,7 @@ pub fn send(journal: &mut Journal, rb: &Runbook, state: &mut SessionState, who: 
                 }
             }
             DeliveryState::Failed { attempts, status, error } => {
-                errln!("warroom: message {t} NOT sent to {ch} after {attempts} attempt(s): {}", clean(&error));
+                errln!("warroom: message {t} NOT sent to {ch} {}: {}", labels::attempts(attempts), clean(&error));
                 EventKind::MessageFailed {
                     template: d.template,
                     channel: d.channel.id,

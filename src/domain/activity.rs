@@ -88,8 +88,13 @@ pub fn sentence(ev: &EventKind) -> String {
         EventKind::StepTicked { step, done: true } => format!("ticked step {step} done"),
         EventKind::StepTicked { step, done: false } => format!("unticked step {step}"),
         EventKind::StepOverridden { step, reason } => format!("let later steps run past {step}: {reason}"),
-        EventKind::DecisionRecorded { decision, reason, .. } => {
-            format!("recorded the decision {}: {reason}", decision.as_str())
+        EventKind::DecisionRecorded { decision, reason, overrides, .. } => {
+            // Overriding failing critical criteria is said with the decision, never left to the record.
+            let over = match overrides.len() {
+                0 => String::new(),
+                n => format!(" (overriding {n} failing critical: {})", overrides.join(", ")),
+            };
+            format!("recorded the decision {}: {reason}{over}", decision.as_str())
         }
         EventKind::IncidentDeclared { level, summary } => match summary {
             Some(summary) => format!("declared an incident: {summary} (level {level})"),
@@ -219,5 +224,28 @@ mod tests {
         assert!(!names("the api-gateway is slow", "api"));
         assert!(!names("rapid recovery", "api"));
         assert!(names("rapid recovery of api", "api"), "a later whole-word mention counts");
+    }
+
+    #[test]
+    fn a_decision_overriding_failing_criteria_says_so() {
+        let ev = EventKind::DecisionRecorded {
+            decision: crate::domain::event::Decision::Go,
+            reason: "all good".into(),
+            recommendation: None,
+            overrides: vec!["api-health".into(), "no-errors".into()],
+            supersedes: None,
+        };
+        assert_eq!(
+            describe(&rec("ana", ev)).unwrap().text,
+            "recorded the decision GO: all good (overriding 2 failing critical: api-health, no-errors)"
+        );
+    }
+
+    #[test]
+    fn attempts_are_counted_in_words() {
+        use crate::domain::labels::attempts;
+        assert_eq!(attempts(0), "before any attempt");
+        assert_eq!(attempts(1), "after 1 attempt");
+        assert_eq!(attempts(4), "after 4 attempts");
     }
 }

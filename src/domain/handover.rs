@@ -188,10 +188,10 @@ fn open_items(runbook: &Runbook, state: &SessionState, now: DateTime<Utc>) -> Ve
         if let Err((status, error)) = &d.result {
             let status = status.map(|s| format!(", HTTP {s}")).unwrap_or_default();
             out.push(format!(
-                "Channel {} failing: message {} NOT sent after {} attempt(s) at {} ({}{status})",
+                "Channel {} failing: message {} NOT sent {} at {} ({}{status})",
                 printable(id),
                 printable(&d.template),
-                d.attempts,
+                super::labels::attempts(d.attempts),
                 d.at.format("%H:%M UTC"),
                 printable(error)
             ));
@@ -373,7 +373,7 @@ mod tests {
         assert_eq!(h.changed[0].changes[0].at, Ts(t(70)));
         let md = markdown(&h);
         assert!(md.contains("Criterion expired: Criterion api — expired (pass, ticked "), "{md}");
-        assert!(md.contains("Channel golive failing: message decision NOT sent after 4 attempt(s)"), "{md}");
+        assert!(md.contains("Channel golive failing: message decision NOT sent after 4 attempts"), "{md}");
         // Before it expired, it is neither.
         let h = build(&rb, &recs, t(0), t(30));
         assert!(!markdown(&h).contains("expired"), "{}", markdown(&h));

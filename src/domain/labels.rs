@@ -108,6 +108,17 @@ pub fn duration(ms: u64) -> String {
     }
 }
 
+/// How many tries a delivery had, after "NOT sent": "before any attempt"
+/// (refused before it went out: a missing address), "after 1 attempt",
+/// "after 4 attempts".
+pub fn attempts(n: u32) -> String {
+    match n {
+        0 => "before any attempt".to_string(),
+        1 => "after 1 attempt".to_string(),
+        n => format!("after {n} attempts"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

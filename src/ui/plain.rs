@@ -22,7 +22,7 @@ use super::text::clean;
 use super::timefmt;
 
 pub const HELP: &str = "commands: pass|fail|na|pending CRITERION [note], tick STEP, note TEXT, \
-decide go|no-go|rollback REASON, operator NAME, status, help, quit";
+decide go|no-go|rollback [--override] REASON, operator NAME, status, help, quit";
 
 fn out(line: &str) {
     let mut o = io::stdout().lock();
@@ -131,7 +131,7 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
                 "go" => Decision::Go,
                 "no-go" | "nogo" => Decision::NoGo,
                 "rollback" => Decision::Rollback,
-                _ => return Err("decide go|no-go|rollback REASON".into()),
+                _ => return Err("decide go|no-go|rollback [--override] REASON".into()),
             };
             let (forced, reason) = match reason.trim().strip_prefix("--override") {
                 Some(r) => (true, r.trim()),

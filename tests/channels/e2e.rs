@@ -142,7 +142,7 @@ fn a_decision_reaches_the_receiver_and_a_down_channel_is_retried_shown_and_journ
     // The down channel: retries on the message line, then a failure that stays on the status line.
     c.wait_screen("alerts ↻");
     c.wait_screen("alerts ✗");
-    c.wait_screen("message decision NOT sent to alerts after 4 attempt(s): connection refused");
+    c.wait_screen("message decision NOT sent to alerts after 4 attempts: connection refused");
     c.wait("message.failed in the journal", |c| !records(&c.journal_text(), "message.failed").is_empty());
     let j = c.journal_text();
     let failed = &records(&j, "message.failed")[0]["data"];
@@ -155,7 +155,7 @@ fn a_decision_reaches_the_receiver_and_a_down_channel_is_retried_shown_and_journ
     );
     // The handover says the channel fails (open) and that it failed (changed).
     let md = handover(&c, &[]);
-    assert!(md.contains("Channel alerts failing: message decision NOT sent after 4 attempt(s)"), "{md}");
+    assert!(md.contains("Channel alerts failing: message decision NOT sent after 4 attempts"), "{md}");
     assert!(md.contains("### Messages"), "{md}");
     for secret in [golive.url(), down, "tok-1".to_string()] {
         assert!(!j.contains(&secret), "journal holds the secret {secret}");

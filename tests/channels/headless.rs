@@ -61,7 +61,7 @@ fn a_scripted_declare_with_the_channel_down_is_recorded_and_says_the_message_fai
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert_eq!(records(data.path(), "incident.declared").len(), 1);
     assert!(stderr.contains("retrying in"), "{stderr}");
-    assert!(stderr.contains("message incident NOT sent to golive after 4 attempt(s)"), "{stderr}");
+    assert!(stderr.contains("message incident NOT sent to golive after 4 attempts"), "{stderr}");
     let failed = records(data.path(), "message.failed");
     assert_eq!(failed.len(), 1, "{failed:?}");
     assert_eq!(failed[0]["data"]["channel"], "golive");

@@ -196,7 +196,7 @@ links = [{{ title = "Dashboard", url = "https://grafana.example/d/shop?k={{key}}
 
     let link = &links::of(&app, PaneId::Checklist, 0)[0];
     assert_eq!(links::hyperlink_target(&app, link), None, "a link holding a secret is not a hyperlink");
-    let copied = links::open(&mut app, PaneId::Checklist, 0, 1);
+    let copied = links::open(&app, PaneId::Checklist, 0, 1);
     assert_eq!(copied, vec![Effect::Copy("https://grafana.example/d/shop?k=‹key›".into())]);
 }
 

@@ -25,196 +25,239 @@ fn kv(app: &App, k: &str, v: impl Into<String>) -> Line<'static> {
 }
 
 pub fn lines(app: &App, pane: PaneId, index: usize) -> (String, Vec<Line<'static>>) {
-    let rb = &app.model.runbook;
-    let mut out = Vec::new();
-    let title;
-    match pane {
-        PaneId::Checklist => {
-            let Some(c) = items::criteria(rb).get(index).copied() else { return ("Criterion".into(), out) };
-            title = format!("Criterion {}", clean(&c.id));
-            let st = app.model.state.criteria.get(&c.id).cloned().unwrap_or_default();
-            let (sym, word, role) = app.view.symbols.verdict(st.verdict);
-            out.push(Line::from(vec![
-                styled(app, role, format!("{sym} {word}")),
-                plain(format!("  {}", clean(&c.title))),
-            ]));
-            out.push(kv(app, "severity", c.severity.as_str()));
-            out.push(kv(app, "if it fails", c.on_fail.as_str()));
-            out.push(kv(app, "auto", c.auto.as_ref().map_or("— (marked by hand)".into(), AutoBinding::label)));
-            if let (Some(by), Some(at)) = (&st.by, st.at) {
-                out.push(kv(
-                    app,
-                    "marked by",
-                    format!("{} at {} ({})", clean(by), timefmt::hms(at), st.source.label()),
-                ));
-            }
-            if let Some(n) = &st.note {
-                out.push(kv(app, "note", clean(n)));
-            }
-            if let Some(cause) = &st.cause {
-                out.push(kv(app, "evidence", clean(cause)));
-            }
-            if let Some(e) = &st.expired {
-                out.push(Line::from(vec![
-                    styled(app, Role::Muted, format!("{:<14}", "expired")),
-                    styled(app, Role::Warn, clean(&e.describe(rb.timezone))),
-                ]));
-            }
-            if let Some(v) = &c.valid_for {
-                out.push(kv(app, "valid for", v.to_string()));
-            }
-            if let Some(e) = &c.every {
-                out.push(kv(app, "due every", e.to_string()));
-            }
-            if let Some(d) = &c.description {
-                out.push(Line::from(""));
-                out.extend(crate::ui::text::clean_lines(d).into_iter().map(Line::from));
-            }
-        }
-        PaneId::Steps => {
-            let Some(s) = items::steps(rb).get(index).copied() else { return ("Step".into(), out) };
-            title = format!("Step {}", clean(&s.id));
-            let (sym, word, role) = app.view.symbols.step(app.model.state.step_status(&s.id));
-            out.push(Line::from(vec![
-                styled(app, role, format!("{sym} {word}")),
-                plain(format!("  {}", clean(&s.title))),
-            ]));
-            out.push(kv(app, "phase", rb.phase(&s.phase).map_or(s.phase.clone(), |p| clean(&p.title))));
-            if s.manual {
-                out.push(kv(app, "kind", "manual (a checkbox: space ticks it)"));
-            }
-            if let Some(r) = &s.run {
-                // A multi-line command reads as its lines, indented under the label (not "^J").
-                let mut lines = r.lines();
-                out.push(kv(app, "runs", clean(lines.next().unwrap_or(""))));
-                for more in lines {
-                    out.push(kv(app, "", clean(more)));
-                }
-            }
-            if let Some(t) = s.timeout {
-                out.push(kv(app, "timeout", t.to_string()));
-            }
-            out.push(kv(app, "on fail", s.on_fail.label()));
-            if let Some(st) = app.model.state.steps.get(&s.id) {
-                for r in &st.runs {
-                    let end = match &r.finished {
-                        None => "running".to_string(),
-                        Some(e) => format!(
-                            "{}{} after {}",
-                            e.outcome.label(),
-                            e.exit_code.map(|c| format!(", exit {c}")).unwrap_or_default(),
-                            timefmt::ms(e.duration_ms)
-                        ),
-                    };
-                    out.push(kv(
-                        app,
-                        &format!("run {}", r.run),
-                        format!(
-                            "{} by {}: {end} — output {}",
-                            timefmt::hms(r.started_at),
-                            clean(&r.started_by),
-                            clean(&r.output)
-                        ),
-                    ));
-                }
-                let output = crate::ui::step_keys::output_lines(app, &s.id);
-                if !output.is_empty() {
-                    out.push(Line::from(""));
-                    out.extend(output.into_iter().map(|l| Line::from(clean(&l))));
-                }
-                if let Some((done, by, at)) = &st.ticked {
-                    out.push(kv(
-                        app,
-                        "ticked",
-                        format!(
-                            "{} by {} at {}",
-                            if *done { "done" } else { "not done" },
-                            clean(by),
-                            timefmt::hms(*at)
-                        ),
-                    ));
-                }
-            }
-        }
-        PaneId::Probes => {
-            let Some(p) = rb.probes.get(index) else { return ("Probe".into(), out) };
-            title = format!("Probe {}", clean(&p.id));
-            let target = match &p.target {
-                ProbeTarget::Http { url, method, .. } => format!("{method} {url}"),
-                ProbeTarget::Tcp { addr } => format!("tcp {addr}"),
-                ProbeTarget::Command { run } => format!("command: {run}"),
-            };
-            out.push(kv(app, "target", clean(&target)));
-            out.push(kv(app, "every", format!("{} (timeout {})", p.every, p.timeout)));
-            out.push(kv(
-                app,
-                "thresholds",
-                format!("DOWN after {} failures, UP after {} successes", p.failure_threshold, p.success_threshold),
-            ));
-            for c in &p.conditions {
-                out.push(kv(app, "condition", clean(&c.text)));
-            }
-            match app.model.state.probes.get(&p.id) {
-                Some(ch) => out.push(kv(
-                    app,
-                    "journaled",
-                    format!(
-                        "{} since {}{}",
-                        ch.health.label(),
-                        timefmt::hms(ch.at),
-                        ch.cause.as_ref().map(|c| format!(": {}", clean(c))).unwrap_or_default()
-                    ),
-                )),
-                None => out.push(kv(app, "journaled", "no health change recorded yet")),
-            }
-            let hist: Vec<_> = app.model.state.probe_history.iter().filter(|(id, _)| *id == p.id).collect();
-            for (_, ch) in hist.iter().rev().take(10) {
-                out.push(kv(app, "  history", format!("{} {}", timefmt::hms(ch.at), ch.health.label())));
-            }
-        }
-        PaneId::Logs => {
-            let Some(l) = rb.logs.get(index) else { return ("Log".into(), out) };
-            title = format!("Log {}", clean(&l.id));
-            let target = match &l.target {
-                LogTarget::File { path } => format!("file {}", path.display()),
-                LogTarget::Command { run } => format!("command: {run}"),
-            };
-            // Filled with vars at load: a secret var's value shows as its name.
-            out.push(kv(app, "source", app.model.shown(&target)));
-            if let Some(r) = &l.error {
-                out.push(kv(app, "error lines", clean(r.as_str())));
-            }
-            if let Some(r) = &l.warn {
-                out.push(kv(app, "warn lines", clean(r.as_str())));
-            }
-            out.push(kv(app, "buffer", format!("{} lines", l.buffer)));
-        }
-        PaneId::Escalation => {
-            // The levels the pane lists: the ladder the open incident climbs (its severity's own, maybe).
-            let ladder = app.ladder_runbook();
-            let level = ladder.escalation.as_ref().and_then(|e| e.levels.get(index));
-            let sev = crate::ui::links::open_severity(app);
-            if level.is_none() && sev.is_none() {
-                return ("Escalation".into(), out);
-            }
-            // The open incident first: what the links below belong to.
-            title = match level {
-                Some(l) => format!("Escalation level {}", clean(&l.name)),
-                None => "Incident".into(),
-            };
-            if let (Some(sev), Some(inc)) = (sev, app.model.state.incident.as_ref()) {
-                let summary = inc.summary.as_deref().map(|s| format!(": {}", clean(s))).unwrap_or_default();
-                out.push(kv(app, "incident", format!("{} {}{summary}", clean(&sev.id), clean(&sev.title))));
-            }
-            if let Some(l) = level {
-                out.push(kv(app, "who", clean(&l.who)));
-                out.push(kv(app, "respond within", l.respond_within.to_string()));
-            }
-        }
-    }
+    let shown = match pane {
+        PaneId::Checklist => criterion_lines(app, index),
+        PaneId::Steps => step_lines(app, index),
+        PaneId::Probes => probe_lines(app, index),
+        PaneId::Logs => log_lines(app, index),
+        PaneId::Escalation => escalation_lines(app, index),
+    };
+    // Nothing there (an empty list): the pane's word, no lines.
+    let Some((title, mut out)) = shown else {
+        let word = match pane {
+            PaneId::Checklist => "Criterion",
+            PaneId::Steps => "Step",
+            PaneId::Probes => "Probe",
+            PaneId::Logs => "Log",
+            PaneId::Escalation => "Escalation",
+        };
+        return (word.into(), Vec::new());
+    };
     insert_notes(app, pane, index, &mut out);
     out.extend(crate::ui::links::lines(app, crate::ui::links::of(app, pane, index)));
     (title, out)
+}
+
+/// A criterion: its verdict, who marked it and why, the evidence and how long it holds.
+fn criterion_lines(app: &App, index: usize) -> Option<(String, Vec<Line<'static>>)> {
+    let rb = &app.model.runbook;
+    let mut out = Vec::new();
+    let c = items::criteria(rb).get(index).copied()?;
+    let title = format!("Criterion {}", clean(&c.id));
+    let st = app.model.state.criteria.get(&c.id).cloned().unwrap_or_default();
+    let (sym, word, role) = app.view.symbols.verdict(st.verdict);
+    out.push(Line::from(vec![
+        styled(app, role, format!("{sym} {word}")),
+        plain(format!("  {}", clean(&c.title))),
+    ]));
+    out.push(kv(app, "severity", c.severity.as_str()));
+    out.push(kv(app, "if it fails", c.on_fail.as_str()));
+    out.push(kv(app, "auto", c.auto.as_ref().map_or("— (marked by hand)".into(), AutoBinding::label)));
+    if let (Some(by), Some(at)) = (&st.by, st.at) {
+        out.push(kv(
+            app,
+            "marked by",
+            format!("{} at {} ({})", clean(by), timefmt::hms(at), st.source.label()),
+        ));
+    }
+    if let Some(n) = &st.note {
+        out.push(kv(app, "note", clean(n)));
+    }
+    if let Some(cause) = &st.cause {
+        out.push(kv(app, "evidence", clean(cause)));
+    }
+    if let Some(e) = &st.expired {
+        out.push(Line::from(vec![
+            styled(app, Role::Muted, format!("{:<14}", "expired")),
+            styled(app, Role::Warn, clean(&e.describe(rb.timezone))),
+        ]));
+    }
+    if let Some(v) = &c.valid_for {
+        out.push(kv(app, "valid for", v.to_string()));
+    }
+    if let Some(e) = &c.every {
+        out.push(kv(app, "due every", e.to_string()));
+    }
+    if let Some(d) = &c.description {
+        out.push(Line::from(""));
+        out.extend(crate::ui::text::clean_lines(d).into_iter().map(Line::from));
+    }
+    Some((title, out))
+}
+
+/// A step: what it runs, each run with its end, the last run's output, a tick.
+fn step_lines(app: &App, index: usize) -> Option<(String, Vec<Line<'static>>)> {
+    let rb = &app.model.runbook;
+    let mut out = Vec::new();
+    let s = items::steps(rb).get(index).copied()?;
+    let title = format!("Step {}", clean(&s.id));
+    let (sym, word, role) = app.view.symbols.step(app.model.state.step_status(&s.id));
+    out.push(Line::from(vec![
+        styled(app, role, format!("{sym} {word}")),
+        plain(format!("  {}", clean(&s.title))),
+    ]));
+    out.push(kv(app, "phase", rb.phase(&s.phase).map_or(s.phase.clone(), |p| clean(&p.title))));
+    if s.manual {
+        out.push(kv(app, "kind", "manual (a checkbox: space ticks it)"));
+    }
+    if let Some(r) = &s.run {
+        // A multi-line command reads as its lines, indented under the label (not "^J").
+        let mut lines = r.lines();
+        out.push(kv(app, "runs", clean(lines.next().unwrap_or(""))));
+        for more in lines {
+            out.push(kv(app, "", clean(more)));
+        }
+    }
+    if let Some(t) = s.timeout {
+        out.push(kv(app, "timeout", t.to_string()));
+    }
+    out.push(kv(app, "on fail", s.on_fail.label()));
+    if let Some(st) = app.model.state.steps.get(&s.id) {
+        step_runs(app, &s.id, st, &mut out);
+    }
+    Some((title, out))
+}
+
+/// Each run of a step with how it ended, the last run's output, and who ticked it.
+fn step_runs(app: &App, id: &str, st: &crate::domain::state::StepState, out: &mut Vec<Line<'static>>) {
+    for r in &st.runs {
+        let end = match &r.finished {
+            None => "running".to_string(),
+            Some(e) => format!(
+                "{}{} after {}",
+                e.outcome.label(),
+                e.exit_code.map(|c| format!(", exit {c}")).unwrap_or_default(),
+                timefmt::ms(e.duration_ms)
+            ),
+        };
+        out.push(kv(
+            app,
+            &format!("run {}", r.run),
+            format!(
+                "{} by {}: {end} — output {}",
+                timefmt::hms(r.started_at),
+                clean(&r.started_by),
+                clean(&r.output)
+            ),
+        ));
+    }
+    let output = crate::ui::step_keys::output_lines(app, id);
+    if !output.is_empty() {
+        out.push(Line::from(""));
+        out.extend(output.into_iter().map(|l| Line::from(clean(&l))));
+    }
+    if let Some((done, by, at)) = &st.ticked {
+        out.push(kv(
+            app,
+            "ticked",
+            format!(
+                "{} by {} at {}",
+                if *done { "done" } else { "not done" },
+                clean(by),
+                timefmt::hms(*at)
+            ),
+        ));
+    }
+}
+
+/// A probe: its target, thresholds and conditions, the journaled health and its history.
+fn probe_lines(app: &App, index: usize) -> Option<(String, Vec<Line<'static>>)> {
+    let rb = &app.model.runbook;
+    let mut out = Vec::new();
+    let p = rb.probes.get(index)?;
+    let title = format!("Probe {}", clean(&p.id));
+    let target = match &p.target {
+        ProbeTarget::Http { url, method, .. } => format!("{method} {url}"),
+        ProbeTarget::Tcp { addr } => format!("tcp {addr}"),
+        ProbeTarget::Command { run } => format!("command: {run}"),
+    };
+    out.push(kv(app, "target", clean(&target)));
+    out.push(kv(app, "every", format!("{} (timeout {})", p.every, p.timeout)));
+    out.push(kv(
+        app,
+        "thresholds",
+        format!("DOWN after {} failures, UP after {} successes", p.failure_threshold, p.success_threshold),
+    ));
+    for c in &p.conditions {
+        out.push(kv(app, "condition", clean(&c.text)));
+    }
+    match app.model.state.probes.get(&p.id) {
+        Some(ch) => out.push(kv(
+            app,
+            "journaled",
+            format!(
+                "{} since {}{}",
+                ch.health.label(),
+                timefmt::hms(ch.at),
+                ch.cause.as_ref().map(|c| format!(": {}", clean(c))).unwrap_or_default()
+            ),
+        )),
+        None => out.push(kv(app, "journaled", "no health change recorded yet")),
+    }
+    let hist: Vec<_> = app.model.state.probe_history.iter().filter(|(id, _)| *id == p.id).collect();
+    for (_, ch) in hist.iter().rev().take(10) {
+        out.push(kv(app, "  history", format!("{} {}", timefmt::hms(ch.at), ch.health.label())));
+    }
+    Some((title, out))
+}
+
+/// A log: where it reads (a secret var shown as its name), what counts as an error or warning.
+fn log_lines(app: &App, index: usize) -> Option<(String, Vec<Line<'static>>)> {
+    let rb = &app.model.runbook;
+    let mut out = Vec::new();
+    let l = rb.logs.get(index)?;
+    let title = format!("Log {}", clean(&l.id));
+    let target = match &l.target {
+        LogTarget::File { path } => format!("file {}", path.display()),
+        LogTarget::Command { run } => format!("command: {run}"),
+    };
+    // Filled with vars at load: a secret var's value shows as its name.
+    out.push(kv(app, "source", app.model.shown(&target)));
+    if let Some(r) = &l.error {
+        out.push(kv(app, "error lines", clean(r.as_str())));
+    }
+    if let Some(r) = &l.warn {
+        out.push(kv(app, "warn lines", clean(r.as_str())));
+    }
+    out.push(kv(app, "buffer", format!("{} lines", l.buffer)));
+    Some((title, out))
+}
+
+/// An Escalation level of the ladder the open incident climbs, with the incident it belongs to.
+fn escalation_lines(app: &App, index: usize) -> Option<(String, Vec<Line<'static>>)> {
+    let rb = &app.model.runbook;
+    let mut out = Vec::new();
+    // The levels the pane lists: the ladder the open incident climbs (its severity's own, maybe).
+    let ladder = app.ladder_runbook();
+    let level = ladder.escalation.as_ref().and_then(|e| e.levels.get(index));
+    let sev = crate::ui::links::open_severity(app);
+    if level.is_none() && sev.is_none() {
+        return None;
+    }
+    // The open incident first: what the links below belong to.
+    let title = match level {
+        Some(l) => format!("Escalation level {}", clean(&l.name)),
+        None => "Incident".into(),
+    };
+    if let (Some(sev), Some(inc)) = (sev, app.model.state.incident.as_ref()) {
+        let summary = inc.summary.as_deref().map(|s| format!(": {}", clean(s))).unwrap_or_default();
+        out.push(kv(app, "incident", format!("{} {}{summary}", clean(&sev.id), clean(&sev.title))));
+    }
+    if let Some(l) = level {
+        out.push(kv(app, "who", clean(&l.who)));
+        out.push(kv(app, "respond within", l.respond_within.to_string()));
+    }
+    Some((title, out))
 }
 
 /// Notes that name the item (by its id) go right under its first line,

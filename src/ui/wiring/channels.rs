@@ -11,6 +11,7 @@
 //! on the message line, and each channel's state stays on the status line.
 
 use crate::domain::event::EventKind;
+use crate::domain::labels;
 use crate::domain::template::Context;
 use crate::sources::channels::{self, Delivery, DeliveryState, DeliveryUpdate};
 use crate::ui::app::{App, MsgKind};
@@ -67,7 +68,7 @@ pub fn on_update(m: &mut Model, u: DeliveryUpdate) -> Vec<Effect> {
         DeliveryState::Failed { attempts, status, error } => {
             m.live.channels.remove(&d.channel.id);
             m.say(
-                format!("message {t} NOT sent to {ch} after {attempts} attempt(s): {}", clean(&error)),
+                format!("message {t} NOT sent to {ch} {}: {}", labels::attempts(attempts), clean(&error)),
                 MsgKind::Error,
             );
             vec![m.append(EventKind::MessageFailed {
