@@ -175,7 +175,7 @@ impl Pane {
 
     /// Polls until `cond` holds on the screen and returns that screen;
     /// after `timeout`, fails showing the screen.
-    pub fn wait(&self, what: &str, cond: impl Fn(&str) -> bool, timeout: Duration) -> String {
+    pub fn wait(&self, what: &str, mut cond: impl FnMut(&str) -> bool, timeout: Duration) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
