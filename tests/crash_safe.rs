@@ -52,7 +52,7 @@ impl Tmux {
     /// The terminal vanishes: the session is killed, its pty closed (what
     /// killing the whole tmux server does to it, without touching other tests).
     fn close_terminal(&self) {
-        let out = tmux::tmux(&["kill-session", "-t", &self.pane.name]);
+        let out = tmux::tmux(&["kill-session", "-t", &self.pane.target()]);
         assert!(out.status.success(), "tmux kill-session: {}", String::from_utf8_lossy(&out.stderr));
     }
 }

@@ -122,7 +122,7 @@ fn approve_refuses_read_only_and_unknown_rollbacks() {
 
 /// What `$TMUX` holds for a program running inside `pane`'s session.
 fn tmux_env(pane: &Pane) -> String {
-    let out = tmux::tmux(&["display-message", "-p", "-t", &pane.name, "#{socket_path},#{pid},#{session_id}"]);
+    let out = tmux::tmux(&["display-message", "-p", "-t", &pane.target(), "#{socket_path},#{pid},#{session_id}"]);
     let v = text(&out.stdout).trim().replace(",$", ",");
     assert!(!v.is_empty(), "tmux display-message gave nothing: {}", text(&out.stderr));
     v

@@ -98,8 +98,10 @@ impl Console {
     }
     /// The console's pid: the warroom child of the pane's shell.
     fn pid(&self) -> u32 {
-        let shell: u32 =
-            tmux::tmux_out(&["display", "-p", "-t", &self.pane.name, "#{pane_pid}"]).trim().parse().expect("pane pid");
+        let shell: u32 = tmux::tmux_out(&["display", "-p", "-t", &self.pane.target(), "#{pane_pid}"])
+            .trim()
+            .parse()
+            .expect("pane pid");
         for entry in std::fs::read_dir("/proc").unwrap().flatten() {
             let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
             let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();

@@ -345,7 +345,7 @@ fn teardown_runs_once_and_before_the_message_on_panic() {
     let message = find(b"panic requested").expect("the panic message is shown");
     assert!(left < message, "the terminal is restored before the panic message is printed");
     // The whole normal screen with its scrollback (a backtrace may push the message up).
-    let shown = tmux::tmux_out(&["capture-pane", "-p", "-S", "-", "-t", &s.pane().name]);
+    let shown = tmux::tmux_out(&["capture-pane", "-p", "-S", "-", "-t", &s.pane().target()]);
     assert!(shown.contains("panic requested"), "the message is readable on the normal screen:\n{shown}");
 }
 

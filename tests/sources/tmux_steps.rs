@@ -23,7 +23,7 @@ fn start(dir: &Path, runbook: &Path) -> Pane {
 }
 
 fn pane_title(pane: &Pane) -> String {
-    tmux::tmux_out(&["display-message", "-p", "-t", &pane.name, "#{pane_title}"]).trim().to_string()
+    tmux::tmux_out(&["display-message", "-p", "-t", &pane.target(), "#{pane_title}"]).trim().to_string()
 }
 
 #[test]

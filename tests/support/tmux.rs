@@ -101,9 +101,17 @@ pub fn poll(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
     }
 }
 
+/// This copy of the module, as a name part: a test binary may include this
+/// file in several modules, each with its own counter (`e2e`, `messages`).
+fn copy() -> String {
+    let path: Vec<&str> = module_path!().split("::").collect();
+    clean(&path[1..path.len() - 1].join("-"))
+}
+
 /// One tmux session (one window, one pane) on this binary's server.
 pub struct Pane {
-    /// The session name: the test's name, the pid and a counter.
+    /// The session name: the test's name, this module copy, the pid and a
+    /// counter. Give tmux `target()`, not the bare name.
     pub name: String,
 }
 
@@ -112,7 +120,9 @@ impl Pane {
     /// `name`, and returns once tmux says the session exists.
     pub fn start(name: &str, width: u16, height: u16, shell_cmd: &str) -> Pane {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let pane = Pane { name: format!("{}-{}-{n}", clean(name), std::process::id()) };
+        let copy = copy();
+        let sep = if copy.is_empty() { "" } else { "-" };
+        let pane = Pane { name: format!("{}-{copy}{sep}{}-{n}", clean(name), std::process::id()) };
         let (w, h) = (width.to_string(), height.to_string());
         let mut failures = Vec::new();
         for attempt in 1..=STARTS {
@@ -136,41 +146,53 @@ impl Pane {
         panic!("tmux never started session {} on server -L {}:\n{}", pane.name, socket(), failures.join("\n"));
     }
 
+    /// The target for `-t`: this session exactly. A bare name also matches
+    /// a longer one it begins (`x-1` finds `x-12` once `x-1` is gone).
+    pub fn target(&self) -> String {
+        format!("={}:", self.name)
+    }
+
+    /// The target for a command on the session itself (`has-session`, `kill-session`).
+    fn session(&self) -> String {
+        format!("={}", self.name)
+    }
+
     /// Whether the session still exists.
     pub fn exists(&self) -> bool {
-        tmux(&["has-session", "-t", &self.name]).status.success()
+        tmux(&["has-session", "-t", &self.session()]).status.success()
     }
 
     /// Runs `shell_cmd` in the pane again, killing what runs there.
     pub fn respawn(&self, shell_cmd: &str) {
-        let out = tmux(&["respawn-pane", "-k", "-t", &self.name, shell_cmd]);
+        let out = tmux(&["respawn-pane", "-k", "-t", &self.target(), shell_cmd]);
         assert!(out.status.success(), "tmux respawn-pane: {}", String::from_utf8_lossy(&out.stderr));
     }
 
     /// The visible screen, as text.
     pub fn screen(&self) -> String {
-        tmux_out(&["capture-pane", "-p", "-t", &self.name])
+        tmux_out(&["capture-pane", "-p", "-t", &self.target()])
     }
 
     /// The screen with its SGR sequences (`capture-pane -e`), to check highlighting.
     pub fn screen_styled(&self) -> String {
-        tmux_out(&["capture-pane", "-p", "-e", "-t", &self.name])
+        tmux_out(&["capture-pane", "-p", "-e", "-t", &self.target()])
     }
 
     /// Sends tmux key names (`Enter`, `C-c`, `j`…), in one `send-keys`.
     pub fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", self.name.as_str()];
+        let target = self.target();
+        let mut args = vec!["send-keys", "-t", target.as_str()];
         args.extend_from_slice(keys);
         tmux(&args);
     }
 
     /// Types text as it is (no key names).
     pub fn literal(&self, text: &str) {
-        tmux(&["send-keys", "-t", &self.name, "-l", text]);
+        tmux(&["send-keys", "-t", &self.target(), "-l", text]);
     }
 
     pub fn resize(&self, width: u16, height: u16) {
-        tmux(&["resize-window", "-t", &self.name, "-x", &width.to_string(), "-y", &height.to_string()]);
+        tmux(&["resize-window", "-t", &self.target(), "-x", &width.to_string(), "-y", &height.to_string()]);
     }
 
     /// Polls until `cond` holds on the screen and returns that screen;
@@ -205,6 +227,6 @@ impl Pane {
 
 impl Drop for Pane {
     fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.name]);
+        tmux(&["kill-session", "-t", &self.session()]);
     }
 }
