@@ -2,6 +2,9 @@
 //! shared by these tests; each test its own session and data dir). Every
 //! wait is on a condition on the screen or the journal, never a fixed sleep.
 
+// Each test module of this binary includes the harness itself, so that
+// its port stays in its own file; the copies share one tmux server.
+#[allow(clippy::duplicate_mod)]
 #[path = "../support/tmux.rs"]
 mod tmux;
 
@@ -472,7 +475,7 @@ fn plain_mode_is_line_by_line_with_no_escapes_and_records_commands() {
 #[test]
 fn a_damaged_journal_opens_read_only_and_says_why() {
     let data = tempfile::tempdir().unwrap();
-    let s = Session::new(&format!("damaged"), data);
+    let s = Session::new("damaged", data);
     let path = s.journal();
     {
         let mut j = warroom::sources::journal::Journal::open(&path).unwrap().journal;

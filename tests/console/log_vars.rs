@@ -11,6 +11,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+// Each test module of this binary includes the harness itself, so that
+// its port stays in its own file; the copies share one tmux server.
+#[allow(clippy::duplicate_mod)]
 #[path = "../support/tmux.rs"]
 mod tmux;
 

@@ -2,6 +2,9 @@
 //! bar shows the newest and how many more are unread, no "(+1 more)" that
 //! cannot be read), `m` lists them all, and the count clears once read.
 
+// Each test module of this binary includes the harness itself, so that
+// its port stays in its own file; the copies share one tmux server.
+#[allow(clippy::duplicate_mod)]
 #[path = "../support/tmux.rs"]
 mod tmux;
 

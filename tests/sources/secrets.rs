@@ -5,6 +5,9 @@
 //! and the token shape then appear nowhere: not on the screen (real tmux), not
 //! in the journal, the run's output file, `warroom report` or `warroom probe`.
 
+// Each test module of this binary includes the harness itself, so that
+// its port stays in its own file; the copies share one tmux server.
+#[allow(clippy::duplicate_mod)]
 #[path = "../support/tmux.rs"]
 mod tmux;
 

@@ -2,6 +2,9 @@
 //! types them, the screen read back — running a step, reading its output,
 //! aborting a stubborn one — and the journal checked.
 
+// Each test module of this binary includes the harness itself, so that
+// its port stays in its own file; the copies share one tmux server.
+#[allow(clippy::duplicate_mod)]
 #[path = "../support/tmux.rs"]
 mod tmux;
 
