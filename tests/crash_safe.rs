@@ -1,81 +1,71 @@
 //! What the journal and the screen say stays true after the things that go
-//! wrong in real life, tried on the real binary in real tmux (a private tmux
-//! server per test): the journal's disk filling up, the console killed with
+//! wrong in real life, tried on the real binary in real tmux (a session per
+//! test on the binary's private server, tests/support/tmux.rs): the journal's disk filling up, the console killed with
 //! `kill -9` in the middle of a step or a rollback, the terminal vanishing.
 //! Every wait is on a condition with a generous deadline, never a fixed sleep.
+
+#[path = "support/tmux.rs"]
+mod tmux;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use tmux::Pane;
+
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
-/// A private tmux server running one console.
+/// One console in a tmux session of its own.
 struct Tmux {
-    socket: String,
+    pane: Pane,
 }
 
 impl Tmux {
     /// `warroom open RUNBOOK --journal JOURNAL` in a new pane (`prefix` goes
     /// before the command, e.g. `setsid -w`); when it exits the pane says so.
     fn start(name: &str, data: &Path, runbook: &Path, journal: &Path, prefix: &str) -> Tmux {
-        let t = Tmux { socket: format!("wr-crash-{name}-{}", std::process::id()) };
-        let cmd = t.console_cmd(data, runbook, journal, prefix);
-        let ok = Command::new("tmux")
-            .args(["-L", &t.socket, "new-session", "-d", "-x", "160", "-y", "45", &cmd])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "tmux did not start");
-        t
-    }
-
-    fn console_cmd(&self, data: &Path, runbook: &Path, journal: &Path, prefix: &str) -> String {
-        format!(
-            "cd {dir} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana \
-             TERM=xterm-256color && {prefix} {BIN} open {rb} --journal {j}; echo warroom exited $?; sleep 600",
-            dir = runbook.parent().unwrap().display(),
-            data = data.display(),
-            rb = runbook.display(),
-            j = journal.display()
-        )
+        let cmd = console_cmd(data, runbook, journal, prefix);
+        Tmux { pane: Pane::start(&format!("crash-{name}"), 160, 45, &cmd) }
     }
 
     /// Starts the console again in the same pane (after it was killed).
     fn restart(&self, data: &Path, runbook: &Path, journal: &Path) {
-        let cmd = self.console_cmd(data, runbook, journal, "");
-        Command::new("tmux").args(["-L", &self.socket, "respawn-pane", "-k", &cmd]).status().unwrap();
+        self.pane.respawn(&console_cmd(data, runbook, journal, ""));
     }
 
     fn screen(&self) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p"]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        self.pane.screen()
     }
 
     fn keys(&self, keys: &[&str]) {
-        Command::new("tmux").args(["-L", &self.socket, "send-keys"]).args(keys).status().unwrap();
+        self.pane.keys(keys);
     }
 
     fn text(&self, text: &str) {
-        Command::new("tmux").args(["-L", &self.socket, "send-keys", "-l", text]).status().unwrap();
+        self.pane.literal(text);
     }
 
     fn wait_screen(&self, text: &str, journal: &Path) -> String {
         wait(&format!("{text:?} on screen"), journal, self, || self.screen().contains(text).then(|| self.screen()))
     }
 
-    fn kill_server(&self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+    /// The terminal vanishes: the session is killed, its pty closed (what
+    /// killing the whole tmux server does to it, without touching other tests).
+    fn close_terminal(&self) {
+        let out = tmux::tmux(&["kill-session", "-t", &self.pane.target()]);
+        assert!(out.status.success(), "tmux kill-session: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
 
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.kill_server();
-        // kill-server leaves the socket file behind: remove ours.
-        let uid = unsafe { libc::getuid() };
-        let _ = std::fs::remove_file(format!("/tmp/tmux-{uid}/{}", self.socket));
-    }
+fn console_cmd(data: &Path, runbook: &Path, journal: &Path, prefix: &str) -> String {
+    format!(
+        "cd {dir} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana \
+         TERM=xterm-256color && {prefix} {BIN} open {rb} --journal {j}; echo warroom exited $?; sleep 600",
+        dir = runbook.parent().unwrap().display(),
+        data = data.display(),
+        rb = runbook.display(),
+        j = journal.display()
+    )
 }
 
 /// Polls `cond` until it gives a value (a guard against hangs, not a timing assertion).
@@ -429,7 +419,7 @@ fn kill_9_then_reopen(what: What) {
     what.start_again(&t, &journal);
     wait("a second run", &journal, &t, || (kinds(&journal, &started).len() == 2).then_some(()));
     assert_eq!(kinds(&journal, &started)[1]["data"]["run"], 2);
-    t.kill_server();
+    t.close_terminal();
     wait("the second run stopped with its terminal", &journal, &t, || {
         sleepers(&what.marker()).is_empty().then_some(())
     });
@@ -463,7 +453,7 @@ fn pty_closed_without_a_hangup_journals_the_runs_end_and_session_closed() {
     wait("its processes", &journal, &t, || (sleepers(&What::Step.marker()).len() >= 2).then_some(()));
     let pid = console_pid(&data).expect("the console runs");
 
-    t.kill_server();
+    t.close_terminal();
     let start = Instant::now();
     while Path::new(&format!("/proc/{pid}")).exists() {
         assert!(start.elapsed() < Duration::from_secs(30), "the console never exited after its pty closed");

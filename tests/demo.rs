@@ -503,24 +503,21 @@ mod runbook_loads {
     }
 }
 
-/// `warroom demo` in real tmux (private server `-L wr-demo`, one session per
-/// test), as a newcomer would use it. Waits are on what the screen shows.
+#[path = "support/tmux.rs"]
+mod tmux;
+
+/// `warroom demo` in real tmux (the binary's private server,
+/// tests/support/tmux.rs, one session per test), as a newcomer would use it.
+/// Waits are on what the screen shows.
 #[path = "demo/tour.rs"]
 mod tour;
 
 mod tmux_e2e {
+    use super::tmux::{Pane, PATIENCE};
     use super::*;
-    use std::process::Command;
-
-    const SOCK: &str = "wr-demo";
-
-    fn tmux(args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-L").arg(SOCK).args(args).output().expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).to_string()
-    }
 
     pub(crate) struct Demo {
-        name: String,
+        pane: Pane,
         /// TMPDIR of the demo: its folder is created in here.
         temp: tempfile::TempDir,
     }
@@ -528,52 +525,28 @@ mod tmux_e2e {
     impl Demo {
         pub(crate) fn start(name: &str) -> Demo {
             let temp = tempfile::tempdir().unwrap();
-            let d = Demo { name: format!("{name}-{}", std::process::id()), temp };
             let cmd = format!(
                 "export TMPDIR={t} WARROOM_DATA_DIR={t}/data WARROOM_CONFIG_DIR={t}/config WARROOM_OPERATOR=ana \
                  TERM=xterm-256color && {bin} demo; echo EXIT=$?; sleep 600",
-                t = d.temp.path().display(),
+                t = temp.path().display(),
                 // WARROOM_BIN_UNDER_TEST: run against another build (how the tour test was seen to fail on main).
                 bin = std::env::var("WARROOM_BIN_UNDER_TEST").unwrap_or_else(|_| env!("CARGO_BIN_EXE_warroom").into()),
             );
-            // Several tests start the private server at once: a `new-session`
-            // that lost the race to start it fails, and is tried again.
-            let limit = Instant::now() + Duration::from_secs(20);
-            loop {
-                let out = Command::new("tmux")
-                    .args(["-L", SOCK, "new-session", "-d", "-s", &d.name, "-x", "160", "-y", "50", &cmd])
-                    .output()
-                    .expect("tmux runs");
-                if out.status.success() {
-                    break;
-                }
-                assert!(Instant::now() < limit, "tmux new-session failed: {}", String::from_utf8_lossy(&out.stderr));
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            d
-        }
-
-        pub(crate) fn screen(&self) -> String {
-            tmux(&["capture-pane", "-p", "-t", &self.name])
+            Demo { pane: Pane::start(name, 160, 50, &cmd), temp }
         }
 
         pub(crate) fn keys(&self, keys: &[&str]) {
-            let mut args = vec!["send-keys", "-t", self.name.as_str()];
-            args.extend_from_slice(keys);
-            tmux(&args);
+            self.pane.keys(keys);
+        }
+
+        /// Waits until `cond` holds for the screen, up to `limit`; returns that screen.
+        pub(crate) fn wait_within(&self, what: &str, limit: Duration, cond: impl FnMut(&str) -> bool) -> String {
+            self.pane.wait(what, cond, limit)
         }
 
         /// Waits until `cond` holds for the screen; returns that screen.
         fn wait(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
-            let limit = Instant::now() + Duration::from_secs(60);
-            loop {
-                let s = self.screen();
-                if cond(&s) {
-                    return s;
-                }
-                assert!(Instant::now() < limit, "timed out waiting for {what}; screen:\n{s}");
-                std::thread::sleep(Duration::from_millis(200));
-            }
+            self.pane.wait(what, cond, PATIENCE)
         }
 
         pub(crate) fn wait_for(&self, text: &str) -> String {
@@ -588,12 +561,6 @@ mod tmux_e2e {
                 .map(|e| e.path())
                 .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("warroom-demo-"))
                 .collect()
-        }
-    }
-
-    impl Drop for Demo {
-        fn drop(&mut self) {
-            tmux(&["kill-session", "-t", &self.name]);
         }
     }
 

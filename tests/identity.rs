@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
 use warroom::domain::event::EventKind;
 use warroom::domain::identity::Actor;
@@ -15,6 +14,9 @@ use warroom::domain::record::{parse_line, Record};
 #[path = "support/agent.rs"]
 mod agent;
 use agent::Agent;
+#[path = "support/tmux.rs"]
+mod tmux;
+use tmux::{Pane, PATIENCE};
 
 const RUNBOOK: &str = r#"
 [runbook]
@@ -366,17 +368,9 @@ fn doctor_says_whether_a_second_login_can_approve() {
 /// agent's key and a signature `verify --allowed-signers` accepts.
 #[test]
 fn a_signing_console_signs_every_line_it_writes() {
-    const SOCKET: &str = "wr-identity";
-    struct Session(String);
-    impl Drop for Session {
-        fn drop(&mut self) {
-            let _ = Command::new("tmux").args(["-L", SOCKET, "kill-session", "-t", &self.0]).status();
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
     runbook(dir.path(), "key", false);
     let ana = Agent::start("ana");
-    let name = format!("sign-{}", std::process::id());
     let cmd = format!(
         "cd {dir} && SSH_AUTH_SOCK={sock} WARROOM_OPERATOR=ana TERM=xterm-256color {bin} open runbook.toml --sign \
          --journal {dir}/journal.jsonl; sleep 600",
@@ -384,33 +378,20 @@ fn a_signing_console_signs_every_line_it_writes() {
         sock = ana.sock.display(),
         bin = bin(),
     );
-    let ok = Command::new("tmux")
-        .args(["-L", SOCKET, "new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd])
-        .status()
-        .expect("tmux is installed");
-    assert!(ok.success());
-    let _session = Session(name.clone());
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while records(dir.path()).is_empty() {
-        assert!(Instant::now() < deadline, "the console wrote nothing");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let pane = Pane::start("sign", 120, 40, &cmd);
+    pane.wait_for("the console to write", PATIENCE, || !records(dir.path()).is_empty(), String::new);
     // Approve from the console: B, Enter, type the id.
-    let keys = |k: &[&str]| Command::new("tmux").args(["-L", SOCKET, "send-keys", "-t", &name]).args(k).status();
-    keys(&["B"]).unwrap();
-    let screen =
-        || text(&Command::new("tmux").args(["-L", SOCKET, "capture-pane", "-p", "-t", &name]).output().unwrap().stdout);
-    while !screen().contains("approvals from different signing keys") {
-        assert!(Instant::now() < deadline, "no rollback dialog:\n{}", screen());
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    keys(&["Enter"]).unwrap();
-    keys(&["-l", "full"]).unwrap();
-    keys(&["Enter"]).unwrap();
-    while !records(dir.path()).iter().any(|r| r.kind == "rollback.approved") {
-        assert!(Instant::now() < deadline, "not approved:\n{}", screen());
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    pane.keys(&["B"]);
+    pane.wait_screen("approvals from different signing keys");
+    pane.keys(&["Enter"]);
+    pane.literal("full");
+    pane.keys(&["Enter"]);
+    pane.wait_for(
+        "the approval in the journal",
+        PATIENCE,
+        || records(dir.path()).iter().any(|r| r.kind == "rollback.approved"),
+        String::new,
+    );
     let recs = records(dir.path());
     assert!(recs.iter().all(|r| r.sig.is_some() && r.key.is_some()), "an unsigned line: {recs:?}");
     let signers = dir.path().join("allowed_signers");

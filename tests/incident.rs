@@ -2,10 +2,14 @@
 //! shells against a real journal, the clipboard landing in a real tmux paste
 //! buffer, and the example runbooks' templates filling in.
 
+#[path = "support/tmux.rs"]
+mod tmux;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
+use tmux::{Pane, PATIENCE};
 use warroom::domain::record::{parse_line, verify_chain};
 use warroom::domain::state::SessionState;
 
@@ -116,65 +120,32 @@ fn approve_refuses_read_only_and_unknown_rollbacks() {
     assert!(text(&missing.stderr).contains("/nonexistent/runbook.toml"), "{}", text(&missing.stderr));
 }
 
-/// A private tmux server for this test file; sessions made here are killed on drop.
-struct Tmux {
-    session: String,
+/// What `$TMUX` holds for a program running inside `pane`'s session.
+fn tmux_env(pane: &Pane) -> String {
+    let out = tmux::tmux(&["display-message", "-p", "-t", &pane.target(), "#{socket_path},#{pid},#{session_id}"]);
+    let v = text(&out.stdout).trim().replace(",$", ",");
+    assert!(!v.is_empty(), "tmux display-message gave nothing: {}", text(&out.stderr));
+    v
 }
 
-impl Tmux {
-    const SOCKET: &'static str = "wr-incident";
-
-    fn cmd() -> Command {
-        let mut c = Command::new("tmux");
-        c.args(["-L", Self::SOCKET]);
-        c
-    }
-
-    fn start(session: &str) -> Tmux {
-        let ok = Self::cmd()
-            .args(["new-session", "-d", "-s", session, "-x", "80", "-y", "24", "sleep 600"])
-            .status()
-            .expect("tmux is installed");
-        assert!(ok.success(), "could not start a tmux session");
-        Tmux { session: session.into() }
-    }
-
-    /// What `$TMUX` holds for a program running inside this session.
-    fn tmux_env(&self) -> String {
-        let out = Self::cmd()
-            .args(["display-message", "-p", "-t", &self.session, "#{socket_path},#{pid},#{session_id}"])
-            .output()
-            .unwrap();
-        let v = text(&out.stdout).trim().replace(",$", ",");
-        assert!(!v.is_empty(), "tmux display-message gave nothing: {}", text(&out.stderr));
-        v
-    }
-
-    /// Every paste buffer's content (tests in this file run in parallel on one server).
-    fn buffers() -> Vec<String> {
-        let names = text(&Self::cmd().args(["list-buffers", "-F", "#{buffer_name}"]).output().unwrap().stdout);
-        names.lines().map(|b| text(&Self::cmd().args(["show-buffer", "-b", b]).output().unwrap().stdout)).collect()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Self::cmd().args(["kill-session", "-t", &self.session]).status();
-    }
+/// Every paste buffer's content (tests in this file run in parallel on one server).
+fn buffers() -> Vec<String> {
+    let names = tmux::tmux_out(&["list-buffers", "-F", "#{buffer_name}"]);
+    names.lines().map(|b| tmux::tmux_out(&["show-buffer", "-b", b])).collect()
 }
 
 #[test]
 fn clipboard_lands_in_the_tmux_paste_buffer() {
     use warroom::ui::clipboard::{copy_to, CopyMethod, Target};
-    let tmux = Tmux::start(&format!("incident-clip-{}", std::process::id()));
-    let target = Target::Tmux { tmux_env: tmux.tmux_env() };
+    let pane = Pane::start("incident-clip", 80, 24, "sleep 600");
+    let target = Target::Tmux { tmux_env: tmux_env(&pane) };
     let message = "[GO-LIVE] Deploy COMPLETED\nTime: 07:10 CET ✓\nnote: \x1b]0;pwned\x07 done\n";
     let report = copy_to(message, &target).expect("copy through tmux");
     assert_eq!(report.method, CopyMethod::TmuxBuffer);
     // Lines kept, the smuggled title-setting sequence gone (S3).
     let want = "[GO-LIVE] Deploy COMPLETED\nTime: 07:10 CET ✓\nnote:  done\n";
-    assert!(Tmux::buffers().iter().any(|b| b == want), "not in any tmux buffer: {:?}", Tmux::buffers());
-    drop(tmux);
+    assert!(buffers().iter().any(|b| b == want), "not in any tmux buffer: {:?}", buffers());
+    drop(pane);
     assert!(report.message().contains("tmux paste buffer"));
 }
 
@@ -197,10 +168,8 @@ fn example_templates_fill_in_completely() {
 /// `a` acknowledges, `I` escalates (after a question naming who is called next).
 #[test]
 fn console_keys_drive_the_escalation_clock_and_copy_messages() {
-    use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.jsonl");
-    let name = format!("incident-keys-{}", std::process::id());
     let cmd = format!(
         "cd {root} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana \
          TERM=xterm-256color && {bin} open {rb} --journal {journal}; sleep 600",
@@ -210,26 +179,13 @@ fn console_keys_drive_the_escalation_clock_and_copy_messages() {
         rb = example("golive-platform.toml").display(),
         journal = journal.display(),
     );
-    let ok = Tmux::cmd().args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd]).status().unwrap();
-    assert!(ok.success());
-    let tmux = Tmux { session: name.clone() };
-    let screen = || text(&Tmux::cmd().args(["capture-pane", "-p", "-t", &name]).output().unwrap().stdout);
-    let keys = |k: &str| {
-        Tmux::cmd().args(["send-keys", "-t", &name, k]).status().unwrap();
-    };
+    let pane = Pane::start("incident-keys", 120, 40, &cmd);
+    let screen = || pane.screen();
+    let keys = |k: &str| pane.keys(&[k]);
     let wait = |what: &str, cond: &dyn Fn() -> bool| {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
-            if cond() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "timed out waiting for {what}\n--- screen ---\n{}\n--- journal ---\n{}",
-            screen(),
-            std::fs::read_to_string(&journal).unwrap_or_default()
-        );
+        pane.wait_for(what, PATIENCE, cond, || {
+            format!("--- journal ---\n{}", std::fs::read_to_string(&journal).unwrap_or_default())
+        });
     };
     let journaled = |kind: &str| std::fs::read_to_string(&journal).unwrap_or_default().contains(kind);
 
@@ -281,13 +237,11 @@ fn console_keys_drive_the_escalation_clock_and_copy_messages() {
     let s = folded(&journal);
     let copied = &s.messages.last().expect("a message").text;
     assert!(copied.starts_with("[GO-LIVE] Deploy STARTED\n") && copied.contains("Run by: ana"), "{copied}");
-    wait("the text in a tmux paste buffer", &|| Tmux::buffers().iter().any(|b| b == copied));
+    wait("the text in a tmux paste buffer", &|| buffers().iter().any(|b| b == copied));
     wait("the copy reported", &|| screen().contains("tmux paste buffer"));
 
     // `B`: choose the rollback, type its id to approve (a wrong id approves nothing).
-    let literal = |t: &str| {
-        Tmux::cmd().args(["send-keys", "-t", &name, "-l", t]).status().unwrap();
-    };
+    let literal = |t: &str| pane.literal(t);
     keys("B");
     wait("the rollback dialog", &|| screen().contains("approvals 0/2"));
     keys("Enter");
@@ -306,10 +260,10 @@ fn console_keys_drive_the_escalation_clock_and_copy_messages() {
     wait("the same operator refused", &|| screen().contains("ana already approved"));
     keys("Escape");
     assert_eq!(folded(&journal).rollbacks["full"].approvals.len(), 1);
-    drop(tmux);
+    drop(pane);
 }
 
-/// The rollback path in a real console (tmux server `wr-rollback`): the
+/// The rollback path in a real console (tests/support/tmux.rs): the
 /// fixture's rollback needs two operators and runs a script in the runbook's
 /// folder that writes `rolled-back.marker`, then waits for `release.marker`.
 #[path = "incident/escalation_keys.rs"]
@@ -318,23 +272,17 @@ mod escalation_keys;
 mod rollback_console {
     use std::path::{Path, PathBuf};
     use std::process::Command;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use assert_cmd::cargo::CommandCargoExt;
 
     use super::{folded, text};
 
-    const SOCKET: &str = "wr-rollback";
-
-    fn tmux() -> Command {
-        let mut c = Command::new("tmux");
-        c.args(["-L", SOCKET]);
-        c
-    }
+    use super::tmux::{Pane, PATIENCE};
 
     /// One console as `operator` on the fixture copied into a temp folder; killed on drop.
     struct Console {
-        name: String,
+        pane: Pane,
         dir: tempfile::TempDir,
     }
 
@@ -344,7 +292,6 @@ mod rollback_console {
             let dir = super::shared_dir();
             let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rollback.toml");
             std::fs::copy(&fixture, dir.path().join("runbook.toml")).unwrap();
-            let name = format!("rollback-{tag}-{}", std::process::id());
             let cmd = format!(
                 "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config \
                  WARROOM_OPERATOR={operator} TERM=xterm-256color && {bin} open runbook.toml --journal {dir}/journal.jsonl; \
@@ -352,9 +299,7 @@ mod rollback_console {
                 dir = dir.path().display(),
                 bin = env!("CARGO_BIN_EXE_warroom"),
             );
-            let ok = tmux().args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd]).status().unwrap();
-            assert!(ok.success(), "could not start a tmux session");
-            Console { name, dir }
+            Console { pane: Pane::start(&format!("rollback-{tag}"), 120, 40, &cmd), dir }
         }
 
         fn path(&self, p: &str) -> PathBuf {
@@ -370,30 +315,19 @@ mod rollback_console {
         }
 
         fn screen(&self) -> String {
-            text(&tmux().args(["capture-pane", "-p", "-t", &self.name]).output().unwrap().stdout)
+            self.pane.screen()
         }
 
         fn keys(&self, k: &str) {
-            tmux().args(["send-keys", "-t", &self.name, k]).status().unwrap();
+            self.pane.keys(&[k]);
         }
 
         fn literal(&self, t: &str) {
-            tmux().args(["send-keys", "-t", &self.name, "-l", t]).status().unwrap();
+            self.pane.literal(t);
         }
 
         fn wait(&self, what: &str, cond: &dyn Fn() -> bool) {
-            let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(20) {
-                if cond() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            panic!(
-                "timed out waiting for {what}\n--- screen ---\n{}\n--- journal ---\n{}",
-                self.screen(),
-                self.journal()
-            );
+            self.pane.wait_for(what, PATIENCE, cond, || format!("--- journal ---\n{}", self.journal()));
         }
 
         fn wait_screen(&self, what: &str) {
@@ -425,7 +359,7 @@ mod rollback_console {
         fn drop(&mut self) {
             // The script waits for this; let it end whatever happened.
             let _ = std::fs::write(self.path("release.marker"), "");
-            let _ = tmux().args(["kill-session", "-t", &self.name]).status();
+            // (The pane, dropped after this, kills the session.)
         }
     }
 

@@ -4,6 +4,9 @@
 //! command logs (stderr, restart with back-off, group killed on drop).
 //! Every wait is on a condition with a generous timeout; nothing is timed.
 
+#[path = "support/tmux.rs"]
+mod tmux;
+
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::process::CommandExt;
@@ -571,44 +574,14 @@ fn relative_path_is_taken_from_the_runbook_folder() {
     tail.wait_for_line("relative ok");
 }
 
-/// The console end to end in a real tmux: a `[[log]]` is followed from open,
-/// error and warning lines carry a symbol (not only a colour), escape sequences
-/// never reach the screen, counts per minute are shown, `F` holds the view.
+/// The console end to end in a real tmux (tests/support/tmux.rs): a `[[log]]`
+/// is followed from open, error and warning lines carry a symbol (not only a
+/// colour), escape sequences never reach the screen, counts per minute are
+/// shown, `F` holds the view.
 mod console {
     use super::*;
 
-    struct Tmux {
-        socket: String,
-    }
-
-    impl Tmux {
-        fn run(&self, args: &[&str]) -> String {
-            let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs");
-            String::from_utf8_lossy(&out.stdout).into_owned()
-        }
-
-        fn screen(&self) -> String {
-            self.run(&["capture-pane", "-p", "-t", "logs"])
-        }
-
-        fn wait_screen(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
-            let until = Instant::now() + PATIENCE;
-            loop {
-                let s = self.screen();
-                if cond(&s) {
-                    return s;
-                }
-                assert!(Instant::now() < until, "timed out waiting for {what}; screen:\n{s}");
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-    }
-
-    impl Drop for Tmux {
-        fn drop(&mut self) {
-            self.run(&["kill-server"]);
-        }
-    }
+    use super::tmux::Pane;
 
     #[test]
     fn logs_pane_follows_a_file_with_symbols_counts_and_follow_toggle() {
@@ -622,36 +595,35 @@ mod console {
         .expect("runbook");
         let log = dir.path().join("app.log");
         fs::write(&log, "old history line\n").expect("log");
-        let tmux = Tmux { socket: format!("wr-logs-test-{}", std::process::id()) };
         let cmd = format!(
             "WARROOM_OPERATOR=tester {} open {} --journal {}",
             env!("CARGO_BIN_EXE_warroom"),
             rb.display(),
             dir.path().join("journal.jsonl").display()
         );
-        tmux.run(&["new-session", "-d", "-s", "logs", "-x", "120", "-y", "40", &cmd]);
-        tmux.wait_screen("the console", |s| s.contains("Logs"));
-        tmux.run(&["send-keys", "-t", "logs", "4"]);
-        tmux.wait_screen("the tail following", |s| s.contains("following"));
+        let tmux = Pane::start("logs", 120, 40, &cmd);
+        tmux.wait("the console", |s| s.contains("Logs"), PATIENCE);
+        tmux.keys(&["4"]);
+        tmux.wait("the tail following", |s| s.contains("following"), PATIENCE);
         append(&log, b"GET / 200\nPHP Fatal ERROR boom \x1b[2J\x1b]0;pwned\x07\nWarning: slow\n");
-        let s = tmux.wait_screen("the new lines", |s| s.contains("Warning: slow"));
+        let s = tmux.wait("the new lines", |s| s.contains("Warning: slow"), PATIENCE);
         assert!(s.contains("✗ PHP Fatal ERROR boom"), "error line marked by a symbol:\n{s}");
         assert!(s.contains("▲ Warning: slow"), "warning line marked by a symbol:\n{s}");
         assert!(s.contains("1 err · 1 warn"), "counts per minute:\n{s}");
         assert!(!s.contains("old history line"), "history before open is not replayed:\n{s}");
         assert!(!s.contains("pwned"), "OSC title payload stripped:\n{s}");
-        tmux.run(&["send-keys", "-t", "logs", "F"]);
-        tmux.wait_screen("follow off", |s| s.contains("follow off"));
+        tmux.keys(&["F"]);
+        tmux.wait("follow off", |s| s.contains("follow off"), PATIENCE);
         append(&log, b"error while paused\n");
-        tmux.wait_screen("the count to move on", |s| s.contains("2 err · 1 warn"));
+        tmux.wait("the count to move on", |s| s.contains("2 err · 1 warn"), PATIENCE);
         assert!(!tmux.screen().contains("while paused"), "view held while follow is off");
-        tmux.run(&["send-keys", "-t", "logs", "F"]);
-        tmux.wait_screen("follow back on", |s| s.contains("while paused") && !s.contains("follow off"));
-        tmux.run(&["send-keys", "-t", "logs", "/", "b", "o", "o", "m"]);
-        tmux.wait_screen("search counting matching lines", |s| s.contains("/boom: 1 line "));
-        tmux.run(&["send-keys", "-t", "logs", "Enter"]);
+        tmux.keys(&["F"]);
+        tmux.wait("follow back on", |s| s.contains("while paused") && !s.contains("follow off"), PATIENCE);
+        tmux.keys(&["/", "b", "o", "o", "m"]);
+        tmux.wait("search counting matching lines", |s| s.contains("/boom: 1 line "), PATIENCE);
+        tmux.keys(&["Enter"]);
         // The message line agrees with the title's count (docs/console.md, "Logs").
-        tmux.wait_screen("the hit", |s| s.contains("/boom: match 1 of 1") && s.contains("/boom: 1 line "));
-        tmux.run(&["send-keys", "-t", "logs", "q"]);
+        tmux.wait("the hit", |s| s.contains("/boom: match 1 of 1") && s.contains("/boom: 1 line "), PATIENCE);
+        tmux.keys(&["q"]);
     }
 }

@@ -1,5 +1,5 @@
 //! Two consoles standing in for two hosts (each its own data dir and folder)
-//! on one PostgreSQL session, in real tmux (private server `-L wr-pg-console`):
+//! on one PostgreSQL session, in real tmux (tests/support/tmux.rs):
 //! each sees the other's acts, and a rollback fired from both at once starts
 //! once. Waits are on conditions with generous deadlines; how long the other
 //! console took is printed (the figure itself belongs to the benchmark,
@@ -7,23 +7,26 @@
 
 #[path = "support/pg.rs"]
 mod pg;
+#[path = "support/tmux.rs"]
+mod tmux;
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const SOCKET: &str = "wr-pg-console";
-
-fn tmux() -> Command {
-    let mut c = Command::new("tmux");
-    c.args(["-L", SOCKET]);
-    c
-}
+use tmux::{Pane, PATIENCE};
 
 /// One console as `operator` in a folder of its own; killed on drop.
 struct Console {
-    name: String,
+    pane: Pane,
     _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Console {
+    type Target = Pane;
+    fn deref(&self) -> &Pane {
+        &self.pane
+    }
 }
 
 impl Console {
@@ -31,7 +34,6 @@ impl Console {
         let dir = tempfile::tempdir().unwrap();
         let runbook = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pg-drill.toml");
         std::fs::copy(&runbook, dir.path().join("runbook.toml")).unwrap();
-        let name = format!("pg-{tag}-{}", std::process::id());
         // The URL through WARROOM_JOURNAL, as a team's shell profile would set it.
         let cmd = format!(
             "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config \
@@ -40,40 +42,14 @@ impl Console {
             dir = dir.path().display(),
             bin = env!("CARGO_BIN_EXE_warroom"),
         );
-        let ok = tmux().args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd]).status().unwrap();
-        assert!(ok.success(), "could not start a tmux session");
-        Console { name, _dir: dir }
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&tmux().args(["capture-pane", "-p", "-t", &self.name]).output().unwrap().stdout)
-            .to_string()
-    }
-
-    fn keys(&self, k: &[&str]) {
-        tmux().args(["send-keys", "-t", &self.name]).args(k).status().unwrap();
-    }
-
-    fn literal(&self, t: &str) {
-        tmux().args(["send-keys", "-t", &self.name, "-l", t]).status().unwrap();
+        Console { pane: Pane::start(&format!("pg-{tag}"), 120, 40, &cmd), _dir: dir }
     }
 
     /// Waits for `needle` on screen; returns how long it took.
     fn wait_screen(&self, needle: &str) -> Duration {
         let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(30) {
-            if self.screen().contains(needle) {
-                return start.elapsed();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("timed out waiting for {needle:?} on {}\n--- screen ---\n{}", self.name, self.screen());
-    }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        let _ = tmux().args(["kill-session", "-t", &self.name]).status();
+        self.pane.wait_screen(needle);
+        start.elapsed()
     }
 }
 
@@ -82,14 +58,7 @@ fn count(pg: &pg::Cluster, session: &str, kind: &str) -> String {
 }
 
 fn wait_for(what: &str, cond: impl Fn() -> bool) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        if cond() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for {what}");
+    assert!(tmux::poll(PATIENCE, cond), "timed out waiting for {what}");
 }
 
 #[test]
@@ -153,16 +122,13 @@ fn the_demo_runs_on_a_database_session() {
     let session = format!("demo-{}", std::process::id());
     let url = pg.url(&session);
     let dir = tempfile::tempdir().unwrap();
-    let name = format!("pg-demo-{}", std::process::id());
     let cmd = format!(
         "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana \
          TERM=xterm-256color && {bin} demo --journal '{url}'; echo EXIT=$?; sleep 600",
         dir = dir.path().display(),
         bin = env!("CARGO_BIN_EXE_warroom"),
     );
-    let ok = tmux().args(["new-session", "-d", "-s", &name, "-x", "160", "-y", "50", &cmd]).status().unwrap();
-    assert!(ok.success());
-    let demo = Console { name, _dir: dir };
+    let demo = Console { pane: Pane::start("pg-demo", 160, 50, &cmd), _dir: dir };
     demo.wait_screen("DEMO");
     wait_for("session.opened in the database", || count(pg, &session, "session.opened") == "1");
     demo.keys(&["q"]);

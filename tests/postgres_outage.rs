@@ -1,38 +1,22 @@
 //! The database going away under a running console, or not there when it
 //! starts. Each test stops and restarts a server no other test uses (the
 //! binary's own cluster, or one the test starts for itself). Real tmux on a
-//! private server (`-L wr-pg-outage`), waits on conditions only.
+//! private server (tests/support/tmux.rs), waits on conditions only.
 
 #[path = "support/pg.rs"]
 mod pg;
+#[path = "support/tmux.rs"]
+mod tmux;
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const SOCKET: &str = "wr-pg-outage";
+use tmux::{Pane, PATIENCE};
 
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").args(["-L", SOCKET]).args(args).output().expect("tmux runs");
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
-
-struct Killed(String);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.0]);
-    }
-}
-
-fn wait(what: &str, screen: &dyn Fn() -> String, cond: &dyn Fn(&str) -> bool) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(40) {
-        if cond(&screen()) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for {what}\n--- screen ---\n{}", screen());
+/// Polls `value` until `cond` holds on it (a screen, a query's answer).
+fn wait(what: &str, value: &dyn Fn() -> String, cond: &dyn Fn(&str) -> bool) {
+    assert!(tmux::poll(PATIENCE, || cond(&value())), "timed out waiting for {what}\n--- last seen ---\n{}", value());
 }
 
 #[test]
@@ -42,7 +26,6 @@ fn a_database_outage_shows_a_banner_refuses_acts_and_resumes_without_duplicates(
     let url = pg.url(&session);
     let dir = tempfile::tempdir().unwrap();
     let runbook = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pg-drill.toml");
-    let name = format!("outage-{}", std::process::id());
     let cmd = format!(
         "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana \
          TERM=xterm-256color && {bin} open {rb} --journal '{url}'; echo EXIT=$?; sleep 600",
@@ -50,9 +33,8 @@ fn a_database_outage_shows_a_banner_refuses_acts_and_resumes_without_duplicates(
         bin = env!("CARGO_BIN_EXE_warroom"),
         rb = runbook.display(),
     );
-    tmux(&["new-session", "-d", "-s", &name, "-x", "140", "-y", "40", &cmd]);
-    let _kill = Killed(name.clone());
-    let screen = || tmux(&["capture-pane", "-p", "-t", &name]);
+    let pane = Pane::start("outage", 140, 40, &cmd);
+    let screen = || pane.screen();
     let count = |kind: &str| {
         pg.psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{session}' AND kind = '{kind}'"))
     };
@@ -62,7 +44,7 @@ fn a_database_outage_shows_a_banner_refuses_acts_and_resumes_without_duplicates(
     pg.stop();
     wait("the banner", &screen, &|s| s.contains("READ-ONLY: journal DB down since"));
     // An act while it is down is refused, saying why; nothing is written anywhere.
-    tmux(&["send-keys", "-t", &name, "2", "Space"]);
+    pane.keys(&["2", "Space"]);
     wait("the refusal", &screen, &|s| s.contains("read-only: journal DB down since"));
     assert!(!screen().contains("✓ PASS"), "{}", screen());
     // A script's act is refused too (exit 2: the journal cannot be opened).
@@ -84,10 +66,10 @@ fn a_database_outage_shows_a_banner_refuses_acts_and_resumes_without_duplicates(
     pg.restart();
     wait("the banner gone", &screen, &|s| !s.contains("READ-ONLY"));
     wait("the message", &screen, &|s| s.contains("journal database reachable again"));
-    tmux(&["send-keys", "-t", &name, "Space"]);
+    pane.keys(&["Space"]);
     wait("the mark", &screen, &|s| s.contains("✓ PASS    Smoke test passes"));
     wait("the mark in the database", &|| count("criterion.marked"), &|n| n == "1");
-    tmux(&["send-keys", "-t", &name, "q"]);
+    pane.keys(&["q"]);
     wait("the console to end", &screen, &|s| s.contains("EXIT=0"));
     assert_eq!(count("session.opened"), "1");
     assert_eq!(count("session.closed"), "1");
@@ -149,7 +131,6 @@ fn probe_changes_and_auto_verdicts_during_an_outage_are_written_after_it_once_ea
     // The tables first, so the queries below can be asked before the console has created them.
     let init = Command::new(env!("CARGO_BIN_EXE_warroom")).args(["db", "init", &url]).output().unwrap();
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
-    let name = format!("probes-{}", std::process::id());
     let cmd = format!(
         "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana \
          TERM=xterm-256color && {bin} open {rb} --journal '{url}'; echo EXIT=$?; sleep 600",
@@ -157,9 +138,8 @@ fn probe_changes_and_auto_verdicts_during_an_outage_are_written_after_it_once_ea
         bin = env!("CARGO_BIN_EXE_warroom"),
         rb = runbook.display(),
     );
-    tmux(&["new-session", "-d", "-s", &name, "-x", "140", "-y", "40", &cmd]);
-    let _kill = Killed(name.clone());
-    let screen = || tmux(&["capture-pane", "-p", "-t", &name]);
+    let pane = Pane::start("probes", 140, 40, &cmd);
+    let screen = || pane.screen();
     let rows = |kind: &str, late: bool| {
         pg.psql(&format!(
             "SELECT coalesce(string_agg(data, ' | ' ORDER BY seq), '') FROM warroom_records \
@@ -195,7 +175,7 @@ fn probe_changes_and_auto_verdicts_during_an_outage_are_written_after_it_once_ea
     assert!(down_at < up_at, "in the order they happened: {late}");
     let verdicts = rows("criterion.marked", true);
     assert!(verdicts.find("\"fail\"").unwrap() < verdicts.find("\"pass\"").unwrap(), "{verdicts}");
-    tmux(&["send-keys", "-t", &name, "q"]);
+    pane.keys(&["q"]);
     wait("the console to end", &screen, &|s| s.contains("EXIT=0"));
     // Each exactly once: nothing more than the one UP before, the two during, no gap in seq.
     let count = |kind: &str| {
@@ -223,7 +203,6 @@ fn a_console_started_while_the_database_is_down_says_so_retries_and_opens_once_i
     let url = pg.url(&session);
     let dir = tempfile::tempdir().unwrap();
     let runbook = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pg-drill.toml");
-    let name = format!("late-{}", std::process::id());
     let cmd = format!(
         "cd {dir} && export WARROOM_DATA_DIR={dir}/data WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana \
          TERM=xterm-256color && {bin} open {rb} --journal '{url}'; echo EXIT=$?; sleep 600",
@@ -231,9 +210,8 @@ fn a_console_started_while_the_database_is_down_says_so_retries_and_opens_once_i
         bin = env!("CARGO_BIN_EXE_warroom"),
         rb = runbook.display(),
     );
-    tmux(&["new-session", "-d", "-s", &name, "-x", "140", "-y", "40", &cmd]);
-    let _kill = Killed(name.clone());
-    let screen = || tmux(&["capture-pane", "-p", "-t", &name]);
+    let pane = Pane::start("late", 140, 40, &cmd);
+    let screen = || pane.screen();
     wait("the message", &screen, &|s| s.contains("is unreachable") && s.contains("Ctrl-C to give up"));
     // It keeps trying (and says so) rather than exit.
     wait("a retry", &screen, &|s| s.contains("still unreachable (try 3)"));
@@ -244,6 +222,6 @@ fn a_console_started_while_the_database_is_down_says_so_retries_and_opens_once_i
     let opened = pg
         .psql(&format!("SELECT count(*) FROM warroom_records WHERE session = '{session}' AND kind = 'session.opened'"));
     assert_eq!(opened, "1");
-    tmux(&["send-keys", "-t", &name, "q"]);
+    pane.keys(&["q"]);
     wait("the console to end", &screen, &|s| s.contains("EXIT=0"));
 }

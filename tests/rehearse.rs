@@ -1,53 +1,22 @@
-//! `warroom rehearse` on the real binary in a real tmux (private server
-//! `-L wr-rehearse-test`): on `examples/golive-platform.toml` with a scenario
+//! `warroom rehearse` on the real binary in a real tmux (the binary's private
+//! server, tests/support/tmux.rs): on `examples/golive-platform.toml` with a scenario
 //! that breaks the homepage or floods a log, and the faster clock of
 //! `--speed`. Every wait is on a condition, never a fixed sleep.
 
+#[path = "support/tmux.rs"]
+mod tmux;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
-const SOCK: &str = "wr-rehearse-test";
-
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").arg("-L").arg(SOCK).args(args).output().expect("tmux runs");
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
+use tmux::{Pane, PATIENCE};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
-struct Pane {
-    name: String,
-}
-
-impl Pane {
-    fn screen(&self) -> String {
-        tmux(&["capture-pane", "-p", "-t", &self.name])
-    }
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", self.name.as_str()];
-        args.extend_from_slice(keys);
-        tmux(&args);
-    }
-    fn wait_screen(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(start.elapsed() < Duration::from_secs(60), "never saw {needle:?}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
 /// A rehearsal in a fresh tmux session: `warroom rehearse ARGS` run from `examples/`.
 fn rehearse(data: &Path, work: &Path, args: &str) -> Pane {
-    let p = Pane { name: format!("rehearse-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)) };
     let cmd = format!(
         "cd {ex} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana WARROOM_VAR_workdir={work} TERM=xterm-256color && {bin} rehearse {args}; echo EXIT=$?; sleep 600",
         ex = examples().display(),
@@ -55,11 +24,8 @@ fn rehearse(data: &Path, work: &Path, args: &str) -> Pane {
         work = work.display(),
         bin = env!("CARGO_BIN_EXE_warroom"),
     );
-    tmux(&["new-session", "-d", "-s", &p.name, "-x", "160", "-y", "50", &cmd]);
-    p
+    Pane::start("rehearse", 160, 50, &cmd)
 }
-
-static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// The records of the one rehearsal under `data` for runbook `id` (none yet: empty).
 fn rehearsal_records(data: &Path, id: &str) -> Vec<serde_json::Value> {
@@ -78,25 +44,17 @@ fn wait_record(
     what: &str,
     pick: impl Fn(&serde_json::Value) -> bool,
 ) -> Vec<serde_json::Value> {
-    let start = Instant::now();
-    loop {
-        let records = rehearsal_records(data, id);
-        if records.iter().any(&pick) {
-            return records;
-        }
-        assert!(start.elapsed() < Duration::from_secs(60), "never journaled {what}; screen:\n{}", p.screen());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    p.wait_for(
+        &format!("{what} in the journal"),
+        PATIENCE,
+        || rehearsal_records(data, id).iter().any(&pick),
+        String::new,
+    );
+    rehearsal_records(data, id)
 }
 
 fn ts(r: &serde_json::Value) -> chrono::DateTime<chrono::Utc> {
     r["ts"].as_str().and_then(|t| t.parse().ok()).unwrap_or_else(|| panic!("record without a time: {r}"))
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.name]);
-    }
 }
 
 #[test]
@@ -117,7 +75,6 @@ fn a_rehearsal_with_a_broken_probe_alarms_runs_nothing_real_and_leaves_the_real_
 
     let scenario = dir.path().join("scenario.toml");
     std::fs::write(&scenario, "[[at]]\ntime = \"+1m\"\nprobe = \"homepage\"\nstatus = 500\nfor = \"30m\"\n").unwrap();
-    let p = Pane { name: format!("rehearse-{}", std::process::id()) };
     let cmd = format!(
         "cd {ex} && export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana WARROOM_VAR_workdir={work} TERM=xterm-256color && {bin} rehearse {rb} --speed 60 --scenario {sc}; echo EXIT=$?; sleep 600",
         ex = examples().display(),
@@ -127,7 +84,7 @@ fn a_rehearsal_with_a_broken_probe_alarms_runs_nothing_real_and_leaves_the_real_
         rb = runbook.display(),
         sc = scenario.display(),
     );
-    tmux(&["new-session", "-d", "-s", &p.name, "-x", "160", "-y", "50", &cmd]);
+    let p = Pane::start("rehearse", 160, 50, &cmd);
     p.wait_screen("REHEARSAL");
     // The homepage breaks at +1m (1 s at ×60); site-down's 5 minutes pass in 5 s.
     let s = p.wait_screen("ALARM site-down");
@@ -141,16 +98,14 @@ fn a_rehearsal_with_a_broken_probe_alarms_runs_nothing_real_and_leaves_the_real_
     p.keys(&["1", "j", "j", "r"]);
     p.wait_screen("nothing runs");
     p.keys(&["y"]);
-    let start = Instant::now();
-    while !std::fs::read_dir(data.join("rehearsals/golive-platform"))
-        .ok()
-        .and_then(|mut d| d.next())
-        .and_then(|e| std::fs::read_to_string(e.ok()?.path().join("journal.jsonl")).ok())
-        .is_some_and(|j| j.contains("\"step.finished\"") && j.contains("\"backup\""))
-    {
-        assert!(start.elapsed() < Duration::from_secs(60), "backup never finished:\n{}", p.screen());
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let backup_finished = || {
+        std::fs::read_dir(data.join("rehearsals/golive-platform"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| std::fs::read_to_string(e.ok()?.path().join("journal.jsonl")).ok())
+            .is_some_and(|j| j.contains("\"step.finished\"") && j.contains("\"backup\""))
+    };
+    p.wait_for("the backup to finish", PATIENCE, backup_finished, String::new);
     assert!(!work.exists(), "the rehearsal wrote under workdir: {:?}", std::fs::read_dir(&work).map(|d| d.count()));
     assert_eq!(std::fs::read(&real).unwrap(), real_before, "the real session's journal changed");
     p.keys(&["q"]);

@@ -1,5 +1,5 @@
 //! What the screen keeps in view, seen through the real binary in a real tmux
-//! (private server `-L wr-screen-test`): lists after resizes and layout
+//! (the binary's private server, tests/support/tmux.rs): lists after resizes and layout
 //! changes, cut-list markers, failing rows, 80×24. Every wait polls the screen
 //! against a deadline; nothing sleeps a fixed time.
 

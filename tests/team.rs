@@ -1,35 +1,29 @@
 //! The team war room end to end (docs/console.md presence, docs/incident.md
 //! severities and handover): real consoles in a private tmux server
-//! (`-L wr-team-test`), the real CLI beside them, one shared data dir per
+//! (tests/support/tmux.rs), the real CLI beside them, one shared data dir per
 //! test. Every wait polls a condition with a generous deadline; the times
 //! printed are measurements, not assertions.
+
+#[path = "support/tmux.rs"]
+mod tmux;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-const SOCK: &str = "wr-team-test";
-const BIN: &str = env!("CARGO_BIN_EXE_warroom");
+use tmux::{Pane, PATIENCE};
 
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").arg("-L").arg(SOCK).args(args).output().expect("tmux runs");
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
+const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
 fn runbook() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/team.toml")
 }
 
-/// Polls `cond` until it holds (panicking with `detail()` after 30 s); returns how long it took.
+/// Polls `cond` until it holds (panicking with `detail()` after `PATIENCE`); returns how long it took.
 fn wait(what: &str, cond: impl Fn() -> bool, detail: impl Fn() -> String) -> Duration {
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        if cond() {
-            return start.elapsed();
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for {what}\n{}", detail());
+    assert!(tmux::poll(PATIENCE, cond), "timed out waiting for {what}\n{}", detail());
+    start.elapsed()
 }
 
 /// A data dir shared by the consoles and commands of one test.
@@ -66,37 +60,32 @@ impl Room {
 
     /// `warroom open RB EXTRA` as `operator`, with `env` (`K=V …`) exported too.
     fn open_on(&self, tag: &str, operator: &str, rb: &Path, env: &str, extra: &str) -> Console {
-        let name = format!("team-{tag}-{}", std::process::id());
         let cmd = format!(
             "export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR={operator} TERM=xterm-256color {env} && \
              {BIN} open {rb} {extra}; sleep 600",
             data = self.data.path().display(),
             rb = rb.display(),
         );
-        tmux(&["kill-session", "-t", &name]);
-        tmux(&["new-session", "-d", "-s", &name, "-x", "160", "-y", "45", &cmd]);
-        Console { name }
+        Console { pane: Pane::start(&format!("team-{tag}"), 160, 45, &cmd) }
     }
 }
 
 struct Console {
-    name: String,
+    pane: Pane,
 }
 
 impl Console {
     fn screen(&self) -> String {
-        tmux(&["capture-pane", "-p", "-t", &self.name])
+        self.pane.screen()
     }
     fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", self.name.as_str()];
-        args.extend_from_slice(keys);
-        tmux(&args);
+        self.pane.keys(keys);
     }
     fn text(&self, t: &str) {
-        tmux(&["send-keys", "-t", &self.name, "-l", t]);
+        self.pane.literal(t);
     }
     fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> Duration {
-        wait(what, || cond(&self.screen()), || format!("--- screen of {} ---\n{}", self.name, self.screen()))
+        wait(what, || cond(&self.screen()), || format!("--- screen of {} ---\n{}", self.pane.name, self.screen()))
     }
     fn wait_screen(&self, needle: &str) -> Duration {
         self.wait_for(&format!("{needle:?} on screen"), |s| s.contains(needle))
@@ -109,7 +98,10 @@ impl Console {
     }
     /// The console's pid: the warroom child of the pane's shell.
     fn pid(&self) -> u32 {
-        let shell: u32 = tmux(&["display", "-p", "-t", &self.name, "#{pane_pid}"]).trim().parse().expect("pane pid");
+        let shell: u32 = tmux::tmux_out(&["display", "-p", "-t", &self.pane.target(), "#{pane_pid}"])
+            .trim()
+            .parse()
+            .expect("pane pid");
         for entry in std::fs::read_dir("/proc").unwrap().flatten() {
             let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
             let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -120,13 +112,7 @@ impl Console {
                 return pid;
             }
         }
-        panic!("no warroom process under {}", self.name);
-    }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.name]);
+        panic!("no warroom process under {}", self.pane.name);
     }
 }
 

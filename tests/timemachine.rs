@@ -1,22 +1,19 @@
 //! The time machine on the real binary: `warroom replay` in a real tmux
-//! (private server `-L wr-timemachine-test`), and `--diff` as a command. The
+//! (the binary's private server, tests/support/tmux.rs), and `--diff` as a command. The
 //! journal is written with the real journal store at fixed times. Every wait
 //! is on a condition on the screen, never a fixed sleep.
 
+#[path = "support/tmux.rs"]
+mod tmux;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use warroom::domain::event::{Decision, EventKind, MarkSource, ProbeHealth, Verdict};
 use warroom::sources::journal::Journal;
 
-const SOCK: &str = "wr-timemachine-test";
-
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").arg("-L").arg(SOCK).args(args).output().expect("tmux runs");
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
+use tmux::{Pane, PATIENCE};
 
 fn runbook() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/console-small.toml")
@@ -81,52 +78,14 @@ fn write_journal(dir: &Path) -> PathBuf {
     path
 }
 
-struct Pane {
-    name: String,
-}
-
-impl Pane {
-    fn replay(name: &str, dir: &Path, args: &str) -> Pane {
-        let p = Pane { name: format!("{name}-{}", std::process::id()) };
-        let cmd = format!(
-            "cd {dir} && export WARROOM_DATA_DIR={dir} WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana TERM=xterm-256color && {bin} replay {args}; echo EXIT=$?; sleep 600",
-            dir = dir.display(),
-            bin = env!("CARGO_BIN_EXE_warroom"),
-        );
-        tmux(&["new-session", "-d", "-s", &p.name, "-x", "160", "-y", "50", &cmd]);
-        p
-    }
-
-    fn screen(&self) -> String {
-        tmux(&["capture-pane", "-p", "-t", &self.name])
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", self.name.as_str()];
-        args.extend_from_slice(keys);
-        tmux(&args);
-    }
-
-    fn wait(&self, what: &str, cond: impl Fn(&str) -> bool) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(30) {
-            if cond(&self.screen()) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("timed out waiting for {what}\n--- screen ---\n{}", self.screen());
-    }
-
-    fn wait_screen(&self, needle: &str) {
-        self.wait(&format!("{needle:?} on screen"), |s| s.contains(needle));
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.name]);
-    }
+/// `warroom replay ARGS` in a new 160×50 pane; afterwards the shell prints the exit status.
+fn replay(name: &str, dir: &Path, args: &str) -> Pane {
+    let cmd = format!(
+        "cd {dir} && export WARROOM_DATA_DIR={dir} WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana TERM=xterm-256color && {bin} replay {args}; echo EXIT=$?; sleep 600",
+        dir = dir.display(),
+        bin = env!("CARGO_BIN_EXE_warroom"),
+    );
+    Pane::start(name, 160, 50, &cmd)
 }
 
 /// The homepage row of the Probes pane.
@@ -142,11 +101,11 @@ fn homepage_row(screen: &str) -> String {
 fn replay_at_a_moment_before_the_decision_shows_none_and_after_shows_it() {
     let dir = tempfile::tempdir().unwrap();
     let j = write_journal(dir.path());
-    let before = Pane::replay("before", dir.path(), &format!("{} --at 06:11", j.display()));
+    let before = replay("before", dir.path(), &format!("{} --at 06:11", j.display()));
     before.wait_screen("REPLAY");
     before.wait_screen("decision: none");
     assert!(before.screen().contains("06:10:00 UTC"), "the moment's clock:\n{}", before.screen());
-    let after = Pane::replay("after", dir.path(), &format!("{} --at 06:13", j.display()));
+    let after = replay("after", dir.path(), &format!("{} --at 06:13", j.display()));
     after.wait_screen("decision: GO by carol");
     // Only read: no presence (nor anything else) written beside the journal.
     let beside = j.parent().unwrap().join("presence");
@@ -160,29 +119,31 @@ fn replay_at_a_moment_before_the_decision_shows_none_and_after_shows_it() {
 fn stepping_across_a_probe_outage_shows_down_then_up() {
     let dir = tempfile::tempdir().unwrap();
     let j = write_journal(dir.path());
-    let p = Pane::replay("outage", dir.path(), &format!("{} --at 3", j.display()));
-    p.wait("homepage UP at seq 3", |s| homepage_row(s).contains("UP"));
+    let p = replay("outage", dir.path(), &format!("{} --at 3", j.display()));
+    p.wait("homepage UP at seq 3", |s| homepage_row(s).contains("UP"), PATIENCE);
     // Next failure: the probe going DOWN (seq 4).
     p.keys(&["f"]);
-    p.wait("homepage DOWN after the next failure", |s| {
-        homepage_row(s).contains("DOWN") && s.contains("#4 probe.changed")
-    });
+    p.wait(
+        "homepage DOWN after the next failure",
+        |s| homepage_row(s).contains("DOWN") && s.contains("#4 probe.changed"),
+        PATIENCE,
+    );
     assert!(p.screen().contains("ROLLBACK") || p.screen().contains("rec:"), "{}", p.screen());
     // Event by event: the verdict (seq 5), then the probe back UP (seq 6).
     p.keys(&["Right"]);
     p.wait_screen("#5 criterion.marked");
     p.keys(&["Right"]);
-    p.wait("homepage UP again", |s| homepage_row(s).contains("UP") && s.contains("#6 probe.changed"));
+    p.wait("homepage UP again", |s| homepage_row(s).contains("UP") && s.contains("#6 probe.changed"), PATIENCE);
     // Back one minute from 06:08:00: before the outage ended.
     p.keys(&["["]);
-    p.wait("homepage DOWN a minute earlier", |s| homepage_row(s).contains("DOWN"));
+    p.wait("homepage DOWN a minute earlier", |s| homepage_row(s).contains("DOWN"), PATIENCE);
 }
 
 #[test]
 fn why_not_go_lists_the_blocking_criterion_with_its_source() {
     let dir = tempfile::tempdir().unwrap();
     let j = write_journal(dir.path());
-    let p = Pane::replay("whynot", dir.path(), &format!("{} --at 5", j.display()));
+    let p = replay("whynot", dir.path(), &format!("{} --at 5", j.display()));
     p.wait_screen("#5 criterion.marked");
     p.keys(&["y"]);
     p.wait_screen("Why not GO");
@@ -228,18 +189,16 @@ fn the_diff_of_two_moments_names_the_criterion_and_who_changed_it() {
 #[test]
 fn the_demo_replays_a_finished_go_live_with_a_rollback() {
     let dir = tempfile::tempdir().unwrap();
-    let p = Pane::replay("demo", dir.path(), "");
+    let p = replay("demo", dir.path(), "");
     // `replay` with no journal is a usage error: the pane shows exit 2.
     p.wait_screen("EXIT=2");
     drop(p);
-    let name = format!("demo-replay-{}", std::process::id());
     let cmd = format!(
         "export WARROOM_DATA_DIR={dir} WARROOM_CONFIG_DIR={dir}/config TERM=xterm-256color && {bin} demo --replay; echo EXIT=$?; sleep 600",
         dir = dir.path().display(),
         bin = env!("CARGO_BIN_EXE_warroom"),
     );
-    tmux(&["new-session", "-d", "-s", &name, "-x", "160", "-y", "50", &cmd]);
-    let p = Pane { name };
+    let p = Pane::start("demo-replay", 160, 50, &cmd);
     p.wait_screen("decision: ROLLBACK by ana");
     p.keys(&["g"]);
     p.wait_screen("decision: none");
@@ -254,15 +213,13 @@ fn the_demo_replays_a_finished_go_live_with_a_rollback() {
 #[test]
 fn a_live_console_opens_the_time_machine_and_comes_back_to_live() {
     let dir = tempfile::tempdir().unwrap();
-    let name = format!("live-{}", std::process::id());
     let cmd = format!(
         "cd {dir} && export WARROOM_DATA_DIR={dir} WARROOM_CONFIG_DIR={dir}/config WARROOM_OPERATOR=ana TERM=xterm-256color && {bin} open {rb}; echo EXIT=$?; sleep 600",
         dir = dir.path().display(),
         bin = env!("CARGO_BIN_EXE_warroom"),
         rb = runbook().display(),
     );
-    tmux(&["new-session", "-d", "-s", &name, "-x", "160", "-y", "50", &cmd]);
-    let p = Pane { name };
+    let p = Pane::start("live", 160, 50, &cmd);
     p.wait_screen("decision: none");
     // An act, so the session has something to travel over.
     p.keys(&["2", "j", "Space"]);
@@ -272,20 +229,24 @@ fn a_live_console_opens_the_time_machine_and_comes_back_to_live() {
     p.wait_screen("criterion.marked by ana");
     // Back before the mark: checkout is pending again in the past.
     p.keys(&["Left"]);
-    p.wait("checkout pending in the past", |s| s.contains("PENDING Checkout") && !s.contains("PASS    Checkout"));
+    p.wait(
+        "checkout pending in the past",
+        |s| s.contains("PENDING Checkout") && !s.contains("PASS    Checkout"),
+        PATIENCE,
+    );
     p.keys(&["Escape"]);
-    p.wait("live again", |s| !s.contains("REPLAY") && s.contains("PASS    Checkout"));
+    p.wait("live again", |s| !s.contains("REPLAY") && s.contains("PASS    Checkout"), PATIENCE);
     p.keys(&["E"]);
     p.wait_screen("What changed in the last 10 minutes");
     assert!(p.screen().contains("criterion checkout: PENDING → PASS"), "{}", p.screen());
     // Escape and a letter in one write read as Alt-letter: one at a time.
     p.keys(&["Escape"]);
-    p.wait("the overlay closed", |s| !s.contains("What changed"));
+    p.wait("the overlay closed", |s| !s.contains("What changed"), PATIENCE);
     p.keys(&["y"]);
     p.wait_screen("Why not GO");
     assert!(p.screen().contains("[critical] homepage-200"), "{}", p.screen());
     p.keys(&["Escape"]);
-    p.wait("the overlay closed", |s| !s.contains("Why not GO"));
+    p.wait("the overlay closed", |s| !s.contains("Why not GO"), PATIENCE);
     p.keys(&["q"]);
     p.wait_screen("EXIT=0");
 }

@@ -1,26 +1,22 @@
-//! The real binary in real tmux (a private server per test process).
+//! The real binary in real tmux (a private server per test process,
+//! tests/support/tmux.rs).
+
+#[path = "../support/tmux.rs"]
+mod tmux;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::receiver::{down_url, start_blocking, Answer};
-
-fn sock() -> String {
-    format!("wr-channels-{}", std::process::id())
-}
-
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").arg("-L").arg(sock()).args(args).output().expect("tmux runs");
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
+use tmux::{Pane, PATIENCE};
 
 fn runbook() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/channels.toml")
 }
 
 struct Console {
-    name: String,
+    pane: Pane,
     /// Shared by consoles on one session.
     data: std::rc::Rc<tempfile::TempDir>,
 }
@@ -33,29 +29,25 @@ impl Console {
 
     /// A console on the session in `data`, as `operator`.
     fn start_on(name: &str, env: &str, data: std::rc::Rc<tempfile::TempDir>, operator: &str) -> Console {
-        let c = Console { name: format!("{name}-{}", std::process::id()), data };
         let cmd = format!(
             "export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR={operator} TERM=xterm-256color {env} && {bin} open {rb}; echo EXIT=$?; sleep 600",
-            data = c.data.path().display(),
+            data = data.path().display(),
             bin = env!("CARGO_BIN_EXE_warroom"),
             rb = runbook().display(),
         );
-        tmux(&["new-session", "-d", "-s", &c.name, "-x", "160", "-y", "45", &cmd]);
-        c
+        Console { pane: Pane::start(name, 160, 45, &cmd), data }
     }
 
     fn screen(&self) -> String {
-        tmux(&["capture-pane", "-p", "-t", &self.name])
+        self.pane.screen()
     }
 
     fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", self.name.as_str()];
-        args.extend_from_slice(keys);
-        tmux(&args);
+        self.pane.keys(keys);
     }
 
     fn text(&self, text: &str) {
-        tmux(&["send-keys", "-t", &self.name, "-l", text]);
+        self.pane.literal(text);
     }
 
     fn journal(&self) -> PathBuf {
@@ -68,28 +60,11 @@ impl Console {
 
     /// Polls `cond` until it holds (a guard against hangs, not a timing assertion).
     fn wait(&self, what: &str, cond: impl Fn(&Console) -> bool) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(60) {
-            if cond(self) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "timed out waiting for {what}\n--- screen ---\n{}\n--- journal ---\n{}",
-            self.screen(),
-            self.journal_text()
-        );
+        self.pane.wait_for(what, PATIENCE, || cond(self), || format!("--- journal ---\n{}", self.journal_text()));
     }
 
     fn wait_screen(&self, needle: &str) {
         self.wait(&format!("{needle:?} on screen"), |c| c.screen().contains(needle));
-    }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.name]);
     }
 }
 
@@ -264,7 +239,9 @@ fn an_incident_declared_in_the_console_reaches_the_receiver_with_its_severity() 
     c.wait_screen("SEV1 Major: checkout failing");
     c.wait_screen("1  Incident playbook  https://wiki.example/sev1");
     c.keys(&["1"]);
-    c.wait("the URL in tmux's paste buffer", |_| tmux(&["show-buffer"]).contains("https://wiki.example/sev1"));
+    c.wait("the URL in tmux's paste buffer", |_| {
+        tmux::tmux_out(&["show-buffer"]).contains("https://wiki.example/sev1")
+    });
     c.keys(&["Escape"]);
     c.keys(&["q"]);
     c.wait_screen("EXIT=0");
@@ -348,7 +325,9 @@ fn links_are_listed_in_details_and_a_number_copies_the_url() {
     c.wait("valid for 2s in details", |c| c.screen().lines().any(|l| l.contains("valid for ") && l.contains(" 2s ")));
     c.keys(&["1"]);
     c.wait_screen("copied 31 bytes to the tmux paste buffer");
-    c.wait("the URL in tmux's paste buffer", |_| tmux(&["show-buffer"]).contains("https://grafana.example/d/smoke"));
+    c.wait("the URL in tmux's paste buffer", |_| {
+        tmux::tmux_out(&["show-buffer"]).contains("https://grafana.example/d/smoke")
+    });
     c.keys(&["2"]);
     c.wait_screen("no link 2 here");
     c.keys(&["Escape"]);
@@ -360,14 +339,12 @@ fn links_are_listed_in_details_and_a_number_copies_the_url() {
 #[test]
 fn the_demo_sends_a_decision_to_its_own_chat_and_shows_the_delivery() {
     let temp = tempfile::tempdir().unwrap();
-    let name = "demo-chat".to_string();
     let cmd = format!(
         "export TMPDIR={t} WARROOM_DATA_DIR={t}/data WARROOM_CONFIG_DIR={t}/config WARROOM_OPERATOR=ana TERM=xterm-256color && {bin} demo; echo EXIT=$?; sleep 600",
         t = temp.path().display(),
         bin = env!("CARGO_BIN_EXE_warroom"),
     );
-    tmux(&["new-session", "-d", "-s", &name, "-x", "160", "-y", "50", &cmd]);
-    let c = Console { name, data: std::rc::Rc::new(temp) };
+    let c = Console { pane: Pane::start("demo-chat", 160, 50, &cmd), data: std::rc::Rc::new(temp) };
     c.wait_screen("Alder platform (demo)");
     c.wait_screen("ch golive ·");
     c.keys(&["d", "Tab", "Tab"]);
@@ -426,15 +403,13 @@ fn with_two_consoles_open_an_automatic_message_goes_out_once() {
 fn recorded(name: &str, env: &str) -> (Console, PathBuf) {
     let data = std::rc::Rc::new(tempfile::tempdir().unwrap());
     let file = data.path().join("typescript");
-    let c = Console { name: format!("{name}-{}", std::process::id()), data };
     let open = format!("{env} {} open {}", env!("CARGO_BIN_EXE_warroom"), runbook().display());
     let cmd = format!(
         "export WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana TERM=xterm-256color WR_TEST_GOLIVE_URL=http://127.0.0.1:9/ WR_TEST_ALERTS_URL=http://127.0.0.1:9/ && script -qfec '{open}' {file}; echo EXIT=$?; sleep 600",
-        data = c.data.path().display(),
+        data = data.path().display(),
         file = file.display(),
     );
-    tmux(&["new-session", "-d", "-s", &c.name, "-x", "160", "-y", "45", &cmd]);
-    (c, file)
+    (Console { pane: Pane::start(name, 160, 45, &cmd), data }, file)
 }
 
 #[test]

@@ -2,20 +2,24 @@
 //! shared by these tests; each test its own session and data dir). Every
 //! wait is on a condition on the screen or the journal, never a fixed sleep.
 
+// Each test module of this binary includes the harness itself, so that
+// its port stays in its own file; the copies share one tmux server.
+#[allow(clippy::duplicate_mod)]
+#[path = "../support/tmux.rs"]
+mod tmux;
+
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-const SOCK: &str = "wr-console-test";
-
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").arg("-L").arg(SOCK).args(args).output().expect("tmux runs");
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
+use tmux::{Pane, PATIENCE};
 
 struct Session {
+    /// What the tmux session is named after (tests/support/tmux.rs makes it unique).
     name: String,
     data: tempfile::TempDir,
+    /// The tmux session, once launched.
+    pane: RefCell<Option<Pane>>,
 }
 
 fn runbook() -> PathBuf {
@@ -23,11 +27,15 @@ fn runbook() -> PathBuf {
 }
 
 impl Session {
+    /// A session not launched yet, on `data`.
+    fn new(name: &str, data: tempfile::TempDir) -> Session {
+        Session { name: name.to_string(), data, pane: RefCell::new(None) }
+    }
+
     /// Starts `warroom open` in a new tmux session; after it exits, the shell
     /// prints its status and whether the terminal is back in cooked mode.
     fn start(name: &str, w: u16, h: u16) -> Session {
-        let data = tempfile::tempdir().unwrap();
-        let s = Session { name: format!("{name}-{}", std::process::id()), data };
+        let s = Session::new(name, tempfile::tempdir().unwrap());
         s.launch(w, h);
         s
     }
@@ -59,32 +67,36 @@ impl Session {
             dir = env!("CARGO_MANIFEST_DIR"),
             data = self.data.path().display(),
         );
-        if self.exists() {
-            tmux(&["respawn-pane", "-k", "-t", &self.name, &cmd]);
-        } else {
-            tmux(&["new-session", "-d", "-s", &self.name, "-x", &w.to_string(), "-y", &h.to_string(), &cmd]);
+        self.run(w, h, &cmd);
+    }
+
+    /// Runs `cmd` in the session's pane, starting the session if there is none.
+    fn run(&self, w: u16, h: u16, cmd: &str) {
+        let mut pane = self.pane.borrow_mut();
+        match pane.as_ref() {
+            Some(p) if p.exists() => p.respawn(cmd),
+            _ => *pane = Some(Pane::start(&self.name, w, h, cmd)),
         }
     }
 
-    fn exists(&self) -> bool {
-        Command::new("tmux")
-            .args(["-L", SOCK, "has-session", "-t", &self.name])
-            .output()
-            .is_ok_and(|o| o.status.success())
+    fn pane(&self) -> std::cell::Ref<'_, Pane> {
+        std::cell::Ref::map(self.pane.borrow(), |p| p.as_ref().expect("the session was launched"))
     }
 
     fn screen(&self) -> String {
-        tmux(&["capture-pane", "-p", "-t", &self.name])
+        self.pane().screen()
     }
 
     fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", self.name.as_str()];
-        args.extend_from_slice(keys);
-        tmux(&args);
+        self.pane().keys(keys);
     }
 
     fn text(&self, text: &str) {
-        tmux(&["send-keys", "-t", &self.name, "-l", text]);
+        self.pane().literal(text);
+    }
+
+    fn resize(&self, w: u16, h: u16) {
+        self.pane().resize(w, h);
     }
 
     fn journal(&self) -> PathBuf {
@@ -96,18 +108,7 @@ impl Session {
     }
 
     fn wait(&self, what: &str, cond: impl Fn(&Session) -> bool) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
-            if cond(self) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "timed out waiting for {what}\n--- screen ---\n{}\n--- journal ---\n{}",
-            self.screen(),
-            self.journal_text()
-        );
+        self.pane().wait_for(what, PATIENCE, || cond(self), || format!("--- journal ---\n{}", self.journal_text()));
     }
 
     fn wait_screen(&self, needle: &str) {
@@ -130,12 +131,6 @@ impl Session {
             }
         }
         panic!("no warroom process for {}", self.name);
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.name]);
     }
 }
 
@@ -181,11 +176,11 @@ fn nogo_with_a_reason_survives_kill_9_and_reopen() {
 fn resizes_to_80x24_and_below_the_minimum() {
     let s = Session::start("resize", 160, 50);
     s.wait_screen("Release 4.2");
-    tmux(&["resize-window", "-t", &s.name, "-x", "80", "-y", "24"]);
+    s.resize(80, 24);
     s.wait("an 80×24 screen", |s| s.screen().lines().count() <= 24 && s.screen().contains("? help"));
-    tmux(&["resize-window", "-t", &s.name, "-x", "60", "-y", "20"]);
+    s.resize(60, 20);
     s.wait_screen("terminal too small: need 80×24, have 60×20");
-    tmux(&["resize-window", "-t", &s.name, "-x", "120", "-y", "40"]);
+    s.resize(120, 40);
     s.wait_screen("Release 4.2");
     s.keys(&["q"]);
     s.wait_screen("EXIT=0");
@@ -268,7 +263,7 @@ fn a_dialog_key_from_the_users_keys_toml_works_in_the_real_console() {
     let data = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(data.path().join("config")).unwrap();
     std::fs::write(data.path().join("config/keys.toml"), "[dialog.help]\nclose = \"x\"\n").unwrap();
-    let s = Session { name: format!("dialog-keys-{}", std::process::id()), data };
+    let s = Session::new("dialog-keys", data);
     s.launch(120, 40);
     s.wait_screen("Release 4.2");
     s.keys(&["?"]);
@@ -311,7 +306,7 @@ fn teardown_runs_exactly_once_on_quit_sigterm_sighup_and_sigint() {
         [("quit", None, 0), ("term", Some("-TERM"), 143), ("hup", Some("-HUP"), 129), ("int", Some("-INT"), 130)]
     {
         let data = tempfile::tempdir().unwrap();
-        let s = Session { name: format!("teardown-{how}-{}", std::process::id()), data };
+        let s = Session::new(&format!("teardown-{how}"), data);
         let file = s.launch_recorded(100, 30);
         s.wait_screen("Release 4.2");
         // Mouse on, so there is something to turn off.
@@ -338,7 +333,7 @@ fn teardown_runs_exactly_once_on_quit_sigterm_sighup_and_sigint() {
 #[test]
 fn teardown_runs_once_and_before_the_message_on_panic() {
     let data = tempfile::tempdir().unwrap();
-    let s = Session { name: format!("teardown-panic-{}", std::process::id()), data };
+    let s = Session::new("teardown-panic", data);
     let file = s.launch_recorded_with(100, 30, "WARROOM_TEST_PANIC_ON=f9");
     s.wait_screen("Release 4.2");
     s.keys(&["M"]);
@@ -353,15 +348,15 @@ fn teardown_runs_once_and_before_the_message_on_panic() {
     let message = find(b"panic requested").expect("the panic message is shown");
     assert!(left < message, "the terminal is restored before the panic message is printed");
     // The whole normal screen with its scrollback (a backtrace may push the message up).
-    let shown = tmux(&["capture-pane", "-p", "-S", "-", "-t", &s.name]);
+    let shown = tmux::tmux_out(&["capture-pane", "-p", "-S", "-", "-t", &s.pane().target()]);
     assert!(shown.contains("panic requested"), "the message is readable on the normal screen:\n{shown}");
 }
 
 #[test]
 fn ctrl_z_gives_the_shell_back_and_fg_redraws() {
     let data = tempfile::tempdir().unwrap();
-    let s = Session { name: format!("suspend-{}", std::process::id()), data };
-    tmux(&["new-session", "-d", "-s", &s.name, "-x", "100", "-y", "30", "bash --norc --noprofile -i"]);
+    let s = Session::new("suspend", data);
+    s.run(100, 30, "bash --norc --noprofile -i");
     s.text(&format!(
         "cd {} && WARROOM_DATA_DIR={} TERM=xterm-256color {} open {}",
         env!("CARGO_MANIFEST_DIR"),
@@ -387,10 +382,10 @@ fn rapid_resizes_keep_the_selection() {
     s.wait_screen("Release 4.2");
     s.keys(&["2", "j", "j", "j"]);
     for i in 0..200 {
-        let (w, h) = if i % 2 == 0 { ("100", "30") } else { ("140", "45") };
-        tmux(&["resize-window", "-t", &s.name, "-x", w, "-y", h]);
+        let (w, h) = if i % 2 == 0 { (100, 30) } else { (140, 45) };
+        s.resize(w, h);
     }
-    tmux(&["resize-window", "-t", &s.name, "-x", "120", "-y", "40"]);
+    s.resize(120, 40);
     s.wait_screen("Release 4.2");
     s.keys(&["Space"]);
     s.wait("the fourth criterion (search) marked", |s| {
@@ -480,7 +475,7 @@ fn plain_mode_is_line_by_line_with_no_escapes_and_records_commands() {
 #[test]
 fn a_damaged_journal_opens_read_only_and_says_why() {
     let data = tempfile::tempdir().unwrap();
-    let s = Session { name: format!("damaged-{}", std::process::id()), data };
+    let s = Session::new("damaged", data);
     let path = s.journal();
     {
         let mut j = warroom::sources::journal::Journal::open(&path).unwrap().journal;

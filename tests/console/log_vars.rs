@@ -11,6 +11,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+// Each test module of this binary includes the harness itself, so that
+// its port stays in its own file; the copies share one tmux server.
+#[allow(clippy::duplicate_mod)]
+#[path = "../support/tmux.rs"]
+mod tmux;
+
+use tmux::{Pane, PATIENCE};
+
 /// `workdir` names a folder that does not exist: only the override makes the logs readable.
 const RUNBOOK: &str = r#"[runbook]
 id = "logvars"
@@ -118,7 +126,7 @@ fn an_overridden_var_moves_file_and_command_logs() {
     }
 }
 
-/// The full-screen console in a real tmux (a private server): the Logs pane
+/// The full-screen console in a real tmux (tests/support/tmux.rs): the Logs pane
 /// names the file the override points to and shows what is written there.
 #[test]
 fn the_logs_pane_follows_the_overridden_path() {
@@ -127,7 +135,6 @@ fn the_logs_pane_follows_the_overridden_path() {
     let runbook = data.path().join("rb.toml");
     std::fs::write(&runbook, RUNBOOK).unwrap();
     let log = work.path().join("app.log");
-    let tmux = Tmux { socket: format!("wr-logvars-{}", std::process::id()) };
     let cmd = format!(
         "WARROOM_DATA_DIR={data} WARROOM_CONFIG_DIR={data}/config WARROOM_OPERATOR=ana TERM=xterm-256color \
          WARROOM_VAR_workdir={work} {bin} open {rb} --journal {data}/journal.jsonl",
@@ -136,11 +143,11 @@ fn the_logs_pane_follows_the_overridden_path() {
         bin = env!("CARGO_BIN_EXE_warroom"),
         rb = runbook.display(),
     );
-    tmux.run(&["new-session", "-d", "-s", "logs", "-x", "200", "-y", "50", &cmd]);
-    tmux.wait_screen("the console", |s| s.contains("Logs"));
-    tmux.run(&["send-keys", "-t", "logs", "4"]);
+    let tmux = Pane::start("logs", 200, 50, &cmd);
+    tmux.wait("the console", |s| s.contains("Logs"), PATIENCE);
+    tmux.keys(&["4"]);
     let shown = log.display().to_string();
-    tmux.wait_screen("the overridden path", |s| s.contains(&shown));
+    tmux.wait("the overridden path", |s| s.contains(&shown), PATIENCE);
     // The tail starts at the end of the file: write until a line shows.
     let start = Instant::now();
     while !tmux.screen().contains("ERROR written under the override") {
@@ -149,38 +156,5 @@ fn the_logs_pane_follows_the_overridden_path() {
         std::thread::sleep(Duration::from_millis(300));
     }
     assert!(!tmux.screen().contains("/nonexistent"), "the declared path is not shown:\n{}", tmux.screen());
-    tmux.run(&["send-keys", "-t", "logs", "q"]);
-}
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "logs"])
-    }
-
-    fn wait_screen(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if cond(&s) {
-                return s;
-            }
-            assert!(start.elapsed() < Duration::from_secs(60), "timed out waiting for {what}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.run(&["kill-server"]);
-    }
+    tmux.keys(&["q"]);
 }

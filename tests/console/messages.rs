@@ -2,46 +2,16 @@
 //! bar shows the newest and how many more are unread, no "(+1 more)" that
 //! cannot be read), `m` lists them all, and the count clears once read.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+// Each test module of this binary includes the harness itself, so that
+// its port stays in its own file; the copies share one tmux server.
+#[allow(clippy::duplicate_mod)]
+#[path = "../support/tmux.rs"]
+mod tmux;
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn screen(&self) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p"]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &str) {
-        Command::new("tmux").args(["-L", &self.socket, "send-keys", keys]).status().unwrap();
-    }
-
-    fn wait(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if cond(&s) {
-                return s;
-            }
-            assert!(start.elapsed() < Duration::from_secs(60), "never saw {what}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
-        let uid = unsafe { libc::getuid() };
-        let _ = std::fs::remove_file(format!("/tmp/tmux-{uid}/{}", self.socket));
-    }
-}
+use tmux::{Pane, PATIENCE};
 
 /// A console on a runbook whose two probes each warn at start, at `w`×`h`.
-fn start(w: &str, h: &str) -> (tempfile::TempDir, Tmux) {
+fn start(w: u16, h: u16) -> (tempfile::TempDir, Pane) {
     let dir = tempfile::tempdir().unwrap();
     let rb = dir.path().join("rb.toml");
     // Two probes whose timeout is longer than their interval: one warning each.
@@ -65,7 +35,6 @@ timeout = "2h"
 "#,
     )
     .unwrap();
-    let socket = format!("wr-msgs-{w}-{}", std::process::id());
     let cmd = format!(
         "WARROOM_DATA_DIR={} {} open {} --journal {}; sleep 600",
         dir.path().join("data").display(),
@@ -73,34 +42,30 @@ timeout = "2h"
         rb.display(),
         dir.path().join("j.jsonl").display()
     );
-    assert!(Command::new("tmux")
-        .args(["-L", &socket, "new-session", "-d", "-x", w, "-y", h, &cmd])
-        .status()
-        .unwrap()
-        .success());
-    (dir, Tmux { socket })
+    let pane = Pane::start(&format!("msgs-{w}"), w, h, &cmd);
+    (dir, pane)
 }
 
 #[test]
 fn every_start_warning_is_kept_and_m_lists_them() {
-    let (_dir, t) = start("160", "40");
-    let s = t.wait("the newest warning with an unread count", |s| s.contains("(+1 unread: m)"));
+    let (_dir, t) = start(160, 40);
+    let s = t.wait("the newest warning with an unread count", |s| s.contains("(+1 unread: m)"), PATIENCE);
     assert!(s.contains("second-slow"), "{s}");
-    t.keys("m");
-    let s = t.wait("the history", |s| s.contains("Message history (2)"));
+    t.keys(&["m"]);
+    let s = t.wait("the history", |s| s.contains("Message history (2)"), PATIENCE);
     assert!(s.contains("first-slow") && s.contains("second-slow"), "{s}");
     assert!(s.contains("WARN"), "{s}");
-    t.keys("Escape");
-    let s = t.wait("the hint line back", |s| s.contains("? help"));
+    t.keys(&["Escape"]);
+    let s = t.wait("the hint line back", |s| s.contains("? help"), PATIENCE);
     assert!(!s.contains("unread"), "read messages are still counted:\n{s}");
 }
 
 /// At 80 columns a warning is longer than the dialog: it wraps, its end in view.
 #[test]
 fn long_messages_wrap_in_the_history() {
-    let (_dir, t) = start("80", "30");
-    t.wait("a warning with an unread count", |s| s.contains("unread"));
-    t.keys("m");
-    let s = t.wait("the history", |s| s.contains("Message history (2)"));
+    let (_dir, t) = start(80, 30);
+    t.wait("a warning with an unread count", |s| s.contains("unread"), PATIENCE);
+    t.keys(&["m"]);
+    let s = t.wait("the history", |s| s.contains("Message history (2)"), PATIENCE);
     assert_eq!(s.matches("overlap").count(), 2, "each warning's end, wrapped:\n{s}");
 }

@@ -58,7 +58,7 @@ fn another_file_with_the_same_id_asks_before_joining_at_200x60() {
 }
 
 fn asks_before_joining(w: u16, h: u16) {
-    let s = Session { name: format!("same-id-{w}x{h}-{}", std::process::id()), data: tempfile::tempdir().unwrap() };
+    let s = Session::new(&format!("same-id-{w}x{h}"), tempfile::tempdir().unwrap());
     let (a, b) = two_files(s.data.path());
 
     // Ana runs the session on a.toml and fails the checkout criterion.

@@ -37,7 +37,7 @@ fn allowed_in_16_colours(p: u32) -> bool {
 #[test]
 fn sixteen_colour_mode_sends_only_ansi_colour_codes_and_no_mouse_before_m() {
     let data = tempfile::tempdir().unwrap();
-    let s = Session { name: format!("bytes16-{}", std::process::id()), data };
+    let s = Session::new("bytes16", data);
     let file = s.launch_recorded_with(100, 30, "TERM=xterm COLORTERM=");
     s.wait_screen("Release 4.2");
     // Move about so that focus, selection and every pane's colours are drawn.

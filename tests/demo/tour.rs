@@ -29,16 +29,8 @@ fn recommendation(screen: &str) -> String {
 }
 
 /// Waits until `cond` holds for the screen, up to `limit`; returns that screen.
-fn wait_long(d: &Demo, what: &str, limit: Duration, mut cond: impl FnMut(&str) -> bool) -> String {
-    let end = Instant::now() + limit;
-    loop {
-        let s = d.screen();
-        if cond(&s) {
-            return s;
-        }
-        assert!(Instant::now() < end, "timed out ({limit:?}) waiting for {what}; screen:\n{s}");
-        std::thread::sleep(Duration::from_millis(250));
-    }
+fn wait_long(d: &Demo, what: &str, limit: Duration, cond: impl FnMut(&str) -> bool) -> String {
+    d.wait_within(what, limit, cond)
 }
 
 #[test]

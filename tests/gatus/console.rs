@@ -1,27 +1,13 @@
-//! In the console, as an operator sees it (real binary in real tmux, private
-//! server `-L wr-gatus-e2e`): a probe written in Gatus's language goes DOWN,
+//! In the console, as an operator sees it (real binary in real tmux, the
+//! binary's private server, tests/support/tmux.rs): a probe written in Gatus's language goes DOWN,
 //! and its details name the condition that failed and what it saw; another
 //! goes UP.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+#[path = "../support/tmux.rs"]
+mod tmux;
 
 use super::server;
-
-const SOCK: &str = "wr-gatus-e2e";
-
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").arg("-L").arg(SOCK).args(args).output().expect("tmux runs");
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
-
-struct Pane(String);
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.0]);
-    }
-}
+use tmux::{Pane, PATIENCE};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gatus_conditions_decide_up_and_down_on_screen() {
@@ -47,7 +33,6 @@ async fn gatus_conditions_decide_up_and_down_on_screen() {
 }
 
 fn watch(dir: &std::path::Path, runbook: &std::path::Path) {
-    let pane = Pane(format!("gatus-{}", std::process::id()));
     let cmd = format!(
         "export WARROOM_DATA_DIR={d}/data WARROOM_CONFIG_DIR={d}/config WARROOM_OPERATOR=ana TERM=xterm-256color && \
          {bin} open {rb}; sleep 600",
@@ -55,22 +40,13 @@ fn watch(dir: &std::path::Path, runbook: &std::path::Path) {
         bin = env!("CARGO_BIN_EXE_warroom"),
         rb = runbook.display()
     );
-    tmux(&["new-session", "-d", "-s", &pane.0, "-x", "200", "-y", "50", &cmd]);
-    let screen = |pane: &Pane| tmux(&["capture-pane", "-p", "-t", &pane.0]);
+    let pane = Pane::start("gatus", 200, 50, &cmd);
     let wait = |what: &str, cond: &dyn Fn(&str) -> bool| {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let s = screen(&pane);
-            if cond(&s) {
-                return;
-            }
-            assert!(Instant::now() < deadline, "waited 60s for {what}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        pane.wait(what, cond, PATIENCE);
     };
     let row = |s: &str, id: &str, word: &str| s.lines().any(|l| l.contains(word) && l.contains(&format!(" {id} ")));
     wait("api DOWN and limited UP in the Probes pane", &|s| row(s, "api", "DOWN") && row(s, "limited", "UP"));
-    tmux(&["send-keys", "-t", &pane.0, "3", "Enter"]);
+    pane.keys(&["3", "Enter"]);
     wait("the failed condition in api's details", &|s| {
         s.contains("DOWN since") && s.contains("[BODY].status == UP: got \"DOWN\"")
     });

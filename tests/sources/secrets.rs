@@ -5,11 +5,17 @@
 //! and the token shape then appear nowhere: not on the screen (real tmux), not
 //! in the journal, the run's output file, `warroom report` or `warroom probe`.
 
+// Each test module of this binary includes the harness itself, so that
+// its port stays in its own file; the copies share one tmux server.
+#[allow(clippy::duplicate_mod)]
+#[path = "../support/tmux.rs"]
+mod tmux;
+
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use super::server;
+use tmux::{Pane, PATIENCE};
 
 const TOKEN: &str = "tok-9f8e7d6c5b4a";
 const PASSWORD: &str = "hunter2-pass-77";
@@ -62,15 +68,16 @@ error = "ERROR"
     rb
 }
 
+/// The console in a tmux session (tests/support/tmux.rs) that keeps every
+/// screen it reads.
 struct Tmux {
-    socket: String,
+    pane: Pane,
     /// Every screen read, for the final check.
     seen: std::cell::RefCell<String>,
 }
 
 impl Tmux {
     fn start(dir: &Path, rb: &Path) -> Tmux {
-        let socket = format!("wr-secrets-{}", std::process::id());
         let cmd = format!(
             "API_TOKEN={TOKEN} WARROOM_DATA_DIR={} {} open {} --journal {}; echo warroom exited $?; sleep 600",
             dir.join("data").display(),
@@ -78,54 +85,34 @@ impl Tmux {
             rb.display(),
             dir.join("session/journal.jsonl").display()
         );
-        let ok = Command::new("tmux")
-            .args(["-L", &socket, "new-session", "-d", "-x", "200", "-y", "50", &cmd])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "tmux did not start");
-        Tmux { socket, seen: Default::default() }
+        Tmux { pane: Pane::start("secrets", 200, 50, &cmd), seen: Default::default() }
     }
 
     fn screen(&self) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p"]).output().unwrap();
-        let s = String::from_utf8_lossy(&out.stdout).into_owned();
+        let s = self.pane.screen();
         self.seen.borrow_mut().push_str(&s);
         s
     }
 
     fn keys(&self, keys: &str) {
-        Command::new("tmux").args(["-L", &self.socket, "send-keys", keys]).status().unwrap();
+        self.pane.keys(&[keys]);
     }
 
     /// Esc, then waits for the dialog to close (so the next key is not read as Alt+key).
     fn close(&self, dialog_text: &str) {
         self.keys("Escape");
-        let start = Instant::now();
-        while self.screen().contains(dialog_text) {
-            assert!(start.elapsed() < Duration::from_secs(60), "{dialog_text:?} never closed");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        assert!(tmux::poll(PATIENCE, || !self.screen().contains(dialog_text)), "{dialog_text:?} never closed");
     }
 
+    /// Waits for `text` on the screen (every screen read is kept); returns that screen.
     fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(start.elapsed() < Duration::from_secs(60), "never saw {text:?}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
-        let uid = unsafe { libc::getuid() };
-        let _ = std::fs::remove_file(format!("/tmp/tmux-{uid}/{}", self.socket));
+        let mut last = String::new();
+        let seen = tmux::poll(PATIENCE, || {
+            last = self.screen();
+            last.contains(text)
+        });
+        assert!(seen, "never saw {text:?}; screen:\n{last}");
+        last
     }
 }
 
@@ -186,11 +173,8 @@ async fn an_echoed_token_appears_nowhere() {
             t.wait_for("db access with ‹db_password› ok");
             t.close("db access with");
             t.keys("q");
-            let start = Instant::now();
-            while !std::fs::read_to_string(&journal).unwrap_or_default().contains("session.closed") {
-                assert!(start.elapsed() < Duration::from_secs(60), "console never quit:\n{}", t.screen());
-                std::thread::sleep(Duration::from_millis(100));
-            }
+            let closed = || std::fs::read_to_string(&journal).unwrap_or_default().contains("session.closed");
+            assert!(tmux::poll(PATIENCE, closed), "console never quit:\n{}", t.screen());
             let seen = t.seen.borrow().clone();
             seen
         }
