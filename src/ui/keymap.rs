@@ -295,8 +295,8 @@ pub struct Keymap {
     dialogs: BTreeMap<Layer, BTreeMap<KeySpec, DialogAction>>,
     /// Each dialog action's keys as written, for help and the dialogs' hints.
     dialog_written: BTreeMap<(Layer, DialogAction), Vec<KeySpec>>,
-    /// Dialogs the user's keys.toml binds in: their hints are built from the keymap.
-    user_layers: std::collections::BTreeSet<Layer>,
+    /// Each pane action's keys per section as written, for the hints.
+    pane_written: BTreeMap<(Section, Action), Vec<KeySpec>>,
 }
 
 /// Bindings of one kind (pane sections or dialog layers): (section, action) → keys.
@@ -691,11 +691,10 @@ impl Keymap {
         }
         ways_out(&dialogs)?;
         let dialog_written = dialogs.iter().map(|(la, (keys, _))| (*la, keys.clone())).collect();
-        let user_layers =
-            dialogs.iter().filter(|(_, (_, o))| o.file != DEFAULT_NAME).map(|((layer, _), _)| *layer).collect();
+        let pane_written = panes.iter().map(|(sa, (keys, _))| (*sa, keys.clone())).collect();
         let map = by_key(panes.clone())?;
         inherited_conflicts(&map, &panes, &dialogs)?;
-        Ok(Keymap { map, dialogs: by_key(dialogs)?, dialog_written, user_layers })
+        Ok(Keymap { map, dialogs: by_key(dialogs)?, dialog_written, pane_written })
     }
 
     /// What `key` does in the dialog `layer` (its own section only).
@@ -718,9 +717,18 @@ impl Keymap {
         self.dialog_written.get(&(layer, action)).cloned().unwrap_or_default()
     }
 
-    /// Whether the user's keys.toml binds keys in this dialog.
-    pub fn user_bound(&self, layer: Layer) -> bool {
-        self.user_layers.contains(&layer)
+    /// The keys that run `action` with `pane` focused, as written: the
+    /// pane's section first, then the `[global]` keys the pane leaves to it.
+    pub fn pane_keys_of(&self, pane: PaneId, action: Action) -> Vec<KeySpec> {
+        let mut out = Vec::new();
+        for s in [Section::Pane(pane), Section::Global] {
+            for k in self.pane_written.get(&(s, action)).into_iter().flatten() {
+                if self.lookup(pane, *k) == Some(action) && !out.contains(k) {
+                    out.push(*k);
+                }
+            }
+        }
+        out
     }
 
     /// The action for a key with `pane` focused: the pane's section first, then global.

@@ -187,8 +187,8 @@ fn record(app: &App, d: &mut DecisionDialog, asked: Asked) -> Handled {
     done(vec![said, app.append(ev)])
 }
 
-/// The y/n question's lines.
-fn question(asked: &Asked) -> Vec<String> {
+/// The y/n question's lines, its keys as `[dialog.confirm]` has them.
+fn question(app: &App, asked: &Asked) -> Vec<String> {
     let mut out = Vec::new();
     if !asked.overrides.is_empty() {
         out.push(format!(
@@ -205,7 +205,13 @@ fn question(asked: &Asked) -> Vec<String> {
             asked.decision.as_str()
         ));
     }
-    out.push("y record · n go back".into());
+    out.push(hint(
+        app,
+        &[
+            Part::Keys(Layer::Confirm, &[DialogAction::Yes], "record"),
+            Part::Keys(Layer::Confirm, &[DialogAction::No], "go back"),
+        ],
+    ));
     out
 }
 
@@ -215,7 +221,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     let contradicted = crate::ui::contradictions::list(app);
     let shown = (blocking.len().min(6) + contradicted.len().min(3)) as u16
         + u16::from(!app.model.runbook.access.decision_by.is_empty());
-    let asking = d.asking.as_ref().map(question).unwrap_or_default();
+    let asking = d.asking.as_ref().map(|a| question(app, a)).unwrap_or_default();
     let area = centered(main, 110, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
     let block = dialog_block(
@@ -223,9 +229,8 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
         "Record the decision",
         &hint(
             app,
-            "Tab choose · type the reason · Enter record · Esc cancel",
             &[
-                Part::Keys(Layer::Decision, &[DialogAction::NextChoice], "choose"),
+                Part::First(Layer::Decision, &[DialogAction::NextChoice], "choose"),
                 Part::Text("type the reason"),
                 Part::Keys(Layer::Decision, &[DialogAction::Submit], "record"),
                 Part::Keys(Layer::Decision, &[DialogAction::Close], "cancel"),

@@ -100,9 +100,8 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
             "Change the incident's severity",
             &hint(
                 app,
-                "Tab severity · Enter change · Esc cancel",
                 &[
-                    Part::Keys(Layer::Declare, &[DialogAction::NextChoice], "severity"),
+                    Part::First(Layer::Declare, &[DialogAction::NextChoice], "severity"),
                     Part::Keys(Layer::Declare, &[DialogAction::Submit], "change"),
                     Part::Keys(Layer::Declare, &[DialogAction::Close], "cancel"),
                 ],
@@ -114,9 +113,8 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
             "Declare an incident",
             &hint(
                 app,
-                "Tab severity · type the summary · Enter declare · Esc cancel",
                 &[
-                    Part::Keys(Layer::Declare, &[DialogAction::NextChoice], "severity"),
+                    Part::First(Layer::Declare, &[DialogAction::NextChoice], "severity"),
                     Part::Text("type the summary"),
                     Part::Keys(Layer::Declare, &[DialogAction::Submit], "declare"),
                     Part::Keys(Layer::Declare, &[DialogAction::Close], "cancel"),

@@ -65,7 +65,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &NoteDialog) {
         "Add a note",
         &hint(
             app,
-            "type the note · Enter record · Esc cancel",
             &[
                 Part::Text("type the note"),
                 Part::Keys(Layer::Note, &[DialogAction::Submit], "record"),

@@ -183,7 +183,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, o: &OperatorDialog) {
         "Who is at the keyboard?",
         &hint(
             app,
-            "↑/↓ pick · type a name · Enter switch · Esc cancel",
             &[
                 Part::Keys(Layer::Operator, &[DialogAction::Up, DialogAction::Down], "pick"),
                 Part::Text("type a name"),

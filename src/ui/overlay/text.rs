@@ -51,7 +51,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &TextView) {
             &clean(&v.title),
             &hint(
                 app,
-                "j/k scroll · Esc/q close",
                 &[
                     Part::Keys(Layer::Text, &[DialogAction::Down, DialogAction::Up], "scroll"),
                     Part::Keys(Layer::Text, &[DialogAction::Close], "close"),

@@ -9,8 +9,10 @@ use ratatui::Frame;
 
 use crate::domain::event::Decision;
 use crate::domain::presence;
+use crate::ui::action::Action;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::styled;
+use crate::ui::overlay::hint::Part;
 use crate::ui::overlay::Overlay;
 use crate::ui::recommend;
 use crate::ui::text::{clean, fit, width};
@@ -198,22 +200,29 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
         let room = w.saturating_sub(width(&more));
         Line::from(vec![styled(app, role, fit(&format!(" {m}"), room)), styled(app, Role::Muted, more)])
     } else {
-        let mouse = if app.view.mouse { " · mouse ON (M)" } else { "" };
         // Messages not yet read stay counted after the bar clears (m opens them).
         let unread = match unread(app) {
             0 => String::new(),
             n => format!(" {n} unread (m) ·"),
         };
-        Line::from(styled(
+        // The keys as the focused pane resolves them (a user's keys.toml included).
+        let keys = crate::ui::overlay::hint::hint(
             app,
-            Role::Muted,
-            fit(
-                &format!(
-                    "{unread} ? help · : palette · / search · Tab panes · d decision · w walkthrough · q quit{mouse}"
-                ),
-                w,
-            ),
-        ))
+            &[
+                Part::Pane(app.view.focus, &[&[Action::Help]], "help"),
+                Part::Pane(app.view.focus, &[&[Action::Palette]], "palette"),
+                Part::Pane(app.view.focus, &[&[Action::Search]], "search"),
+                Part::Pane(app.view.focus, &[&[Action::FocusNext]], "panes"),
+                Part::Pane(app.view.focus, &[&[Action::Decision]], "decision"),
+                Part::Pane(app.view.focus, &[&[Action::Walkthrough]], "walkthrough"),
+                Part::Pane(app.view.focus, &[&[Action::Quit]], "quit"),
+            ],
+        );
+        let mouse = match crate::ui::overlay::hint::pane_key(app, app.view.focus, Action::Mouse) {
+            Some(k) if app.view.mouse => format!(" · mouse ON ({k})"),
+            _ => String::new(),
+        };
+        Line::from(styled(app, Role::Muted, fit(&format!("{unread} {keys}{mouse}"), w)))
     };
     frame.render_widget(Paragraph::new(line), area);
 }
