@@ -93,3 +93,28 @@ fn built_in_hints_name_every_close_key_and_keep_their_words_when_another_key_mov
     let s = screen(&mut a);
     assert!(s.contains("j/k g/G scroll · ctrl-f find · Enter/Esc/q close"), "{s}");
 }
+
+#[test]
+fn the_decision_names_no_key_that_types_into_the_reason() {
+    let mut a = console();
+    press(&mut a, &[ch('d')]);
+    assert_eq!(a.view.overlay.name(), Some("decision"));
+    let s = screen(&mut a);
+    // `y` is typed into the reason here: the list points to it in the panes.
+    assert!(s.contains(" blocking; after Esc, y lists all)") && !s.contains("blocking, y lists all"), "{s}");
+    keys(&mut a, "[global]\nwhy-not-go = \"Y\"\n");
+    let s = screen(&mut a);
+    assert!(s.contains("after Esc, Y lists all"), "{s}");
+}
+
+#[test]
+fn the_decisions_confirm_step_names_the_confirms_keys_on_its_border() {
+    let mut a = console();
+    let mut d = DecisionDialog::for_app(&a);
+    d.choice = Some(0);
+    d.asking = Some(Asked { decision: Decision::Go, overrides: vec!["api-up".into()], supersedes: None, seen: None });
+    a.view.overlay.open(Overlay::Decision(Box::new(d)));
+    let s = screen(&mut a);
+    let border = s.lines().find(|l| l.contains('╚')).unwrap_or_default().to_string();
+    assert!(border.contains("y record · n/Esc/q go back") && !border.contains("type the reason"), "{border}");
+}

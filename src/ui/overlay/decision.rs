@@ -224,10 +224,17 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     let asking = d.asking.as_ref().map(|a| question(app, a)).unwrap_or_default();
     let area = centered(main, 110, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
-    let block = dialog_block(
-        app,
-        "Record the decision",
-        &hint(
+    // While asking y/n, the keys are the question's (`[dialog.confirm]`): typing and Enter do nothing then.
+    let keys = if d.asking.is_some() {
+        hint(
+            app,
+            &[
+                Part::Keys(Layer::Confirm, &[DialogAction::Yes], "record"),
+                Part::Keys(Layer::Confirm, &[DialogAction::No], "go back"),
+            ],
+        )
+    } else {
+        hint(
             app,
             &[
                 Part::First(Layer::Decision, &[DialogAction::NextChoice], "choose"),
@@ -235,8 +242,9 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
                 Part::Keys(Layer::Decision, &[DialogAction::Submit], "record"),
                 Part::Keys(Layer::Decision, &[DialogAction::Close], "cancel"),
             ],
-        ),
-    );
+        )
+    };
+    let block = dialog_block(app, "Record the decision", &keys);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [info, choice, reason, err, ask] = Layout::vertical([
@@ -273,11 +281,15 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     if blocking.is_empty() {
         lines.push(Line::from(styled(app, Role::Muted, "nothing blocks GO")));
     } else {
-        lines.push(Line::from(styled(
-            app,
-            Role::Muted,
-            format!("why not GO ({} blocking, y lists all):", blocking.len()),
-        )));
+        // `y` would be typed into the reason here: the full list is a pane key, after leaving.
+        let all = match (
+            app.view.keymap.dialog_keys_of(Layer::Decision, DialogAction::Close).first(),
+            super::hint::pane_key(app, app.view.focus, crate::ui::action::Action::WhyNotGo),
+        ) {
+            (Some(close), Some(why)) => format!("; after {}, {why} lists all", super::hint::shown(close)),
+            _ => String::new(),
+        };
+        lines.push(Line::from(styled(app, Role::Muted, format!("why not GO ({} blocking{all}):", blocking.len()))));
         for b in blocking.iter().take(6) {
             let v = b.verdict;
             let (sym, _, role) = app.view.symbols.verdict(v);
