@@ -118,3 +118,15 @@ fn the_decisions_confirm_step_names_the_confirms_keys_on_its_border() {
     let border = s.lines().find(|l| l.contains('╚')).unwrap_or_default().to_string();
     assert!(border.contains("y record · n/Esc/q go back") && !border.contains("type the reason"), "{border}");
 }
+
+#[test]
+fn the_time_machine_names_its_own_keys() {
+    let a = console();
+    let mut r = warroom::ui::replay::Replay::new(&a, Vec::new(), None, false);
+    let s = text(&draw(&mut r.app, 160, 50));
+    // `d` is "next decision" there and `q` does nothing: the live hint line would mislead.
+    assert!(!s.contains("d decision") && !s.contains("q quit"), "{s}");
+    assert!(s.contains("time machine: its keys are on the bar above · ? help · Tab panes · Enter details"), "{s}");
+    // `E` is what changed there (`W` is who is here).
+    assert!(s.contains("E changed") && !s.contains("W changed"), "{s}");
+}

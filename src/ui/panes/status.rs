@@ -206,18 +206,32 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
             n => format!(" {n} unread (m) ·"),
         };
         // The keys as the focused pane resolves them (a user's keys.toml included).
-        let keys = crate::ui::overlay::hint::hint(
-            app,
-            &[
-                Part::Pane(app.view.focus, &[&[Action::Help]], "help"),
-                Part::Pane(app.view.focus, &[&[Action::Palette]], "palette"),
-                Part::Pane(app.view.focus, &[&[Action::Search]], "search"),
-                Part::Pane(app.view.focus, &[&[Action::FocusNext]], "panes"),
-                Part::Pane(app.view.focus, &[&[Action::Decision]], "decision"),
-                Part::Pane(app.view.focus, &[&[Action::Walkthrough]], "walkthrough"),
-                Part::Pane(app.view.focus, &[&[Action::Quit]], "quit"),
-            ],
-        );
+        let keys = if app.view.timeline_bar.is_some() {
+            // The time machine takes its own keys (`d` next decision, no `q`): they are on its bar;
+            // these few go through to the console as usual (src/ui/replay.rs).
+            crate::ui::overlay::hint::hint(
+                app,
+                &[
+                    Part::Text("time machine: its keys are on the bar above"),
+                    Part::Pane(app.view.focus, &[&[Action::Help]], "help"),
+                    Part::Pane(app.view.focus, &[&[Action::FocusNext]], "panes"),
+                    Part::Pane(app.view.focus, &[&[Action::Details]], "details"),
+                ],
+            )
+        } else {
+            crate::ui::overlay::hint::hint(
+                app,
+                &[
+                    Part::Pane(app.view.focus, &[&[Action::Help]], "help"),
+                    Part::Pane(app.view.focus, &[&[Action::Palette]], "palette"),
+                    Part::Pane(app.view.focus, &[&[Action::Search]], "search"),
+                    Part::Pane(app.view.focus, &[&[Action::FocusNext]], "panes"),
+                    Part::Pane(app.view.focus, &[&[Action::Decision]], "decision"),
+                    Part::Pane(app.view.focus, &[&[Action::Walkthrough]], "walkthrough"),
+                    Part::Pane(app.view.focus, &[&[Action::Quit]], "quit"),
+                ],
+            )
+        };
         let mouse = match crate::ui::overlay::hint::pane_key(app, app.view.focus, Action::Mouse) {
             Some(k) if app.view.mouse => format!(" · mouse ON ({k})"),
             _ => String::new(),
