@@ -130,3 +130,19 @@ fn the_time_machine_names_its_own_keys() {
     // `E` is what changed there (`W` is who is here).
     assert!(s.contains("E changed") && !s.contains("W changed"), "{s}");
 }
+
+#[test]
+fn the_dialogs_errors_name_the_keys_the_keymap_has() {
+    let mut a = console();
+    keys(&mut a, "[dialog.decision]\nnext-choice = \"ctrl-n\"\nclose = \"ctrl-g\"\n\n[global]\nmessages = \"M\"\nmouse = \"f2\"\n");
+    press(&mut a, &[ch('d'), key(KeyCode::Enter)]);
+    let s = screen(&mut a);
+    assert!(s.contains("with ctrl-n first") && !s.contains("with Tab first"), "{s}");
+    press(&mut a, &[KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL)]);
+    assert!(!a.view.overlay.is_open());
+    // Two messages unread: the count names the messages key.
+    a.say("one", warroom::ui::app::MsgKind::Info);
+    a.say("two", warroom::ui::app::MsgKind::Info);
+    let s = screen(&mut a);
+    assert!(s.contains("(+1 unread: M)") && !s.contains("unread: m)"), "{s}");
+}

@@ -18,7 +18,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::hint::{hint, Part};
+use super::hint::{dialog_key, hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer, Overlay, Transition};
 use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind};
@@ -90,7 +90,10 @@ pub fn on_key(app: &App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
         return match act(app, Layer::Confirm, &key) {
             Some(DialogAction::Yes) => record(app, d, asked),
             Some(DialogAction::No) => {
-                d.error = Some("not recorded: change the decision or the reason, or Esc to leave".into());
+                d.error = Some(format!(
+                    "not recorded: change the decision or the reason, or {} to leave",
+                    dialog_key(app, Layer::Decision, DialogAction::Close, false)
+                ));
                 stay()
             }
             _ => {
@@ -108,7 +111,10 @@ pub fn on_key(app: &App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
         Some(DialogAction::Submit) => {
             let reason = d.reason.lines().join("\n").trim().to_string();
             let Some(choice) = d.choice else {
-                d.error = Some("choose GO, NO-GO or ROLLBACK with Tab first".into());
+                d.error = Some(format!(
+                    "choose GO, NO-GO or ROLLBACK with {} first",
+                    dialog_key(app, Layer::Decision, DialogAction::NextChoice, false)
+                ));
                 return stay();
             };
             if reason.is_empty() {
@@ -179,8 +185,11 @@ fn record(app: &App, d: &mut DecisionDialog, asked: Asked) -> Handled {
     if decision == Decision::Rollback {
         // Deciding to roll back leads straight to choosing which (A5: still confirmed there).
         let (rollbacks, loads) = super::rollback::dialog(app);
-        let choose = "decision ROLLBACK recorded: choose the rollback, Enter to approve/fire";
-        let mut effects = vec![said, Effect::Say(choose.into(), MsgKind::Info), app.append(ev)];
+        let choose = format!(
+            "decision ROLLBACK recorded: choose the rollback, {} to approve/fire",
+            dialog_key(app, Layer::Rollback, DialogAction::Submit, false)
+        );
+        let mut effects = vec![said, Effect::Say(choose, MsgKind::Info), app.append(ev)];
         effects.extend(loads);
         return (Transition::Replace(Overlay::Rollback(rollbacks)), effects);
     }

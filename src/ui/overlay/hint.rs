@@ -88,6 +88,19 @@ pub fn fill(km: &Keymap, template: &str) -> String {
     out
 }
 
+/// The keys of one dialog action, as a hint writes them: all ("n/Esc/q"),
+/// or the first only; "-" when it has none (said in a dialog's error lines).
+pub fn dialog_key(app: &App, layer: Layer, action: DialogAction, all: bool) -> String {
+    let keys = app.view.keymap.dialog_keys_of(layer, action);
+    let n = if all { keys.len() } else { 1 };
+    let said: Vec<String> = keys.iter().take(n).map(shown).collect();
+    if said.is_empty() {
+        "-".into()
+    } else {
+        said.join("/")
+    }
+}
+
 /// The first key of a pane action as a hint writes it ("F", "?"), if it has one.
 pub fn pane_key(app: &App, pane: PaneId, action: Action) -> Option<String> {
     app.view.keymap.pane_keys_of(pane, action).first().map(shown)

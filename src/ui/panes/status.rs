@@ -182,6 +182,9 @@ fn unread(app: &App) -> usize {
 
 pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
+    // The key that opens the message history in the focused pane, as the keymap has it
+    // (`m` built in; none in Escalation, where `m` marks the incident mitigated).
+    let messages = crate::ui::overlay::hint::pane_key(app, app.view.focus, Action::Messages);
     let line = if let Some(Overlay::Search(s)) = app.view.overlay.top() {
         Line::from(styled(app, Role::Accent, fit(&crate::ui::overlay::search::prompt_text(app, s), w)))
     } else if let Some(crate::ui::messages::Message { text: m, kind, .. }) =
@@ -195,7 +198,10 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
         // How many others came in unread, so none is lost to the one-line bar.
         let more = match unread(app).saturating_sub(1) {
             0 => String::new(),
-            n => format!(" (+{n} unread: m)"),
+            n => match &messages {
+                Some(k) => format!(" (+{n} unread: {k})"),
+                None => format!(" (+{n} unread)"),
+            },
         };
         let room = w.saturating_sub(width(&more));
         Line::from(vec![styled(app, role, fit(&format!(" {m}"), room)), styled(app, Role::Muted, more)])
@@ -203,7 +209,10 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
         // Messages not yet read stay counted after the bar clears (m opens them).
         let unread = match unread(app) {
             0 => String::new(),
-            n => format!(" {n} unread (m) ·"),
+            n => match &messages {
+                Some(k) => format!(" {n} unread ({k}) ·"),
+                None => format!(" {n} unread ·"),
+            },
         };
         // The keys as the focused pane resolves them (a user's keys.toml included).
         let keys = if app.view.timeline_bar.is_some() {
