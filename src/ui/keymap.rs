@@ -441,10 +441,17 @@ fn parse_file(
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let mut err = ConfigError::from_toml(file, text, &e);
         if err.message.contains("duplicate key") {
-            err.message.push_str(
-                ": write each action once in a section (a list binds several keys: close = [\"esc\", \"q\"]) \
-                 and each [section] once",
-            );
+            // toml names neither the key nor the fix: the line says which.
+            let written = text.lines().nth(err.line.saturating_sub(1)).unwrap_or("").trim();
+            err.message = match written.split_once('=') {
+                Some((action, _)) if !written.starts_with('[') => format!(
+                    "{} is written twice in this section: write each action once (a list binds several keys: \
+                     {} = [\"x\", \"y\"])",
+                    action.trim(),
+                    action.trim()
+                ),
+                _ => format!("{written} is written twice: write each [section] once, with all its lines"),
+            };
         }
         err
     })?;
@@ -1008,7 +1015,9 @@ mod tests {
         );
         let e = err("[global]\nhelp = \"h\"\nhelp = \"j\"\n");
         assert_eq!(e.line, 3, "{e}");
-        assert!(e.message.contains("duplicate key") && e.message.contains("once"), "{e}");
+        assert!(e.message.contains("help is written twice") && e.message.contains("once"), "{e}");
+        let e = err("[global]\nhelp = \"h\"\n[global]\nquit = \"x\"\n");
+        assert!(e.message.contains("[global] is written twice"), "{e}");
     }
 
     #[test]
