@@ -7,6 +7,8 @@
 mod dialog_keys;
 #[path = "console/e2e.rs"]
 mod e2e;
+#[path = "console/key_hints.rs"]
+mod key_hints;
 #[path = "console/log_vars.rs"]
 mod log_vars;
 #[path = "console/messages.rs"]

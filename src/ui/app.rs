@@ -592,7 +592,7 @@ impl App {
                 if running.is_empty() {
                     return vec![Effect::Quit];
                 }
-                self.view.overlay.open(Overlay::Confirm(overlay::confirm::Confirm::quit(&running)));
+                self.view.overlay.open(Overlay::Confirm(overlay::confirm::Confirm::quit(&running, &self.view.keymap)));
             }
             Action::RunStep => return super::step_keys::run_selected(self),
             Action::AbortStep => return super::step_keys::abort_selected(self),

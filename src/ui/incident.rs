@@ -14,7 +14,7 @@ use crate::domain::trigger::{self, FnSignals};
 
 use super::app::{App, MsgKind};
 use super::effect::Effect;
-use super::overlay::confirm::Confirm;
+use super::overlay::confirm::{answers, Confirm};
 use super::overlay::Overlay;
 use super::text::clean;
 
@@ -64,7 +64,8 @@ impl App {
                 self.view.overlay.open(Overlay::Confirm(Confirm {
                     title: "Declare an incident?".into(),
                     question: format!(
-                        "Declare an incident and start the escalation clock at {who}? (y: declare · n/Esc: cancel)"
+                        "Declare an incident and start the escalation clock at {who}? {}",
+                        answers(&self.view.keymap, "declare", "cancel")
                     ),
                     on_yes: self.appends(vec![ev]),
                 }));
@@ -87,7 +88,10 @@ impl App {
                     .unwrap_or_else(|| "the next level".into());
                 self.view.overlay.open(Overlay::Confirm(Confirm {
                     title: "Escalate now?".into(),
-                    question: format!("Escalate the incident to {next} now? (y: escalate · n/Esc: cancel)"),
+                    question: format!(
+                        "Escalate the incident to {next} now? {}",
+                        answers(&self.view.keymap, "escalate", "cancel")
+                    ),
                     on_yes: self.appends(events),
                 }));
             }
@@ -193,7 +197,10 @@ impl App {
                 };
                 self.view.overlay.open(Overlay::Confirm(Confirm {
                     title: "Resolve the incident?".into(),
-                    question: format!("Resolve {what}? Every escalation clock stops. (y: resolve · n/Esc: cancel)"),
+                    question: format!(
+                        "Resolve {what}? Every escalation clock stops. {}",
+                        answers(&self.view.keymap, "resolve", "cancel")
+                    ),
                     on_yes: self.appends(events),
                 }));
             }

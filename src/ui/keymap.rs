@@ -19,6 +19,11 @@ use super::panes::PaneId;
 pub const DEFAULT_KEYS: &str = include_str!("keys.toml");
 const DEFAULT_NAME: &str = "<built-in keys.toml>";
 
+/// What a key may be written as, for the error on one that is not.
+const KEY_NAMES: &str = "write one character (\"x\", \"G\", \"?\"), \"space\", \"enter\", \"esc\", \"tab\", \
+     \"backspace\", \"up\", \"down\", \"left\", \"right\", \"pageup\", \"pagedown\", \"home\", \"end\", \"insert\", \
+     \"delete\" or \"f1\"…\"f12\", with \"ctrl-\", \"alt-\" or \"shift-\" before it if you like";
+
 /// A key as written in keys.toml, normalised so it compares with terminal events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KeySpec {
@@ -104,7 +109,7 @@ impl KeySpec {
                 f if f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
                     KeyCodeOrd::F(f[1..].parse().unwrap_or(1))
                 }
-                _ => return Err(format!("unknown key \"{text}\"")),
+                _ => return Err(format!("unknown key \"{text}\": {KEY_NAMES}")),
             },
         };
         // Shift on a printable character is already in the character ("G").
@@ -226,11 +231,53 @@ impl Section {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// One key or a list of keys. Read by hand so a number or a table there says
+/// what to write instead of "did not match any variant".
 enum KeysValue {
     One(String),
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for KeysValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = KeysValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key in quotes or a list of them, e.g. close = \"esc\" or close = [\"esc\", \"q\"]")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeysValue, E> {
+                Ok(KeysValue::One(v.to_string()))
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<KeysValue, S::Error> {
+                let mut keys = Vec::new();
+                while let Some(KeyName(k)) = seq.next_element()? {
+                    keys.push(k);
+                }
+                Ok(KeysValue::Many(keys))
+            }
+        }
+        d.deserialize_any(Keys)
+    }
+}
+
+/// One key of a list, which must be a string too.
+struct KeyName(String);
+
+impl<'de> Deserialize<'de> for KeyName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = KeyName;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("each key in the list in quotes, e.g. [\"esc\", \"q\"]")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyName, E> {
+                Ok(KeyName(v.to_string()))
+            }
+        }
+        d.deserialize_any(Name)
+    }
 }
 
 /// Where a binding was written, for conflict messages.
@@ -248,8 +295,8 @@ pub struct Keymap {
     dialogs: BTreeMap<Layer, BTreeMap<KeySpec, DialogAction>>,
     /// Each dialog action's keys as written, for help and the dialogs' hints.
     dialog_written: BTreeMap<(Layer, DialogAction), Vec<KeySpec>>,
-    /// Dialogs the user's keys.toml binds in: their hints are built from the keymap.
-    user_layers: std::collections::BTreeSet<Layer>,
+    /// Each pane action's keys per section as written, for the hints.
+    pane_written: BTreeMap<(Section, Action), Vec<KeySpec>>,
 }
 
 /// Bindings of one kind (pane sections or dialog layers): (section, action) → keys.
@@ -281,7 +328,49 @@ impl Named for DialogAction {
     }
 }
 
-type RawSection = BTreeMap<String, toml::Spanned<KeysValue>>;
+/// One `[section]`: action → its keys, where written.
+struct RawSection(BTreeMap<String, toml::Spanned<KeysValue>>);
+
+/// A `[section]`'s lines, read by hand so a value where a table belongs says
+/// what to write. `dialog`: a table under `[dialog]` (`[dialog.help]`).
+struct SectionVisitor {
+    dialog: bool,
+}
+
+impl<'de> serde::de::Visitor<'de> for SectionVisitor {
+    type Value = RawSection;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        if self.dialog {
+            f.write_str(
+                "a dialog's table: [dialog] holds [dialog.<name>] sections, e.g. [dialog.help] then close = \"esc\"",
+            )
+        } else {
+            f.write_str("a [section] of `action = \"key\"` lines, e.g. [global] then help = \"?\"")
+        }
+    }
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<RawSection, M::Error> {
+        let mut out = BTreeMap::new();
+        while let Some((k, v)) = m.next_entry()? {
+            out.insert(k, v);
+        }
+        Ok(RawSection(out))
+    }
+}
+
+impl<'de> Deserialize<'de> for RawSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(SectionVisitor { dialog: false })
+    }
+}
+
+/// A table under `[dialog]`.
+struct DialogSection(RawSection);
+
+impl<'de> Deserialize<'de> for DialogSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(SectionVisitor { dialog: true }).map(DialogSection)
+    }
+}
 
 /// A keys.toml as written: pane sections, and the `[dialog.<name>]` tables.
 #[derive(Default)]
@@ -302,7 +391,9 @@ impl<'de> Deserialize<'de> for RawFile {
                 let mut raw = RawFile::default();
                 while let Some(name) = m.next_key::<String>()? {
                     if name == "dialog" {
-                        raw.dialogs.extend(m.next_value::<BTreeMap<String, RawSection>>()?);
+                        raw.dialogs.extend(
+                            m.next_value::<BTreeMap<String, DialogSection>>()?.into_iter().map(|(n, d)| (n, d.0)),
+                        );
                     } else {
                         raw.panes.push((name, m.next_value()?));
                     }
@@ -316,13 +407,13 @@ impl<'de> Deserialize<'de> for RawFile {
 
 /// The line a section's header is on (just above its first binding).
 fn header_line(text: &str, section: &RawSection) -> usize {
-    section.values().map(|v| line_of(text, v.span().start)).min().unwrap_or(1).saturating_sub(1)
+    section.0.values().map(|v| line_of(text, v.span().start)).min().unwrap_or(1).saturating_sub(1)
 }
 
 /// Each binding's keys, parsed, with the line it was written on.
 fn entries(file: &str, text: &str, section: RawSection) -> Result<Vec<(String, Vec<KeySpec>, Origin)>, ConfigError> {
     let mut out = Vec::new();
-    for (action_name, value) in section {
+    for (action_name, value) in section.0 {
         let line = line_of(text, value.span().start);
         let names = match value.into_inner() {
             KeysValue::One(k) => vec![k],
@@ -347,7 +438,23 @@ fn parse_file(
     dialogs: &mut Bindings<Layer, DialogAction>,
     built_in: bool,
 ) -> Result<(), ConfigError> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| ConfigError::from_toml(file, text, &e))?;
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let mut err = ConfigError::from_toml(file, text, &e);
+        if err.message.contains("duplicate key") {
+            // toml names neither the key nor the fix: the line says which.
+            let written = text.lines().nth(err.line.saturating_sub(1)).unwrap_or("").trim();
+            err.message = match written.split_once('=') {
+                Some((action, _)) if !written.starts_with('[') => format!(
+                    "{} is written twice in this section: write each action once (a list binds several keys: \
+                     {} = [\"x\", \"y\"])",
+                    action.trim(),
+                    action.trim()
+                ),
+                _ => format!("{written} is written twice: write each [section] once, with all its lines"),
+            };
+        }
+        err
+    })?;
     for (sec_name, actions) in raw.panes {
         let section = Section::parse(&sec_name).ok_or_else(|| {
             ConfigError::new(
@@ -445,6 +552,125 @@ fn by_key<S: Named, A: Named>(bindings: Bindings<S, A>) -> Result<BTreeMap<S, BT
     Ok(map.into_iter().map(|(s, m)| (s, m.into_iter().map(|(k, (a, _))| (k, a)).collect())).collect())
 }
 
+/// The pane keys a dialog also takes (docs/console.md, "Keys"): the log view
+/// the Logs pane's, the walkthrough the Checklist's mark keys.
+fn inherits(layer: Layer) -> Option<(PaneId, &'static [Action])> {
+    match layer {
+        Layer::Log => Some((
+            PaneId::Logs,
+            &[
+                Action::Search,
+                Action::PageUp,
+                Action::PageDown,
+                Action::MoveUp,
+                Action::MoveDown,
+                Action::Top,
+                Action::Bottom,
+                Action::Follow,
+                Action::SearchNext,
+                Action::SearchPrev,
+            ],
+        )),
+        Layer::Walkthrough => Some((PaneId::Checklist, &[Action::MarkPass, Action::MarkFail, Action::MarkNa])),
+        _ => None,
+    }
+}
+
+/// What `spec` does in `pane` (its section, then global) in a map being built.
+fn pane_action(map: &BTreeMap<Section, BTreeMap<KeySpec, Action>>, pane: PaneId, spec: KeySpec) -> Option<Action> {
+    map.get(&Section::Pane(pane))
+        .and_then(|m| m.get(&spec))
+        .or_else(|| map.get(&Section::Global).and_then(|m| m.get(&spec)))
+        .copied()
+}
+
+/// A dialog key that the dialog also takes from elsewhere (a pane's keys,
+/// the details' 1-9) would shadow one of the two: an error on the user's line.
+fn inherited_conflicts(
+    map: &BTreeMap<Section, BTreeMap<KeySpec, Action>>,
+    panes: &Bindings<Section, Action>,
+    dialogs: &Bindings<Layer, DialogAction>,
+) -> Result<(), ConfigError> {
+    for ((layer, da), (keys, origin)) in dialogs {
+        for k in keys {
+            if *layer == Layer::Details && !k.ctrl && !k.alt && matches!(k.code, KeyCodeOrd::Char('1'..='9')) {
+                return Err(ConfigError::new(
+                    &origin.file,
+                    origin.line,
+                    format!(
+                        "key \"{k}\" in [dialog.details] copies the item's numbered links (1-9, not remappable): \
+                         bind {} to another key",
+                        da.name()
+                    ),
+                ));
+            }
+            let Some((pane, taken)) = inherits(*layer) else { continue };
+            let Some(pa) = pane_action(map, pane, *k).filter(|a| taken.contains(a)) else { continue };
+            // Where the pane key was written: the pane's section, else [global].
+            let (sec, po) = [Section::Pane(pane), Section::Global]
+                .into_iter()
+                .find_map(|s| panes.get(&(s, pa)).filter(|(ks, _)| ks.contains(k)).map(|(_, o)| (s, o)))
+                .unwrap_or((Section::Pane(pane), origin));
+            return Err(if origin.file != DEFAULT_NAME {
+                ConfigError::new(
+                    &origin.file,
+                    origin.line,
+                    format!(
+                        "key \"{k}\" in [dialog.{}] is bound to {}, but the {} also takes it from [{}] for {} \
+                         ({}:{}); rebind one of them",
+                        layer.name(),
+                        da.name(),
+                        if *layer == Layer::Log { "log view" } else { "walkthrough" },
+                        sec.name(),
+                        pa.name(),
+                        po.file,
+                        po.line
+                    ),
+                )
+            } else {
+                ConfigError::new(
+                    &po.file,
+                    po.line,
+                    format!(
+                        "key \"{k}\" in [{}] is bound to {}, which the {} takes too, but [dialog.{}] binds it \
+                         to {} ({}:{}); rebind one of them",
+                        sec.name(),
+                        pa.name(),
+                        if *layer == Layer::Log { "log view" } else { "walkthrough" },
+                        layer.name(),
+                        da.name(),
+                        origin.file,
+                        origin.line
+                    ),
+                )
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every dialog keeps a key that leaves it (`close`, or a question's `no`),
+/// and a question keeps `yes` and `no`: an empty list there is an error.
+fn ways_out(dialogs: &Bindings<Layer, DialogAction>) -> Result<(), ConfigError> {
+    let empty = |layer: Layer, a: DialogAction| dialogs.get(&(layer, a)).filter(|(keys, _)| keys.is_empty());
+    for layer in Layer::ALL {
+        for (a, why, example) in [
+            (DialogAction::Close, "leaves no way out of the dialog", "close = [\"esc\"]"),
+            (DialogAction::No, "leaves no way out of the question", "no = [\"n\", \"esc\"]"),
+            (DialogAction::Yes, "leaves the question with no yes", "yes = [\"y\"]"),
+        ] {
+            if let Some((_, o)) = empty(*layer, a) {
+                return Err(ConfigError::new(
+                    &o.file,
+                    o.line,
+                    format!("{} = [] in [dialog.{}] {why}: give it a key, e.g. {example}", a.name(), layer.name()),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Keymap {
     /// The built-in map only.
     pub fn default_map() -> Keymap {
@@ -470,10 +696,12 @@ impl Keymap {
         if let Some((name, text)) = user {
             parse_file(name, text, &mut panes, &mut dialogs, false)?;
         }
+        ways_out(&dialogs)?;
         let dialog_written = dialogs.iter().map(|(la, (keys, _))| (*la, keys.clone())).collect();
-        let user_layers =
-            dialogs.iter().filter(|(_, (_, o))| o.file != DEFAULT_NAME).map(|((layer, _), _)| *layer).collect();
-        Ok(Keymap { map: by_key(panes)?, dialogs: by_key(dialogs)?, dialog_written, user_layers })
+        let pane_written = panes.iter().map(|(sa, (keys, _))| (*sa, keys.clone())).collect();
+        let map = by_key(panes.clone())?;
+        inherited_conflicts(&map, &panes, &dialogs)?;
+        Ok(Keymap { map, dialogs: by_key(dialogs)?, dialog_written, pane_written })
     }
 
     /// What `key` does in the dialog `layer` (its own section only).
@@ -496,9 +724,18 @@ impl Keymap {
         self.dialog_written.get(&(layer, action)).cloned().unwrap_or_default()
     }
 
-    /// Whether the user's keys.toml binds keys in this dialog.
-    pub fn user_bound(&self, layer: Layer) -> bool {
-        self.user_layers.contains(&layer)
+    /// The keys that run `action` with `pane` focused, as written: the
+    /// pane's section first, then the `[global]` keys the pane leaves to it.
+    pub fn pane_keys_of(&self, pane: PaneId, action: Action) -> Vec<KeySpec> {
+        let mut out = Vec::new();
+        for s in [Section::Pane(pane), Section::Global] {
+            for k in self.pane_written.get(&(s, action)).into_iter().flatten() {
+                if self.lookup(pane, *k) == Some(action) && !out.contains(k) {
+                    out.push(*k);
+                }
+            }
+        }
+        out
     }
 
     /// The action for a key with `pane` focused: the pane's section first, then global.
@@ -716,6 +953,71 @@ mod tests {
         // `[dialog]` holds dialogs, not bindings.
         let e = Keymap::from_texts(Some(("k.toml", "[dialog]\nclose = \"x\"\n"))).unwrap_err();
         assert_eq!((e.file.as_str(), e.line), ("k.toml", 2), "{e}");
+    }
+
+    fn err(text: &str) -> ConfigError {
+        match Keymap::from_texts(Some(("k.toml", text))) {
+            Ok(_) => panic!("accepted:\n{text}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn a_dialog_key_that_the_dialog_takes_from_elsewhere_is_a_conflict() {
+        // The log view takes F (follow) from [logs]: closing on it would lose follow.
+        let e = err("[dialog.log]\nclose = [\"esc\", \"F\"]\n");
+        assert_eq!((e.file.as_str(), e.line), ("k.toml", 2), "{e}");
+        assert!(e.message.contains("\"F\"") && e.message.contains("follow") && e.message.contains("[logs]"), "{e}");
+        // The walkthrough takes the Checklist's mark keys.
+        let e = err("[dialog.walkthrough]\nclose = [\"esc\", \"space\"]\n");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("mark-pass") && e.message.contains("[checklist]"), "{e}");
+        // 1-9 copy the details' links.
+        let e = err("[dialog.details]\nclose = [\"esc\", \"1\"]\n");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("1-9") && e.message.contains("links"), "{e}");
+        // The other way round: the user's [logs] line is named.
+        let e = err("[logs]\n\nfollow = \"h\"\n");
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("[dialog.log]") && e.message.contains("left"), "{e}");
+        assert!(Keymap::from_texts(Some(("k.toml", "[dialog.log]\nclose = [\"esc\", \"x\"]\n"))).is_ok());
+    }
+
+    #[test]
+    fn a_dialog_keeps_a_way_out_and_a_question_both_answers() {
+        let e = err("[dialog.help]\nclose = []\n");
+        assert_eq!((e.file.as_str(), e.line), ("k.toml", 2), "{e}");
+        assert!(e.message.contains("way out") && e.message.contains("close = [\"esc\"]"), "{e}");
+        let e = err("[dialog.confirm]\nno = []\n");
+        assert_eq!(e.line, 2, "{e}");
+        let e = err("[dialog.confirm]\nyes = []\n");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("yes"), "{e}");
+    }
+
+    #[test]
+    fn every_load_error_says_what_to_write() {
+        let e = err("[dialog.help]\nclose = 5\n");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(!e.message.contains("untagged") && e.message.contains("close = [\"esc\", \"q\"]"), "{e}");
+        let e = err("[dialog.help]\nclose = [\"x\", 3]\n");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(!e.message.contains("untagged") && e.message.contains("in quotes"), "{e}");
+        let e = err("[dialog]\nhelp = \"x\"\n");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("[dialog.help]") && !e.message.contains("expected a map"), "{e}");
+        let e = err("help = \"x\"\n");
+        assert!(e.message.contains("[global]"), "{e}");
+        let e = err("[global]\nhelp = \"f13\"\n");
+        assert!(
+            e.message.contains("unknown key \"f13\"") && e.message.contains("f1") && e.message.contains("esc"),
+            "{e}"
+        );
+        let e = err("[global]\nhelp = \"h\"\nhelp = \"j\"\n");
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("help is written twice") && e.message.contains("once"), "{e}");
+        let e = err("[global]\nhelp = \"h\"\n[global]\nquit = \"x\"\n");
+        assert!(e.message.contains("[global] is written twice"), "{e}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::domain::log_timeline::{self, Row};
 use crate::sources::LogStatus;
+use crate::ui::action::Action;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::overlay::Overlay;
 use crate::ui::panes::PaneId;
@@ -62,7 +63,15 @@ fn set_end(app: &mut App, log: &str, end: u64) {
 pub fn toggle_follow(app: &mut App) {
     if following(app) {
         hold(app);
-        app.say("logs: follow off — view held, new lines counted (F or G to follow)", MsgKind::Info);
+        // The keys that follow again, as the keymap has them ("F or G" built in).
+        let keys: Vec<String> = [Action::Follow, Action::Bottom]
+            .iter()
+            .filter_map(|a| crate::ui::overlay::hint::pane_key(app, PaneId::Logs, *a))
+            .collect();
+        app.say(
+            format!("logs: follow off — view held, new lines counted ({} to follow)", keys.join(" or ")),
+            MsgKind::Info,
+        );
     } else {
         follow(app);
     }

@@ -130,7 +130,7 @@ impl Replay {
         };
         let back = if self.standalone { "q quit" } else { "Esc/t live" };
         format!(
-            " ⏪ {when} · {}/{end} {what} {track}{find} · ←→ event [ ] ±1 min d/r/a/i/f next (D/R/A/I/F prev) / find g/G W changed y why {back}",
+            " ⏪ {when} · {}/{end} {what} {track}{find} · ←→ event [ ] ±1 min d/r/a/i/f next (D/R/A/I/F prev) / find g/G E changed y why {back}",
             self.pos
         )
     }

@@ -68,7 +68,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: Option<u16>) {
         &format!("Activity ({})", app.model.activity.len()),
         &hint(
             app,
-            "j/k scroll · g/G top/end · C add a note · Esc/q/A close",
             &[
                 Part::Keys(Layer::Activity, &[DialogAction::Down, DialogAction::Up], "scroll"),
                 Part::Keys(Layer::Activity, &[DialogAction::Top, DialogAction::Bottom], "top/end"),

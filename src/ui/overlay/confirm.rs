@@ -7,12 +7,13 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::hint::{hint, Part};
+use super::hint::{hint, shown, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::ui::action::DialogAction;
 use crate::ui::app::App;
 use crate::ui::chrome::{dialog_block, styled};
 use crate::ui::effect::Effect;
+use crate::ui::keymap::Keymap;
 use crate::ui::theme::Role;
 
 pub struct Confirm {
@@ -21,14 +22,22 @@ pub struct Confirm {
     pub on_yes: Vec<Effect>,
 }
 
+/// "(y: declare · n/Esc/q: cancel)": a question's answers with the keys
+/// `[dialog.confirm]` gives them in the live keymap.
+pub fn answers(keymap: &Keymap, yes: &str, no: &str) -> String {
+    let keys = |a| keymap.dialog_keys_of(Layer::Confirm, a).iter().map(shown).collect::<Vec<_>>().join("/");
+    format!("({}: {yes} · {}: {no})", keys(DialogAction::Yes), keys(DialogAction::No))
+}
+
 impl Confirm {
-    pub fn quit(running: &[String]) -> Confirm {
+    pub fn quit(running: &[String], keymap: &Keymap) -> Confirm {
         Confirm {
             title: "Quit?".into(),
             question: format!(
                 "{} still running. Quit the console anyway? Runs started from this console are aborted \
-                 (TERM, then KILL) and journaled. (y: quit · n/Esc: stay)",
-                running.join(", ")
+                 (TERM, then KILL) and journaled. {}",
+                running.join(", "),
+                answers(keymap, "quit", "stay")
             ),
             on_yes: vec![Effect::Quit],
         }
@@ -55,7 +64,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, c: &Confirm) {
         &c.title,
         &hint(
             app,
-            "y yes · n/Esc no",
             &[
                 Part::Keys(Layer::Confirm, &[DialogAction::Yes], "yes"),
                 Part::Keys(Layer::Confirm, &[DialogAction::No], "no"),

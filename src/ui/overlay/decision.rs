@@ -18,7 +18,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::hint::{hint, Part};
+use super::hint::{dialog_key, hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer, Overlay, Transition};
 use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind};
@@ -90,7 +90,10 @@ pub fn on_key(app: &App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
         return match act(app, Layer::Confirm, &key) {
             Some(DialogAction::Yes) => record(app, d, asked),
             Some(DialogAction::No) => {
-                d.error = Some("not recorded: change the decision or the reason, or Esc to leave".into());
+                d.error = Some(format!(
+                    "not recorded: change the decision or the reason, or {} to leave",
+                    dialog_key(app, Layer::Decision, DialogAction::Close, false)
+                ));
                 stay()
             }
             _ => {
@@ -108,7 +111,10 @@ pub fn on_key(app: &App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
         Some(DialogAction::Submit) => {
             let reason = d.reason.lines().join("\n").trim().to_string();
             let Some(choice) = d.choice else {
-                d.error = Some("choose GO, NO-GO or ROLLBACK with Tab first".into());
+                d.error = Some(format!(
+                    "choose GO, NO-GO or ROLLBACK with {} first",
+                    dialog_key(app, Layer::Decision, DialogAction::NextChoice, false)
+                ));
                 return stay();
             };
             if reason.is_empty() {
@@ -179,16 +185,19 @@ fn record(app: &App, d: &mut DecisionDialog, asked: Asked) -> Handled {
     if decision == Decision::Rollback {
         // Deciding to roll back leads straight to choosing which (A5: still confirmed there).
         let (rollbacks, loads) = super::rollback::dialog(app);
-        let choose = "decision ROLLBACK recorded: choose the rollback, Enter to approve/fire";
-        let mut effects = vec![said, Effect::Say(choose.into(), MsgKind::Info), app.append(ev)];
+        let choose = format!(
+            "decision ROLLBACK recorded: choose the rollback, {} to approve/fire",
+            dialog_key(app, Layer::Rollback, DialogAction::Submit, false)
+        );
+        let mut effects = vec![said, Effect::Say(choose, MsgKind::Info), app.append(ev)];
         effects.extend(loads);
         return (Transition::Replace(Overlay::Rollback(rollbacks)), effects);
     }
     done(vec![said, app.append(ev)])
 }
 
-/// The y/n question's lines.
-fn question(asked: &Asked) -> Vec<String> {
+/// The y/n question's lines, its keys as `[dialog.confirm]` has them.
+fn question(app: &App, asked: &Asked) -> Vec<String> {
     let mut out = Vec::new();
     if !asked.overrides.is_empty() {
         out.push(format!(
@@ -205,7 +214,13 @@ fn question(asked: &Asked) -> Vec<String> {
             asked.decision.as_str()
         ));
     }
-    out.push("y record · n go back".into());
+    out.push(hint(
+        app,
+        &[
+            Part::Keys(Layer::Confirm, &[DialogAction::Yes], "record"),
+            Part::Keys(Layer::Confirm, &[DialogAction::No], "go back"),
+        ],
+    ));
     out
 }
 
@@ -215,23 +230,30 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     let contradicted = crate::ui::contradictions::list(app);
     let shown = (blocking.len().min(6) + contradicted.len().min(3)) as u16
         + u16::from(!app.model.runbook.access.decision_by.is_empty());
-    let asking = d.asking.as_ref().map(question).unwrap_or_default();
+    let asking = d.asking.as_ref().map(|a| question(app, a)).unwrap_or_default();
     let area = centered(main, 110, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
-    let block = dialog_block(
-        app,
-        "Record the decision",
-        &hint(
+    // While asking y/n, the keys are the question's (`[dialog.confirm]`): typing and Enter do nothing then.
+    let keys = if d.asking.is_some() {
+        hint(
             app,
-            "Tab choose · type the reason · Enter record · Esc cancel",
             &[
-                Part::Keys(Layer::Decision, &[DialogAction::NextChoice], "choose"),
+                Part::Keys(Layer::Confirm, &[DialogAction::Yes], "record"),
+                Part::Keys(Layer::Confirm, &[DialogAction::No], "go back"),
+            ],
+        )
+    } else {
+        hint(
+            app,
+            &[
+                Part::First(Layer::Decision, &[DialogAction::NextChoice], "choose"),
                 Part::Text("type the reason"),
                 Part::Keys(Layer::Decision, &[DialogAction::Submit], "record"),
                 Part::Keys(Layer::Decision, &[DialogAction::Close], "cancel"),
             ],
-        ),
-    );
+        )
+    };
+    let block = dialog_block(app, "Record the decision", &keys);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [info, choice, reason, err, ask] = Layout::vertical([
@@ -268,11 +290,15 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     if blocking.is_empty() {
         lines.push(Line::from(styled(app, Role::Muted, "nothing blocks GO")));
     } else {
-        lines.push(Line::from(styled(
-            app,
-            Role::Muted,
-            format!("why not GO ({} blocking, y lists all):", blocking.len()),
-        )));
+        // `y` would be typed into the reason here: the full list is a pane key, after leaving.
+        let all = match (
+            app.view.keymap.dialog_keys_of(Layer::Decision, DialogAction::Close).first(),
+            super::hint::pane_key(app, app.view.focus, crate::ui::action::Action::WhyNotGo),
+        ) {
+            (Some(close), Some(why)) => format!("; after {}, {why} lists all", super::hint::shown(close)),
+            _ => String::new(),
+        };
+        lines.push(Line::from(styled(app, Role::Muted, format!("why not GO ({} blocking{all}):", blocking.len()))));
         for b in blocking.iter().take(6) {
             let v = b.verdict;
             let (sym, _, role) = app.view.symbols.verdict(v);

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::hint::{hint, Part};
+use super::hint::{dialog_key, hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::incident_acts;
 use crate::ui::action::DialogAction;
@@ -51,7 +51,10 @@ pub fn on_key(app: &App, d: &mut DeclareDialog, key: KeyEvent) -> Handled {
         Some(DialogAction::PrevChoice) => d.choice = Some(d.choice.map_or(n - 1, |c| (c + n - 1) % n)),
         Some(DialogAction::Submit) => {
             let Some(sev) = d.choice.and_then(|c| app.model.runbook.severities.get(c)).map(|s| s.id.clone()) else {
-                d.error = Some("choose the severity with Tab first".into());
+                d.error = Some(format!(
+                    "choose the severity with {} first",
+                    dialog_key(app, Layer::Declare, DialogAction::NextChoice, false)
+                ));
                 return stay();
             };
             if d.change {
@@ -100,9 +103,8 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
             "Change the incident's severity",
             &hint(
                 app,
-                "Tab severity · Enter change · Esc cancel",
                 &[
-                    Part::Keys(Layer::Declare, &[DialogAction::NextChoice], "severity"),
+                    Part::First(Layer::Declare, &[DialogAction::NextChoice], "severity"),
                     Part::Keys(Layer::Declare, &[DialogAction::Submit], "change"),
                     Part::Keys(Layer::Declare, &[DialogAction::Close], "cancel"),
                 ],
@@ -114,9 +116,8 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DeclareDialog) {
             "Declare an incident",
             &hint(
                 app,
-                "Tab severity · type the summary · Enter declare · Esc cancel",
                 &[
-                    Part::Keys(Layer::Declare, &[DialogAction::NextChoice], "severity"),
+                    Part::First(Layer::Declare, &[DialogAction::NextChoice], "severity"),
                     Part::Text("type the summary"),
                     Part::Keys(Layer::Declare, &[DialogAction::Submit], "declare"),
                     Part::Keys(Layer::Declare, &[DialogAction::Close], "cancel"),

@@ -445,7 +445,6 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
     let hint = if v.typing {
         let keys = hint(
             app,
-            "Enter go · Esc cancel",
             &[
                 Part::Keys(Layer::Prompt, &[DialogAction::Submit], "go"),
                 Part::Keys(Layer::Prompt, &[DialogAction::Close], "cancel"),
@@ -455,10 +454,12 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
     } else if v.find.is_empty() {
         hint(
             app,
-            "j/k g/G scroll · / find · Enter/Esc/q close",
             &[
-                Part::Keys(Layer::Details, &[DialogAction::Down, DialogAction::Up], "scroll"),
-                Part::Keys(Layer::Details, &[DialogAction::Top, DialogAction::Bottom], "top/end"),
+                Part::Groups(
+                    Layer::Details,
+                    &[&[DialogAction::Down, DialogAction::Up], &[DialogAction::Top, DialogAction::Bottom]],
+                    "scroll",
+                ),
                 Part::Keys(Layer::Details, &[DialogAction::Find], "find"),
                 Part::Keys(Layer::Details, &[DialogAction::Close], "close"),
             ],
@@ -466,7 +467,6 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
     } else {
         let keys = hint(
             app,
-            "n/N next/previous · / find · Esc close",
             &[
                 Part::Keys(Layer::Details, &[DialogAction::FindNext, DialogAction::FindPrev], "next/previous"),
                 Part::Keys(Layer::Details, &[DialogAction::Find], "find"),

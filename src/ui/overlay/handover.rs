@@ -59,7 +59,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, v: &HandoverView) {
         "Handover",
         &hint(
             app,
-            "a acknowledge (I take over) · y copy Markdown · j/k scroll · Esc close",
             &[
                 Part::Keys(Layer::Handover, &[DialogAction::Acknowledge], "acknowledge (I take over)"),
                 Part::Keys(Layer::Handover, &[DialogAction::Copy], "copy Markdown"),

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::hint::{hint, Part};
+use super::hint::{fill, hint, Part};
 use super::{act, centered, close, stay, Handled, Layer};
 use crate::ui::action::Action;
 use crate::ui::action::DialogAction;
@@ -36,7 +36,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         out.push(Line::from(""));
         out.push(Line::from(vec![
             styled(app, Role::Header, format!("[dialog.{}]", layer.name())),
-            styled(app, Role::Muted, format!("  {}", layer.about())),
+            styled(app, Role::Muted, format!("  {}", fill(&app.view.keymap, layer.about()))),
         ]));
         for (action, keys) in app.view.keymap.dialog_keys(*layer) {
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
@@ -97,7 +97,6 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
             "Keys",
             &hint(
                 app,
-                "j/k scroll · g/G top/end · Esc/q/? close",
                 &[
                     Part::Keys(Layer::Help, &[DialogAction::Down, DialogAction::Up], "scroll"),
                     Part::Keys(Layer::Help, &[DialogAction::Top, DialogAction::Bottom], "top/end"),

@@ -31,7 +31,8 @@ macro_rules! layers {
                 }
             }
 
-            /// Which dialog it is, for help.
+            /// Which dialog it is, for help; `{action}` stands for the key
+            /// that opens it, filled from the live keymap (`hint::fill`).
             pub fn about(self) -> &'static str {
                 match self {
                     $(Layer::$variant => $about,)+
@@ -46,23 +47,23 @@ macro_rules! layers {
 }
 
 layers! {
-    Help "help" false => "? this help",
-    Messages "messages" false => "m the message history",
-    Activity "activity" false => "A the activity feed",
-    Text "text" false => "y why not GO, E what changed",
-    Who "who" false => "W who is here",
-    Handover "handover" false => "H the handover",
-    Details "details" false => "Enter an item's details (1-9 copy its numbered links)",
-    Log "log" false => "Enter on a log: the log full-screen (with the [logs] pane keys)",
-    Templates "templates" false => "c the message templates",
-    Rollback "rollback" false => "B rollbacks: the list and a run's output",
-    Walkthrough "walkthrough" false => "w the walkthrough (with the [checklist] mark keys)",
+    Help "help" false => "{help} this help",
+    Messages "messages" false => "{messages} the message history",
+    Activity "activity" false => "{activity} the activity feed",
+    Text "text" false => "{why-not-go} why not GO, {what-changed} what changed",
+    Who "who" false => "{who} who is here",
+    Handover "handover" false => "{handover} the handover",
+    Details "details" false => "{details} an item's details (1-9 copy its numbered links)",
+    Log "log" false => "{details} on a log: the log full-screen (with the [logs] pane keys)",
+    Templates "templates" false => "{templates} the message templates",
+    Rollback "rollback" false => "{rollback} rollbacks: the list and a run's output",
+    Walkthrough "walkthrough" false => "{walkthrough} the walkthrough (with the [checklist] mark keys)",
     Confirm "confirm" false => "a yes/no question (also in the decision and rollback dialogs)",
     Prompt "prompt" true => "a one-line prompt: find in details or a log, a rollback's id",
-    Palette "palette" true => ": the command palette",
-    Search "search" true => "/ search in a pane",
-    Decision "decision" true => "d record the decision",
-    Declare "declare" true => "i declare an incident, s change its severity",
-    Operator "operator" true => "o who is at the keyboard",
-    Note "note" true => "C add a note",
+    Palette "palette" true => "{palette} the command palette",
+    Search "search" true => "{search} search in a pane",
+    Decision "decision" true => "{decision} record the decision",
+    Declare "declare" true => "{declare-incident} declare an incident, {change-severity} change its severity",
+    Operator "operator" true => "{switch-operator} who is at the keyboard",
+    Note "note" true => "{add-note} add a note",
 }

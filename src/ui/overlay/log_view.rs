@@ -117,7 +117,6 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
         Some(q) => {
             let keys = hint(
                 app,
-                "Enter find · Esc cancel",
                 &[
                     Part::Keys(Layer::Prompt, &[DialogAction::Submit], "find"),
                     Part::Keys(Layer::Prompt, &[DialogAction::Close], "cancel"),
@@ -127,21 +126,30 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
         }
         None if main.width >= 100 => hint(
             app,
-            "PgUp/PgDn j/k g/G scroll · ←/→ sideways · F follow · / find · n/N older/newer · Esc close",
             &[
-                Part::Text("PgUp/PgDn j/k g/G scroll"),
+                Part::Pane(
+                    PaneId::Logs,
+                    &[
+                        &[Action::PageUp, Action::PageDown],
+                        &[Action::MoveDown, Action::MoveUp],
+                        &[Action::Top, Action::Bottom],
+                    ],
+                    "scroll",
+                ),
                 Part::Keys(Layer::Log, &[DialogAction::Left, DialogAction::Right], "sideways"),
-                Part::Text("F follow · / find · n/N older/newer"),
+                Part::Pane(PaneId::Logs, &[&[Action::Follow]], "follow"),
+                Part::Pane(PaneId::Logs, &[&[Action::Search]], "find"),
+                Part::Pane(PaneId::Logs, &[&[Action::SearchNext, Action::SearchPrev]], "older/newer"),
                 Part::Keys(Layer::Log, &[DialogAction::Close], "close"),
             ],
         ),
         None => hint(
             app,
-            "PgUp/PgDn g/G · ←/→ · F follow · / n N find · Esc close",
             &[
-                Part::Text("PgUp/PgDn g/G"),
+                Part::Pane(PaneId::Logs, &[&[Action::PageUp, Action::PageDown], &[Action::Top, Action::Bottom]], ""),
                 Part::Keys(Layer::Log, &[DialogAction::Left, DialogAction::Right], ""),
-                Part::Text("F follow · / n N find"),
+                Part::Pane(PaneId::Logs, &[&[Action::Follow]], "follow"),
+                Part::Pane(PaneId::Logs, &[&[Action::Search], &[Action::SearchNext], &[Action::SearchPrev]], "find"),
                 Part::Keys(Layer::Log, &[DialogAction::Close], "close"),
             ],
         ),

@@ -67,7 +67,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: Option<u16>) {
         &title,
         &hint(
             app,
-            "j/k scroll · g/G top/end · Esc/q/m close",
             &[
                 Part::Keys(Layer::Messages, &[DialogAction::Down, DialogAction::Up], "scroll"),
                 Part::Keys(Layer::Messages, &[DialogAction::Top, DialogAction::Bottom], "top/end"),

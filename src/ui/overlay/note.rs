@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::hint::{hint, Part};
+use super::hint::{dialog_key, hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::event::EventKind;
 use crate::ui::action::DialogAction;
@@ -43,7 +43,10 @@ pub fn on_key(app: &App, d: &mut NoteDialog, key: KeyEvent) -> Handled {
     if action == Some(DialogAction::Submit) {
         let text = d.text.lines().join(" ").trim().to_string();
         if text.is_empty() {
-            d.error = Some("the note is empty: type what to record, or Esc".into());
+            d.error = Some(format!(
+                "the note is empty: type what to record, or {}",
+                dialog_key(app, Layer::Note, DialogAction::Close, false)
+            ));
             return stay();
         }
         if let Some(why) = app.refusal() {
@@ -65,7 +68,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &NoteDialog) {
         "Add a note",
         &hint(
             app,
-            "type the note · Enter record · Esc cancel",
             &[
                 Part::Text("type the note"),
                 Part::Keys(Layer::Note, &[DialogAction::Submit], "record"),

@@ -17,7 +17,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
-use super::hint::{hint, Part};
+use super::hint::{dialog_key, hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer};
 use crate::domain::approvals::{self, Refusal};
 use crate::domain::event::EventKind;
@@ -140,7 +140,12 @@ pub fn on_key(app: &App, o: &mut OperatorDialog, key: KeyEvent) -> Handled {
                 }
             }
             let Some(to) = o.choice() else {
-                o.error = Some("type a name or pick one with ↑/↓, or Esc to keep the current one".into());
+                o.error = Some(format!(
+                    "type a name or pick one with {}/{}, or {} to keep the current one",
+                    dialog_key(app, Layer::Operator, DialogAction::Up, false),
+                    dialog_key(app, Layer::Operator, DialogAction::Down, false),
+                    dialog_key(app, Layer::Operator, DialogAction::Close, false)
+                ));
                 return stay();
             };
             let to = match check_name(&to) {
@@ -183,7 +188,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, o: &OperatorDialog) {
         "Who is at the keyboard?",
         &hint(
             app,
-            "↑/↓ pick · type a name · Enter switch · Esc cancel",
             &[
                 Part::Keys(Layer::Operator, &[DialogAction::Up, DialogAction::Down], "pick"),
                 Part::Text("type a name"),
@@ -215,7 +219,11 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, o: &OperatorDialog) {
     // Keep the picked one in view.
     let first = o.picked.map_or(0, |p| p.saturating_sub(SHOWN - 1));
     let rows: Vec<Line> = if filtered.is_empty() {
-        vec![Line::from(styled(app, Role::Muted, "  (a new name: Enter adds it)"))]
+        vec![Line::from(styled(
+            app,
+            Role::Muted,
+            format!("  (a new name: {} adds it)", dialog_key(app, Layer::Operator, DialogAction::Submit, false)),
+        ))]
     } else {
         filtered
             .iter()

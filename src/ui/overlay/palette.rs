@@ -105,7 +105,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, p: &Palette) {
         "Command palette",
         &hint(
             app,
-            "type to filter · ↑/↓ choose · Enter run · Esc close",
             &[
                 Part::Text("type to filter"),
                 Part::Keys(Layer::Palette, &[DialogAction::Up, DialogAction::Down], "choose"),

@@ -170,9 +170,9 @@ fn abort_question(app: &App, id: &str) -> Overlay {
     Overlay::Confirm(super::confirm::Confirm {
         title: "Abort rollback?".into(),
         question: format!(
-            "Abort rollback {} — {title}? Its whole process group gets TERM, then KILL after 3 s. \
-             (y: abort · n/Esc: let it run)",
-            clean(id)
+            "Abort rollback {} — {title}? Its whole process group gets TERM, then KILL after 3 s. {}",
+            clean(id),
+            super::confirm::answers(&app.view.keymap, "abort", "let it run")
         ),
         on_yes: vec![Effect::AbortRun { kind: RunKind::Rollback, id: id.to_string() }],
     })
@@ -418,9 +418,9 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         let back = Part::Keys(Layer::Rollback, &[DialogAction::Close], "back");
         let hint = if running {
             let abort = Part::Keys(Layer::Rollback, &[DialogAction::Abort], "abort");
-            hint(app, "j/k scroll · x abort · Esc back", &[scroll_keys, abort, back])
+            hint(app, &[scroll_keys, abort, back])
         } else {
-            hint(app, "j/k scroll · Esc back", &[scroll_keys, back])
+            hint(app, &[scroll_keys, back])
         };
         let block = dialog_block(app, &format!("Rollback {} — output", clean(&rb.id)), &hint);
         let (head, body) = output_lines(app, &rb.id);
@@ -447,13 +447,12 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
         ]
     };
     let hint = match &d.stage {
-        Stage::Typing { fire: true, .. } => hint(app, "type the id · Enter fire · Esc back", &typed("fire")),
-        Stage::Typing { fire: false, .. } => hint(app, "type the id · Enter approve · Esc back", &typed("approve")),
-        Stage::YesNo => hint(app, "y fire · n/Esc back", &asked("fire")),
-        Stage::Again => hint(app, "y run again · n/Esc back", &asked("run again")),
+        Stage::Typing { fire: true, .. } => hint(app, &typed("fire")),
+        Stage::Typing { fire: false, .. } => hint(app, &typed("approve")),
+        Stage::YesNo => hint(app, &asked("fire")),
+        Stage::Again => hint(app, &asked("run again")),
         _ => hint(
             app,
-            "j/k choose · Enter approve/fire · o output · x abort · Esc close",
             &[
                 Part::Keys(Layer::Rollback, &[DialogAction::Down, DialogAction::Up], "choose"),
                 Part::Keys(Layer::Rollback, &[DialogAction::Submit], "approve/fire"),
@@ -531,7 +530,11 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
                 lines.push(Line::from(styled(
                     app,
                     Role::Alarm,
-                    format!("Rollback {} {ask} (y: go on · n/Esc: back)", clean(&rb.id)),
+                    format!(
+                        "Rollback {} {ask} {}",
+                        clean(&rb.id),
+                        super::confirm::answers(&app.view.keymap, "go on", "back")
+                    ),
                 )));
                 push_command(&mut lines, &command_text(app, &rb.id));
             }
@@ -541,9 +544,10 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
                     app,
                     Role::Alarm,
                     format!(
-                        "Fire rollback {} — {} now, as {who}? (y: fire · n/Esc: back)",
+                        "Fire rollback {} — {} now, as {who}? {}",
                         clean(&rb.id),
-                        clean(&rb.title)
+                        clean(&rb.title),
+                        super::confirm::answers(&app.view.keymap, "fire", "back")
                     ),
                 )));
                 push_command(&mut lines, &command_text(app, &rb.id));

@@ -3,6 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::hint::{hint, Part};
 use super::{act, close, done, stay, Handled, Layer, Transition};
 use crate::ui::action::{Action, DialogAction};
 use crate::ui::app::{App, MsgKind};
@@ -98,7 +99,14 @@ fn on_log_key(app: &App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
 pub fn prompt_text(app: &App, s: &SearchPrompt) -> String {
     if s.pane == PaneId::Logs {
         let log = app.model.runbook.logs.get(app.selected(PaneId::Logs)).map(|l| clean(&l.id)).unwrap_or_default();
-        return format!("/{}█   in log {log} · Enter find · Esc cancel", clean(&s.query));
+        let keys = hint(
+            app,
+            &[
+                Part::Keys(Layer::Search, &[DialogAction::Submit], "find"),
+                Part::Keys(Layer::Search, &[DialogAction::Close], "cancel"),
+            ],
+        );
+        return format!("/{}█   in log {log} · {keys}", clean(&s.query));
     }
     let n = items::matches(&app.model.runbook, s.pane, &s.query).len();
     let found = if s.query.is_empty() {
@@ -108,5 +116,13 @@ pub fn prompt_text(app: &App, s: &SearchPrompt) -> String {
     } else {
         format!("  ({n} match{})", if n == 1 { "" } else { "es" })
     };
-    format!("/{}█{found}   Enter keep · Esc cancel · ↑/↓ previous/next", s.query)
+    let keys = hint(
+        app,
+        &[
+            Part::Keys(Layer::Search, &[DialogAction::Submit], "keep"),
+            Part::Keys(Layer::Search, &[DialogAction::Close], "cancel"),
+            Part::Keys(Layer::Search, &[DialogAction::Up, DialogAction::Down], "previous/next"),
+        ],
+    );
+    format!("/{}█{found}   {keys}", s.query)
 }

@@ -86,7 +86,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &TemplatesDialog) {
         "Messages",
         &hint(
             app,
-            "j/k choose · Enter/y copy · s send · Esc close",
             &[
                 Part::Keys(Layer::Templates, &[DialogAction::Down, DialogAction::Up], "choose"),
                 Part::Keys(Layer::Templates, &[DialogAction::Copy], "copy"),

@@ -58,7 +58,6 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
             &clean(&v.title),
             &hint(
                 app,
-                "j/k scroll · Esc/q close",
                 &[
                     Part::Keys(Layer::Text, &[DialogAction::Down, DialogAction::Up], "scroll"),
                     Part::Keys(Layer::Text, &[DialogAction::Close], "close"),

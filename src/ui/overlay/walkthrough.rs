@@ -82,10 +82,9 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, w: &Walkthrough) {
     let (cur, left) = current(app, w);
     let own = hint(
         app,
-        "j skip · k back · Esc leave",
         &[
-            Part::Keys(Layer::Walkthrough, &[DialogAction::Skip], "skip"),
-            Part::Keys(Layer::Walkthrough, &[DialogAction::Back], "back"),
+            Part::First(Layer::Walkthrough, &[DialogAction::Skip], "skip"),
+            Part::First(Layer::Walkthrough, &[DialogAction::Back], "back"),
             Part::Keys(Layer::Walkthrough, &[DialogAction::Close], "leave"),
         ],
     );

@@ -36,7 +36,6 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, scroll: u16) {
         &format!("Who is here ({})", roster.len()),
         &hint(
             app,
-            "j/k scroll · Esc close",
             &[
                 Part::Keys(Layer::Who, &[DialogAction::Down, DialogAction::Up], "scroll"),
                 Part::Keys(Layer::Who, &[DialogAction::Close], "close"),

@@ -165,8 +165,10 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ar
         }
         _ => None,
     };
-    let full =
-        [held.then(|| "follow off (F)".to_string()), (held && new > 0).then(|| format!("{new} new")), found.clone()];
+    // The follow key as the keymap has it ("F" built in).
+    let follow = crate::ui::overlay::hint::pane_key(app, PaneId::Logs, crate::ui::action::Action::Follow)
+        .map_or("follow off".to_string(), |k| format!("follow off ({k})"));
+    let full = [held.then_some(follow), (held && new > 0).then(|| format!("{new} new")), found.clone()];
     let short = [held.then(|| "follow off".to_string()), found];
     let join = |parts: &[Option<String>]| parts.iter().flatten().cloned().collect::<Vec<_>>().join(" · ");
     let room = (area.width as usize).saturating_sub(16);

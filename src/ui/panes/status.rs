@@ -9,8 +9,10 @@ use ratatui::Frame;
 
 use crate::domain::event::Decision;
 use crate::domain::presence;
+use crate::ui::action::Action;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::styled;
+use crate::ui::overlay::hint::Part;
 use crate::ui::overlay::Overlay;
 use crate::ui::recommend;
 use crate::ui::text::{clean, fit, width};
@@ -177,18 +179,6 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The key that opens the message history from the focused pane: a pane may
-/// bind the global key to something else (`m` marks the incident mitigated in
-/// Escalation), and the hint must not send the operator there.
-fn messages_key(app: &App) -> String {
-    let keys = &app.view.keymap;
-    keys.keys_of(crate::ui::action::Action::Messages)
-        .into_iter()
-        .map(|(_, k)| k)
-        .find(|k| keys.lookup(app.view.focus, *k) == Some(crate::ui::action::Action::Messages))
-        .map_or_else(|| ": messages".to_string(), |k| k.to_string())
-}
-
 /// Messages not read yet; none while the history is open (they are read as they arrive).
 fn unread(app: &App) -> usize {
     if matches!(app.view.overlay.top(), Some(Overlay::Messages { .. })) {
@@ -200,6 +190,9 @@ fn unread(app: &App) -> usize {
 
 pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
+    // The key that opens the message history in the focused pane, as the keymap has it
+    // (`m` built in; none in Escalation, where `m` marks the incident mitigated).
+    let messages = crate::ui::overlay::hint::pane_key(app, app.view.focus, Action::Messages);
     let line = if let Some(Overlay::Search(s)) = app.view.overlay.top() {
         Line::from(styled(app, Role::Accent, fit(&crate::ui::overlay::search::prompt_text(app, s), w)))
     } else if let Some(crate::ui::messages::Message { text: m, kind, .. }) =
@@ -213,27 +206,54 @@ pub fn draw_message(frame: &mut Frame, app: &App, area: Rect) {
         // How many others came in unread, so none is lost to the one-line bar.
         let more = match unread(app).saturating_sub(1) {
             0 => String::new(),
-            n => format!(" (+{n} unread: {})", messages_key(app)),
+            n => match &messages {
+                Some(k) => format!(" (+{n} unread: {k})"),
+                None => format!(" (+{n} unread)"),
+            },
         };
         let room = w.saturating_sub(width(&more));
         Line::from(vec![styled(app, role, fit(&format!(" {m}"), room)), styled(app, Role::Muted, more)])
     } else {
-        let mouse = if app.view.mouse { " · mouse ON (M)" } else { "" };
         // Messages not yet read stay counted after the bar clears (m opens them).
         let unread = match unread(app) {
             0 => String::new(),
-            n => format!(" {n} unread ({}) ·", messages_key(app)),
+            n => match &messages {
+                Some(k) => format!(" {n} unread ({k}) ·"),
+                None => format!(" {n} unread ·"),
+            },
         };
-        Line::from(styled(
-            app,
-            Role::Muted,
-            fit(
-                &format!(
-                    "{unread} ? help · : palette · / search · Tab panes · d decision · w walkthrough · q quit{mouse}"
-                ),
-                w,
-            ),
-        ))
+        // The keys as the focused pane resolves them (a user's keys.toml included).
+        let keys = if app.view.timeline_bar.is_some() {
+            // The time machine takes its own keys (`d` next decision, no `q`): they are on its bar;
+            // these few go through to the console as usual (src/ui/replay.rs).
+            crate::ui::overlay::hint::hint(
+                app,
+                &[
+                    Part::Text("time machine: its keys are on the bar above"),
+                    Part::Pane(app.view.focus, &[&[Action::Help]], "help"),
+                    Part::Pane(app.view.focus, &[&[Action::FocusNext]], "panes"),
+                    Part::Pane(app.view.focus, &[&[Action::Details]], "details"),
+                ],
+            )
+        } else {
+            crate::ui::overlay::hint::hint(
+                app,
+                &[
+                    Part::Pane(app.view.focus, &[&[Action::Help]], "help"),
+                    Part::Pane(app.view.focus, &[&[Action::Palette]], "palette"),
+                    Part::Pane(app.view.focus, &[&[Action::Search]], "search"),
+                    Part::Pane(app.view.focus, &[&[Action::FocusNext]], "panes"),
+                    Part::Pane(app.view.focus, &[&[Action::Decision]], "decision"),
+                    Part::Pane(app.view.focus, &[&[Action::Walkthrough]], "walkthrough"),
+                    Part::Pane(app.view.focus, &[&[Action::Quit]], "quit"),
+                ],
+            )
+        };
+        let mouse = match crate::ui::overlay::hint::pane_key(app, app.view.focus, Action::Mouse) {
+            Some(k) if app.view.mouse => format!(" · mouse ON ({k})"),
+            _ => String::new(),
+        };
+        Line::from(styled(app, Role::Muted, fit(&format!("{unread} {keys}{mouse}"), w)))
     };
     frame.render_widget(Paragraph::new(line), area);
 }
