@@ -308,8 +308,10 @@ fn the_declare_dialog_asks_for_severity_and_summary_and_changes_it() {
     assert!(room.journal_text().contains("payments failing"));
     ana.keys(&["5"]);
     ana.wait_screen("INCIDENT SEV0");
-    // m and s act on the incident while the Escalation pane has focus.
+    // m and s act on the incident while the Escalation pane has focus (m asks first).
     ana.keys(&["m"]);
+    ana.wait_screen("Mark the incident mitigated");
+    ana.keys(&["y"]);
     wait("incident.mitigated", || room.journal_text().contains("incident.mitigated"), || room.journal_text());
     ana.keys(&["s"]);
     ana.wait_screen("Change the incident's severity");

@@ -147,7 +147,7 @@ impl App {
         self.view.overlay.open(Overlay::Declare(Box::new(d)));
     }
 
-    /// `m`: the impact is stopped; the mitigation clock stops (no question: not destructive).
+    /// `m`: the impact is stopped; asks first, then the mitigation clock stops.
     pub fn mitigate_incident(&mut self) -> Vec<Effect> {
         if !self.writable() {
             return Vec::new();
@@ -163,9 +163,10 @@ impl App {
                 ));
                 self.view.overlay.open(Overlay::Confirm(Confirm {
                     title: "Mark the incident mitigated?".into(),
-                    question: "The impact is stopped: mark the incident mitigated? Its mitigation clock stops. \
-                               (y: mitigated · n/Esc: cancel)"
-                        .into(),
+                    question: format!(
+                        "The impact is stopped: mark the incident mitigated? Its mitigation clock stops. {}",
+                        answers(&self.view.keymap, "mitigated", "cancel")
+                    ),
                     on_yes,
                 }));
                 Vec::new()

@@ -56,19 +56,12 @@ fn criterion_lines(app: &App, index: usize) -> Option<(String, Vec<Line<'static>
     let title = format!("Criterion {}", clean(&c.id));
     let st = app.model.state.criteria.get(&c.id).cloned().unwrap_or_default();
     let (sym, word, role) = app.view.symbols.verdict(st.verdict);
-    out.push(Line::from(vec![
-        styled(app, role, format!("{sym} {word}")),
-        plain(format!("  {}", clean(&c.title))),
-    ]));
+    out.push(Line::from(vec![styled(app, role, format!("{sym} {word}")), plain(format!("  {}", clean(&c.title)))]));
     out.push(kv(app, "severity", c.severity.as_str()));
     out.push(kv(app, "if it fails", c.on_fail.as_str()));
     out.push(kv(app, "auto", c.auto.as_ref().map_or("— (marked by hand)".into(), AutoBinding::label)));
     if let (Some(by), Some(at)) = (&st.by, st.at) {
-        out.push(kv(
-            app,
-            "marked by",
-            format!("{} at {} ({})", clean(by), timefmt::hms(at), st.source.label()),
-        ));
+        out.push(kv(app, "marked by", format!("{} at {} ({})", clean(by), timefmt::hms(at), st.source.label())));
     }
     if let Some(n) = &st.note {
         out.push(kv(app, "note", clean(n)));
@@ -102,10 +95,7 @@ fn step_lines(app: &App, index: usize) -> Option<(String, Vec<Line<'static>>)> {
     let s = items::steps(rb).get(index).copied()?;
     let title = format!("Step {}", clean(&s.id));
     let (sym, word, role) = app.view.symbols.step(app.model.state.step_status(&s.id));
-    out.push(Line::from(vec![
-        styled(app, role, format!("{sym} {word}")),
-        plain(format!("  {}", clean(&s.title))),
-    ]));
+    out.push(Line::from(vec![styled(app, role, format!("{sym} {word}")), plain(format!("  {}", clean(&s.title)))]));
     out.push(kv(app, "phase", rb.phase(&s.phase).map_or(s.phase.clone(), |p| clean(&p.title))));
     if s.manual {
         out.push(kv(app, "kind", "manual (a checkbox: space ticks it)"));
@@ -143,12 +133,7 @@ fn step_runs(app: &App, id: &str, st: &crate::domain::state::StepState, out: &mu
         out.push(kv(
             app,
             &format!("run {}", r.run),
-            format!(
-                "{} by {}: {end} — output {}",
-                timefmt::hms(r.started_at),
-                clean(&r.started_by),
-                clean(&r.output)
-            ),
+            format!("{} by {}: {end} — output {}", timefmt::hms(r.started_at), clean(&r.started_by), clean(&r.output)),
         ));
     }
     let output = crate::ui::step_keys::output_lines(app, id);
@@ -160,12 +145,7 @@ fn step_runs(app: &App, id: &str, st: &crate::domain::state::StepState, out: &mu
         out.push(kv(
             app,
             "ticked",
-            format!(
-                "{} by {} at {}",
-                if *done { "done" } else { "not done" },
-                clean(by),
-                timefmt::hms(*at)
-            ),
+            format!("{} by {} at {}", if *done { "done" } else { "not done" }, clean(by), timefmt::hms(*at)),
         ));
     }
 }
@@ -235,7 +215,6 @@ fn log_lines(app: &App, index: usize) -> Option<(String, Vec<Line<'static>>)> {
 
 /// An Escalation level of the ladder the open incident climbs, with the incident it belongs to.
 fn escalation_lines(app: &App, index: usize) -> Option<(String, Vec<Line<'static>>)> {
-    let rb = &app.model.runbook;
     let mut out = Vec::new();
     // The levels the pane lists: the ladder the open incident climbs (its severity's own, maybe).
     let ladder = app.ladder_runbook();
