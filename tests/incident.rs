@@ -2,6 +2,8 @@
 //! shells against a real journal, the clipboard landing in a real tmux paste
 //! buffer, and the example runbooks' templates filling in.
 
+#[path = "support/console.rs"]
+mod console_support;
 #[path = "support/tmux.rs"]
 mod tmux;
 
@@ -610,16 +612,12 @@ mod rollback_session {
     use chrono::Utc;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use warroom::domain::event::RunOutcome;
-    use warroom::domain::loader::load_bytes;
+
     use warroom::sources::journal::Journal;
-    use warroom::ui::app::{App, AppConfig};
-    use warroom::ui::keymap::Keymap;
-    use warroom::ui::layout::Layout;
+
     use warroom::ui::overlay::rollback::Stage;
     use warroom::ui::overlay::Overlay;
     use warroom::ui::session::Session;
-    use warroom::ui::symbols::Symbols;
-    use warroom::ui::theme::{ColorDepth, Theme};
 
     const RUNBOOK: &str = r#"[runbook]
 id = "rb-yes"
@@ -638,22 +636,8 @@ run = "touch quick.marker"
 "#;
 
     fn session(dir: &Path, read_only: Option<&str>) -> Session {
-        let path = dir.join("rb.toml");
-        std::fs::write(&path, RUNBOOK).unwrap();
-        let rb = load_bytes(&path, RUNBOOK.as_bytes()).unwrap_or_else(|d| panic!("{d:?}")).runbook;
-        let opened = Journal::open(&dir.join("session/journal.jsonl")).unwrap();
-        let app = App::new(AppConfig {
-            runbook: rb,
-            operator: "ana".into(),
-            read_only: read_only.map(String::from),
-            keymap: Keymap::load(None).unwrap(),
-            theme: Theme::load("dark", None, ColorDepth::None).unwrap(),
-            layout: Layout::load("t0", None).unwrap(),
-            config_dir: None,
-            symbols: Symbols::for_term(None),
-            now: Utc::now(),
-        });
-        Session::new(app, opened)
+        let rb = crate::console_support::runbook(dir, RUNBOOK);
+        crate::console_support::session(rb, &dir.join("session/journal.jsonl"), "ana", read_only)
     }
 
     fn press(s: &mut Session, code: KeyCode) {

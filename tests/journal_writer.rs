@@ -3,20 +3,17 @@
 //! counted twice; what the screen shows is what a fresh reader of the
 //! journal folds. A real journal file, a real writer thread.
 
+#[path = "support/console.rs"]
+mod console_support;
+
 use std::path::Path;
 use std::time::Duration;
 
 use chrono::Utc;
 use warroom::domain::event::{EventKind, MarkSource, ProbeHealth, Verdict};
-use warroom::domain::loader::load_bytes;
 use warroom::domain::state::SessionState;
 use warroom::sources::journal::{Journal, Written};
-use warroom::ui::app::{App, AppConfig};
-use warroom::ui::keymap::Keymap;
-use warroom::ui::layout::Layout;
 use warroom::ui::session::Session;
-use warroom::ui::symbols::Symbols;
-use warroom::ui::theme::{ColorDepth, Theme};
 
 const RUNBOOK: &str = r#"[runbook]
 id = "writer"
@@ -39,22 +36,7 @@ severity = "critical"
 "#;
 
 fn session(dir: &Path) -> Session {
-    let path = dir.join("rb.toml");
-    std::fs::write(&path, RUNBOOK).unwrap();
-    let rb = load_bytes(&path, RUNBOOK.as_bytes()).unwrap_or_else(|d| panic!("{d:?}")).runbook;
-    let opened = Journal::open(&dir.join("journal.jsonl")).unwrap();
-    let app = App::new(AppConfig {
-        runbook: rb,
-        operator: "ana".into(),
-        read_only: None,
-        keymap: Keymap::load(None).unwrap(),
-        theme: Theme::load("dark", None, ColorDepth::None).unwrap(),
-        layout: Layout::load("t0", None).unwrap(),
-        config_dir: None,
-        symbols: Symbols::for_term(None),
-        now: Utc::now(),
-    });
-    Session::new(app, opened)
+    console_support::session(console_support::runbook(dir, RUNBOOK), &dir.join("journal.jsonl"), "ana", None)
 }
 
 /// Folds writer reports until nothing is ahead of the journal.

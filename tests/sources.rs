@@ -4,6 +4,8 @@
 
 #[path = "sources/cli_probe.rs"]
 mod cli_probe;
+#[path = "support/console.rs"]
+mod console_support;
 #[path = "sources/console_wiring.rs"]
 mod console_wiring;
 #[path = "sources/probes.rs"]

@@ -377,22 +377,27 @@ mod status_line {
         (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect()
     }
 
+    /// Five in the room and a decision recorded by one with a long name: a crowded status line.
+    fn crowd_and_decision(app: &mut App) {
+        app.model.team.roster.extend([who("bartholomew", 4, false, 10), who("cyprianus", 5, false, 10)]);
+        app.model.state.decision = Some(warroom::domain::state::DecisionRecord {
+            decision: warroom::domain::event::Decision::Rollback,
+            reason: "api down".into(),
+            by: "cyprianus".into(),
+            at: now(),
+            recommendation: None,
+            overrides: vec![],
+            supersedes: None,
+        });
+    }
+
     /// At 80 columns with a decision recorded and a roster that cannot fit,
     /// the operator's own name still shows ("ana +N", never an empty field)
     /// and the decision never runs into the clock.
     #[test]
     fn at_80_columns_the_operator_stays_and_the_decision_keeps_its_distance() {
         let line = status_with(80, |app| {
-            app.model.team.roster.extend([who("bartholomew", 4, false, 10), who("cyprianus", 5, false, 10)]);
-            app.model.state.decision = Some(warroom::domain::state::DecisionRecord {
-                decision: warroom::domain::event::Decision::Rollback,
-                reason: "api down".into(),
-                by: "cyprianus".into(),
-                at: now(),
-                recommendation: None,
-                overrides: vec![],
-                supersedes: None,
-            });
+            crowd_and_decision(app);
         });
         assert!(line.contains("│ ana"), "the operator shows: {line}");
         assert!(!line.contains("│  │"), "no empty field: {line}");
@@ -407,16 +412,7 @@ mod status_line {
     #[test]
     fn at_80_columns_the_others_in_the_room_are_counted() {
         let line = status_with(80, |app| {
-            app.model.team.roster.extend([who("bartholomew", 4, false, 10), who("cyprianus", 5, false, 10)]);
-            app.model.state.decision = Some(warroom::domain::state::DecisionRecord {
-                decision: warroom::domain::event::Decision::Rollback,
-                reason: "api down".into(),
-                by: "cyprianus".into(),
-                at: now(),
-                recommendation: None,
-                overrides: vec![],
-                supersedes: None,
-            });
+            crowd_and_decision(app);
         });
         let counted = regex::Regex::new(r"│ ana[^│]* \+\d+ │").unwrap();
         assert!(counted.is_match(&line), "the others are counted: {line}");

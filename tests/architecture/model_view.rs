@@ -115,15 +115,35 @@ fn source_handlers_change_the_model_and_never_the_view() {
     assert!(bad.is_empty(), "a handler of source events changes the model only:\n{}", bad.join("\n"));
 }
 
+/// A field of `root` (`model`, `view`) changed in a line of code: assigned,
+/// a mutating method called on it (`methods`, `a|b`), or borrowed mutably.
+struct Changes {
+    assign: regex::Regex,
+    call: regex::Regex,
+    borrow: regex::Regex,
+}
+
+impl Changes {
+    fn of(root: &str, methods: &str) -> Changes {
+        let re = |p: String| regex::Regex::new(&p).expect("regex");
+        Changes {
+            assign: re(format!(r"\b{root}\.[\w.]+(\[[^\]]*\])?\s*(=|\+=|-=)[^=]")),
+            call: re(format!(r"\b{root}\.\w+(\.\w+)*\.({methods})\(")),
+            borrow: re(format!(r"&mut\s+[\w.]*\b{root}\.\w+")),
+        }
+    }
+
+    fn found_in(&self, line: &str) -> bool {
+        self.assign.is_match(line) || self.call.is_match(line) || self.borrow.is_match(line)
+    }
+}
+
 #[test]
 fn model_fields_change_only_inside_the_model() {
-    // Assigning a field, calling a mutating method on one, or borrowing one mutably.
-    let assign = regex::Regex::new(r"\bmodel\.[\w.]+(\[[^\]]*\])?\s*(=|\+=|-=)[^=]").expect("regex");
-    let call = regex::Regex::new(
-        r"\bmodel\.\w+(\.\w+)*\.(push|push_back|insert|remove|clear|entry|retain|extend|drain|get_mut|apply|mark_read|take)\(",
-    )
-    .expect("regex");
-    let borrow = regex::Regex::new(r"&mut\s+[\w.]*\bmodel\.\w+").expect("regex");
+    let changes = Changes::of(
+        "model",
+        "push|push_back|insert|remove|clear|entry|retain|extend|drain|get_mut|apply|mark_read|take",
+    );
     let mut bad = Vec::new();
     for f in ui_files() {
         if f.ends_with("ui/model.rs") {
@@ -135,7 +155,7 @@ fn model_fields_change_only_inside_the_model() {
                 continue; // a source handler: the model layer itself
             }
             for (i, l) in body.lines().enumerate() {
-                if assign.is_match(l) || call.is_match(l) || borrow.is_match(l) {
+                if changes.found_in(l) {
                     bad.push(format!("{}:{}: {}", f.display(), line + i, l.trim()));
                 }
             }
@@ -179,12 +199,8 @@ const NOT_VIEW: &[&str] = &[
 
 #[test]
 fn only_the_view_layer_changes_the_view() {
-    let assign = regex::Regex::new(r"\bview\.[\w.]+(\[[^\]]*\])?\s*(=|\+=|-=)[^=]").expect("regex");
-    let call = regex::Regex::new(
-        r"\bview\.\w+(\.\w+)*\.(push|insert|remove|clear|open|take_top|settle|select|retain|extend|get_mut|take)\(",
-    )
-    .expect("regex");
-    let borrow = regex::Regex::new(r"&mut\s+[\w.]*\bview\.\w+").expect("regex");
+    let changes =
+        Changes::of("view", "push|insert|remove|clear|open|take_top|settle|select|retain|extend|get_mut|take");
     let mut bad = Vec::new();
     let mut checked = 0;
     for f in ui_files() {
@@ -195,7 +211,7 @@ fn only_the_view_layer_changes_the_view() {
         checked += 1;
         let text = fs::read_to_string(&f).expect("readable");
         for (n, l) in text.lines().map(code_only).enumerate() {
-            if assign.is_match(l) || call.is_match(l) || borrow.is_match(l) {
+            if changes.found_in(l) {
                 bad.push(format!("{name}:{}: {}", n + 1, l.trim()));
             }
         }
@@ -239,4 +255,15 @@ fn dialog_handlers_read_the_model_and_answer_with_effects() {
         "a dialog's key handler takes the app read-only (`&App`) and answers with effects:\n{}",
         bad.join("\n")
     );
+}
+
+#[test]
+fn a_change_is_told_from_a_read() {
+    let c = Changes::of("model", "push|insert");
+    assert!(c.found_in("app.model.state = x;"));
+    assert!(c.found_in("self.app.model.procs.outputs.insert(k, v);"));
+    assert!(c.found_in("std::mem::take(&mut app.model.bell)"));
+    assert!(!c.found_in("if app.model.state == other {"), "a comparison reads");
+    assert!(!c.found_in("let s = &app.model.state;"), "a shared borrow reads");
+    assert!(!c.found_in("app.model.say(x);"), "a method of the model is its own way to change");
 }

@@ -6,35 +6,17 @@
 
 use std::path::Path;
 
-use chrono::Utc;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::{backend::TestBackend, Terminal};
 use warroom::domain::event::EventKind;
-use warroom::sources::journal::Journal;
-use warroom::ui::app::{App, AppConfig, MsgKind};
+use warroom::ui::app::MsgKind;
 use warroom::ui::driver::Input;
-use warroom::ui::keymap::Keymap;
-use warroom::ui::layout::Layout;
 use warroom::ui::session::Session;
-use warroom::ui::symbols::Symbols;
-use warroom::ui::theme::{ColorDepth, Theme};
 
 fn session(dir: &Path) -> Session {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/golive-platform.toml");
     let rb = warroom::cli::runbook_file::load(&path).unwrap_or_else(|d| panic!("{d:?}")).runbook;
-    let opened = Journal::open(&dir.join("session/journal.jsonl")).unwrap();
-    let app = App::new(AppConfig {
-        runbook: rb,
-        operator: "ana".into(),
-        read_only: None,
-        keymap: Keymap::load(None).unwrap(),
-        theme: Theme::load("dark", None, ColorDepth::None).unwrap(),
-        layout: Layout::load("t0", None).unwrap(),
-        config_dir: None,
-        symbols: Symbols::for_term(None),
-        now: Utc::now(),
-    });
-    Session::new(app, opened)
+    crate::console_support::session(rb, &dir.join("session/journal.jsonl"), "ana", None)
 }
 
 fn press(s: &mut Session, c: char) {

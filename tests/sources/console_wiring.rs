@@ -8,42 +8,23 @@ use std::time::Duration;
 use chrono::Utc;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use warroom::domain::event::{EventKind, MarkSource, ProbeHealth, RunOutcome, Verdict};
-use warroom::domain::loader::load_bytes;
 use warroom::domain::state::StepStatus;
 use warroom::sources::journal::Journal;
 use warroom::sources::EventReceiver;
 use warroom::ui::action::Action;
-use warroom::ui::app::{App, AppConfig};
+use warroom::ui::app::App;
 use warroom::ui::driver::Input;
-use warroom::ui::keymap::Keymap;
-use warroom::ui::layout::Layout;
 use warroom::ui::overlay::Overlay;
 use warroom::ui::panes::PaneId;
 use warroom::ui::session::Session;
-use warroom::ui::symbols::Symbols;
-use warroom::ui::theme::{ColorDepth, Theme};
 
 use super::server;
 
 const HANG: Duration = Duration::from_secs(60);
 
 fn session(dir: &Path, runbook: &str) -> Session {
-    let path = dir.join("rb.toml");
-    std::fs::write(&path, runbook).unwrap();
-    let rb = load_bytes(&path, runbook.as_bytes()).unwrap_or_else(|d| panic!("{d:?}")).runbook;
-    let opened = Journal::open(&dir.join("session/journal.jsonl")).unwrap();
-    let app = App::new(AppConfig {
-        runbook: rb,
-        operator: "ana@test".into(),
-        read_only: None,
-        keymap: Keymap::load(None).unwrap(),
-        theme: Theme::load("dark", None, ColorDepth::None).unwrap(),
-        layout: Layout::load("t0", None).unwrap(),
-        config_dir: None,
-        symbols: Symbols::for_term(None),
-        now: Utc::now(),
-    });
-    Session::new(app, opened)
+    let rb = crate::console_support::runbook(dir, runbook);
+    crate::console_support::session(rb, &dir.join("session/journal.jsonl"), "ana@test", None)
 }
 
 fn key(c: char) -> KeyEvent {

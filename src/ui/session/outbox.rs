@@ -19,6 +19,13 @@ use crate::sources::journal::{produced_by_a_source, Journal, Sent, Waiting, Writ
 use crate::ui::app::MsgKind;
 
 impl Session {
+    /// The outbox is empty again: said once, with what did not fit in it.
+    fn say_drained(&mut self, lost: u64) {
+        let tail =
+            if lost > 0 { format!("; {lost} events did not fit in the outbox and are lost") } else { String::new() };
+        self.app.say(format!("journal takes writes again: waiting events written (marked late){tail}"), MsgKind::Warn);
+    }
+
     /// Journals `event` as `operator`: a source's event through the outbox,
     /// a person's act now or refused. Returns the new records, folded in.
     pub fn append_event(&mut self, operator: &str, event: &EventKind) -> Vec<Record> {
@@ -133,13 +140,7 @@ impl Session {
         self.quiet = false;
         if drained {
             let lost = self.outbox.lost();
-            let tail = if lost > 0 {
-                format!("; {lost} events did not fit in the outbox and are lost")
-            } else {
-                String::new()
-            };
-            self.app
-                .say(format!("journal takes writes again: waiting events written (marked late){tail}"), MsgKind::Warn);
+            self.say_drained(lost);
         }
     }
 
@@ -247,13 +248,7 @@ impl Session {
                 self.ahead.clear();
                 self.rebuild_state();
             }
-            let tail = if lost > 0 {
-                format!("; {lost} events did not fit in the outbox and are lost")
-            } else {
-                String::new()
-            };
-            self.app
-                .say(format!("journal takes writes again: waiting events written (marked late){tail}"), MsgKind::Warn);
+            self.say_drained(lost);
         }
         for warning in w.warnings {
             self.app.say(warning, MsgKind::Warn);
