@@ -184,8 +184,9 @@ fn go_to_hit(app: &mut App, log: &str, query: &str, hits: &[u64], k: usize) {
     let below = (rows_of(app, log) / 2) as u64;
     set_end(app, log, (i + 1 + below).min(newest));
     app.view.logs.hit = Some((log.to_string(), i));
+    let steps = crate::ui::overlay::hint::search_steps(app, PaneId::Logs, "older", "newer");
     app.say(
-        format!("/{}: match {} of {} in log {} · n older · N newer", clean(query), k + 1, hits.len(), clean(log)),
+        format!("/{}: match {} of {} in log {} · {steps}", clean(query), k + 1, hits.len(), clean(log)),
         MsgKind::Info,
     );
 }

@@ -146,3 +146,24 @@ fn the_dialogs_errors_name_the_keys_the_keymap_has() {
     let s = screen(&mut a);
     assert!(s.contains("(+1 unread: M)") && !s.contains("unread: m)"), "{s}");
 }
+
+/// After `/` in the Checklist, `n` marks N/A there: the message must not send
+/// the operator to it, and names the keys that do step through the matches.
+#[test]
+fn the_search_message_names_keys_that_step_through_matches_in_this_pane() {
+    let mut a = console();
+    press(&mut a, &[ch('2'), ch('/'), ch('c'), ch('h'), ch('e'), key(KeyCode::Enter)]);
+    let said = a.message().map(|m| m.0.to_string()).unwrap_or_default();
+    assert!(said.contains("/che: "), "{said}");
+    assert!(!said.contains("n/N"), "n marks N/A in the Checklist: {said}");
+    assert!(!said.contains("match(es)"), "{said}");
+    // In Steps the built-in n/N do step through the matches.
+    press(&mut a, &[ch('1'), ch('/'), ch('a'), key(KeyCode::Enter)]);
+    let said = a.message().map(|m| m.0.to_string()).unwrap_or_default();
+    assert!(said.contains("n/N next/previous"), "{said}");
+    // Remapped, the hint follows.
+    keys(&mut a, "[global]\nsearch-next = \"ctrl-n\"\nsearch-prev = \"ctrl-p\"\n");
+    press(&mut a, &[ch('/'), ch('a'), key(KeyCode::Enter)]);
+    let said = a.message().map(|m| m.0.to_string()).unwrap_or_default();
+    assert!(said.contains("ctrl-n/ctrl-p next/previous") && !said.contains("n/N"), "{said}");
+}

@@ -106,6 +106,26 @@ pub fn pane_key(app: &App, pane: PaneId, action: Action) -> Option<String> {
     app.view.keymap.pane_keys_of(pane, action).first().map(shown)
 }
 
+/// How to step through a search's matches from `pane`, as the keymap binds
+/// it there: "n/N next/previous" (the words `next`, `previous` given), or the
+/// palette when the pane gives those keys to something else (`n` marks N/A in
+/// the Checklist).
+pub fn search_steps(app: &App, pane: PaneId, next: &str, previous: &str) -> String {
+    let n = pane_key(app, pane, Action::SearchNext);
+    let p = pane_key(app, pane, Action::SearchPrev);
+    match (n, p) {
+        (Some(n), Some(p)) => format!("{n}/{p} {next}/{previous}"),
+        (Some(n), None) => format!("{n} {next}"),
+        (None, Some(p)) => format!("{p} {previous}"),
+        (None, None) => format!("{next}/{previous}: search-next/search-prev in the palette"),
+    }
+}
+
+/// "1 match", "3 matches".
+pub fn matches(n: usize) -> String {
+    if n == 1 { "1 match".to_string() } else { format!("{n} matches") }
+}
+
 /// A key as the hints write it: "Esc", "Enter", "↑", "PgDn", "j", "ctrl-j".
 pub fn shown(k: &KeySpec) -> String {
     if k.ctrl || k.alt || k.shift {

@@ -43,8 +43,9 @@ pub fn on_key(app: &App, s: &mut SearchPrompt, key: KeyEvent) -> Handled {
                     effects.push(select(s.saved));
                     effects.push(Effect::Say(format!("no match for \"{}\"", s.query), MsgKind::Warn));
                 } else {
-                    effects
-                        .push(Effect::Say(format!("/{}: {n} match(es) · n/N next/previous", s.query), MsgKind::Info));
+                    let steps = super::hint::search_steps(app, s.pane, "next", "previous");
+                    let found = super::hint::matches(n);
+                    effects.push(Effect::Say(format!("/{}: {found} · {steps}", s.query), MsgKind::Info));
                 }
             }
             return done(effects);
