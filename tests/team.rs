@@ -418,6 +418,20 @@ mod status_line {
         assert!(counted.is_match(&line), "the others are counted: {line}");
     }
 
+    /// A read-only console at 80 columns keeps its name and the others' count
+    /// as an acting one does, and the clock keeps its space.
+    #[test]
+    fn at_80_columns_a_read_only_console_keeps_its_name_and_count() {
+        let line = status_with(80, |app| {
+            crowd_and_decision(app);
+            app.model.refuse_acts("--read-only".into());
+        });
+        assert!(line.contains("READ-ONLY"), "{line}");
+        let counted = regex::Regex::new(r"│ ana[^│]* \+\d+ │").unwrap();
+        assert!(counted.is_match(&line), "the operator and the others are counted: {line}");
+        assert!(regex::Regex::new(r" \d\d:\d\dZ").unwrap().is_match(&line), "a space before the clock: {line}");
+    }
+
     /// The short shift field cuts the role's name, never its end time or the separator after it.
     #[test]
     fn the_short_shift_keeps_its_end_time_and_separator() {

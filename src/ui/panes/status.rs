@@ -75,7 +75,10 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     // The operator's name keeps its room too (with the separators and a few
     // letters of the title): when all the rest does not fit, the clock drops
     // its local time, then the recommendation's reason is cut.
-    let people_min = width(&clean(&app.model.operator)).min(12) + 9;
+    // The badges (DEMO, READ-ONLY) always show, so their room is kept too:
+    // counted here, a read-only console keeps its name and "+N" as others do.
+    let badges_min = app.view.badge.map_or(0, |b| width(b) + 2) + app.model.read_only.as_ref().map_or(0, |_| 11);
+    let people_min = width(&clean(&app.model.operator)).min(12) + 4 + 9 + badges_min;
     let mut clock = clock;
     if fixed_of(&rec, &clock) + people_min > w {
         clock = app.model.now.format("%H:%MZ").to_string();
