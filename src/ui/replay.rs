@@ -128,9 +128,10 @@ impl Replay {
             Some(q) => format!(" · find: {q}▏"),
             None => String::new(),
         };
+        // How to leave first: the bar is cut at the screen's edge.
         let back = if self.standalone { "q quit" } else { "Esc/t live" };
         format!(
-            " ⏪ {when} · {}/{end} {what} {track}{find} · ←→ event [ ] ±1 min d/r/a/i/f next (D/R/A/I/F prev) / find g/G E changed y why {back}",
+            " ⏪ {back} · {when} · {}/{end} {what} {track}{find} · ←→ event [ ] ±1 min d/r/a/i/f next (D/R/A/I/F prev) / find g/G E changed y why",
             self.pos
         )
     }

@@ -167,3 +167,12 @@ fn the_search_message_names_keys_that_step_through_matches_in_this_pane() {
     let said = a.message().map(|m| m.0.to_string()).unwrap_or_default();
     assert!(said.contains("ctrl-n/ctrl-p next/previous") && !said.contains("n/N"), "{said}");
 }
+
+/// The bar is cut at the screen's edge: how to leave comes first, so 80 columns show it.
+#[test]
+fn the_time_machine_says_how_to_leave_at_80_columns() {
+    let a = console();
+    let mut r = warroom::ui::replay::Replay::new(&a, Vec::new(), None, false);
+    let s = text(&draw(&mut r.app, 80, 24));
+    assert!(s.contains("Esc/t live"), "{s}");
+}
