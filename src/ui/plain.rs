@@ -9,7 +9,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::signal::unix::{signal, SignalKind};
 
 use crate::domain::decision;
-use crate::domain::event::{Decision, EventKind, Verdict};
+use crate::domain::event::{Decision, EventKind, MarkSource, Verdict};
 use crate::domain::record::Record;
 use crate::domain::state::StepStatus;
 use crate::sources::{EventReceiver, EventSender};
@@ -48,8 +48,10 @@ pub fn summary(s: &Session) -> Vec<String> {
     for c in items::criteria(rb) {
         let st = app.model.state.criteria.get(&c.id);
         let verdict = st.map(|s| s.verdict).unwrap_or_default();
-        let who = match st.and_then(|s| s.by.as_ref().zip(s.at)) {
-            Some((by, at)) if verdict != Verdict::Pending => format!(" (by {} at {})", clean(by), timefmt::hm(at)),
+        // An automatic verdict is the source's, not the person whose console recorded it.
+        let who = match st.and_then(|s| s.by.as_ref().zip(s.at).map(|(by, at)| (by, at, s.source))) {
+            Some((_, at, MarkSource::Auto)) if verdict != Verdict::Pending => format!(" (auto at {})", timefmt::hm(at)),
+            Some((by, at, _)) if verdict != Verdict::Pending => format!(" (by {} at {})", clean(by), timefmt::hm(at)),
             _ => String::new(),
         };
         v.push(format!("  {} {}: {}{who}. {}", c.severity.as_str(), clean(&c.id), verdict.label(), clean(&c.title)));
@@ -106,6 +108,10 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
     let rest = rest.trim();
     let rb = &s.app.model.runbook;
     match cmd {
+        "pass" | "fail" | "na" | "pending" if rest.is_empty() => {
+            let ids: Vec<&str> = rb.criteria.iter().map(|c| c.id.as_str()).collect();
+            Err(format!("{cmd} which criterion? {cmd} CRITERION [note], one of {}", ids.join(", ")))
+        }
         "pass" | "fail" | "na" | "pending" => {
             let (id, note) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             let c = rb.criterion(id).ok_or_else(|| {
@@ -119,12 +125,18 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
         "tick" => {
             let st = rb.step(rest).filter(|s| s.manual).ok_or_else(|| {
                 let ids: Vec<&str> = rb.steps.iter().filter(|s| s.manual).map(|s| s.id.as_str()).collect();
-                format!("no manual step \"{}\": use one of {}", clean(rest), ids.join(", "))
+                if ids.is_empty() {
+                    "this runbook has no manual steps to tick (steps that run a command run from the console)"
+                        .to_string()
+                } else {
+                    format!("no manual step \"{}\": use one of {}", clean(rest), ids.join(", "))
+                }
             })?;
             let done = s.app.model.state.step_status(&st.id) != StepStatus::Done;
             Ok(Some(EventKind::StepTicked { step: st.id.clone(), done }))
         }
         "note" if !rest.is_empty() => Ok(Some(EventKind::NoteAdded { text: rest.to_string() })),
+        "note" => Err("note what? note TEXT (it goes in the journal)".into()),
         "decide" => {
             let (d, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             let decision = match d.to_ascii_lowercase().as_str() {
@@ -160,7 +172,8 @@ pub fn command(s: &Session, line: &str) -> Result<Option<EventKind>, String> {
                 supersedes: None,
             }))
         }
-        "operator" if !rest.is_empty() => {
+        "operator" if rest.is_empty() => Err("operator who? operator NAME".into()),
+        "operator" => {
             let to = crate::domain::identity::check_name(rest).map_err(|e| e.to_string())?;
             // The same name as someone already in the session is that person, spelled as before.
             let known = s.app.model.state.operators.iter().find(|o| crate::domain::identity::same_name(o, &to));

@@ -47,3 +47,26 @@ fn details_say_a_timed_out_run_in_words() {
     assert!(s.contains("timed out after"), "{s}");
     assert!(!s.to_lowercase().contains("timedout"), "{s}");
 }
+
+/// Plain mode: an automatic verdict is the source's, not the person whose console
+/// recorded it; a command missing its argument says what to write.
+#[test]
+fn plain_mode_credits_auto_verdicts_to_the_source_and_asks_for_missing_words() {
+    let mut a = console();
+    let c = a.model.runbook.criteria[0].clone();
+    let auto = EventKind::CriterionMarked {
+        criterion: c.id.clone(),
+        verdict: warroom::domain::event::Verdict::Fail,
+        note: None,
+        source: warroom::domain::event::MarkSource::Auto,
+        cause: Some("probe DOWN".into()),
+    };
+    a.session.feed(warroom::ui::driver::Input::Act(auto));
+    let summary = warroom::ui::plain::summary(&a.session).join("\n");
+    let line = summary.lines().find(|l| l.contains(&format!(" {}: FAIL", c.id))).unwrap_or_default().to_string();
+    assert!(line.contains("(auto at "), "{summary}");
+    for (typed, says) in [("note", "note TEXT"), ("pass", "pass CRITERION"), ("operator", "operator NAME")] {
+        let err = warroom::ui::plain::command(&a.session, typed).expect_err(typed);
+        assert!(err.contains(says) && !err.contains("unknown command"), "{typed}: {err}");
+    }
+}

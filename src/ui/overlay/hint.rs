@@ -123,7 +123,11 @@ pub fn search_steps(app: &App, pane: PaneId, next: &str, previous: &str) -> Stri
 
 /// "1 match", "3 matches".
 pub fn matches(n: usize) -> String {
-    if n == 1 { "1 match".to_string() } else { format!("{n} matches") }
+    if n == 1 {
+        "1 match".to_string()
+    } else {
+        format!("{n} matches")
+    }
 }
 
 /// A key as the hints write it: "Esc", "Enter", "↑", "PgDn", "j", "ctrl-j".
