@@ -132,6 +132,12 @@ impl KeySpec {
         matches!(self.code, KeyCodeOrd::Char(_)) && !self.ctrl && !self.alt
     }
 
+    /// Whether this key edits what a text field holds (Backspace, Delete):
+    /// bound to something else there, a correction would lose the text.
+    pub fn edits_text(&self) -> bool {
+        matches!(self.code, KeyCodeOrd::Backspace | KeyCodeOrd::Delete) && !self.ctrl && !self.alt
+    }
+
     /// The key a terminal event stands for, normalised like `parse`.
     pub fn from_event(ev: &KeyEvent) -> Option<KeySpec> {
         let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
@@ -503,12 +509,13 @@ fn parse_file(
                     )
                 })?;
             if layer.text() {
-                if let Some(k) = keys.iter().find(|k| k.types_text()) {
+                if let Some(k) = keys.iter().find(|k| k.types_text() || k.edits_text()) {
+                    let what = if k.types_text() { "is typed text" } else { "edits the text" };
                     return Err(ConfigError::new(
                         file,
                         origin.line,
                         format!(
-                            "\"{k}\" is typed text in [dialog.{}]: bind a key that types nothing \
+                            "\"{k}\" {what} in [dialog.{}]: bind a key that neither types nor edits \
                              (ctrl-…, alt-…, enter, tab, esc, arrows, f1…f12)",
                             layer.name()
                         ),
@@ -949,6 +956,9 @@ mod tests {
         assert_eq!((e.file.as_str(), e.line), ("k.toml", 2), "{e}");
         assert!(e.message.contains("\"s\" is typed text in [dialog.note]"), "{e}");
         assert!(Keymap::from_texts(Some(("k.toml", "[dialog.note]\nsubmit = \"ctrl-s\"\n"))).is_ok());
+        // Nor Backspace or Delete: a correction would close the dialog and lose the text.
+        let e = Keymap::from_texts(Some(("k.toml", "[dialog.note]\nclose = \"backspace\"\n"))).unwrap_err();
+        assert!(e.message.contains("edits the text in [dialog.note]"), "{e}");
 
         // `[dialog]` holds dialogs, not bindings.
         let e = Keymap::from_texts(Some(("k.toml", "[dialog]\nclose = \"x\"\n"))).unwrap_err();
