@@ -170,7 +170,7 @@ pub fn draw(frame: &mut Frame, app: &App, drawn: &mut crate::ui::view::Drawn, ma
         about.push_str(&format!(" · warn /{}/", r.as_str()));
     }
     let kept = app.model.live.logs.get(&l.id).map_or(0, |w| w.len());
-    about.push_str(&format!(" · {kept} lines kept"));
+    about.push_str(&format!(" · {kept} line{} kept", if kept == 1 { "" } else { "s" }));
     // The path is filled with vars at load: a secret var's value shows as its name.
     let mut rows = vec![Line::from(styled(app, Role::Muted, fit(&app.model.shown(&about), w)))];
     let room = (inner.height as usize).saturating_sub(1);
