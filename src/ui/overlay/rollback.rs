@@ -257,96 +257,112 @@ fn on_typed(app: &App, d: &mut RollbackDialog, id: &str, fire_too: bool, typed: 
 }
 
 pub fn on_key(app: &App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
-    let n = app.model.runbook.rollbacks.len();
     let id = app.model.runbook.rollbacks.get(d.selected).map(|r| r.id.clone());
     match std::mem::take(&mut d.stage) {
-        Stage::Typing { fire, mut typed } => {
-            match act(app, Layer::Prompt, &key) {
-                Some(DialogAction::Close) => return stay(), // back to the list
-                Some(DialogAction::Submit) => {
-                    let Some(id) = id else { return close() };
-                    return on_typed(app, d, &id, fire, typed);
-                }
-                _ => match key.code {
-                    KeyCode::Char(c) => typed.push(c),
-                    KeyCode::Backspace => {
-                        typed.pop();
-                    }
-                    _ => {}
-                },
-            }
-            d.stage = Stage::Typing { fire, typed };
-            return stay();
-        }
-        Stage::YesNo => {
-            let Some(id) = id else { return close() };
-            return match act(app, Layer::Confirm, &key) {
-                Some(DialogAction::Yes) => {
-                    match approvals::may_fire(
-                        &app.model.runbook,
-                        &app.model.state,
-                        &id,
-                        app.actor(),
-                        app.model.read_only.is_some(),
-                    ) {
-                        Ok(()) => done(fire(app, &id)),
-                        Err(r) => stay_saying(clean(&r.to_string()), MsgKind::Warn),
-                    }
-                }
-                Some(DialogAction::No) => stay_saying(format!("rollback {} not fired", clean(&id)), MsgKind::Info),
-                _ => {
-                    d.stage = Stage::YesNo;
-                    stay()
-                }
-            };
-        }
-        Stage::Output { scroll } => {
-            match act(app, Layer::Rollback, &key) {
-                Some(DialogAction::Close) => return stay(), // back to the list
-                Some(DialogAction::Abort) => {
-                    if let Some(id) = id.filter(|i| app.model.state.rollbacks.get(i).is_some_and(|r| r.running())) {
-                        return (Transition::Replace(abort_question(app, &id)), Vec::new());
-                    }
-                }
-                // `scroll` counts lines up from the end (0 follows the newest).
-                Some(DialogAction::Down) => d.stage = Stage::Output { scroll: scroll.saturating_sub(1) },
-                Some(DialogAction::Up) => d.stage = Stage::Output { scroll: scroll.saturating_add(1) },
-                Some(DialogAction::PageDown) => d.stage = Stage::Output { scroll: scroll.saturating_sub(10) },
-                Some(DialogAction::PageUp) => d.stage = Stage::Output { scroll: scroll.saturating_add(10) },
-                _ => {}
-            }
-            if d.stage == Stage::List {
-                d.stage = Stage::Output { scroll };
-            }
-            return stay();
-        }
-        Stage::Again => {
-            let Some(id) = id else { return close() };
-            return match act(app, Layer::Confirm, &key) {
-                Some(DialogAction::Yes) => on_enter(app, d, &id),
-                Some(DialogAction::No) => stay_saying(format!("rollback {} not run again", clean(&id)), MsgKind::Info),
-                _ => {
-                    d.stage = Stage::Again;
-                    stay()
-                }
-            };
-        }
-        Stage::List => {}
+        Stage::Typing { fire, typed } => on_typing_key(app, d, id, fire, typed, &key),
+        Stage::YesNo => on_fire_question_key(app, d, id, &key),
+        Stage::Output { scroll } => on_output_key(app, d, id, scroll, &key),
+        Stage::Again => on_again_key(app, d, id, &key),
+        Stage::List => on_list_key(app, d, id, &key),
     }
-    match act(app, Layer::Rollback, &key) {
+}
+
+/// Typing the id: Enter checks it, Esc goes back to the list.
+fn on_typing_key(
+    app: &App,
+    d: &mut RollbackDialog,
+    id: Option<String>,
+    fire: bool,
+    mut typed: String,
+    key: &KeyEvent,
+) -> Handled {
+    match act(app, Layer::Prompt, key) {
+        Some(DialogAction::Close) => return stay(), // back to the list
+        Some(DialogAction::Submit) => {
+            let Some(id) = id else { return close() };
+            return on_typed(app, d, &id, fire, typed);
+        }
+        _ => match key.code {
+            KeyCode::Char(c) => typed.push(c),
+            KeyCode::Backspace => {
+                typed.pop();
+            }
+            _ => {}
+        },
+    }
+    d.stage = Stage::Typing { fire, typed };
+    stay()
+}
+
+/// The y/n of a `confirm = "yes"` rollback: yes fires it if it still may fire.
+fn on_fire_question_key(app: &App, d: &mut RollbackDialog, id: Option<String>, key: &KeyEvent) -> Handled {
+    let Some(id) = id else { return close() };
+    match act(app, Layer::Confirm, key) {
+        Some(DialogAction::Yes) => {
+            match approvals::may_fire(
+                &app.model.runbook,
+                &app.model.state,
+                &id,
+                app.actor(),
+                app.model.read_only.is_some(),
+            ) {
+                Ok(()) => done(fire(app, &id)),
+                Err(r) => stay_saying(clean(&r.to_string()), MsgKind::Warn),
+            }
+        }
+        Some(DialogAction::No) => stay_saying(format!("rollback {} not fired", clean(&id)), MsgKind::Info),
+        _ => {
+            d.stage = Stage::YesNo;
+            stay()
+        }
+    }
+}
+
+/// The output view: scroll, abort a running rollback, or go back to the list.
+fn on_output_key(app: &App, d: &mut RollbackDialog, id: Option<String>, scroll: u16, key: &KeyEvent) -> Handled {
+    match act(app, Layer::Rollback, key) {
+        Some(DialogAction::Close) => return stay(), // back to the list
+        Some(DialogAction::Abort) => {
+            if let Some(id) = id.filter(|i| is_running(app, i)) {
+                return (Transition::Replace(abort_question(app, &id)), Vec::new());
+            }
+        }
+        // `scroll` counts lines up from the end (0 follows the newest).
+        Some(DialogAction::Down) => d.stage = Stage::Output { scroll: scroll.saturating_sub(1) },
+        Some(DialogAction::Up) => d.stage = Stage::Output { scroll: scroll.saturating_add(1) },
+        Some(DialogAction::PageDown) => d.stage = Stage::Output { scroll: scroll.saturating_sub(10) },
+        Some(DialogAction::PageUp) => d.stage = Stage::Output { scroll: scroll.saturating_add(10) },
+        _ => {}
+    }
+    if d.stage == Stage::List {
+        d.stage = Stage::Output { scroll };
+    }
+    stay()
+}
+
+/// "already ran … run again?": yes goes on as Enter on the list would.
+fn on_again_key(app: &App, d: &mut RollbackDialog, id: Option<String>, key: &KeyEvent) -> Handled {
+    let Some(id) = id else { return close() };
+    match act(app, Layer::Confirm, key) {
+        Some(DialogAction::Yes) => on_enter(app, d, &id),
+        Some(DialogAction::No) => stay_saying(format!("rollback {} not run again", clean(&id)), MsgKind::Info),
+        _ => {
+            d.stage = Stage::Again;
+            stay()
+        }
+    }
+}
+
+/// The list: choose a rollback, go on with it, see its output, or abort it.
+fn on_list_key(app: &App, d: &mut RollbackDialog, id: Option<String>, key: &KeyEvent) -> Handled {
+    let n = app.model.runbook.rollbacks.len();
+    match act(app, Layer::Rollback, key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Down) if n > 0 => d.selected = (d.selected + 1).min(n - 1),
         Some(DialogAction::Up) => d.selected = d.selected.saturating_sub(1),
         Some(DialogAction::Submit) => {
             if let Some(id) = id {
-                // Firing what already ran asks first, naming that run.
-                let ran =
-                    app.model.state.rollbacks.get(&id).and_then(|r| r.runs.last()).filter(|r| r.finished.is_some());
-                if ran.is_some() && app.model.read_only.is_none() {
-                    d.stage = Stage::Again;
-                    return stay();
-                }
-                return on_enter(app, d, &id);
+                return on_list_enter(app, d, &id);
             }
         }
         Some(DialogAction::Output) => {
@@ -357,7 +373,7 @@ pub fn on_key(app: &App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
             }
         }
         Some(DialogAction::Abort) => {
-            if let Some(id) = id.filter(|i| app.model.state.rollbacks.get(i).is_some_and(|r| r.running())) {
+            if let Some(id) = id.filter(|i| is_running(app, i)) {
                 return (Transition::Replace(abort_question(app, &id)), Vec::new());
             }
             return stay_saying("x aborts a running rollback: this one is not running".into(), MsgKind::Info);
@@ -365,6 +381,20 @@ pub fn on_key(app: &App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
         _ => {}
     }
     stay()
+}
+
+/// Enter on the list: firing what already ran asks first, naming that run.
+fn on_list_enter(app: &App, d: &mut RollbackDialog, id: &str) -> Handled {
+    let ran = app.model.state.rollbacks.get(id).and_then(|r| r.runs.last()).filter(|r| r.finished.is_some());
+    if ran.is_some() && app.model.read_only.is_none() {
+        d.stage = Stage::Again;
+        return stay();
+    }
+    on_enter(app, d, id)
+}
+
+fn is_running(app: &App, id: &str) -> bool {
+    app.model.state.rollbacks.get(id).is_some_and(|r| r.running())
 }
 
 /// The output view's lines: a header, then the run's kept output borrowed
