@@ -22,6 +22,7 @@ use super::hint::{dialog_key, hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer, Overlay, Transition};
 use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind};
+use crate::domain::why_not_go::Blocker;
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
@@ -233,8 +234,38 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     let asking = d.asking.as_ref().map(|a| question(app, a)).unwrap_or_default();
     let area = centered(main, 110, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
-    // While asking y/n, the keys are the question's (`[dialog.confirm]`): typing and Enter do nothing then.
-    let keys = if d.asking.is_some() {
+    let block = dialog_block(app, "Record the decision", &keys_hint(app, d.asking.is_some()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [info, choice, reason, err, ask] = Layout::vertical([
+        Constraint::Length(3 + shown),
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(asking.len() as u16 * 2),
+    ])
+    .areas(inner);
+    if !asking.is_empty() {
+        let lines: Vec<Line> = asking.iter().map(|l| Line::from(styled(app, Role::Warn, l.clone()))).collect();
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), ask);
+    }
+    let mut lines = context_lines(app);
+    push_blocking(&mut lines, app, &blocking);
+    push_contradicted(&mut lines, app, &contradicted);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), info);
+    frame.render_widget(Paragraph::new(choice_line(app, d.choice)), choice);
+    let mut ta = d.reason.clone();
+    ta.set_block(Block::default().borders(Borders::ALL).title(" reason "));
+    frame.render_widget(&ta, reason);
+    if let Some(e) = &d.error {
+        frame.render_widget(Paragraph::new(Line::from(styled(app, Role::Fail, e.clone()))), err);
+    }
+}
+
+/// The dialog's keys. While asking y/n, the keys are the question's
+/// (`[dialog.confirm]`): typing and Enter do nothing then.
+fn keys_hint(app: &App, asking: bool) -> String {
+    if asking {
         hint(
             app,
             &[
@@ -252,22 +283,11 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
                 Part::Keys(Layer::Decision, &[DialogAction::Close], "cancel"),
             ],
         )
-    };
-    let block = dialog_block(app, "Record the decision", &keys);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [info, choice, reason, err, ask] = Layout::vertical([
-        Constraint::Length(3 + shown),
-        Constraint::Length(2),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(asking.len() as u16 * 2),
-    ])
-    .areas(inner);
-    if !asking.is_empty() {
-        let lines: Vec<Line> = asking.iter().map(|l| Line::from(styled(app, Role::Warn, l.clone()))).collect();
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), ask);
     }
+}
+
+/// The recommendation, who may decide, and the decision recorded so far.
+fn context_lines(app: &App) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         styled(app, Role::Muted, "recommendation: "),
         styled(app, Role::Accent, recommend::shown(app))
@@ -287,27 +307,34 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
             plain(format!("{} by {}", cur.decision.as_str(), clean(&cur.by))),
         ]));
     }
+    lines
+}
+
+/// "why not GO": the first six criteria that keep the recommendation from GO.
+fn push_blocking(lines: &mut Vec<Line<'static>>, app: &App, blocking: &[Blocker]) {
     if blocking.is_empty() {
         lines.push(Line::from(styled(app, Role::Muted, "nothing blocks GO")));
-    } else {
-        // `y` would be typed into the reason here: the full list is a pane key, after leaving.
-        let all = match (
-            app.view.keymap.dialog_keys_of(Layer::Decision, DialogAction::Close).first(),
-            super::hint::pane_key(app, app.view.focus, crate::ui::action::Action::WhyNotGo),
-        ) {
-            (Some(close), Some(why)) => format!("; after {}, {why} lists all", super::hint::shown(close)),
-            _ => String::new(),
-        };
-        lines.push(Line::from(styled(app, Role::Muted, format!("why not GO ({} blocking{all}):", blocking.len()))));
-        for b in blocking.iter().take(6) {
-            let v = b.verdict;
-            let (sym, _, role) = app.view.symbols.verdict(v);
-            lines.push(Line::from(vec![
-                styled(app, role, format!("  {sym} ")),
-                plain(crate::ui::why_not_go::line(app, b)),
-            ]));
-        }
+        return;
     }
+    // `y` would be typed into the reason here: the full list is a pane key, after leaving.
+    let all = match (
+        app.view.keymap.dialog_keys_of(Layer::Decision, DialogAction::Close).first(),
+        super::hint::pane_key(app, app.view.focus, crate::ui::action::Action::WhyNotGo),
+    ) {
+        (Some(close), Some(why)) => format!("; after {}, {why} lists all", super::hint::shown(close)),
+        _ => String::new(),
+    };
+    lines.push(Line::from(styled(app, Role::Muted, format!("why not GO ({} blocking{all}):", blocking.len()))));
+    for b in blocking.iter().take(6) {
+        let v = b.verdict;
+        let (sym, _, role) = app.view.symbols.verdict(v);
+        lines
+            .push(Line::from(vec![styled(app, role, format!("  {sym} ")), plain(crate::ui::why_not_go::line(app, b))]));
+    }
+}
+
+/// Criteria passed by hand that their source now disagrees with (the first three).
+fn push_contradicted(lines: &mut Vec<Line<'static>>, app: &App, contradicted: &[(String, String)]) {
     for (id, why) in contradicted.iter().take(3) {
         lines.push(Line::from(vec![
             styled(
@@ -318,10 +345,13 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
             plain(format!("{} — {}", clean(id), clean(why))),
         ]));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), info);
+}
+
+/// "decision:  GO  [NO-GO]  ROLLBACK", the chosen one marked.
+fn choice_line(app: &App, chosen: Option<usize>) -> Line<'static> {
     let mut spans = vec![styled(app, Role::Muted, "decision: ")];
     for (i, c) in CHOICES.iter().enumerate() {
-        let chosen = d.choice == Some(i);
+        let chosen = chosen == Some(i);
         let label = if chosen { format!("[{}] ", c.as_str()) } else { format!(" {}  ", c.as_str()) };
         let role = match c {
             Decision::Go => Role::Ok,
@@ -335,11 +365,5 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
         spans.push(s);
         spans.push(plain(" "));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), choice);
-    let mut ta = d.reason.clone();
-    ta.set_block(Block::default().borders(Borders::ALL).title(" reason "));
-    frame.render_widget(&ta, reason);
-    if let Some(e) = &d.error {
-        frame.render_widget(Paragraph::new(Line::from(styled(app, Role::Fail, e.clone()))), err);
-    }
+    Line::from(spans)
 }
