@@ -88,20 +88,7 @@ impl Default for DecisionDialog {
 
 pub fn on_key(app: &App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
     if let Some(asked) = d.asking.take() {
-        return match act(app, Layer::Confirm, &key) {
-            Some(DialogAction::Yes) => record(app, d, asked),
-            Some(DialogAction::No) => {
-                d.error = Some(format!(
-                    "not recorded: change the decision or the reason, or {} to leave",
-                    dialog_key(app, Layer::Decision, DialogAction::Close, false)
-                ));
-                stay()
-            }
-            _ => {
-                d.asking = Some(asked);
-                stay()
-            }
-        };
+        return on_question_key(app, d, asked, &key);
     }
     // A key that moves in the text (←/→ by default choose) acts on the reason once there is one.
     let action = act(app, Layer::Decision, &key).filter(|_| d.reason.is_empty() || !moves_in_text(&key));
@@ -109,47 +96,67 @@ pub fn on_key(app: &App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::NextChoice) => d.choice = Some(d.choice.map_or(0, |c| (c + 1) % 3)),
         Some(DialogAction::PrevChoice) => d.choice = Some(d.choice.map_or(2, |c| (c + 2) % 3)),
-        Some(DialogAction::Submit) => {
-            let reason = d.reason.lines().join("\n").trim().to_string();
-            let Some(choice) = d.choice else {
-                d.error = Some(format!(
-                    "choose GO, NO-GO or ROLLBACK with {} first",
-                    dialog_key(app, Layer::Decision, DialogAction::NextChoice, false)
-                ));
-                return stay();
-            };
-            if reason.is_empty() {
-                d.error = Some("write the reason first: it goes in the journal".into());
-                return stay();
-            }
-            let decision = CHOICES[choice];
-            if let Err(why) = app.model.runbook.access.check(
-                &app.model.runbook.access.decision_by,
-                &app.actor(),
-                "record the decision",
-            ) {
-                d.error = Some(clean(&why));
-                return stay();
-            }
-            let asked = Asked {
-                decision,
-                overrides: overridden(app, decision),
-                supersedes: recorded_since(app, d.seen),
-                seen: app.model.state.decision.as_ref().map(|x| x.at),
-            };
-            if asked.overrides.is_empty() && asked.supersedes.is_none() {
-                return record(app, d, asked);
-            }
-            // The question replaces what was said before it ("choose … first").
-            d.error = None;
-            d.asking = Some(asked);
-            return stay();
-        }
+        Some(DialogAction::Submit) => return on_submit(app, d),
         _ => {
             d.reason.input(key);
             d.error = None;
         }
     }
+    stay()
+}
+
+/// The y/n before recording: y records, n goes back to the dialog.
+fn on_question_key(app: &App, d: &mut DecisionDialog, asked: Asked, key: &KeyEvent) -> Handled {
+    match act(app, Layer::Confirm, key) {
+        Some(DialogAction::Yes) => record(app, d, asked),
+        Some(DialogAction::No) => {
+            d.error = Some(format!(
+                "not recorded: change the decision or the reason, or {} to leave",
+                dialog_key(app, Layer::Decision, DialogAction::Close, false)
+            ));
+            stay()
+        }
+        _ => {
+            d.asking = Some(asked);
+            stay()
+        }
+    }
+}
+
+/// Enter: records the chosen decision with its reason, or asks y/n first
+/// (overriding failing critical criteria, replacing a decision recorded meanwhile).
+fn on_submit(app: &App, d: &mut DecisionDialog) -> Handled {
+    let reason = d.reason.lines().join("\n").trim().to_string();
+    let Some(choice) = d.choice else {
+        d.error = Some(format!(
+            "choose GO, NO-GO or ROLLBACK with {} first",
+            dialog_key(app, Layer::Decision, DialogAction::NextChoice, false)
+        ));
+        return stay();
+    };
+    if reason.is_empty() {
+        d.error = Some("write the reason first: it goes in the journal".into());
+        return stay();
+    }
+    let decision = CHOICES[choice];
+    if let Err(why) =
+        app.model.runbook.access.check(&app.model.runbook.access.decision_by, &app.actor(), "record the decision")
+    {
+        d.error = Some(clean(&why));
+        return stay();
+    }
+    let asked = Asked {
+        decision,
+        overrides: overridden(app, decision),
+        supersedes: recorded_since(app, d.seen),
+        seen: app.model.state.decision.as_ref().map(|x| x.at),
+    };
+    if asked.overrides.is_empty() && asked.supersedes.is_none() {
+        return record(app, d, asked);
+    }
+    // The question replaces what was said before it ("choose … first").
+    d.error = None;
+    d.asking = Some(asked);
     stay()
 }
 

@@ -225,36 +225,40 @@ fn on_typed(app: &App, d: &mut RollbackDialog, id: &str, fire_too: bool, typed: 
             // Both or neither: the session writes the approval only when the start can follow.
             done(vec![say(said, MsgKind::Warn), Effect::ApproveAndFire { id: id.to_string(), runs_seen: d.runs_seen }])
         }
-        Next::Approve { fires: false } => {
-            let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, id);
-            let who = clean(&app.model.operator);
-            let mut effects = vec![app.append(approvals::approval_event(id))];
-            let confirm = app.model.runbook.rollback(id).map(|r| r.confirm).unwrap_or_default();
-            if have + 1 >= need && confirm == Confirm::Yes {
-                // The approval lands before the y/n is answered (effects run first).
-                effects.push(say(
-                    format!("rollback {} approved ({}/{need}) by {who}: confirm to fire", clean(id), have + 1),
-                    MsgKind::Info,
-                ));
-                // Stays open on the y/n.
-                d.stage = Stage::YesNo;
-                return (Transition::Stay, effects);
-            }
-            effects.push(say(
-                format!(
-                    "rollback {} approved ({}/{need}) by {who}: another operator must approve (o switches, or `warroom approve`)",
-                    clean(id),
-                    have + 1
-                ),
-                MsgKind::Info,
-            ));
-            done(effects)
-        }
+        Next::Approve { fires: false } => approve(app, d, id),
         Next::Fire(_) if fire_too => done(fire(app, id)),
         Next::Fire(_) => on_enter(app, d, id),
         Next::Running => on_enter(app, d, id),
         Next::Refused(why) => done(vec![say(clean(&why), MsgKind::Warn)]),
     }
+}
+
+/// Journals the operator's approval of `id`: the y/n follows when it is the
+/// last one needed and the rollback asks y/n; else another operator must approve.
+fn approve(app: &App, d: &mut RollbackDialog, id: &str) -> Handled {
+    let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, id);
+    let who = clean(&app.model.operator);
+    let mut effects = vec![app.append(approvals::approval_event(id))];
+    let confirm = app.model.runbook.rollback(id).map(|r| r.confirm).unwrap_or_default();
+    if have + 1 >= need && confirm == Confirm::Yes {
+        // The approval lands before the y/n is answered (effects run first).
+        effects.push(say(
+            format!("rollback {} approved ({}/{need}) by {who}: confirm to fire", clean(id), have + 1),
+            MsgKind::Info,
+        ));
+        // Stays open on the y/n.
+        d.stage = Stage::YesNo;
+        return (Transition::Stay, effects);
+    }
+    effects.push(say(
+        format!(
+            "rollback {} approved ({}/{need}) by {who}: another operator must approve (o switches, or `warroom approve`)",
+            clean(id),
+            have + 1
+        ),
+        MsgKind::Info,
+    ));
+    done(effects)
 }
 
 pub fn on_key(app: &App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
