@@ -490,6 +490,62 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         self.view.dirty = true;
         match action {
+            Action::FocusNext
+            | Action::FocusPrev
+            | Action::FocusSteps
+            | Action::FocusChecklist
+            | Action::FocusProbes
+            | Action::FocusLogs
+            | Action::FocusEscalation
+            | Action::MoveDown
+            | Action::MoveUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
+            | Action::Follow
+            | Action::SearchNext
+            | Action::SearchPrev => self.navigate(action),
+            Action::Details => self.details(),
+            Action::MarkPass
+            | Action::MarkFail
+            | Action::MarkNa
+            | Action::TickStep
+            | Action::RunStep
+            | Action::AbortStep => self.act_on_item(action),
+            Action::Decision
+            | Action::Walkthrough
+            | Action::SwitchOperator
+            | Action::Search
+            | Action::Help
+            | Action::Messages
+            | Action::Palette
+            | Action::Templates
+            | Action::Rollback
+            | Action::Who
+            | Action::WhyNotGo
+            | Action::AddNote
+            | Action::Activity => self.open_dialog(action),
+            Action::DeclareIncident
+            | Action::Escalate
+            | Action::Acknowledge
+            | Action::ResolveIncident
+            | Action::Mitigated
+            | Action::ChangeSeverity => self.incident_action(action),
+            Action::NextLayout
+            | Action::NextTheme
+            | Action::Mouse
+            | Action::Suspend
+            | Action::Quit
+            | Action::Handover
+            | Action::TimeMachine
+            | Action::WhatChanged => self.console_action(action),
+        }
+    }
+
+    /// Focus, moving the selection, following a log, the next search hit.
+    fn navigate(&mut self, action: Action) -> Vec<Effect> {
+        match action {
             Action::FocusNext => self.focus_step(true),
             Action::FocusPrev => self.focus_step(false),
             Action::FocusSteps => self.focus_to(PaneId::Steps),
@@ -515,69 +571,110 @@ impl App {
             }
             Action::Top => self.select(self.view.focus, 0),
             Action::Bottom => self.select(self.view.focus, usize::MAX),
-            Action::Details => {
-                // While a rollback runs or an alarm is up, Enter is about that (the banner says so);
-                // in Logs, Enter opens the log (the banner then says B).
-                if let Some(effects) =
-                    (self.view.focus != PaneId::Logs).then(|| super::banner::on_enter(self)).flatten()
-                {
-                    return effects;
-                }
-                // The Escalation pane has details while an incident with a severity is open (its links).
-                let incident = self.view.focus == PaneId::Escalation && super::links::open_severity(self).is_some();
-                if self.view.focus == PaneId::Logs && !self.model.runbook.logs.is_empty() {
-                    // A log opens full-screen, with the pane's keys (docs/console.md, "Logs").
-                    let log = self.selected(PaneId::Logs);
-                    self.view.overlay.open(Overlay::Log(overlay::log_view::LogView::new(log)));
-                } else if items::count(&self.model.runbook, self.view.focus) == 0 && !incident {
-                    self.say(format!("{} has nothing to show", self.view.focus.title()), MsgKind::Info);
-                } else {
-                    let view =
-                        super::overlay::details::DetailsView::new(self.view.focus, self.selected(self.view.focus));
-                    self.view.overlay.open(Overlay::Details(view));
-                    if self.view.focus == PaneId::Steps {
-                        return super::step_keys::on_details(self, self.selected(PaneId::Steps));
-                    }
-                }
-            }
-            Action::MarkPass => return self.mark(Verdict::Pass),
-            Action::MarkFail => return self.mark(Verdict::Fail),
-            Action::MarkNa => return self.mark(Verdict::Na),
-            Action::TickStep => {
-                if let Some(id) =
-                    items::steps(&self.model.runbook).get(self.selected(PaneId::Steps)).map(|s| s.id.clone())
-                {
-                    return self.tick_step(&id);
-                }
-            }
-            Action::Decision => {
-                if self.writable() {
-                    self.view
-                        .overlay
-                        .open(Overlay::Decision(Box::new(overlay::decision::DecisionDialog::for_app(self))));
-                }
-            }
-            Action::Walkthrough => self.view.overlay.open(Overlay::Walkthrough(Default::default())),
-            Action::SwitchOperator => {
-                if self.writable() {
-                    self.view
-                        .overlay
-                        .open(Overlay::Operator(Box::new(overlay::operator::OperatorDialog::for_app(self))));
-                }
-            }
-            Action::Search => self.view.overlay.open(Overlay::Search(overlay::search::SearchPrompt::new(
-                self.view.focus,
-                self.selected(self.view.focus),
-            ))),
             Action::Follow => super::logs_view::toggle_follow(self),
             Action::SearchNext => self.search_step(true),
             Action::SearchPrev => self.search_step(false),
-            Action::Help => self.view.overlay.open(Overlay::Help { scroll: 0 }),
+            _ => {} // not a move (`update` sends each action to its group)
+        }
+        Vec::new()
+    }
+
+    /// Enter: what the banner is about, else the selected item's details (or its log).
+    fn details(&mut self) -> Vec<Effect> {
+        // While a rollback runs or an alarm is up, Enter is about that (the banner says so);
+        // in Logs, Enter opens the log (the banner then says B).
+        if let Some(effects) = (self.view.focus != PaneId::Logs).then(|| super::banner::on_enter(self)).flatten() {
+            return effects;
+        }
+        // The Escalation pane has details while an incident with a severity is open (its links).
+        let incident = self.view.focus == PaneId::Escalation && super::links::open_severity(self).is_some();
+        if self.view.focus == PaneId::Logs && !self.model.runbook.logs.is_empty() {
+            // A log opens full-screen, with the pane's keys (docs/console.md, "Logs").
+            let log = self.selected(PaneId::Logs);
+            self.view.overlay.open(Overlay::Log(overlay::log_view::LogView::new(log)));
+        } else if items::count(&self.model.runbook, self.view.focus) == 0 && !incident {
+            self.say(format!("{} has nothing to show", self.view.focus.title()), MsgKind::Info);
+        } else {
+            let view = super::overlay::details::DetailsView::new(self.view.focus, self.selected(self.view.focus));
+            self.view.overlay.open(Overlay::Details(view));
+            if self.view.focus == PaneId::Steps {
+                return super::step_keys::on_details(self, self.selected(PaneId::Steps));
+            }
+        }
+        Vec::new()
+    }
+
+    /// Marking the selected criterion, ticking, running or aborting the selected step.
+    fn act_on_item(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::MarkPass => self.mark(Verdict::Pass),
+            Action::MarkFail => self.mark(Verdict::Fail),
+            Action::MarkNa => self.mark(Verdict::Na),
+            Action::TickStep => {
+                match items::steps(&self.model.runbook).get(self.selected(PaneId::Steps)).map(|s| s.id.clone()) {
+                    Some(id) => self.tick_step(&id),
+                    None => Vec::new(),
+                }
+            }
+            Action::RunStep => super::step_keys::run_selected(self),
+            Action::AbortStep => super::step_keys::abort_selected(self),
+            _ => Vec::new(), // not about an item (`update` sends each action to its group)
+        }
+    }
+
+    /// Opening a dialog or an overlay (those that write only when the console may).
+    fn open_dialog(&mut self, action: Action) -> Vec<Effect> {
+        let writes = matches!(action, Action::Decision | Action::SwitchOperator | Action::AddNote);
+        if writes && !self.writable() {
+            return Vec::new();
+        }
+        let overlay = match action {
+            Action::Decision => Overlay::Decision(Box::new(overlay::decision::DecisionDialog::for_app(self))),
+            Action::SwitchOperator => Overlay::Operator(Box::new(overlay::operator::OperatorDialog::for_app(self))),
+            Action::AddNote => Overlay::Note(Default::default()),
+            Action::Walkthrough => Overlay::Walkthrough(Default::default()),
+            Action::Search => {
+                Overlay::Search(overlay::search::SearchPrompt::new(self.view.focus, self.selected(self.view.focus)))
+            }
+            Action::Help => Overlay::Help { scroll: 0 },
             Action::Messages => {
                 self.model.messages_read();
-                self.view.overlay.open(Overlay::Messages { scroll: None });
+                Overlay::Messages { scroll: None }
             }
-            Action::Palette => self.view.overlay.open(Overlay::Palette(Default::default())),
+            Action::Palette => Overlay::Palette(Default::default()),
+            Action::Templates => Overlay::Templates(Default::default()),
+            Action::Who => Overlay::Who { scroll: 0 },
+            Action::Activity => Overlay::Activity { scroll: None },
+            Action::Rollback => return overlay::rollback::open(self),
+            Action::WhyNotGo => {
+                super::why_not_go::open(self);
+                return Vec::new();
+            }
+            _ => return Vec::new(), // not a dialog (`update` sends each action to its group)
+        };
+        self.view.overlay.open(overlay);
+        Vec::new()
+    }
+
+    /// Declaring, escalating, acknowledging, mitigating and resolving an incident.
+    fn incident_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::DeclareIncident => self.declare_incident(),
+            Action::Escalate => self.escalate_incident(),
+            Action::Acknowledge => self.acknowledge_incident(),
+            Action::ResolveIncident => self.resolve_incident(),
+            Action::Mitigated => self.mitigate_incident(),
+            Action::ChangeSeverity => {
+                self.change_severity();
+                Vec::new()
+            }
+            _ => Vec::new(), // not about the incident (`update` sends each action to its group)
+        }
+    }
+
+    /// The console itself: layout, theme, mouse, suspend, quit, and what the driver opens.
+    fn console_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
             Action::NextLayout => self.next_layout(),
             Action::NextTheme => self.next_theme(),
             Action::Mouse => {
@@ -594,27 +691,10 @@ impl App {
                 }
                 self.view.overlay.open(Overlay::Confirm(overlay::confirm::Confirm::quit(&running, &self.view.keymap)));
             }
-            Action::RunStep => return super::step_keys::run_selected(self),
-            Action::AbortStep => return super::step_keys::abort_selected(self),
-            Action::DeclareIncident => return self.declare_incident(),
-            Action::Escalate => return self.escalate_incident(),
-            Action::Acknowledge => return self.acknowledge_incident(),
-            Action::Templates => self.view.overlay.open(Overlay::Templates(Default::default())),
-            Action::Rollback => return overlay::rollback::open(self),
-            Action::ResolveIncident => return self.resolve_incident(),
-            Action::Mitigated => return self.mitigate_incident(),
-            Action::ChangeSeverity => self.change_severity(),
-            Action::Who => self.view.overlay.open(Overlay::Who { scroll: 0 }),
             Action::Handover => return vec![Effect::OpenHandover],
-            Action::WhyNotGo => super::why_not_go::open(self),
             Action::TimeMachine => return vec![Effect::TimeMachine],
             Action::WhatChanged => return vec![Effect::WhatChanged],
-            Action::AddNote => {
-                if self.writable() {
-                    self.view.overlay.open(Overlay::Note(Default::default()));
-                }
-            }
-            Action::Activity => self.view.overlay.open(Overlay::Activity { scroll: None }),
+            _ => {} // not the console's own (`update` sends each action to its group)
         }
         Vec::new()
     }

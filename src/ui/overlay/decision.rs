@@ -22,6 +22,7 @@ use super::hint::{dialog_key, hint, Part};
 use super::{act, centered, close, done, stay, Handled, Layer, Overlay, Transition};
 use crate::domain::decision;
 use crate::domain::event::{Decision, EventKind};
+use crate::domain::why_not_go::Blocker;
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
 use crate::ui::chrome::{dialog_block, plain, styled};
@@ -87,20 +88,7 @@ impl Default for DecisionDialog {
 
 pub fn on_key(app: &App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
     if let Some(asked) = d.asking.take() {
-        return match act(app, Layer::Confirm, &key) {
-            Some(DialogAction::Yes) => record(app, d, asked),
-            Some(DialogAction::No) => {
-                d.error = Some(format!(
-                    "not recorded: change the decision or the reason, or {} to leave",
-                    dialog_key(app, Layer::Decision, DialogAction::Close, false)
-                ));
-                stay()
-            }
-            _ => {
-                d.asking = Some(asked);
-                stay()
-            }
-        };
+        return on_question_key(app, d, asked, &key);
     }
     // A key that moves in the text (←/→ by default choose) acts on the reason once there is one.
     let action = act(app, Layer::Decision, &key).filter(|_| d.reason.is_empty() || !moves_in_text(&key));
@@ -108,47 +96,67 @@ pub fn on_key(app: &App, d: &mut DecisionDialog, key: KeyEvent) -> Handled {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::NextChoice) => d.choice = Some(d.choice.map_or(0, |c| (c + 1) % 3)),
         Some(DialogAction::PrevChoice) => d.choice = Some(d.choice.map_or(2, |c| (c + 2) % 3)),
-        Some(DialogAction::Submit) => {
-            let reason = d.reason.lines().join("\n").trim().to_string();
-            let Some(choice) = d.choice else {
-                d.error = Some(format!(
-                    "choose GO, NO-GO or ROLLBACK with {} first",
-                    dialog_key(app, Layer::Decision, DialogAction::NextChoice, false)
-                ));
-                return stay();
-            };
-            if reason.is_empty() {
-                d.error = Some("write the reason first: it goes in the journal".into());
-                return stay();
-            }
-            let decision = CHOICES[choice];
-            if let Err(why) = app.model.runbook.access.check(
-                &app.model.runbook.access.decision_by,
-                &app.actor(),
-                "record the decision",
-            ) {
-                d.error = Some(clean(&why));
-                return stay();
-            }
-            let asked = Asked {
-                decision,
-                overrides: overridden(app, decision),
-                supersedes: recorded_since(app, d.seen),
-                seen: app.model.state.decision.as_ref().map(|x| x.at),
-            };
-            if asked.overrides.is_empty() && asked.supersedes.is_none() {
-                return record(app, d, asked);
-            }
-            // The question replaces what was said before it ("choose … first").
-            d.error = None;
-            d.asking = Some(asked);
-            return stay();
-        }
+        Some(DialogAction::Submit) => return on_submit(app, d),
         _ => {
             d.reason.input(key);
             d.error = None;
         }
     }
+    stay()
+}
+
+/// The y/n before recording: y records, n goes back to the dialog.
+fn on_question_key(app: &App, d: &mut DecisionDialog, asked: Asked, key: &KeyEvent) -> Handled {
+    match act(app, Layer::Confirm, key) {
+        Some(DialogAction::Yes) => record(app, d, asked),
+        Some(DialogAction::No) => {
+            d.error = Some(format!(
+                "not recorded: change the decision or the reason, or {} to leave",
+                dialog_key(app, Layer::Decision, DialogAction::Close, false)
+            ));
+            stay()
+        }
+        _ => {
+            d.asking = Some(asked);
+            stay()
+        }
+    }
+}
+
+/// Enter: records the chosen decision with its reason, or asks y/n first
+/// (overriding failing critical criteria, replacing a decision recorded meanwhile).
+fn on_submit(app: &App, d: &mut DecisionDialog) -> Handled {
+    let reason = d.reason.lines().join("\n").trim().to_string();
+    let Some(choice) = d.choice else {
+        d.error = Some(format!(
+            "choose GO, NO-GO or ROLLBACK with {} first",
+            dialog_key(app, Layer::Decision, DialogAction::NextChoice, false)
+        ));
+        return stay();
+    };
+    if reason.is_empty() {
+        d.error = Some("write the reason first: it goes in the journal".into());
+        return stay();
+    }
+    let decision = CHOICES[choice];
+    if let Err(why) =
+        app.model.runbook.access.check(&app.model.runbook.access.decision_by, &app.actor(), "record the decision")
+    {
+        d.error = Some(clean(&why));
+        return stay();
+    }
+    let asked = Asked {
+        decision,
+        overrides: overridden(app, decision),
+        supersedes: recorded_since(app, d.seen),
+        seen: app.model.state.decision.as_ref().map(|x| x.at),
+    };
+    if asked.overrides.is_empty() && asked.supersedes.is_none() {
+        return record(app, d, asked);
+    }
+    // The question replaces what was said before it ("choose … first").
+    d.error = None;
+    d.asking = Some(asked);
     stay()
 }
 
@@ -233,8 +241,38 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
     let asking = d.asking.as_ref().map(|a| question(app, a)).unwrap_or_default();
     let area = centered(main, 110, 14 + shown + asking.len() as u16 * 2);
     frame.render_widget(Clear, area);
-    // While asking y/n, the keys are the question's (`[dialog.confirm]`): typing and Enter do nothing then.
-    let keys = if d.asking.is_some() {
+    let block = dialog_block(app, "Record the decision", &keys_hint(app, d.asking.is_some()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [info, choice, reason, err, ask] = Layout::vertical([
+        Constraint::Length(3 + shown),
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(asking.len() as u16 * 2),
+    ])
+    .areas(inner);
+    if !asking.is_empty() {
+        let lines: Vec<Line> = asking.iter().map(|l| Line::from(styled(app, Role::Warn, l.clone()))).collect();
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), ask);
+    }
+    let mut lines = context_lines(app);
+    push_blocking(&mut lines, app, &blocking);
+    push_contradicted(&mut lines, app, &contradicted);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), info);
+    frame.render_widget(Paragraph::new(choice_line(app, d.choice)), choice);
+    let mut ta = d.reason.clone();
+    ta.set_block(Block::default().borders(Borders::ALL).title(" reason "));
+    frame.render_widget(&ta, reason);
+    if let Some(e) = &d.error {
+        frame.render_widget(Paragraph::new(Line::from(styled(app, Role::Fail, e.clone()))), err);
+    }
+}
+
+/// The dialog's keys. While asking y/n, the keys are the question's
+/// (`[dialog.confirm]`): typing and Enter do nothing then.
+fn keys_hint(app: &App, asking: bool) -> String {
+    if asking {
         hint(
             app,
             &[
@@ -252,22 +290,11 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
                 Part::Keys(Layer::Decision, &[DialogAction::Close], "cancel"),
             ],
         )
-    };
-    let block = dialog_block(app, "Record the decision", &keys);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [info, choice, reason, err, ask] = Layout::vertical([
-        Constraint::Length(3 + shown),
-        Constraint::Length(2),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(asking.len() as u16 * 2),
-    ])
-    .areas(inner);
-    if !asking.is_empty() {
-        let lines: Vec<Line> = asking.iter().map(|l| Line::from(styled(app, Role::Warn, l.clone()))).collect();
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), ask);
     }
+}
+
+/// The recommendation, who may decide, and the decision recorded so far.
+fn context_lines(app: &App) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         styled(app, Role::Muted, "recommendation: "),
         styled(app, Role::Accent, recommend::shown(app))
@@ -287,27 +314,34 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
             plain(format!("{} by {}", cur.decision.as_str(), clean(&cur.by))),
         ]));
     }
+    lines
+}
+
+/// "why not GO": the first six criteria that keep the recommendation from GO.
+fn push_blocking(lines: &mut Vec<Line<'static>>, app: &App, blocking: &[Blocker]) {
     if blocking.is_empty() {
         lines.push(Line::from(styled(app, Role::Muted, "nothing blocks GO")));
-    } else {
-        // `y` would be typed into the reason here: the full list is a pane key, after leaving.
-        let all = match (
-            app.view.keymap.dialog_keys_of(Layer::Decision, DialogAction::Close).first(),
-            super::hint::pane_key(app, app.view.focus, crate::ui::action::Action::WhyNotGo),
-        ) {
-            (Some(close), Some(why)) => format!("; after {}, {why} lists all", super::hint::shown(close)),
-            _ => String::new(),
-        };
-        lines.push(Line::from(styled(app, Role::Muted, format!("why not GO ({} blocking{all}):", blocking.len()))));
-        for b in blocking.iter().take(6) {
-            let v = b.verdict;
-            let (sym, _, role) = app.view.symbols.verdict(v);
-            lines.push(Line::from(vec![
-                styled(app, role, format!("  {sym} ")),
-                plain(crate::ui::why_not_go::line(app, b)),
-            ]));
-        }
+        return;
     }
+    // `y` would be typed into the reason here: the full list is a pane key, after leaving.
+    let all = match (
+        app.view.keymap.dialog_keys_of(Layer::Decision, DialogAction::Close).first(),
+        super::hint::pane_key(app, app.view.focus, crate::ui::action::Action::WhyNotGo),
+    ) {
+        (Some(close), Some(why)) => format!("; after {}, {why} lists all", super::hint::shown(close)),
+        _ => String::new(),
+    };
+    lines.push(Line::from(styled(app, Role::Muted, format!("why not GO ({} blocking{all}):", blocking.len()))));
+    for b in blocking.iter().take(6) {
+        let v = b.verdict;
+        let (sym, _, role) = app.view.symbols.verdict(v);
+        lines
+            .push(Line::from(vec![styled(app, role, format!("  {sym} ")), plain(crate::ui::why_not_go::line(app, b))]));
+    }
+}
+
+/// Criteria passed by hand that their source now disagrees with (the first three).
+fn push_contradicted(lines: &mut Vec<Line<'static>>, app: &App, contradicted: &[(String, String)]) {
     for (id, why) in contradicted.iter().take(3) {
         lines.push(Line::from(vec![
             styled(
@@ -318,10 +352,13 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
             plain(format!("{} — {}", clean(id), clean(why))),
         ]));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), info);
+}
+
+/// "decision:  GO  [NO-GO]  ROLLBACK", the chosen one marked.
+fn choice_line(app: &App, chosen: Option<usize>) -> Line<'static> {
     let mut spans = vec![styled(app, Role::Muted, "decision: ")];
     for (i, c) in CHOICES.iter().enumerate() {
-        let chosen = d.choice == Some(i);
+        let chosen = chosen == Some(i);
         let label = if chosen { format!("[{}] ", c.as_str()) } else { format!(" {}  ", c.as_str()) };
         let role = match c {
             Decision::Go => Role::Ok,
@@ -335,11 +372,5 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &DecisionDialog) {
         spans.push(s);
         spans.push(plain(" "));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), choice);
-    let mut ta = d.reason.clone();
-    ta.set_block(Block::default().borders(Borders::ALL).title(" reason "));
-    frame.render_widget(&ta, reason);
-    if let Some(e) = &d.error {
-        frame.render_widget(Paragraph::new(Line::from(styled(app, Role::Fail, e.clone()))), err);
-    }
+    Line::from(spans)
 }

@@ -17,7 +17,8 @@ use super::{act, centered, close, done, stay, Handled, Layer, Overlay, Transitio
 use crate::domain::approvals;
 use crate::domain::event::RunKind;
 use crate::domain::rollback_flow::{self, Next};
-use crate::domain::runbook::Confirm;
+use crate::domain::runbook::{Confirm, Rollback};
+use crate::domain::state::RunRecord;
 use crate::domain::vars;
 use crate::ui::action::DialogAction;
 use crate::ui::app::{App, MsgKind};
@@ -64,7 +65,7 @@ fn runs_of(app: &App, id: &str) -> usize {
 }
 
 /// "approve: DevOps (devops: ana, bob) · fire: anyone · 2 different Unix users".
-fn who_may(app: &App, rb: &crate::domain::runbook::Rollback) -> String {
+fn who_may(app: &App, rb: &Rollback) -> String {
     let access = &app.model.runbook.access;
     let list = |l: &[String]| if l.is_empty() { "anyone".to_string() } else { access.describe(l) };
     let mut s = format!("approve: {} · fire: {}", list(&rb.approve), list(&rb.fire));
@@ -224,31 +225,7 @@ fn on_typed(app: &App, d: &mut RollbackDialog, id: &str, fire_too: bool, typed: 
             // Both or neither: the session writes the approval only when the start can follow.
             done(vec![say(said, MsgKind::Warn), Effect::ApproveAndFire { id: id.to_string(), runs_seen: d.runs_seen }])
         }
-        Next::Approve { fires: false } => {
-            let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, id);
-            let who = clean(&app.model.operator);
-            let mut effects = vec![app.append(approvals::approval_event(id))];
-            let confirm = app.model.runbook.rollback(id).map(|r| r.confirm).unwrap_or_default();
-            if have + 1 >= need && confirm == Confirm::Yes {
-                // The approval lands before the y/n is answered (effects run first).
-                effects.push(say(
-                    format!("rollback {} approved ({}/{need}) by {who}: confirm to fire", clean(id), have + 1),
-                    MsgKind::Info,
-                ));
-                // Stays open on the y/n.
-                d.stage = Stage::YesNo;
-                return (Transition::Stay, effects);
-            }
-            effects.push(say(
-                format!(
-                    "rollback {} approved ({}/{need}) by {who}: another operator must approve (o switches, or `warroom approve`)",
-                    clean(id),
-                    have + 1
-                ),
-                MsgKind::Info,
-            ));
-            done(effects)
-        }
+        Next::Approve { fires: false } => approve(app, d, id),
         Next::Fire(_) if fire_too => done(fire(app, id)),
         Next::Fire(_) => on_enter(app, d, id),
         Next::Running => on_enter(app, d, id),
@@ -256,97 +233,141 @@ fn on_typed(app: &App, d: &mut RollbackDialog, id: &str, fire_too: bool, typed: 
     }
 }
 
+/// Journals the operator's approval of `id`: the y/n follows when it is the
+/// last one needed and the rollback asks y/n; else another operator must approve.
+fn approve(app: &App, d: &mut RollbackDialog, id: &str) -> Handled {
+    let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, id);
+    let who = clean(&app.model.operator);
+    let mut effects = vec![app.append(approvals::approval_event(id))];
+    let confirm = app.model.runbook.rollback(id).map(|r| r.confirm).unwrap_or_default();
+    if have + 1 >= need && confirm == Confirm::Yes {
+        // The approval lands before the y/n is answered (effects run first).
+        effects.push(say(
+            format!("rollback {} approved ({}/{need}) by {who}: confirm to fire", clean(id), have + 1),
+            MsgKind::Info,
+        ));
+        // Stays open on the y/n.
+        d.stage = Stage::YesNo;
+        return (Transition::Stay, effects);
+    }
+    effects.push(say(
+        format!(
+            "rollback {} approved ({}/{need}) by {who}: another operator must approve (o switches, or `warroom approve`)",
+            clean(id),
+            have + 1
+        ),
+        MsgKind::Info,
+    ));
+    done(effects)
+}
+
 pub fn on_key(app: &App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
-    let n = app.model.runbook.rollbacks.len();
     let id = app.model.runbook.rollbacks.get(d.selected).map(|r| r.id.clone());
     match std::mem::take(&mut d.stage) {
-        Stage::Typing { fire, mut typed } => {
-            match act(app, Layer::Prompt, &key) {
-                Some(DialogAction::Close) => return stay(), // back to the list
-                Some(DialogAction::Submit) => {
-                    let Some(id) = id else { return close() };
-                    return on_typed(app, d, &id, fire, typed);
-                }
-                _ => match key.code {
-                    KeyCode::Char(c) => typed.push(c),
-                    KeyCode::Backspace => {
-                        typed.pop();
-                    }
-                    _ => {}
-                },
-            }
-            d.stage = Stage::Typing { fire, typed };
-            return stay();
-        }
-        Stage::YesNo => {
-            let Some(id) = id else { return close() };
-            return match act(app, Layer::Confirm, &key) {
-                Some(DialogAction::Yes) => {
-                    match approvals::may_fire(
-                        &app.model.runbook,
-                        &app.model.state,
-                        &id,
-                        app.actor(),
-                        app.model.read_only.is_some(),
-                    ) {
-                        Ok(()) => done(fire(app, &id)),
-                        Err(r) => stay_saying(clean(&r.to_string()), MsgKind::Warn),
-                    }
-                }
-                Some(DialogAction::No) => stay_saying(format!("rollback {} not fired", clean(&id)), MsgKind::Info),
-                _ => {
-                    d.stage = Stage::YesNo;
-                    stay()
-                }
-            };
-        }
-        Stage::Output { scroll } => {
-            match act(app, Layer::Rollback, &key) {
-                Some(DialogAction::Close) => return stay(), // back to the list
-                Some(DialogAction::Abort) => {
-                    if let Some(id) = id.filter(|i| app.model.state.rollbacks.get(i).is_some_and(|r| r.running())) {
-                        return (Transition::Replace(abort_question(app, &id)), Vec::new());
-                    }
-                }
-                // `scroll` counts lines up from the end (0 follows the newest).
-                Some(DialogAction::Down) => d.stage = Stage::Output { scroll: scroll.saturating_sub(1) },
-                Some(DialogAction::Up) => d.stage = Stage::Output { scroll: scroll.saturating_add(1) },
-                Some(DialogAction::PageDown) => d.stage = Stage::Output { scroll: scroll.saturating_sub(10) },
-                Some(DialogAction::PageUp) => d.stage = Stage::Output { scroll: scroll.saturating_add(10) },
-                _ => {}
-            }
-            if d.stage == Stage::List {
-                d.stage = Stage::Output { scroll };
-            }
-            return stay();
-        }
-        Stage::Again => {
-            let Some(id) = id else { return close() };
-            return match act(app, Layer::Confirm, &key) {
-                Some(DialogAction::Yes) => on_enter(app, d, &id),
-                Some(DialogAction::No) => stay_saying(format!("rollback {} not run again", clean(&id)), MsgKind::Info),
-                _ => {
-                    d.stage = Stage::Again;
-                    stay()
-                }
-            };
-        }
-        Stage::List => {}
+        Stage::Typing { fire, typed } => on_typing_key(app, d, id, fire, typed, &key),
+        Stage::YesNo => on_fire_question_key(app, d, id, &key),
+        Stage::Output { scroll } => on_output_key(app, d, id, scroll, &key),
+        Stage::Again => on_again_key(app, d, id, &key),
+        Stage::List => on_list_key(app, d, id, &key),
     }
-    match act(app, Layer::Rollback, &key) {
+}
+
+/// Typing the id: Enter checks it, Esc goes back to the list.
+fn on_typing_key(
+    app: &App,
+    d: &mut RollbackDialog,
+    id: Option<String>,
+    fire: bool,
+    mut typed: String,
+    key: &KeyEvent,
+) -> Handled {
+    match act(app, Layer::Prompt, key) {
+        Some(DialogAction::Close) => return stay(), // back to the list
+        Some(DialogAction::Submit) => {
+            let Some(id) = id else { return close() };
+            return on_typed(app, d, &id, fire, typed);
+        }
+        _ => match key.code {
+            KeyCode::Char(c) => typed.push(c),
+            KeyCode::Backspace => {
+                typed.pop();
+            }
+            _ => {}
+        },
+    }
+    d.stage = Stage::Typing { fire, typed };
+    stay()
+}
+
+/// The y/n of a `confirm = "yes"` rollback: yes fires it if it still may fire.
+fn on_fire_question_key(app: &App, d: &mut RollbackDialog, id: Option<String>, key: &KeyEvent) -> Handled {
+    let Some(id) = id else { return close() };
+    match act(app, Layer::Confirm, key) {
+        Some(DialogAction::Yes) => {
+            match approvals::may_fire(
+                &app.model.runbook,
+                &app.model.state,
+                &id,
+                app.actor(),
+                app.model.read_only.is_some(),
+            ) {
+                Ok(()) => done(fire(app, &id)),
+                Err(r) => stay_saying(clean(&r.to_string()), MsgKind::Warn),
+            }
+        }
+        Some(DialogAction::No) => stay_saying(format!("rollback {} not fired", clean(&id)), MsgKind::Info),
+        _ => {
+            d.stage = Stage::YesNo;
+            stay()
+        }
+    }
+}
+
+/// The output view: scroll, abort a running rollback, or go back to the list.
+fn on_output_key(app: &App, d: &mut RollbackDialog, id: Option<String>, scroll: u16, key: &KeyEvent) -> Handled {
+    match act(app, Layer::Rollback, key) {
+        Some(DialogAction::Close) => return stay(), // back to the list
+        Some(DialogAction::Abort) => {
+            if let Some(id) = id.filter(|i| is_running(app, i)) {
+                return (Transition::Replace(abort_question(app, &id)), Vec::new());
+            }
+        }
+        // `scroll` counts lines up from the end (0 follows the newest).
+        Some(DialogAction::Down) => d.stage = Stage::Output { scroll: scroll.saturating_sub(1) },
+        Some(DialogAction::Up) => d.stage = Stage::Output { scroll: scroll.saturating_add(1) },
+        Some(DialogAction::PageDown) => d.stage = Stage::Output { scroll: scroll.saturating_sub(10) },
+        Some(DialogAction::PageUp) => d.stage = Stage::Output { scroll: scroll.saturating_add(10) },
+        _ => {}
+    }
+    if d.stage == Stage::List {
+        d.stage = Stage::Output { scroll };
+    }
+    stay()
+}
+
+/// "already ran … run again?": yes goes on as Enter on the list would.
+fn on_again_key(app: &App, d: &mut RollbackDialog, id: Option<String>, key: &KeyEvent) -> Handled {
+    let Some(id) = id else { return close() };
+    match act(app, Layer::Confirm, key) {
+        Some(DialogAction::Yes) => on_enter(app, d, &id),
+        Some(DialogAction::No) => stay_saying(format!("rollback {} not run again", clean(&id)), MsgKind::Info),
+        _ => {
+            d.stage = Stage::Again;
+            stay()
+        }
+    }
+}
+
+/// The list: choose a rollback, go on with it, see its output, or abort it.
+fn on_list_key(app: &App, d: &mut RollbackDialog, id: Option<String>, key: &KeyEvent) -> Handled {
+    let n = app.model.runbook.rollbacks.len();
+    match act(app, Layer::Rollback, key) {
         Some(DialogAction::Close) => return close(),
         Some(DialogAction::Down) if n > 0 => d.selected = (d.selected + 1).min(n - 1),
         Some(DialogAction::Up) => d.selected = d.selected.saturating_sub(1),
         Some(DialogAction::Submit) => {
             if let Some(id) = id {
-                // Firing what already ran asks first, naming that run.
-                let ran =
-                    app.model.state.rollbacks.get(&id).and_then(|r| r.runs.last()).filter(|r| r.finished.is_some());
-                if ran.is_some() && app.model.read_only.is_none() {
-                    d.stage = Stage::Again;
-                    return stay();
-                }
-                return on_enter(app, d, &id);
+                return on_list_enter(app, d, &id);
             }
         }
         Some(DialogAction::Output) => {
@@ -357,7 +378,7 @@ pub fn on_key(app: &App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
             }
         }
         Some(DialogAction::Abort) => {
-            if let Some(id) = id.filter(|i| app.model.state.rollbacks.get(i).is_some_and(|r| r.running())) {
+            if let Some(id) = id.filter(|i| is_running(app, i)) {
                 return (Transition::Replace(abort_question(app, &id)), Vec::new());
             }
             return stay_saying("x aborts a running rollback: this one is not running".into(), MsgKind::Info);
@@ -365,6 +386,20 @@ pub fn on_key(app: &App, d: &mut RollbackDialog, key: KeyEvent) -> Handled {
         _ => {}
     }
     stay()
+}
+
+/// Enter on the list: firing what already ran asks first, naming that run.
+fn on_list_enter(app: &App, d: &mut RollbackDialog, id: &str) -> Handled {
+    let ran = app.model.state.rollbacks.get(id).and_then(|r| r.runs.last()).filter(|r| r.finished.is_some());
+    if ran.is_some() && app.model.read_only.is_none() {
+        d.stage = Stage::Again;
+        return stay();
+    }
+    on_enter(app, d, id)
+}
+
+fn is_running(app: &App, id: &str) -> bool {
+    app.model.state.rollbacks.get(id).is_some_and(|r| r.running())
 }
 
 /// The output view's lines: a header, then the run's kept output borrowed
@@ -411,28 +446,52 @@ fn output_lines<'a>(app: &'a App, id: &str) -> (Vec<String>, Option<&'a std::col
 pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
     let selected = app.model.runbook.rollbacks.get(d.selected);
     if let (Stage::Output { scroll }, Some(rb)) = (&d.stage, selected) {
-        let area = centered(main, 110, main.height.saturating_sub(2));
-        frame.render_widget(Clear, area);
-        let running = app.model.state.rollbacks.get(&rb.id).is_some_and(|r| r.running());
-        let scroll_keys = Part::Keys(Layer::Rollback, &[DialogAction::Down, DialogAction::Up], "scroll");
-        let back = Part::Keys(Layer::Rollback, &[DialogAction::Close], "back");
-        let hint = if running {
-            let abort = Part::Keys(Layer::Rollback, &[DialogAction::Abort], "abort");
-            hint(app, &[scroll_keys, abort, back])
-        } else {
-            hint(app, &[scroll_keys, back])
-        };
-        let block = dialog_block(app, &format!("Rollback {} — output", clean(&rb.id)), &hint);
-        let (head, body) = output_lines(app, &rb.id);
-        let all = head.iter().chain(body.into_iter().flatten());
-        let total = head.len() + body.map_or(0, |b| b.len());
-        // Follow the end unless scrolled: the newest lines are what matter while it runs.
-        let inner_h = area.height.saturating_sub(2) as usize;
-        let start = total.saturating_sub(inner_h).saturating_sub(*scroll as usize);
-        let text: Vec<Line> = all.skip(start).take(inner_h).map(|l| Line::from(l.as_str())).collect();
-        frame.render_widget(Paragraph::new(text).block(block), area);
+        draw_output(frame, app, main, rb, *scroll);
         return;
     }
+    let block = dialog_block(app, "Rollback", &menu_hint(app, &d.stage));
+    let mut lines = rollback_rows(app, d.selected);
+    if let Some(rb) = selected {
+        push_selected(&mut lines, app, rb, &d.stage);
+    }
+    // As tall as the wrapped text (a long command wraps), within the screen.
+    let width = 90.min(main.width);
+    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = para.line_count(width.saturating_sub(2)) as u16;
+    let area = centered(main, width, rows.saturating_add(2));
+    frame.render_widget(Clear, area);
+    frame.render_widget(para.block(block), area);
+}
+
+/// The output view of rollback `rb`'s last run, `scroll` lines up from the end.
+fn draw_output(frame: &mut Frame, app: &App, main: Rect, rb: &Rollback, scroll: u16) {
+    let area = centered(main, 110, main.height.saturating_sub(2));
+    frame.render_widget(Clear, area);
+    let block = dialog_block(app, &format!("Rollback {} — output", clean(&rb.id)), &output_hint(app, &rb.id));
+    let (head, body) = output_lines(app, &rb.id);
+    let all = head.iter().chain(body.into_iter().flatten());
+    let total = head.len() + body.map_or(0, |b| b.len());
+    // Follow the end unless scrolled: the newest lines are what matter while it runs.
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let start = total.saturating_sub(inner_h).saturating_sub(scroll as usize);
+    let text: Vec<Line> = all.skip(start).take(inner_h).map(|l| Line::from(l.as_str())).collect();
+    frame.render_widget(Paragraph::new(text).block(block), area);
+}
+
+/// The output view's keys: abort only while it runs.
+fn output_hint(app: &App, id: &str) -> String {
+    let scroll_keys = Part::Keys(Layer::Rollback, &[DialogAction::Down, DialogAction::Up], "scroll");
+    let back = Part::Keys(Layer::Rollback, &[DialogAction::Close], "back");
+    if is_running(app, id) {
+        let abort = Part::Keys(Layer::Rollback, &[DialogAction::Abort], "abort");
+        hint(app, &[scroll_keys, abort, back])
+    } else {
+        hint(app, &[scroll_keys, back])
+    }
+}
+
+/// The keys of the list and of each question asked from it.
+fn menu_hint(app: &App, stage: &Stage) -> String {
     let typed = |what| {
         [
             Part::Text("type the id"),
@@ -446,7 +505,7 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
             Part::Keys(Layer::Confirm, &[DialogAction::No], "back"),
         ]
     };
-    let hint = match &d.stage {
+    match stage {
         Stage::Typing { fire: true, .. } => hint(app, &typed("fire")),
         Stage::Typing { fire: false, .. } => hint(app, &typed("approve")),
         Stage::YesNo => hint(app, &asked("fire")),
@@ -461,109 +520,103 @@ pub fn draw(frame: &mut Frame, app: &App, main: Rect, d: &RollbackDialog) {
                 Part::Keys(Layer::Rollback, &[DialogAction::Close], "close"),
             ],
         ),
-    };
-    let block = dialog_block(app, "Rollback", &hint);
+    }
+}
+
+/// One row per rollback (and its last run, if any), the `selected` one marked.
+fn rollback_rows(app: &App, selected: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if app.model.runbook.rollbacks.is_empty() {
         lines.push(Line::from(styled(app, Role::Muted, "No [[rollback]] in this runbook.")));
     }
     let proposed = rollback_flow::proposed(&app.model.runbook, &app.model.state);
     for (i, rb) in app.model.runbook.rollbacks.iter().enumerate() {
-        let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, &rb.id);
-        let by = approvals::approvers_in(Some(&app.model.runbook), &app.model.state, &rb.id);
-        let by = if by.is_empty() { String::new() } else { format!(" by {}", clean(&by.join(", "))) };
-        let last = app.model.state.rollbacks.get(&rb.id).and_then(|r| r.runs.last());
-        // A rollback that ran reads as what it did, until someone approves it again.
-        let (status, role) = match last {
-            Some(run) if run.finished.is_none() => (" RUNNING".to_string(), Role::Running),
-            Some(run) if have == 0 => {
-                let (_, _, role) = app.view.symbols.step(crate::ui::run_line::status(run));
-                (format!(" ran: {}", crate::ui::run_line::outcome(run)), role)
-            }
-            _ => (format!(" approvals {have}/{need}{by}"), if have >= need { Role::Ok } else { Role::Warn }),
-        };
-        let marker = if i == d.selected { app.view.symbols.focus_marker() } else { " " };
-        let mut spans =
-            vec![plain(format!("{marker} {:<12} {}", clean(&rb.id), clean(&rb.title))), styled(app, role, status)];
-        if proposed.as_deref() == Some(rb.id.as_str()) {
-            spans.push(styled(app, Role::Alarm, " ← PROPOSED by an alarm"));
-        }
-        let mut line = Line::from(spans);
-        if i == d.selected {
-            line = line.style(app.view.theme.style(Role::Selection));
-        }
-        lines.push(line);
-        if let Some(run) = last {
-            let text = crate::ui::run_line::describe(app, RunKind::Rollback, &rb.id, run);
-            lines.push(Line::from(styled(app, Role::Muted, format!("    last {text}"))));
-        }
+        push_row(&mut lines, app, rb, i == selected, proposed.as_deref() == Some(rb.id.as_str()));
     }
-    if let Some(rb) = selected {
-        let who = clean(&app.model.operator);
-        lines.push(Line::from(""));
-        lines.push(Line::from(vec![styled(app, Role::Muted, "who may: "), plain(who_may(app, rb))]));
-        // What people noted about it ("revert tried once, DB locked"), as in an item's details.
-        for n in crate::ui::activity::notes_about(app, &rb.id) {
-            lines.push(Line::from(vec![styled(app, Role::Muted, "note: "), plain(n)]));
-        }
-        match &d.stage {
-            Stage::Typing { fire, typed } => {
-                lines.push(Line::from(""));
-                let ask =
-                    match (fire, rollback_flow::next(&app.model.runbook, &app.model.state, &rb.id, app.actor(), false))
-                    {
-                        (true, Next::Approve { .. }) => {
-                            format!("Type {} to approve AND FIRE this rollback as {who}:", clean(&rb.id))
-                        }
-                        (true, _) => format!("Type {} to FIRE this rollback as {who}:", clean(&rb.id)),
-                        (false, _) => format!("Type {} to approve this rollback as {who}:", clean(&rb.id)),
-                    };
-                lines.push(Line::from(styled(app, Role::Alarm, ask)));
-                // An approver sees what they approve, as much as the one who fires.
-                push_command(&mut lines, &command_text(app, &rb.id));
-                lines.push(Line::from(format!("> {}▏", clean(typed))));
-            }
-            Stage::Again => {
-                lines.push(Line::from(""));
-                let run = app.model.state.rollbacks.get(&rb.id).and_then(|r| r.runs.last());
-                let ask = run.and_then(crate::ui::run_line::again_question).unwrap_or_default();
-                lines.push(Line::from(styled(
-                    app,
-                    Role::Alarm,
-                    format!(
-                        "Rollback {} {ask} {}",
-                        clean(&rb.id),
-                        super::confirm::answers(&app.view.keymap, "go on", "back")
-                    ),
-                )));
-                push_command(&mut lines, &command_text(app, &rb.id));
-            }
-            Stage::YesNo => {
-                lines.push(Line::from(""));
-                lines.push(Line::from(styled(
-                    app,
-                    Role::Alarm,
-                    format!(
-                        "Fire rollback {} — {} now, as {who}? {}",
-                        clean(&rb.id),
-                        clean(&rb.title),
-                        super::confirm::answers(&app.view.keymap, "fire", "back")
-                    ),
-                )));
-                push_command(&mut lines, &command_text(app, &rb.id));
-            }
-            _ => {
-                // The menu shows what the selected rollback would run, vars filled in.
-                lines.push(Line::from(""));
-                push_command(&mut lines, &command_text(app, &rb.id));
-            }
-        }
+    lines
+}
+
+fn push_row(lines: &mut Vec<Line<'static>>, app: &App, rb: &Rollback, selected: bool, proposed: bool) {
+    let last = app.model.state.rollbacks.get(&rb.id).and_then(|r| r.runs.last());
+    let (status, role) = row_status(app, &rb.id, last);
+    let marker = if selected { app.view.symbols.focus_marker() } else { " " };
+    let mut spans =
+        vec![plain(format!("{marker} {:<12} {}", clean(&rb.id), clean(&rb.title))), styled(app, role, status)];
+    if proposed {
+        spans.push(styled(app, Role::Alarm, " ← PROPOSED by an alarm"));
     }
-    // As tall as the wrapped text (a long command wraps), within the screen.
-    let width = 90.min(main.width);
-    let para = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let rows = para.line_count(width.saturating_sub(2)) as u16;
-    let area = centered(main, width, rows.saturating_add(2));
-    frame.render_widget(Clear, area);
-    frame.render_widget(para.block(block), area);
+    let mut line = Line::from(spans);
+    if selected {
+        line = line.style(app.view.theme.style(Role::Selection));
+    }
+    lines.push(line);
+    if let Some(run) = last {
+        let text = crate::ui::run_line::describe(app, RunKind::Rollback, &rb.id, run);
+        lines.push(Line::from(styled(app, Role::Muted, format!("    last {text}"))));
+    }
+}
+
+/// " RUNNING", " ran: ok" or " approvals 1/2 by ana", and its colour.
+fn row_status(app: &App, id: &str, last: Option<&RunRecord>) -> (String, Role) {
+    let (have, need) = approvals::approvals_needed(&app.model.runbook, &app.model.state, id);
+    let by = approvals::approvers_in(Some(&app.model.runbook), &app.model.state, id);
+    let by = if by.is_empty() { String::new() } else { format!(" by {}", clean(&by.join(", "))) };
+    // A rollback that ran reads as what it did, until someone approves it again.
+    match last {
+        Some(run) if run.finished.is_none() => (" RUNNING".to_string(), Role::Running),
+        Some(run) if have == 0 => {
+            let (_, _, role) = app.view.symbols.step(crate::ui::run_line::status(run));
+            (format!(" ran: {}", crate::ui::run_line::outcome(run)), role)
+        }
+        _ => (format!(" approvals {have}/{need}{by}"), if have >= need { Role::Ok } else { Role::Warn }),
+    }
+}
+
+/// Under the list: who may act on the selected rollback, notes about it, what
+/// the stage asks, and the command it would run (vars filled in): an approver
+/// sees what they approve, as much as the one who fires.
+fn push_selected(lines: &mut Vec<Line<'static>>, app: &App, rb: &Rollback, stage: &Stage) {
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![styled(app, Role::Muted, "who may: "), plain(who_may(app, rb))]));
+    // What people noted about it ("revert tried once, DB locked"), as in an item's details.
+    for n in crate::ui::activity::notes_about(app, &rb.id) {
+        lines.push(Line::from(vec![styled(app, Role::Muted, "note: "), plain(n)]));
+    }
+    lines.push(Line::from(""));
+    if let Some(ask) = question(app, rb, stage) {
+        lines.push(Line::from(styled(app, Role::Alarm, ask)));
+    }
+    push_command(lines, &command_text(app, &rb.id));
+    if let Stage::Typing { typed, .. } = stage {
+        lines.push(Line::from(format!("> {}▏", clean(typed))));
+    }
+}
+
+/// What the stage asks about rollback `rb` (the list asks nothing).
+fn question(app: &App, rb: &Rollback, stage: &Stage) -> Option<String> {
+    let who = clean(&app.model.operator);
+    let ask = match stage {
+        Stage::Typing { fire, .. } => {
+            match (fire, rollback_flow::next(&app.model.runbook, &app.model.state, &rb.id, app.actor(), false)) {
+                (true, Next::Approve { .. }) => {
+                    format!("Type {} to approve AND FIRE this rollback as {who}:", clean(&rb.id))
+                }
+                (true, _) => format!("Type {} to FIRE this rollback as {who}:", clean(&rb.id)),
+                (false, _) => format!("Type {} to approve this rollback as {who}:", clean(&rb.id)),
+            }
+        }
+        Stage::Again => {
+            let run = app.model.state.rollbacks.get(&rb.id).and_then(|r| r.runs.last());
+            let ask = run.and_then(crate::ui::run_line::again_question).unwrap_or_default();
+            format!("Rollback {} {ask} {}", clean(&rb.id), super::confirm::answers(&app.view.keymap, "go on", "back"))
+        }
+        Stage::YesNo => format!(
+            "Fire rollback {} — {} now, as {who}? {}",
+            clean(&rb.id),
+            clean(&rb.title),
+            super::confirm::answers(&app.view.keymap, "fire", "back")
+        ),
+        _ => return None,
+    };
+    Some(ask)
 }

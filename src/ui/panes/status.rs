@@ -44,8 +44,99 @@ pub fn short_clock(app: &App) -> String {
 
 pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     let w = area.width as usize;
-    let rec = format!("rec: {}", recommend::shown(app));
-    let (decision, dec_role) = match &app.model.state.decision {
+    // What must show (recommendation, decision, clock) is laid out first;
+    // the title and the operators share what is left.
+    let team = super::status_team::segments(app, w);
+    let team_w: usize = team.iter().map(|s| width(&s.content)).sum();
+    let fixed = Fixed::fitted(app, w, team_w);
+    let mut rest = w.saturating_sub(fixed.width(team_w));
+    let mut spans = badges(app, &mut rest);
+    let shift = shift(app, rest);
+    rest = rest.saturating_sub(shift.as_deref().map_or(0, width));
+    let title = clean(&app.model.runbook.title);
+    let ops = operators(app, rest, &title);
+    let title_room = rest.saturating_sub(width(&ops) + 4);
+    if title_room > 0 {
+        spans.push(styled(app, Role::Title, format!(" {}", fit(&title, title_room))));
+    }
+    spans.push(styled(app, Role::Status, format!(" │ {ops} │ ")));
+    if let Some(sh) = shift {
+        spans.push(styled(app, Role::Status, sh));
+    }
+    spans.push(styled(app, Role::Accent, fixed.rec));
+    spans.push(styled(app, Role::Status, fixed.dec_label));
+    spans.push(
+        styled(app, fixed.dec_role, fixed.decision)
+            .patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)),
+    );
+    spans.extend(team);
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let gap = w.saturating_sub(used + width(&fixed.clock) + 1);
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.push(styled(app, Role::Accent, format!("{} ", fixed.clock)));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// What always shows on the status line: the recommendation, the recorded
+/// decision and the clock.
+struct Fixed {
+    rec: String,
+    dec_label: &'static str,
+    decision: String,
+    dec_role: Role,
+    clock: String,
+}
+
+impl Fixed {
+    /// The fixed part for `w` columns, next to the team's segments (`team_w` columns).
+    fn fitted(app: &App, w: usize, team_w: usize) -> Fixed {
+        let (decision, dec_role) = decision(app);
+        let narrow = w < 120;
+        let clock = if narrow { short_clock(app) } else { clock(app) };
+        // "No decision yet" is the least telling part: on a narrow screen it goes
+        // first, leaving its room to the runbook and the operator.
+        let (dec_label, decision) = match (narrow, app.model.state.decision.is_some()) {
+            (true, false) => ("", String::new()),
+            (true, true) => (" │ dec: ", decision),
+            (false, _) => (" │ decision: ", decision),
+        };
+        let mut fixed = Fixed { rec: format!("rec: {}", recommend::shown(app)), dec_label, decision, dec_role, clock };
+        fixed.shrink(app, w, team_w);
+        fixed
+    }
+
+    /// The operator's name keeps its room too (with the separators and a few
+    /// letters of the title): when all the rest does not fit, the clock drops
+    /// its local time, then the recommendation's reason is cut.
+    /// The badges (DEMO, READ-ONLY) always show, so their room is kept too:
+    /// counted here, a read-only console keeps its name and "+N" as others do.
+    fn shrink(&mut self, app: &App, w: usize, team_w: usize) {
+        let badges_min = app.view.badge.map_or(0, |b| width(b) + 2) + app.model.read_only.as_ref().map_or(0, |_| 11);
+        let people_min = width(&clean(&app.model.operator)).min(12) + 4 + 9 + badges_min;
+        if self.width(team_w) + people_min > w {
+            self.clock = app.model.now.format("%H:%MZ").to_string();
+        }
+        if self.width(team_w) + people_min > w {
+            let over = self.width(team_w) + people_min - w;
+            self.rec = fit(&self.rec, width(&self.rec).saturating_sub(over).max(9));
+        }
+    }
+
+    /// Its columns, with the separators and the team's segments.
+    fn width(&self, team_w: usize) -> usize {
+        width(&self.rec)
+            + width(&self.decision)
+            + width(" │ ")
+            + width(self.dec_label)
+            + width(&self.clock)
+            + 2
+            + team_w
+    }
+}
+
+/// "GO by ana" (or "none") and its colour.
+fn decision(app: &App) -> (String, Role) {
+    match &app.model.state.decision {
         Some(d) => (
             format!("{} by {}", d.decision.as_str(), clean(&d.by)),
             match d.decision {
@@ -55,58 +146,33 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             },
         ),
         None => ("none".to_string(), Role::Muted),
-    };
-    let narrow = w < 120;
-    let clock = if narrow { short_clock(app) } else { clock(app) };
-    // "No decision yet" is the least telling part: on a narrow screen it goes
-    // first, leaving its room to the runbook and the operator.
-    let (dec_label, decision) = match (narrow, app.model.state.decision.is_some()) {
-        (true, false) => ("", String::new()),
-        (true, true) => (" │ dec: ", decision),
-        (false, _) => (" │ decision: ", decision),
-    };
-    // What must show (recommendation, decision, clock) is laid out first;
-    // the title and the operators share what is left.
-    let team = super::status_team::segments(app, w);
-    let team_w: usize = team.iter().map(|s| width(&s.content)).sum();
-    let fixed_of = |rec: &str, clock: &str| {
-        width(rec) + width(&decision) + width(" │ ") + width(dec_label) + width(clock) + 2 + team_w
-    };
-    // The operator's name keeps its room too (with the separators and a few
-    // letters of the title): when all the rest does not fit, the clock drops
-    // its local time, then the recommendation's reason is cut.
-    // The badges (DEMO, READ-ONLY) always show, so their room is kept too:
-    // counted here, a read-only console keeps its name and "+N" as others do.
-    let badges_min = app.view.badge.map_or(0, |b| width(b) + 2) + app.model.read_only.as_ref().map_or(0, |_| 11);
-    let people_min = width(&clean(&app.model.operator)).min(12) + 4 + 9 + badges_min;
-    let mut clock = clock;
-    if fixed_of(&rec, &clock) + people_min > w {
-        clock = app.model.now.format("%H:%MZ").to_string();
     }
-    let mut rec = rec;
-    if fixed_of(&rec, &clock) + people_min > w {
-        let over = fixed_of(&rec, &clock) + people_min - w;
-        rec = fit(&rec, width(&rec).saturating_sub(over).max(9));
-    }
-    let fixed = fixed_of(&rec, &clock);
-    let mut rest = w.saturating_sub(fixed);
-    let mut spans: Vec<Span> = Vec::new();
+}
+
+/// The view's badge and READ-ONLY, each taking its columns from `rest`.
+fn badges(app: &App, rest: &mut usize) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
     if let Some(badge) = app.view.badge {
         // Before the title, which is the first thing cut on a narrow terminal.
         let badge = format!(" {badge} ");
-        rest = rest.saturating_sub(width(&badge));
+        *rest = rest.saturating_sub(width(&badge));
         spans.push(
             styled(app, Role::Accent, badge).patch_style(ratatui::style::Style::new().add_modifier(Modifier::REVERSED)),
         );
     }
     if let Some(reason) = &app.model.read_only {
         // The word always shows; the reason as far as it fits (details in the message line).
-        let room = (rest / 2).saturating_sub(12);
+        let room = (*rest / 2).saturating_sub(12);
         let badge = if room > 3 { format!(" READ-ONLY: {} ", fit(&clean(reason), room)) } else { " READ-ONLY ".into() };
-        rest = rest.saturating_sub(width(&badge));
+        *rest = rest.saturating_sub(width(&badge));
         spans.push(styled(app, Role::Alarm, badge));
     }
-    // The shift on duty: "shift Deploy until 08:00" when there is room, "Deploy→08:00" when not.
+    spans
+}
+
+/// The shift on duty: "shift Deploy until 08:00" when there is room in
+/// `rest`, "Deploy→08:00" when not, nothing when neither fits.
+fn shift(app: &App, rest: usize) -> Option<String> {
     let shift = crate::domain::shift::current(&app.model.runbook, app.model.now).map(|o| {
         let end = match app.model.runbook.timezone {
             Some(tz) => o.end.with_timezone(&tz).format("%H:%M").to_string(),
@@ -118,68 +184,59 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             format!("{}→{end} │ ", fit(&clean(&o.shift.role), 8)),
         )
     });
-    let shift = match shift {
+    match shift {
         Some((full, _)) if width(&full) + 40 <= rest => Some(full),
         Some((_, short)) if width(&short) + 20 <= rest => Some(short),
         _ => None,
-    };
-    rest = rest.saturating_sub(shift.as_deref().map_or(0, width));
-    // Who is here: the presence roster ("ana ▶ · bo [ro]"); before presence is
-    // read (or when it cannot be), the people who wrote to the journal.
+    }
+}
+
+/// Who is here, in full: the presence roster ("ana ▶ · bo [ro]"); before
+/// presence is read (or when it cannot be), the people who wrote to the
+/// journal. And how many there are besides the operator `me`.
+fn people(app: &App, me: &str) -> (String, usize) {
     let roster = &app.model.team.roster;
     let others: Vec<String> =
         app.model.state.operators.iter().filter(|o| **o != app.model.operator).map(|o| clean(o)).collect();
-    let me = clean(&app.model.operator);
-    let (ops_full, others_n) = if roster.is_empty() {
-        (if others.is_empty() { me.clone() } else { format!("{me} (+{})", others.join(", ")) }, others.len())
+    if roster.is_empty() {
+        let full = if others.is_empty() { me.to_string() } else { format!("{me} (+{})", others.join(", ")) };
+        return (full, others.len());
+    }
+    // People who acted in the session but have no console open (a CI job, `warroom mark`).
+    let absent: Vec<&String> = others.iter().filter(|o| !roster.iter().any(|p| clean(&p.operator) == **o)).collect();
+    let line = presence::roster_line(roster, app.model.now, usize::MAX);
+    let full = if absent.is_empty() {
+        line
     } else {
-        // People who acted in the session but have no console open (a CI job, `warroom mark`).
-        let absent: Vec<&String> =
-            others.iter().filter(|o| !roster.iter().any(|p| clean(&p.operator) == **o)).collect();
-        let line = presence::roster_line(roster, app.model.now, usize::MAX);
-        let full = if absent.is_empty() {
-            line
-        } else {
-            format!("{line} (+{})", absent.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
-        };
-        let here = roster.iter().filter(|p| clean(&p.operator) != me).count();
-        (full, here + absent.len())
+        format!("{line} (+{})", absent.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
     };
-    let title = clean(&app.model.runbook.title);
-    // The operator before the title: who acts matters more than a title the
-    // panes already imply. The title keeps at least a few letters. Narrower,
-    // the roster loses its markers, then names; the operator's own name stays
-    // to the last ("ana +2").
-    let title_min = width(&title).min(3);
+    let here = roster.iter().filter(|p| clean(&p.operator) != me).count();
+    (full, here + absent.len())
+}
+
+/// The people as they fit in `rest` beside the `title`.
+///
+/// The operator before the title: who acts matters more than a title the
+/// panes already imply. The title keeps at least a few letters. Narrower,
+/// the roster loses its markers, then names; the operator's own name stays
+/// to the last ("ana +2").
+fn operators(app: &App, rest: usize, title: &str) -> String {
+    let roster = &app.model.team.roster;
+    let me = clean(&app.model.operator);
+    let (ops_full, others_n) = people(app, &me);
+    let title_min = width(title).min(3);
     let ops_room = rest.saturating_sub(title_min + 4);
     let roster_fit = (!roster.is_empty())
         .then(|| presence::roster_line(roster, app.model.now, ops_room))
         .filter(|line| line.contains(me.as_str()));
     let me_plus = if others_n == 0 { me.clone() } else { format!("{me} +{others_n}") };
-    let ops = [Some(ops_full), roster_fit, Some(me_plus.clone())]
+    [Some(ops_full), roster_fit, Some(me_plus.clone())]
         .into_iter()
         .flatten()
         .find(|o| !o.is_empty() && width(o) <= ops_room)
         // Others in the room are never hidden: "ana +2" takes the title's last letters first.
         .or_else(|| (width(&me_plus) + 4 <= rest).then(|| me_plus.clone()))
-        .unwrap_or_else(|| fit(&me, ops_room.max(1)));
-    let title_room = rest.saturating_sub(width(&ops) + 4);
-    if title_room > 0 {
-        spans.push(styled(app, Role::Title, format!(" {}", fit(&title, title_room))));
-    }
-    spans.push(styled(app, Role::Status, format!(" │ {ops} │ ")));
-    if let Some(sh) = shift {
-        spans.push(styled(app, Role::Status, sh));
-    }
-    spans.push(styled(app, Role::Accent, rec));
-    spans.push(styled(app, Role::Status, dec_label));
-    spans.push(styled(app, dec_role, decision).patch_style(ratatui::style::Style::new().add_modifier(Modifier::BOLD)));
-    spans.extend(team);
-    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    let gap = w.saturating_sub(used + width(&clock) + 1);
-    spans.push(Span::raw(" ".repeat(gap)));
-    spans.push(styled(app, Role::Accent, format!("{clock} ")));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        .unwrap_or_else(|| fit(&me, ops_room.max(1)))
 }
 
 /// Messages not read yet; none while the history is open (they are read as they arrive).
