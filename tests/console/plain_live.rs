@@ -71,7 +71,7 @@ fn plain_mode_fails_the_log_criterion_escalates_and_raises_the_error_alarm() {
     p.wait_for("INCIDENT declared by bob at");
     let printed = p.printed();
     assert!(printed.contains(", level L2: checkout errors"), "{printed}");
-    assert!(printed.contains("critical no-errors: FAIL (by ana at"), "{printed}");
+    assert!(printed.contains("critical no-errors: FAIL (auto at"), "{printed}");
     assert!(printed.contains("recommendation: ROLLBACK"), "{printed}");
     p.quit();
 
