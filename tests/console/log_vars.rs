@@ -5,11 +5,9 @@
 //! its lines read as they come; errors written where the override points turn
 //! "no errors" criteria to FAIL.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use super::plain_clock::{append, Plain};
 
 // Each test module of this binary includes the harness itself, so that
 // its port stays in its own file; the copies share one tmux server.
@@ -52,73 +50,24 @@ on_fail = "evaluate"
 auto = { log = "cmd", max_errors = 0, window = "1m" }
 "#;
 
-struct Plain {
-    child: Child,
-    out: Arc<Mutex<String>>,
-}
-
-impl Plain {
-    /// `warroom open --plain` on `runbook` with `WARROOM_VAR_workdir=workdir`.
-    fn open(runbook: &Path, workdir: &Path, data: &Path) -> Plain {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_warroom"))
-            .args(["open", "--plain", "--journal"])
-            .arg(data.join("journal.jsonl"))
-            .arg(runbook)
-            .env("WARROOM_DATA_DIR", data)
-            .env("WARROOM_OPERATOR", "ana")
-            .env("WARROOM_VAR_workdir", workdir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let out = Arc::new(Mutex::new(String::new()));
-        let sink = out.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let mut s = sink.lock().unwrap();
-                s.push_str(&line);
-                s.push('\n');
-            }
-        });
-        Plain { child, out }
-    }
-
-    fn printed(&self, what: &str) -> bool {
-        self.out.lock().unwrap().contains(what)
-    }
-}
-
-impl Drop for Plain {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn append(file: &Path, line: &str) {
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(file).unwrap();
-    writeln!(f, "{line}").unwrap();
-}
-
 #[test]
 fn an_overridden_var_moves_file_and_command_logs() {
     let data = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
     let runbook = data.path().join("rb.toml");
     std::fs::write(&runbook, RUNBOOK).unwrap();
-    let p = Plain::open(&runbook, work.path(), data.path());
+    let journal = data.path().join("journal.jsonl");
+    let p = Plain::start_with(&runbook, &journal, data.path(), &[("WARROOM_VAR_workdir", work.path())]);
 
     // A file tail starts at the end of the file, like `tail -F`: keep writing
     // errors where the override points until both criteria have seen one.
     let want = ["marked file-quiet FAIL automatically", "marked cmd-quiet FAIL automatically"];
     let start = Instant::now();
-    while !want.iter().all(|w| p.printed(w)) {
+    while !want.iter().all(|w| p.printed().contains(w)) {
         assert!(
             start.elapsed() < Duration::from_secs(60),
             "the logs under WARROOM_VAR_workdir were never followed; plain mode printed:\n{}",
-            p.out.lock().unwrap()
+            p.printed()
         );
         append(&work.path().join("app.log"), "ERROR the database went away");
         append(&work.path().join("cmd.log"), "ERROR the queue is stuck");

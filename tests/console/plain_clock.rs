@@ -69,12 +69,18 @@ pub(crate) struct Plain {
 impl Plain {
     /// Starts plain mode on `runbook`, writing `journal`, as operator ana, with `data` as its data dir.
     pub(crate) fn start(runbook: &Path, journal: &Path, data: &Path) -> Plain {
+        Plain::start_with(runbook, journal, data, &[])
+    }
+
+    /// As [`Plain::start`], with these variables in its environment (`WARROOM_VAR_…` overrides).
+    pub(crate) fn start_with(runbook: &Path, journal: &Path, data: &Path, env: &[(&str, &Path)]) -> Plain {
         let mut child = Command::new(env!("CARGO_BIN_EXE_warroom"))
             .args(["open", "--plain", "--journal"])
             .arg(journal)
             .arg(runbook)
             .env("WARROOM_DATA_DIR", data)
             .env("WARROOM_OPERATOR", "ana")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -142,9 +148,9 @@ impl Plain {
     }
 }
 
-/// Appends one line to a log file, as the application would.
+/// Appends one line to a log file (made if missing), as the application would.
 pub(crate) fn append(log: &Path, line: &str) {
-    let mut f = std::fs::OpenOptions::new().append(true).open(log).unwrap();
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
     writeln!(f, "{line}").unwrap();
 }
 
