@@ -28,6 +28,15 @@ fn recommendation(screen: &str) -> String {
     re(r"rec: ([^│]*?)\s*│").captures(screen).map(|c| c[1].to_string()).unwrap_or_default()
 }
 
+/// The recommendation after the drill is where it was before, or further
+/// along: a criterion whose probe had not settled when `before` was read
+/// (under load, a p95 needs several samples) may have passed since, so
+/// "PENDING (3 open)" after "PENDING (4 open)" is back, not a change.
+fn back_where_it_was(after: &str, before: &str) -> bool {
+    let open = |r: &str| re(r"^PENDING \((\d+) open\)").captures(r).and_then(|c| c[1].parse::<u32>().ok());
+    after == before || matches!((open(after), open(before)), (Some(a), Some(b)) if a <= b)
+}
+
 /// Waits until `cond` holds for the screen, up to `limit`; returns that screen.
 fn wait_long(d: &Demo, what: &str, limit: Duration, cond: impl FnMut(&str) -> bool) -> String {
     d.wait_within(what, limit, cond)
@@ -89,12 +98,12 @@ fn the_readme_tour_of_the_chaos_drill_is_what_the_demo_does() {
     // recommendation is back where it was.
     let after =
         // Nothing says ALARM any more: not the banner, nor the message line.
-        wait_long(&d, "step 5: everything green again", GREEN_AGAIN_WITHIN.saturating_sub(drill.elapsed()), |s| {
+        wait_long(&d, &format!("step 5: everything green again, rec: {rec_before} or fewer open"), GREEN_AGAIN_WITHIN.saturating_sub(drill.elapsed()), |s| {
             !s.contains("ALARM")
                 && api_up.is_match(s)
                 && pass(s, "API health reports UP")
                 && logs_green(s)
-                && recommendation(s) == rec_before
+                && back_where_it_was(&recommendation(s), &rec_before)
         });
     assert!(!after.contains("FAIL    API health"), "{after}");
     // The banner line may be cut at the screen's width: what error-storm
