@@ -6,18 +6,16 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "support/app.rs"]
+mod bench_app;
+
 use std::path::Path;
 use std::time::Instant;
 
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use warroom::domain::record::Record;
-use warroom::ui::app::{App, AppConfig};
-use warroom::ui::keymap::Keymap;
-use warroom::ui::layout::Layout;
 use warroom::ui::replay::Replay;
-use warroom::ui::symbols::Symbols;
-use warroom::ui::theme::{ColorDepth, Theme};
 
 #[path = "support/mix.rs"]
 mod mix;
@@ -52,17 +50,7 @@ fn main() {
     let start = records[0].ts - chrono::Duration::milliseconds(250);
     let loaded = warroom::domain::loader::load_bytes(Path::new("bench.toml"), runbook_text().as_bytes())
         .unwrap_or_else(|d| panic!("bench runbook: {d:?}"));
-    let app = App::new(AppConfig {
-        runbook: loaded.runbook,
-        operator: "ana@bastion".into(),
-        read_only: None,
-        keymap: Keymap::default_map(),
-        theme: Theme::builtin("dark", ColorDepth::TrueColor),
-        layout: Layout::builtin("t0"),
-        config_dir: None,
-        symbols: Symbols { ascii: false },
-        now: start,
-    });
+    let app = bench_app::app(loaded.runbook, "t0", start);
     let t = Instant::now();
     let mut replay = Replay::new(&app, records, Some(0), true);
     eprintln!("time machine opened on {EVENTS} records (checkpoints built) in {:?}", t.elapsed());

@@ -24,6 +24,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[path = "../tests/sources/server.rs"]
 mod server;
 
+#[path = "support/app.rs"]
+mod bench_app;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,11 +37,6 @@ use ratatui::Terminal;
 use warroom::domain::loader::load_bytes;
 use warroom::sources::probes::{start, ProbeEnv};
 use warroom::sources::SourceEvent;
-use warroom::ui::app::{App, AppConfig};
-use warroom::ui::keymap::Keymap;
-use warroom::ui::layout::Layout;
-use warroom::ui::symbols::Symbols;
-use warroom::ui::theme::{ColorDepth, Theme};
 
 const PROBES: usize = 200;
 const EVERY_S: i64 = 5;
@@ -78,17 +76,7 @@ fn main() {
         let (tx, mut rx) = warroom::sources::event_channel();
         let began = Utc::now();
         let handle = start(&rb.probes, Arc::new(ProbeEnv::for_runbook(&rb)), tx);
-        let mut app = App::new(AppConfig {
-            runbook: rb.clone(),
-            operator: "ana@bastion".into(),
-            read_only: None,
-            keymap: Keymap::default_map(),
-            theme: Theme::builtin("dark", ColorDepth::TrueColor),
-            layout: Layout::builtin("monitor"),
-            config_dir: None,
-            symbols: Symbols { ascii: false },
-            now: Utc::now(),
-        });
+        let mut app = bench_app::app(rb.clone(), "monitor", Utc::now());
         let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
         let mut frames = tokio::time::interval(Duration::from_millis(50));
         frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

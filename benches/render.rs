@@ -5,6 +5,9 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "support/app.rs"]
+mod bench_app;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -15,11 +18,7 @@ use ratatui::Terminal;
 
 use warroom::domain::event::{EventKind, MarkSource, ProbeHealth, Verdict};
 use warroom::sources::{LineLevel, LogLine, ProbeResult, SourceEvent};
-use warroom::ui::app::{App, AppConfig};
-use warroom::ui::keymap::Keymap;
-use warroom::ui::layout::Layout;
-use warroom::ui::symbols::Symbols;
-use warroom::ui::theme::{ColorDepth, Theme};
+use warroom::ui::app::App;
 
 fn runbook_text() -> String {
     let mut s = String::from("[runbook]\nid = \"bench\"\ntitle = \"Render benchmark — 50 criteria\"\ntimezone = \"Europe/Madrid\"\n\n[[phase]]\nid = \"deploy\"\ntitle = \"Deploy\"\n\n");
@@ -45,17 +44,7 @@ fn app() -> App {
     let loaded = warroom::domain::loader::load_bytes(Path::new("bench.toml"), runbook_text().as_bytes())
         .unwrap_or_else(|d| panic!("bench runbook: {d:?}"));
     let t0 = Utc.with_ymd_and_hms(2026, 2, 12, 6, 0, 0).unwrap();
-    let mut app = App::new(AppConfig {
-        runbook: loaded.runbook,
-        operator: "ana@bastion".into(),
-        read_only: None,
-        keymap: Keymap::default_map(),
-        theme: Theme::builtin("dark", ColorDepth::TrueColor),
-        layout: Layout::builtin("t0"),
-        config_dir: None,
-        symbols: Symbols { ascii: false },
-        now: t0,
-    });
+    let mut app = bench_app::app(loaded.runbook, "t0", t0);
     for i in 0..50 {
         let verdict = [Verdict::Pass, Verdict::Fail, Verdict::Na, Verdict::Pending][i % 4];
         let ev = EventKind::CriterionMarked {

@@ -74,28 +74,17 @@ mod tests {
     use super::*;
     use crate::domain::decision::{recommend, Recommendation};
     use crate::domain::event::EventKind;
-    use crate::domain::runbook::{Criterion, CriterionOnFail};
+    use crate::domain::fixtures::criterion;
     use chrono::TimeZone;
-
-    fn crit(id: &str, severity: Severity) -> Criterion {
-        Criterion {
-            id: id.into(),
-            title: id.into(),
-            severity,
-            on_fail: CriterionOnFail::Rollback,
-            auto: None,
-            description: None,
-            valid_for: None,
-            every: None,
-            links: vec![],
-            phase: None,
-        }
-    }
 
     #[test]
     fn blockers_are_empty_exactly_when_the_rule_says_go() {
         let rb = Runbook {
-            criteria: vec![crit("a", Severity::Critical), crit("b", Severity::High), crit("m", Severity::Medium)],
+            criteria: vec![
+                criterion("a", Severity::Critical),
+                criterion("b", Severity::High),
+                criterion("m", Severity::Medium),
+            ],
             ..crate::domain::fixtures::empty_runbook()
         };
         let at = Utc.with_ymd_and_hms(2026, 2, 12, 6, 0, 0).unwrap();

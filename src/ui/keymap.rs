@@ -560,10 +560,12 @@ fn by_key<S: Named, A: Named>(bindings: Bindings<S, A>) -> Result<BTreeMap<S, BT
 }
 
 /// The pane keys a dialog also takes (docs/console.md, "Keys"): the log view
-/// the Logs pane's, the walkthrough the Checklist's mark keys.
-fn inherits(layer: Layer) -> Option<(PaneId, &'static [Action])> {
+/// the Logs pane's, the walkthrough the Checklist's mark keys; with the
+/// dialog's name in a sentence.
+fn inherits(layer: Layer) -> Option<(&'static str, PaneId, &'static [Action])> {
     match layer {
         Layer::Log => Some((
+            "log view",
             PaneId::Logs,
             &[
                 Action::Search,
@@ -578,7 +580,9 @@ fn inherits(layer: Layer) -> Option<(PaneId, &'static [Action])> {
                 Action::SearchPrev,
             ],
         )),
-        Layer::Walkthrough => Some((PaneId::Checklist, &[Action::MarkPass, Action::MarkFail, Action::MarkNa])),
+        Layer::Walkthrough => {
+            Some(("walkthrough", PaneId::Checklist, &[Action::MarkPass, Action::MarkFail, Action::MarkNa]))
+        }
         _ => None,
     }
 }
@@ -611,7 +615,7 @@ fn inherited_conflicts(
                     ),
                 ));
             }
-            let Some((pane, taken)) = inherits(*layer) else { continue };
+            let Some((dialog, pane, taken)) = inherits(*layer) else { continue };
             let Some(pa) = pane_action(map, pane, *k).filter(|a| taken.contains(a)) else { continue };
             // Where the pane key was written: the pane's section, else [global].
             let (sec, po) = [Section::Pane(pane), Section::Global]
@@ -627,7 +631,7 @@ fn inherited_conflicts(
                          ({}:{}); rebind one of them",
                         layer.name(),
                         da.name(),
-                        if *layer == Layer::Log { "log view" } else { "walkthrough" },
+                        dialog,
                         sec.name(),
                         pa.name(),
                         po.file,
@@ -643,7 +647,7 @@ fn inherited_conflicts(
                          to {} ({}:{}); rebind one of them",
                         sec.name(),
                         pa.name(),
-                        if *layer == Layer::Log { "log view" } else { "walkthrough" },
+                        dialog,
                         layer.name(),
                         da.name(),
                         origin.file,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::receiver::{down_url, start_blocking, Answer};
+use super::receiver::{down_url, start_blocking, Answer, Receiver};
 use tmux::{Pane, PATIENCE};
 
 fn runbook() -> PathBuf {
@@ -22,6 +22,26 @@ struct Console {
 }
 
 impl Console {
+    /// The console with the golive channel posting to `golive` (the alerts channel unreachable).
+    fn on_golive(name: &str, golive: &Receiver) -> Console {
+        Console::start(
+            name,
+            &format!(
+                "WR_TEST_GOLIVE_URL={} WR_TEST_GOLIVE_TOKEN=t WR_TEST_ALERTS_URL=http://127.0.0.1:9/",
+                golive.url()
+            ),
+        )
+    }
+
+    /// `i`, then the `tabs`-th severity with `summary`, recorded with Enter.
+    fn declare(&self, tabs: usize, summary: &str) {
+        self.keys(&["i"]);
+        self.wait_screen("Declare an incident");
+        self.keys(&vec!["Tab"; tabs]);
+        self.text(summary);
+        self.keys(&["Enter"]);
+    }
+
     /// `warroom open` on the fixture with `env` (`NAME=value …`) in a new tmux session.
     fn start(name: &str, env: &str) -> Console {
         Console::start_on(name, env, std::rc::Rc::new(tempfile::tempdir().unwrap()), "ana")
@@ -176,17 +196,10 @@ fn a_receiver_answering_500_and_a_slow_one_are_retried_shown_and_journaled() {
 #[test]
 fn a_status_update_sent_with_s_reaches_the_channel_and_counts_as_the_update() {
     let golive = start_blocking(Answer::Ok);
-    let c = Console::start(
-        "update",
-        &format!("WR_TEST_GOLIVE_URL={} WR_TEST_GOLIVE_TOKEN=t WR_TEST_ALERTS_URL=http://127.0.0.1:9/", golive.url()),
-    );
+    let c = Console::on_golive("update", &golive);
     c.wait_screen("Release 5.0");
-    c.keys(&["i"]);
-    c.wait_screen("Declare an incident");
     // SEV1, then FAST (an update every 2 s).
-    c.keys(&["Tab", "Tab"]);
-    c.text("cache cold");
-    c.keys(&["Enter"]);
+    c.declare(2, "cache cold");
     c.wait_screen("status update due");
     c.wait_screen("Incident status update");
     c.keys(&["s"]);
@@ -216,16 +229,9 @@ fn a_status_update_sent_with_s_reaches_the_channel_and_counts_as_the_update() {
 #[test]
 fn an_incident_declared_in_the_console_reaches_the_receiver_with_its_severity() {
     let golive = start_blocking(Answer::Ok);
-    let c = Console::start(
-        "declare",
-        &format!("WR_TEST_GOLIVE_URL={} WR_TEST_GOLIVE_TOKEN=t WR_TEST_ALERTS_URL=http://127.0.0.1:9/", golive.url()),
-    );
+    let c = Console::on_golive("declare", &golive);
     c.wait_screen("Release 5.0");
-    c.keys(&["i"]);
-    c.wait_screen("Declare an incident");
-    c.keys(&["Tab"]);
-    c.text("checkout failing");
-    c.keys(&["Enter"]);
+    c.declare(1, "checkout failing");
     c.wait("the message at the receiver", |_| !golive.got().is_empty());
     let got = golive.got();
     let text = got[0].body["text"].as_str().unwrap_or_default();
@@ -358,11 +364,7 @@ fn the_demo_sends_a_decision_to_its_own_chat_and_shows_the_delivery() {
     c.keys(&["Escape"]);
     c.wait("the full-screen log closed", |c| c.screen().contains("1 Steps"));
     // An incident declared in the console is announced there too, with its severity.
-    c.keys(&["i"]);
-    c.wait_screen("Declare an incident");
-    c.keys(&["Tab"]);
-    c.text("payments down");
-    c.keys(&["Enter"]);
+    c.declare(1, "payments down");
     c.wait_screen("ch golive ✓");
     c.keys(&["4", "Enter"]);
     c.wait_screen("[#golive] [INCIDENT] SEV0 — payments down");
