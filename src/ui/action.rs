@@ -76,7 +76,7 @@ named_actions! {
         Escalate "escalate" => "escalate the incident now",
         Acknowledge "acknowledge" => "acknowledge the current escalation level",
         ResolveIncident "resolve-incident" => "resolve the incident (asks first; every clock stops)",
-        Mitigated "mitigated" => "incident mitigated: its mitigation clock stops",
+        Mitigated "mitigated" => "incident mitigated (asks first): its mitigation clock stops",
         ChangeSeverity "change-severity" => "change the open incident's severity",
         Who "who" => "who is here: every console on the session",
         Handover "handover" => "handover: what changed, what is open",
